@@ -1,0 +1,271 @@
+//! Splitting a Jekyll file into front matter and body, and reading the front matter with
+//! Jekyll's semantics. YAML that does not parse (finews' generator writes titles between
+//! double quotes without escaping them) falls back to a line-based `key: value` reading, so
+//! the post is kept and a warning says what went wrong and where.
+
+use std::collections::BTreeMap;
+
+use crate::yaml::{self, Field};
+
+/// A file cut in two at its front matter fences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitFile<'a> {
+    /// The YAML between the fences.
+    pub yaml: &'a str,
+    /// 1-based line number of the first YAML line in the file.
+    pub yaml_first_line: usize,
+    /// Everything after the closing fence.
+    pub body: &'a str,
+    /// 1-based line number of the first body line in the file.
+    pub body_first_line: usize,
+}
+
+/// Splits `text` (BOM removed, LF line endings) at its `---` fences, as Jekyll does: the file
+/// must start with a `---` line and the YAML ends at the next `---` or `...` line.
+/// Returns `None` when the file has no front matter (Jekyll would copy it, not render it).
+pub fn split(text: &str) -> Option<SplitFile<'_>> {
+    let first_line_end = text.find('\n')?;
+    if text[..first_line_end].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = first_line_end + 1;
+    let mut line_start = yaml_start;
+    let mut line_number = 2;
+    while line_start <= text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        let line = text[line_start..line_end].trim_end();
+        if line == "---" || line == "..." {
+            let body_start = (line_end + 1).min(text.len());
+            return Some(SplitFile {
+                yaml: &text[yaml_start..line_start],
+                yaml_first_line: 2,
+                body: &text[body_start..],
+                body_first_line: line_number + 1,
+            });
+        }
+        if line_end == text.len() {
+            break;
+        }
+        line_start = line_end + 1;
+        line_number += 1;
+    }
+    None
+}
+
+/// The front-matter fields Gazette reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    /// The raw `date` value; [`crate::post_date`] interprets it.
+    pub date: Option<String>,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub permalink: Option<String>,
+    /// `false` for `published: false` (and YAML 1.1's `no`, `off`, `n`).
+    pub published: bool,
+    pub excerpt_separator: Option<String>,
+    pub excerpt: Option<String>,
+}
+
+/// A front matter that YAML could not parse, read line by line instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FallbackWarning {
+    /// 1-based line in the YAML text, when YAML said.
+    pub line: Option<usize>,
+    pub yaml_error: String,
+}
+
+/// Reads front matter. Never fails: broken YAML gives the line-based reading plus a warning.
+pub fn parse(yaml_text: &str) -> (FrontMatter, Option<FallbackWarning>) {
+    match yaml::parse_mapping(yaml_text) {
+        Ok(fields) => (from_fields(&fields), None),
+        Err(error) => (
+            from_fields(&parse_lines(yaml_text)),
+            Some(FallbackWarning {
+                line: error.line,
+                yaml_error: error.message,
+            }),
+        ),
+    }
+}
+
+fn from_fields(fields: &BTreeMap<String, Field>) -> FrontMatter {
+    let text = |key: &str| match fields.get(key) {
+        Some(Field::Text(value)) => Some(value.clone()),
+        Some(Field::List(items)) => Some(items.join(" ")),
+        _ => None,
+    };
+    let words = |plural: &str, singular: &str| {
+        let mut all = Vec::new();
+        for key in [plural, singular] {
+            match fields.get(key) {
+                Some(Field::Text(value)) => all.extend(value.split_whitespace().map(String::from)),
+                Some(Field::List(items)) => all.extend(
+                    items
+                        .iter()
+                        .map(|item| item.trim().to_string())
+                        .filter(|item| !item.is_empty()),
+                ),
+                _ => {}
+            }
+        }
+        dedup_keep_order(all)
+    };
+    FrontMatter {
+        title: text("title"),
+        date: text("date"),
+        categories: words("categories", "category"),
+        tags: words("tags", "tag"),
+        permalink: text("permalink").filter(|p| !p.trim().is_empty()),
+        published: !text("published").is_some_and(|value| is_yaml11_false(&value)),
+        excerpt_separator: text("excerpt_separator"),
+        excerpt: text("excerpt"),
+    }
+}
+
+/// Jekyll reads YAML 1.1, where `no`, `off` and `n` are false too.
+fn is_yaml11_false(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "false" | "no" | "off" | "n"
+    )
+}
+
+fn dedup_keep_order(items: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .into_iter()
+        .filter(|item| seen.insert(item.clone()))
+        .collect()
+}
+
+/// The line-based reading: `key: value` lines (the value taken verbatim up to the end of the
+/// line, outer quotes removed) and `- item` lines under a key with no value.
+fn parse_lines(yaml_text: &str) -> BTreeMap<String, Field> {
+    let mut fields = BTreeMap::new();
+    let mut list_key: Option<String> = None;
+    for line in yaml_text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if let (Some(key), Some(item)) = (&list_key, trimmed.strip_prefix("- ")) {
+            if let Some(Field::List(items)) = fields.get_mut(key) {
+                items.push(unquote(item.trim()).to_string());
+            }
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let key = key.trim();
+        if key.is_empty() || key.contains(char::is_whitespace) || line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            list_key = Some(key.to_string());
+            fields.insert(key.to_string(), Field::List(Vec::new()));
+        } else {
+            list_key = None;
+            fields.insert(key.to_string(), line_value(value));
+        }
+    }
+    fields
+}
+
+fn line_value(value: &str) -> Field {
+    match value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        Some(inner) => Field::List(
+            inner
+                .split(',')
+                .map(|item| unquote(item.trim()).to_string())
+                .filter(|item| !item.is_empty())
+                .collect(),
+        ),
+        None => Field::Text(unquote(value).to_string()),
+    }
+}
+
+fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if value.len() >= 2 && value.starts_with(quote) && value.ends_with(quote) {
+            return &value[1..value.len() - 1];
+        }
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_yaml_and_body_lines() {
+        let split = split("---\ntitle: a\n---\nbody\n").unwrap();
+        assert_eq!(split.yaml, "title: a\n");
+        assert_eq!(split.body, "body\n");
+        assert_eq!(split.body_first_line, 4);
+    }
+
+    #[test]
+    fn split_accepts_dots_and_a_missing_final_newline() {
+        let split = split("---\ntitle: a\n...").unwrap();
+        assert_eq!(split.yaml, "title: a\n");
+        assert_eq!(split.body, "");
+    }
+
+    #[test]
+    fn no_opening_fence_is_not_a_post() {
+        assert_eq!(split("title: a\n---\n"), None);
+        assert_eq!(split("---\ntitle: never closed\n"), None);
+    }
+
+    #[test]
+    fn space_separated_categories_are_two() {
+        let (fm, warning) = parse("categories: 21shijijingjibaodao 21caijingAPP\n");
+        assert_eq!(warning, None);
+        assert_eq!(fm.categories, ["21shijijingjibaodao", "21caijingAPP"]);
+    }
+
+    #[test]
+    fn list_categories_keep_their_spaces_and_singular_keys_add_up() {
+        let (fm, _) = parse("categories: [\"a b\", c]\ncategory: d\ntag: 南方Plus新闻\n");
+        assert_eq!(fm.categories, ["a b", "c", "d"]);
+        assert_eq!(fm.tags, ["南方Plus新闻"]);
+    }
+
+    #[test]
+    fn unescaped_quotes_in_a_title_fall_back_to_line_reading() {
+        let yaml = "layout: post\ntitle: \"美联储\"鹰派\"表态：加息\"\ndate: 2022-03-01 10:00:00 +0800\ncategories: emnews\n";
+        let (fm, warning) = parse(yaml);
+        let warning = warning.expect("broken YAML is reported");
+        assert_eq!(warning.line, Some(2));
+        assert_eq!(fm.title.as_deref(), Some("美联储\"鹰派\"表态：加息"));
+        assert_eq!(fm.date.as_deref(), Some("2022-03-01 10:00:00 +0800"));
+        assert_eq!(fm.categories, ["emnews"]);
+    }
+
+    #[test]
+    fn fallback_reads_block_lists() {
+        let (fm, warning) = parse("title: a: b: \"c\nx\ntags:\n  - one\n  - two\n");
+        assert!(warning.is_some());
+        assert_eq!(fm.tags, ["one", "two"]);
+    }
+
+    #[test]
+    fn published_follows_yaml_1_1() {
+        assert!(!parse("published: false\n").0.published);
+        assert!(!parse("published: no\n").0.published);
+        assert!(parse("published: true\n").0.published);
+        assert!(parse("title: x\n").0.published);
+    }
+
+    #[test]
+    fn dates_stay_raw_text() {
+        let (fm, _) = parse("date:  +0800\n");
+        assert_eq!(fm.date.as_deref(), Some("+0800"));
+    }
+}

@@ -1,0 +1,314 @@
+//! One source file in, one post (or a reason) out. This is the per-file half of the builder,
+//! free of I/O so it runs in parallel and in tests on plain byte strings.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, FixedOffset, NaiveTime};
+
+use crate::front_matter;
+use crate::liquid::{self, LiquidSite};
+use crate::markdown::{self, RenderedBody};
+use crate::post_date::{self, Zone};
+use crate::report::{Rejection, Warning};
+use crate::text::{collapse_whitespace, truncate_chars, EXCERPT_CHARS};
+
+/// A file as read from disk.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFile<'a> {
+    /// The path shown in the report (as given on the command line, joined with the file).
+    pub path: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Site-wide settings every post is read with.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSettings {
+    /// Zone for dates without an offset.
+    pub zone: Zone,
+    pub url: String,
+    pub baseurl: String,
+    pub title: String,
+    /// The site-wide `excerpt_separator`.
+    pub excerpt_separator: Option<String>,
+}
+
+/// A post ready for the archive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedPost {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub permalink: Option<String>,
+    pub body: RenderedBody,
+    pub excerpt: String,
+    pub warnings: Vec<Warning>,
+}
+
+/// What became of a file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Post(Box<ImportedPost>),
+    /// `published: false`: left out on purpose.
+    Unpublished { path: String },
+    Rejected(Rejection),
+}
+
+/// Characters of text used for a title when the front matter's is empty.
+const TITLE_FALLBACK_CHARS: usize = 40;
+
+/// The id of a post: its file name without the extension.
+pub fn post_id(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
+/// Imports one file.
+pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
+    let reject = |reason: String| {
+        Outcome::Rejected(Rejection {
+            path: file.path.to_string(),
+            reason,
+        })
+    };
+    let text = match decode_text(file.bytes) {
+        Ok(text) => text,
+        Err(reason) => return reject(reason),
+    };
+    let Some(split) = front_matter::split(&text) else {
+        return reject(
+            "no front matter: a Jekyll post starts with a `---` line and a closing `---`".into(),
+        );
+    };
+    let mut warnings = Vec::new();
+    let mut warn = |line: Option<usize>, message: String| {
+        warnings.push(Warning {
+            path: file.path.to_string(),
+            line,
+            message,
+        })
+    };
+
+    let (front, fallback) = front_matter::parse(split.yaml);
+    if let Some(fallback) = fallback {
+        warn(
+            fallback.line.map(|l| split.yaml_first_line + l - 1),
+            format!(
+                "front matter is not valid YAML ({}); read it line by line instead",
+                fallback.yaml_error
+            ),
+        );
+    }
+    if !front.published {
+        return Outcome::Unpublished {
+            path: file.path.to_string(),
+        };
+    }
+    let id = post_id(file.path).to_string();
+    let date_line = line_of_key(split.yaml, "date").map(|l| split.yaml_first_line + l);
+    let date = read_date(&front.date, &id, settings, |message| warn(date_line, message));
+
+    let liquid_site = LiquidSite {
+        url: &settings.url,
+        baseurl: &settings.baseurl,
+        title: &settings.title,
+    };
+    let resolved = liquid::resolve(split.body, &liquid_site);
+    for (line, message) in &resolved.warnings {
+        warn(Some(split.body_first_line + line), message.clone());
+    }
+    let body = markdown::render(&resolved.text);
+
+    let separator = front
+        .excerpt_separator
+        .as_deref()
+        .or(settings.excerpt_separator.as_deref())
+        .unwrap_or("<!--more-->");
+    let excerpt_source = match (&front.excerpt, resolved.text.split_once(separator)) {
+        (Some(explicit), _) => markdown::plain_text(explicit),
+        (None, Some((before, _))) => markdown::plain_text(before),
+        (None, None) => body.text.clone(),
+    };
+    let excerpt = truncate_chars(&collapse_whitespace(&excerpt_source), EXCERPT_CHARS);
+
+    let title = match front.title.as_deref().map(str::trim) {
+        Some(title) if !title.is_empty() => title.to_string(),
+        _ => {
+            let fallback = match body.text.lines().next() {
+                Some(first) => truncate_chars(first, TITLE_FALLBACK_CHARS),
+                None => id.clone(),
+            };
+            warn(
+                line_of_key(split.yaml, "title").map(|l| split.yaml_first_line + l),
+                format!("empty title; shown as {fallback:?}"),
+            );
+            fallback
+        }
+    };
+
+    Outcome::Post(Box::new(ImportedPost {
+        id,
+        path: file.path.to_string(),
+        title,
+        date,
+        categories: front.categories,
+        tags: front.tags,
+        permalink: front.permalink,
+        body,
+        excerpt,
+        warnings,
+    }))
+}
+
+/// Bytes to text: not empty, not binary, UTF-8 once a BOM is removed, LF line endings.
+fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err("empty file".into());
+    }
+    if bytes.contains(&0) {
+        return Err("binary file (contains NUL bytes)".into());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text: invalid byte at offset {}",
+            e.valid_up_to()
+        )
+    })?;
+    Ok(if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    })
+}
+
+/// The date from front matter, else from the file name; `None` (with a warning) when neither
+/// has one.
+fn read_date(
+    raw: &Option<String>,
+    id: &str,
+    settings: &ImportSettings,
+    mut warn: impl FnMut(String),
+) -> Option<DateTime<FixedOffset>> {
+    let from_file_name = || {
+        post_date::date_from_file_name(id).map(|day| settings.zone.localize(day.and_time(NaiveTime::MIN)))
+    };
+    let from_front_matter = match raw.as_deref().map(|r| post_date::parse_front_matter_date(r, &settings.zone)) {
+        Some(Ok(date)) => date,
+        Some(Err(bad)) => {
+            warn(format!("{bad}; using the file name's date if it has one"));
+            None
+        }
+        None => None,
+    };
+    let date = from_front_matter.or_else(from_file_name);
+    if date.is_none() {
+        warn("no usable date in the front matter or the file name: kept as undated".into());
+    }
+    date
+}
+
+/// 0-based line of `key:` in YAML text.
+fn line_of_key(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines().position(|line| {
+        line.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn import(path: &str, text: &str) -> Outcome {
+        import_file(
+            SourceFile {
+                path,
+                bytes: text.as_bytes(),
+            },
+            &ImportSettings::default(),
+        )
+    }
+
+    fn post(path: &str, text: &str) -> ImportedPost {
+        match import(path, text) {
+            Outcome::Post(post) => *post,
+            other => panic!("expected a post, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn ids_come_from_file_names() {
+        assert_eq!(post_id("a/_posts/2022-02-24-x.md"), "2022-02-24-x");
+        assert_eq!(post_id("old_post/-202205262391921712.md"), "-202205262391921712");
+    }
+
+    #[test]
+    fn date_falls_back_to_the_file_name() {
+        let p = post("2021-12-08-x.md", "---\ntitle: a\n---\nbody");
+        assert_eq!(p.date.map(|d| post_date::to_rfc3339(&d)).as_deref(), Some("2021-12-08T00:00:00+00:00"));
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn no_date_anywhere_is_undated_with_a_warning() {
+        let p = post("-1.md", "---\ntitle: a\ndate:  +0800\n---\nbody");
+        assert_eq!(p.date, None);
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.warnings[0].line, Some(3));
+    }
+
+    #[test]
+    fn empty_title_uses_the_start_of_the_text() {
+        let p = post("-1.md", "---\ntitle: \"\"\ndate: 2022-05-26 10:00:00 +0800\n---\n> 据霍尼韦尔官网消息，5月24日，霍尼韦尔宣布为蔚来旗下ET7新能源汽车提供HFO-1234yf制冷剂。\n");
+        assert_eq!(p.title, "据霍尼韦尔官网消息，5月24日，霍尼韦尔宣布为蔚来旗下ET7新能源汽车提供HFO…");
+        assert!(p.warnings[0].message.starts_with("empty title"));
+    }
+
+    #[test]
+    fn unpublished_posts_are_left_out() {
+        assert_eq!(
+            import("x.md", "---\npublished: false\n---\nx"),
+            Outcome::Unpublished { path: "x.md".into() }
+        );
+    }
+
+    #[test]
+    fn non_posts_are_rejected_with_reasons() {
+        let reason = |text: &[u8]| match import_file(SourceFile { path: "f", bytes: text }, &ImportSettings::default()) {
+            Outcome::Rejected(r) => r.reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(reason(b""), "empty file");
+        assert_eq!(reason(b"\xEF\xBB\xBF \n"), "empty file");
+        assert!(reason(b"\x89PNG\r\n\x00\x00").starts_with("binary"));
+        assert!(reason(b"---\ntitle: \xff\n---\n").starts_with("not UTF-8"));
+        assert!(reason(b"just text").starts_with("no front matter"));
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let p = post("2020-01-01-a.md", "\u{feff}---\r\ntitle: 标题\r\ncategories: [a, b]\r\n---\r\n正文\r\n");
+        assert_eq!(p.title, "标题");
+        assert_eq!(p.categories, ["a", "b"]);
+        assert_eq!(p.body.html, "<p>正文</p>\n");
+    }
+
+    #[test]
+    fn more_marker_sets_the_excerpt() {
+        let p = post("2020-01-01-a.md", "---\ntitle: t\n---\n第一段\n\n<!--more-->\n\n第二段\n");
+        assert_eq!(p.excerpt, "第一段");
+        let q = post("2020-01-01-b.md", "---\ntitle: t\nexcerpt_separator: <!--cut-->\n---\n甲\n<!--cut-->\n乙\n");
+        assert_eq!(q.excerpt, "甲");
+    }
+
+    #[test]
+    fn broken_yaml_warns_with_the_file_line() {
+        let p = post("2022-03-01-q.md", "---\nlayout: post\ntitle: \"他说\"不\"\"\ncategories: emnews\n---\n正文");
+        assert_eq!(p.title, "他说\"不\"");
+        assert_eq!(p.warnings[0].line, Some(3));
+        assert!(p.warnings[0].message.contains("not valid YAML"), "{}", p.warnings[0].message);
+    }
+}

@@ -1,0 +1,37 @@
+//! Gazette's pure core: everything between "a folder of Jekyll posts" and "the archive the
+//! browser app reads", with no I/O and no web dependencies.
+//!
+//! The data flows one way: source files (bytes + path, read by the CLI) → [`import`] (front
+//! matter, date, Liquid, Markdown, sanitize) → [`build`] (merge, sort, categories, report) →
+//! [`archive`] (the versioned JSON files) → the app, which decodes them with the same types
+//! and uses [`route`], [`filter`] and [`sanitize_policy`] without the `import` feature.
+
+pub mod archive;
+pub mod dates;
+pub mod filter;
+pub mod model;
+pub mod report;
+pub mod route;
+pub mod sanitize_policy;
+pub mod text;
+
+#[cfg(feature = "import")]
+pub mod build;
+#[cfg(feature = "import")]
+pub mod front_matter;
+#[cfg(feature = "import")]
+pub mod generate;
+#[cfg(feature = "import")]
+pub mod import;
+#[cfg(feature = "import")]
+pub mod liquid;
+#[cfg(feature = "import")]
+pub mod markdown;
+#[cfg(feature = "import")]
+pub mod post_date;
+#[cfg(feature = "import")]
+pub mod sanitize;
+#[cfg(feature = "import")]
+pub mod site_config;
+#[cfg(feature = "import")]
+mod yaml;

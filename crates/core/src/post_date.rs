@@ -1,0 +1,251 @@
+//! Post dates the way Jekyll reads them: from front matter (with or without an offset; a
+//! date without one is in the site's time zone), else from the `YYYY-MM-DD-` file-name
+//! prefix. The archive stores RFC 3339 with the post's own offset.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use thiserror::Error;
+
+/// The zone that dates without an offset are read in: an IANA name (`Asia/Shanghai`) or a
+/// fixed offset (`+08:00`, `+0800`, `UTC`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zone {
+    Named(chrono_tz::Tz),
+    Fixed(FixedOffset),
+}
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone::Fixed(FixedOffset::east_opt(0).expect("zero offset"))
+    }
+}
+
+/// A time zone name nobody knows.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("unknown time zone {0:?}: use an IANA name such as Asia/Shanghai, or an offset such as +08:00")]
+pub struct UnknownZone(pub String);
+
+impl FromStr for Zone {
+    type Err = UnknownZone;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("utc") || text == "Z" {
+            return Ok(Zone::default());
+        }
+        if let Some(offset) = parse_offset(text) {
+            return Ok(Zone::Fixed(offset));
+        }
+        text.parse::<chrono_tz::Tz>()
+            .map(Zone::Named)
+            .map_err(|_| UnknownZone(text.to_string()))
+    }
+}
+
+impl Zone {
+    /// Attaches this zone to a wall-clock time. In a DST gap or overlap the earlier valid
+    /// reading is taken, as Ruby's `Time.local` does.
+    pub fn localize(&self, naive: NaiveDateTime) -> DateTime<FixedOffset> {
+        match self {
+            Zone::Fixed(offset) => fixed(offset, naive),
+            Zone::Named(tz) => match tz.from_local_datetime(&naive).earliest() {
+                Some(dt) => dt.with_timezone(&dt.offset().fix()),
+                None => {
+                    let offset = tz.offset_from_utc_datetime(&naive).fix();
+                    fixed(&offset, naive)
+                }
+            },
+        }
+    }
+}
+
+fn fixed(offset: &FixedOffset, naive: NaiveDateTime) -> DateTime<FixedOffset> {
+    offset
+        .from_local_datetime(&naive)
+        .single()
+        .expect("fixed offsets are never ambiguous")
+}
+
+/// `+0800`, `+08:00`, `-05`.
+fn parse_offset(text: &str) -> Option<FixedOffset> {
+    let sign = match text.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = text[1..].chars().filter(|c| *c != ':').collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+/// A front-matter `date` that is not a date.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("date {0:?} is not a date Jekyll understands")]
+pub struct BadDate(pub String);
+
+/// Reads a front-matter date. `Ok(None)` when there is no timestamp at all (`date:  +0800`,
+/// as finews writes when its source had no time); `Err` when there is text that is not a date.
+pub fn parse_front_matter_date(
+    raw: &str,
+    zone: &Zone,
+) -> Result<Option<DateTime<FixedOffset>>, BadDate> {
+    let text = raw.trim();
+    if text.is_empty() || parse_offset(text).is_some() || text.eq_ignore_ascii_case("utc") {
+        return Ok(None);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return Ok(Some(dt));
+    }
+    let (clock, offset) = split_trailing_offset(text);
+    let naive = parse_naive(clock.trim()).ok_or_else(|| BadDate(text.to_string()))?;
+    Ok(Some(match offset {
+        Some(offset) => fixed(&offset, naive),
+        None => zone.localize(naive),
+    }))
+}
+
+/// Splits `2022-02-24 17:03:45 +0800` into the clock part and its offset (also `Z`, `UTC`
+/// and `+08:00`, with or without a space before them).
+fn split_trailing_offset(text: &str) -> (&str, Option<FixedOffset>) {
+    for suffix in [" UTC", " Z", "Z"] {
+        if let Some(clock) = text.strip_suffix(suffix) {
+            return (clock, Some(FixedOffset::east_opt(0).expect("zero offset")));
+        }
+    }
+    if let Some(position) = text.rfind(['+', '-']) {
+        // A sign inside the date part (`2022-02-24`) is not an offset.
+        if position > 10 {
+            if let Some(offset) = parse_offset(text[position..].trim()) {
+                return (&text[..position], Some(offset));
+            }
+        }
+    }
+    (text, None)
+}
+
+fn parse_naive(text: &str) -> Option<NaiveDateTime> {
+    const WITH_TIME: &[&str] = &[
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+    ];
+    WITH_TIME
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .or_else(|| {
+            ["%Y-%m-%d", "%Y/%m/%d"].iter().find_map(|format| {
+                NaiveDate::parse_from_str(text, format)
+                    .ok()
+                    .map(|date| date.and_time(NaiveTime::MIN))
+            })
+        })
+}
+
+/// The date in a Jekyll post file name (`2022-02-24-slug.md` → 2022-02-24).
+pub fn date_from_file_name(file_stem: &str) -> Option<NaiveDate> {
+    let prefix = file_stem.get(..11)?;
+    if !prefix.ends_with('-') {
+        return None;
+    }
+    NaiveDate::parse_from_str(&prefix[..10], "%Y-%m-%d").ok()
+}
+
+/// RFC 3339 with the date's own offset and whole seconds: `2022-02-24T17:03:45+08:00`.
+pub fn to_rfc3339(date: &DateTime<FixedOffset>) -> String {
+    date.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shanghai() -> Zone {
+        "Asia/Shanghai".parse().unwrap()
+    }
+
+    fn read(raw: &str, zone: &Zone) -> Option<String> {
+        parse_front_matter_date(raw, zone).unwrap().map(|d| to_rfc3339(&d))
+    }
+
+    #[test]
+    fn a_date_with_an_offset_keeps_it() {
+        assert_eq!(
+            read("2022-02-24 17:03:45 +0800", &Zone::default()).as_deref(),
+            Some("2022-02-24T17:03:45+08:00")
+        );
+        assert_eq!(
+            read("2022-02-24T17:03:45+08:00", &Zone::default()).as_deref(),
+            Some("2022-02-24T17:03:45+08:00")
+        );
+    }
+
+    #[test]
+    fn a_date_without_an_offset_is_in_the_site_zone() {
+        assert_eq!(
+            read("2021-12-08 10:46:18", &shanghai()).as_deref(),
+            Some("2021-12-08T10:46:18+08:00")
+        );
+        assert_eq!(
+            read("2021-12-08 10:46:18", &Zone::default()).as_deref(),
+            Some("2021-12-08T10:46:18+00:00")
+        );
+    }
+
+    #[test]
+    fn a_bare_day_is_midnight() {
+        assert_eq!(
+            read("2021-12-08", &shanghai()).as_deref(),
+            Some("2021-12-08T00:00:00+08:00")
+        );
+    }
+
+    #[test]
+    fn an_offset_alone_is_no_date() {
+        assert_eq!(read(" +0800", &shanghai()), None);
+        assert_eq!(read("", &shanghai()), None);
+    }
+
+    #[test]
+    fn nonsense_is_an_error() {
+        assert_eq!(
+            parse_front_matter_date("yesterday", &shanghai()),
+            Err(BadDate("yesterday".into()))
+        );
+    }
+
+    #[test]
+    fn daylight_saving_zones_use_the_offset_of_that_day() {
+        let new_york: Zone = "America/New_York".parse().unwrap();
+        assert_eq!(
+            read("2022-07-01 12:00:00", &new_york).as_deref(),
+            Some("2022-07-01T12:00:00-04:00")
+        );
+        assert_eq!(
+            read("2022-01-01 12:00:00", &new_york).as_deref(),
+            Some("2022-01-01T12:00:00-05:00")
+        );
+    }
+
+    #[test]
+    fn zones_parse_from_names_and_offsets() {
+        assert_eq!("+08:00".parse::<Zone>().unwrap(), "+0800".parse().unwrap());
+        assert!("Mars/Olympus".parse::<Zone>().is_err());
+    }
+
+    #[test]
+    fn file_names_give_dates() {
+        assert_eq!(
+            date_from_file_name("2022-02-24-202202242288124890"),
+            NaiveDate::from_ymd_opt(2022, 2, 24)
+        );
+        assert_eq!(date_from_file_name("-202205262391921712"), None);
+        assert_eq!(date_from_file_name("2022-13-40-x"), None);
+    }
+}

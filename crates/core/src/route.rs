@@ -1,0 +1,307 @@
+//! The app's URLs as data. Routes live in the URL fragment (`#/category/emnews?q=人民币`), so
+//! every view works unchanged at a site root, under a GitHub Pages sub-path and from
+//! `file://`, and a reload never asks the server for a path it does not have.
+//!
+//! Every list view (category, tag, date, search) is one [`Filter`]; the path is just the
+//! most readable spelling of it, so a filtered category view is `#/category/emnews?q=汇率`.
+
+use crate::filter::Filter;
+
+/// A view of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// Newest posts and the busiest categories.
+    Home,
+    /// Every category, searchable.
+    Categories,
+    /// A list of posts: a category, tag, date or search, with optional extra filters.
+    Posts(Filter),
+    /// One post.
+    Post { id: String },
+    /// A fragment nobody understands; shown as "not found" with links home.
+    NotFound { fragment: String },
+}
+
+impl Route {
+    /// Reads a URL fragment (with or without the leading `#`).
+    pub fn parse(fragment: &str) -> Route {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        let (path, query) = fragment.split_once('?').unwrap_or((fragment, ""));
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(decode_component)
+            .collect();
+        let mut filter = parse_query(query);
+        let not_found = || Route::NotFound {
+            fragment: fragment.to_string(),
+        };
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        match segments.as_slice() {
+            [] => Route::Home,
+            ["categories"] => Route::Categories,
+            ["post", id] => Route::Post { id: id.to_string() },
+            ["search"] => Route::Posts(filter),
+            ["category", id] => {
+                filter.category = Some(id.to_string());
+                Route::Posts(filter)
+            }
+            ["tag", name] => {
+                filter.tag = Some(name.to_string());
+                Route::Posts(filter)
+            }
+            ["date", parts @ ..] if (1..=3).contains(&parts.len()) => {
+                match period_bounds(parts) {
+                    Some((from, to)) => {
+                        filter.from = Some(from);
+                        filter.to = Some(to);
+                        Route::Posts(filter)
+                    }
+                    None => not_found(),
+                }
+            }
+            _ => not_found(),
+        }
+    }
+
+    /// The fragment for this route, starting with `#`. `Route::parse(&r.to_fragment()) == r`.
+    pub fn to_fragment(&self) -> String {
+        match self {
+            Route::Home => "#/".into(),
+            Route::Categories => "#/categories".into(),
+            Route::Post { id } => format!("#/post/{}", encode_component(id)),
+            Route::NotFound { fragment } => format!("#{fragment}"),
+            Route::Posts(filter) => posts_fragment(filter),
+        }
+    }
+}
+
+fn posts_fragment(filter: &Filter) -> String {
+    let mut rest = filter.clone();
+    let path = if let Some(id) = rest.category.take() {
+        format!("/category/{}", encode_component(&id))
+    } else if let Some(name) = rest.tag.take() {
+        format!("/tag/{}", encode_component(&name))
+    } else if let Some(period) = exact_period(rest.from.as_deref(), rest.to.as_deref()) {
+        rest.from = None;
+        rest.to = None;
+        format!("/date/{period}")
+    } else {
+        "/search".to_string()
+    };
+    let mut pairs = Vec::new();
+    if !rest.text.is_empty() {
+        pairs.push(("q", rest.text.as_str()));
+    }
+    for (key, value) in [
+        ("category", &rest.category),
+        ("tag", &rest.tag),
+        ("from", &rest.from),
+        ("to", &rest.to),
+    ] {
+        if let Some(value) = value {
+            pairs.push((key, value.as_str()));
+        }
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode_component(v)))
+        .collect();
+    if query.is_empty() {
+        format!("#{path}")
+    } else {
+        format!("#{path}?{}", query.join("&"))
+    }
+}
+
+fn parse_query(query: &str) -> Filter {
+    let mut filter = Filter::default();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = decode_component(&value.replace('+', " "));
+        let day = || is_day(&value).then(|| value.clone());
+        match key {
+            "q" => filter.text = value.clone(),
+            "category" if !value.is_empty() => filter.category = Some(value.clone()),
+            "tag" if !value.is_empty() => filter.tag = Some(value.clone()),
+            "from" => filter.from = day(),
+            "to" => filter.to = day(),
+            _ => {}
+        }
+    }
+    filter
+}
+
+/// `["2021", "12"]` → `("2021-12-01", "2021-12-31")`.
+fn period_bounds(parts: &[&str]) -> Option<(String, String)> {
+    let number = |s: &str, len: usize| (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
+    let year = number(parts[0], 4)?;
+    match parts {
+        [_] => Some((format!("{year:04}-01-01"), format!("{year:04}-12-31"))),
+        [_, month] => {
+            let month = number(month, 2).filter(|m| (1..=12).contains(m))?;
+            let last = days_in_month(year, month);
+            Some((format!("{year:04}-{month:02}-01"), format!("{year:04}-{month:02}-{last:02}")))
+        }
+        [_, month, day] => {
+            let month = number(month, 2).filter(|m| (1..=12).contains(m))?;
+            let day = number(day, 2).filter(|d| (1..=days_in_month(year, month)).contains(d))?;
+            let date = format!("{year:04}-{month:02}-{day:02}");
+            Some((date.clone(), date))
+        }
+        _ => None,
+    }
+}
+
+/// The `/date/…` spelling of a range, when the range is exactly a year, month or day.
+fn exact_period(from: Option<&str>, to: Option<&str>) -> Option<String> {
+    let (from, to) = (from?, to?);
+    let (y, m, d) = (&from[..4], &from[5..7], &from[8..10]);
+    let candidates = [
+        format!("{y}/{m}/{d}"),
+        format!("{y}/{m}"),
+        y.to_string(),
+    ];
+    candidates.into_iter().find(|period| {
+        let parts: Vec<&str> = period.split('/').collect();
+        period_bounds(&parts).is_some_and(|(f, t)| f == from && t == to)
+    })
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// True for a well-formed `YYYY-MM-DD`.
+pub fn is_day(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() == 3 && period_bounds(&parts).is_some()
+}
+
+/// Percent-encodes what would break a fragment (ASCII punctuation, spaces, controls); other
+/// characters, Chinese included, stay readable.
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '(' | ')') || !c.is_ascii() && !c.is_whitespace() && !c.is_control() {
+            out.push(c);
+        } else {
+            let mut buffer = [0u8; 4];
+            for byte in c.encode_utf8(&mut buffer).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes (invalid UTF-8 becomes U+FFFD; a broken escape stays as text).
+pub fn decode_component(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(route: Route) {
+        let fragment = route.to_fragment();
+        assert_eq!(Route::parse(&fragment), route, "{fragment}");
+    }
+
+    #[test]
+    fn simple_routes_parse() {
+        assert_eq!(Route::parse(""), Route::Home);
+        assert_eq!(Route::parse("#/"), Route::Home);
+        assert_eq!(Route::parse("#/categories"), Route::Categories);
+        assert_eq!(
+            Route::parse("#/post/2022-02-24-202202242288124890"),
+            Route::Post { id: "2022-02-24-202202242288124890".into() }
+        );
+    }
+
+    #[test]
+    fn category_routes_carry_extra_filters() {
+        assert_eq!(
+            Route::parse("#/category/emnews?q=%E4%BA%BA%E6%B0%91%E5%B8%81&from=2021-12-01"),
+            Route::Posts(Filter {
+                text: "人民币".into(),
+                category: Some("emnews".into()),
+                from: Some("2021-12-01".into()),
+                ..Filter::default()
+            })
+        );
+    }
+
+    #[test]
+    fn date_routes_are_ranges() {
+        assert_eq!(
+            Route::parse("#/date/2021/12"),
+            Route::Posts(Filter {
+                from: Some("2021-12-01".into()),
+                to: Some("2021-12-31".into()),
+                ..Filter::default()
+            })
+        );
+        assert_eq!(
+            Route::Posts(Filter { from: Some("2024-02-01".into()), to: Some("2024-02-29".into()), ..Filter::default() }).to_fragment(),
+            "#/date/2024/02"
+        );
+        assert!(matches!(Route::parse("#/date/2021/13"), Route::NotFound { .. }));
+        assert!(matches!(Route::parse("#/date/2023/02/29"), Route::NotFound { .. }));
+    }
+
+    #[test]
+    fn awkward_names_round_trip() {
+        round_trip(Route::Posts(Filter { category: Some("21shijijingjibaodao  nancailicaitong".into()), ..Filter::default() }));
+        round_trip(Route::Posts(Filter { category: Some("anxinguojizhengquan(xianggang)".into()), text: "a&b=c #d".into(), ..Filter::default() }));
+        round_trip(Route::Posts(Filter { tag: Some("南方Plus新闻".into()), from: Some("2021-12-08".into()), ..Filter::default() }));
+        round_trip(Route::Posts(Filter { text: "\"离岸人民币\" 100%".into(), ..Filter::default() }));
+        round_trip(Route::Post { id: "-202205262391921712".into() });
+    }
+
+    #[test]
+    fn chinese_stays_readable_in_fragments() {
+        assert_eq!(
+            Route::Posts(Filter { text: "博罗".into(), ..Filter::default() }).to_fragment(),
+            "#/search?q=博罗"
+        );
+    }
+
+    #[test]
+    fn hostile_fragments_do_not_panic() {
+        for fragment in ["#/%", "#/post/%E4%BA", "#/date/x", "#/search?q=%zz&from=2021-99-99", "#//////", "#/post/a/b", "#?&&=="] {
+            let _ = Route::parse(fragment);
+        }
+        assert_eq!(Route::parse("#/search?from=2021-99-99"), Route::Posts(Filter::default()));
+        assert_eq!(decode_component("%E4%BA"), "\u{fffd}");
+    }
+
+    #[test]
+    fn unknown_paths_are_not_found() {
+        assert_eq!(
+            Route::parse("#/nowhere"),
+            Route::NotFound { fragment: "/nowhere".into() }
+        );
+    }
+}

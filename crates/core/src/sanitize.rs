@@ -1,0 +1,194 @@
+//! The builder's enforcer of [`crate::sanitize_policy`]: an `ammonia` cleaner configured from
+//! the policy's lists, and a plain-text reader for the HTML it produces.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use ammonia::{Builder, UrlRelative};
+
+use crate::sanitize_policy as policy;
+use crate::text::unescape_serialized_text;
+
+fn cleaner() -> &'static Builder<'static> {
+    static CLEANER: OnceLock<Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut tag_attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for &(tag, attribute) in policy::ELEMENT_ATTRIBUTES {
+            tag_attributes.entry(tag).or_default().insert(attribute);
+        }
+        let mut builder = Builder::default();
+        builder
+            .tags(policy::ALLOWED_TAGS.iter().copied().collect())
+            .clean_content_tags(policy::REMOVED_WITH_CONTENT.iter().copied().collect())
+            .generic_attributes(policy::GENERIC_ATTRIBUTES.iter().copied().collect())
+            .tag_attributes(tag_attributes)
+            .url_schemes(policy::ALLOWED_URL_SCHEMES.iter().copied().collect())
+            .url_relative(UrlRelative::PassThrough)
+            .strip_comments(true)
+            .link_rel(None);
+        builder
+    })
+}
+
+/// Cleans article HTML under the policy, then adds the policy's forced attributes.
+pub fn sanitize_html(html: &str) -> String {
+    add_forced_attributes(&cleaner().clean(html).to_string())
+}
+
+/// Inserts [`policy::FORCED_ATTRIBUTES`] right after each matching start tag's name.
+/// (ammonia can set attributes itself, but in hash-map order, and the archive must be
+/// byte-for-byte reproducible.) The input is serializer output, where every literal `<` in
+/// text is escaped, so `<img` can only start a tag; forced attributes were stripped by the
+/// cleaner, so none is doubled.
+fn add_forced_attributes(clean: &str) -> String {
+    let mut out = String::with_capacity(clean.len() + clean.len() / 8);
+    let mut rest = clean;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let name_len = rest[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len() - 1);
+        let name = &rest[1..1 + name_len];
+        out.push('<');
+        out.push_str(name);
+        for &(tag, attribute, value) in policy::FORCED_ATTRIBUTES {
+            if tag == name {
+                out.push_str(&format!(" {attribute}=\"{value}\""));
+            }
+        }
+        rest = &rest[1 + name_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Elements that end a line of text when HTML is read as plain text.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "center",
+    "blockquote", "pre", "table", "ul", "ol", "dl", "dt", "dd", "hr", "figure", "figcaption",
+];
+
+/// The readable text of sanitized HTML ([`sanitize_html`] output): one line per block, with
+/// navigation blocks left out — a block whose only text is inside links (finews'
+/// `[返回…](…)｜[返回首页](…)` footers, the bare source link) is not article text.
+pub fn article_text(sanitized: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut block = BlockText::default();
+    let mut rest = sanitized;
+    let mut link_depth = 0usize;
+    while !rest.is_empty() {
+        match rest.find('<') {
+            Some(0) => {
+                let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+                let tag = &rest[1..end.saturating_sub(1)];
+                let closing = tag.starts_with('/');
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if name == "a" {
+                    link_depth = if closing { link_depth.saturating_sub(1) } else { link_depth + 1 };
+                }
+                if BLOCK_ELEMENTS.contains(&name.as_str()) {
+                    block.finish_into(&mut lines);
+                }
+                rest = &rest[end..];
+            }
+            found => {
+                let end = found.unwrap_or(rest.len());
+                block.push(&unescape_serialized_text(&rest[..end]), link_depth > 0);
+                rest = &rest[end..];
+            }
+        }
+    }
+    block.finish_into(&mut lines);
+    lines.join("\n")
+}
+
+#[derive(Default)]
+struct BlockText {
+    text: String,
+    has_plain_text: bool,
+    has_link_text: bool,
+}
+
+impl BlockText {
+    fn push(&mut self, text: &str, in_link: bool) {
+        let meaningful = text.chars().any(|c| c.is_alphanumeric());
+        if in_link {
+            self.has_link_text |= meaningful;
+        } else {
+            self.has_plain_text |= meaningful;
+        }
+        self.text.push_str(text);
+    }
+
+    fn finish_into(&mut self, lines: &mut Vec<String>) {
+        let block = std::mem::take(self);
+        let is_navigation = block.has_link_text && !block.has_plain_text;
+        let text = crate::text::collapse_whitespace(&block.text);
+        if !is_navigation && !text.is_empty() {
+            lines.push(text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finews_stock_markup_loses_style_class_id_and_data() {
+        let html = r#"<p style="text-align:center;"><span id="stock_1.600160"><a href="http://quote.eastmoney.com/unify/r/1.600160" class="keytip" data-code="1,600160">巨化股份</a></span></p>"#;
+        assert_eq!(
+            sanitize_html(html),
+            r#"<p><span><a rel="noopener noreferrer" target="_blank" href="http://quote.eastmoney.com/unify/r/1.600160">巨化股份</a></span></p>"#
+        );
+    }
+
+    #[test]
+    fn images_load_lazily_without_referrer() {
+        let html = r#"<center><img src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552" style="border:1px" onerror="alert(1)"></center>"#;
+        assert_eq!(
+            sanitize_html(html),
+            r#"<center><img loading="lazy" referrerpolicy="no-referrer" src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552"></center>"#
+        );
+    }
+
+    #[test]
+    fn scripts_styles_and_frames_go_with_their_content() {
+        let html = "<p>a<script>alert(1)</script><style>p{}</style><iframe src=x>f</iframe><object data=x>o</object>b</p><form action=x><input name=a>c</form>";
+        assert_eq!(sanitize_html(html), "<p>ab</p>");
+    }
+
+    #[test]
+    fn script_urls_are_removed() {
+        let html = r#"<a href="javascript:alert(1)">x</a><a href="data:text/html,x">y</a><img src="vbscript:x">"#;
+        let clean = sanitize_html(html);
+        assert!(!clean.contains("javascript"), "{clean}");
+        assert!(!clean.contains("data:"), "{clean}");
+        assert!(!clean.contains("vbscript"), "{clean}");
+    }
+
+    #[test]
+    fn comments_are_stripped() {
+        assert_eq!(sanitize_html("<!-- EM_StockImg_Start --><p>x</p>"), "<p>x</p>");
+    }
+
+    #[test]
+    fn article_text_skips_navigation_blocks() {
+        let html = r#"<p>离岸人民币兑美元升至6.3512。</p>
+<p><a href="http://finance.eastmoney.com/x.html">http://finance.eastmoney.com/x.html</a></p>
+<p><a href="//finews.zning.me/emnews/">返回东财滚动新闻</a>｜<a href="//finews.zning.me/">返回首页</a></p>"#;
+        assert_eq!(article_text(html), "离岸人民币兑美元升至6.3512。");
+    }
+
+    #[test]
+    fn article_text_keeps_inline_links_and_decodes_entities() {
+        let html = "<p>据<a href=\"x\">蔚来</a>消息 &lt;1% &amp; more</p><p>二</p>";
+        assert_eq!(article_text(html), "据蔚来消息 <1% & more\n二");
+    }
+}
