@@ -1,1 +1,61 @@
-fn main() {}
+//! `gazette`: turns folders of Jekyll posts into the archive the Gazette viewer loads.
+//! A thin shell: flags in, calls into `gazette-core` and this crate's I/O modules, exit codes
+//! out (0 success, 1 failure, 2 unusable arguments).
+
+mod build;
+mod generate;
+mod output;
+mod sources;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "gazette", version, about = "Build browsable archives from Jekyll news sites")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read Jekyll posts and write the archive the viewer loads.
+    Build {
+        /// Jekyll site roots (their `_posts/` is read) or loose folders of posts.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The archive folder to write (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        options: build::Options,
+    },
+    /// Read and validate posts like `build`, without writing an archive.
+    /// Exits 1 when any file had to be rejected.
+    Check {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[command(flatten)]
+        options: build::Options,
+    },
+    /// Write realistic, deterministic Jekyll posts for benchmarks and scale tests.
+    Gen(generate::Options),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build { dirs, out, options } => build::run(&dirs, Some(&out), &options),
+        Command::Check { dirs, options } => build::run(&dirs, None, &options),
+        Command::Gen(options) => generate::run(&options),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("gazette: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

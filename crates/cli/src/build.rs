@@ -1,0 +1,127 @@
+//! `gazette build` and `gazette check`: discover, import in parallel, assemble, report,
+//! and (for `build`) write the archive.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use gazette_core::build::{build_archive, BuildInput};
+use gazette_core::import::{import_file, ImportSettings, Outcome, SourceFile};
+use gazette_core::model::SiteInfo;
+use gazette_core::post_date::Zone;
+use gazette_core::report::{BuildReport, Rejection};
+use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::output::write_archive;
+use crate::sources::discover;
+
+/// Inputs with at least this many files get a progress bar.
+const PROGRESS_THRESHOLD: usize = 2_000;
+/// How many warnings and rejections the terminal summary lists before pointing at `--report`.
+const LISTED_PROBLEMS: usize = 20;
+
+/// Flags shared by `build` and `check`.
+#[derive(Args, Debug)]
+pub struct Options {
+    /// Zone for dates written without an offset (IANA name or offset such as +08:00).
+    /// Overrides `_config.yml`'s `timezone`; the default is UTC.
+    #[arg(long)]
+    timezone: Option<String>,
+    /// Write the full report (every warning, rejection and merge) as JSON to this file.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<ExitCode> {
+    let sources = discover(dirs)?;
+    let config = sources.config.clone().unwrap_or_default();
+    let timezone = options
+        .timezone
+        .clone()
+        .or_else(|| Some(config.site.timezone.clone()).filter(|t| !t.is_empty()))
+        .unwrap_or_else(|| "UTC".into());
+    let zone: Zone = timezone.parse().context("--timezone")?;
+    let settings = ImportSettings {
+        zone,
+        url: config.site.url.clone(),
+        baseurl: config.site.baseurl.clone(),
+        title: config.site.title.clone(),
+        excerpt_separator: config.excerpt_separator.clone(),
+    };
+
+    let progress = if sources.posts.len() >= PROGRESS_THRESHOLD && !options.quiet {
+        ProgressBar::new(sources.posts.len() as u64).with_style(
+            ProgressStyle::with_template("{spinner} 读取 {pos}/{len} posts {wide_bar} {eta}")
+                .expect("valid template"),
+        )
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut outcomes: Vec<Outcome> = sources
+        .posts
+        .par_iter()
+        .progress_with(progress.clone())
+        .map(|path| read_and_import(path, &settings))
+        .collect();
+    progress.finish_and_clear();
+    outcomes.extend(sources.unreadable.into_iter().map(Outcome::Rejected));
+
+    let site = SiteInfo { timezone, ..config.site };
+    let (archive, report) = build_archive(BuildInput {
+        site,
+        outcomes,
+        ignored: sources.ignored,
+    });
+    debug_assert!(report.is_balanced());
+
+    if let Some(out) = out {
+        write_archive(out, &archive.to_files())?;
+    }
+    if let Some(path) = &options.report {
+        let json = serde_json::to_vec_pretty(&report).expect("reports serialize");
+        std::fs::write(path, json).with_context(|| format!("cannot write the report {}", path.display()))?;
+    }
+    if !options.quiet {
+        print_report(&report, out, options.report.is_some());
+    }
+    Ok(if out.is_none() && !report.rejected.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn read_and_import(path: &Path, settings: &ImportSettings) -> Outcome {
+    let shown = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => import_file(SourceFile { path: &shown, bytes: &bytes }, settings),
+        Err(error) => Outcome::Rejected(Rejection {
+            path: shown,
+            reason: format!("cannot read: {error}"),
+        }),
+    }
+}
+
+fn print_report(report: &BuildReport, out: Option<&Path>, has_report_file: bool) {
+    for warning in report.warnings.iter().take(LISTED_PROBLEMS) {
+        let line = warning.line.map(|l| format!(":{l}")).unwrap_or_default();
+        eprintln!("warning: {}{line}: {}", warning.path, warning.message);
+    }
+    for rejection in report.rejected.iter().take(LISTED_PROBLEMS) {
+        eprintln!("rejected: {}: {}", rejection.path, rejection.reason);
+    }
+    let hidden = report.warnings.len().saturating_sub(LISTED_PROBLEMS) + report.rejected.len().saturating_sub(LISTED_PROBLEMS);
+    if hidden > 0 {
+        let hint = if has_report_file { "see the report file" } else { "use --report FILE to see them all" };
+        eprintln!("… and {hidden} more ({hint})");
+    }
+    eprintln!("{}", report.summary());
+    if let Some(out) = out {
+        eprintln!("archive written to {}", out.display());
+    }
+}

@@ -1,0 +1,73 @@
+//! Writing the archive atomically: everything goes into a temporary sibling folder, which
+//! then replaces the target with renames, so a failed or interrupted build never leaves a
+//! half-written archive behind.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use gazette_core::archive::MANIFEST_FILE;
+
+/// Writes `files` (relative path, bytes) as the folder `out`, replacing any previous archive.
+/// Refuses to replace a non-empty folder that is not an archive, so a typo cannot delete
+/// someone's documents.
+pub fn write_archive(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    if out.exists() {
+        if !out.is_dir() {
+            bail!("cannot write the archive to {}: it is a file", out.display());
+        }
+        let is_empty = fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?.next().is_none();
+        if !is_empty && !out.join(MANIFEST_FILE).is_file() {
+            bail!(
+                "refusing to replace {}: it is not empty and holds no {MANIFEST_FILE}, so it is not a Gazette archive",
+                out.display()
+            );
+        }
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "archive".into());
+    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = write_files(&staging, files).and_then(|()| swap_into_place(&staging, out));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_files(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).with_context(|| format!("cannot clear {}", staging.display()))?;
+    }
+    for (relative, bytes) in files {
+        let path = staging.join(relative);
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+        }
+        let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        file.sync_all().with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn swap_into_place(staging: &Path, out: &Path) -> Result<()> {
+    let backup = staging.with_extension("old");
+    if out.exists() {
+        fs::rename(out, &backup).with_context(|| format!("cannot move the old archive {} aside", out.display()))?;
+    }
+    if let Err(error) = fs::rename(staging, out) {
+        if backup.exists() {
+            let _ = fs::rename(&backup, out);
+        }
+        return Err(error).with_context(|| format!("cannot move the new archive into {}", out.display()));
+    }
+    if backup.exists() {
+        fs::remove_dir_all(&backup).with_context(|| format!("cannot remove the old archive {}", backup.display()))?;
+    }
+    Ok(())
+}

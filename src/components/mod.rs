@@ -1,0 +1,6 @@
+//! Reusable pieces of the pages.
+
+pub mod article_body;
+pub mod error_panel;
+pub mod post_list;
+pub mod search_box;

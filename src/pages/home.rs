@@ -1,0 +1,51 @@
+//! Home: the newest posts and the busiest sources with their latest five posts each, all
+//! from the manifest, so it shows before the post index is fetched.
+
+use std::rc::Rc;
+
+use gazette_core::filter::Filter;
+use gazette_core::route::Route;
+use yew::prelude::*;
+
+use super::use_manifest;
+use crate::components::post_list::PostList;
+
+#[function_component(HomePage)]
+pub fn home_page() -> Html {
+    let manifest = use_manifest();
+    let newest = Rc::new(manifest.home.newest.clone());
+    let site = &manifest.site;
+    html! {
+        <div class="home">
+            <section class="intro" aria-labelledby="home-title">
+                <h1 id="home-title">{ if site.title.is_empty() { "新闻存档" } else { &site.title } }</h1>
+                <p class="stats">
+                    { format!("{} 篇文章 · {} 个来源 · {} 个标签", manifest.post_count, manifest.categories.len(), manifest.tags.len()) }
+                    if let Some((oldest, newest)) = &manifest.date_range {
+                        { format!(" · {} 至 {}", &oldest[..10.min(oldest.len())], &newest[..10.min(newest.len())]) }
+                    }
+                </p>
+            </section>
+            <div class="home-columns">
+                <section class="newest" aria-labelledby="newest-title">
+                    <h2 id="newest-title">{ "最新文章" }</h2>
+                    <PostList manifest={manifest.clone()} posts={newest} show_excerpt={false} />
+                </section>
+                <section class="sources" aria-labelledby="sources-title">
+                    <h2 id="sources-title">{ "来源" }</h2>
+                    { for manifest.home.categories.iter().filter_map(|latest| {
+                        let category = manifest.categories.get(latest.category as usize)?;
+                        let href = Route::Posts(Filter { category: Some(category.id.clone()), ..Filter::default() }).to_fragment();
+                        Some(html! {
+                            <section class="source-card" key={category.id.clone()}>
+                                <h3><a href={href}>{ &category.name }</a><span class="count">{ category.count }</span></h3>
+                                <PostList manifest={manifest.clone()} posts={Rc::new(latest.posts.clone())} show_excerpt={false} />
+                            </section>
+                        })
+                    }) }
+                    <p class="all-sources"><a href="#/categories">{ format!("查看全部 {} 个来源 →", manifest.categories.len()) }</a></p>
+                </section>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,205 @@
+// End-to-end tests of the built app (`dist/`, made by `trunk build --release --offline` from
+// the fixture archive) in real headless Chromium, served under a GitHub-Pages-like sub-path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { serve } from './server.mjs';
+import { launch } from './browser.mjs';
+
+const DIST = resolve(process.env.GAZETTE_DIST ?? 'dist');
+const ARTIFACTS = resolve('tests/e2e/artifacts');
+const SEED_ID = '2022-02-24-202202242288124890';
+let server;
+let browser;
+let base;
+
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  server = await serve({
+    '/gazette/': { dir: DIST },
+    '/truncated/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 1, "generator": "gaz' } },
+    '/missing/': { dir: DIST, overrides: { 'archive/manifest.json': null } },
+    '/future/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 99}' } },
+  });
+  base = `${server.url}/gazette/`;
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page that fails the test on any uncaught error or console error. */
+async function openPage(t, url, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  t.after(async () => {
+    await context.close();
+  });
+  await page.goto(url);
+  return { page, errors };
+}
+
+async function listTitles(page) {
+  return page.locator('main .post-item .post-title').allInnerTexts();
+}
+
+test('home lists the newest posts and the sources under a sub-path', async (t) => {
+  const { page, errors } = await openPage(t, base);
+  await page.locator('.newest .post-item').first().waitFor();
+  const newest = await page.locator('.newest .post-title').allInnerTexts();
+  assert.equal(newest.length, 20);
+  assert.equal(newest[0], '博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县');
+  const sources = await page.locator('.source-card h3 a').allInnerTexts();
+  assert.deepEqual(sources, ['东财滚动新闻', '南方Plus新闻', '站长消息']);
+  assert.match(await page.locator('.stats').innerText(), /104 篇文章 · 3 个来源/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await page.screenshot({ path: `${ARTIFACTS}/home-desktop.png`, fullPage: false });
+  assert.deepEqual(errors, []);
+});
+
+test('a category route shows only that category, newest first', async (t) => {
+  const { page } = await openPage(t, `${base}#/category/nanfangPlus`);
+  await page.locator('main .post-item').first().waitFor();
+  assert.deepEqual(await listTitles(page), ['博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县']);
+  assert.equal(await page.locator('#posts-title').innerText(), '来源：南方Plus新闻');
+
+  await page.goto(`${base}#/category/emnews`);
+  await page.locator('.result-count', { hasText: '共 102 篇' }).waitFor();
+  const metas = await page.locator('main .post-item .post-source').allInnerTexts();
+  assert.ok(metas.length >= 50, `first page shows 50 posts, got ${metas.length}`);
+  assert.ok(metas.every((m) => m === '东财滚动新闻'), 'every listed post is from emnews');
+  const dates = await page.locator('main .post-item time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')).filter(Boolean));
+  const instants = dates.map((d) => Date.parse(d));
+  assert.deepEqual(instants, [...instants].sort((a, b) => b - a), 'newest first');
+  await page.screenshot({ path: `${ARTIFACTS}/category-desktop.png` });
+});
+
+test('typing in the search box narrows the list and updates the URL', async (t) => {
+  const { page } = await openPage(t, base);
+  await page.locator('.newest .post-item').first().waitFor();
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'search-input');
+  await page.keyboard.type('博罗');
+  await page.locator('.result-count', { hasText: '共 1 篇' }).waitFor();
+  assert.deepEqual(await listTitles(page), ['博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县']);
+  assert.equal(decodeURIComponent(new URL(page.url()).hash), '#/search?q=博罗');
+  assert.equal(await page.locator('main .post-item mark').first().innerText(), '博罗');
+
+  await page.fill('#search-input', '人民币');
+  await page.locator('.result-count', { hasText: /共 \d+ 篇/ }).waitFor();
+  const titles = await listTitles(page);
+  assert.ok(titles.length > 1 && titles.length < 104, `人民币 narrows the list (got ${titles.length})`);
+  await page.screenshot({ path: `${ARTIFACTS}/search-desktop.png` });
+
+  // The filtered view survives a reload.
+  await page.reload();
+  await page.locator('.result-count', { hasText: `共 ${titles.length} 篇` }).waitFor();
+  assert.equal(await page.inputValue('#search-input'), '人民币');
+});
+
+test('category and date filters combine with words', async (t) => {
+  const { page } = await openPage(t, `${base}#/category/emnews?q=美元&from=2021-12-08&to=2021-12-08`);
+  await page.locator('.result-count', { hasText: /共 \d+ 篇/ }).waitFor();
+  const titles = await listTitles(page);
+  assert.ok(titles.length > 0);
+  const texts = await page.locator('main .post-item').allInnerTexts();
+  assert.ok(texts.every((t) => t.includes('美元')), 'every result mentions 美元');
+  const { page: none } = await openPage(t, `${base}#/category/emnews?q=博罗`);
+  await none.locator('.result-count', { hasText: '共 0 篇' }).waitFor();
+});
+
+test('the seed post renders its sanitized body, and a reload on its deep link works', async (t) => {
+  const { page, errors } = await openPage(t, `${base}#/post/${SEED_ID}`);
+  await page.locator('.article-body p').first().waitFor();
+  assert.equal(await page.locator('#post-title').innerText(), '博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县');
+  assert.match(await page.locator('.post-header time').innerText(), /^2022-02-24 17:03:45 \(UTC\+08:00\)$/);
+  const bold = await page.locator('.article-body strong').allInnerTexts();
+  assert.equal(bold.length, 6);
+  assert.equal(bold[0], '一是大力实施乡村振兴人才壮大工程。');
+  assert.equal(bold[5], '六是大力实施高端领军人才汇智工程。');
+  assert.equal(await page.locator('.source-link a').getAttribute('href'), 'http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202202242288124890');
+  const back = page.locator('.article-body a', { hasText: '返回南方Plus新闻' });
+  assert.equal(await back.getAttribute('rel'), 'noopener noreferrer');
+  assert.equal(await page.locator('.article-body [style], .article-body [class], .article-body script').count(), 0);
+  await page.screenshot({ path: `${ARTIFACTS}/post-desktop.png`, fullPage: false });
+
+  await page.reload();
+  await page.locator('.article-body strong').first().waitFor();
+  assert.equal(await page.locator('.article-body strong').count(), 6);
+  assert.deepEqual(errors, []);
+});
+
+test('an HTML-heavy post loses its styles and keeps its images, lazily and without referrer', async (t) => {
+  const { page } = await openPage(t, `${base}#/post/-202205262391921712`);
+  await page.locator('.article-body img').first().waitFor({ state: 'attached' });
+  const images = await page.locator('.article-body img').evaluateAll((imgs) =>
+    imgs.map((i) => [i.getAttribute('loading'), i.getAttribute('referrerpolicy'), i.hasAttribute('style')]));
+  assert.ok(images.length >= 2);
+  assert.ok(images.every(([loading, referrer, style]) => loading === 'lazy' && referrer === 'no-referrer' && !style));
+  assert.match(await page.locator('.post-header time').innerText(), /日期不详/);
+});
+
+test('back and forward keep the view', async (t) => {
+  const { page } = await openPage(t, base);
+  await page.locator('.source-card h3 a', { hasText: '南方Plus新闻' }).click();
+  await page.locator('#posts-title', { hasText: '来源：南方Plus新闻' }).waitFor();
+  await page.locator('main .post-item a').first().click();
+  await page.locator('.article-body p').first().waitFor();
+  await page.goBack();
+  await page.locator('#posts-title', { hasText: '来源：南方Plus新闻' }).waitFor();
+  await page.goForward();
+  await page.locator('#post-title').waitFor();
+});
+
+test('j/k move through a list and Enter opens the post', async (t) => {
+  const { page } = await openPage(t, `${base}#/category/emnews`);
+  await page.locator('main .post-item').first().waitFor();
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  const second = (await listTitles(page))[1];
+  assert.equal(await page.evaluate(() => document.activeElement?.innerText), second);
+  await page.keyboard.press('Enter');
+  await page.locator('#post-title', { hasText: second }).waitFor();
+});
+
+for (const [prefix, expected] of [
+  ['truncated', /manifest\.json is not valid JSON/],
+  ['missing', /服务器返回 404/],
+  ['future', /schema_version 99/],
+]) {
+  test(`a ${prefix} archive shows an error panel with a retry, not a blank page`, async (t) => {
+    const { page } = await openPage(t, `${server.url}/${prefix}/#/category/emnews`);
+    const panel = page.locator('.error-panel');
+    await panel.waitFor();
+    assert.match(await panel.innerText(), expected);
+    assert.equal(await panel.locator('button', { hasText: '重试' }).count(), 1);
+  });
+}
+
+test('unknown posts and routes explain themselves', async (t) => {
+  const { page } = await openPage(t, `${base}#/post/no-such-post`);
+  await page.locator('.error-panel', { hasText: '找不到这篇文章' }).waitFor();
+  await page.goto(`${base}#/nowhere/%E4%BA`);
+  await page.locator('.error-panel', { hasText: '找不到这个页面' }).waitFor();
+});
+
+test('phone-width screenshots render without horizontal scrolling', async (t) => {
+  const phone = { width: 390, height: 844 };
+  for (const [name, hash, ready] of [
+    ['home', '', '.newest .post-item'],
+    ['category', '#/category/emnews', 'main .post-item'],
+    ['search', '#/search?q=人民币', 'main .post-item'],
+    ['post', `#/post/${SEED_ID}`, '.article-body p'],
+  ]) {
+    const { page } = await openPage(t, `${base}${hash}`, phone);
+    await page.locator(ready).first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name} overflows by ${overflow}px at phone width`);
+    await page.screenshot({ path: `${ARTIFACTS}/${name}-phone.png` });
+  }
+});
