@@ -1,16 +1,5 @@
-//! Gazette's browser app: mounts [`app::App`] and installs the panic panel.
-
-mod app;
-mod archive;
-mod components;
-mod keyboard;
-mod pages;
-mod panic_panel;
-mod routing;
-mod sanitize_dom;
-mod state;
+//! Entry point of the browser app: see `lib.rs`.
 
 fn main() {
-    panic_panel::install();
-    yew::Renderer::<app::App>::new().render();
+    gazette_app::run();
 }

@@ -157,11 +157,14 @@ fn parse_lines(yaml_text: &str) -> BTreeMap<String, Field> {
             }
             continue;
         }
+        // A tab is never YAML indentation, so a tab-indented `key:` is a top-level key typed
+        // carelessly; space-indented lines belong to a nested value and are not read.
+        let line = line.trim_start_matches('\t');
         let Some((key, value)) = line.split_once(':') else {
             continue;
         };
         let key = key.trim();
-        if key.is_empty() || key.contains(char::is_whitespace) || line.starts_with([' ', '\t']) {
+        if key.is_empty() || key.contains(char::is_whitespace) || line.starts_with(' ') {
             continue;
         }
         let value = value.trim();
@@ -253,6 +256,13 @@ mod tests {
         let (fm, warning) = parse("title: a: b: \"c\nx\ntags:\n  - one\n  - two\n");
         assert!(warning.is_some());
         assert_eq!(fm.tags, ["one", "two"]);
+    }
+
+    #[test]
+    fn tab_indented_keys_are_read_by_the_fallback() {
+        let (fm, warning) = parse("title: 制表符\n\tdate: 2022-03-03 08:00:00 +0800\n");
+        assert!(warning.is_some());
+        assert_eq!(fm.date.as_deref(), Some("2022-03-03 08:00:00 +0800"));
     }
 
     #[test]

@@ -1,0 +1,75 @@
+//! The browser-side sanitizer in real headless Chromium (`wasm-bindgen-test`): benign finews
+//! markup keeps its meaning, attack markup loses everything that could run or navigate.
+#![cfg(target_arch = "wasm32")]
+
+use gazette_app::sanitize_dom::sanitize_to_string;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn clean(html: &str) -> String {
+    sanitize_to_string(&gloo::utils::document(), html)
+}
+
+#[wasm_bindgen_test]
+fn finews_paragraphs_bold_and_links_survive() {
+    assert_eq!(
+        clean("<p><strong>一是大力实施乡村振兴人才壮大工程。</strong>通过实施</p>"),
+        "<p><strong>一是大力实施乡村振兴人才壮大工程。</strong>通过实施</p>"
+    );
+    assert_eq!(
+        clean(r#"<a href="//finews.withounder.com/category/nanfangPlus.html">返回南方Plus新闻</a>"#),
+        r#"<a href="//finews.withounder.com/category/nanfangPlus.html" rel="noopener noreferrer" target="_blank">返回南方Plus新闻</a>"#
+    );
+}
+
+#[wasm_bindgen_test]
+fn finews_stock_markup_loses_styles_ids_and_data() {
+    let html = r#"<p style="text-align:center;"><span id="stock_1.600160"><a href="http://quote.eastmoney.com/unify/r/1.600160" class="keytip" data-code="1,600160">巨化股份</a></span></p>"#;
+    assert_eq!(
+        clean(html),
+        r#"<p><span><a href="http://quote.eastmoney.com/unify/r/1.600160" rel="noopener noreferrer" target="_blank">巨化股份</a></span></p>"#
+    );
+}
+
+#[wasm_bindgen_test]
+fn images_are_lazy_and_send_no_referrer() {
+    assert_eq!(
+        clean(r#"<center><img src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552" style="border:1px"></center>"#),
+        r#"<center><img src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552" loading="lazy" referrerpolicy="no-referrer"></center>"#
+    );
+}
+
+#[wasm_bindgen_test]
+fn scripts_handlers_and_frames_are_removed() {
+    assert_eq!(clean("<p>a<script>alert(1)</script>b</p>"), "<p>ab</p>");
+    assert_eq!(clean(r#"<img src="x.png" onerror="alert(1)">"#), r#"<img src="x.png" loading="lazy" referrerpolicy="no-referrer">"#);
+    assert_eq!(clean(r#"<iframe srcdoc="<script>alert(1)</script>"></iframe>ok"#), "ok");
+    assert_eq!(clean(r#"<svg><script>alert(1)</script></svg><math><mi>x</mi></math>ok"#), "ok");
+    assert_eq!(clean(r#"<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">x</button></form>"#), "");
+}
+
+#[wasm_bindgen_test]
+fn script_and_data_urls_are_dropped_even_when_disguised() {
+    for html in [
+        r#"<a href="javascript:alert(1)">x</a>"#,
+        r#"<a href="JaVaScRiPt:alert(1)">x</a>"#,
+        r#"<a href="java&#09;script:alert(1)">x</a>"#,
+        r#"<a href="&#106;avascript:alert(1)">x</a>"#,
+        r#"<a href=" javascript:alert(1)">x</a>"#,
+        r#"<a href="data:text/html,<script>alert(1)</script>">x</a>"#,
+        r#"<a href="vbscript:msgbox(1)">x</a>"#,
+    ] {
+        let cleaned = clean(html);
+        assert!(!cleaned.contains("href"), "{html} → {cleaned}");
+        assert!(cleaned.contains(">x</a>"), "{html} → {cleaned}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn mutation_xss_through_noscript_and_template_is_inert() {
+    let cleaned = clean(r#"<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>"#);
+    assert!(!cleaned.contains("onerror"), "{cleaned}");
+    assert_eq!(clean("<template><img src=x onerror=alert(1)></template>ok"), "ok");
+    assert_eq!(clean("<!-- <img src=x onerror=alert(1)> -->ok"), "ok");
+}
