@@ -9,7 +9,10 @@ use crate::archive;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::search_box::SearchBox;
 use crate::keyboard::use_global_shortcuts;
-use crate::pages::{categories::CategoriesPage, home::HomePage, not_found::NotFoundPage, post::PostPage, posts::PostsPage};
+use crate::pages::{
+    categories::CategoriesPage, home::HomePage, not_found::NotFoundPage, post::PostPage,
+    posts::PostsPage,
+};
 use crate::routing::{use_navigator, Router};
 use crate::state::{Action, ArchiveState, Load};
 

@@ -15,11 +15,12 @@ pub fn use_global_shortcuts() {
         let document = gloo::utils::document();
         // Not passive (gloo's default): the handler must be able to cancel the key.
         let options = gloo::events::EventListenerOptions::enable_prevent_default();
-        let listener = gloo::events::EventListener::new_with_options(&document, "keydown", options, |event| {
-            if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
-                handle(event);
-            }
-        });
+        let listener =
+            gloo::events::EventListener::new_with_options(&document, "keydown", options, |event| {
+                if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
+                    handle(event);
+                }
+            });
         move || drop(listener)
     });
 }
@@ -45,11 +46,17 @@ fn is_typing(event: &KeyboardEvent) -> bool {
     event
         .target()
         .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.is_content_editable()
+        })
 }
 
 fn element_by_id(id: &str) -> Option<HtmlElement> {
-    gloo::utils::document().get_element_by_id(id)?.dyn_into().ok()
+    gloo::utils::document()
+        .get_element_by_id(id)?
+        .dyn_into()
+        .ok()
 }
 
 fn move_selection(event: &KeyboardEvent, step: i32) {
@@ -63,14 +70,20 @@ fn move_selection(event: &KeyboardEvent, step: i32) {
     }
     let active = document.active_element();
     let current = (0..count).find(|&i| {
-        items.item(i as u32).zip(active.as_ref()).is_some_and(|(item, active)| item.is_same_node(Some(active)))
+        items
+            .item(i as u32)
+            .zip(active.as_ref())
+            .is_some_and(|(item, active)| item.is_same_node(Some(active)))
     });
     let next = match current {
         Some(i) => (i + step).clamp(0, count - 1),
         None if step > 0 => 0,
         None => count - 1,
     };
-    if let Some(item) = items.item(next as u32).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
+    if let Some(item) = items
+        .item(next as u32)
+        .and_then(|n| n.dyn_into::<HtmlElement>().ok())
+    {
         event.prevent_default();
         let _ = item.focus();
         item.scroll_into_view_with_bool(false);

@@ -9,7 +9,8 @@ use web_sys::{Document, DocumentFragment, Element, HtmlTemplateElement, Node};
 
 /// Parses `html` inertly and returns the cleaned fragment, ready to append.
 pub fn sanitize_to_fragment(document: &Document, html: &str) -> Option<DocumentFragment> {
-    let template: HtmlTemplateElement = document.create_element("template").ok()?.dyn_into().ok()?;
+    let template: HtmlTemplateElement =
+        document.create_element("template").ok()?.dyn_into().ok()?;
     // Parsing into a template's content happens in an inert document.
     template.set_inner_html(html);
     let fragment = template.content();
@@ -48,7 +49,8 @@ fn clean_node(parent: &Node, node: &Node) {
             };
             // `local_name` is lower case for HTML; foreign (SVG/MathML) elements are never
             // in the allowlist, whatever their case.
-            let is_html = element.namespace_uri().as_deref() == Some("http://www.w3.org/1999/xhtml");
+            let is_html =
+                element.namespace_uri().as_deref() == Some("http://www.w3.org/1999/xhtml");
             let tag = element.local_name().to_ascii_lowercase();
             if !is_html || policy::is_removed_with_content(&tag) {
                 let _ = parent.remove_child(node);
@@ -72,12 +74,18 @@ fn clean_node(parent: &Node, node: &Node) {
 }
 
 fn clean_attributes(element: &Element, tag: &str) {
-    let names: Vec<String> = element.get_attribute_names().iter().filter_map(|n| n.as_string()).collect();
+    let names: Vec<String> = element
+        .get_attribute_names()
+        .iter()
+        .filter_map(|n| n.as_string())
+        .collect();
     for name in names {
         let lower = name.to_ascii_lowercase();
         let keep = policy::is_allowed_attribute(tag, &lower)
             && (!policy::URL_ATTRIBUTES.contains(&lower.as_str())
-                || element.get_attribute(&name).is_some_and(|v| policy::is_allowed_url(&v)));
+                || element
+                    .get_attribute(&name)
+                    .is_some_and(|v| policy::is_allowed_url(&v)));
         if !keep {
             let _ = element.remove_attribute(&name);
         }

@@ -50,7 +50,11 @@ impl LoadedIndex {
     pub fn new(posts: Vec<PostSummary>) -> Self {
         LoadedIndex {
             search: SearchIndex::new(&posts),
-            position_of: posts.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect(),
+            position_of: posts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.clone(), i))
+                .collect(),
             posts,
         }
     }
@@ -124,7 +128,8 @@ impl Reducible for ArchiveState {
                 if matches!(next.index, Load::Failed(_)) {
                     next.index = Load::NotRequested;
                 }
-                next.chunks.retain(|_, load| !matches!(load, Load::Failed(_)));
+                next.chunks
+                    .retain(|_, load| !matches!(load, Load::Failed(_)));
             }
         }
         Rc::new(next)
@@ -150,7 +155,9 @@ pub fn use_index() -> Load<Rc<LoadedIndex>> {
             if *needs_fetch {
                 archive.dispatch(Action::IndexRequested);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let result = archive::fetch_index().await.map(|index| LoadedIndex::new(index.posts));
+                    let result = archive::fetch_index()
+                        .await
+                        .map(|index| LoadedIndex::new(index.posts));
                     archive.dispatch(Action::Index(result));
                 });
             }
@@ -164,7 +171,13 @@ pub fn use_index() -> Load<Rc<LoadedIndex>> {
 pub fn use_chunk(number: Option<u32>) -> Load<Chunk> {
     let archive = use_archive();
     let load = number
-        .map(|n| archive.chunks.get(&n).cloned().unwrap_or(Load::NotRequested))
+        .map(|n| {
+            archive
+                .chunks
+                .get(&n)
+                .cloned()
+                .unwrap_or(Load::NotRequested)
+        })
         .unwrap_or(Load::Loading);
     {
         let archive = archive.clone();

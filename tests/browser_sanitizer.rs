@@ -18,7 +18,9 @@ fn finews_paragraphs_bold_and_links_survive() {
         "<p><strong>一是大力实施乡村振兴人才壮大工程。</strong>通过实施</p>"
     );
     assert_eq!(
-        clean(r#"<a href="//finews.withounder.com/category/nanfangPlus.html">返回南方Plus新闻</a>"#),
+        clean(
+            r#"<a href="//finews.withounder.com/category/nanfangPlus.html">返回南方Plus新闻</a>"#
+        ),
         r#"<a href="//finews.withounder.com/category/nanfangPlus.html" rel="noopener noreferrer" target="_blank">返回南方Plus新闻</a>"#
     );
 }
@@ -35,7 +37,9 @@ fn finews_stock_markup_loses_styles_ids_and_data() {
 #[wasm_bindgen_test]
 fn images_are_lazy_and_send_no_referrer() {
     assert_eq!(
-        clean(r#"<center><img src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552" style="border:1px"></center>"#),
+        clean(
+            r#"<center><img src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552" style="border:1px"></center>"#
+        ),
         r#"<center><img src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552" loading="lazy" referrerpolicy="no-referrer"></center>"#
     );
 }
@@ -43,10 +47,24 @@ fn images_are_lazy_and_send_no_referrer() {
 #[wasm_bindgen_test]
 fn scripts_handlers_and_frames_are_removed() {
     assert_eq!(clean("<p>a<script>alert(1)</script>b</p>"), "<p>ab</p>");
-    assert_eq!(clean(r#"<img src="x.png" onerror="alert(1)">"#), r#"<img src="x.png" loading="lazy" referrerpolicy="no-referrer">"#);
-    assert_eq!(clean(r#"<iframe srcdoc="<script>alert(1)</script>"></iframe>ok"#), "ok");
-    assert_eq!(clean(r#"<svg><script>alert(1)</script></svg><math><mi>x</mi></math>ok"#), "ok");
-    assert_eq!(clean(r#"<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">x</button></form>"#), "");
+    assert_eq!(
+        clean(r#"<img src="x.png" onerror="alert(1)">"#),
+        r#"<img src="x.png" loading="lazy" referrerpolicy="no-referrer">"#
+    );
+    assert_eq!(
+        clean(r#"<iframe srcdoc="<script>alert(1)</script>"></iframe>ok"#),
+        "ok"
+    );
+    assert_eq!(
+        clean(r#"<svg><script>alert(1)</script></svg><math><mi>x</mi></math>ok"#),
+        "ok"
+    );
+    assert_eq!(
+        clean(
+            r#"<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">x</button></form>"#
+        ),
+        ""
+    );
 }
 
 #[wasm_bindgen_test]
@@ -68,8 +86,12 @@ fn script_and_data_urls_are_dropped_even_when_disguised() {
 
 #[wasm_bindgen_test]
 fn mutation_xss_through_noscript_and_template_is_inert() {
-    let cleaned = clean(r#"<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>"#);
+    let cleaned =
+        clean(r#"<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>"#);
     assert!(!cleaned.contains("onerror"), "{cleaned}");
-    assert_eq!(clean("<template><img src=x onerror=alert(1)></template>ok"), "ok");
+    assert_eq!(
+        clean("<template><img src=x onerror=alert(1)></template>ok"),
+        "ok"
+    );
     assert_eq!(clean("<!-- <img src=x onerror=alert(1)> -->ok"), "ok");
 }

@@ -53,8 +53,16 @@ pub fn post_list(props: &PostListProps) -> Html {
     }
 }
 
-fn post_item(manifest: &Manifest, post: &PostSummary, terms: &[String], show_excerpt: bool) -> Html {
-    let href = Route::Post { id: post.id.clone() }.to_fragment();
+fn post_item(
+    manifest: &Manifest,
+    post: &PostSummary,
+    terms: &[String],
+    show_excerpt: bool,
+) -> Html {
+    let href = Route::Post {
+        id: post.id.clone(),
+    }
+    .to_fragment();
     let sources = post
         .categories
         .iter()
@@ -82,7 +90,13 @@ fn post_item(manifest: &Manifest, post: &PostSummary, terms: &[String], show_exc
 pub fn highlighted(text: &str, terms: &[String]) -> Html {
     highlight(text, terms)
         .into_iter()
-        .map(|(run, is_match)| if is_match { html! { <mark>{ run }</mark> } } else { html! { { run } } })
+        .map(|(run, is_match)| {
+            if is_match {
+                html! { <mark>{ run }</mark> }
+            } else {
+                html! { { run } }
+            }
+        })
         .collect()
 }
 

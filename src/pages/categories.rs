@@ -14,13 +14,19 @@ pub fn categories_page() -> Html {
     let query = use_state(String::new);
     let oninput = {
         let query = query.clone();
-        Callback::from(move |e: InputEvent| query.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            query.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let needle = query.to_lowercase();
     let matching: Vec<_> = manifest
         .categories
         .iter()
-        .filter(|c| needle.is_empty() || c.name.to_lowercase().contains(&needle) || c.id.to_lowercase().contains(&needle))
+        .filter(|c| {
+            needle.is_empty()
+                || c.name.to_lowercase().contains(&needle)
+                || c.id.to_lowercase().contains(&needle)
+        })
         .collect();
     html! {
         <section class="categories" aria-labelledby="categories-title">

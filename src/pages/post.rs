@@ -43,7 +43,9 @@ pub fn post_page(props: &PostPageProps) -> Html {
     }
     let retry = Callback::from(move |_| archive.dispatch(Action::Retry));
     match (&index, summary) {
-        (Load::Failed(message), _) => html! { <ErrorPanel title="无法载入文章索引" message={message.clone()} on_retry={retry} /> },
+        (Load::Failed(message), _) => {
+            html! { <ErrorPanel title="无法载入文章索引" message={message.clone()} on_retry={retry} /> }
+        }
         (Load::Ready(_), None) => html! {
             <ErrorPanel title="找不到这篇文章" message={format!("存档中没有编号为 “{}” 的文章。它可能已被移除，或者链接有误。", props.id)} />
         },
@@ -51,9 +53,13 @@ pub fn post_page(props: &PostPageProps) -> Html {
             let body = match &chunk {
                 Load::Ready(chunk) => match chunk.get(&summary.id) {
                     Some(html) => html! { <ArticleBody html={html.clone()} /> },
-                    None => html! { <ErrorPanel title="正文缺失" message="存档的正文文件里没有这篇文章，存档可能不完整。" /> },
+                    None => {
+                        html! { <ErrorPanel title="正文缺失" message="存档的正文文件里没有这篇文章，存档可能不完整。" /> }
+                    }
                 },
-                Load::Failed(message) => html! { <ErrorPanel title="无法载入正文" message={message.clone()} on_retry={retry} /> },
+                Load::Failed(message) => {
+                    html! { <ErrorPanel title="无法载入正文" message={message.clone()} on_retry={retry} /> }
+                }
                 _ => html! { <div class="loading" role="status">{ "正在载入正文…" }</div> },
             };
             html! {
@@ -77,14 +83,30 @@ struct PostHeaderProps {
 #[function_component(PostHeader)]
 fn post_header(props: &PostHeaderProps) -> Html {
     let summary = &props.summary;
-    let category_links = summary.categories.iter().filter_map(|&c| props.manifest.categories.get(c as usize)).map(|c| {
-        let href = Route::Posts(Filter { category: Some(c.id.clone()), ..Filter::default() }).to_fragment();
-        html! { <a class="chip" href={href}>{ &c.name }</a> }
-    });
-    let tag_links = summary.tags.iter().filter_map(|&t| props.manifest.tags.get(t as usize)).map(|t| {
-        let href = Route::Posts(Filter { tag: Some(t.name.clone()), ..Filter::default() }).to_fragment();
-        html! { <a class="chip tag" href={href}>{ format!("#{}", t.name) }</a> }
-    });
+    let category_links = summary
+        .categories
+        .iter()
+        .filter_map(|&c| props.manifest.categories.get(c as usize))
+        .map(|c| {
+            let href = Route::Posts(Filter {
+                category: Some(c.id.clone()),
+                ..Filter::default()
+            })
+            .to_fragment();
+            html! { <a class="chip" href={href}>{ &c.name }</a> }
+        });
+    let tag_links = summary
+        .tags
+        .iter()
+        .filter_map(|&t| props.manifest.tags.get(t as usize))
+        .map(|t| {
+            let href = Route::Posts(Filter {
+                tag: Some(t.name.clone()),
+                ..Filter::default()
+            })
+            .to_fragment();
+            html! { <a class="chip tag" href={href}>{ format!("#{}", t.name) }</a> }
+        });
     html! {
         <header class="post-header">
             <h1 id="post-title">{ &summary.title }</h1>
@@ -105,13 +127,20 @@ fn post_header(props: &PostHeaderProps) -> Html {
 /// `2022-02-24 17:03:45 (UTC+08:00)`: the time as the post's site saw it.
 fn full_date(date: Option<&str>) -> String {
     match date {
-        Some(date) if date.len() >= 25 => format!("{} {} (UTC{})", &date[..10], &date[11..19], &date[19..]),
+        Some(date) if date.len() >= 25 => {
+            format!("{} {} (UTC{})", &date[..10], &date[11..19], &date[19..])
+        }
         other => short_date(other),
     }
 }
 
 /// Previous/next post within the first category, and a link back to it.
-fn neighbours(manifest: &Manifest, index: &LoadedIndex, position: usize, summary: &PostSummary) -> Html {
+fn neighbours(
+    manifest: &Manifest,
+    index: &LoadedIndex,
+    position: usize,
+    summary: &PostSummary,
+) -> Html {
     let Some(&category) = summary.categories.first() else {
         return html! {};
     };
@@ -129,7 +158,11 @@ fn neighbours(manifest: &Manifest, index: &LoadedIndex, position: usize, summary
         },
         None => html! { <span class={classes!("neighbour", "none", class.to_string())}></span> },
     };
-    let back = Route::Posts(Filter { category: Some(info.id.clone()), ..Filter::default() }).to_fragment();
+    let back = Route::Posts(Filter {
+        category: Some(info.id.clone()),
+        ..Filter::default()
+    })
+    .to_fragment();
     html! {
         <nav class="post-nav" aria-label="同一来源的文章">
             { link(newer, "← 较新", "newer") }

@@ -29,18 +29,28 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
     let matches = {
         let index = index.clone();
         let resolved = resolved.clone();
-        use_memo((props.filter.clone(), index_identity(&index)), move |_| match &index {
-            Load::Ready(index) => {
-                let positions = index.search.filter(&index.posts, &resolved);
-                Some(Rc::new(positions.into_iter().map(|i| index.posts[i].clone()).collect::<Vec<_>>()))
-            }
-            _ => None,
-        })
+        use_memo(
+            (props.filter.clone(), index_identity(&index)),
+            move |_| match &index {
+                Load::Ready(index) => {
+                    let positions = index.search.filter(&index.posts, &resolved);
+                    Some(Rc::new(
+                        positions
+                            .into_iter()
+                            .map(|i| index.posts[i].clone())
+                            .collect::<Vec<_>>(),
+                    ))
+                }
+                _ => None,
+            },
+        )
     };
     let heading = heading(&props.filter, &manifest);
     {
         let heading = heading.clone();
-        use_effect_with(heading, |heading| gloo::utils::document().set_title(&format!("{heading} · Gazette")));
+        use_effect_with(heading, |heading| {
+            gloo::utils::document().set_title(&format!("{heading} · Gazette"))
+        });
     }
     let body = match (&index, matches.as_ref()) {
         (Load::Failed(message), _) => html! {
@@ -78,7 +88,11 @@ fn index_identity(index: &Load<Rc<crate::state::LoadedIndex>>) -> usize {
 fn heading(filter: &Filter, manifest: &Manifest) -> String {
     let mut parts = Vec::new();
     if let Some(id) = &filter.category {
-        let name = manifest.categories.iter().find(|c| &c.id == id).map_or(id.as_str(), |c| c.name.as_str());
+        let name = manifest
+            .categories
+            .iter()
+            .find(|c| &c.id == id)
+            .map_or(id.as_str(), |c| c.name.as_str());
         parts.push(format!("来源：{name}"));
     }
     if let Some(tag) = &filter.tag {

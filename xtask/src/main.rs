@@ -1,1 +1,141 @@
-fn main() {}
+//! Project automation, the `cargo xtask` way: one Rust program instead of shell scripts.
+//!
+//! - `cargo xtask setup` — install whatever is missing, at pinned versions;
+//! - `cargo xtask demo`  — rebuild the demo archive `static/archive` from the fixtures;
+//! - `cargo xtask dist`  — setup + demo + `trunk build --release --offline` into `dist/`;
+//! - `cargo xtask serve` — dist, then serve it at http://127.0.0.1:8080;
+//! - `cargo xtask test`  — setup, then every check: fmt, clippy, native tests, browser tests
+//!   of the sanitizer (wasm-bindgen-test), and end-to-end tests of the built app.
+
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+fn main() -> Result<()> {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let root = project_root();
+    std::env::set_current_dir(&root)?;
+    let tools = setup::Tools::locate(&root);
+    match task.as_str() {
+        "setup" => setup::install_missing(&root, &tools),
+        "demo" => demo_archive(&tools),
+        "dist" => {
+            setup::install_missing(&root, &tools)?;
+            dist(&tools, "dist")
+        }
+        "serve" => {
+            setup::install_missing(&root, &tools)?;
+            dist(&tools, "dist")?;
+            println!("Gazette is at http://127.0.0.1:8080/ (Ctrl-C stops it)");
+            run(tools.command("trunk").args([
+                "serve",
+                "--release",
+                "--offline",
+                "--address",
+                "127.0.0.1",
+                "--port",
+                "8080",
+            ]))
+        }
+        "test" => {
+            setup::install_missing(&root, &tools)?;
+            test(&tools)
+        }
+        _ => {
+            eprintln!("usage: cargo xtask <setup|demo|dist|serve|test>");
+            bail!("unknown task {task:?}")
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command, failing with its command line when it fails.
+pub fn run(command: &mut Command) -> Result<()> {
+    let shown = format!("{command:?}");
+    eprintln!("xtask: {shown}");
+    let status = command
+        .status()
+        .with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+/// The demo archive: the real finews fixture posts (with their `old_post/` copies).
+fn demo_archive(tools: &setup::Tools) -> Result<()> {
+    run(tools.command("cargo").args([
+        "run",
+        "--quiet",
+        "--profile",
+        "tool",
+        "--package",
+        "gazette-cli",
+        "--",
+        "build",
+        "tests/fixtures/finews",
+        "tests/fixtures/finews/old_post",
+        "--out",
+        "static/archive",
+        "--quiet",
+    ]))
+}
+
+fn dist(tools: &setup::Tools, dist: &str) -> Result<()> {
+    demo_archive(tools)?;
+    run(tools
+        .command("trunk")
+        .args(["build", "--release", "--offline", "--dist", dist]))
+}
+
+fn test(tools: &setup::Tools) -> Result<()> {
+    run(tools.command("cargo").args(["fmt", "--all", "--check"]))?;
+    run(tools.command("cargo").args([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "gazette-app",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(tools.command("cargo").args([
+        "clippy",
+        "--package",
+        "gazette-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(tools
+        .command("cargo")
+        .args(["test", "--workspace", "--exclude", "gazette-app"]))?;
+    run(tools
+        .command("cargo")
+        .args([
+            "test",
+            "--package",
+            "gazette-app",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("CHROMEDRIVER", &tools.chromedriver))?;
+    dist(tools, "dist")?;
+    run(tools
+        .command("node")
+        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .env("CHROMIUM", &tools.chromium))
+}

@@ -71,7 +71,10 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     progress.finish_and_clear();
     outcomes.extend(sources.unreadable.into_iter().map(Outcome::Rejected));
 
-    let site = SiteInfo { timezone, ..config.site };
+    let site = SiteInfo {
+        timezone,
+        ..config.site
+    };
     let (archive, report) = build_archive(BuildInput {
         site,
         outcomes,
@@ -84,7 +87,8 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     }
     if let Some(path) = &options.report {
         let json = serde_json::to_vec_pretty(&report).expect("reports serialize");
-        std::fs::write(path, json).with_context(|| format!("cannot write the report {}", path.display()))?;
+        std::fs::write(path, json)
+            .with_context(|| format!("cannot write the report {}", path.display()))?;
     }
     if !options.quiet {
         print_report(&report, out, options.report.is_some());
@@ -99,7 +103,13 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
 fn read_and_import(path: &Path, settings: &ImportSettings) -> Outcome {
     let shown = path.display().to_string();
     match std::fs::read(path) {
-        Ok(bytes) => import_file(SourceFile { path: &shown, bytes: &bytes }, settings),
+        Ok(bytes) => import_file(
+            SourceFile {
+                path: &shown,
+                bytes: &bytes,
+            },
+            settings,
+        ),
         Err(error) => Outcome::Rejected(Rejection {
             path: shown,
             reason: format!("cannot read: {error}"),
@@ -115,9 +125,14 @@ fn print_report(report: &BuildReport, out: Option<&Path>, has_report_file: bool)
     for rejection in report.rejected.iter().take(LISTED_PROBLEMS) {
         eprintln!("rejected: {}: {}", rejection.path, rejection.reason);
     }
-    let hidden = report.warnings.len().saturating_sub(LISTED_PROBLEMS) + report.rejected.len().saturating_sub(LISTED_PROBLEMS);
+    let hidden = report.warnings.len().saturating_sub(LISTED_PROBLEMS)
+        + report.rejected.len().saturating_sub(LISTED_PROBLEMS);
     if hidden > 0 {
-        let hint = if has_report_file { "see the report file" } else { "use --report FILE to see them all" };
+        let hint = if has_report_file {
+            "see the report file"
+        } else {
+            "use --report FILE to see them all"
+        };
         eprintln!("… and {hidden} more ({hint})");
     }
     eprintln!("{}", report.summary());

@@ -13,7 +13,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "gazette", version, about = "Build browsable archives from Jekyll news sites")]
+#[command(
+    name = "gazette",
+    version,
+    about = "Build browsable archives from Jekyll news sites"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

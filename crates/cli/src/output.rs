@@ -15,9 +15,15 @@ use gazette_core::archive::MANIFEST_FILE;
 pub fn write_archive(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     if out.exists() {
         if !out.is_dir() {
-            bail!("cannot write the archive to {}: it is a file", out.display());
+            bail!(
+                "cannot write the archive to {}: it is a file",
+                out.display()
+            );
         }
-        let is_empty = fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?.next().is_none();
+        let is_empty = fs::read_dir(out)
+            .with_context(|| format!("cannot read {}", out.display()))?
+            .next()
+            .is_none();
         if !is_empty && !out.join(MANIFEST_FILE).is_file() {
             bail!(
                 "refusing to replace {}: it is not empty and holds no {MANIFEST_FILE}, so it is not a Gazette archive",
@@ -30,7 +36,10 @@ pub fn write_archive(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "archive".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "archive".into());
     let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = write_files(&staging, files).and_then(|()| swap_into_place(&staging, out));
     if result.is_err() {
@@ -41,16 +50,21 @@ pub fn write_archive(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 
 fn write_files(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     if staging.exists() {
-        fs::remove_dir_all(staging).with_context(|| format!("cannot clear {}", staging.display()))?;
+        fs::remove_dir_all(staging)
+            .with_context(|| format!("cannot clear {}", staging.display()))?;
     }
     for (relative, bytes) in files {
         let path = staging.join(relative);
         if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+            fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
         }
-        let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        file.sync_all().with_context(|| format!("cannot write {}", path.display()))?;
+        let mut file =
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        file.sync_all()
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
 }
@@ -58,16 +72,19 @@ fn write_files(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 fn swap_into_place(staging: &Path, out: &Path) -> Result<()> {
     let backup = staging.with_extension("old");
     if out.exists() {
-        fs::rename(out, &backup).with_context(|| format!("cannot move the old archive {} aside", out.display()))?;
+        fs::rename(out, &backup)
+            .with_context(|| format!("cannot move the old archive {} aside", out.display()))?;
     }
     if let Err(error) = fs::rename(staging, out) {
         if backup.exists() {
             let _ = fs::rename(&backup, out);
         }
-        return Err(error).with_context(|| format!("cannot move the new archive into {}", out.display()));
+        return Err(error)
+            .with_context(|| format!("cannot move the new archive into {}", out.display()));
     }
     if backup.exists() {
-        fs::remove_dir_all(&backup).with_context(|| format!("cannot remove the old archive {}", backup.display()))?;
+        fs::remove_dir_all(&backup)
+            .with_context(|| format!("cannot remove the old archive {}", backup.display()))?;
     }
     Ok(())
 }

@@ -12,7 +12,15 @@ use walkdir::WalkDir;
 /// Extensions Jekyll renders as posts.
 const POST_EXTENSIONS: &[&str] = &["md", "markdown", "mkd", "mkdn", "html", "htm"];
 /// Folders never read: build output, dependencies, drafts and VCS data.
-const SKIPPED_FOLDERS: &[&str] = &["_site", "_drafts", ".git", ".jekyll-cache", "node_modules", "vendor", ".bundle"];
+const SKIPPED_FOLDERS: &[&str] = &[
+    "_site",
+    "_drafts",
+    ".git",
+    ".jekyll-cache",
+    "node_modules",
+    "vendor",
+    ".bundle",
+];
 
 /// What the given folders hold.
 #[derive(Debug, Default)]
@@ -31,7 +39,8 @@ pub struct Sources {
 pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
     let mut sources = Sources::default();
     for dir in dirs {
-        let metadata = std::fs::metadata(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let metadata =
+            std::fs::metadata(dir).with_context(|| format!("cannot read {}", dir.display()))?;
         if !metadata.is_dir() {
             bail!("{} is not a folder", dir.display());
         }
@@ -40,7 +49,8 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
         if is_site_root && sources.config.is_none() {
             let text = std::fs::read_to_string(&config_path)
                 .with_context(|| format!("cannot read {}", config_path.display()))?;
-            let config = site_config::parse(&text).with_context(|| format!("in {}", config_path.display()))?;
+            let config = site_config::parse(&text)
+                .with_context(|| format!("in {}", config_path.display()))?;
             sources.config = Some(config);
         }
         walk(dir, is_site_root, &mut sources);
@@ -68,7 +78,12 @@ fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
                 let reason = if error.loop_ancestor().is_some() {
                     "symbolic link loop".to_string()
                 } else {
-                    format!("cannot read: {}", error.io_error().map_or(error.to_string(), |e| e.to_string()))
+                    format!(
+                        "cannot read: {}",
+                        error
+                            .io_error()
+                            .map_or(error.to_string(), |e| e.to_string())
+                    )
                 };
                 sources.unreadable.push(Rejection { path, reason });
                 continue;
@@ -79,12 +94,20 @@ fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
         }
         let path = entry.path();
         // In a site root only `_posts/` folders hold posts; layouts and pages are not input.
-        if is_site_root && !path.strip_prefix(dir).is_ok_and(|p| p.components().any(|c| c.as_os_str() == "_posts")) {
+        if is_site_root
+            && !path
+                .strip_prefix(dir)
+                .is_ok_and(|p| p.components().any(|c| c.as_os_str() == "_posts"))
+        {
             continue;
         }
-        let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
         match extension {
-            Some(ext) if POST_EXTENSIONS.contains(&ext.as_str()) => sources.posts.push(path.to_path_buf()),
+            Some(ext) if POST_EXTENSIONS.contains(&ext.as_str()) => {
+                sources.posts.push(path.to_path_buf())
+            }
             _ => sources.ignored.push(Skip {
                 path: path.display().to_string(),
                 reason: "not a post file (Jekyll posts are .md, .markdown or .html)".into(),

@@ -19,8 +19,10 @@ fn gazette(args: &[&str]) -> Output {
 }
 
 fn read_json(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_json::from_slice(
+        &std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 struct Built {
@@ -35,15 +37,29 @@ impl Built {
         read_json(&self.archive.join("manifest.json"))
     }
     fn posts(&self) -> Vec<Value> {
-        read_json(&self.archive.join("index.json"))["posts"].as_array().unwrap().clone()
+        read_json(&self.archive.join("index.json"))["posts"]
+            .as_array()
+            .unwrap()
+            .clone()
     }
     fn post(&self, id: &str) -> Value {
-        self.posts().into_iter().find(|p| p["id"] == id).unwrap_or_else(|| panic!("post {id} missing"))
+        self.posts()
+            .into_iter()
+            .find(|p| p["id"] == id)
+            .unwrap_or_else(|| panic!("post {id} missing"))
     }
     fn body(&self, id: &str) -> String {
         let chunk = self.post(id)["chunk"].as_u64().unwrap();
         let bodies = read_json(&self.archive.join(format!("bodies/{chunk:04}.json")));
-        bodies["bodies"].as_array().unwrap().iter().find(|b| b["id"] == id).unwrap()["html"].as_str().unwrap().to_string()
+        bodies["bodies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["id"] == id)
+            .unwrap()["html"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
     fn names(&self, post: &Value, list: &str, key: &str) -> Vec<String> {
         let manifest = self.manifest();
@@ -51,7 +67,12 @@ impl Built {
             .as_array()
             .unwrap()
             .iter()
-            .map(|i| manifest[list][i.as_u64().unwrap() as usize][key].as_str().unwrap().to_string())
+            .map(|i| {
+                manifest[list][i.as_u64().unwrap() as usize][key]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect()
     }
 }
@@ -62,11 +83,21 @@ fn build(inputs: &[&Path]) -> Built {
     let report = dir.path().join("report.json");
     let mut args: Vec<String> = vec!["build".into()];
     args.extend(inputs.iter().map(|p| p.display().to_string()));
-    args.extend(["--out".into(), archive.display().to_string(), "--report".into(), report.display().to_string()]);
+    args.extend([
+        "--out".into(),
+        archive.display().to_string(),
+        "--report".into(),
+        report.display().to_string(),
+    ]);
     let output = gazette(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "build failed: {stderr}");
-    Built { report: read_json(&report), _dir: dir, archive, stderr }
+    Built {
+        report: read_json(&report),
+        _dir: dir,
+        archive,
+        stderr,
+    }
 }
 
 fn finews() -> Built {
@@ -84,31 +115,58 @@ fn finews_fixtures_are_all_accounted_for() {
     assert_eq!(report["rejected"].as_array().unwrap().len(), 0);
     assert_eq!(report["skipped"].as_array().unwrap().len(), 0);
     let merged = &report["merged"][0];
-    assert!(merged["kept"].as_str().unwrap().contains("/_posts/"), "{merged}");
-    assert!(merged["dropped"].as_str().unwrap().contains("/old_post/"), "{merged}");
+    assert!(
+        merged["kept"].as_str().unwrap().contains("/_posts/"),
+        "{merged}"
+    );
+    assert!(
+        merged["dropped"].as_str().unwrap().contains("/old_post/"),
+        "{merged}"
+    );
     assert_eq!(merged["identical"], true);
     assert_eq!(built.manifest()["post_count"], 104);
-    assert!(built.stderr.contains("106 files read: 104 posts written"), "{}", built.stderr);
+    assert!(
+        built.stderr.contains("106 files read: 104 posts written"),
+        "{}",
+        built.stderr
+    );
 }
 
 #[test]
 fn the_seed_post_comes_out_whole() {
     let built = finews();
     let seed = built.post("2022-02-24-202202242288124890");
-    assert_eq!(seed["title"], "博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县");
+    assert_eq!(
+        seed["title"],
+        "博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县"
+    );
     assert_eq!(seed["date"], "2022-02-24T17:03:45+08:00");
     assert_eq!(built.names(&seed, "categories", "id"), ["nanfangPlus"]);
     assert_eq!(built.names(&seed, "tags", "name"), ["南方Plus新闻"]);
-    assert_eq!(seed["source"], "http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202202242288124890");
+    assert_eq!(
+        seed["source"],
+        "http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202202242288124890"
+    );
     let body = built.body("2022-02-24-202202242288124890");
-    assert_eq!(body.matches("<p>").count(), 15, "13 article paragraphs + source link + footer links");
+    assert_eq!(
+        body.matches("<p>").count(),
+        15,
+        "13 article paragraphs + source link + footer links"
+    );
     assert_eq!(body.matches("<strong>").count(), 6);
     assert!(body.contains("<strong>六是大力实施高端领军人才汇智工程。</strong>"));
-    assert!(body.contains(r#"href="//finews.withounder.com/category/nanfangPlus.html">返回南方Plus新闻</a>"#));
+    assert!(body.contains(
+        r#"href="//finews.withounder.com/category/nanfangPlus.html">返回南方Plus新闻</a>"#
+    ));
     assert!(body.contains(r#"href="//finews.withounder.com/">返回首页</a>"#));
     assert!(!body.contains("class="), "the em_media class is dropped");
     let manifest = built.manifest();
-    let category = manifest["categories"].as_array().unwrap().iter().find(|c| c["id"] == "nanfangPlus").unwrap();
+    let category = manifest["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "nanfangPlus")
+        .unwrap();
     assert_eq!(category["name"], "南方Plus新闻");
 }
 
@@ -118,16 +176,35 @@ fn finews_anomalies_are_handled() {
     // Empty title and `date:  +0800` with no date in the file name.
     let undated = built.post("-202205262391921712");
     assert!(undated.get("date").is_none());
-    assert!(undated["title"].as_str().unwrap().starts_with("据霍尼韦尔官网消息"));
-    assert!(undated.get("source").is_none(), "the empty autolink <> is no source");
+    assert!(undated["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("据霍尼韦尔官网消息"));
+    assert!(
+        undated.get("source").is_none(),
+        "the empty autolink <> is no source"
+    );
     let warnings = built.report["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert!(warnings.iter().all(|w| w["path"].as_str().unwrap().ends_with("-202205262391921712.md")));
+    assert!(warnings.iter().all(|w| w["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("-202205262391921712.md")));
     // A date without a zone is read in the site's zone (Asia/Shanghai from _config.yml).
-    assert_eq!(built.post("2021-12-08-202112082206735975")["date"].as_str().unwrap()[19..], *"+08:00");
-    assert_eq!(built.post("2021-12-01-init")["date"], "2021-12-01T13:33:50+08:00");
+    assert_eq!(
+        built.post("2021-12-08-202112082206735975")["date"]
+            .as_str()
+            .unwrap()[19..],
+        *"+08:00"
+    );
+    assert_eq!(
+        built.post("2021-12-01-init")["date"],
+        "2021-12-01T13:33:50+08:00"
+    );
     // A raw `<` in text stays text.
-    assert!(built.body("2021-12-08-202112082206796814").contains("&lt;1%"));
+    assert!(built
+        .body("2021-12-08-202112082206796814")
+        .contains("&lt;1%"));
     // The HTML-heavy body loses styles, classes, data and comments but keeps its images.
     let heavy = built.body("-202205262391921712");
     for banned in ["style=", "class=", "data-code", "<!--", " id="] {
@@ -156,7 +233,8 @@ fn the_committed_demo_archive_is_up_to_date() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/archive");
     for file in ["manifest.json", "index.json", "bodies/0000.json"] {
         assert!(
-            std::fs::read(built.archive.join(file)).unwrap() == std::fs::read(demo.join(file)).unwrap(),
+            std::fs::read(built.archive.join(file)).unwrap()
+                == std::fs::read(demo.join(file)).unwrap(),
             "static/archive/{file} is stale: run `cargo xtask demo`"
         );
     }
@@ -167,58 +245,148 @@ fn a_handmade_site_covers_every_jekyll_case() {
     let built = build(&[&fixtures().join("jekyll-site")]);
     let report = &built.report;
     let count = |key: &str| report[key].as_array().unwrap().len();
-    assert_eq!(report["read"], 23, "_posts/ only: pages and layouts are not input");
+    assert_eq!(
+        report["read"], 23,
+        "_posts/ only: pages and layouts are not input"
+    );
     assert_eq!(report["written"], 17);
     assert_eq!(count("rejected"), 4);
     assert_eq!(count("skipped"), 2);
-    assert_eq!(report["written"].as_u64().unwrap() as usize + count("merged") + count("skipped") + count("rejected"), 23);
+    assert_eq!(
+        report["written"].as_u64().unwrap() as usize
+            + count("merged")
+            + count("skipped")
+            + count("rejected"),
+        23
+    );
     let reason_of = |list: &str, file: &str| {
-        report[list].as_array().unwrap().iter().find(|r| r["path"].as_str().unwrap().ends_with(file)).unwrap_or_else(|| panic!("{file} not in {list}"))["reason"].as_str().unwrap().to_string()
+        report[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(file))
+            .unwrap_or_else(|| panic!("{file} not in {list}"))["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
     assert_eq!(reason_of("rejected", "2022-03-15-empty.md"), "empty file");
     assert!(reason_of("rejected", "2022-03-16-binary.md").starts_with("binary file"));
     assert!(reason_of("rejected", "2022-03-17-latin1.md").starts_with("not UTF-8"));
     assert!(reason_of("rejected", "2022-03-14-no-front-matter.md").starts_with("no front matter"));
-    assert_eq!(reason_of("skipped", "2022-03-07-unpublished.md"), "published: false");
+    assert_eq!(
+        reason_of("skipped", "2022-03-07-unpublished.md"),
+        "published: false"
+    );
     assert!(reason_of("skipped", "chart.png").starts_with("not a post file"));
 
     let manifest = built.manifest();
     assert_eq!(manifest["site"]["title"], "示例新闻站");
     assert_eq!(manifest["site"]["baseurl"], "/blog");
-    assert_eq!(manifest["site"]["permalink"], "/:categories/:year/:month/:day/:title.html");
+    assert_eq!(
+        manifest["site"]["permalink"],
+        "/:categories/:year/:month/:day/:title.html"
+    );
 
     let quotes = built.post("2022-03-01-broken-quotes");
     assert_eq!(quotes["title"], "美联储\"鹰派\"表态：年内加息");
     assert_eq!(quotes["date"], "2022-03-01T09:30:00+08:00");
-    let warning = report["warnings"].as_array().unwrap().iter().find(|w| w["path"].as_str().unwrap().ends_with("broken-quotes.md")).unwrap();
+    let warning = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["path"].as_str().unwrap().ends_with("broken-quotes.md"))
+        .unwrap();
     assert_eq!(warning["line"], 3);
-    assert!(warning["message"].as_str().unwrap().contains("not valid YAML"));
+    assert!(warning["message"]
+        .as_str()
+        .unwrap()
+        .contains("not valid YAML"));
 
-    assert_eq!(built.post("2022-03-02-stray-colon")["title"], "港股收评: 恒指涨1%");
-    assert_eq!(built.post("2022-03-03-tab")["date"], "2022-03-03T08:00:00+08:00");
-    assert_eq!(built.names(&built.post("2022-03-04-list-categories"), "categories", "id"), ["Wind", "36ke"]);
-    assert_eq!(built.names(&built.post("2022-03-05-singular"), "categories", "id"), ["36ke"]);
-    assert_eq!(built.names(&built.post("2022-03-06-space-separated"), "categories", "id"), ["21shijijingjibaodao", "21caijingAPP"]);
-    assert_eq!(built.names(&built.post("2022-03-18-parenthesized"), "categories", "id"), ["anxinguojizhengquan(xianggang)"]);
-    assert_eq!(built.post("2022-03-08-liquid")["date"], "2022-03-08T12:00:00-05:00", "naive dates use the site's America/New_York");
-    assert_eq!(built.post("2022-03-19-bad-date")["date"], "2022-03-19T00:00:00-04:00");
+    assert_eq!(
+        built.post("2022-03-02-stray-colon")["title"],
+        "港股收评: 恒指涨1%"
+    );
+    assert_eq!(
+        built.post("2022-03-03-tab")["date"],
+        "2022-03-03T08:00:00+08:00"
+    );
+    assert_eq!(
+        built.names(
+            &built.post("2022-03-04-list-categories"),
+            "categories",
+            "id"
+        ),
+        ["Wind", "36ke"]
+    );
+    assert_eq!(
+        built.names(&built.post("2022-03-05-singular"), "categories", "id"),
+        ["36ke"]
+    );
+    assert_eq!(
+        built.names(
+            &built.post("2022-03-06-space-separated"),
+            "categories",
+            "id"
+        ),
+        ["21shijijingjibaodao", "21caijingAPP"]
+    );
+    assert_eq!(
+        built.names(&built.post("2022-03-18-parenthesized"), "categories", "id"),
+        ["anxinguojizhengquan(xianggang)"]
+    );
+    assert_eq!(
+        built.post("2022-03-08-liquid")["date"],
+        "2022-03-08T12:00:00-05:00",
+        "naive dates use the site's America/New_York"
+    );
+    assert_eq!(
+        built.post("2022-03-19-bad-date")["date"],
+        "2022-03-19T00:00:00-04:00"
+    );
     assert!(built.post("undated-post").get("date").is_none());
     assert_eq!(built.post("2022-03-09-more")["excerpt"], "这是摘要。");
     assert_eq!(built.post("2022-03-12-crlf")["title"], "Windows 换行");
     assert_eq!(built.post("2022-03-13-bom")["title"], "带 BOM");
-    assert_eq!(built.body("2022-03-10-html-post"), "<p>一段 <b>HTML</b> 正文。</p>\n");
-    assert_eq!(built.body("2022-03-11-markdown-ext"), "<p><em>强调</em>与<strong>加粗</strong>。</p>\n");
+    assert_eq!(
+        built.body("2022-03-10-html-post"),
+        "<p>一段 <b>HTML</b> 正文。</p>\n"
+    );
+    assert_eq!(
+        built.body("2022-03-11-markdown-ext"),
+        "<p><em>强调</em>与<strong>加粗</strong>。</p>\n"
+    );
     assert_eq!(built.post("2022-03-21-nested")["title"], "子目录里的文章");
 
     let liquid = built.body("2022-03-08-liquid");
-    assert!(liquid.contains(r#"src="/blog/assets/chart.png""#), "{liquid}");
-    assert!(liquid.contains(r##"href="#/post/2022-03-05-singular""##), "{liquid}");
-    assert!(liquid.contains("<pre><code>print(\"你好\")\n</code></pre>"), "{liquid}");
+    assert!(
+        liquid.contains(r#"src="/blog/assets/chart.png""#),
+        "{liquid}"
+    );
+    assert!(
+        liquid.contains(r##"href="#/post/2022-03-05-singular""##),
+        "{liquid}"
+    );
+    assert!(
+        liquid.contains("<pre><code>print(\"你好\")\n</code></pre>"),
+        "{liquid}"
+    );
     assert!(liquid.contains("{{ 原样保留 }}"), "{liquid}");
-    assert!(!liquid.contains("{:") && !liquid.contains("include"), "{liquid}");
+    assert!(
+        !liquid.contains("{:") && !liquid.contains("include"),
+        "{liquid}"
+    );
 
     let attack = built.body("2022-03-20-attack");
-    for banned in ["script", "onclick", "onerror", "javascript:", "iframe", "<style", "display:none"] {
+    for banned in [
+        "script",
+        "onclick",
+        "onerror",
+        "javascript:",
+        "iframe",
+        "<style",
+        "display:none",
+    ] {
         assert!(!attack.contains(banned), "{banned} survived: {attack}");
     }
     assert!(attack.contains(r#"href="https://example.com/ok">好链接</a>"#));
@@ -238,10 +406,20 @@ fn unusable_arguments_fail_with_one_clear_line() {
     let output = gazette(&["build", "/no/such/folder", "--out", "/tmp/x"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.starts_with("gazette: cannot read /no/such/folder"), "{stderr}");
+    assert!(
+        stderr.starts_with("gazette: cannot read /no/such/folder"),
+        "{stderr}"
+    );
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 
-    let output = gazette(&["build", fixtures().join("finews").to_str().unwrap(), "--out", "/tmp/x", "--timezone", "Mars/Base"]);
+    let output = gazette(&[
+        "build",
+        fixtures().join("finews").to_str().unwrap(),
+        "--out",
+        "/tmp/x",
+        "--timezone",
+        "Mars/Base",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown time zone"));
 }
@@ -252,14 +430,27 @@ fn an_unwritable_output_fails_and_a_foreign_folder_is_never_replaced() {
     let precious = dir.path().join("documents");
     std::fs::create_dir(&precious).unwrap();
     std::fs::write(precious.join("thesis.txt"), "important").unwrap();
-    let output = gazette(&["build", fixtures().join("finews").to_str().unwrap(), "--out", precious.to_str().unwrap()]);
+    let output = gazette(&[
+        "build",
+        fixtures().join("finews").to_str().unwrap(),
+        "--out",
+        precious.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("refusing to replace"));
-    assert_eq!(std::fs::read_to_string(precious.join("thesis.txt")).unwrap(), "important");
+    assert_eq!(
+        std::fs::read_to_string(precious.join("thesis.txt")).unwrap(),
+        "important"
+    );
 
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
-    let output = gazette(&["build", fixtures().join("finews").to_str().unwrap(), "--out", file.join("archive").to_str().unwrap()]);
+    let output = gazette(&[
+        "build",
+        fixtures().join("finews").to_str().unwrap(),
+        "--out",
+        file.join("archive").to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("gazette: cannot create"));
 }
@@ -270,9 +461,22 @@ fn rebuilding_replaces_the_previous_archive() {
     let out = dir.path().join("archive");
     let site = fixtures().join("finews");
     for _ in 0..2 {
-        let output = gazette(&["build", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+        let output = gazette(&[
+            "build",
+            site.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
         assert!(output.status.success());
     }
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers, ["archive"], "no temporary folders are left behind");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        ["archive"],
+        "no temporary folders are left behind"
+    );
 }

@@ -141,10 +141,16 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
             html: post.body.html.clone(),
         });
         let date = post.date.as_ref().map(to_rfc3339);
-        let categories: Vec<u32> = post.categories.iter().map(|c| category_index[c.as_str()]).collect();
+        let categories: Vec<u32> = post
+            .categories
+            .iter()
+            .map(|c| category_index[c.as_str()])
+            .collect();
         if let Some(date) = &date {
             for category in &categories {
-                latest_of_category.entry(*category).or_insert_with(|| date.clone());
+                latest_of_category
+                    .entry(*category)
+                    .or_insert_with(|| date.clone());
             }
         }
         summaries.push(PostSummary {

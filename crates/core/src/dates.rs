@@ -84,7 +84,10 @@ mod tests {
             count_by_period(&posts, &[0, 1, 2, 3], Granularity::Month),
             vec![("2022-02".to_string(), 1), ("2021-12".to_string(), 2)]
         );
-        assert_eq!(fitting_granularity(&posts, &[0, 1, 2, 3]), Granularity::Year);
+        assert_eq!(
+            fitting_granularity(&posts, &[0, 1, 2, 3]),
+            Granularity::Year
+        );
         assert_eq!(fitting_granularity(&posts, &[1, 2]), Granularity::Day);
     }
 }

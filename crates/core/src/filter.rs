@@ -112,7 +112,9 @@ impl ResolvedFilter {
                 return false;
             }
         }
-        self.terms.iter().all(|term| haystack.contains(term.as_str()))
+        self.terms
+            .iter()
+            .all(|term| haystack.contains(term.as_str()))
     }
 }
 
@@ -165,7 +167,9 @@ pub fn highlight(text: &str, terms: &[String]) -> Vec<(String, bool)> {
         }
         for start in 0..=lower.len() - term.len() {
             if lower[start..start + term.len()] == term[..] {
-                marked[start..start + term.len()].iter_mut().for_each(|m| *m = true);
+                marked[start..start + term.len()]
+                    .iter_mut()
+                    .for_each(|m| *m = true);
             }
         }
     }
@@ -194,10 +198,23 @@ mod tests {
             undated_count: 1,
             date_range: None,
             categories: vec![
-                CategoryInfo { id: "emnews".into(), name: "东财滚动新闻".into(), count: 2, latest: None },
-                CategoryInfo { id: "nanfangPlus".into(), name: "南方Plus新闻".into(), count: 1, latest: None },
+                CategoryInfo {
+                    id: "emnews".into(),
+                    name: "东财滚动新闻".into(),
+                    count: 2,
+                    latest: None,
+                },
+                CategoryInfo {
+                    id: "nanfangPlus".into(),
+                    name: "南方Plus新闻".into(),
+                    count: 1,
+                    latest: None,
+                },
             ],
-            tags: vec![TagInfo { name: "东财滚动新闻".into(), count: 2 }],
+            tags: vec![TagInfo {
+                name: "东财滚动新闻".into(),
+                count: 2,
+            }],
             home: HomeSection::default(),
             chunk_count: 1,
         }
@@ -219,8 +236,18 @@ mod tests {
 
     fn posts() -> Vec<PostSummary> {
         vec![
-            post("a", "博罗县委人才工作会议", Some("2022-02-24T17:03:45+08:00"), 1),
-            post("b", "离岸人民币兑美元升至新高", Some("2021-12-08T10:46:18+08:00"), 0),
+            post(
+                "a",
+                "博罗县委人才工作会议",
+                Some("2022-02-24T17:03:45+08:00"),
+                1,
+            ),
+            post(
+                "b",
+                "离岸人民币兑美元升至新高",
+                Some("2021-12-08T10:46:18+08:00"),
+                0,
+            ),
             post("c", "人民币 汇率", None, 0),
         ]
     }
@@ -232,33 +259,77 @@ mod tests {
 
     #[test]
     fn chinese_matches_without_word_splitting() {
-        assert_eq!(run(Filter { text: "博罗".into(), ..Filter::default() }), [0]);
+        assert_eq!(
+            run(Filter {
+                text: "博罗".into(),
+                ..Filter::default()
+            }),
+            [0]
+        );
     }
 
     #[test]
     fn all_terms_must_match_and_case_is_ignored() {
-        assert_eq!(run(Filter { text: "人民币 新高".into(), ..Filter::default() }), [1]);
-        assert_eq!(run(Filter { text: "et7".into(), ..Filter::default() }), [0, 1, 2]);
+        assert_eq!(
+            run(Filter {
+                text: "人民币 新高".into(),
+                ..Filter::default()
+            }),
+            [1]
+        );
+        assert_eq!(
+            run(Filter {
+                text: "et7".into(),
+                ..Filter::default()
+            }),
+            [0, 1, 2]
+        );
     }
 
     #[test]
     fn quoted_phrases_keep_spaces() {
-        assert_eq!(run(Filter { text: "\"人民币 汇率\"".into(), ..Filter::default() }), [2]);
+        assert_eq!(
+            run(Filter {
+                text: "\"人民币 汇率\"".into(),
+                ..Filter::default()
+            }),
+            [2]
+        );
     }
 
     #[test]
     fn category_tag_and_dates_combine() {
-        assert_eq!(run(Filter { category: Some("emnews".into()), ..Filter::default() }), [1, 2]);
-        assert_eq!(run(Filter { tag: Some("东财滚动新闻".into()), text: "升至".into(), ..Filter::default() }), [1]);
         assert_eq!(
-            run(Filter { from: Some("2022-01-01".into()), to: Some("2022-12-31".into()), ..Filter::default() }),
+            run(Filter {
+                category: Some("emnews".into()),
+                ..Filter::default()
+            }),
+            [1, 2]
+        );
+        assert_eq!(
+            run(Filter {
+                tag: Some("东财滚动新闻".into()),
+                text: "升至".into(),
+                ..Filter::default()
+            }),
+            [1]
+        );
+        assert_eq!(
+            run(Filter {
+                from: Some("2022-01-01".into()),
+                to: Some("2022-12-31".into()),
+                ..Filter::default()
+            }),
             [0]
         );
     }
 
     #[test]
     fn unknown_names_match_nothing() {
-        let filter = Filter { category: Some("nope".into()), ..Filter::default() };
+        let filter = Filter {
+            category: Some("nope".into()),
+            ..Filter::default()
+        };
         assert!(ResolvedFilter::new(&filter, &manifest()).names_unknown());
         assert_eq!(run(filter), Vec::<usize>::new());
     }

@@ -52,7 +52,9 @@ pub struct ImportedPost {
 pub enum Outcome {
     Post(Box<ImportedPost>),
     /// `published: false`: left out on purpose.
-    Unpublished { path: String },
+    Unpublished {
+        path: String,
+    },
     Rejected(Rejection),
 }
 
@@ -108,7 +110,9 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
     }
     let id = post_id(file.path).to_string();
     let date_line = line_of_key(split.yaml, "date").map(|l| split.yaml_first_line + l);
-    let date = read_date(&front.date, &id, settings, |message| warn(date_line, message));
+    let date = read_date(&front.date, &id, settings, |message| {
+        warn(date_line, message)
+    });
 
     let liquid_site = LiquidSite {
         url: &settings.url,
@@ -171,12 +175,8 @@ fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
     if bytes.contains(&0) {
         return Err("binary file (contains NUL bytes)".into());
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text: invalid byte at offset {}",
-            e.valid_up_to()
-        )
-    })?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text: invalid byte at offset {}", e.valid_up_to()))?;
     Ok(if text.contains('\r') {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
@@ -193,9 +193,13 @@ fn read_date(
     mut warn: impl FnMut(String),
 ) -> Option<DateTime<FixedOffset>> {
     let from_file_name = || {
-        post_date::date_from_file_name(id).map(|day| settings.zone.localize(day.and_time(NaiveTime::MIN)))
+        post_date::date_from_file_name(id)
+            .map(|day| settings.zone.localize(day.and_time(NaiveTime::MIN)))
     };
-    let from_front_matter = match raw.as_deref().map(|r| post_date::parse_front_matter_date(r, &settings.zone)) {
+    let from_front_matter = match raw
+        .as_deref()
+        .map(|r| post_date::parse_front_matter_date(r, &settings.zone))
+    {
         Some(Ok(date)) => date,
         Some(Err(bad)) => {
             warn(format!("{bad}; using the file name's date if it has one"));
@@ -242,13 +246,19 @@ mod tests {
     #[test]
     fn ids_come_from_file_names() {
         assert_eq!(post_id("a/_posts/2022-02-24-x.md"), "2022-02-24-x");
-        assert_eq!(post_id("old_post/-202205262391921712.md"), "-202205262391921712");
+        assert_eq!(
+            post_id("old_post/-202205262391921712.md"),
+            "-202205262391921712"
+        );
     }
 
     #[test]
     fn date_falls_back_to_the_file_name() {
         let p = post("2021-12-08-x.md", "---\ntitle: a\n---\nbody");
-        assert_eq!(p.date.map(|d| post_date::to_rfc3339(&d)).as_deref(), Some("2021-12-08T00:00:00+00:00"));
+        assert_eq!(
+            p.date.map(|d| post_date::to_rfc3339(&d)).as_deref(),
+            Some("2021-12-08T00:00:00+00:00")
+        );
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
 
@@ -263,7 +273,10 @@ mod tests {
     #[test]
     fn empty_title_uses_the_start_of_the_text() {
         let p = post("-1.md", "---\ntitle: \"\"\ndate: 2022-05-26 10:00:00 +0800\n---\n> 据霍尼韦尔官网消息，5月24日，霍尼韦尔宣布为蔚来旗下ET7新能源汽车提供HFO-1234yf制冷剂。\n");
-        assert_eq!(p.title, "据霍尼韦尔官网消息，5月24日，霍尼韦尔宣布为蔚来旗下ET7新能源汽车提供HFO…");
+        assert_eq!(
+            p.title,
+            "据霍尼韦尔官网消息，5月24日，霍尼韦尔宣布为蔚来旗下ET7新能源汽车提供HFO…"
+        );
         assert!(p.warnings[0].message.starts_with("empty title"));
     }
 
@@ -271,13 +284,21 @@ mod tests {
     fn unpublished_posts_are_left_out() {
         assert_eq!(
             import("x.md", "---\npublished: false\n---\nx"),
-            Outcome::Unpublished { path: "x.md".into() }
+            Outcome::Unpublished {
+                path: "x.md".into()
+            }
         );
     }
 
     #[test]
     fn non_posts_are_rejected_with_reasons() {
-        let reason = |text: &[u8]| match import_file(SourceFile { path: "f", bytes: text }, &ImportSettings::default()) {
+        let reason = |text: &[u8]| match import_file(
+            SourceFile {
+                path: "f",
+                bytes: text,
+            },
+            &ImportSettings::default(),
+        ) {
             Outcome::Rejected(r) => r.reason,
             other => panic!("{other:?}"),
         };
@@ -290,7 +311,10 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_are_accepted() {
-        let p = post("2020-01-01-a.md", "\u{feff}---\r\ntitle: 标题\r\ncategories: [a, b]\r\n---\r\n正文\r\n");
+        let p = post(
+            "2020-01-01-a.md",
+            "\u{feff}---\r\ntitle: 标题\r\ncategories: [a, b]\r\n---\r\n正文\r\n",
+        );
         assert_eq!(p.title, "标题");
         assert_eq!(p.categories, ["a", "b"]);
         assert_eq!(p.body.html, "<p>正文</p>\n");
@@ -298,17 +322,30 @@ mod tests {
 
     #[test]
     fn more_marker_sets_the_excerpt() {
-        let p = post("2020-01-01-a.md", "---\ntitle: t\n---\n第一段\n\n<!--more-->\n\n第二段\n");
+        let p = post(
+            "2020-01-01-a.md",
+            "---\ntitle: t\n---\n第一段\n\n<!--more-->\n\n第二段\n",
+        );
         assert_eq!(p.excerpt, "第一段");
-        let q = post("2020-01-01-b.md", "---\ntitle: t\nexcerpt_separator: <!--cut-->\n---\n甲\n<!--cut-->\n乙\n");
+        let q = post(
+            "2020-01-01-b.md",
+            "---\ntitle: t\nexcerpt_separator: <!--cut-->\n---\n甲\n<!--cut-->\n乙\n",
+        );
         assert_eq!(q.excerpt, "甲");
     }
 
     #[test]
     fn broken_yaml_warns_with_the_file_line() {
-        let p = post("2022-03-01-q.md", "---\nlayout: post\ntitle: \"他说\"不\"\"\ncategories: emnews\n---\n正文");
+        let p = post(
+            "2022-03-01-q.md",
+            "---\nlayout: post\ntitle: \"他说\"不\"\"\ncategories: emnews\n---\n正文",
+        );
         assert_eq!(p.title, "他说\"不\"");
         assert_eq!(p.warnings[0].line, Some(3));
-        assert!(p.warnings[0].message.contains("not valid YAML"), "{}", p.warnings[0].message);
+        assert!(
+            p.warnings[0].message.contains("not valid YAML"),
+            "{}",
+            p.warnings[0].message
+        );
     }
 }

@@ -182,11 +182,7 @@ fn file_stem(path: &str) -> &str {
 /// Writes a fenced code block whose fence is longer than any backtick run inside it.
 fn push_code_block(out: &mut String, args: &str, content: &str) {
     let language = args.split_whitespace().next().unwrap_or("");
-    let longest_run = content
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest_run = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat((longest_run + 1).max(3));
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
@@ -254,7 +250,10 @@ mod tests {
         assert_eq!(
             out.warnings,
             vec![
-                (1, "Liquid tag {% include footer.html %} dropped".to_string()),
+                (
+                    1,
+                    "Liquid tag {% include footer.html %} dropped".to_string()
+                ),
                 (2, "Liquid output {{ page.author }} dropped".to_string()),
             ]
         );
@@ -268,7 +267,10 @@ mod tests {
 
     #[test]
     fn kramdown_attribute_lists_are_removed() {
-        let out = resolve("# Title {#top}\n\npara\n{:.lead}\n\n![i](x.png){: width=\"50\"}\n", &site());
+        let out = resolve(
+            "# Title {#top}\n\npara\n{:.lead}\n\n![i](x.png){: width=\"50\"}\n",
+            &site(),
+        );
         assert_eq!(out.text, "# Title {#top}\n\npara\n\n\n![i](x.png)\n");
     }
 

@@ -71,7 +71,10 @@ mod tests {
             rendered.source.as_deref(),
             Some("http://finance.eastmoney.com/news/11060,202112082206672930.html")
         );
-        assert_eq!(rendered.text, "离岸人民币兑美元升至6.3512，为2018年以来最高水平。");
+        assert_eq!(
+            rendered.text,
+            "离岸人民币兑美元升至6.3512，为2018年以来最高水平。"
+        );
     }
 
     #[test]
@@ -84,7 +87,11 @@ mod tests {
     fn an_empty_autolink_is_no_source() {
         let rendered = render("> 摘要\n\n<>\n");
         assert_eq!(rendered.source, None);
-        assert!(rendered.html.starts_with("<blockquote>"), "{}", rendered.html);
+        assert!(
+            rendered.html.starts_with("<blockquote>"),
+            "{}",
+            rendered.html
+        );
     }
 
     #[test]

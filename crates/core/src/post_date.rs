@@ -23,7 +23,9 @@ impl Default for Zone {
 
 /// A time zone name nobody knows.
 #[derive(Debug, Error, PartialEq, Eq)]
-#[error("unknown time zone {0:?}: use an IANA name such as Asia/Shanghai, or an offset such as +08:00")]
+#[error(
+    "unknown time zone {0:?}: use an IANA name such as Asia/Shanghai, or an offset such as +08:00"
+)]
 pub struct UnknownZone(pub String);
 
 impl FromStr for Zone {
@@ -78,7 +80,11 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
         return None;
     }
     let hours: i32 = digits[..2].parse().ok()?;
-    let minutes: i32 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+    let minutes: i32 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
@@ -171,7 +177,9 @@ mod tests {
     }
 
     fn read(raw: &str, zone: &Zone) -> Option<String> {
-        parse_front_matter_date(raw, zone).unwrap().map(|d| to_rfc3339(&d))
+        parse_front_matter_date(raw, zone)
+            .unwrap()
+            .map(|d| to_rfc3339(&d))
     }
 
     #[test]

@@ -50,16 +50,14 @@ impl Route {
                 filter.tag = Some(name.to_string());
                 Route::Posts(filter)
             }
-            ["date", parts @ ..] if (1..=3).contains(&parts.len()) => {
-                match period_bounds(parts) {
-                    Some((from, to)) => {
-                        filter.from = Some(from);
-                        filter.to = Some(to);
-                        Route::Posts(filter)
-                    }
-                    None => not_found(),
+            ["date", parts @ ..] if (1..=3).contains(&parts.len()) => match period_bounds(parts) {
+                Some((from, to)) => {
+                    filter.from = Some(from);
+                    filter.to = Some(to);
+                    Route::Posts(filter)
                 }
-            }
+                None => not_found(),
+            },
             _ => not_found(),
         }
     }
@@ -134,14 +132,21 @@ fn parse_query(query: &str) -> Filter {
 
 /// `["2021", "12"]` → `("2021-12-01", "2021-12-31")`.
 fn period_bounds(parts: &[&str]) -> Option<(String, String)> {
-    let number = |s: &str, len: usize| (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
     let year = number(parts[0], 4)?;
     match parts {
         [_] => Some((format!("{year:04}-01-01"), format!("{year:04}-12-31"))),
         [_, month] => {
             let month = number(month, 2).filter(|m| (1..=12).contains(m))?;
             let last = days_in_month(year, month);
-            Some((format!("{year:04}-{month:02}-01"), format!("{year:04}-{month:02}-{last:02}")))
+            Some((
+                format!("{year:04}-{month:02}-01"),
+                format!("{year:04}-{month:02}-{last:02}"),
+            ))
         }
         [_, month, day] => {
             let month = number(month, 2).filter(|m| (1..=12).contains(m))?;
@@ -157,11 +162,7 @@ fn period_bounds(parts: &[&str]) -> Option<(String, String)> {
 fn exact_period(from: Option<&str>, to: Option<&str>) -> Option<String> {
     let (from, to) = (from?, to?);
     let (y, m, d) = (&from[..4], &from[5..7], &from[8..10]);
-    let candidates = [
-        format!("{y}/{m}/{d}"),
-        format!("{y}/{m}"),
-        y.to_string(),
-    ];
+    let candidates = [format!("{y}/{m}/{d}"), format!("{y}/{m}"), y.to_string()];
     candidates.into_iter().find(|period| {
         let parts: Vec<&str> = period.split('/').collect();
         period_bounds(&parts).is_some_and(|(f, t)| f == from && t == to)
@@ -188,7 +189,10 @@ pub fn is_day(text: &str) -> bool {
 pub fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '(' | ')') || !c.is_ascii() && !c.is_whitespace() && !c.is_control() {
+        if c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '_' | '.' | '~' | '(' | ')')
+            || !c.is_ascii() && !c.is_whitespace() && !c.is_control()
+        {
             out.push(c);
         } else {
             let mut buffer = [0u8; 4];
@@ -236,7 +240,9 @@ mod tests {
         assert_eq!(Route::parse("#/categories"), Route::Categories);
         assert_eq!(
             Route::parse("#/post/2022-02-24-202202242288124890"),
-            Route::Post { id: "2022-02-24-202202242288124890".into() }
+            Route::Post {
+                id: "2022-02-24-202202242288124890".into()
+            }
         );
     }
 
@@ -264,36 +270,78 @@ mod tests {
             })
         );
         assert_eq!(
-            Route::Posts(Filter { from: Some("2024-02-01".into()), to: Some("2024-02-29".into()), ..Filter::default() }).to_fragment(),
+            Route::Posts(Filter {
+                from: Some("2024-02-01".into()),
+                to: Some("2024-02-29".into()),
+                ..Filter::default()
+            })
+            .to_fragment(),
             "#/date/2024/02"
         );
-        assert!(matches!(Route::parse("#/date/2021/13"), Route::NotFound { .. }));
-        assert!(matches!(Route::parse("#/date/2023/02/29"), Route::NotFound { .. }));
+        assert!(matches!(
+            Route::parse("#/date/2021/13"),
+            Route::NotFound { .. }
+        ));
+        assert!(matches!(
+            Route::parse("#/date/2023/02/29"),
+            Route::NotFound { .. }
+        ));
     }
 
     #[test]
     fn awkward_names_round_trip() {
-        round_trip(Route::Posts(Filter { category: Some("21shijijingjibaodao  nancailicaitong".into()), ..Filter::default() }));
-        round_trip(Route::Posts(Filter { category: Some("anxinguojizhengquan(xianggang)".into()), text: "a&b=c #d".into(), ..Filter::default() }));
-        round_trip(Route::Posts(Filter { tag: Some("南方Plus新闻".into()), from: Some("2021-12-08".into()), ..Filter::default() }));
-        round_trip(Route::Posts(Filter { text: "\"离岸人民币\" 100%".into(), ..Filter::default() }));
-        round_trip(Route::Post { id: "-202205262391921712".into() });
+        round_trip(Route::Posts(Filter {
+            category: Some("21shijijingjibaodao  nancailicaitong".into()),
+            ..Filter::default()
+        }));
+        round_trip(Route::Posts(Filter {
+            category: Some("anxinguojizhengquan(xianggang)".into()),
+            text: "a&b=c #d".into(),
+            ..Filter::default()
+        }));
+        round_trip(Route::Posts(Filter {
+            tag: Some("南方Plus新闻".into()),
+            from: Some("2021-12-08".into()),
+            ..Filter::default()
+        }));
+        round_trip(Route::Posts(Filter {
+            text: "\"离岸人民币\" 100%".into(),
+            ..Filter::default()
+        }));
+        round_trip(Route::Post {
+            id: "-202205262391921712".into(),
+        });
     }
 
     #[test]
     fn chinese_stays_readable_in_fragments() {
         assert_eq!(
-            Route::Posts(Filter { text: "博罗".into(), ..Filter::default() }).to_fragment(),
+            Route::Posts(Filter {
+                text: "博罗".into(),
+                ..Filter::default()
+            })
+            .to_fragment(),
             "#/search?q=博罗"
         );
     }
 
     #[test]
     fn hostile_fragments_do_not_panic() {
-        for fragment in ["#/%", "#/post/%E4%BA", "#/date/x", "#/search?q=%zz&from=2021-99-99", "#//////", "#/post/a/b", "#?&&=="] {
+        for fragment in [
+            "#/%",
+            "#/post/%E4%BA",
+            "#/date/x",
+            "#/search?q=%zz&from=2021-99-99",
+            "#//////",
+            "#/post/a/b",
+            "#?&&==",
+        ] {
             let _ = Route::parse(fragment);
         }
-        assert_eq!(Route::parse("#/search?from=2021-99-99"), Route::Posts(Filter::default()));
+        assert_eq!(
+            Route::parse("#/search?from=2021-99-99"),
+            Route::Posts(Filter::default())
+        );
         assert_eq!(decode_component("%E4%BA"), "\u{fffd}");
     }
 
@@ -301,7 +349,9 @@ mod tests {
     fn unknown_paths_are_not_found() {
         assert_eq!(
             Route::parse("#/nowhere"),
-            Route::NotFound { fragment: "/nowhere".into() }
+            Route::NotFound {
+                fragment: "/nowhere".into()
+            }
         );
     }
 }

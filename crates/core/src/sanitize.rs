@@ -65,8 +65,31 @@ fn add_forced_attributes(clean: &str) -> String {
 
 /// Elements that end a line of text when HTML is read as plain text.
 const BLOCK_ELEMENTS: &[&str] = &[
-    "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "center",
-    "blockquote", "pre", "table", "ul", "ol", "dl", "dt", "dd", "hr", "figure", "figcaption",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "center",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
+    "figure",
+    "figcaption",
 ];
 
 /// The readable text of sanitized HTML ([`sanitize_html`] output): one line per block, with
@@ -90,7 +113,11 @@ pub fn article_text(sanitized: &str) -> String {
                     .collect::<String>()
                     .to_ascii_lowercase();
                 if name == "a" {
-                    link_depth = if closing { link_depth.saturating_sub(1) } else { link_depth + 1 };
+                    link_depth = if closing {
+                        link_depth.saturating_sub(1)
+                    } else {
+                        link_depth + 1
+                    };
                 }
                 if BLOCK_ELEMENTS.contains(&name.as_str()) {
                     block.finish_into(&mut lines);
@@ -175,7 +202,10 @@ mod tests {
 
     #[test]
     fn comments_are_stripped() {
-        assert_eq!(sanitize_html("<!-- EM_StockImg_Start --><p>x</p>"), "<p>x</p>");
+        assert_eq!(
+            sanitize_html("<!-- EM_StockImg_Start --><p>x</p>"),
+            "<p>x</p>"
+        );
     }
 
     #[test]

@@ -6,20 +6,100 @@
 /// Elements kept (with their children). Anything else is unwrapped: the element goes, its
 /// text stays — except [`REMOVED_WITH_CONTENT`], which go entirely.
 pub const ALLOWED_TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "caption", "center", "cite", "code", "dd", "del",
-    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt",
-    "ruby", "s", "samp", "small", "span", "strike", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
 ];
 
 /// Elements removed together with everything inside them: their content is code, styling,
 /// embedded documents or foreign markup, never article text.
 pub const REMOVED_WITH_CONTENT: &[&str] = &[
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noembed",
-    "noframes", "noscript", "template", "svg", "math", "textarea", "select", "button",
-    "title", "xmp", "plaintext", "audio", "video", "canvas", "head", "base", "meta", "link",
-    "form", "input",
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "noembed",
+    "noframes",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "textarea",
+    "select",
+    "button",
+    "title",
+    "xmp",
+    "plaintext",
+    "audio",
+    "video",
+    "canvas",
+    "head",
+    "base",
+    "meta",
+    "link",
+    "form",
+    "input",
 ];
 
 /// Attributes allowed on every kept element. `style`, `class`, `id`, `data-*` and every
@@ -74,7 +154,9 @@ pub fn is_removed_with_content(tag: &str) -> bool {
 /// True when `attribute` (lower case) may stay on `tag` (lower case).
 pub fn is_allowed_attribute(tag: &str, attribute: &str) -> bool {
     GENERIC_ATTRIBUTES.contains(&attribute)
-        || ELEMENT_ATTRIBUTES.iter().any(|&(t, a)| t == tag && a == attribute)
+        || ELEMENT_ATTRIBUTES
+            .iter()
+            .any(|&(t, a)| t == tag && a == attribute)
 }
 
 /// True when `url` may stay in a URL attribute: a relative URL, or one of
@@ -141,7 +223,15 @@ mod tests {
 
     #[test]
     fn style_class_id_and_handlers_are_not_allowed() {
-        for attribute in ["style", "class", "id", "data-code", "onerror", "onclick", "srcdoc"] {
+        for attribute in [
+            "style",
+            "class",
+            "id",
+            "data-code",
+            "onerror",
+            "onclick",
+            "srcdoc",
+        ] {
             assert!(!is_allowed_attribute("img", attribute), "{attribute}");
             assert!(!is_allowed_attribute("p", attribute), "{attribute}");
         }
@@ -152,7 +242,10 @@ mod tests {
     #[test]
     fn the_lists_do_not_overlap() {
         for tag in ALLOWED_TAGS {
-            assert!(!REMOVED_WITH_CONTENT.contains(tag), "{tag} is in both lists");
+            assert!(
+                !REMOVED_WITH_CONTENT.contains(tag),
+                "{tag} is in both lists"
+            );
         }
     }
 }

@@ -47,7 +47,10 @@ mod tests {
 
     #[test]
     fn unescaping_restores_ampersands_last() {
-        assert_eq!(unescape_serialized_text("a &amp;lt; b &lt; c"), "a &lt; b < c");
+        assert_eq!(
+            unescape_serialized_text("a &amp;lt; b &lt; c"),
+            "a &lt; b < c"
+        );
     }
 
     #[test]

@@ -1,0 +1,158 @@
+//! Installing the tools the build and tests need — only what is missing, at pinned versions:
+//! the wasm32 target, trunk, wasm-bindgen-cli (the version in Cargo.lock), the npm packages
+//! (wasm-opt from `binaryen`, `playwright-core`), and Debian's chromium + chromium-driver.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::run;
+
+/// Trunk's last release that builds with the machine's rustc (0.22 needs a newer one).
+const TRUNK_VERSION: &str = "0.21.14";
+/// Debian packages for the browser tests (fonts so screenshots show Chinese).
+const APT_PACKAGES: &[&str] = &["chromium", "chromium-driver", "fonts-noto-cjk"];
+
+/// Where the tools are, and the PATH that finds them.
+pub struct Tools {
+    path: String,
+    cargo_bin: PathBuf,
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+}
+
+impl Tools {
+    pub fn locate(root: &Path) -> Tools {
+        let cargo_home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+            });
+        let cargo_bin = cargo_home.join("bin");
+        let node_bin = root.join("node_modules/.bin");
+        let path = std::env::join_paths([cargo_bin.clone(), node_bin].into_iter().chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))
+        .expect("PATH entries have no separators")
+        .to_string_lossy()
+        .into_owned();
+        Tools {
+            path,
+            cargo_bin,
+            chromium: PathBuf::from("/usr/bin/chromium"),
+            chromedriver: PathBuf::from("/usr/bin/chromedriver"),
+        }
+    }
+
+    /// A command with the tools' PATH.
+    pub fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command.env("PATH", &self.path);
+        command
+    }
+
+    /// The first line a tool prints for `--version`, if it runs.
+    fn version_of(&self, program: &str) -> Option<String> {
+        let output = self.command(program).arg("--version").output().ok()?;
+        output.status.success().then(|| {
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+    }
+}
+
+pub fn install_missing(root: &Path, tools: &Tools) -> Result<()> {
+    let installed_targets = tools
+        .command("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("rustup is required")?;
+    if !String::from_utf8_lossy(&installed_targets.stdout).contains("wasm32-unknown-unknown") {
+        run(tools
+            .command("rustup")
+            .args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    if !tools
+        .version_of("trunk")
+        .is_some_and(|v| v.contains(TRUNK_VERSION))
+    {
+        run(tools
+            .command("cargo")
+            .args([
+                "install",
+                "trunk",
+                "--version",
+                TRUNK_VERSION,
+                "--locked",
+                "--root",
+            ])
+            .arg(tools.cargo_bin.parent().expect("bin has a parent")))?;
+    }
+    let bindgen = wasm_bindgen_version(root)?;
+    if !tools
+        .version_of("wasm-bindgen")
+        .is_some_and(|v| v.contains(&bindgen))
+    {
+        // `--locked` fails on one index entry here; the CLI's own dependencies resolve fine without.
+        run(tools
+            .command("cargo")
+            .args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &bindgen,
+                "--root",
+            ])
+            .arg(tools.cargo_bin.parent().expect("bin has a parent")))?;
+    }
+    let node_modules = root.join("node_modules");
+    if !node_modules.join(".bin/wasm-opt").exists()
+        || !node_modules.join("playwright-core").exists()
+    {
+        run(tools.command("npm").args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    if !tools.chromium.exists() || !tools.chromedriver.exists() {
+        install_browser(tools)?;
+    }
+    run(tools.command("cargo").args(["fetch", "--locked"]))
+}
+
+/// The `wasm-bindgen` version Cargo.lock pins (the CLI must match it exactly).
+fn wasm_bindgen_version(root: &Path) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("Cargo.lock is missing")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    bail!("Cargo.lock has no wasm-bindgen entry")
+}
+
+fn install_browser(tools: &Tools) -> Result<()> {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !is_root {
+        bail!(
+            "Chromium is missing. Install it once with: sudo apt-get install {} (then rerun this command)",
+            APT_PACKAGES.join(" ")
+        );
+    }
+    run(tools
+        .command("apt-get")
+        .arg("update")
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(tools
+        .command("apt-get")
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(APT_PACKAGES)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
