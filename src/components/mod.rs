@@ -4,3 +4,4 @@ pub mod article_body;
 pub mod error_panel;
 pub mod post_list;
 pub mod search_box;
+pub mod timeline;

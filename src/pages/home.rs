@@ -43,9 +43,46 @@ pub fn home_page() -> Html {
                             </section>
                         })
                     }) }
+                    <DateBrowser />
                     <p class="all-sources"><a href="#/categories">{ format!("查看全部 {} 个来源 →", manifest.categories.len()) }</a></p>
                 </section>
             </div>
         </div>
+    }
+}
+
+/// Years and months with their post counts, linking to the date views.
+#[function_component(DateBrowser)]
+fn date_browser() -> Html {
+    let manifest = use_manifest();
+    let mut years: Vec<(&str, Vec<&gazette_core::archive::PeriodCount>)> = Vec::new();
+    for month in manifest.months.iter().rev() {
+        let year = &month.period[..4];
+        match years.last_mut() {
+            Some((y, months)) if *y == year => months.push(month),
+            _ => years.push((year, vec![month])),
+        }
+    }
+    if years.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="date-browser" aria-labelledby="dates-title">
+            <h2 id="dates-title">{ "按日期浏览" }</h2>
+            <dl>
+                { for years.iter().map(|(year, months)| html! {
+                    <>
+                        <dt><a href={format!("#/date/{year}")}>{ format!("{year} 年") }</a></dt>
+                        <dd>
+                            { for months.iter().map(|m| html! {
+                                <a class="chip" href={format!("#/date/{}/{}", &m.period[..4], &m.period[5..7])}>
+                                    { format!("{} 月", m.period[5..7].trim_start_matches('0')) }<span class="count">{ m.count }</span>
+                                </a>
+                            }) }
+                        </dd>
+                    </>
+                }) }
+            </dl>
+        </section>
     }
 }

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::use_manifest;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::post_list::PostList;
+use crate::components::timeline::Timeline;
 use crate::routing::use_navigator;
 use crate::state::{use_archive, use_index, Action, Load};
 
@@ -63,6 +64,7 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
                     if resolved.names_unknown() { { "存档中没有这个来源或标签。" } }
                     else { { format!("共 {} 篇", posts.len()) } }
                 </p>
+                <Timeline posts={posts.clone()} filter={props.filter.clone()} />
                 <PostList manifest={manifest.clone()} posts={posts.clone()} terms={Rc::new(resolved.terms().to_vec())} />
             </>
         },

@@ -203,3 +203,21 @@ test('phone-width screenshots render without horizontal scrolling', async (t) =>
     await page.screenshot({ path: `${ARTIFACTS}/${name}-phone.png` });
   }
 });
+
+test('the date browser and the timeline narrow a list by date', async (t) => {
+  const { page } = await openPage(t, base);
+  await page.locator('.date-browser a.chip', { hasText: '12 月' }).click();
+  await page.locator('#posts-title', { hasText: '2021-12-01 至 2021-12-31' }).waitFor();
+  await page.locator('.result-count', { hasText: '共 102 篇' }).waitFor();
+  assert.equal(decodeURIComponent(new URL(page.url()).hash), '#/date/2021/12');
+
+  await page.goto(`${base}#/search`);
+  await page.locator('.result-count', { hasText: '共 104 篇' }).waitFor();
+  const bars = page.locator('.timeline rect.bar');
+  assert.equal(await bars.count(), 2, 'two years: 2021 and 2022');
+  assert.match(await bars.nth(1).locator('title').textContent(), /^2022：1 篇$/);
+  await bars.nth(1).click();
+  await page.locator('.result-count', { hasText: '共 1 篇' }).waitFor();
+  assert.equal(decodeURIComponent(new URL(page.url()).hash), '#/date/2022');
+  assert.deepEqual(await listTitles(page), ['博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县']);
+});

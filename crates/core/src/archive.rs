@@ -38,10 +38,20 @@ pub struct Manifest {
     pub categories: Vec<CategoryInfo>,
     /// Every tag, by descending post count then name. Posts refer to them by index.
     pub tags: Vec<TagInfo>,
+    /// Posts per month (`2021-12`), oldest first: the date browser, without the index.
+    pub months: Vec<PeriodCount>,
     /// What the home page shows before the index arrives.
     pub home: HomeSection,
     /// Number of `bodies/NNNN.json` files.
     pub chunk_count: u32,
+}
+
+/// How many posts a calendar period holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodCount {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub period: String,
+    pub count: u32,
 }
 
 /// The posts the home page needs, embedded in the manifest.

@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::archive::{
-    Archive, BodyChunk, CategoryLatest, HomeSection, Manifest, PostBody, PostIndex,
+    Archive, BodyChunk, CategoryLatest, HomeSection, Manifest, PeriodCount, PostBody, PostIndex,
     CHUNK_TARGET_BYTES, SCHEMA_VERSION,
 };
+use crate::dates::{count_by_period, Granularity};
 use crate::import::{ImportedPost, Outcome};
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::post_date::to_rfc3339;
@@ -201,6 +202,16 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
         post_count: summaries.len() as u32,
         undated_count: summaries.iter().filter(|s| s.date.is_none()).count() as u32,
         date_range,
+        months: count_by_period(
+            summaries.iter().filter_map(|s| s.date.as_deref()),
+            Granularity::Month,
+        )
+        .into_iter()
+        .map(|(period, count)| PeriodCount {
+            period,
+            count: count as u32,
+        })
+        .collect(),
         home: home_section(&summaries, categories.len()),
         categories,
         tags,

@@ -215,6 +215,7 @@ mod tests {
                 name: "东财滚动新闻".into(),
                 count: 2,
             }],
+            months: vec![],
             home: HomeSection::default(),
             chunk_count: 1,
         }

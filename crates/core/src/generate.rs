@@ -326,7 +326,7 @@ fn title(rng: &mut ChaCha8Rng) -> String {
         title = format!("“{title}”");
     }
     if rng.gen_bool(0.1) {
-        title.push_str("：");
+        title.push('：');
         title.push_str(&sentence(rng, 6).replace('。', ""));
     }
     title

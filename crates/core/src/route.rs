@@ -130,8 +130,8 @@ fn parse_query(query: &str) -> Filter {
     filter
 }
 
-/// `["2021", "12"]` → `("2021-12-01", "2021-12-31")`.
-fn period_bounds(parts: &[&str]) -> Option<(String, String)> {
+/// `["2021", "12"]` → `("2021-12-01", "2021-12-31")`; `None` for a period that does not exist.
+pub fn period_bounds(parts: &[&str]) -> Option<(String, String)> {
     let number = |s: &str, len: usize| {
         (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
             .then(|| s.parse::<u32>().ok())
