@@ -36,11 +36,21 @@ impl Built {
     fn manifest(&self) -> Value {
         read_json(&self.archive.join("manifest.json"))
     }
+    /// Every summary, in ordinal order (the summary groups, concatenated).
     fn posts(&self) -> Vec<Value> {
-        read_json(&self.archive.join("index.json"))["posts"]
-            .as_array()
+        let mut groups: Vec<PathBuf> = std::fs::read_dir(self.archive.join("summaries"))
             .unwrap()
-            .clone()
+            .map(|e| e.unwrap().path())
+            .collect();
+        groups.sort();
+        groups
+            .iter()
+            .flat_map(|g| read_json(g)["posts"].as_array().unwrap().clone())
+            .collect()
+    }
+    /// Every file of the archive: relative path → bytes.
+    fn files(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walk(&self.archive, &self.archive)
     }
     fn post(&self, id: &str) -> Value {
         self.posts()
@@ -75,6 +85,20 @@ impl Built {
             })
             .collect()
     }
+}
+
+fn walk(root: &Path, dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(root, &path));
+        } else {
+            let relative = path.strip_prefix(root).unwrap().display().to_string();
+            files.insert(relative, std::fs::read(&path).unwrap());
+        }
+    }
+    files
 }
 
 fn build(inputs: &[&Path]) -> Built {
@@ -216,27 +240,27 @@ fn finews_anomalies_are_handled() {
 
 #[test]
 fn builds_are_byte_identical() {
-    let first = finews();
-    let second = finews();
-    for file in ["manifest.json", "index.json", "bodies/0000.json"] {
-        assert_eq!(
-            std::fs::read(first.archive.join(file)).unwrap(),
-            std::fs::read(second.archive.join(file)).unwrap(),
-            "{file} differs between two builds"
-        );
+    let first = finews().files();
+    let second = finews().files();
+    assert!(first.len() > 10, "an archive has many files");
+    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    for (file, bytes) in &first {
+        assert!(bytes == &second[file], "{file} differs between two builds");
     }
 }
 
 #[test]
 fn the_committed_demo_archive_is_up_to_date() {
-    let built = finews();
+    let built = finews().files();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/archive");
-    for file in ["manifest.json", "index.json", "bodies/0000.json"] {
-        assert!(
-            std::fs::read(built.archive.join(file)).unwrap()
-                == std::fs::read(demo.join(file)).unwrap(),
-            "static/archive/{file} is stale: run `cargo xtask demo`"
-        );
+    let committed = walk(&demo, &demo);
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        committed.keys().collect::<Vec<_>>(),
+        "static/archive is stale: run `cargo xtask demo`"
+    );
+    for (file, bytes) in &built {
+        assert!(bytes == &committed[file], "static/archive/{file} is stale: run `cargo xtask demo`");
     }
 }
 
@@ -390,6 +414,32 @@ fn a_handmade_site_covers_every_jekyll_case() {
         assert!(!attack.contains(banned), "{banned} survived: {attack}");
     }
     assert!(attack.contains(r#"href="https://example.com/ok">好链接</a>"#));
+}
+
+#[test]
+fn the_search_index_finds_chinese_words_and_tickers() {
+    let built = finews();
+    let manifest = built.manifest();
+    let shard_count = manifest["layout"]["search_shard_count"].as_u64().unwrap() as u32;
+    let postings = |term: &str| -> Vec<u64> {
+        let shard = gazette_core::search::shard_of(term, shard_count);
+        let shard = read_json(&built.archive.join(format!("search/{shard:04}.json")));
+        let encoded: Vec<u32> = shard["terms"].get(term).map(|p| serde_json::from_value(p.clone()).unwrap()).unwrap_or_default();
+        gazette_core::search::decode_postings(&encoded).iter().map(|p| u64::from(p.ordinal)).collect()
+    };
+    let seed_ordinal = built.posts().iter().position(|p| p["id"] == "2022-02-24-202202242288124890").unwrap() as u64;
+    assert_eq!(postings("博罗"), [seed_ordinal]);
+    let heavy = built.posts().iter().position(|p| p["id"] == "-202205262391921712").unwrap() as u64;
+    assert!(postings("1234yf").contains(&heavy));
+    assert!(postings("et7").contains(&heavy));
+    assert!(postings("巨化").contains(&heavy), "body text is indexed, not only the excerpt");
+    // The id shards find every post.
+    let id_shards = manifest["layout"]["id_shard_count"].as_u64().unwrap() as u32;
+    for (ordinal, post) in built.posts().iter().enumerate() {
+        let id = post["id"].as_str().unwrap();
+        let shard = read_json(&built.archive.join(format!("ids/{:04}.json", gazette_core::search::shard_of(id, id_shards))));
+        assert_eq!(shard["ids"][id], ordinal as u64);
+    }
 }
 
 #[test]

@@ -1,11 +1,16 @@
 //! The archive format: the JSON files `gazette build` writes and the app reads.
 //! `docs/archive-format.md` is the prose version of this module.
 //!
-//! Three kinds of file, so the first screen never waits for every body:
-//! - `manifest.json` — site info, every category and tag with counts, and the posts the home
-//!   page shows (newest overall, latest per busiest category);
-//! - `index.json` — one [`PostSummary`] per post, newest first (lists, filters, search);
-//! - `bodies/NNNN.json` — sanitized body HTML, in chunks of about [`CHUNK_TARGET_BYTES`].
+//! The archive is cut so that no view downloads more than it shows, whatever the archive's
+//! size: the home page needs only `manifest.json`; lists are ordinal lists (a category's
+//! posts, a search's hits) resolved to summaries in small groups; bodies come in chunks;
+//! search terms are spread over shards by hash, so a query fetches only its own terms.
+//!
+//! Posts are numbered by *ordinal*: their position newest first (by local day, then
+//! instant, then id; undated posts last). A day's posts are therefore contiguous, and a date
+//! range is an ordinal range.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -17,10 +22,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// File name of the manifest, relative to the archive folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
-/// File name of the post index, relative to the archive folder.
-pub const INDEX_FILE: &str = "index.json";
+/// File name of the day table, relative to the archive folder.
+pub const DAYS_FILE: &str = "days.json";
 /// A body chunk is closed once its HTML passes this many bytes.
-pub const CHUNK_TARGET_BYTES: usize = 192 * 1024;
+pub const CHUNK_TARGET_BYTES: usize = 64 * 1024;
+/// Summaries per `summaries/NNNNN.json` group.
+pub const SUMMARY_GROUP_SIZE: u32 = 32;
 
 /// `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,10 +47,23 @@ pub struct Manifest {
     pub tags: Vec<TagInfo>,
     /// Posts per month (`2021-12`), oldest first: the date browser, without the index.
     pub months: Vec<PeriodCount>,
-    /// What the home page shows before the index arrives.
+    /// What the home page shows before anything else arrives.
     pub home: HomeSection,
+    /// How the other files are cut.
+    pub layout: Layout,
+}
+
+/// How many files of each kind the archive has, so the app can compute every path.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    /// Summaries per `summaries/NNNNN.json` file.
+    pub summary_group_size: u32,
     /// Number of `bodies/NNNN.json` files.
-    pub chunk_count: u32,
+    pub body_chunk_count: u32,
+    /// Number of `search/NNNN.json` shards; a term lives in shard `search::shard_of(term, n)`.
+    pub search_shard_count: u32,
+    /// Number of `ids/NNNN.json` shards; an id lives in shard `search::shard_of(id, n)`.
+    pub id_shard_count: u32,
 }
 
 /// How many posts a calendar period holds.
@@ -71,12 +91,75 @@ pub struct CategoryLatest {
     pub posts: Vec<PostSummary>,
 }
 
-/// `index.json`.
+/// `summaries/NNNNN.json`: the summaries of ordinals `first_ordinal ..` (a group of
+/// [`Layout::summary_group_size`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PostIndex {
+pub struct SummaryGroup {
     pub schema_version: u32,
-    /// Every post, newest first; undated posts last, by id.
+    pub first_ordinal: u32,
     pub posts: Vec<PostSummary>,
+}
+
+/// `lists/categories/N.json` and `lists/tags/N.json`: the ordinals of one category's or
+/// tag's posts, ascending (so newest first), gap-encoded: each number is the difference from
+/// the previous one (the first is the ordinal itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrdinalList {
+    pub schema_version: u32,
+    pub gaps: Vec<u32>,
+}
+
+impl OrdinalList {
+    /// Gap-encodes ascending ordinals.
+    pub fn from_ordinals(ordinals: &[u32]) -> Self {
+        let mut previous = 0;
+        OrdinalList {
+            schema_version: SCHEMA_VERSION,
+            gaps: ordinals
+                .iter()
+                .map(|&o| {
+                    let gap = o - previous;
+                    previous = o;
+                    gap
+                })
+                .collect(),
+        }
+    }
+
+    /// The ordinals, ascending.
+    pub fn ordinals(&self) -> Vec<u32> {
+        let mut ordinal = 0u32;
+        self.gaps
+            .iter()
+            .map(|gap| {
+                ordinal = ordinal.saturating_add(*gap);
+                ordinal
+            })
+            .collect()
+    }
+}
+
+/// `ids/NNNN.json`: post id → ordinal, for the ids whose hash falls in this shard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdShard {
+    pub schema_version: u32,
+    pub ids: BTreeMap<String, u32>,
+}
+
+/// `days.json`: how many posts each local day holds, in ordinal order (newest day first), so
+/// a date range maps to an ordinal range and a histogram needs no summaries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Days {
+    pub schema_version: u32,
+    /// `(YYYY-MM-DD, count)`; undated posts come after all of them.
+    pub days: Vec<PeriodCount>,
+}
+
+/// `search/NNNN.json`: terms → postings (see [`crate::search::encode_postings`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchShard {
+    pub schema_version: u32,
+    pub terms: BTreeMap<String, Vec<u32>>,
 }
 
 /// `bodies/NNNN.json`.
@@ -86,16 +169,47 @@ pub struct BodyChunk {
     pub bodies: Vec<PostBody>,
 }
 
-/// One post's sanitized HTML.
+/// One post's sanitized HTML, and its neighbours in its first category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostBody {
     pub id: String,
     pub html: String,
+    /// Ordinal of the next newer post of the same (first) category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newer: Option<u32>,
+    /// Ordinal of the next older post of the same (first) category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub older: Option<u32>,
 }
 
 /// Path of body chunk `number`, relative to the archive folder.
 pub fn chunk_path(number: u32) -> String {
     format!("bodies/{number:04}.json")
+}
+
+/// Path of the summary group holding `ordinal`.
+pub fn summary_group_path(group: u32) -> String {
+    format!("summaries/{group:05}.json")
+}
+
+/// Path of category `index`'s ordinal list.
+pub fn category_list_path(index: u32) -> String {
+    format!("lists/categories/{index}.json")
+}
+
+/// Path of tag `index`'s ordinal list.
+pub fn tag_list_path(index: u32) -> String {
+    format!("lists/tags/{index}.json")
+}
+
+/// Path of search shard `number`.
+pub fn search_shard_path(number: u32) -> String {
+    format!("search/{number:04}.json")
+}
+
+/// Path of id shard `number`.
+pub fn id_shard_path(number: u32) -> String {
+    format!("ids/{number:04}.json")
 }
 
 /// Why an archive file could not be read.
@@ -143,7 +257,12 @@ pub fn decode<T: for<'de> Deserialize<'de>>(file: &str, json: &str) -> Result<T,
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Archive {
     pub manifest: Manifest,
-    pub index: PostIndex,
+    pub days: Days,
+    pub summaries: Vec<SummaryGroup>,
+    pub category_lists: Vec<OrdinalList>,
+    pub tag_lists: Vec<OrdinalList>,
+    pub id_shards: Vec<IdShard>,
+    pub search_shards: Vec<SearchShard>,
     pub chunks: Vec<BodyChunk>,
 }
 
@@ -153,11 +272,17 @@ impl Archive {
     pub fn to_files(&self) -> Vec<(String, Vec<u8>)> {
         let mut files = vec![
             (MANIFEST_FILE.to_string(), to_json(&self.manifest)),
-            (INDEX_FILE.to_string(), to_json(&self.index)),
+            (DAYS_FILE.to_string(), to_json(&self.days)),
         ];
-        for (number, chunk) in self.chunks.iter().enumerate() {
-            files.push((chunk_path(number as u32), to_json(chunk)));
-        }
+        let numbered = |files: &mut Vec<(String, Vec<u8>)>, path: fn(u32) -> String, bytes: Vec<Vec<u8>>| {
+            files.extend(bytes.into_iter().enumerate().map(|(i, b)| (path(i as u32), b)));
+        };
+        numbered(&mut files, summary_group_path, self.summaries.iter().map(to_json).collect());
+        numbered(&mut files, category_list_path, self.category_lists.iter().map(to_json).collect());
+        numbered(&mut files, tag_list_path, self.tag_lists.iter().map(to_json).collect());
+        numbered(&mut files, id_shard_path, self.id_shards.iter().map(to_json).collect());
+        numbered(&mut files, search_shard_path, self.search_shards.iter().map(to_json).collect());
+        numbered(&mut files, chunk_path, self.chunks.iter().map(to_json).collect());
         files
     }
 }
@@ -176,27 +301,33 @@ mod tests {
 
     #[test]
     fn a_future_version_is_refused_with_a_version_message() {
-        let error = decode::<PostIndex>("index.json", r#"{"schema_version": 99, "posts": []}"#)
-            .unwrap_err();
+        let error = decode::<Days>("days.json", r#"{"schema_version": 99, "days": []}"#).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "index.json has schema_version 99; this Gazette reads version 1"
+            "days.json has schema_version 99; this Gazette reads version 1"
         );
     }
 
     #[test]
+    fn ordinal_lists_round_trip_through_gaps() {
+        let list = OrdinalList::from_ordinals(&[3, 4, 10, 200]);
+        assert_eq!(list.gaps, [3, 1, 6, 190]);
+        assert_eq!(list.ordinals(), [3, 4, 10, 200]);
+    }
+
+    #[test]
     fn truncated_json_is_malformed() {
-        let error = decode::<PostIndex>("index.json", r#"{"schema_version": 1, "po"#).unwrap_err();
+        let error = decode::<Days>("days.json", r#"{"schema_version": 1, "da"#).unwrap_err();
         assert!(matches!(error, ArchiveError::Malformed { .. }), "{error:?}");
     }
 
     #[test]
     fn json_without_a_version_is_not_an_archive() {
-        let error = decode::<PostIndex>("index.json", r#"{"posts": []}"#).unwrap_err();
+        let error = decode::<Days>("days.json", r#"{"days": []}"#).unwrap_err();
         assert_eq!(
             error,
             ArchiveError::NotAnArchive {
-                file: "index.json".into()
+                file: "days.json".into()
             }
         );
     }

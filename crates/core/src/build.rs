@@ -1,18 +1,24 @@
 //! The whole-archive half of the builder: imported posts in, [`Archive`] and [`BuildReport`]
-//! out. Merges second copies of a post, orders posts newest first, names categories, cuts
-//! bodies into chunks and picks what the home page shows.
+//! out. Merges second copies of a post, numbers posts newest first, names categories, cuts
+//! bodies into chunks, builds the ordinal lists, the id and search shards, and picks what the
+//! home page shows.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
 use crate::archive::{
-    Archive, BodyChunk, CategoryLatest, HomeSection, Manifest, PeriodCount, PostBody, PostIndex,
-    CHUNK_TARGET_BYTES, SCHEMA_VERSION,
+    Archive, BodyChunk, CategoryLatest, Days, HomeSection, IdShard, Layout, Manifest,
+    OrdinalList, PeriodCount, PostBody, SearchShard, SummaryGroup, CHUNK_TARGET_BYTES,
+    SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::import::{ImportedPost, Outcome};
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::post_date::to_rfc3339;
 use crate::report::{BuildReport, Merge, Skip};
+use crate::search::{self, encode_postings, post_terms, Posting};
 
 /// Posts on the home page's "newest" list.
 pub const HOME_NEWEST: usize = 20;
@@ -20,6 +26,12 @@ pub const HOME_NEWEST: usize = 20;
 pub const HOME_CATEGORIES: usize = 24;
 /// Latest posts shown per category on the home page (the original finews home showed five).
 pub const HOME_POSTS_PER_CATEGORY: usize = 5;
+/// A search shard aims at about this many bytes of JSON.
+const SEARCH_SHARD_TARGET_BYTES: usize = 48 * 1024;
+/// An id shard aims at about this many ids.
+const IDS_PER_SHARD: usize = 2048;
+/// Posts whose terms are extracted in parallel at once (bounds memory at any archive size).
+const INDEX_BATCH: usize = 4096;
 
 /// Everything the builder found.
 #[derive(Debug, Default)]
@@ -56,6 +68,7 @@ pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
         }
         report.warnings.extend(post.warnings.iter().cloned());
     }
+    report.warnings.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.rejected.sort_by(|a, b| a.path.cmp(&b.path));
     report.written = posts.len();
@@ -83,10 +96,16 @@ fn merge_copies(mut posts: Vec<ImportedPost>, report: &mut BuildReport) -> Vec<I
     kept
 }
 
-/// Newest first; undated posts last; ties by id, so the order never depends on input order.
+/// Ordinal order: newest local day first, then newest instant, then id; undated posts last,
+/// by id. Sorting by local day first keeps each day's posts contiguous even when posts carry
+/// different offsets.
 fn sort_newest_first(posts: &mut [ImportedPost]) {
     posts.sort_by(|a, b| match (a.date, b.date) {
-        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
+        (Some(x), Some(y)) => y
+            .date_naive()
+            .cmp(&x.date_naive())
+            .then(y.cmp(&x))
+            .then_with(|| a.id.cmp(&b.id)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.id.cmp(&b.id),
@@ -98,6 +117,14 @@ fn rank_by_count<'a>(counts: &HashMap<&'a str, u32>) -> Vec<&'a str> {
     let mut names: Vec<&str> = counts.keys().copied().collect();
     names.sort_by(|a, b| counts[b].cmp(&counts[a]).then_with(|| a.cmp(b)));
     names
+}
+
+fn positions<'a>(names: &[&'a str]) -> HashMap<&'a str, u32> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (*name, i as u32))
+        .collect()
 }
 
 fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
@@ -120,50 +147,57 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
     }
     let category_order = rank_by_count(&category_counts);
     let tag_order = rank_by_count(&tag_counts);
-    let category_index: HashMap<&str, u32> = positions(&category_order);
-    let tag_index: HashMap<&str, u32> = positions(&tag_order);
+    let category_index = positions(&category_order);
+    let tag_index = positions(&tag_order);
 
-    let mut chunks: Vec<BodyChunk> = Vec::new();
-    let mut chunk_bytes = 0usize;
+    // Summaries, ordinal lists and body chunks, in ordinal order.
     let mut summaries = Vec::with_capacity(posts.len());
-    let mut latest_of_category: BTreeMap<u32, String> = BTreeMap::new();
-    for post in &posts {
-        if chunks.is_empty() || chunk_bytes >= CHUNK_TARGET_BYTES {
-            chunks.push(BodyChunk {
-                schema_version: SCHEMA_VERSION,
-                bodies: Vec::new(),
-            });
+    let mut category_ordinals: Vec<Vec<u32>> = vec![Vec::new(); category_order.len()];
+    let mut tag_ordinals: Vec<Vec<u32>> = vec![Vec::new(); tag_order.len()];
+    let mut chunk_of = Vec::with_capacity(posts.len());
+    let mut chunk_count = 0u32;
+    let mut chunk_bytes = CHUNK_TARGET_BYTES;
+    for (ordinal, post) in posts.iter().enumerate() {
+        if chunk_bytes >= CHUNK_TARGET_BYTES {
+            chunk_count += 1;
             chunk_bytes = 0;
         }
-        let chunk = chunks.last_mut().expect("a chunk was just ensured");
         chunk_bytes += post.body.html.len();
-        chunk.bodies.push(PostBody {
-            id: post.id.clone(),
-            html: post.body.html.clone(),
-        });
-        let date = post.date.as_ref().map(to_rfc3339);
-        let categories: Vec<u32> = post
-            .categories
-            .iter()
-            .map(|c| category_index[c.as_str()])
-            .collect();
-        if let Some(date) = &date {
-            for category in &categories {
-                latest_of_category
-                    .entry(*category)
-                    .or_insert_with(|| date.clone());
-            }
+        chunk_of.push(chunk_count - 1);
+        let categories: Vec<u32> = post.categories.iter().map(|c| category_index[c.as_str()]).collect();
+        let tags: Vec<u32> = post.tags.iter().map(|t| tag_index[t.as_str()]).collect();
+        for &c in &categories {
+            category_ordinals[c as usize].push(ordinal as u32);
+        }
+        for &t in &tags {
+            tag_ordinals[t as usize].push(ordinal as u32);
         }
         summaries.push(PostSummary {
             id: post.id.clone(),
             title: post.title.clone(),
-            date,
+            date: post.date.as_ref().map(to_rfc3339),
             categories,
-            tags: post.tags.iter().map(|t| tag_index[t.as_str()]).collect(),
+            tags,
             excerpt: post.excerpt.clone(),
             source: post.body.source.clone(),
             permalink: post.permalink.clone(),
-            chunk: (chunks.len() - 1) as u32,
+            chunk: chunk_count - 1,
+        });
+    }
+
+    let mut chunks: Vec<BodyChunk> = (0..chunk_count)
+        .map(|_| BodyChunk { schema_version: SCHEMA_VERSION, bodies: Vec::new() })
+        .collect();
+    for (ordinal, post) in posts.iter().enumerate() {
+        let (newer, older) = match summaries[ordinal].categories.first() {
+            Some(&c) => neighbours(&category_ordinals[c as usize], ordinal as u32),
+            None => (None, None),
+        };
+        chunks[chunk_of[ordinal] as usize].bodies.push(PostBody {
+            id: post.id.clone(),
+            html: post.body.html.clone(),
+            newer,
+            older,
         });
     }
 
@@ -179,21 +213,38 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
                     _ => id.to_string(),
                 },
                 count: category_counts[id],
-                latest: latest_of_category.get(&(index as u32)).cloned(),
+                latest: category_ordinals[index]
+                    .first()
+                    .and_then(|&o| summaries[o as usize].date.clone()),
             }
         })
         .collect();
     let tags = tag_order
         .iter()
-        .map(|name| TagInfo {
-            name: name.to_string(),
-            count: tag_counts[name],
-        })
+        .map(|name| TagInfo { name: name.to_string(), count: tag_counts[name] })
         .collect();
-    let dated: Vec<&String> = summaries.iter().filter_map(|s| s.date.as_ref()).collect();
-    let date_range = match (dated.last(), dated.first()) {
-        (Some(oldest), Some(newest)) => Some(((*oldest).clone(), (*newest).clone())),
+
+    let dated: Vec<&str> = summaries.iter().filter_map(|s| s.date.as_deref()).collect();
+    let date_range = match (dated.iter().min(), dated.iter().max()) {
+        (Some(oldest), Some(newest)) => Some((oldest.to_string(), newest.to_string())),
         _ => None,
+    };
+    let period_counts = |granularity| {
+        count_by_period(dated.iter().copied(), granularity)
+            .into_iter()
+            .map(|(period, count)| PeriodCount { period, count: count as u32 })
+            .collect::<Vec<_>>()
+    };
+    let mut days = period_counts(Granularity::Day);
+    days.reverse(); // ordinal order: newest first
+
+    let search_shards = search_shards(&posts);
+    let id_shards = id_shards(&posts);
+    let layout = Layout {
+        summary_group_size: SUMMARY_GROUP_SIZE,
+        body_chunk_count: chunk_count,
+        search_shard_count: search_shards.len() as u32,
+        id_shard_count: id_shards.len() as u32,
     };
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
@@ -202,62 +253,110 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
         post_count: summaries.len() as u32,
         undated_count: summaries.iter().filter(|s| s.date.is_none()).count() as u32,
         date_range,
-        months: count_by_period(
-            summaries.iter().filter_map(|s| s.date.as_deref()),
-            Granularity::Month,
-        )
-        .into_iter()
-        .map(|(period, count)| PeriodCount {
-            period,
-            count: count as u32,
-        })
-        .collect(),
-        home: home_section(&summaries, categories.len()),
+        months: period_counts(Granularity::Month),
+        home: home_section(&summaries, &category_ordinals),
         categories,
         tags,
-        chunk_count: chunks.len() as u32,
+        layout,
     };
     Archive {
         manifest,
-        index: PostIndex {
-            schema_version: SCHEMA_VERSION,
-            posts: summaries,
-        },
+        days: Days { schema_version: SCHEMA_VERSION, days },
+        summaries: summaries
+            .chunks(SUMMARY_GROUP_SIZE as usize)
+            .enumerate()
+            .map(|(group, posts)| SummaryGroup {
+                schema_version: SCHEMA_VERSION,
+                first_ordinal: group as u32 * SUMMARY_GROUP_SIZE,
+                posts: posts.to_vec(),
+            })
+            .collect(),
+        category_lists: category_ordinals.iter().map(|o| OrdinalList::from_ordinals(o)).collect(),
+        tag_lists: tag_ordinals.iter().map(|o| OrdinalList::from_ordinals(o)).collect(),
+        id_shards,
+        search_shards,
         chunks,
     }
 }
 
-fn positions<'a>(names: &[&'a str]) -> HashMap<&'a str, u32> {
-    names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (*name, i as u32))
-        .collect()
+/// The ordinals just before and after `ordinal` in an ascending list that contains it.
+fn neighbours(list: &[u32], ordinal: u32) -> (Option<u32>, Option<u32>) {
+    match list.binary_search(&ordinal) {
+        Ok(i) => (i.checked_sub(1).map(|j| list[j]), list.get(i + 1).copied()),
+        Err(_) => (None, None),
+    }
 }
 
 /// The newest posts, and the latest few of each of the busiest categories (categories are
 /// already ranked by size, so the busiest are the first indexes).
-fn home_section(summaries: &[PostSummary], category_count: usize) -> HomeSection {
-    let shown = category_count.min(HOME_CATEGORIES) as u32;
-    let mut latest: Vec<Vec<PostSummary>> = vec![Vec::new(); shown as usize];
-    for summary in summaries {
-        for &category in &summary.categories {
-            if let Some(list) = latest.get_mut(category as usize) {
-                if list.len() < HOME_POSTS_PER_CATEGORY {
-                    list.push(summary.clone());
+fn home_section(summaries: &[PostSummary], category_ordinals: &[Vec<u32>]) -> HomeSection {
+    HomeSection {
+        newest: summaries.iter().take(HOME_NEWEST).cloned().collect(),
+        categories: category_ordinals
+            .iter()
+            .take(HOME_CATEGORIES)
+            .enumerate()
+            .map(|(category, ordinals)| CategoryLatest {
+                category: category as u32,
+                posts: ordinals
+                    .iter()
+                    .take(HOME_POSTS_PER_CATEGORY)
+                    .map(|&o| summaries[o as usize].clone())
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Post id → ordinal, spread over shards by the id's hash.
+fn id_shards(posts: &[ImportedPost]) -> Vec<IdShard> {
+    let count = posts.len().div_ceil(IDS_PER_SHARD).next_power_of_two().max(1) as u32;
+    let mut shards: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); count as usize];
+    for (ordinal, post) in posts.iter().enumerate() {
+        shards[search::shard_of(&post.id, count) as usize].insert(post.id.clone(), ordinal as u32);
+    }
+    shards
+        .into_iter()
+        .map(|ids| IdShard { schema_version: SCHEMA_VERSION, ids })
+        .collect()
+}
+
+/// The full-text index over titles and article text, cut into shards of about
+/// [`SEARCH_SHARD_TARGET_BYTES`]. Terms are extracted in parallel, a batch at a time, and
+/// merged in ordinal order, so every postings list comes out sorted.
+fn search_shards(posts: &[ImportedPost]) -> Vec<SearchShard> {
+    // Absolute postings while collecting: (ordinal << 3) | (title << 2) | frequency.
+    let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    for (batch_number, batch) in posts.chunks(INDEX_BATCH).enumerate() {
+        let terms: Vec<BTreeMap<String, (bool, u32)>> = batch
+            .par_iter()
+            .map(|post| post_terms(&post.title, &post.body.text))
+            .collect();
+        for (offset, post_terms) in terms.into_iter().enumerate() {
+            let ordinal = (batch_number * INDEX_BATCH + offset) as u32;
+            for (term, (in_title, frequency)) in post_terms {
+                let encoded = (ordinal << 3) | (u32::from(in_title) << 2) | frequency;
+                match postings.get_mut(&term) {
+                    Some(list) => list.push(encoded),
+                    None => {
+                        postings.insert(term, vec![encoded]);
+                    }
                 }
             }
         }
     }
-    HomeSection {
-        newest: summaries.iter().take(HOME_NEWEST).cloned().collect(),
-        categories: latest
+    let estimated_bytes: usize = postings.iter().map(|(term, list)| term.len() + 6 + list.len() * 4).sum();
+    let shard_count = estimated_bytes.div_ceil(SEARCH_SHARD_TARGET_BYTES).next_power_of_two().clamp(1, 16_384) as u32;
+    let mut shards: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shard_count as usize];
+    for (term, list) in postings {
+        let list: Vec<Posting> = list
             .into_iter()
-            .enumerate()
-            .map(|(category, posts)| CategoryLatest {
-                category: category as u32,
-                posts,
-            })
-            .collect(),
+            .map(|value| Posting { ordinal: value >> 3, in_title: value & 4 != 0, frequency: value & 3 })
+            .collect();
+        shards[search::shard_of(&term, shard_count) as usize].insert(term, encode_postings(&list));
     }
+    shards
+        .into_iter()
+        .map(|terms| SearchShard { schema_version: SCHEMA_VERSION, terms })
+        .collect()
 }

@@ -10,9 +10,11 @@ pub mod archive;
 pub mod dates;
 pub mod filter;
 pub mod model;
+pub mod query;
 pub mod report;
 pub mod route;
 pub mod sanitize_policy;
+pub mod search;
 pub mod text;
 
 #[cfg(feature = "import")]

@@ -101,6 +101,9 @@ fn posts_fragment(filter: &Filter) -> String {
             pairs.push((key, value.as_str()));
         }
     }
+    if rest.by_date {
+        pairs.push(("sort", "date"));
+    }
     let query: Vec<String> = pairs
         .iter()
         .map(|(k, v)| format!("{k}={}", encode_component(v)))
@@ -124,6 +127,7 @@ fn parse_query(query: &str) -> Filter {
             "tag" if !value.is_empty() => filter.tag = Some(value.clone()),
             "from" => filter.from = day(),
             "to" => filter.to = day(),
+            "sort" => filter.by_date = value == "date",
             _ => {}
         }
     }
@@ -308,6 +312,7 @@ mod tests {
             text: "\"离岸人民币\" 100%".into(),
             ..Filter::default()
         }));
+        round_trip(Route::Posts(Filter { text: "人民币".into(), by_date: true, ..Filter::default() }));
         round_trip(Route::Post {
             id: "-202205262391921712".into(),
         });

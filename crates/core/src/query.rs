@@ -1,0 +1,404 @@
+//! Answering a [`Filter`] from the sharded archive: which files it needs, and once they are
+//! loaded, which posts match and in what order. Pure, so the app's search is tested natively.
+//!
+//! Constraints combine by intersecting ascending ordinal lists: a category's or tag's list,
+//! the ordinal range of a date range (days are contiguous in ordinal order), and the
+//! postings of every query term. Relevance puts posts with more query terms in the title
+//! first, then higher term frequency, then newer posts.
+
+use crate::archive::{Days, Manifest, SearchShard};
+use crate::dates::{fitting_granularity, Granularity};
+use crate::filter::Filter;
+use crate::search::{decode_postings, query_terms, shard_of};
+
+/// A file the query needs before it can answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Need {
+    CategoryList(u32),
+    TagList(u32),
+    SearchShard(u32),
+    Days,
+}
+
+/// What has been fetched so far.
+pub trait Loaded {
+    /// Ascending ordinals of category `index`.
+    fn category_list(&self, index: u32) -> Option<&[u32]>;
+    /// Ascending ordinals of tag `index`.
+    fn tag_list(&self, index: u32) -> Option<&[u32]>;
+    fn search_shard(&self, number: u32) -> Option<&SearchShard>;
+    fn days(&self) -> Option<&Days>;
+}
+
+/// The answer to a filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hits {
+    /// Matching ordinals, in display order.
+    pub ordinals: Vec<u32>,
+    /// The filter named a category or tag the archive does not have.
+    pub unknown_name: bool,
+}
+
+/// The files `filter` needs that are not loaded yet (empty when it can be answered).
+pub fn needs(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Vec<Need> {
+    let mut needs = Vec::new();
+    if let Some(Some(c)) = category_of(filter, manifest) {
+        if loaded.category_list(c).is_none() {
+            needs.push(Need::CategoryList(c));
+        }
+    }
+    if let Some(Some(t)) = tag_of(filter, manifest) {
+        if loaded.tag_list(t).is_none() {
+            needs.push(Need::TagList(t));
+        }
+    }
+    if (filter.from.is_some() || filter.to.is_some()) && loaded.days().is_none() {
+        needs.push(Need::Days);
+    }
+    let shard_count = manifest.layout.search_shard_count;
+    for term in query_terms(&filter.text) {
+        let shard = shard_of(&term, shard_count);
+        if loaded.search_shard(shard).is_none() && !needs.contains(&Need::SearchShard(shard)) {
+            needs.push(Need::SearchShard(shard));
+        }
+    }
+    needs
+}
+
+fn category_of(filter: &Filter, manifest: &Manifest) -> Option<Option<u32>> {
+    let id = filter.category.as_ref()?;
+    Some(manifest.categories.iter().position(|c| &c.id == id).map(|i| i as u32))
+}
+
+fn tag_of(filter: &Filter, manifest: &Manifest) -> Option<Option<u32>> {
+    let name = filter.tag.as_ref()?;
+    Some(manifest.tags.iter().position(|t| &t.name == name).map(|i| i as u32))
+}
+
+/// Answers `filter`, or says which files are still missing.
+pub fn evaluate(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Result<Hits, Vec<Need>> {
+    let missing = needs(filter, manifest, loaded);
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let category = category_of(filter, manifest);
+    let tag = tag_of(filter, manifest);
+    if matches!(category, Some(None)) || matches!(tag, Some(None)) {
+        return Ok(Hits { ordinals: Vec::new(), unknown_name: true });
+    }
+    let mut candidates: Option<Vec<u32>> = None;
+    let mut narrow = |list: &[u32]| {
+        candidates = Some(match candidates.take() {
+            None => list.to_vec(),
+            Some(current) => intersect(&current, list),
+        });
+    };
+    if let Some(Some(c)) = category {
+        narrow(loaded.category_list(c).unwrap_or(&[]));
+    }
+    if let Some(Some(t)) = tag {
+        narrow(loaded.tag_list(t).unwrap_or(&[]));
+    }
+    let range = match loaded.days() {
+        Some(days) if filter.from.is_some() || filter.to.is_some() => {
+            Some(ordinal_range(days, filter.from.as_deref(), filter.to.as_deref()))
+        }
+        _ => None,
+    };
+
+    let terms = query_terms(&filter.text);
+    if terms.is_empty() {
+        let ordinals: Vec<u32> = match candidates {
+            Some(list) => list,
+            None => (0..manifest.post_count).collect(),
+        };
+        let ordinals = match range {
+            Some((start, end)) => ordinals.into_iter().filter(|o| (start..end).contains(o)).collect(),
+            None => ordinals,
+        };
+        return Ok(Hits { ordinals, unknown_name: false });
+    }
+
+    // (ordinal, title terms, frequency) for posts that have every term.
+    let mut scored: Option<Vec<(u32, u32, u32)>> = None;
+    for term in &terms {
+        let shard = loaded
+            .search_shard(shard_of(term, manifest.layout.search_shard_count))
+            .expect("needs() checked every shard");
+        let postings = shard.terms.get(term).map(|p| decode_postings(p)).unwrap_or_default();
+        scored = Some(match scored.take() {
+            None => postings
+                .iter()
+                .map(|p| (p.ordinal, u32::from(p.in_title), p.frequency))
+                .collect(),
+            Some(current) => {
+                let mut merged = Vec::with_capacity(current.len().min(postings.len()));
+                let mut other = postings.iter().peekable();
+                for (ordinal, title, frequency) in current {
+                    while other.peek().is_some_and(|p| p.ordinal < ordinal) {
+                        other.next();
+                    }
+                    if let Some(p) = other.peek().filter(|p| p.ordinal == ordinal) {
+                        merged.push((ordinal, title + u32::from(p.in_title), frequency + p.frequency));
+                    }
+                }
+                merged
+            }
+        });
+    }
+    let mut scored = scored.unwrap_or_default();
+    if let Some(list) = candidates {
+        let allowed = list;
+        scored.retain(|(o, _, _)| allowed.binary_search(o).is_ok());
+    }
+    if let Some((start, end)) = range {
+        scored.retain(|(o, _, _)| (start..end).contains(o));
+    }
+    if !filter.by_date {
+        scored.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+    }
+    Ok(Hits { ordinals: scored.into_iter().map(|(o, _, _)| o).collect(), unknown_name: false })
+}
+
+/// Intersection of two ascending lists.
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The ordinals `start..end` of the posts dated within `from..=to` (days are listed newest
+/// first, in ordinal order).
+pub fn ordinal_range(days: &Days, from: Option<&str>, to: Option<&str>) -> (u32, u32) {
+    let mut ordinal = 0u32;
+    let (mut start, mut end) = (None, 0u32);
+    for day in &days.days {
+        let next = ordinal + day.count;
+        let after_to = to.is_some_and(|to| day.period.as_str() > to);
+        let before_from = from.is_some_and(|from| day.period.as_str() < from);
+        if !after_to && !before_from {
+            start.get_or_insert(ordinal);
+            end = next;
+        }
+        ordinal = next;
+    }
+    let start = start.unwrap_or(0);
+    (start, end.max(start))
+}
+
+/// Counts of `ordinals` per period, oldest first, at the granularity that fits: the data
+/// for the timeline above a list.
+pub fn histogram(days: &Days, ordinals: &[u32]) -> Vec<(String, usize)> {
+    // Start ordinal of each day, ascending (days are newest first).
+    let mut starts = Vec::with_capacity(days.days.len());
+    let mut ordinal = 0u32;
+    for day in &days.days {
+        starts.push(ordinal);
+        ordinal += day.count;
+    }
+    let dated_end = ordinal;
+    let mut per_day = vec![0usize; days.days.len()];
+    for &o in ordinals {
+        if o < dated_end {
+            let day = starts.partition_point(|&s| s <= o) - 1;
+            per_day[day] += 1;
+        }
+    }
+    let hit_days: Vec<(&str, usize)> = days
+        .days
+        .iter()
+        .zip(&per_day)
+        .filter(|(_, &n)| n > 0)
+        .map(|(d, &n)| (d.period.as_str(), n))
+        .collect();
+    let granularity = fitting_granularity(hit_days.iter().map(|(d, _)| *d));
+    let key_len = match granularity {
+        Granularity::Year => 4,
+        Granularity::Month => 7,
+        Granularity::Day => 10,
+    };
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (day, n) in hit_days.into_iter().rev() {
+        let key = &day[..key_len];
+        match out.last_mut() {
+            Some((last, count)) if last == key => *count += n,
+            _ => out.push((key.to_string(), n)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashMap};
+
+    use super::*;
+    use crate::archive::{HomeSection, Layout, PeriodCount, SCHEMA_VERSION};
+    use crate::model::{CategoryInfo, SiteInfo, TagInfo};
+    use crate::search::{encode_postings, post_terms, Posting};
+
+    /// Five posts, newest first: ordinal = position.
+    const POSTS: &[(&str, &str, &str, u32)] = &[
+        ("2022-02-24", "博罗县委人才工作会议", "全力推进六大工程", 1),
+        ("2021-12-08", "离岸人民币兑美元升至新高", "人民币汇率创新高", 0),
+        ("2021-12-08", "美元指数回落", "离岸人民币走强，人民币", 0),
+        ("2021-12-01", "开站大吉", "祝贺开站", 2),
+        ("undated", "HFO-1234yf制冷剂", "蔚来ET7使用HFO-1234yf，A股", 0),
+    ];
+
+    struct Fixture {
+        manifest: Manifest,
+        lists: Vec<Vec<u32>>,
+        shards: HashMap<u32, SearchShard>,
+        days: Days,
+    }
+
+    impl Loaded for Fixture {
+        fn category_list(&self, index: u32) -> Option<&[u32]> {
+            self.lists.get(index as usize).map(Vec::as_slice)
+        }
+        fn tag_list(&self, _: u32) -> Option<&[u32]> {
+            None
+        }
+        fn search_shard(&self, number: u32) -> Option<&SearchShard> {
+            self.shards.get(&number)
+        }
+        fn days(&self) -> Option<&Days> {
+            Some(&self.days)
+        }
+    }
+
+    fn fixture() -> Fixture {
+        let shard_count = 4;
+        let mut terms: BTreeMap<u32, BTreeMap<String, Vec<Posting>>> = BTreeMap::new();
+        for (ordinal, (_, title, text, _)) in POSTS.iter().enumerate() {
+            for (term, (in_title, frequency)) in post_terms(title, text) {
+                terms.entry(shard_of(&term, shard_count)).or_default().entry(term).or_default().push(Posting {
+                    ordinal: ordinal as u32,
+                    in_title,
+                    frequency,
+                });
+            }
+        }
+        let shards = terms
+            .into_iter()
+            .map(|(n, terms)| {
+                let terms = terms.into_iter().map(|(t, p)| (t, encode_postings(&p))).collect();
+                (n, SearchShard { schema_version: SCHEMA_VERSION, terms })
+            })
+            .collect();
+        let category = |id: &str| CategoryInfo { id: id.into(), name: id.into(), count: 0, latest: None };
+        let mut lists = vec![Vec::new(); 3];
+        for (ordinal, post) in POSTS.iter().enumerate() {
+            lists[post.3 as usize].push(ordinal as u32);
+        }
+        Fixture {
+            manifest: Manifest {
+                schema_version: SCHEMA_VERSION,
+                generator: "test".into(),
+                site: SiteInfo::default(),
+                post_count: POSTS.len() as u32,
+                undated_count: 1,
+                date_range: None,
+                categories: vec![category("emnews"), category("nanfangPlus"), category("sitenews")],
+                tags: vec![TagInfo { name: "t".into(), count: 0 }],
+                months: vec![],
+                home: HomeSection::default(),
+                layout: Layout { summary_group_size: 32, body_chunk_count: 1, search_shard_count: shard_count, id_shard_count: 1 },
+            },
+            lists,
+            shards,
+            days: Days {
+                schema_version: SCHEMA_VERSION,
+                days: vec![
+                    PeriodCount { period: "2022-02-24".into(), count: 1 },
+                    PeriodCount { period: "2021-12-08".into(), count: 2 },
+                    PeriodCount { period: "2021-12-01".into(), count: 1 },
+                ],
+            },
+        }
+    }
+
+    fn run(filter: Filter) -> Vec<u32> {
+        let f = fixture();
+        evaluate(&filter, &f.manifest, &f).unwrap().ordinals
+    }
+
+    fn text(text: &str) -> Filter {
+        Filter { text: text.into(), ..Filter::default() }
+    }
+
+    #[test]
+    fn chinese_words_match_without_spaces() {
+        assert_eq!(run(text("博罗")), [0]);
+        assert_eq!(run(text("人才工作")), [0]);
+    }
+
+    #[test]
+    fn title_matches_rank_first_then_frequency_then_recency() {
+        // Post 1 has 人民币 in its title; post 2 only in its text (twice).
+        assert_eq!(run(text("人民币")), [1, 2]);
+        assert_eq!(run(Filter { by_date: true, ..text("人民币") }), [1, 2]);
+        assert_eq!(run(text("美元")), [1, 2]);
+    }
+
+    #[test]
+    fn all_terms_must_match() {
+        assert_eq!(run(text("人民币 汇率")), [1]);
+        assert_eq!(run(text("\"离岸人民币\"")), [1, 2]);
+        assert_eq!(run(text("人民币 博罗")), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn latin_tickers_and_digits_match() {
+        assert_eq!(run(text("HFO-1234yf")), [4]);
+        assert_eq!(run(text("et7")), [4]);
+        assert_eq!(run(text("A股")), [4]);
+        assert_eq!(run(text("nothing-here")), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn categories_and_dates_combine_with_words() {
+        assert_eq!(run(Filter { category: Some("emnews".into()), ..Filter::default() }), [1, 2, 4]);
+        assert_eq!(run(Filter { category: Some("emnews".into()), ..text("人民币") }), [1, 2]);
+        let december = Filter { from: Some("2021-12-01".into()), to: Some("2021-12-31".into()), ..Filter::default() };
+        assert_eq!(run(december.clone()), [1, 2, 3]);
+        assert_eq!(run(Filter { text: "开站".into(), ..december }), [3]);
+        assert_eq!(run(Filter { from: Some("2021-12-08".into()), to: Some("2021-12-08".into()), ..Filter::default() }), [1, 2]);
+    }
+
+    #[test]
+    fn unknown_names_match_nothing() {
+        let f = fixture();
+        let hits = evaluate(&Filter { category: Some("nope".into()), ..Filter::default() }, &f.manifest, &f).unwrap();
+        assert!(hits.unknown_name);
+        assert!(hits.ordinals.is_empty());
+    }
+
+    #[test]
+    fn missing_files_are_reported_once_each() {
+        let mut f = fixture();
+        f.shards.clear();
+        let needs = needs(&text("人民币 人民"), &f.manifest, &f);
+        let unique: std::collections::HashSet<_> = needs.iter().collect();
+        assert_eq!(needs.len(), unique.len());
+        assert!(needs.iter().all(|n| matches!(n, Need::SearchShard(_))));
+    }
+
+    #[test]
+    fn histogram_counts_hits_per_fitting_period() {
+        let f = fixture();
+        assert_eq!(histogram(&f.days, &[0, 1, 2, 3, 4]), vec![("2021".into(), 3), ("2022".into(), 1)]);
+        assert_eq!(histogram(&f.days, &[1, 2, 3]), vec![("2021-12-01".into(), 1), ("2021-12-08".into(), 2)]);
+    }
+}
