@@ -61,7 +61,7 @@ fn shell() -> Html {
         Callback::from(move |_| archive.dispatch(Action::Retry))
     };
     let content = match &archive.manifest {
-        Load::Loading | Load::NotRequested => html! {
+        Load::Loading => html! {
             <div class="loading" role="status" aria-live="polite">{ "正在载入存档…" }</div>
         },
         Load::Failed(message) => html! {

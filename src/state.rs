@@ -1,91 +1,134 @@
-//! The app's data, in one reducer shared through a context: the manifest, the post index
-//! (fetched when a list first needs it) and the body chunks fetched so far. Views read it;
-//! only the loaders in [`crate::app`] and [`use_index`]/[`use_chunk`] change it.
+//! The app's data, in one reducer shared through a context: the manifest and every archive
+//! file fetched so far, each a [`Load`]. Views say which [`Resource`]s they need with
+//! [`use_resources`]; only that hook and the manifest loader in [`crate::app`] fetch.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use gazette_core::archive::Manifest;
-use gazette_core::filter::SearchIndex;
+use gazette_core::archive::{
+    self, BodyChunk, Days, IdShard, Manifest, OrdinalList, PostBody, SearchShard, SummaryGroup,
+};
 use gazette_core::model::PostSummary;
+use gazette_core::query::{Loaded, Need};
 use yew::prelude::*;
 
-use crate::archive;
+use crate::archive::fetch;
 
 /// Something fetched on demand.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Load<T> {
-    NotRequested,
     Loading,
     Ready(T),
     Failed(String),
 }
 
-impl<T> Load<T> {
-    pub fn is_not_requested(&self) -> bool {
-        matches!(self, Load::NotRequested)
+/// An archive file the app can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    Days,
+    SummaryGroup(u32),
+    CategoryList(u32),
+    TagList(u32),
+    SearchShard(u32),
+    IdShard(u32),
+    Chunk(u32),
+}
+
+impl Resource {
+    fn path(self) -> String {
+        match self {
+            Resource::Days => archive::DAYS_FILE.to_string(),
+            Resource::SummaryGroup(n) => archive::summary_group_path(n),
+            Resource::CategoryList(n) => archive::category_list_path(n),
+            Resource::TagList(n) => archive::tag_list_path(n),
+            Resource::SearchShard(n) => archive::search_shard_path(n),
+            Resource::IdShard(n) => archive::id_shard_path(n),
+            Resource::Chunk(n) => archive::chunk_path(n),
+        }
+    }
+
+    /// Whether loading it can change a query's answer (see [`ArchiveState::query_generation`]).
+    fn affects_queries(self) -> bool {
+        matches!(
+            self,
+            Resource::Days
+                | Resource::CategoryList(_)
+                | Resource::TagList(_)
+                | Resource::SearchShard(_)
+        )
     }
 }
 
-/// The post index, prepared for lists and search.
-pub struct LoadedIndex {
-    pub posts: Vec<PostSummary>,
-    pub search: SearchIndex,
-    pub position_of: HashMap<String, usize>,
-}
-
-impl PartialEq for LoadedIndex {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self, other)
-    }
-}
-
-impl std::fmt::Debug for LoadedIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LoadedIndex({} posts)", self.posts.len())
-    }
-}
-
-impl LoadedIndex {
-    pub fn new(posts: Vec<PostSummary>) -> Self {
-        LoadedIndex {
-            search: SearchIndex::new(&posts),
-            position_of: posts
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.id.clone(), i))
-                .collect(),
-            posts,
+impl From<Need> for Resource {
+    fn from(need: Need) -> Self {
+        match need {
+            Need::CategoryList(n) => Resource::CategoryList(n),
+            Need::TagList(n) => Resource::TagList(n),
+            Need::SearchShard(n) => Resource::SearchShard(n),
+            Need::Days => Resource::Days,
         }
     }
 }
 
-/// Post id → body HTML, for one chunk.
-pub type Chunk = Rc<HashMap<String, String>>;
+/// A decoded archive file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    Days(Rc<Days>),
+    Summaries(Rc<Vec<PostSummary>>),
+    Ordinals(Rc<Vec<u32>>),
+    Search(Rc<SearchShard>),
+    Ids(Rc<IdShard>),
+    Bodies(Rc<HashMap<String, PostBody>>),
+}
+
+async fn fetch_resource(resource: Resource) -> Result<Data, String> {
+    let path = resource.path();
+    Ok(match resource {
+        Resource::Days => Data::Days(Rc::new(fetch::<Days>(&path).await?)),
+        Resource::SummaryGroup(_) => {
+            Data::Summaries(Rc::new(fetch::<SummaryGroup>(&path).await?.posts))
+        }
+        Resource::CategoryList(_) | Resource::TagList(_) => {
+            Data::Ordinals(Rc::new(fetch::<OrdinalList>(&path).await?.ordinals()))
+        }
+        Resource::SearchShard(_) => Data::Search(Rc::new(fetch::<SearchShard>(&path).await?)),
+        Resource::IdShard(_) => Data::Ids(Rc::new(fetch::<IdShard>(&path).await?)),
+        Resource::Chunk(_) => {
+            let chunk = fetch::<BodyChunk>(&path).await?;
+            Data::Bodies(Rc::new(
+                chunk
+                    .bodies
+                    .into_iter()
+                    .map(|b| (b.id.clone(), b))
+                    .collect(),
+            ))
+        }
+    })
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchiveState {
     pub manifest: Load<Rc<Manifest>>,
-    pub index: Load<Rc<LoadedIndex>>,
-    pub chunks: HashMap<u32, Load<Chunk>>,
+    pub files: HashMap<Resource, Load<Data>>,
+    /// Bumped whenever a file that can change a query's answer arrives, so lists recompute
+    /// their hits only then (not when a summary or body arrives).
+    pub query_generation: u32,
 }
 
 impl Default for ArchiveState {
     fn default() -> Self {
         ArchiveState {
             manifest: Load::Loading,
-            index: Load::NotRequested,
-            chunks: HashMap::new(),
+            files: HashMap::new(),
+            query_generation: 0,
         }
     }
 }
 
 pub enum Action {
     Manifest(Result<Manifest, String>),
-    IndexRequested,
-    Index(Result<LoadedIndex, String>),
-    ChunkRequested(u32),
-    Chunk(u32, Result<Chunk, String>),
+    Requested(Resource),
+    Loaded(Resource, Result<Data, String>),
     /// Forget failures so the next render fetches again.
     Retry,
 }
@@ -96,27 +139,19 @@ impl Reducible for ArchiveState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Manifest(result) => {
-                next.manifest = match result {
-                    Ok(manifest) => Load::Ready(Rc::new(manifest)),
-                    Err(message) => Load::Failed(message),
+            Action::Manifest(Ok(manifest)) => next.manifest = Load::Ready(Rc::new(manifest)),
+            Action::Manifest(Err(message)) => next.manifest = Load::Failed(message),
+            Action::Requested(resource) => {
+                next.files.insert(resource, Load::Loading);
+            }
+            Action::Loaded(resource, result) => {
+                if resource.affects_queries() {
+                    next.query_generation += 1;
                 }
-            }
-            Action::IndexRequested => next.index = Load::Loading,
-            Action::Index(result) => {
-                next.index = match result {
-                    Ok(index) => Load::Ready(Rc::new(index)),
-                    Err(message) => Load::Failed(message),
-                }
-            }
-            Action::ChunkRequested(number) => {
-                next.chunks.insert(number, Load::Loading);
-            }
-            Action::Chunk(number, result) => {
-                next.chunks.insert(
-                    number,
+                next.files.insert(
+                    resource,
                     match result {
-                        Ok(chunk) => Load::Ready(chunk),
+                        Ok(data) => Load::Ready(data),
                         Err(message) => Load::Failed(message),
                     },
                 );
@@ -125,14 +160,85 @@ impl Reducible for ArchiveState {
                 if matches!(next.manifest, Load::Failed(_)) {
                     next.manifest = Load::Loading;
                 }
-                if matches!(next.index, Load::Failed(_)) {
-                    next.index = Load::NotRequested;
-                }
-                next.chunks
+                next.files
                     .retain(|_, load| !matches!(load, Load::Failed(_)));
+                next.query_generation += 1;
             }
         }
         Rc::new(next)
+    }
+}
+
+impl ArchiveState {
+    fn ready(&self, resource: Resource) -> Option<&Data> {
+        match self.files.get(&resource) {
+            Some(Load::Ready(data)) => Some(data),
+            _ => None,
+        }
+    }
+
+    /// The first failure among `resources`, if any.
+    pub fn failure(&self, resources: &[Resource]) -> Option<String> {
+        resources.iter().find_map(|r| match self.files.get(r) {
+            Some(Load::Failed(message)) => Some(message.clone()),
+            _ => None,
+        })
+    }
+
+    /// The summary of `ordinal`, if its group is loaded.
+    pub fn summary(&self, ordinal: u32, group_size: u32) -> Option<&PostSummary> {
+        match self.ready(Resource::SummaryGroup(ordinal / group_size))? {
+            Data::Summaries(posts) => posts.get((ordinal % group_size) as usize),
+            _ => None,
+        }
+    }
+
+    pub fn ordinal_of(&self, id: &str, shard: u32) -> Option<Option<u32>> {
+        match self.ready(Resource::IdShard(shard))? {
+            Data::Ids(ids) => Some(ids.ids.get(id).copied()),
+            _ => None,
+        }
+    }
+
+    pub fn body(&self, chunk: u32, id: &str) -> Option<Option<&PostBody>> {
+        match self.ready(Resource::Chunk(chunk))? {
+            Data::Bodies(bodies) => Some(bodies.get(id)),
+            _ => None,
+        }
+    }
+
+    pub fn loaded_days(&self) -> Option<Rc<Days>> {
+        match self.ready(Resource::Days)? {
+            Data::Days(days) => Some(days.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl Loaded for ArchiveState {
+    fn category_list(&self, index: u32) -> Option<&[u32]> {
+        match self.ready(Resource::CategoryList(index))? {
+            Data::Ordinals(list) => Some(list),
+            _ => None,
+        }
+    }
+    fn tag_list(&self, index: u32) -> Option<&[u32]> {
+        match self.ready(Resource::TagList(index))? {
+            Data::Ordinals(list) => Some(list),
+            _ => None,
+        }
+    }
+    fn search_shard(&self, number: u32) -> Option<&SearchShard> {
+        match self.ready(Resource::SearchShard(number))? {
+            Data::Search(shard) => Some(shard),
+            _ => None,
+        }
+    }
+    fn days(&self) -> Option<&Days> {
+        match self.ready(Resource::Days)? {
+            Data::Days(days) => Some(days),
+            _ => None,
+        }
     }
 }
 
@@ -144,53 +250,23 @@ pub fn use_archive() -> ArchiveHandle {
     use_context::<ArchiveHandle>().expect("App provides the archive context")
 }
 
-/// The post index, fetched the first time any view asks for it.
+/// Fetches every resource in `resources` that was never requested (failed ones wait for a
+/// retry). Cached files are never fetched twice.
 #[hook]
-pub fn use_index() -> Load<Rc<LoadedIndex>> {
+pub fn use_resources(resources: Vec<Resource>) {
     let archive = use_archive();
-    let needs_fetch = archive.index.is_not_requested();
-    {
-        let archive = archive.clone();
-        use_effect_with(needs_fetch, move |needs_fetch| {
-            if *needs_fetch {
-                archive.dispatch(Action::IndexRequested);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let result = archive::fetch_index()
-                        .await
-                        .map(|index| LoadedIndex::new(index.posts));
-                    archive.dispatch(Action::Index(result));
-                });
-            }
-        });
-    }
-    archive.index.clone()
-}
-
-/// Body chunk `number`, fetched the first time a view asks for it.
-#[hook]
-pub fn use_chunk(number: Option<u32>) -> Load<Chunk> {
-    let archive = use_archive();
-    let load = number
-        .map(|n| {
-            archive
-                .chunks
-                .get(&n)
-                .cloned()
-                .unwrap_or(Load::NotRequested)
-        })
-        .unwrap_or(Load::Loading);
-    {
-        let archive = archive.clone();
-        let needs_fetch = load.is_not_requested();
-        use_effect_with((number, needs_fetch), move |(number, needs_fetch)| {
-            if let (Some(number), true) = (*number, *needs_fetch) {
-                archive.dispatch(Action::ChunkRequested(number));
-                wasm_bindgen_futures::spawn_local(async move {
-                    let result = archive::fetch_chunk(number).await.map(Rc::new);
-                    archive.dispatch(Action::Chunk(number, result));
-                });
-            }
-        });
-    }
-    load
+    let missing: Vec<Resource> = resources
+        .into_iter()
+        .filter(|r| !archive.files.contains_key(r))
+        .collect();
+    use_effect_with(missing, move |missing| {
+        for &resource in missing {
+            archive.dispatch(Action::Requested(resource));
+            let archive = archive.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = fetch_resource(resource).await;
+                archive.dispatch(Action::Loaded(resource, result));
+            });
+        }
+    });
 }

@@ -1,5 +1,7 @@
-//! A list of posts: title (with search terms highlighted), date, source and excerpt. Shows a
-//! page at a time and grows on demand, so a category of 50,000 posts renders instantly.
+//! Lists of posts. [`SummaryList`] shows summaries it is given (the home page's, from the
+//! manifest); [`HitList`] shows a list of ordinals (a category, a search), fetching the
+//! summary groups of the rows it shows and growing a page at a time, so a category of 50,000
+//! posts costs what 50 rows cost.
 
 use std::rc::Rc;
 
@@ -10,31 +12,56 @@ use gazette_core::route::Route;
 use yew::prelude::*;
 
 use crate::keyboard::LIST_ITEM_CLASS;
+use crate::state::{use_archive, use_resources, Resource};
 
-/// Posts rendered per step.
+/// Rows rendered at first, and added by each "more".
 pub const PAGE_SIZE: usize = 50;
 
 #[derive(Properties, PartialEq)]
-pub struct PostListProps {
+pub struct SummaryListProps {
     pub manifest: Rc<Manifest>,
-    /// The posts to list, in order.
     pub posts: Rc<Vec<PostSummary>>,
-    /// Lower-case search terms to highlight.
-    #[prop_or_default]
-    pub terms: Rc<Vec<String>>,
     #[prop_or(true)]
     pub show_excerpt: bool,
 }
 
-#[function_component(PostList)]
-pub fn post_list(props: &PostListProps) -> Html {
+#[function_component(SummaryList)]
+pub fn summary_list(props: &SummaryListProps) -> Html {
+    html! {
+        <ol class="post-list">
+            { for props.posts.iter().map(|post| post_item(&props.manifest, post, &[], props.show_excerpt)) }
+        </ol>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HitListProps {
+    pub manifest: Rc<Manifest>,
+    /// Ordinals to list, in display order.
+    pub ordinals: Rc<Vec<u32>>,
+    /// Lower-case strings to highlight.
+    #[prop_or_default]
+    pub terms: Rc<Vec<String>>,
+}
+
+#[function_component(HitList)]
+pub fn hit_list(props: &HitListProps) -> Html {
+    let archive = use_archive();
     let shown = use_state(|| PAGE_SIZE);
     {
         let shown = shown.clone();
-        use_effect_with(props.posts.clone(), move |_| shown.set(PAGE_SIZE));
+        use_effect_with(props.ordinals.clone(), move |_| shown.set(PAGE_SIZE));
     }
-    let visible = props.posts.iter().take(*shown);
-    let remaining = props.posts.len().saturating_sub(*shown);
+    let group_size = props.manifest.layout.summary_group_size.max(1);
+    let visible = &props.ordinals[..(*shown).min(props.ordinals.len())];
+    let mut groups: Vec<Resource> = visible
+        .iter()
+        .map(|o| Resource::SummaryGroup(o / group_size))
+        .collect();
+    groups.dedup();
+    let failure = archive.failure(&groups);
+    use_resources(groups);
+    let remaining = props.ordinals.len() - visible.len();
     let more = {
         let shown = shown.clone();
         Callback::from(move |_| shown.set(*shown + PAGE_SIZE * 4))
@@ -42,8 +69,14 @@ pub fn post_list(props: &PostListProps) -> Html {
     html! {
         <>
             <ol class="post-list">
-                { for visible.map(|post| post_item(&props.manifest, post, &props.terms, props.show_excerpt)) }
+                { for visible.iter().map(|&ordinal| match archive.summary(ordinal, group_size) {
+                    Some(post) => post_item(&props.manifest, post, &props.terms, true),
+                    None => html! { <li class="post-item placeholder" key={format!("#{ordinal}")} aria-hidden="true"><span class="bar"></span></li> },
+                }) }
             </ol>
+            if let Some(message) = failure {
+                <p class="error-message" role="alert">{ format!("部分文章无法载入：{message}") }</p>
+            }
             if remaining > 0 {
                 <button type="button" class="more" onclick={more}>
                     { format!("显示更多（还有 {remaining} 篇）") }

@@ -1,12 +1,14 @@
 //! A small histogram of the listed posts over time (by year, month or day, whichever gives
-//! more than one bar), drawn in SVG from the index alone. Clicking a bar narrows the list to
-//! that period; dragging across bars narrows it to the span.
+//! more than one bar), computed from the day table and the hits' ordinals, without fetching
+//! a single summary. Clicking a bar narrows the list to that period; dragging across bars
+//! narrows it to the span.
 
 use std::rc::Rc;
 
-use gazette_core::dates::{count_by_period, fitting_granularity, period_days};
+use gazette_core::archive::Days;
+use gazette_core::dates::period_days;
 use gazette_core::filter::Filter;
-use gazette_core::model::PostSummary;
+use gazette_core::query::histogram;
 use gazette_core::route::Route;
 use yew::prelude::*;
 
@@ -17,7 +19,8 @@ const HEIGHT: f64 = 64.0;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    pub posts: Rc<Vec<PostSummary>>,
+    pub days: Rc<Days>,
+    pub ordinals: Rc<Vec<u32>>,
     pub filter: Filter,
 }
 
@@ -25,17 +28,16 @@ pub struct TimelineProps {
 pub fn timeline(props: &TimelineProps) -> Html {
     let navigator = use_navigator();
     let drag_start = use_state(|| None::<usize>);
-    let bars = use_memo(props.posts.clone(), |posts| {
-        let dates = posts.iter().filter_map(|p| p.date.as_deref());
-        count_by_period(dates.clone(), fitting_granularity(dates))
-    });
+    let bars = use_memo(
+        (props.days.clone(), props.ordinals.clone()),
+        |(days, ordinals)| histogram(days, ordinals),
+    );
     if bars.len() < 2 {
         return html! {};
     }
     let narrow_to = {
         let filter = props.filter.clone();
         let bars = bars.clone();
-        let navigator = navigator.clone();
         move |first: usize, last: usize| {
             let (Some((from, _)), Some((_, to))) = (
                 period_days(&bars[first.min(last)].0),

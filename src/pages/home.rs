@@ -8,7 +8,7 @@ use gazette_core::route::Route;
 use yew::prelude::*;
 
 use super::use_manifest;
-use crate::components::post_list::PostList;
+use crate::components::post_list::SummaryList;
 
 #[function_component(HomePage)]
 pub fn home_page() -> Html {
@@ -29,7 +29,7 @@ pub fn home_page() -> Html {
             <div class="home-columns">
                 <section class="newest" aria-labelledby="newest-title">
                     <h2 id="newest-title">{ "最新文章" }</h2>
-                    <PostList manifest={manifest.clone()} posts={newest} show_excerpt={false} />
+                    <SummaryList manifest={manifest.clone()} posts={newest} show_excerpt={false} />
                 </section>
                 <section class="sources" aria-labelledby="sources-title">
                     <h2 id="sources-title">{ "来源" }</h2>
@@ -39,7 +39,7 @@ pub fn home_page() -> Html {
                         Some(html! {
                             <section class="source-card" key={category.id.clone()}>
                                 <h3><a href={href}>{ &category.name }</a><span class="count">{ category.count }</span></h3>
-                                <PostList manifest={manifest.clone()} posts={Rc::new(latest.posts.clone())} show_excerpt={false} />
+                                <SummaryList manifest={manifest.clone()} posts={Rc::new(latest.posts.clone())} show_excerpt={false} />
                             </section>
                         })
                     }) }

@@ -5,35 +5,74 @@ use gazette_core::archive::Manifest;
 use gazette_core::filter::Filter;
 use gazette_core::model::PostSummary;
 use gazette_core::route::Route;
+use gazette_core::search::shard_of;
 use yew::prelude::*;
 
 use super::use_manifest;
 use crate::components::article_body::ArticleBody;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::post_list::short_date;
-use crate::state::{use_archive, use_chunk, use_index, Action, Load, LoadedIndex};
+use crate::state::{use_archive, use_resources, Action, ArchiveState, Resource};
 
 #[derive(Properties, PartialEq)]
 pub struct PostPageProps {
     pub id: AttrValue,
 }
 
+/// Where finding a post got to: id → ordinal (id shard) → summary (summary group) → body
+/// (chunk) → neighbours' titles (their summary groups).
+enum Lookup<'a> {
+    Waiting,
+    NoSuchPost,
+    Found {
+        summary: &'a PostSummary,
+        body: Option<&'a gazette_core::archive::PostBody>,
+    },
+}
+
+fn look_up<'a>(
+    state: &'a ArchiveState,
+    manifest: &Manifest,
+    id: &str,
+    needed: &mut Vec<Resource>,
+) -> Lookup<'a> {
+    let group_size = manifest.layout.summary_group_size.max(1);
+    let id_shard = shard_of(id, manifest.layout.id_shard_count);
+    needed.push(Resource::IdShard(id_shard));
+    let ordinal = match state.ordinal_of(id, id_shard) {
+        None => return Lookup::Waiting,
+        Some(None) => return Lookup::NoSuchPost,
+        Some(Some(ordinal)) => ordinal,
+    };
+    needed.push(Resource::SummaryGroup(ordinal / group_size));
+    let Some(summary) = state.summary(ordinal, group_size) else {
+        return Lookup::Waiting;
+    };
+    needed.push(Resource::Chunk(summary.chunk));
+    let body = state.body(summary.chunk, id).flatten();
+    if let Some(body) = body {
+        for neighbour in [body.newer, body.older].into_iter().flatten() {
+            needed.push(Resource::SummaryGroup(neighbour / group_size));
+        }
+    }
+    Lookup::Found { summary, body }
+}
+
 #[function_component(PostPage)]
 pub fn post_page(props: &PostPageProps) -> Html {
     let manifest = use_manifest();
     let archive = use_archive();
-    let index = use_index();
-    let position = match &index {
-        Load::Ready(index) => index.position_of.get(props.id.as_str()).copied(),
-        _ => None,
-    };
-    let summary = match (&index, position) {
-        (Load::Ready(index), Some(p)) => Some(index.posts[p].clone()),
-        _ => None,
-    };
-    let chunk = use_chunk(summary.as_ref().map(|s| s.chunk));
+    let mut needed = Vec::new();
+    let lookup = look_up(&archive, &manifest, &props.id, &mut needed);
+    let failure = archive.failure(&needed);
+    let chunk_loaded = matches!(lookup, Lookup::Found { .. })
+        && archive.body(needed_chunk(&needed), &props.id).is_some();
+    use_resources(needed);
     {
-        let title = summary.as_ref().map(|s| s.title.clone());
+        let title = match &lookup {
+            Lookup::Found { summary, .. } => Some(summary.title.clone()),
+            _ => None,
+        };
         use_effect_with(title, |title| {
             if let Some(title) = title {
                 gloo::utils::document().set_title(&format!("{title} · Gazette"));
@@ -41,37 +80,51 @@ pub fn post_page(props: &PostPageProps) -> Html {
             gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
         });
     }
-    let retry = Callback::from(move |_| archive.dispatch(Action::Retry));
-    match (&index, summary) {
-        (Load::Failed(message), _) => {
-            html! { <ErrorPanel title="无法载入文章索引" message={message.clone()} on_retry={retry} /> }
-        }
-        (Load::Ready(_), None) => html! {
+    let retry = {
+        let archive = archive.clone();
+        Callback::from(move |_| archive.dispatch(Action::Retry))
+    };
+    if let Some(message) = failure {
+        return html! { <ErrorPanel title="无法载入这篇文章" message={message} on_retry={retry} /> };
+    }
+    match lookup {
+        Lookup::Waiting => html! { <div class="loading" role="status">{ "正在载入文章…" }</div> },
+        Lookup::NoSuchPost => html! {
             <ErrorPanel title="找不到这篇文章" message={format!("存档中没有编号为 “{}” 的文章。它可能已被移除，或者链接有误。", props.id)} />
         },
-        (Load::Ready(index), Some(summary)) => {
-            let body = match &chunk {
-                Load::Ready(chunk) => match chunk.get(&summary.id) {
-                    Some(html) => html! { <ArticleBody html={html.clone()} /> },
-                    None => {
-                        html! { <ErrorPanel title="正文缺失" message="存档的正文文件里没有这篇文章，存档可能不完整。" /> }
-                    }
-                },
-                Load::Failed(message) => {
-                    html! { <ErrorPanel title="无法载入正文" message={message.clone()} on_retry={retry} /> }
+        Lookup::Found { summary, body } => {
+            let content = match body {
+                Some(body) => html! { <ArticleBody html={AttrValue::from(body.html.clone())} /> },
+                None if chunk_loaded => {
+                    html! { <ErrorPanel title="正文缺失" message="存档的正文文件里没有这篇文章，存档可能不完整。" /> }
                 }
-                _ => html! { <div class="loading" role="status">{ "正在载入正文…" }</div> },
+                None => html! { <div class="loading" role="status">{ "正在载入正文…" }</div> },
+            };
+            let group_size = manifest.layout.summary_group_size.max(1);
+            let neighbour = |ordinal: Option<u32>| {
+                ordinal
+                    .and_then(|o| archive.summary(o, group_size))
+                    .cloned()
             };
             html! {
                 <article class="post" aria-labelledby="post-title">
                     <PostHeader manifest={manifest.clone()} summary={summary.clone()} />
-                    { body }
-                    { neighbours(&manifest, index, position.unwrap_or(0), &summary) }
+                    { content }
+                    { neighbours(&manifest, summary, neighbour(body.and_then(|b| b.newer)), neighbour(body.and_then(|b| b.older))) }
                 </article>
             }
         }
-        _ => html! { <div class="loading" role="status">{ "正在载入文章…" }</div> },
     }
+}
+
+fn needed_chunk(needed: &[Resource]) -> u32 {
+    needed
+        .iter()
+        .find_map(|r| match r {
+            Resource::Chunk(n) => Some(*n),
+            _ => None,
+        })
+        .unwrap_or(u32::MAX)
 }
 
 #[derive(Properties, PartialEq)]
@@ -134,26 +187,24 @@ fn full_date(date: Option<&str>) -> String {
     }
 }
 
-/// Previous/next post within the first category, and a link back to it.
+/// Newer/older post within the first category, and a link back to it.
 fn neighbours(
     manifest: &Manifest,
-    index: &LoadedIndex,
-    position: usize,
     summary: &PostSummary,
+    newer: Option<PostSummary>,
+    older: Option<PostSummary>,
 ) -> Html {
-    let Some(&category) = summary.categories.first() else {
+    let Some(info) = summary
+        .categories
+        .first()
+        .and_then(|&c| manifest.categories.get(c as usize))
+    else {
         return html! {};
     };
-    let Some(info) = manifest.categories.get(category as usize) else {
-        return html! {};
-    };
-    let in_category = |p: &&PostSummary| p.categories.contains(&category);
-    let newer = index.posts[..position].iter().rev().find(in_category);
-    let older = index.posts[position + 1..].iter().find(in_category);
-    let link = |post: Option<&PostSummary>, label: &str, class: &str| match post {
+    let link = |post: Option<PostSummary>, label: &str, class: &str| match post {
         Some(post) => html! {
             <a class={classes!("neighbour", class.to_string())} href={Route::Post { id: post.id.clone() }.to_fragment()}>
-                <span class="label">{ label.to_string() }</span><span class="title">{ &post.title }</span>
+                <span class="label">{ label.to_string() }</span><span class="title">{ post.title }</span>
             </a>
         },
         None => html! { <span class={classes!("neighbour", "none", class.to_string())}></span> },

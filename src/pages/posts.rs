@@ -4,17 +4,19 @@
 use std::rc::Rc;
 
 use gazette_core::archive::Manifest;
-use gazette_core::filter::{Filter, ResolvedFilter};
+use gazette_core::filter::Filter;
+use gazette_core::query::{evaluate, Hits};
 use gazette_core::route::{is_day, Route};
+use gazette_core::search::highlight_terms;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::use_manifest;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::post_list::PostList;
+use crate::components::post_list::HitList;
 use crate::components::timeline::Timeline;
 use crate::routing::use_navigator;
-use crate::state::{use_archive, use_index, Action, Load};
+use crate::state::{use_archive, use_resources, Action, Resource};
 
 #[derive(Properties, PartialEq)]
 pub struct PostsPageProps {
@@ -25,27 +27,19 @@ pub struct PostsPageProps {
 pub fn posts_page(props: &PostsPageProps) -> Html {
     let manifest = use_manifest();
     let archive = use_archive();
-    let index = use_index();
-    let resolved = ResolvedFilter::new(&props.filter, &manifest);
-    let matches = {
-        let index = index.clone();
-        let resolved = resolved.clone();
+    let evaluation = {
+        let (filter, manifest, state) = (props.filter.clone(), manifest.clone(), archive.clone());
         use_memo(
-            (props.filter.clone(), index_identity(&index)),
-            move |_| match &index {
-                Load::Ready(index) => {
-                    let positions = index.search.filter(&index.posts, &resolved);
-                    Some(Rc::new(
-                        positions
-                            .into_iter()
-                            .map(|i| index.posts[i].clone())
-                            .collect::<Vec<_>>(),
-                    ))
-                }
-                _ => None,
-            },
+            (props.filter.clone(), archive.query_generation),
+            move |_| evaluate(&filter, &manifest, &*state).map(Rc::new),
         )
     };
+    let mut resources: Vec<Resource> = vec![Resource::Days];
+    if let Err(needs) = &*evaluation {
+        resources.extend(needs.iter().map(|&n| Resource::from(n)));
+    }
+    let failure = archive.failure(&resources);
+    use_resources(resources);
     let heading = heading(&props.filter, &manifest);
     {
         let heading = heading.clone();
@@ -53,22 +47,13 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
             gloo::utils::document().set_title(&format!("{heading} · Gazette"))
         });
     }
-    let body = match (&index, matches.as_ref()) {
-        (Load::Failed(message), _) => html! {
-            <ErrorPanel title="无法载入文章索引" message={message.clone()}
+    let body = match (failure, &*evaluation) {
+        (Some(message), _) => html! {
+            <ErrorPanel title="无法载入文章列表" message={message}
                 on_retry={Callback::from(move |_| archive.dispatch(Action::Retry))} />
         },
-        (_, Some(posts)) => html! {
-            <>
-                <p class="result-count" aria-live="polite">
-                    if resolved.names_unknown() { { "存档中没有这个来源或标签。" } }
-                    else { { format!("共 {} 篇", posts.len()) } }
-                </p>
-                <Timeline posts={posts.clone()} filter={props.filter.clone()} />
-                <PostList manifest={manifest.clone()} posts={posts.clone()} terms={Rc::new(resolved.terms().to_vec())} />
-            </>
-        },
-        _ => html! { <div class="loading" role="status">{ "正在载入文章索引…" }</div> },
+        (None, Ok(hits)) => results(&props.filter, &manifest, hits, archive.loaded_days()),
+        (None, Err(_)) => html! { <div class="loading" role="status">{ "正在载入…" }</div> },
     };
     html! {
         <section class="posts" aria-labelledby="posts-title">
@@ -79,11 +64,43 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
     }
 }
 
-/// Changes whenever a different index is loaded (so the memo recomputes), cheaply.
-fn index_identity(index: &Load<Rc<crate::state::LoadedIndex>>) -> usize {
-    match index {
-        Load::Ready(index) => Rc::as_ptr(index) as usize,
-        _ => 0,
+fn results(
+    filter: &Filter,
+    manifest: &Rc<Manifest>,
+    hits: &Rc<Hits>,
+    days: Option<Rc<gazette_core::archive::Days>>,
+) -> Html {
+    let ordinals = Rc::new(hits.ordinals.clone());
+    let terms = Rc::new(highlight_terms(&filter.text));
+    html! {
+        <>
+            <p class="result-count" aria-live="polite">
+                if hits.unknown_name { { "存档中没有这个来源或标签。" } }
+                else { { format!("共 {} 篇", hits.ordinals.len()) } }
+                if filter.has_text() { { sort_links(filter) } }
+            </p>
+            if let Some(days) = days {
+                <Timeline days={days} ordinals={ordinals.clone()} filter={filter.clone()} />
+            }
+            <HitList manifest={manifest.clone()} ordinals={ordinals} terms={terms} />
+        </>
+    }
+}
+
+/// "按相关度 | 按时间" when there are words to rank by.
+fn sort_links(filter: &Filter) -> Html {
+    let with = |by_date: bool| {
+        Route::Posts(Filter {
+            by_date,
+            ..filter.clone()
+        })
+        .to_fragment()
+    };
+    html! {
+        <span class="sort">
+            <a href={with(false)} aria-current={(!filter.by_date).then_some("true")}>{ "按相关度" }</a>
+            <a href={with(true)} aria-current={filter.by_date.then_some("true")}>{ "按时间" }</a>
+        </span>
     }
 }
 

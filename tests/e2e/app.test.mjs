@@ -70,6 +70,7 @@ test('a category route shows only that category, newest first', async (t) => {
 
   await page.goto(`${base}#/category/emnews`);
   await page.locator('.result-count', { hasText: '共 102 篇' }).waitFor();
+  await page.locator('main .post-item .post-source').nth(49).waitFor();
   const metas = await page.locator('main .post-item .post-source').allInnerTexts();
   assert.ok(metas.length >= 50, `first page shows 50 posts, got ${metas.length}`);
   assert.ok(metas.every((m) => m === '东财滚动新闻'), 'every listed post is from emnews');
@@ -220,4 +221,37 @@ test('the date browser and the timeline narrow a list by date', async (t) => {
   await page.locator('.result-count', { hasText: '共 1 篇' }).waitFor();
   assert.equal(decodeURIComponent(new URL(page.url()).hash), '#/date/2022');
   assert.deepEqual(await listTitles(page), ['博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县']);
+});
+
+test('full-text search reaches bodies and tickers and fetches only its own shards', async (t) => {
+  const { page } = await openPage(t, base);
+  await page.locator('.newest .post-item').first().waitFor();
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.fill('#search-input', '巨化股份');
+  await page.locator('.result-count', { hasText: '共 1 篇' }).waitFor();
+  assert.match((await listTitles(page))[0], /^据霍尼韦尔官网消息/);
+  const shards = fetched.filter((p) => p.includes('/archive/search/'));
+  assert.ok(shards.length >= 1 && shards.length <= 3, `巨化股份 needs at most 3 shards, fetched ${shards}`);
+  assert.equal(fetched.filter((p) => p.includes('/archive/bodies/')).length, 0, 'no bodies are fetched to search');
+
+  for (const [query, id] of [['HFO-1234yf', '-202205262391921712'], ['ET7', '-202205262391921712'], ['博罗 人才', '2022-02-24-202202242288124890']]) {
+    await page.fill('#search-input', query);
+    await page.locator(`main .post-item a[href="#/post/${id}"]`).waitFor();
+  }
+  await page.fill('#search-input', '没有这样的词语');
+  await page.locator('.result-count', { hasText: '共 0 篇' }).waitFor();
+});
+
+test('search results sort by relevance or by date', async (t) => {
+  const { page } = await openPage(t, `${base}#/search?q=人民币`);
+  await page.locator('.result-count .sort').waitFor();
+  await page.locator('main .post-item .post-source').first().waitFor();
+  const relevance = await listTitles(page);
+  assert.ok(relevance[0].includes('人民币'), `a title match ranks first: ${relevance[0]}`);
+  await page.locator('.sort a', { hasText: '按时间' }).click();
+  await page.waitForFunction(() => location.hash.includes('sort=date'));
+  await page.locator('main .post-item time').first().waitFor();
+  const dates = await page.locator('main .post-item time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime'))).filter((d) => !Number.isNaN(d)));
+  assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
 });

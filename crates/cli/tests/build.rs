@@ -243,7 +243,10 @@ fn builds_are_byte_identical() {
     let first = finews().files();
     let second = finews().files();
     assert!(first.len() > 10, "an archive has many files");
-    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
     for (file, bytes) in &first {
         assert!(bytes == &second[file], "{file} differs between two builds");
     }
@@ -260,7 +263,10 @@ fn the_committed_demo_archive_is_up_to_date() {
         "static/archive is stale: run `cargo xtask demo`"
     );
     for (file, bytes) in &built {
-        assert!(bytes == &committed[file], "static/archive/{file} is stale: run `cargo xtask demo`");
+        assert!(
+            bytes == &committed[file],
+            "static/archive/{file} is stale: run `cargo xtask demo`"
+        );
     }
 }
 
@@ -424,20 +430,40 @@ fn the_search_index_finds_chinese_words_and_tickers() {
     let postings = |term: &str| -> Vec<u64> {
         let shard = gazette_core::search::shard_of(term, shard_count);
         let shard = read_json(&built.archive.join(format!("search/{shard:04}.json")));
-        let encoded: Vec<u32> = shard["terms"].get(term).map(|p| serde_json::from_value(p.clone()).unwrap()).unwrap_or_default();
-        gazette_core::search::decode_postings(&encoded).iter().map(|p| u64::from(p.ordinal)).collect()
+        let encoded: Vec<u32> = shard["terms"]
+            .get(term)
+            .map(|p| serde_json::from_value(p.clone()).unwrap())
+            .unwrap_or_default();
+        gazette_core::search::decode_postings(&encoded)
+            .iter()
+            .map(|p| u64::from(p.ordinal))
+            .collect()
     };
-    let seed_ordinal = built.posts().iter().position(|p| p["id"] == "2022-02-24-202202242288124890").unwrap() as u64;
+    let seed_ordinal = built
+        .posts()
+        .iter()
+        .position(|p| p["id"] == "2022-02-24-202202242288124890")
+        .unwrap() as u64;
     assert_eq!(postings("博罗"), [seed_ordinal]);
-    let heavy = built.posts().iter().position(|p| p["id"] == "-202205262391921712").unwrap() as u64;
+    let heavy = built
+        .posts()
+        .iter()
+        .position(|p| p["id"] == "-202205262391921712")
+        .unwrap() as u64;
     assert!(postings("1234yf").contains(&heavy));
     assert!(postings("et7").contains(&heavy));
-    assert!(postings("巨化").contains(&heavy), "body text is indexed, not only the excerpt");
+    assert!(
+        postings("巨化").contains(&heavy),
+        "body text is indexed, not only the excerpt"
+    );
     // The id shards find every post.
     let id_shards = manifest["layout"]["id_shard_count"].as_u64().unwrap() as u32;
     for (ordinal, post) in built.posts().iter().enumerate() {
         let id = post["id"].as_str().unwrap();
-        let shard = read_json(&built.archive.join(format!("ids/{:04}.json", gazette_core::search::shard_of(id, id_shards))));
+        let shard = read_json(&built.archive.join(format!(
+            "ids/{:04}.json",
+            gazette_core::search::shard_of(id, id_shards)
+        )));
         assert_eq!(shard["ids"][id], ordinal as u64);
     }
 }

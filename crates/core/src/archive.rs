@@ -274,15 +274,45 @@ impl Archive {
             (MANIFEST_FILE.to_string(), to_json(&self.manifest)),
             (DAYS_FILE.to_string(), to_json(&self.days)),
         ];
-        let numbered = |files: &mut Vec<(String, Vec<u8>)>, path: fn(u32) -> String, bytes: Vec<Vec<u8>>| {
-            files.extend(bytes.into_iter().enumerate().map(|(i, b)| (path(i as u32), b)));
-        };
-        numbered(&mut files, summary_group_path, self.summaries.iter().map(to_json).collect());
-        numbered(&mut files, category_list_path, self.category_lists.iter().map(to_json).collect());
-        numbered(&mut files, tag_list_path, self.tag_lists.iter().map(to_json).collect());
-        numbered(&mut files, id_shard_path, self.id_shards.iter().map(to_json).collect());
-        numbered(&mut files, search_shard_path, self.search_shards.iter().map(to_json).collect());
-        numbered(&mut files, chunk_path, self.chunks.iter().map(to_json).collect());
+        let numbered =
+            |files: &mut Vec<(String, Vec<u8>)>, path: fn(u32) -> String, bytes: Vec<Vec<u8>>| {
+                files.extend(
+                    bytes
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, b)| (path(i as u32), b)),
+                );
+            };
+        numbered(
+            &mut files,
+            summary_group_path,
+            self.summaries.iter().map(to_json).collect(),
+        );
+        numbered(
+            &mut files,
+            category_list_path,
+            self.category_lists.iter().map(to_json).collect(),
+        );
+        numbered(
+            &mut files,
+            tag_list_path,
+            self.tag_lists.iter().map(to_json).collect(),
+        );
+        numbered(
+            &mut files,
+            id_shard_path,
+            self.id_shards.iter().map(to_json).collect(),
+        );
+        numbered(
+            &mut files,
+            search_shard_path,
+            self.search_shards.iter().map(to_json).collect(),
+        );
+        numbered(
+            &mut files,
+            chunk_path,
+            self.chunks.iter().map(to_json).collect(),
+        );
         files
     }
 }
@@ -301,7 +331,8 @@ mod tests {
 
     #[test]
     fn a_future_version_is_refused_with_a_version_message() {
-        let error = decode::<Days>("days.json", r#"{"schema_version": 99, "days": []}"#).unwrap_err();
+        let error =
+            decode::<Days>("days.json", r#"{"schema_version": 99, "days": []}"#).unwrap_err();
         assert_eq!(
             error.to_string(),
             "days.json has schema_version 99; this Gazette reads version 1"

@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::archive::{
-    Archive, BodyChunk, CategoryLatest, Days, HomeSection, IdShard, Layout, Manifest,
-    OrdinalList, PeriodCount, PostBody, SearchShard, SummaryGroup, CHUNK_TARGET_BYTES,
-    SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
+    Archive, BodyChunk, CategoryLatest, Days, HomeSection, IdShard, Layout, Manifest, OrdinalList,
+    PeriodCount, PostBody, SearchShard, SummaryGroup, CHUNK_TARGET_BYTES, SCHEMA_VERSION,
+    SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::import::{ImportedPost, Outcome};
@@ -68,7 +68,9 @@ pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
         }
         report.warnings.extend(post.warnings.iter().cloned());
     }
-    report.warnings.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    report
+        .warnings
+        .sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.rejected.sort_by(|a, b| a.path.cmp(&b.path));
     report.written = posts.len();
@@ -164,7 +166,11 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
         }
         chunk_bytes += post.body.html.len();
         chunk_of.push(chunk_count - 1);
-        let categories: Vec<u32> = post.categories.iter().map(|c| category_index[c.as_str()]).collect();
+        let categories: Vec<u32> = post
+            .categories
+            .iter()
+            .map(|c| category_index[c.as_str()])
+            .collect();
         let tags: Vec<u32> = post.tags.iter().map(|t| tag_index[t.as_str()]).collect();
         for &c in &categories {
             category_ordinals[c as usize].push(ordinal as u32);
@@ -186,7 +192,10 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
     }
 
     let mut chunks: Vec<BodyChunk> = (0..chunk_count)
-        .map(|_| BodyChunk { schema_version: SCHEMA_VERSION, bodies: Vec::new() })
+        .map(|_| BodyChunk {
+            schema_version: SCHEMA_VERSION,
+            bodies: Vec::new(),
+        })
         .collect();
     for (ordinal, post) in posts.iter().enumerate() {
         let (newer, older) = match summaries[ordinal].categories.first() {
@@ -221,7 +230,10 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
         .collect();
     let tags = tag_order
         .iter()
-        .map(|name| TagInfo { name: name.to_string(), count: tag_counts[name] })
+        .map(|name| TagInfo {
+            name: name.to_string(),
+            count: tag_counts[name],
+        })
         .collect();
 
     let dated: Vec<&str> = summaries.iter().filter_map(|s| s.date.as_deref()).collect();
@@ -232,7 +244,10 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
     let period_counts = |granularity| {
         count_by_period(dated.iter().copied(), granularity)
             .into_iter()
-            .map(|(period, count)| PeriodCount { period, count: count as u32 })
+            .map(|(period, count)| PeriodCount {
+                period,
+                count: count as u32,
+            })
             .collect::<Vec<_>>()
     };
     let mut days = period_counts(Granularity::Day);
@@ -261,7 +276,10 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
     };
     Archive {
         manifest,
-        days: Days { schema_version: SCHEMA_VERSION, days },
+        days: Days {
+            schema_version: SCHEMA_VERSION,
+            days,
+        },
         summaries: summaries
             .chunks(SUMMARY_GROUP_SIZE as usize)
             .enumerate()
@@ -271,8 +289,14 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
                 posts: posts.to_vec(),
             })
             .collect(),
-        category_lists: category_ordinals.iter().map(|o| OrdinalList::from_ordinals(o)).collect(),
-        tag_lists: tag_ordinals.iter().map(|o| OrdinalList::from_ordinals(o)).collect(),
+        category_lists: category_ordinals
+            .iter()
+            .map(|o| OrdinalList::from_ordinals(o))
+            .collect(),
+        tag_lists: tag_ordinals
+            .iter()
+            .map(|o| OrdinalList::from_ordinals(o))
+            .collect(),
         id_shards,
         search_shards,
         chunks,
@@ -310,14 +334,21 @@ fn home_section(summaries: &[PostSummary], category_ordinals: &[Vec<u32>]) -> Ho
 
 /// Post id → ordinal, spread over shards by the id's hash.
 fn id_shards(posts: &[ImportedPost]) -> Vec<IdShard> {
-    let count = posts.len().div_ceil(IDS_PER_SHARD).next_power_of_two().max(1) as u32;
+    let count = posts
+        .len()
+        .div_ceil(IDS_PER_SHARD)
+        .next_power_of_two()
+        .max(1) as u32;
     let mut shards: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); count as usize];
     for (ordinal, post) in posts.iter().enumerate() {
         shards[search::shard_of(&post.id, count) as usize].insert(post.id.clone(), ordinal as u32);
     }
     shards
         .into_iter()
-        .map(|ids| IdShard { schema_version: SCHEMA_VERSION, ids })
+        .map(|ids| IdShard {
+            schema_version: SCHEMA_VERSION,
+            ids,
+        })
         .collect()
 }
 
@@ -345,18 +376,31 @@ fn search_shards(posts: &[ImportedPost]) -> Vec<SearchShard> {
             }
         }
     }
-    let estimated_bytes: usize = postings.iter().map(|(term, list)| term.len() + 6 + list.len() * 4).sum();
-    let shard_count = estimated_bytes.div_ceil(SEARCH_SHARD_TARGET_BYTES).next_power_of_two().clamp(1, 16_384) as u32;
+    let estimated_bytes: usize = postings
+        .iter()
+        .map(|(term, list)| term.len() + 6 + list.len() * 4)
+        .sum();
+    let shard_count = estimated_bytes
+        .div_ceil(SEARCH_SHARD_TARGET_BYTES)
+        .next_power_of_two()
+        .clamp(1, 16_384) as u32;
     let mut shards: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shard_count as usize];
     for (term, list) in postings {
         let list: Vec<Posting> = list
             .into_iter()
-            .map(|value| Posting { ordinal: value >> 3, in_title: value & 4 != 0, frequency: value & 3 })
+            .map(|value| Posting {
+                ordinal: value >> 3,
+                in_title: value & 4 != 0,
+                frequency: value & 3,
+            })
             .collect();
         shards[search::shard_of(&term, shard_count) as usize].insert(term, encode_postings(&list));
     }
     shards
         .into_iter()
-        .map(|terms| SearchShard { schema_version: SCHEMA_VERSION, terms })
+        .map(|terms| SearchShard {
+            schema_version: SCHEMA_VERSION,
+            terms,
+        })
         .collect()
 }

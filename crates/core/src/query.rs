@@ -67,16 +67,32 @@ pub fn needs(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Vec<
 
 fn category_of(filter: &Filter, manifest: &Manifest) -> Option<Option<u32>> {
     let id = filter.category.as_ref()?;
-    Some(manifest.categories.iter().position(|c| &c.id == id).map(|i| i as u32))
+    Some(
+        manifest
+            .categories
+            .iter()
+            .position(|c| &c.id == id)
+            .map(|i| i as u32),
+    )
 }
 
 fn tag_of(filter: &Filter, manifest: &Manifest) -> Option<Option<u32>> {
     let name = filter.tag.as_ref()?;
-    Some(manifest.tags.iter().position(|t| &t.name == name).map(|i| i as u32))
+    Some(
+        manifest
+            .tags
+            .iter()
+            .position(|t| &t.name == name)
+            .map(|i| i as u32),
+    )
 }
 
 /// Answers `filter`, or says which files are still missing.
-pub fn evaluate(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Result<Hits, Vec<Need>> {
+pub fn evaluate(
+    filter: &Filter,
+    manifest: &Manifest,
+    loaded: &impl Loaded,
+) -> Result<Hits, Vec<Need>> {
     let missing = needs(filter, manifest, loaded);
     if !missing.is_empty() {
         return Err(missing);
@@ -84,7 +100,10 @@ pub fn evaluate(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> R
     let category = category_of(filter, manifest);
     let tag = tag_of(filter, manifest);
     if matches!(category, Some(None)) || matches!(tag, Some(None)) {
-        return Ok(Hits { ordinals: Vec::new(), unknown_name: true });
+        return Ok(Hits {
+            ordinals: Vec::new(),
+            unknown_name: true,
+        });
     }
     let mut candidates: Option<Vec<u32>> = None;
     let mut narrow = |list: &[u32]| {
@@ -100,9 +119,11 @@ pub fn evaluate(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> R
         narrow(loaded.tag_list(t).unwrap_or(&[]));
     }
     let range = match loaded.days() {
-        Some(days) if filter.from.is_some() || filter.to.is_some() => {
-            Some(ordinal_range(days, filter.from.as_deref(), filter.to.as_deref()))
-        }
+        Some(days) if filter.from.is_some() || filter.to.is_some() => Some(ordinal_range(
+            days,
+            filter.from.as_deref(),
+            filter.to.as_deref(),
+        )),
         _ => None,
     };
 
@@ -113,10 +134,16 @@ pub fn evaluate(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> R
             None => (0..manifest.post_count).collect(),
         };
         let ordinals = match range {
-            Some((start, end)) => ordinals.into_iter().filter(|o| (start..end).contains(o)).collect(),
+            Some((start, end)) => ordinals
+                .into_iter()
+                .filter(|o| (start..end).contains(o))
+                .collect(),
             None => ordinals,
         };
-        return Ok(Hits { ordinals, unknown_name: false });
+        return Ok(Hits {
+            ordinals,
+            unknown_name: false,
+        });
     }
 
     // (ordinal, title terms, frequency) for posts that have every term.
@@ -125,7 +152,11 @@ pub fn evaluate(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> R
         let shard = loaded
             .search_shard(shard_of(term, manifest.layout.search_shard_count))
             .expect("needs() checked every shard");
-        let postings = shard.terms.get(term).map(|p| decode_postings(p)).unwrap_or_default();
+        let postings = shard
+            .terms
+            .get(term)
+            .map(|p| decode_postings(p))
+            .unwrap_or_default();
         scored = Some(match scored.take() {
             None => postings
                 .iter()
@@ -139,7 +170,11 @@ pub fn evaluate(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> R
                         other.next();
                     }
                     if let Some(p) = other.peek().filter(|p| p.ordinal == ordinal) {
-                        merged.push((ordinal, title + u32::from(p.in_title), frequency + p.frequency));
+                        merged.push((
+                            ordinal,
+                            title + u32::from(p.in_title),
+                            frequency + p.frequency,
+                        ));
                     }
                 }
                 merged
@@ -157,7 +192,10 @@ pub fn evaluate(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> R
     if !filter.by_date {
         scored.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
     }
-    Ok(Hits { ordinals: scored.into_iter().map(|(o, _, _)| o).collect(), unknown_name: false })
+    Ok(Hits {
+        ordinals: scored.into_iter().map(|(o, _, _)| o).collect(),
+        unknown_name: false,
+    })
 }
 
 /// Intersection of two ascending lists.
@@ -250,10 +288,20 @@ mod tests {
     /// Five posts, newest first: ordinal = position.
     const POSTS: &[(&str, &str, &str, u32)] = &[
         ("2022-02-24", "博罗县委人才工作会议", "全力推进六大工程", 1),
-        ("2021-12-08", "离岸人民币兑美元升至新高", "人民币汇率创新高", 0),
+        (
+            "2021-12-08",
+            "离岸人民币兑美元升至新高",
+            "人民币汇率创新高",
+            0,
+        ),
         ("2021-12-08", "美元指数回落", "离岸人民币走强，人民币", 0),
         ("2021-12-01", "开站大吉", "祝贺开站", 2),
-        ("undated", "HFO-1234yf制冷剂", "蔚来ET7使用HFO-1234yf，A股", 0),
+        (
+            "undated",
+            "HFO-1234yf制冷剂",
+            "蔚来ET7使用HFO-1234yf，A股",
+            0,
+        ),
     ];
 
     struct Fixture {
@@ -283,21 +331,40 @@ mod tests {
         let mut terms: BTreeMap<u32, BTreeMap<String, Vec<Posting>>> = BTreeMap::new();
         for (ordinal, (_, title, text, _)) in POSTS.iter().enumerate() {
             for (term, (in_title, frequency)) in post_terms(title, text) {
-                terms.entry(shard_of(&term, shard_count)).or_default().entry(term).or_default().push(Posting {
-                    ordinal: ordinal as u32,
-                    in_title,
-                    frequency,
-                });
+                terms
+                    .entry(shard_of(&term, shard_count))
+                    .or_default()
+                    .entry(term)
+                    .or_default()
+                    .push(Posting {
+                        ordinal: ordinal as u32,
+                        in_title,
+                        frequency,
+                    });
             }
         }
         let shards = terms
             .into_iter()
             .map(|(n, terms)| {
-                let terms = terms.into_iter().map(|(t, p)| (t, encode_postings(&p))).collect();
-                (n, SearchShard { schema_version: SCHEMA_VERSION, terms })
+                let terms = terms
+                    .into_iter()
+                    .map(|(t, p)| (t, encode_postings(&p)))
+                    .collect();
+                (
+                    n,
+                    SearchShard {
+                        schema_version: SCHEMA_VERSION,
+                        terms,
+                    },
+                )
             })
             .collect();
-        let category = |id: &str| CategoryInfo { id: id.into(), name: id.into(), count: 0, latest: None };
+        let category = |id: &str| CategoryInfo {
+            id: id.into(),
+            name: id.into(),
+            count: 0,
+            latest: None,
+        };
         let mut lists = vec![Vec::new(); 3];
         for (ordinal, post) in POSTS.iter().enumerate() {
             lists[post.3 as usize].push(ordinal as u32);
@@ -310,20 +377,41 @@ mod tests {
                 post_count: POSTS.len() as u32,
                 undated_count: 1,
                 date_range: None,
-                categories: vec![category("emnews"), category("nanfangPlus"), category("sitenews")],
-                tags: vec![TagInfo { name: "t".into(), count: 0 }],
+                categories: vec![
+                    category("emnews"),
+                    category("nanfangPlus"),
+                    category("sitenews"),
+                ],
+                tags: vec![TagInfo {
+                    name: "t".into(),
+                    count: 0,
+                }],
                 months: vec![],
                 home: HomeSection::default(),
-                layout: Layout { summary_group_size: 32, body_chunk_count: 1, search_shard_count: shard_count, id_shard_count: 1 },
+                layout: Layout {
+                    summary_group_size: 32,
+                    body_chunk_count: 1,
+                    search_shard_count: shard_count,
+                    id_shard_count: 1,
+                },
             },
             lists,
             shards,
             days: Days {
                 schema_version: SCHEMA_VERSION,
                 days: vec![
-                    PeriodCount { period: "2022-02-24".into(), count: 1 },
-                    PeriodCount { period: "2021-12-08".into(), count: 2 },
-                    PeriodCount { period: "2021-12-01".into(), count: 1 },
+                    PeriodCount {
+                        period: "2022-02-24".into(),
+                        count: 1,
+                    },
+                    PeriodCount {
+                        period: "2021-12-08".into(),
+                        count: 2,
+                    },
+                    PeriodCount {
+                        period: "2021-12-01".into(),
+                        count: 1,
+                    },
                 ],
             },
         }
@@ -335,7 +423,10 @@ mod tests {
     }
 
     fn text(text: &str) -> Filter {
-        Filter { text: text.into(), ..Filter::default() }
+        Filter {
+            text: text.into(),
+            ..Filter::default()
+        }
     }
 
     #[test]
@@ -348,7 +439,13 @@ mod tests {
     fn title_matches_rank_first_then_frequency_then_recency() {
         // Post 1 has 人民币 in its title; post 2 only in its text (twice).
         assert_eq!(run(text("人民币")), [1, 2]);
-        assert_eq!(run(Filter { by_date: true, ..text("人民币") }), [1, 2]);
+        assert_eq!(
+            run(Filter {
+                by_date: true,
+                ..text("人民币")
+            }),
+            [1, 2]
+        );
         assert_eq!(run(text("美元")), [1, 2]);
     }
 
@@ -369,18 +466,55 @@ mod tests {
 
     #[test]
     fn categories_and_dates_combine_with_words() {
-        assert_eq!(run(Filter { category: Some("emnews".into()), ..Filter::default() }), [1, 2, 4]);
-        assert_eq!(run(Filter { category: Some("emnews".into()), ..text("人民币") }), [1, 2]);
-        let december = Filter { from: Some("2021-12-01".into()), to: Some("2021-12-31".into()), ..Filter::default() };
+        assert_eq!(
+            run(Filter {
+                category: Some("emnews".into()),
+                ..Filter::default()
+            }),
+            [1, 2, 4]
+        );
+        assert_eq!(
+            run(Filter {
+                category: Some("emnews".into()),
+                ..text("人民币")
+            }),
+            [1, 2]
+        );
+        let december = Filter {
+            from: Some("2021-12-01".into()),
+            to: Some("2021-12-31".into()),
+            ..Filter::default()
+        };
         assert_eq!(run(december.clone()), [1, 2, 3]);
-        assert_eq!(run(Filter { text: "开站".into(), ..december }), [3]);
-        assert_eq!(run(Filter { from: Some("2021-12-08".into()), to: Some("2021-12-08".into()), ..Filter::default() }), [1, 2]);
+        assert_eq!(
+            run(Filter {
+                text: "开站".into(),
+                ..december
+            }),
+            [3]
+        );
+        assert_eq!(
+            run(Filter {
+                from: Some("2021-12-08".into()),
+                to: Some("2021-12-08".into()),
+                ..Filter::default()
+            }),
+            [1, 2]
+        );
     }
 
     #[test]
     fn unknown_names_match_nothing() {
         let f = fixture();
-        let hits = evaluate(&Filter { category: Some("nope".into()), ..Filter::default() }, &f.manifest, &f).unwrap();
+        let hits = evaluate(
+            &Filter {
+                category: Some("nope".into()),
+                ..Filter::default()
+            },
+            &f.manifest,
+            &f,
+        )
+        .unwrap();
         assert!(hits.unknown_name);
         assert!(hits.ordinals.is_empty());
     }
@@ -398,7 +532,13 @@ mod tests {
     #[test]
     fn histogram_counts_hits_per_fitting_period() {
         let f = fixture();
-        assert_eq!(histogram(&f.days, &[0, 1, 2, 3, 4]), vec![("2021".into(), 3), ("2022".into(), 1)]);
-        assert_eq!(histogram(&f.days, &[1, 2, 3]), vec![("2021-12-01".into(), 1), ("2021-12-08".into(), 2)]);
+        assert_eq!(
+            histogram(&f.days, &[0, 1, 2, 3, 4]),
+            vec![("2021".into(), 3), ("2022".into(), 1)]
+        );
+        assert_eq!(
+            histogram(&f.days, &[1, 2, 3]),
+            vec![("2021-12-01".into(), 1), ("2021-12-08".into(), 2)]
+        );
     }
 }

@@ -312,7 +312,11 @@ mod tests {
             text: "\"离岸人民币\" 100%".into(),
             ..Filter::default()
         }));
-        round_trip(Route::Posts(Filter { text: "人民币".into(), by_date: true, ..Filter::default() }));
+        round_trip(Route::Posts(Filter {
+            text: "人民币".into(),
+            by_date: true,
+            ..Filter::default()
+        }));
         round_trip(Route::Post {
             id: "-202205262391921712".into(),
         });
