@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -35,10 +36,45 @@ pub struct Options {
     /// Print only errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Print how long each phase took (for benchmarks).
+    #[arg(long)]
+    timings: bool,
+}
+
+/// Phase durations for `--timings`.
+struct Timings {
+    enabled: bool,
+    start: Instant,
+    last: Instant,
+}
+
+impl Timings {
+    fn new(enabled: bool) -> Self {
+        let now = Instant::now();
+        Timings {
+            enabled,
+            start: now,
+            last: now,
+        }
+    }
+
+    fn phase(&mut self, name: &str) {
+        let now = Instant::now();
+        if self.enabled {
+            eprintln!(
+                "timing: {name:<10} {:>8.2?} (total {:.2?})",
+                now - self.last,
+                now - self.start
+            );
+        }
+        self.last = now;
+    }
 }
 
 pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<ExitCode> {
+    let mut timings = Timings::new(options.timings);
     let sources = discover(dirs)?;
+    timings.phase("discover");
     let config = sources.config.clone().unwrap_or_default();
     let timezone = options
         .timezone
@@ -69,6 +105,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         .map(|path| read_and_import(path, &settings))
         .collect();
     progress.finish_and_clear();
+    timings.phase("import");
     outcomes.extend(sources.unreadable.into_iter().map(Outcome::Rejected));
 
     let site = SiteInfo {
@@ -81,9 +118,11 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         ignored: sources.ignored,
     });
     debug_assert!(report.is_balanced());
+    timings.phase("assemble");
 
     if let Some(out) = out {
-        write_archive(out, &archive.to_files())?;
+        write_archive(out, &archive.files())?;
+        timings.phase("write");
     }
     if let Some(path) = &options.report {
         let json = serde_json::to_vec_pretty(&report).expect("reports serialize");

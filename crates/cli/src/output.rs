@@ -6,13 +6,16 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
-use gazette_core::archive::MANIFEST_FILE;
+use std::collections::BTreeSet;
 
-/// Writes `files` (relative path, bytes) as the folder `out`, replacing any previous archive.
+use anyhow::{bail, Context, Result};
+use gazette_core::archive::{ArchiveFile, MANIFEST_FILE};
+use rayon::prelude::*;
+
+/// Writes the archive's files as the folder `out`, replacing any previous archive.
 /// Refuses to replace a non-empty folder that is not an archive, so a typo cannot delete
 /// someone's documents.
-pub fn write_archive(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+pub fn write_archive(out: &Path, files: &[(String, ArchiveFile<'_>)]) -> Result<()> {
     if out.exists() {
         if !out.is_dir() {
             bail!(
@@ -48,25 +51,29 @@ pub fn write_archive(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     result
 }
 
-fn write_files(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+/// Serializes and writes every file, in parallel. Folders are created first, so the
+/// parallel writers never race to create them.
+fn write_files(staging: &Path, files: &[(String, ArchiveFile<'_>)]) -> Result<()> {
     if staging.exists() {
         fs::remove_dir_all(staging)
             .with_context(|| format!("cannot clear {}", staging.display()))?;
     }
-    for (relative, bytes) in files {
-        let path = staging.join(relative);
-        if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder)
-                .with_context(|| format!("cannot create {}", folder.display()))?;
-        }
-        let mut file =
-            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        file.write_all(bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        file.sync_all()
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    let folders: BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|(relative, _)| staging.join(relative).parent().map(Path::to_path_buf))
+        .collect();
+    for folder in folders {
+        fs::create_dir_all(&folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
     }
-    Ok(())
+    files.par_iter().try_for_each(|(relative, file)| {
+        let path = staging.join(relative);
+        let mut handle =
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        handle
+            .write_all(&file.to_json())
+            .with_context(|| format!("cannot write {}", path.display()))
+    })
 }
 
 fn swap_into_place(staging: &Path, out: &Path) -> Result<()> {

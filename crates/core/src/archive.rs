@@ -267,58 +267,88 @@ pub struct Archive {
 }
 
 impl Archive {
-    /// Serializes the archive into `(relative path, bytes)` pairs. The output depends only on
-    /// the archive's content, so the same input always gives byte-identical files.
-    pub fn to_files(&self) -> Vec<(String, Vec<u8>)> {
+    /// Every file of the archive as `(relative path, content)`, without serializing yet, so
+    /// the caller can serialize and write them in parallel.
+    pub fn files(&self) -> Vec<(String, ArchiveFile<'_>)> {
         let mut files = vec![
-            (MANIFEST_FILE.to_string(), to_json(&self.manifest)),
-            (DAYS_FILE.to_string(), to_json(&self.days)),
+            (
+                MANIFEST_FILE.to_string(),
+                ArchiveFile::Manifest(&self.manifest),
+            ),
+            (DAYS_FILE.to_string(), ArchiveFile::Days(&self.days)),
         ];
-        let numbered =
-            |files: &mut Vec<(String, Vec<u8>)>, path: fn(u32) -> String, bytes: Vec<Vec<u8>>| {
-                files.extend(
-                    bytes
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, b)| (path(i as u32), b)),
-                );
-            };
-        numbered(
-            &mut files,
+        fn numbered<'a, T>(
+            items: &'a [T],
+            path: fn(u32) -> String,
+            wrap: fn(&'a T) -> ArchiveFile<'a>,
+        ) -> impl Iterator<Item = (String, ArchiveFile<'a>)> {
+            items
+                .iter()
+                .enumerate()
+                .map(move |(i, item)| (path(i as u32), wrap(item)))
+        }
+        files.extend(numbered(
+            &self.summaries,
             summary_group_path,
-            self.summaries.iter().map(to_json).collect(),
-        );
-        numbered(
-            &mut files,
+            ArchiveFile::Summaries,
+        ));
+        files.extend(numbered(
+            &self.category_lists,
             category_list_path,
-            self.category_lists.iter().map(to_json).collect(),
-        );
-        numbered(
-            &mut files,
+            ArchiveFile::Ordinals,
+        ));
+        files.extend(numbered(
+            &self.tag_lists,
             tag_list_path,
-            self.tag_lists.iter().map(to_json).collect(),
-        );
-        numbered(
-            &mut files,
-            id_shard_path,
-            self.id_shards.iter().map(to_json).collect(),
-        );
-        numbered(
-            &mut files,
+            ArchiveFile::Ordinals,
+        ));
+        files.extend(numbered(&self.id_shards, id_shard_path, ArchiveFile::Ids));
+        files.extend(numbered(
+            &self.search_shards,
             search_shard_path,
-            self.search_shards.iter().map(to_json).collect(),
-        );
-        numbered(
-            &mut files,
-            chunk_path,
-            self.chunks.iter().map(to_json).collect(),
-        );
+            ArchiveFile::Search,
+        ));
+        files.extend(numbered(&self.chunks, chunk_path, ArchiveFile::Bodies));
         files
+    }
+
+    /// Every file serialized (see [`Archive::files`]).
+    pub fn to_files(&self) -> Vec<(String, Vec<u8>)> {
+        self.files()
+            .into_iter()
+            .map(|(path, file)| (path, file.to_json()))
+            .collect()
     }
 }
 
-/// Compact JSON plus a final newline. Struct fields serialize in declaration order and every
-/// collection is a `Vec`, so the bytes are deterministic.
+/// One file of an [`Archive`], borrowed.
+#[derive(Debug, Clone, Copy)]
+pub enum ArchiveFile<'a> {
+    Manifest(&'a Manifest),
+    Days(&'a Days),
+    Summaries(&'a SummaryGroup),
+    Ordinals(&'a OrdinalList),
+    Ids(&'a IdShard),
+    Search(&'a SearchShard),
+    Bodies(&'a BodyChunk),
+}
+
+impl ArchiveFile<'_> {
+    /// The file's bytes: compact JSON and a final newline. Struct fields serialize in
+    /// declaration order and maps are sorted, so the bytes are deterministic.
+    pub fn to_json(&self) -> Vec<u8> {
+        match self {
+            ArchiveFile::Manifest(v) => to_json(v),
+            ArchiveFile::Days(v) => to_json(v),
+            ArchiveFile::Summaries(v) => to_json(v),
+            ArchiveFile::Ordinals(v) => to_json(v),
+            ArchiveFile::Ids(v) => to_json(v),
+            ArchiveFile::Search(v) => to_json(v),
+            ArchiveFile::Bodies(v) => to_json(v),
+        }
+    }
+}
+
 fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec(value).expect("archive types always serialize");
     bytes.push(b'\n');

@@ -18,7 +18,7 @@ use crate::import::{ImportedPost, Outcome};
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::post_date::to_rfc3339;
 use crate::report::{BuildReport, Merge, Skip};
-use crate::search::{self, encode_postings, post_terms, Posting};
+use crate::search::{self, encode_postings, post_terms, Posting, Term};
 
 /// Posts on the home page's "newest" list.
 pub const HOME_NEWEST: usize = 20;
@@ -352,34 +352,51 @@ fn id_shards(posts: &[ImportedPost]) -> Vec<IdShard> {
         .collect()
 }
 
+/// Which merge partition a term belongs to (a cheap hash: grams are already numbers).
+fn partition_of(term: &Term, partitions: usize) -> usize {
+    let hash = match term {
+        Term::Gram(packed) => packed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32,
+        Term::Word(word) => u64::from(search::shard_of(word, u32::MAX)),
+    };
+    (hash % partitions as u64) as usize
+}
+
 /// The full-text index over titles and article text, cut into shards of about
 /// [`SEARCH_SHARD_TARGET_BYTES`]. Terms are extracted in parallel, a batch at a time, and
 /// merged in ordinal order, so every postings list comes out sorted.
 fn search_shards(posts: &[ImportedPost]) -> Vec<SearchShard> {
-    // Absolute postings while collecting: (ordinal << 3) | (title << 2) | frequency.
-    let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    // Absolute postings while collecting: (ordinal << 3) | (title << 2) | frequency. The term
+    // space is split into one partition per thread, so the merge runs in parallel too; each
+    // partition sees posts in ordinal order, so every postings list comes out sorted.
+    let partitions = rayon::current_num_threads().max(1);
+    let mut maps: Vec<FxHashMap<Term, Vec<u32>>> = vec![FxHashMap::default(); partitions];
     for (batch_number, batch) in posts.chunks(INDEX_BATCH).enumerate() {
-        let terms: Vec<BTreeMap<String, (bool, u32)>> = batch
+        let terms: Vec<Vec<(Term, bool, u32)>> = batch
             .par_iter()
             .map(|post| post_terms(&post.title, &post.body.text))
             .collect();
-        for (offset, post_terms) in terms.into_iter().enumerate() {
-            let ordinal = (batch_number * INDEX_BATCH + offset) as u32;
-            for (term, (in_title, frequency)) in post_terms {
-                let encoded = (ordinal << 3) | (u32::from(in_title) << 2) | frequency;
-                match postings.get_mut(&term) {
-                    Some(list) => list.push(encoded),
-                    None => {
-                        postings.insert(term, vec![encoded]);
+        let first_ordinal = (batch_number * INDEX_BATCH) as u32;
+        maps.par_iter_mut()
+            .enumerate()
+            .for_each(|(partition, map)| {
+                for (offset, post_terms) in terms.iter().enumerate() {
+                    let ordinal = first_ordinal + offset as u32;
+                    for (term, in_title, frequency) in post_terms {
+                        if partition_of(term, partitions) == partition {
+                            let encoded = (ordinal << 3) | (u32::from(*in_title) << 2) | frequency;
+                            match map.get_mut(term) {
+                                Some(list) => list.push(encoded),
+                                None => {
+                                    map.insert(term.clone(), vec![encoded]);
+                                }
+                            }
+                        }
                     }
                 }
-            }
-        }
+            });
     }
-    let estimated_bytes: usize = postings
-        .iter()
-        .map(|(term, list)| term.len() + 6 + list.len() * 4)
-        .sum();
+    let postings: Vec<(Term, Vec<u32>)> = maps.into_iter().flatten().collect();
+    let estimated_bytes: usize = postings.iter().map(|(_, list)| 12 + list.len() * 4).sum();
     let shard_count = estimated_bytes
         .div_ceil(SEARCH_SHARD_TARGET_BYTES)
         .next_power_of_two()
@@ -394,7 +411,8 @@ fn search_shards(posts: &[ImportedPost]) -> Vec<SearchShard> {
                 frequency: value & 3,
             })
             .collect();
-        shards[search::shard_of(&term, shard_count) as usize].insert(term, encode_postings(&list));
+        let text = term.text();
+        shards[search::shard_of(&text, shard_count) as usize].insert(text, encode_postings(&list));
     }
     shards
         .into_iter()

@@ -43,7 +43,8 @@ pub struct GeneratedFile {
 /// off like a Zipf law, which [`zipf_index`] reproduces).
 const CORPUS_CHARACTERS: &str = "的国业年中公产人在股司大元有发美上新为能高才市是一日行月资据期会力涨目品利表和金以场来加工等制要进亿生车现实用示议于合时长电务将数跌全计增化提量出报展前下不推建同冷剂及分基开动第对超过至技作入部度达关价到平源本光经汽地通成约标强个代调持案方布碳指已企主创设比了票份多心级尔港可收集家四率联这内所告预明债其者特点型天机板商货财权科二投升后面两程供限近万县交快证网销均续果次施博并相消今从广正领首更三需售海注片式重区未间线显团法院项优回体韦流最低信记伏划向民评外求与应拉称减获营着构块批社格得总幅协局券委定类好导问十研东净头北息易币各政子管农罗引芯小影站周原盘测别由扩术质专结参决值斯事村效霍尼互台闻康双较买响举际之位种购额支此规运西策组件瑞变空准负具略属造华物感控题峰性储州服党五域离情处使根端理整步风先统午环巨德自监乡书常系欧而文费悉转立境京克趋钢降势稳央苹药银球解战名氟也保反宣核认但色足聚继亚停铁走打因仍军只截围共富稀留意米累雷蒙学就器修智态精争非款里键石综速射融水当录迪岸维弱该健复备众防视析改础土直概念再员口起传我见宏责知波队镓济旗选究季或油志绿给义焦";
 
-/// Multi-character words of financial news, so that searches for real words hit.
+/// Multi-character words of financial news, so that searches for real words hit; each post
+/// picks a few of them as its topic.
 const WORDS: &[&str] = &[
     "人民币",
     "汇率",
@@ -225,8 +226,9 @@ pub fn generate_post(
         2_200_000_000u64 + index as u64
     );
 
-    let title = title(&mut rng);
-    let mut body = body(&mut rng, source, &id, &mut anomaly);
+    let topic = Topic::pick(&mut rng);
+    let title = title(&mut rng, &topic);
+    let mut body = body(&mut rng, &topic, source, &id, &mut anomaly);
     let title_line = if anomaly(&mut rng) {
         // finews writes `title: "` + raw title + `"`: an ASCII quote or colon breaks YAML.
         format!("title: \"{}\"\"{}\": {}\"", &title, "重磅", "最新")
@@ -295,18 +297,38 @@ fn character(rng: &mut ChaCha8Rng) -> char {
     characters[zipf_index(rng, characters.len())]
 }
 
-/// A run of news text of about `length` characters, with Chinese punctuation.
-fn sentence(rng: &mut ChaCha8Rng, length: usize) -> String {
+/// What one post is about: a few topic words and maybe a ticker, so that, as in real news,
+/// a given word appears in a small share of posts rather than in all of them.
+#[derive(Debug, Clone)]
+struct Topic {
+    words: Vec<&'static str>,
+    latin: Vec<&'static str>,
+}
+
+impl Topic {
+    fn pick(rng: &mut ChaCha8Rng) -> Topic {
+        let words = (0..rng.gen_range(1..4))
+            .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
+            .collect();
+        let latin = (0..usize::from(rng.gen_bool(0.3)))
+            .map(|_| LATIN_TOKENS[rng.gen_range(0..LATIN_TOKENS.len())])
+            .collect();
+        Topic { words, latin }
+    }
+}
+
+/// A run of news text of about `length` characters about `topic`, with Chinese punctuation.
+fn sentence(rng: &mut ChaCha8Rng, topic: &Topic, length: usize) -> String {
     let mut out = String::new();
     let mut since_comma = 0;
     while out.chars().count() < length {
         let roll: f64 = rng.gen();
-        let piece = if roll < 0.5 {
-            WORDS[zipf_index(rng, WORDS.len())].to_string()
-        } else if roll < 0.93 {
-            character(rng).to_string()
+        let piece = if roll < 0.12 && !topic.words.is_empty() {
+            topic.words[rng.gen_range(0..topic.words.len())].to_string()
+        } else if roll < 0.14 && !topic.latin.is_empty() {
+            topic.latin[rng.gen_range(0..topic.latin.len())].to_string()
         } else {
-            LATIN_TOKENS[rng.gen_range(0..LATIN_TOKENS.len())].to_string()
+            character(rng).to_string()
         };
         since_comma += piece.chars().count();
         out.push_str(&piece);
@@ -318,22 +340,23 @@ fn sentence(rng: &mut ChaCha8Rng, length: usize) -> String {
     out.trim_end_matches('，').to_string() + "。"
 }
 
-fn title(rng: &mut ChaCha8Rng) -> String {
+fn title(rng: &mut ChaCha8Rng, topic: &Topic) -> String {
     let length = rng.gen_range(10..28);
-    let mut title = sentence(rng, length);
+    let mut title = sentence(rng, topic, length);
     title.pop();
     if rng.gen_bool(0.15) {
         title = format!("“{title}”");
     }
     if rng.gen_bool(0.1) {
         title.push('：');
-        title.push_str(&sentence(rng, 6).replace('。', ""));
+        title.push_str(&sentence(rng, topic, 6).replace('。', ""));
     }
     title
 }
 
 fn body(
     rng: &mut ChaCha8Rng,
+    topic: &Topic,
     source: &SourceSpec,
     id: &str,
     anomaly: &mut impl FnMut(&mut ChaCha8Rng) -> bool,
@@ -349,11 +372,15 @@ fn body(
         body.push('\n');
     }
     if rng.gen_bool(0.1) {
-        body.push_str(&format!("> {}（{}）\n\n", sentence(rng, 50), source.tag));
+        body.push_str(&format!(
+            "> {}（{}）\n\n",
+            sentence(rng, topic, 50),
+            source.tag
+        ));
     }
     for n in 0..paragraphs {
         let length = rng.gen_range(30..200);
-        let mut text = sentence(rng, length);
+        let mut text = sentence(rng, topic, length);
         if anomaly(rng) {
             text.push_str("精度满足<1%");
         }
@@ -368,13 +395,13 @@ fn body(
                 let code = rng.gen_range(600_000..604_000);
                 text = format!(
                     "{}<span id=\"stock_1.{code}\"><a href=\"http://quote.eastmoney.com/unify/r/1.{code}\" class=\"keytip\" data-code=\"1,{code}\">{}</a></span>{}",
-                    sentence(rng, 12).trim_end_matches('。'),
-                    sentence(rng, 4).trim_end_matches('。'),
+                    sentence(rng, topic, 12).trim_end_matches('。'),
+                    sentence(rng, topic, 4).trim_end_matches('。'),
                     text
                 );
             }
             if rng.gen_bool(0.2) {
-                text = format!("<strong>{}</strong>{text}", sentence(rng, 14));
+                text = format!("<strong>{}</strong>{text}", sentence(rng, topic, 14));
             }
             body.push_str(&format!(" <p>{text}</p>\n"));
         } else {

@@ -9,7 +9,7 @@
 use crate::archive::{Days, Manifest, SearchShard};
 use crate::dates::{fitting_granularity, Granularity};
 use crate::filter::Filter;
-use crate::search::{decode_postings, query_terms, shard_of};
+use crate::search::{postings, query_terms, shard_of};
 
 /// A file the query needs before it can answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -152,19 +152,14 @@ pub fn evaluate(
         let shard = loaded
             .search_shard(shard_of(term, manifest.layout.search_shard_count))
             .expect("needs() checked every shard");
-        let postings = shard
-            .terms
-            .get(term)
-            .map(|p| decode_postings(p))
-            .unwrap_or_default();
+        let encoded = shard.terms.get(term).map(Vec::as_slice).unwrap_or(&[]);
         scored = Some(match scored.take() {
-            None => postings
-                .iter()
+            None => postings(encoded)
                 .map(|p| (p.ordinal, u32::from(p.in_title), p.frequency))
                 .collect(),
             Some(current) => {
-                let mut merged = Vec::with_capacity(current.len().min(postings.len()));
-                let mut other = postings.iter().peekable();
+                let mut merged = Vec::with_capacity(current.len().min(encoded.len()));
+                let mut other = postings(encoded).peekable();
                 for (ordinal, title, frequency) in current {
                     while other.peek().is_some_and(|p| p.ordinal < ordinal) {
                         other.next();
@@ -180,6 +175,9 @@ pub fn evaluate(
                 merged
             }
         });
+        if scored.as_ref().is_some_and(Vec::is_empty) {
+            break;
+        }
     }
     let mut scored = scored.unwrap_or_default();
     if let Some(list) = candidates {
@@ -190,7 +188,13 @@ pub fn evaluate(
         scored.retain(|(o, _, _)| (start..end).contains(o));
     }
     if !filter.by_date {
-        scored.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        scored.sort_unstable_by_key(|&(ordinal, title, frequency)| {
+            (
+                std::cmp::Reverse(title),
+                std::cmp::Reverse(frequency),
+                ordinal,
+            )
+        });
     }
     Ok(Hits {
         ordinals: scored.into_iter().map(|(o, _, _)| o).collect(),
@@ -330,7 +334,8 @@ mod tests {
         let shard_count = 4;
         let mut terms: BTreeMap<u32, BTreeMap<String, Vec<Posting>>> = BTreeMap::new();
         for (ordinal, (_, title, text, _)) in POSTS.iter().enumerate() {
-            for (term, (in_title, frequency)) in post_terms(title, text) {
+            for (term, in_title, frequency) in post_terms(title, text) {
+                let term = term.text();
                 terms
                     .entry(shard_of(&term, shard_count))
                     .or_default()

@@ -8,8 +8,6 @@
 //! Terms are spread over shards by a stable hash, so a query downloads only the shards of its
 //! own terms (the approach Pagefind takes).
 
-use std::collections::BTreeMap;
-
 /// Highest term frequency stored per posting (more says little about relevance).
 pub const MAX_TERM_FREQUENCY: u32 = 3;
 
@@ -42,23 +40,49 @@ fn kind(c: char) -> Kind {
     }
 }
 
+/// An index term in compact form: ideograph unigrams and bigrams are packed into an integer
+/// (no allocation while indexing millions of them); words keep their text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Term {
+    Gram(u64),
+    Word(String),
+}
+
+const CHAR_BITS: u32 = 22;
+
+impl Term {
+    fn gram(first: char, second: Option<char>) -> Term {
+        Term::Gram(((first as u64) << CHAR_BITS) | second.map_or(0, |c| c as u64 + 1))
+    }
+
+    /// The term as it appears in the index files.
+    pub fn text(&self) -> String {
+        match self {
+            Term::Word(word) => word.clone(),
+            Term::Gram(packed) => {
+                let first = char::from_u32((packed >> CHAR_BITS) as u32).unwrap_or('\u{fffd}');
+                let second = (packed & ((1 << CHAR_BITS) - 1)) as u32;
+                let mut text = first.to_string();
+                if second != 0 {
+                    text.push(char::from_u32(second - 1).unwrap_or('\u{fffd}'));
+                }
+                text
+            }
+        }
+    }
+}
+
 /// Calls `emit` with every index term of `text`, in order, repeats included.
-pub fn for_each_term(text: &str, mut emit: impl FnMut(&str)) {
+pub fn for_each_term(text: &str, mut emit: impl FnMut(Term)) {
     let mut word = String::new();
     let mut previous_ideograph: Option<char> = None;
-    let mut gram = String::with_capacity(8);
     for c in text.chars().map(fold) {
         match kind(c) {
             Kind::Ideograph => {
                 flush_word(&mut word, &mut emit);
-                gram.clear();
-                gram.push(c);
-                emit(&gram);
+                emit(Term::gram(c, None));
                 if let Some(previous) = previous_ideograph {
-                    gram.clear();
-                    gram.push(previous);
-                    gram.push(c);
-                    emit(&gram);
+                    emit(Term::gram(previous, Some(c)));
                 }
                 previous_ideograph = Some(c);
             }
@@ -75,10 +99,9 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(&str)) {
     flush_word(&mut word, &mut emit);
 }
 
-fn flush_word(word: &mut String, emit: &mut impl FnMut(&str)) {
+fn flush_word(word: &mut String, emit: &mut impl FnMut(Term)) {
     if !word.is_empty() {
-        emit(word);
-        word.clear();
+        emit(Term::Word(std::mem::take(word)));
     }
 }
 
@@ -187,37 +210,43 @@ pub fn encode_postings(postings: &[Posting]) -> Vec<u32> {
         .collect()
 }
 
-/// Reverses [`encode_postings`].
-pub fn decode_postings(encoded: &[u32]) -> Vec<Posting> {
+/// Reverses [`encode_postings`], lazily (a common term has a posting in most posts; the
+/// query walks them without allocating).
+pub fn postings(encoded: &[u32]) -> impl Iterator<Item = Posting> + '_ {
     let mut ordinal = 0u32;
-    encoded
-        .iter()
-        .map(|&value| {
-            ordinal = ordinal.saturating_add(value >> 3);
-            Posting {
-                ordinal,
-                in_title: value & 4 != 0,
-                frequency: value & 3,
-            }
-        })
-        .collect()
+    encoded.iter().map(move |&value| {
+        ordinal = ordinal.saturating_add(value >> 3);
+        Posting {
+            ordinal,
+            in_title: value & 4 != 0,
+            frequency: value & 3,
+        }
+    })
 }
 
-/// The distinct terms of one post with their postings data, ready for the index.
-pub fn post_terms(title: &str, text: &str) -> BTreeMap<String, (bool, u32)> {
-    let mut terms: BTreeMap<String, (bool, u32)> = BTreeMap::new();
-    for_each_term(title, |term| {
-        let entry = terms.entry(term.to_string()).or_insert((true, 0));
-        entry.0 = true;
-        entry.1 = (entry.1 + 1).min(MAX_TERM_FREQUENCY);
-    });
-    for_each_term(text, |term| {
-        if let Some(entry) = terms.get_mut(term) {
-            entry.1 = (entry.1 + 1).min(MAX_TERM_FREQUENCY);
-        } else {
-            terms.insert(term.to_string(), (false, 1));
+/// Reverses [`encode_postings`] into a vector.
+pub fn decode_postings(encoded: &[u32]) -> Vec<Posting> {
+    postings(encoded).collect()
+}
+
+/// One post's distinct terms with `(in title, frequency)`, sorted by term. Collected in a
+/// flat vector and sorted once, because a post has hundreds of terms and a map per post
+/// would allocate for each.
+pub fn post_terms(title: &str, text: &str) -> Vec<(Term, bool, u32)> {
+    let mut all: Vec<(Term, bool)> = Vec::with_capacity(2 * (title.len() + text.len()) / 3);
+    for_each_term(title, |term| all.push((term, true)));
+    for_each_term(text, |term| all.push((term, false)));
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut terms: Vec<(Term, bool, u32)> = Vec::with_capacity(all.len() / 2);
+    for (term, in_title) in all {
+        match terms.last_mut() {
+            Some((last, title, frequency)) if *last == term => {
+                *title |= in_title;
+                *frequency = (*frequency + 1).min(MAX_TERM_FREQUENCY);
+            }
+            _ => terms.push((term, in_title, 1)),
         }
-    });
+    }
     terms
 }
 
@@ -227,7 +256,7 @@ mod tests {
 
     fn terms(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for_each_term(text, |t| out.push(t.to_string()));
+        for_each_term(text, |t| out.push(t.text()));
         out
     }
 
@@ -303,7 +332,14 @@ mod tests {
     #[test]
     fn post_terms_mark_the_title_and_cap_frequency() {
         let terms = post_terms("汇率", "汇率 汇率 汇率 汇率 美元");
-        assert_eq!(terms["汇率"], (true, 3));
-        assert_eq!(terms["美元"], (false, 1));
+        let find = |text: &str| {
+            terms
+                .iter()
+                .find(|(t, _, _)| t.text() == text)
+                .map(|(_, title, f)| (*title, *f))
+        };
+        assert_eq!(find("汇率"), Some((true, 3)));
+        assert_eq!(find("美元"), Some((false, 1)));
+        assert_eq!(find("汇"), Some((true, 3)));
     }
 }

@@ -1,0 +1,115 @@
+// Gazette in headless Chromium: time to the first list and bytes before it (home), search
+// latency cold and warm for the fixed queries with bytes fetched per query, filter-keystroke
+// latency, and tab memory. Prints one JSON object. Run by `cargo xtask bench`.
+//
+// usage: node tests/bench/gazette.mjs DIST_DIR
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { serve } from '../e2e/server.mjs';
+import { launch } from '../e2e/browser.mjs';
+
+const dist = resolve(process.argv[2] ?? 'dist');
+const { queries } = JSON.parse(await readFile(new URL('./queries.json', import.meta.url)));
+const server = await serve({ '/gazette/': { dir: dist } });
+const base = `${server.url}/gazette/`;
+const browser = await launch();
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Navigates to a search and resolves with [milliseconds until its results render, bytes fetched]. */
+async function timedSearch(page, query) {
+  return page.evaluate((query) => new Promise((done) => {
+    const start = performance.now();
+    const hash = '#/search?q=' + encodeURIComponent(query);
+    if (location.hash === hash) throw new Error(`already showing ${query}`);
+    const finished = () => {
+      const title = document.querySelector('#posts-title')?.textContent ?? '';
+      const count = document.querySelector('.result-count');
+      return title.includes(query.trim()) && count && location.hash === hash;
+    };
+    const settle = () => {
+      const bytes = performance.getEntriesByType('resource')
+        .filter((e) => e.startTime >= start)
+        .reduce((sum, e) => sum + (e.encodedBodySize || e.transferSize || 0), 0);
+      done([performance.now() - start, bytes]);
+    };
+    const observer = new MutationObserver(() => {
+      if (finished()) {
+        observer.disconnect();
+        // Let the summary fetches of the first rows start, so their bytes count too.
+        setTimeout(settle, 0);
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    location.hash = hash;
+  }), query);
+}
+
+const result = {};
+
+// Home: time to first list, bytes before it.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const start = Date.now();
+  await page.goto(base);
+  await page.locator('.newest .post-item').first().waitFor();
+  result.home_ms = Date.now() - start;
+  result.home_bytes = await page.evaluate(() => performance.getEntriesByType('resource').reduce((s, e) => s + (e.encodedBodySize || 0), 0)
+    + (performance.getEntriesByType('navigation')[0]?.encodedBodySize ?? 0));
+  await context.close();
+}
+
+// Search: cold (fresh page per query) and warm (the same query again).
+{
+  const cold = [], warm = [], bytes = [], hits = {};
+  for (const query of queries) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.locator('.newest .post-item').first().waitFor();
+    const [coldMs, coldBytes] = await timedSearch(page, query);
+    await page.evaluate(() => { location.hash = '#/'; });
+    await page.locator('.newest .post-item').first().waitFor();
+    const [warmMs] = await timedSearch(page, query);
+    hits[query] = Number((await page.locator('.result-count').innerText()).match(/共 (\d+) 篇/)?.[1] ?? 0);
+    cold.push(coldMs); warm.push(warmMs); bytes.push(coldBytes);
+    await context.close();
+  }
+  result.search = {
+    cold_p50_ms: percentile(cold, 50), cold_p95_ms: percentile(cold, 95),
+    warm_p50_ms: percentile(warm, 50), warm_p95_ms: percentile(warm, 95),
+    bytes_per_cold_query_p50: percentile(bytes, 50), bytes_per_cold_query_mean: Math.round(bytes.reduce((a, b) => a + b, 0) / bytes.length),
+    hits,
+  };
+}
+
+// Filter keystrokes: typing into the search box of a category view, one character at a time.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // Trunk announces the instantiated wasm module; keep it to read its memory size.
+  await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__gazetteWasm = e.detail.wasm; }));
+  await page.goto(`${base}#/search?q=人`);
+  await page.locator('.result-count').waitFor();
+  const typed = ['人民', '人民币', '人民币 汇', '人民币 汇率', '人民币 汇', '人民币', '人民', '人'];
+  // The first pass fetches the shards; the second times each keystroke against a warm cache.
+  for (const text of typed) await timedSearch(page, text);
+  const times = [];
+  for (const text of typed) times.push((await timedSearch(page, text))[0]);
+  result.keystroke_p95_ms = percentile(times, 95);
+  // Memory after browsing and searching: JS heap (after GC) plus the wasm linear memory.
+  const client = await context.newCDPSession(page);
+  await client.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await client.send('Runtime.getHeapUsage');
+  result.js_heap_bytes = usedSize;
+  result.wasm_memory_bytes = await page.evaluate(() => window.__gazetteWasm?.memory?.buffer?.byteLength ?? null);
+  await context.close();
+}
+
+await browser.close();
+await server.close();
+console.log(JSON.stringify(result, null, 2));
