@@ -255,3 +255,30 @@ test('search results sort by relevance or by date', async (t) => {
   const dates = await page.locator('main .post-item time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime'))).filter((d) => !Number.isNaN(d)));
   assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
 });
+
+test('the app runs under its strict Content-Security-Policy, which blocks inline script', async (t) => {
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(`${base}#/post/${SEED_ID}`);
+  await page.locator('.article-body strong').first().waitFor();
+  await page.fill('#search-input', '人民币');
+  await page.locator('.result-count', { hasText: /共 \d+ 篇/ }).waitFor();
+  const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  for (const directive of ["script-src 'self' 'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'", 'img-src \'self\' https:']) {
+    assert.ok(csp.includes(directive), `CSP has ${directive}`);
+  }
+  assert.equal(await page.locator('script:not([src])').count(), 0, 'no inline script in the page');
+  assert.deepEqual(await page.evaluate(() => window.__violations), [], 'the app itself violates nothing');
+  const ran = await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__inline = 1';
+    document.body.append(script);
+    return window.__inline ?? null;
+  });
+  assert.equal(ran, null, 'an injected inline script does not run');
+});

@@ -1,0 +1,9 @@
+// Starts Gazette from a file instead of an inline script, so the page's Content-Security-Policy
+// can forbid inline code entirely (script-src 'self'). Trunk writes the hashed names of the
+// wasm-bindgen module and the wasm binary into this tag's data attributes (Trunk.toml,
+// pattern_script); both resolve relative to this file, so any sub-path works.
+const tag = document.querySelector('script[data-gazette-js]');
+const bindings = await import(tag.dataset.gazetteJs);
+const wasm = await bindings.default({ module_or_path: tag.dataset.gazetteWasm });
+window.wasmBindings = bindings;
+dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
