@@ -158,12 +158,27 @@ fn bench(tools: &setup::Tools, posts: &str) -> Result<()> {
         std::fs::remove_dir_all(&work)?;
     }
     std::fs::create_dir_all(&work)?;
-    run(tools.command("cargo").args(["build", "--quiet", "--profile", "tool", "--package", "gazette-cli"]))?;
+    run(tools.command("cargo").args([
+        "build",
+        "--quiet",
+        "--profile",
+        "tool",
+        "--package",
+        "gazette-cli",
+    ]))?;
     let gazette = "target/tool/gazette";
-    run(tools.command(gazette).args(["gen", "--posts", posts, "--seed", "1", "--out"]).arg(&site))?;
+    run(tools
+        .command(gazette)
+        .args(["gen", "--posts", posts, "--seed", "1", "--out"])
+        .arg(&site))?;
     run(tools
         .command("/usr/bin/time")
-        .args(["-f", "builder: %e s wall, %M KB peak memory", gazette, "build"])
+        .args([
+            "-f",
+            "builder: %e s wall, %M KB peak memory",
+            gazette,
+            "build",
+        ])
         .arg(&site)
         .arg(site.join("old_post"))
         .arg("--out")
@@ -172,23 +187,50 @@ fn bench(tools: &setup::Tools, posts: &str) -> Result<()> {
     dist(tools, dist_dir.to_str().expect("UTF-8 path"))?;
     std::fs::remove_dir_all(dist_dir.join("archive"))?;
     std::fs::rename(&archive, dist_dir.join("archive"))?;
-    run(tools.command("node").arg("tests/bench/gazette.mjs").arg(&dist_dir).env("CHROMIUM", &tools.chromium))?;
-    if tools.command("jekyll").arg("--version").output().is_ok_and(|o| o.status.success()) {
+    run(tools
+        .command("node")
+        .arg("tests/bench/gazette.mjs")
+        .arg(&dist_dir)
+        .env("CHROMIUM", &tools.chromium))?;
+    if tools
+        .command("jekyll")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
         let small = work.join("site-10000");
-        run(tools.command(gazette).args(["gen", "--posts", "10000", "--seed", "1", "--out"]).arg(&small))?;
+        run(tools
+            .command(gazette)
+            .args(["gen", "--posts", "10000", "--seed", "1", "--out"])
+            .arg(&small))?;
         std::fs::remove_dir_all(small.join("old_post"))?;
         std::fs::create_dir_all(small.join("_layouts"))?;
-        std::fs::write(small.join("_layouts/post.html"), "<!doctype html><html><body>{{ content }}</body></html>\n")?;
+        std::fs::write(
+            small.join("_layouts/post.html"),
+            "<!doctype html><html><body>{{ content }}</body></html>\n",
+        )?;
         run(tools
             .command("/usr/bin/time")
-            .args(["-f", "gazette build, 10000 posts: %e s wall, %M KB peak memory", gazette, "build"])
+            .args([
+                "-f",
+                "gazette build, 10000 posts: %e s wall, %M KB peak memory",
+                gazette,
+                "build",
+            ])
             .arg(&small)
             .arg("--out")
             .arg(work.join("archive-10000"))
             .arg("--quiet"))?;
         run(tools
             .command("/usr/bin/time")
-            .args(["-f", "jekyll build, 10000 posts: %e s wall, %M KB peak memory", "jekyll", "build", "--quiet", "--source"])
+            .args([
+                "-f",
+                "jekyll build, 10000 posts: %e s wall, %M KB peak memory",
+                "jekyll",
+                "build",
+                "--quiet",
+                "--source",
+            ])
             .arg(&small)
             .arg("--destination")
             .arg(work.join("jekyll-site")))?;
