@@ -6,11 +6,19 @@ use gazette_core::route::Route;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
+/// The route in the URL. An old Jekyll link arrives as `#/legacy?path=…` (from `404.html`);
+/// it is replaced in place by the view it maps to, so the address bar shows the real route.
 fn current_route() -> Route {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    Route::parse(&hash)
+    let route = Route::parse(&hash);
+    if hash.starts_with("#/legacy") && !matches!(route, Route::NotFound { .. }) {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&route.to_fragment()));
+        }
+    }
+    route
 }
 
 /// The route, plus a way to change it.

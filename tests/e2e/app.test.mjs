@@ -17,7 +17,7 @@ let base;
 before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   server = await serve({
-    '/gazette/': { dir: DIST },
+    '/gazette/': { dir: DIST, notFound: '404.html' },
     '/truncated/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 1, "generator": "gaz' } },
     '/missing/': { dir: DIST, overrides: { 'archive/manifest.json': null } },
     '/future/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 99}' } },
@@ -281,4 +281,18 @@ test('the app runs under its strict Content-Security-Policy, which blocks inline
     return window.__inline ?? null;
   });
   assert.equal(ran, null, 'an injected inline script does not run');
+});
+
+test('old Jekyll links reach the same view through 404.html under a sub-path', async (t) => {
+  for (const [path, check] of [
+    ['category/nanfangPlus.html', async (page) => page.locator('#posts-title', { hasText: '来源：南方Plus新闻' }).waitFor()],
+    ['emnews/', async (page) => page.locator('.result-count', { hasText: '共 102 篇' }).waitFor()],
+    ['nanfangPlus/2022/02/24/202202242288124890.html', async (page) => page.locator('.article-body strong').first().waitFor()],
+    ['tags/%E5%8D%97%E6%96%B9Plus%E6%96%B0%E9%97%BB/', async (page) => page.locator('#posts-title', { hasText: '标签：南方Plus新闻' }).waitFor()],
+  ]) {
+    const { page } = await openPage(t, `${base}${path}`);
+    await check(page);
+    assert.ok(new URL(page.url()).pathname === '/gazette/', `${path} lands on the app: ${page.url()}`);
+    assert.ok(!page.url().includes('legacy'), `the address shows the real route: ${page.url()}`);
+  }
 });

@@ -19,14 +19,16 @@ const TYPES = {
 
 /**
  * Starts a server. `mounts` maps a URL prefix ("/gazette/") to
- * { dir, overrides: { "archive/manifest.json": string | null } } — a string replaces the
- * file's content, null makes it a 404.
+ * { dir, overrides: { "archive/manifest.json": string | null }, notFound: "404.html" } — a
+ * string replaces the file's content, null makes it a 404; `notFound` is served (with status
+ * 404) for missing files, as GitHub Pages does.
  * Resolves to { url, close, requests } where requests lists every path asked for.
  */
 export async function serve(mounts) {
   const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const isHead = req.method === 'HEAD';
     requests.push(path);
     for (const [prefix, mount] of Object.entries(mounts)) {
       if (!path.startsWith(prefix)) continue;
@@ -44,11 +46,16 @@ export async function serve(mounts) {
       try {
         if ((await stat(file)).isFile()) {
           res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-          res.end(await readFile(file));
+          res.end(isHead ? undefined : await readFile(file));
           return;
         }
       } catch {
         // fall through to 404
+      }
+      if (mount.notFound) {
+        res.writeHead(404, { 'content-type': TYPES['.html'] });
+        res.end(await readFile(join(mount.dir, mount.notFound)));
+        return;
       }
       break;
     }

@@ -50,6 +50,7 @@ impl Route {
                 filter.tag = Some(name.to_string());
                 Route::Posts(filter)
             }
+            ["legacy"] => legacy_route(&query_value(query, "path")),
             ["date", parts @ ..] if (1..=3).contains(&parts.len()) => match period_bounds(parts) {
                 Some((from, to)) => {
                     filter.from = Some(from);
@@ -112,6 +113,50 @@ fn posts_fragment(filter: &Filter) -> String {
         format!("#{path}")
     } else {
         format!("#{path}?{}", query.join("&"))
+    }
+}
+
+/// The decoded value of `key` in a query string, or empty.
+fn query_value(query: &str, key: &str) -> String {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| decode_component(v))
+        .unwrap_or_default()
+}
+
+/// Maps a URL path of the original Jekyll site (relative to the site's base) to the view that
+/// shows the same thing, so old links keep working (GitHub Pages serves `404.html` for them,
+/// which sends them to `#/legacy?path=…`):
+/// - `/category/<id>.html` (finews' category pages) and `/<category>/` (its "返回…" links);
+/// - `/tags/<name>/`, `/tag/<name>.html`;
+/// - `/<categories…>/<yyyy>/<mm>/<dd>/<slug>.html` (Jekyll's default permalink) and
+///   `/<yyyy>/<mm>/<dd>/<slug>.html` → the post `<yyyy>-<mm>-<dd>-<slug>`;
+/// - `/index.html`, `/` → home. Anything else is "not found", naming the old path.
+pub fn legacy_route(path: &str) -> Route {
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode_component)
+        .collect();
+    let strip_html = |s: &str| s.strip_suffix(".html").unwrap_or(s).to_string();
+    let category = |id: String| Route::Posts(Filter { category: Some(id), ..Filter::default() });
+    let tag = |name: String| Route::Posts(Filter { tag: Some(name), ..Filter::default() });
+    let is_number = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match segments.as_slice() {
+        [] | ["index.html"] => Route::Home,
+        ["category" | "categories", id] => category(strip_html(id)),
+        ["tags" | "tag", name] => tag(strip_html(name)),
+        [.., year, month, day, slug]
+            if is_number(year, 4) && is_number(month, 2) && is_number(day, 2) =>
+        {
+            Route::Post { id: format!("{year}-{month}-{day}-{}", strip_html(slug)) }
+        }
+        [single] if !single.contains('.') => category(single.to_string()),
+        [single] if single.ends_with(".html") && *single != "404.html" => category(strip_html(single)),
+        _ => Route::NotFound { fragment: format!("/legacy{path}") },
     }
 }
 
@@ -352,6 +397,39 @@ mod tests {
             Route::Posts(Filter::default())
         );
         assert_eq!(decode_component("%E4%BA"), "\u{fffd}");
+    }
+
+    #[test]
+    fn old_jekyll_urls_map_to_views() {
+        let category = |id: &str| Route::Posts(Filter { category: Some(id.into()), ..Filter::default() });
+        assert_eq!(legacy_route("/category/nanfangPlus.html"), category("nanfangPlus"));
+        assert_eq!(legacy_route("/emnews/"), category("emnews"));
+        assert_eq!(
+            legacy_route("/category/21shijijingjibaodao%20%2021caijingAPP.html"),
+            category("21shijijingjibaodao  21caijingAPP")
+        );
+        assert_eq!(
+            legacy_route("/emnews/2021/12/08/202112082206672930.html"),
+            Route::Post { id: "2021-12-08-202112082206672930".into() }
+        );
+        assert_eq!(
+            legacy_route("/2022/02/24/202202242288124890.html"),
+            Route::Post { id: "2022-02-24-202202242288124890".into() }
+        );
+        assert_eq!(
+            legacy_route("/tags/南方Plus新闻/"),
+            Route::Posts(Filter { tag: Some("南方Plus新闻".into()), ..Filter::default() })
+        );
+        assert_eq!(legacy_route("/"), Route::Home);
+        assert!(matches!(legacy_route("/assets/x/y.png"), Route::NotFound { .. }));
+    }
+
+    #[test]
+    fn the_legacy_route_reads_its_path_from_the_fragment() {
+        assert_eq!(
+            Route::parse("#/legacy?path=%2Fcategory%2FnanfangPlus.html"),
+            Route::Posts(Filter { category: Some("nanfangPlus".into()), ..Filter::default() })
+        );
     }
 
     #[test]
