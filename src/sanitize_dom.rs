@@ -90,8 +90,14 @@ fn clean_attributes(element: &Element, tag: &str) {
             let _ = element.remove_attribute(&name);
         }
     }
+    // In-app links (`#/…`, written by the builder for the original site's own pages) stay in
+    // this tab; every other link gets the policy's forced attributes.
+    let in_app = tag == "a"
+        && element
+            .get_attribute("href")
+            .is_some_and(|h| h.starts_with('#'));
     for &(forced_tag, attribute, value) in policy::FORCED_ATTRIBUTES {
-        if forced_tag == tag {
+        if forced_tag == tag && !(in_app && attribute == "target") {
             let _ = element.set_attribute(attribute, value);
         }
     }

@@ -26,6 +26,14 @@ fn finews_paragraphs_bold_and_links_survive() {
 }
 
 #[wasm_bindgen_test]
+fn in_app_links_stay_in_the_tab() {
+    assert_eq!(
+        clean(r##"<a href="#/category/emnews" target="_blank">返回</a>"##),
+        r##"<a href="#/category/emnews" rel="noopener noreferrer">返回</a>"##
+    );
+}
+
+#[wasm_bindgen_test]
 fn finews_stock_markup_loses_styles_ids_and_data() {
     let html = r#"<p style="text-align:center;"><span id="stock_1.600160"><a href="http://quote.eastmoney.com/unify/r/1.600160" class="keytip" data-code="1,600160">巨化股份</a></span></p>"#;
     assert_eq!(

@@ -126,6 +126,9 @@ test('the seed post renders its sanitized body, and a reload on its deep link wo
   assert.equal(await page.locator('.source-link a').getAttribute('href'), 'http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202202242288124890');
   const back = page.locator('.article-body a', { hasText: '返回南方Plus新闻' });
   assert.equal(await back.getAttribute('rel'), 'noopener noreferrer');
+  assert.equal(await back.getAttribute('href'), '#/category/nanfangPlus', 'the old site link leads into the archive');
+  assert.equal(await back.getAttribute('target'), null, 'in-app links stay in this tab');
+  assert.equal(await page.locator('.source-link a').getAttribute('target'), '_blank');
   assert.equal(await page.locator('.article-body [style], .article-body [class], .article-body script').count(), 0);
   await page.screenshot({ path: `${ARTIFACTS}/post-desktop.png`, fullPage: false });
 

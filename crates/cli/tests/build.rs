@@ -179,10 +179,17 @@ fn the_seed_post_comes_out_whole() {
     );
     assert_eq!(body.matches("<strong>").count(), 6);
     assert!(body.contains("<strong>六是大力实施高端领军人才汇智工程。</strong>"));
-    assert!(body.contains(
-        r#"href="//finews.withounder.com/category/nanfangPlus.html">返回南方Plus新闻</a>"#
-    ));
-    assert!(body.contains(r#"href="//finews.withounder.com/">返回首页</a>"#));
+    // The site's own links (url in _config.yml) now lead into the archive.
+    assert!(
+        body.contains(
+            r##"<a rel="noopener noreferrer" href="#/category/nanfangPlus">返回南方Plus新闻</a>"##
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains(r##"<a rel="noopener noreferrer" href="#/">返回首页</a>"##),
+        "{body}"
+    );
     assert!(!body.contains("class="), "the em_media class is dropped");
     let manifest = built.manifest();
     let category = manifest["categories"]
@@ -192,6 +199,35 @@ fn the_seed_post_comes_out_whole() {
         .find(|c| c["id"] == "nanfangPlus")
         .unwrap();
     assert_eq!(category["name"], "南方Plus新闻");
+}
+
+#[test]
+fn without_a_site_config_the_seed_keeps_its_original_links() {
+    let seed = fixtures().join("finews/_posts");
+    let dir = tempfile::tempdir().unwrap();
+    let loose = dir.path().join("posts");
+    std::fs::create_dir(&loose).unwrap();
+    std::fs::copy(
+        seed.join("2022-02-24-202202242288124890.md"),
+        loose.join("2022-02-24-202202242288124890.md"),
+    )
+    .unwrap();
+    let built = build(&[&loose]);
+    let body = built.body("2022-02-24-202202242288124890");
+    assert!(
+        body.contains(
+            r#"href="//finews.withounder.com/category/nanfangPlus.html">返回南方Plus新闻</a>"#
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"href="//finews.withounder.com/">返回首页</a>"#),
+        "{body}"
+    );
+    assert_eq!(
+        built.post("2022-02-24-202202242288124890")["date"],
+        "2022-02-24T17:03:45+08:00"
+    );
 }
 
 #[test]

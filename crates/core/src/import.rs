@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, FixedOffset, NaiveTime};
 
 use crate::front_matter;
+use crate::links::{host_of, rewrite_site_links};
 use crate::liquid::{self, LiquidSite};
 use crate::markdown::{self, RenderedBody};
 use crate::post_date::{self, Zone};
@@ -123,7 +124,10 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
     for (line, message) in &resolved.warnings {
         warn(Some(split.body_first_line + line), message.clone());
     }
-    let body = markdown::render(&resolved.text);
+    let mut body = markdown::render(&resolved.text);
+    if let Some(host) = host_of(&settings.url) {
+        body.html = rewrite_site_links(&body.html, host, &settings.baseurl);
+    }
 
     let separator = front
         .excerpt_separator

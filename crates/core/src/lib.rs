@@ -26,6 +26,8 @@ pub mod generate;
 #[cfg(feature = "import")]
 pub mod import;
 #[cfg(feature = "import")]
+pub mod links;
+#[cfg(feature = "import")]
 pub mod liquid;
 #[cfg(feature = "import")]
 pub mod markdown;

@@ -141,8 +141,18 @@ pub fn legacy_route(path: &str) -> Route {
         .map(decode_component)
         .collect();
     let strip_html = |s: &str| s.strip_suffix(".html").unwrap_or(s).to_string();
-    let category = |id: String| Route::Posts(Filter { category: Some(id), ..Filter::default() });
-    let tag = |name: String| Route::Posts(Filter { tag: Some(name), ..Filter::default() });
+    let category = |id: String| {
+        Route::Posts(Filter {
+            category: Some(id),
+            ..Filter::default()
+        })
+    };
+    let tag = |name: String| {
+        Route::Posts(Filter {
+            tag: Some(name),
+            ..Filter::default()
+        })
+    };
     let is_number = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     match segments.as_slice() {
@@ -152,11 +162,17 @@ pub fn legacy_route(path: &str) -> Route {
         [.., year, month, day, slug]
             if is_number(year, 4) && is_number(month, 2) && is_number(day, 2) =>
         {
-            Route::Post { id: format!("{year}-{month}-{day}-{}", strip_html(slug)) }
+            Route::Post {
+                id: format!("{year}-{month}-{day}-{}", strip_html(slug)),
+            }
         }
         [single] if !single.contains('.') => category(single.to_string()),
-        [single] if single.ends_with(".html") && *single != "404.html" => category(strip_html(single)),
-        _ => Route::NotFound { fragment: format!("/legacy{path}") },
+        [single] if single.ends_with(".html") && *single != "404.html" => {
+            category(strip_html(single))
+        }
+        _ => Route::NotFound {
+            fragment: format!("/legacy{path}"),
+        },
     }
 }
 
@@ -401,8 +417,16 @@ mod tests {
 
     #[test]
     fn old_jekyll_urls_map_to_views() {
-        let category = |id: &str| Route::Posts(Filter { category: Some(id.into()), ..Filter::default() });
-        assert_eq!(legacy_route("/category/nanfangPlus.html"), category("nanfangPlus"));
+        let category = |id: &str| {
+            Route::Posts(Filter {
+                category: Some(id.into()),
+                ..Filter::default()
+            })
+        };
+        assert_eq!(
+            legacy_route("/category/nanfangPlus.html"),
+            category("nanfangPlus")
+        );
         assert_eq!(legacy_route("/emnews/"), category("emnews"));
         assert_eq!(
             legacy_route("/category/21shijijingjibaodao%20%2021caijingAPP.html"),
@@ -410,25 +434,38 @@ mod tests {
         );
         assert_eq!(
             legacy_route("/emnews/2021/12/08/202112082206672930.html"),
-            Route::Post { id: "2021-12-08-202112082206672930".into() }
+            Route::Post {
+                id: "2021-12-08-202112082206672930".into()
+            }
         );
         assert_eq!(
             legacy_route("/2022/02/24/202202242288124890.html"),
-            Route::Post { id: "2022-02-24-202202242288124890".into() }
+            Route::Post {
+                id: "2022-02-24-202202242288124890".into()
+            }
         );
         assert_eq!(
             legacy_route("/tags/南方Plus新闻/"),
-            Route::Posts(Filter { tag: Some("南方Plus新闻".into()), ..Filter::default() })
+            Route::Posts(Filter {
+                tag: Some("南方Plus新闻".into()),
+                ..Filter::default()
+            })
         );
         assert_eq!(legacy_route("/"), Route::Home);
-        assert!(matches!(legacy_route("/assets/x/y.png"), Route::NotFound { .. }));
+        assert!(matches!(
+            legacy_route("/assets/x/y.png"),
+            Route::NotFound { .. }
+        ));
     }
 
     #[test]
     fn the_legacy_route_reads_its_path_from_the_fragment() {
         assert_eq!(
             Route::parse("#/legacy?path=%2Fcategory%2FnanfangPlus.html"),
-            Route::Posts(Filter { category: Some("nanfangPlus".into()), ..Filter::default() })
+            Route::Posts(Filter {
+                category: Some("nanfangPlus".into()),
+                ..Filter::default()
+            })
         );
     }
 
