@@ -33,6 +33,10 @@ pub struct Options {
     /// Write the full report (every warning, rejection and merge) as JSON to this file.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// The public URL the app will be served from (e.g. https://user.github.io/repo/), for
+    /// feeds and the sitemap. Overrides `url` and `baseurl` from `_config.yml`.
+    #[arg(long, value_name = "URL")]
+    site_url: Option<String>,
     /// Print only errors.
     #[arg(long, short)]
     quiet: bool,
@@ -108,10 +112,15 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     timings.phase("import");
     outcomes.extend(sources.unreadable.into_iter().map(Outcome::Rejected));
 
-    let site = SiteInfo {
+    let mut site = SiteInfo {
         timezone,
         ..config.site
     };
+    if let Some(url) = &options.site_url {
+        let (origin, path) = split_site_url(url)?;
+        site.url = origin;
+        site.baseurl = path;
+    }
     let (archive, report) = build_archive(BuildInput {
         site,
         outcomes,
@@ -137,6 +146,26 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `https://user.github.io/repo/` → (`https://user.github.io`, `/repo`).
+fn split_site_url(url: &str) -> Result<(String, String)> {
+    let Some((scheme, rest)) = url
+        .split_once("://")
+        .filter(|(s, _)| matches!(*s, "http" | "https"))
+    else {
+        anyhow::bail!("--site-url {url:?} must start with http:// or https://");
+    };
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let path = path.trim_end_matches('/');
+    Ok((
+        format!("{scheme}://{host}"),
+        if path.is_empty() {
+            String::new()
+        } else {
+            format!("/{path}")
+        },
+    ))
 }
 
 fn read_and_import(path: &Path, settings: &ImportSettings) -> Outcome {

@@ -505,6 +505,106 @@ fn the_search_index_finds_chinese_words_and_tickers() {
 }
 
 #[test]
+fn atom_feeds_and_the_sitemap_parse_and_link_into_the_app() {
+    let built = finews();
+    let atom = "http://www.w3.org/2005/Atom";
+    let text = String::from_utf8(built.files()["feed.xml"].clone()).unwrap();
+    let feed = roxmltree::Document::parse(&text).expect("feed.xml is well-formed XML");
+    let root = feed.root_element();
+    assert_eq!(root.tag_name().namespace(), Some(atom));
+    assert_eq!(
+        root.children()
+            .find(|n| n.has_tag_name((atom, "title")))
+            .unwrap()
+            .text(),
+        Some("金融消息")
+    );
+    let entries: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name((atom, "entry")))
+        .collect();
+    assert_eq!(entries.len(), 20);
+    let first = entries[0];
+    let child = |name: &str| {
+        first
+            .children()
+            .find(|n| n.has_tag_name((atom, name)))
+            .unwrap()
+    };
+    assert_eq!(
+        child("title").text(),
+        Some("博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县")
+    );
+    assert_eq!(
+        child("id").text(),
+        Some("https://finews.withounder.com/#/post/2022-02-24-202202242288124890")
+    );
+    assert_eq!(child("published").text(), Some("2022-02-24T17:03:45+08:00"));
+    for entry in &entries {
+        for required in ["title", "id", "updated", "link"] {
+            assert!(
+                entry.children().any(|n| n.has_tag_name((atom, required))),
+                "entry without {required}"
+            );
+        }
+    }
+    // One feed per category, each only that category's posts.
+    let manifest = built.manifest();
+    let emnews = manifest["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["id"] == "emnews")
+        .unwrap();
+    let text = String::from_utf8(built.files()[&format!("feeds/{emnews}.xml")].clone()).unwrap();
+    let category_feed = roxmltree::Document::parse(&text).unwrap();
+    let terms: Vec<_> = category_feed
+        .descendants()
+        .filter(|n| n.has_tag_name((atom, "category")))
+        .map(|n| n.attribute("term").unwrap())
+        .collect();
+    assert_eq!(terms.len(), 20);
+    assert!(terms.iter().all(|t| *t == "emnews"));
+
+    let text = String::from_utf8(built.files()["sitemap.xml"].clone()).unwrap();
+    let sitemap = roxmltree::Document::parse(&text).unwrap();
+    let locations = sitemap
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .count();
+    assert_eq!(locations, 1 + 3 + 104, "home, 3 categories, 104 posts");
+}
+
+#[test]
+fn site_url_sets_the_feed_links_and_no_url_means_no_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("archive");
+    let site = fixtures().join("finews");
+    let output = gazette(&[
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--site-url",
+        "https://user.github.io/finews/",
+    ]);
+    assert!(output.status.success());
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(
+        feed.contains(
+            "<id>https://user.github.io/finews/#/post/2022-02-24-202202242288124890</id>"
+        ),
+        "{feed}"
+    );
+    let loose = build(&[&fixtures().join("finews/old_post")]);
+    assert!(
+        !loose.files().contains_key("feed.xml"),
+        "without a site URL there is nothing to link to"
+    );
+}
+
+#[test]
 fn check_validates_without_writing_and_fails_on_rejections() {
     let output = gazette(&["check", fixtures().join("jekyll-site").to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));

@@ -264,6 +264,8 @@ pub struct Archive {
     pub id_shards: Vec<IdShard>,
     pub search_shards: Vec<SearchShard>,
     pub chunks: Vec<BodyChunk>,
+    /// Feeds and sitemap: `(relative path, XML)`.
+    pub documents: Vec<(String, String)>,
 }
 
 impl Archive {
@@ -309,6 +311,11 @@ impl Archive {
             ArchiveFile::Search,
         ));
         files.extend(numbered(&self.chunks, chunk_path, ArchiveFile::Bodies));
+        files.extend(
+            self.documents
+                .iter()
+                .map(|(path, text)| (path.clone(), ArchiveFile::Text(text))),
+        );
         files
     }
 
@@ -331,6 +338,8 @@ pub enum ArchiveFile<'a> {
     Ids(&'a IdShard),
     Search(&'a SearchShard),
     Bodies(&'a BodyChunk),
+    /// An XML document (feed, sitemap), written as is.
+    Text(&'a str),
 }
 
 impl ArchiveFile<'_> {
@@ -345,6 +354,7 @@ impl ArchiveFile<'_> {
             ArchiveFile::Ids(v) => to_json(v),
             ArchiveFile::Search(v) => to_json(v),
             ArchiveFile::Bodies(v) => to_json(v),
+            ArchiveFile::Text(text) => text.as_bytes().to_vec(),
         }
     }
 }

@@ -14,10 +14,12 @@ use crate::archive::{
     SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
+use crate::feed;
 use crate::import::{ImportedPost, Outcome};
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::post_date::to_rfc3339;
 use crate::report::{BuildReport, Merge, Skip};
+use crate::route::Route;
 use crate::search::{self, encode_postings, post_terms, Posting, Term};
 
 /// Posts on the home page's "newest" list.
@@ -274,7 +276,9 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
         tags,
         layout,
     };
+    let documents = feeds_and_sitemap(&manifest, &summaries, &category_ordinals);
     Archive {
+        documents,
         manifest,
         days: Days {
             schema_version: SCHEMA_VERSION,
@@ -301,6 +305,70 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
         search_shards,
         chunks,
     }
+}
+
+/// `feed.xml` (newest posts), `feeds/<category>.xml` and `sitemap.xml`, when the site's
+/// public URL is known (`url` in `_config.yml`, or `gazette build --site-url`).
+fn feeds_and_sitemap(
+    manifest: &Manifest,
+    summaries: &[PostSummary],
+    category_ordinals: &[Vec<u32>],
+) -> Vec<(String, String)> {
+    let Some(app_url) = feed::app_url(&manifest.site) else {
+        return Vec::new();
+    };
+    let title = if manifest.site.title.is_empty() {
+        "Gazette"
+    } else {
+        &manifest.site.title
+    };
+    let feed_url = |path: &str| format!("{app_url}archive/{path}");
+    let newest: Vec<&PostSummary> = summaries.iter().take(feed::FEED_ENTRIES).collect();
+    let mut documents = vec![(
+        "feed.xml".to_string(),
+        feed::atom(
+            title,
+            &app_url,
+            &feed_url("feed.xml"),
+            &Route::Home,
+            &newest,
+            &manifest.categories,
+        ),
+    )];
+    for (index, (category, ordinals)) in manifest
+        .categories
+        .iter()
+        .zip(category_ordinals)
+        .enumerate()
+    {
+        let path = format!("feeds/{index}.xml");
+        let posts: Vec<&PostSummary> = ordinals
+            .iter()
+            .take(feed::FEED_ENTRIES)
+            .map(|&o| &summaries[o as usize])
+            .collect();
+        let view = Route::Posts(crate::filter::Filter {
+            category: Some(category.id.clone()),
+            ..Default::default()
+        });
+        let feed_title = format!("{} · {title}", category.name);
+        documents.push((
+            path.clone(),
+            feed::atom(
+                &feed_title,
+                &app_url,
+                &feed_url(&path),
+                &view,
+                &posts,
+                &manifest.categories,
+            ),
+        ));
+    }
+    documents.push((
+        "sitemap.xml".to_string(),
+        feed::sitemap(&app_url, &manifest.categories, summaries),
+    ));
+    documents
 }
 
 /// The ordinals just before and after `ordinal` in an ascending list that contains it.

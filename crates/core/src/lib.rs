@@ -8,6 +8,7 @@
 
 pub mod archive;
 pub mod dates;
+pub mod feed;
 pub mod filter;
 pub mod model;
 pub mod query;

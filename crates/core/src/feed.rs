@@ -1,0 +1,182 @@
+//! Atom feeds (the newest posts, and one per category — the original site used jekyll-feed)
+//! and a `sitemap.xml`, written by the builder when the site's public URL is known. Entries
+//! link to the app's own views, so a feed reader opens the post in Gazette.
+
+use crate::model::{CategoryInfo, PostSummary, SiteInfo};
+use crate::route::Route;
+
+/// Entries per feed.
+pub const FEED_ENTRIES: usize = 20;
+
+/// The app's public URL (`https://user.github.io/repo/`), from the site's `url` and `baseurl`;
+/// `None` when the site has no `url`.
+pub fn app_url(site: &SiteInfo) -> Option<String> {
+    if site.url.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}{}/",
+        site.url.trim_end_matches('/'),
+        site.baseurl.trim_end_matches('/')
+    ))
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An Atom feed of `posts` (newest first).
+pub fn atom(
+    title: &str,
+    app_url: &str,
+    feed_url: &str,
+    view: &Route,
+    posts: &[&PostSummary],
+    categories: &[CategoryInfo],
+) -> String {
+    let updated = posts
+        .iter()
+        .find_map(|p| p.date.clone())
+        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+    let mut xml = String::new();
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    xml.push_str(&format!("  <title>{}</title>\n", escape(title)));
+    xml.push_str(&format!("  <id>{}</id>\n", escape(feed_url)));
+    xml.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}\"/>\n",
+        escape(feed_url)
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape(&format!("{app_url}{}", view.to_fragment()))
+    ));
+    xml.push_str(&format!("  <updated>{}</updated>\n", escape(&updated)));
+    xml.push_str("  <generator>Gazette</generator>\n");
+    for post in posts {
+        let link = format!(
+            "{app_url}{}",
+            Route::Post {
+                id: post.id.clone()
+            }
+            .to_fragment()
+        );
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", escape(&post.title)));
+        xml.push_str(&format!("    <id>{}</id>\n", escape(&link)));
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape(&link)
+        ));
+        if let Some(source) = &post.source {
+            xml.push_str(&format!(
+                "    <link rel=\"related\" href=\"{}\"/>\n",
+                escape(source)
+            ));
+        }
+        let date = post.date.clone().unwrap_or_else(|| updated.clone());
+        xml.push_str(&format!(
+            "    <published>{}</published>\n    <updated>{}</updated>\n",
+            escape(&date),
+            escape(&date)
+        ));
+        for category in post
+            .categories
+            .iter()
+            .filter_map(|&c| categories.get(c as usize))
+        {
+            xml.push_str(&format!(
+                "    <category term=\"{}\" label=\"{}\"/>\n",
+                escape(&category.id),
+                escape(&category.name)
+            ));
+        }
+        xml.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            escape(&post.excerpt)
+        ));
+        xml.push_str("    <author><name>");
+        xml.push_str(&escape(
+            post.categories
+                .first()
+                .and_then(|&c| categories.get(c as usize))
+                .map_or(title, |c| &c.name),
+        ));
+        xml.push_str("</name></author>\n  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// A sitemap of the home page, every category and every post.
+pub fn sitemap(app_url: &str, categories: &[CategoryInfo], posts: &[PostSummary]) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut url = |location: String, modified: Option<&str>| {
+        xml.push_str(&format!("  <url><loc>{}</loc>", escape(&location)));
+        if let Some(date) = modified {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", escape(date)));
+        }
+        xml.push_str("</url>\n");
+    };
+    url(app_url.to_string(), None);
+    for category in categories {
+        let view = Route::Posts(crate::filter::Filter {
+            category: Some(category.id.clone()),
+            ..Default::default()
+        });
+        url(
+            format!("{app_url}{}", view.to_fragment()),
+            category.latest.as_deref(),
+        );
+    }
+    for post in posts {
+        url(
+            format!(
+                "{app_url}{}",
+                Route::Post {
+                    id: post.id.clone()
+                }
+                .to_fragment()
+            ),
+            post.date.as_deref(),
+        );
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_urls_join_url_and_baseurl() {
+        let site = SiteInfo {
+            url: "https://user.github.io".into(),
+            baseurl: "/repo".into(),
+            ..SiteInfo::default()
+        };
+        assert_eq!(
+            app_url(&site).as_deref(),
+            Some("https://user.github.io/repo/")
+        );
+        assert_eq!(app_url(&SiteInfo::default()), None);
+    }
+
+    #[test]
+    fn text_is_escaped_and_control_characters_dropped() {
+        assert_eq!(escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+    }
+}
