@@ -25,7 +25,16 @@ fn cleaner() -> &'static Builder<'static> {
             .url_schemes(policy::ALLOWED_URL_SCHEMES.iter().copied().collect())
             .url_relative(UrlRelative::PassThrough)
             .strip_comments(true)
-            .link_rel(None);
+            .link_rel(None)
+            // ammonia checks schemes itself; applying the policy's own URL test as well keeps
+            // the builder and the browser in exact agreement (e.g. on `java\u{fffd}script:`).
+            .attribute_filter(|_, attribute, value| {
+                if policy::URL_ATTRIBUTES.contains(&attribute) && !policy::is_allowed_url(value) {
+                    None
+                } else {
+                    Some(value.into())
+                }
+            });
         builder
     })
 }

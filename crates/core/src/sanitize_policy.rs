@@ -121,12 +121,10 @@ pub const ELEMENT_ATTRIBUTES: &[(&str, &str)] = &[
     ("ol", "start"),
     ("time", "datetime"),
     ("abbr", "title"),
-    ("q", "cite"),
-    ("blockquote", "cite"),
 ];
 
 /// Attributes whose value is a URL and must pass [`is_allowed_url`].
-pub const URL_ATTRIBUTES: &[&str] = &["href", "src", "cite"];
+pub const URL_ATTRIBUTES: &[&str] = &["href", "src"];
 
 /// URL schemes that survive. Relative URLs (no scheme) survive too.
 pub const ALLOWED_URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
