@@ -23,6 +23,9 @@ pub mod build;
 #[cfg(feature = "import")]
 pub mod front_matter;
 #[cfg(feature = "import")]
+#[doc(hidden)]
+pub mod fuzz_checks;
+#[cfg(feature = "import")]
 pub mod generate;
 #[cfg(feature = "import")]
 pub mod import;

@@ -45,7 +45,8 @@ pub fn resolve(body: &str, site: &LiquidSite<'_>) -> LiquidOutput {
             rest = &rest[start + 1..];
             continue;
         };
-        let Some(close) = after.find(kind.closer()) else {
+        // The closer is searched after the opener: in `{%}` the `%}` overlaps the `{%`.
+        let Some(close) = after[2..].find(kind.closer()).map(|i| i + 2) else {
             out.push_str(rest);
             rest = "";
             break;
@@ -272,6 +273,16 @@ mod tests {
             &site(),
         );
         assert_eq!(out.text, "# Title {#top}\n\npara\n\n\n![i](x.png)\n");
+    }
+
+    #[test]
+    fn an_opener_overlapping_its_closer_is_not_a_tag() {
+        let out = resolve("a {%} b {{} c {:}", &site());
+        assert_eq!(
+            out.text, "a {%} b {{} c {:}",
+            "an unclosed tag leaves the rest as text"
+        );
+        assert_eq!(resolve("x {:}y", &site()).text, "x y");
     }
 
     #[test]

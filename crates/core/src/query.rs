@@ -271,7 +271,10 @@ pub fn histogram(days: &Days, ordinals: &[u32]) -> Vec<(String, usize)> {
     };
     let mut out: Vec<(String, usize)> = Vec::new();
     for (day, n) in hit_days.into_iter().rev() {
-        let key = &day[..key_len];
+        // A day table from a damaged archive may hold anything: skip what is not a date.
+        let Some(key) = day.get(..key_len) else {
+            continue;
+        };
         match out.last_mut() {
             Some((last, count)) if last == key => *count += n,
             _ => out.push((key.to_string(), n)),

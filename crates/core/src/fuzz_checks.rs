@@ -1,0 +1,109 @@
+//! What the fuzz targets (`fuzz/`) check, as plain functions, so that every crasher they
+//! ever found is replayed by `cargo test` (`tests/fuzz_regressions.rs`) with the same code.
+//! Each function must return normally for any input; a panic is a bug.
+
+use crate::archive::{
+    decode, BodyChunk, Days, IdShard, Manifest, OrdinalList, SearchShard, SummaryGroup,
+};
+use crate::filter::{highlight, Filter};
+use crate::import::{import_file, ImportSettings, SourceFile};
+use crate::markdown::render;
+use crate::query::{evaluate, histogram, Loaded};
+use crate::route::{legacy_route, Route};
+use crate::search::{for_each_term, highlight_terms, query_terms};
+
+/// A whole post file through the importer.
+pub fn import_any(bytes: &[u8]) {
+    let settings = ImportSettings {
+        zone: "Asia/Shanghai".parse().expect("a known zone"),
+        url: "https://finews.withounder.com".into(),
+        ..ImportSettings::default()
+    };
+    let _ = import_file(
+        SourceFile {
+            path: "2022-02-24-fuzz.md",
+            bytes,
+        },
+        &settings,
+    );
+}
+
+/// Markdown + sanitize: the output's tags hold no script and no event handler.
+pub fn render_any(text: &str) {
+    let rendered = render(text);
+    // Text has its `<` escaped, so every `<` starts a tag: check the tags only.
+    for tag in rendered.html.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or("").to_ascii_lowercase();
+        assert!(!tag.starts_with("script"), "{}", rendered.html);
+        assert!(!tag.contains(" on"), "{}", rendered.html);
+    }
+}
+
+struct Files {
+    days: Option<Days>,
+    list: Option<Vec<u32>>,
+    shard: Option<SearchShard>,
+}
+
+impl Loaded for Files {
+    fn category_list(&self, _: u32) -> Option<&[u32]> {
+        self.list.as_deref()
+    }
+    fn tag_list(&self, _: u32) -> Option<&[u32]> {
+        self.list.as_deref()
+    }
+    fn search_shard(&self, _: u32) -> Option<&SearchShard> {
+        self.shard.as_ref()
+    }
+    fn days(&self) -> Option<&Days> {
+        self.days.as_ref()
+    }
+}
+
+/// Every archive file type decoded from arbitrary text, then used the way the app uses it.
+pub fn decode_any(text: &str) {
+    let _ = decode::<BodyChunk>("f", text);
+    let _ = decode::<IdShard>("f", text);
+    let _ = decode::<SummaryGroup>("f", text);
+    let list = decode::<OrdinalList>("f", text).ok().map(|l| l.ordinals());
+    let days = decode::<Days>("f", text).ok();
+    let shard = decode::<SearchShard>("f", text).ok();
+    if let Ok(manifest) = decode::<Manifest>("f", text) {
+        let files = Files {
+            days: days.clone(),
+            list,
+            shard,
+        };
+        let filters = [
+            Filter {
+                text: "人民币 et7".into(),
+                ..Filter::default()
+            },
+            Filter {
+                category: manifest.categories.first().map(|c| c.id.clone()),
+                from: Some("2021-01-01".into()),
+                ..Filter::default()
+            },
+        ];
+        for filter in filters {
+            if let (Ok(hits), Some(days)) = (evaluate(&filter, &manifest, &files), &days) {
+                let _ = histogram(days, &hits.ordinals);
+            }
+        }
+    }
+    if let Some(days) = days {
+        let _ = histogram(&days, &[0, 1, 2, u32::MAX]);
+    }
+}
+
+/// URL fragments and search queries: parsing, formatting (which must round-trip), terms.
+pub fn route_any(text: &str) {
+    let route = Route::parse(text);
+    if !matches!(route, Route::NotFound { .. }) {
+        assert_eq!(Route::parse(&route.to_fragment()), route, "{text:?}");
+    }
+    let _ = legacy_route(text);
+    let _ = query_terms(text);
+    for_each_term(text, |_| {});
+    let _ = highlight(text, &highlight_terms(text));
+}
