@@ -21,6 +21,8 @@ before(async () => {
     '/truncated/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 1, "generator": "gaz' } },
     '/missing/': { dir: DIST, overrides: { 'archive/manifest.json': null } },
     '/future/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 99}' } },
+    '/nobody/': { dir: DIST, overrides: { 'archive/bodies/0000.json': null } },
+    '/slow/': { dir: DIST, delays: { 'archive/bodies/0000.json': 1500 } },
   });
   base = `${server.url}/gazette/`;
   browser = await launch();
@@ -298,4 +300,39 @@ test('old Jekyll links reach the same view through 404.html under a sub-path', a
     assert.ok(new URL(page.url()).pathname === '/gazette/', `${path} lands on the app: ${page.url()}`);
     assert.ok(!page.url().includes('legacy'), `the address shows the real route: ${page.url()}`);
   }
+});
+
+test('a body chunk that 404s shows an error with a retry, and the rest of the app keeps working', async (t) => {
+  const { page, errors } = await openPage(t, `${server.url}/nobody/#/post/${SEED_ID}`);
+  const panel = page.locator('.error-panel');
+  await panel.waitFor();
+  assert.match(await panel.innerText(), /无法载入这篇文章[\s\S]*bodies\/0000\.json[\s\S]*404/);
+  assert.equal(await panel.locator('button', { hasText: '重试' }).count(), 1);
+  await page.locator('.site-nav a', { hasText: '首页' }).click();
+  await page.locator('.newest .post-item').first().waitFor();
+  await page.fill('#search-input', '博罗');
+  await page.locator('.result-count', { hasText: '共 1 篇' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a slow body chunk shows a loading state, then the post', async (t) => {
+  const { page } = await openPage(t, `${server.url}/slow/#/post/${SEED_ID}`);
+  await page.locator('.loading', { hasText: '正在载入正文' }).waitFor();
+  await page.locator('.article-body strong').first().waitFor({ timeout: 10000 });
+  assert.equal(await page.locator('.loading').count(), 0);
+});
+
+test('a hostile fragment is shown as text, never run', async (t) => {
+  const { page, errors } = await openPage(t, `${base}#/post/%3Cimg%20src=x%20onerror=alert(1)%3E`);
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs += 1; d.dismiss(); });
+  const panel = page.locator('.error-panel', { hasText: '找不到这篇文章' });
+  await panel.waitFor();
+  assert.ok((await panel.innerText()).includes('<img src=x onerror=alert(1)>'), 'the id is shown as text');
+  assert.equal(await panel.locator('img').count(), 0);
+  await page.goto(`${base}#/search?q=%3Cscript%3Ealert(1)%3C/script%3E&from=9999-99-99&category=%22%3E%3Csvg`);
+  await page.locator('#posts-title').waitFor();
+  assert.equal(await page.locator('main svg script, main script').count(), 0);
+  assert.equal(dialogs, 0);
+  assert.deepEqual(errors, []);
 });

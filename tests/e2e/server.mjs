@@ -19,9 +19,10 @@ const TYPES = {
 
 /**
  * Starts a server. `mounts` maps a URL prefix ("/gazette/") to
- * { dir, overrides: { "archive/manifest.json": string | null }, notFound: "404.html" } — a
- * string replaces the file's content, null makes it a 404; `notFound` is served (with status
- * 404) for missing files, as GitHub Pages does.
+ * { dir, overrides: { "archive/manifest.json": string | null }, notFound: "404.html",
+ *   delays: { "archive/bodies/0000.json": 1500 } } — a string replaces the file's content, null
+ * makes it a 404; `notFound` is served (with status 404) for missing files, as GitHub Pages
+ * does; `delays` holds a file back for that many milliseconds.
  * Resolves to { url, close, requests } where requests lists every path asked for.
  */
 export async function serve(mounts) {
@@ -34,6 +35,7 @@ export async function serve(mounts) {
       if (!path.startsWith(prefix)) continue;
       let rel = path.slice(prefix.length) || 'index.html';
       if (rel.endsWith('/')) rel += 'index.html';
+      if (mount.delays?.[rel]) await new Promise((resolve) => setTimeout(resolve, mount.delays[rel]));
       if (mount.overrides && rel in mount.overrides) {
         const body = mount.overrides[rel];
         if (body === null) break;

@@ -692,3 +692,75 @@ fn rebuilding_replaces_the_previous_archive() {
         "no temporary folders are left behind"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_dangling_links_are_reported_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("posts");
+    std::fs::create_dir(&posts).unwrap();
+    std::fs::copy(
+        fixtures().join("finews/_posts/2021-12-01-init.md"),
+        posts.join("2021-12-01-init.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&posts, posts.join("loop")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("nowhere.md"), posts.join("dangling.md")).unwrap();
+    let built = build(&[&posts]);
+    let rejected = built.report["rejected"].as_array().unwrap();
+    let reason = |name: &str| {
+        rejected
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not reported: {rejected:?}"))["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(reason("loop"), "symbolic link loop");
+    assert!(
+        reason("dangling.md").starts_with("cannot read"),
+        "{}",
+        reason("dangling.md")
+    );
+    assert_eq!(built.report["written"], 1);
+}
+
+/// A full disk: a 64 KiB tmpfs (needs root to mount, as in CI; elsewhere the test says so
+/// and checks nothing).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_fails_cleanly_and_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = dir.path().join("tiny");
+    std::fs::create_dir(&tiny).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&tiny)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root?)");
+        return;
+    }
+    let out = tiny.join("archive");
+    let output = gazette(&[
+        "build",
+        fixtures().join("finews").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let leftovers: Vec<_> = std::fs::read_dir(&tiny)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let _ = Command::new("umount").arg(&tiny).status();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("gazette: cannot write"), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(
+        leftovers.is_empty(),
+        "no half-written archive is left: {leftovers:?}"
+    );
+}
