@@ -9,8 +9,32 @@ use serde::de::DeserializeOwned;
 /// Folder of the archive, relative to `index.html`.
 pub const ARCHIVE_FOLDER: &str = "archive/";
 
+/// The archive bundled into the page itself (the single-file build, which must work from
+/// `file://` where nothing can be fetched): `<script type="application/json"
+/// id="gazette-archive">` holding `{"<path>": "<file text>", …}`. Read once.
+fn bundled_file(file: &str) -> Option<Result<String, String>> {
+    thread_local! {
+        static BUNDLE: Option<std::collections::HashMap<String, String>> = gloo::utils::document()
+            .get_element_by_id("gazette-archive")
+            .and_then(|element| element.text_content())
+            .and_then(|text| serde_json::from_str(&text).ok());
+    }
+    BUNDLE.with(|bundle| {
+        let bundle = bundle.as_ref()?;
+        Some(
+            bundle
+                .get(file)
+                .cloned()
+                .ok_or_else(|| format!("存档中没有 {file}（单文件版本不完整）")),
+        )
+    })
+}
+
 /// Fetches a file of the archive as text, turning every failure into a sentence.
 async fn fetch_text(file: &str) -> Result<String, String> {
+    if let Some(bundled) = bundled_file(file) {
+        return bundled;
+    }
     let url = format!("{ARCHIVE_FOLDER}{file}");
     let response = Request::get(&url)
         .send()

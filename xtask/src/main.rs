@@ -6,10 +6,13 @@
 //! - `cargo xtask serve` — dist, then serve it at http://127.0.0.1:8080;
 //! - `cargo xtask test`  — setup, then every check: fmt, clippy, native tests, browser tests
 //!   of the sanitizer (wasm-bindgen-test), and end-to-end tests of the built app;
+//! - `cargo xtask bundle [ARCHIVE] [OUT.html]` — one self-contained HTML file (app, styles and
+//!   archive, default the demo) that works when opened from disk (`file://`), offline;
 //! - `cargo xtask bench [POSTS]` — generate POSTS posts (default 100000), time the builder,
 //!   and measure the app in Chromium (`tests/bench/gazette.mjs`); with `jekyll` installed,
 //!   also time `jekyll build` on the first 10,000 of them. Not part of `test`.
 
+mod bundle;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -47,13 +50,26 @@ fn main() -> Result<()> {
             setup::install_missing(&root, &tools)?;
             test(&tools)
         }
+        "bundle" => {
+            setup::install_missing(&root, &tools)?;
+            let archive = std::env::args()
+                .nth(2)
+                .unwrap_or_else(|| "static/archive".into());
+            let out = std::env::args()
+                .nth(3)
+                .unwrap_or_else(|| "dist-single/gazette.html".into());
+            if archive == "static/archive" {
+                demo_archive(&tools)?;
+            }
+            bundle::single_file(&tools, Path::new(&archive), Path::new(&out))
+        }
         "bench" => {
             setup::install_missing(&root, &tools)?;
             let posts = std::env::args().nth(2).unwrap_or_else(|| "100000".into());
             bench(&tools, &posts)
         }
         _ => {
-            eprintln!("usage: cargo xtask <setup|demo|dist|serve|test|bench [POSTS]>");
+            eprintln!("usage: cargo xtask <setup|demo|dist|serve|test|bundle [ARCHIVE] [OUT.html]|bench [POSTS]>");
             bail!("unknown task {task:?}")
         }
     }
@@ -142,6 +158,11 @@ fn test(tools: &setup::Tools) -> Result<()> {
         ])
         .env("CHROMEDRIVER", &tools.chromedriver))?;
     dist(tools, "dist")?;
+    bundle::single_file(
+        tools,
+        Path::new("static/archive"),
+        Path::new("dist-single/gazette.html"),
+    )?;
     run(tools
         .command("node")
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
