@@ -117,7 +117,8 @@ impl Delimiter {
 fn block_content<'t>(text: &'t str, end_name: &str) -> (&'t str, &'t str) {
     let mut search_from = 0;
     while let Some(open) = text[search_from..].find("{%").map(|i| search_from + i) {
-        let Some(close) = text[open..].find("%}").map(|i| open + i) else {
+        // Searched after the opener, as in `resolve`: in `{%}` the `%}` overlaps the `{%`.
+        let Some(close) = text[open + 2..].find("%}").map(|i| open + 2 + i) else {
             break;
         };
         let inner = text[open + 2..close].trim_matches(|c: char| c == '-' || c.is_whitespace());
@@ -283,6 +284,11 @@ mod tests {
             "an unclosed tag leaves the rest as text"
         );
         assert_eq!(resolve("x {:}y", &site()).text, "x y");
+        assert_eq!(
+            resolve("{% raw %}a{%}b", &site()).text,
+            "a{%}b",
+            "an unclosed raw block"
+        );
     }
 
     #[test]
