@@ -46,7 +46,10 @@ async function openPage(t, url, viewport = { width: 1280, height: 900 }) {
   return { page, errors };
 }
 
+/** The titles of the listed posts, once every visible row has its summary (rows show a
+ * placeholder while their summary group is being fetched). */
 async function listTitles(page) {
+  await page.waitForFunction(() => !document.querySelector('main .post-item.placeholder'));
   return page.locator('main .post-item .post-title').allInnerTexts();
 }
 
@@ -165,6 +168,7 @@ test('back and forward keep the view', async (t) => {
 test('j/k move through a list and Enter opens the post', async (t) => {
   const { page } = await openPage(t, `${base}#/category/emnews`);
   await page.locator('main .post-item').first().waitFor();
+  await listTitles(page);
   await page.keyboard.press('j');
   await page.keyboard.press('j');
   const second = (await listTitles(page))[1];

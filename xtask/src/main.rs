@@ -36,10 +36,12 @@ fn main() -> Result<()> {
             setup::install_missing(&root, &tools)?;
             dist(&tools, "dist")?;
             println!("Gazette is at http://127.0.0.1:8080/ (Ctrl-C stops it)");
+            // No auto-reload: its inline script would break the page's own CSP.
             run(tools.command("trunk").args([
                 "serve",
                 "--release",
                 "--offline",
+                "--no-autoreload",
                 "--address",
                 "127.0.0.1",
                 "--port",
