@@ -7,3 +7,9 @@ const bindings = await import(tag.dataset.gazetteJs);
 const wasm = await bindings.default({ module_or_path: tag.dataset.gazetteWasm });
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+
+// Offline reading: cache the app and what the reader opens (static/sw.js). Only over http(s);
+// a page opened from disk has nothing to cache.
+if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
+  navigator.serviceWorker.register('./sw.js').catch((error) => console.warn('Gazette: no offline cache:', error));
+}

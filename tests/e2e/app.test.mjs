@@ -340,3 +340,23 @@ test('a hostile fragment is shown as text, never run', async (t) => {
   assert.equal(dialogs, 0);
   assert.deepEqual(errors, []);
 });
+
+test('a visited archive keeps working offline after a reload (service worker)', async (t) => {
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${base}#/post/${SEED_ID}`);
+  await page.locator('.article-body strong').first().waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready.then(() => true));
+  // Reload once online so every file of this view goes through the worker's cache.
+  await page.reload();
+  await page.locator('.article-body strong').first().waitFor();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the page is controlled by the worker');
+  await context.setOffline(true);
+  await page.reload();
+  await page.locator('.article-body strong').first().waitFor();
+  assert.equal(await page.locator('.article-body strong').count(), 6);
+  await page.locator('.site-nav a', { hasText: '首页' }).click();
+  await page.locator('.newest .post-item').first().waitFor();
+});
