@@ -3,7 +3,7 @@
 //! Shortcuts never fire while the reader types in a field.
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, KeyboardEvent};
+use web_sys::{HtmlElement, KeyboardEvent, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
 /// The CSS class of focusable list entries that j/k move between.
@@ -86,6 +86,15 @@ fn move_selection(event: &KeyboardEvent, step: i32) {
     {
         event.prevent_default();
         let _ = item.focus();
-        item.scroll_into_view_with_bool(false);
+        // Show the whole row (not only its link), clear of the sticky header (CSS
+        // `scroll-margin`), moving the page as little as possible.
+        let row = item
+            .closest("li")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| item.into());
+        let options = ScrollIntoViewOptions::new();
+        options.set_block(ScrollLogicalPosition::Nearest);
+        row.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }

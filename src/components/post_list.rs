@@ -1,7 +1,7 @@
 //! Lists of posts. [`SummaryList`] shows summaries it is given (the home page's, from the
 //! manifest); [`HitList`] shows a list of ordinals (a category, a search), fetching the
-//! summary groups of the rows it shows and growing a page at a time, so a category of 50,000
-//! posts costs what 50 rows cost.
+//! summary groups of the rows on screen only (it is virtualized), so a category of 50,000
+//! posts costs what a screenful of rows costs.
 
 use std::rc::Rc;
 
@@ -9,13 +9,12 @@ use gazette_core::archive::Manifest;
 use gazette_core::filter::highlight;
 use gazette_core::model::PostSummary;
 use gazette_core::route::Route;
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::components::virtual_window::use_visible_rows;
 use crate::keyboard::LIST_ITEM_CLASS;
 use crate::state::{use_archive, use_resources, Resource};
-
-/// Rows rendered at first, and added by each "more".
-pub const PAGE_SIZE: usize = 50;
 
 #[derive(Properties, PartialEq)]
 pub struct SummaryListProps {
@@ -29,7 +28,7 @@ pub struct SummaryListProps {
 pub fn summary_list(props: &SummaryListProps) -> Html {
     html! {
         <ol class="post-list">
-            { for props.posts.iter().map(|post| post_item(&props.manifest, post, &[], props.show_excerpt)) }
+            { for props.posts.iter().map(|post| post_item(&props.manifest, post, &[], props.show_excerpt, None)) }
         </ol>
     }
 }
@@ -47,13 +46,12 @@ pub struct HitListProps {
 #[function_component(HitList)]
 pub fn hit_list(props: &HitListProps) -> Html {
     let archive = use_archive();
-    let shown = use_state(|| PAGE_SIZE);
-    {
-        let shown = shown.clone();
-        use_effect_with(props.ordinals.clone(), move |_| shown.set(PAGE_SIZE));
-    }
+    let list = use_node_ref();
+    let len = props.ordinals.len();
+    let rows = use_visible_rows(list.clone(), len);
     let group_size = props.manifest.layout.summary_group_size.max(1);
-    let visible = &props.ordinals[..(*shown).min(props.ordinals.len())];
+    let range = rows.range(len);
+    let visible = &props.ordinals[range.clone()];
     let mut groups: Vec<Resource> = visible
         .iter()
         .map(|o| Resource::SummaryGroup(o / group_size))
@@ -61,36 +59,54 @@ pub fn hit_list(props: &HitListProps) -> Html {
     groups.dedup();
     let failure = archive.failure(&groups);
     use_resources(groups);
-    let remaining = props.ordinals.len() - visible.len();
-    let more = {
-        let shown = shown.clone();
-        Callback::from(move |_| shown.set(*shown + PAGE_SIZE * 4))
-    };
+    // Padding stands in for the rows above and below the drawn ones, so the page keeps the
+    // whole list's height and the scroll bar its meaning. Set through the CSSOM: the CSP
+    // (`style-src 'self'`) forbids style attributes.
+    let padding = (
+        (range.start as f64 * rows.row_px).round() as i64,
+        ((len - range.end) as f64 * rows.row_px).round() as i64,
+    );
+    {
+        let list = list.clone();
+        use_effect_with(padding, move |(top, bottom)| {
+            if let Some(list) = list.cast::<HtmlElement>() {
+                let style = list.style();
+                let _ = style.set_property("padding-top", &format!("{top}px"));
+                let _ = style.set_property("padding-bottom", &format!("{bottom}px"));
+            }
+        });
+    }
+    let set_size = len.to_string();
     html! {
         <>
-            <ol class="post-list">
-                { for visible.iter().map(|&ordinal| match archive.summary(ordinal, group_size) {
-                    Some(post) => post_item(&props.manifest, post, &props.terms, true),
-                    None => html! { <li class="post-item placeholder" key={format!("#{ordinal}")} aria-hidden="true"><span class="bar"></span></li> },
+            <ol class="post-list virtual" ref={list}>
+                { for visible.iter().zip(range.clone()).map(|(&ordinal, index)| {
+                    let position = (index + 1).to_string();
+                    match archive.summary(ordinal, group_size) {
+                        Some(post) => post_item(&props.manifest, post, &props.terms, true, Some((&position, &set_size))),
+                        None => html! {
+                            <li class="post-item placeholder" key={format!("#{ordinal}")} aria-hidden="true">
+                                <span class="bar"></span>
+                            </li>
+                        },
+                    }
                 }) }
             </ol>
             if let Some(message) = failure {
                 <p class="error-message" role="alert">{ format!("部分文章无法载入：{message}") }</p>
             }
-            if remaining > 0 {
-                <button type="button" class="more" onclick={more}>
-                    { format!("显示更多（还有 {remaining} 篇）") }
-                </button>
-            }
         </>
     }
 }
 
+/// One row. `position` is (1-based position, list length) for assistive technology when the
+/// row is one of a virtualized list's drawn rows.
 fn post_item(
     manifest: &Manifest,
     post: &PostSummary,
     terms: &[String],
     show_excerpt: bool,
+    position: Option<(&str, &str)>,
 ) -> Html {
     let href = Route::Post {
         id: post.id.clone(),
@@ -104,7 +120,8 @@ fn post_item(
         .collect::<Vec<_>>()
         .join("、");
     html! {
-        <li class="post-item" key={post.id.clone()}>
+        <li class="post-item" key={post.id.clone()}
+            aria-posinset={position.map(|p| p.0.to_string())} aria-setsize={position.map(|p| p.1.to_string())}>
             <a class={LIST_ITEM_CLASS} href={href}>
                 <span class="post-title">{ highlighted(&post.title, terms) }</span>
             </a>

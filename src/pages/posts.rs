@@ -45,6 +45,12 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
             },
         )
     };
+    // One shared copy of the hit list per answer (not per render): the list and the
+    // timeline compare it by pointer.
+    let ordinals = use_memo(evaluation.clone(), |evaluation| match &**evaluation {
+        Ok(hits) => Rc::new(hits.ordinals.clone()),
+        Err(_) => Rc::default(),
+    });
     let mut resources: Vec<Resource> = vec![Resource::Days];
     if let Err(needs) = &*evaluation {
         resources.extend(needs.iter().map(|&n| Resource::from(n)));
@@ -63,7 +69,13 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
             <ErrorPanel title="无法载入文章列表" message={message}
                 on_retry={Callback::from(move |_| archive.dispatch(Action::Retry))} />
         },
-        (None, Ok(hits)) => results(&props.filter, &manifest, hits, archive.loaded_days()),
+        (None, Ok(hits)) => results(
+            &props.filter,
+            &manifest,
+            hits,
+            (*ordinals).clone(),
+            archive.loaded_days(),
+        ),
         (None, Err(_)) => html! { <div class="loading" role="status">{ "正在载入…" }</div> },
     };
     html! {
@@ -79,9 +91,9 @@ fn results(
     filter: &Filter,
     manifest: &Rc<Manifest>,
     hits: &Rc<Hits>,
+    ordinals: Rc<Vec<u32>>,
     days: Option<Rc<gazette_core::archive::Days>>,
 ) -> Html {
-    let ordinals = Rc::new(hits.ordinals.clone());
     let terms = Rc::new(highlight_terms(&filter.text));
     html! {
         <>
