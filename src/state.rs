@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use gazette_core::archive::{
-    self, BodyChunk, Days, IdShard, Manifest, OrdinalList, PostBody, SearchShard, SummaryGroup,
+    self, BodyChunk, CategoryTable, Days, IdShard, Manifest, OrdinalList, PostBody, SearchShard,
+    SummaryGroup, TagTable,
 };
-use gazette_core::model::PostSummary;
+use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::query::{Loaded, Need};
 use yew::prelude::*;
 
@@ -25,6 +26,8 @@ pub enum Load<T> {
 /// An archive file the app can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Resource {
+    Categories,
+    Tags,
     Days,
     SummaryGroup(u32),
     CategoryList(u32),
@@ -37,6 +40,8 @@ pub enum Resource {
 impl Resource {
     fn path(self) -> String {
         match self {
+            Resource::Categories => archive::CATEGORIES_FILE.to_string(),
+            Resource::Tags => archive::TAGS_FILE.to_string(),
             Resource::Days => archive::DAYS_FILE.to_string(),
             Resource::SummaryGroup(n) => archive::summary_group_path(n),
             Resource::CategoryList(n) => archive::category_list_path(n),
@@ -51,7 +56,9 @@ impl Resource {
     fn affects_queries(self) -> bool {
         matches!(
             self,
-            Resource::Days
+            Resource::Categories
+                | Resource::Tags
+                | Resource::Days
                 | Resource::CategoryList(_)
                 | Resource::TagList(_)
                 | Resource::SearchShard(_)
@@ -62,6 +69,8 @@ impl Resource {
 impl From<Need> for Resource {
     fn from(need: Need) -> Self {
         match need {
+            Need::Categories => Resource::Categories,
+            Need::Tags => Resource::Tags,
             Need::CategoryList(n) => Resource::CategoryList(n),
             Need::TagList(n) => Resource::TagList(n),
             Need::SearchShard(n) => Resource::SearchShard(n),
@@ -73,6 +82,8 @@ impl From<Need> for Resource {
 /// A decoded archive file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Data {
+    Categories(Rc<Vec<CategoryInfo>>),
+    Tags(Rc<Vec<TagInfo>>),
     Days(Rc<Days>),
     Summaries(Rc<Vec<PostSummary>>),
     Ordinals(Rc<Vec<u32>>),
@@ -84,6 +95,10 @@ pub enum Data {
 async fn fetch_resource(resource: Resource) -> Result<Data, String> {
     let path = resource.path();
     Ok(match resource {
+        Resource::Categories => {
+            Data::Categories(Rc::new(fetch::<CategoryTable>(&path).await?.categories))
+        }
+        Resource::Tags => Data::Tags(Rc::new(fetch::<TagTable>(&path).await?.tags)),
         Resource::Days => Data::Days(Rc::new(fetch::<Days>(&path).await?)),
         Resource::SummaryGroup(_) => {
             Data::Summaries(Rc::new(fetch::<SummaryGroup>(&path).await?.posts))
@@ -207,6 +222,25 @@ impl ArchiveState {
         }
     }
 
+    /// Category `index`: from `categories.json` once loaded, else from the few the manifest
+    /// names for the home page.
+    pub fn category<'a>(&'a self, manifest: &'a Manifest, index: u32) -> Option<&'a CategoryInfo> {
+        match self.categories() {
+            Some(all) => all.get(index as usize),
+            None => manifest.home.sources.get(&index),
+        }
+    }
+
+    /// The category with this id, once `categories.json` is loaded.
+    pub fn category_by_id(&self, id: &str) -> Option<&CategoryInfo> {
+        self.categories()?.iter().find(|c| c.id == id)
+    }
+
+    /// Tag `index`, once `tags.json` is loaded.
+    pub fn tag(&self, index: u32) -> Option<&TagInfo> {
+        self.tags()?.get(index as usize)
+    }
+
     pub fn loaded_days(&self) -> Option<Rc<Days>> {
         match self.ready(Resource::Days)? {
             Data::Days(days) => Some(days.clone()),
@@ -216,6 +250,18 @@ impl ArchiveState {
 }
 
 impl Loaded for ArchiveState {
+    fn categories(&self) -> Option<&[CategoryInfo]> {
+        match self.ready(Resource::Categories)? {
+            Data::Categories(all) => Some(all),
+            _ => None,
+        }
+    }
+    fn tags(&self) -> Option<&[TagInfo]> {
+        match self.ready(Resource::Tags)? {
+            Data::Tags(all) => Some(all),
+            _ => None,
+        }
+    }
     fn category_list(&self, index: u32) -> Option<&[u32]> {
         match self.ready(Resource::CategoryList(index))? {
             Data::Ordinals(list) => Some(list),

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::components::virtual_window::use_visible_rows;
 use crate::keyboard::LIST_ITEM_CLASS;
-use crate::state::{use_archive, use_resources, Resource};
+use crate::state::{use_archive, use_resources, ArchiveState, Resource};
 
 #[derive(Properties, PartialEq)]
 pub struct SummaryListProps {
@@ -26,9 +26,10 @@ pub struct SummaryListProps {
 
 #[function_component(SummaryList)]
 pub fn summary_list(props: &SummaryListProps) -> Html {
+    let archive = use_archive();
     html! {
         <ol class="post-list">
-            { for props.posts.iter().map(|post| post_item(&props.manifest, post, &[], props.show_excerpt, None)) }
+            { for props.posts.iter().map(|post| post_item(&archive, &props.manifest, post, &[], props.show_excerpt, None)) }
         </ol>
     }
 }
@@ -57,6 +58,8 @@ pub fn hit_list(props: &HitListProps) -> Html {
         .map(|o| Resource::SummaryGroup(o / group_size))
         .collect();
     groups.dedup();
+    // The rows name their sources: the category table comes with the first rows.
+    groups.push(Resource::Categories);
     let failure = archive.failure(&groups);
     use_resources(groups);
     // Padding stands in for the rows above and below the drawn ones, so the page keeps the
@@ -83,7 +86,7 @@ pub fn hit_list(props: &HitListProps) -> Html {
                 { for visible.iter().zip(range.clone()).map(|(&ordinal, index)| {
                     let position = (index + 1).to_string();
                     match archive.summary(ordinal, group_size) {
-                        Some(post) => post_item(&props.manifest, post, &props.terms, true, Some((&position, &set_size))),
+                        Some(post) => post_item(&archive, &props.manifest, post, &props.terms, true, Some((&position, &set_size))),
                         None => html! {
                             <li class="post-item placeholder" key={format!("#{ordinal}")} aria-hidden="true">
                                 <span class="bar"></span>
@@ -102,6 +105,7 @@ pub fn hit_list(props: &HitListProps) -> Html {
 /// One row. `position` is (1-based position, list length) for assistive technology when the
 /// row is one of a virtualized list's drawn rows.
 fn post_item(
+    archive: &ArchiveState,
     manifest: &Manifest,
     post: &PostSummary,
     terms: &[String],
@@ -115,7 +119,7 @@ fn post_item(
     let sources = post
         .categories
         .iter()
-        .filter_map(|&c| manifest.categories.get(c as usize))
+        .filter_map(|&c| archive.category(manifest, c))
         .map(|c| c.name.clone())
         .collect::<Vec<_>>()
         .join("、");

@@ -5,12 +5,22 @@ use gazette_core::route::Route;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use gazette_core::query::Loaded;
+
 use super::use_manifest;
+use crate::components::error_panel::ErrorPanel;
 use crate::keyboard::LIST_ITEM_CLASS;
+use crate::state::{use_archive, use_resources, Action, Resource};
 
 #[function_component(CategoriesPage)]
 pub fn categories_page() -> Html {
     let manifest = use_manifest();
+    let archive = use_archive();
+    use_resources(vec![Resource::Categories]);
+    let retry = {
+        let archive = archive.clone();
+        Callback::from(move |_| archive.dispatch(Action::Retry))
+    };
     let query = use_state(String::new);
     let oninput = {
         let query = query.clone();
@@ -19,8 +29,8 @@ pub fn categories_page() -> Html {
         })
     };
     let needle = query.to_lowercase();
-    let matching: Vec<_> = manifest
-        .categories
+    let all = archive.categories().unwrap_or_default();
+    let matching: Vec<_> = all
         .iter()
         .filter(|c| {
             needle.is_empty()
@@ -35,7 +45,13 @@ pub fn categories_page() -> Html {
                 <span>{ "筛选来源" }</span>
                 <input type="search" value={(*query).clone()} oninput={oninput} placeholder="名称或编号" />
             </label>
-            <p class="result-count" aria-live="polite">{ format!("{} / {} 个来源", matching.len(), manifest.categories.len()) }</p>
+            if let Some(message) = archive.failure(&[Resource::Categories]) {
+                <ErrorPanel title="无法载入来源列表" message={message}
+                    on_retry={retry} />
+            } else if all.is_empty() && manifest.category_count > 0 {
+                <div class="loading" role="status">{ "正在载入来源…" }</div>
+            }
+            <p class="result-count" aria-live="polite">{ format!("{} / {} 个来源", matching.len(), manifest.category_count) }</p>
             <ul class="category-index">
                 { for matching.iter().map(|c| {
                     let href = Route::Posts(Filter { category: Some(c.id.clone()), ..Filter::default() }).to_fragment();

@@ -20,7 +20,7 @@ pub fn home_page() -> Html {
             <section class="intro" aria-labelledby="home-title">
                 <h1 id="home-title">{ if site.title.is_empty() { "新闻存档" } else { &site.title } }</h1>
                 <p class="stats">
-                    { format!("{} 篇文章 · {} 个来源 · {} 个标签", manifest.post_count, manifest.categories.len(), manifest.tags.len()) }
+                    { format!("{} 篇文章 · {} 个来源 · {} 个标签", manifest.post_count, manifest.category_count, manifest.tag_count) }
                     if let Some((oldest, newest)) = &manifest.date_range {
                         { format!(" · {} 至 {}", &oldest[..10.min(oldest.len())], &newest[..10.min(newest.len())]) }
                     }
@@ -34,7 +34,7 @@ pub fn home_page() -> Html {
                 <section class="sources" aria-labelledby="sources-title">
                     <h2 id="sources-title">{ "来源" }</h2>
                     { for manifest.home.categories.iter().filter_map(|latest| {
-                        let category = manifest.categories.get(latest.category as usize)?;
+                        let category = manifest.home.sources.get(&latest.category)?;
                         let href = Route::Posts(Filter { category: Some(category.id.clone()), ..Filter::default() }).to_fragment();
                         Some(html! {
                             <section class="source-card" key={category.id.clone()}>
@@ -44,7 +44,7 @@ pub fn home_page() -> Html {
                         })
                     }) }
                     <DateBrowser />
-                    <p class="all-sources"><a href="#/categories">{ format!("查看全部 {} 个来源 →", manifest.categories.len()) }</a></p>
+                    <p class="all-sources"><a href="#/categories">{ format!("查看全部 {} 个来源 →", manifest.category_count) }</a></p>
                 </section>
             </div>
         </div>

@@ -3,7 +3,7 @@
 
 use gazette_core::archive::Manifest;
 use gazette_core::filter::Filter;
-use gazette_core::model::PostSummary;
+use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::route::Route;
 use gazette_core::search::shard_of;
 use yew::prelude::*;
@@ -38,6 +38,8 @@ fn look_up<'a>(
 ) -> Lookup<'a> {
     let group_size = manifest.layout.summary_group_size.max(1);
     let id_shard = shard_of(id, manifest.layout.id_shard_count);
+    // The names of its sources and tags, fetched alongside the post itself.
+    needed.extend([Resource::Categories, Resource::Tags]);
     needed.push(Resource::IdShard(id_shard));
     let ordinal = match state.ordinal_of(id, id_shard) {
         None => return Lookup::Waiting,
@@ -106,11 +108,21 @@ pub fn post_page(props: &PostPageProps) -> Html {
                     .and_then(|o| archive.summary(o, group_size))
                     .cloned()
             };
+            let categories: Vec<CategoryInfo> = summary
+                .categories
+                .iter()
+                .filter_map(|&c| archive.category(&manifest, c).cloned())
+                .collect();
+            let tags: Vec<TagInfo> = summary
+                .tags
+                .iter()
+                .filter_map(|&t| archive.tag(t).cloned())
+                .collect();
             html! {
                 <article class="post" aria-labelledby="post-title">
-                    <PostHeader manifest={manifest.clone()} summary={summary.clone()} />
+                    <PostHeader summary={summary.clone()} categories={categories.clone()} {tags} />
                     { content }
-                    { neighbours(&manifest, summary, neighbour(body.and_then(|b| b.newer)), neighbour(body.and_then(|b| b.older))) }
+                    { neighbours(categories.first(), neighbour(body.and_then(|b| b.newer)), neighbour(body.and_then(|b| b.older))) }
                 </article>
             }
         }
@@ -129,37 +141,31 @@ fn needed_chunk(needed: &[Resource]) -> u32 {
 
 #[derive(Properties, PartialEq)]
 struct PostHeaderProps {
-    manifest: std::rc::Rc<Manifest>,
     summary: PostSummary,
+    /// The post's sources and tags, resolved from the archive's tables.
+    categories: Vec<CategoryInfo>,
+    tags: Vec<TagInfo>,
 }
 
 #[function_component(PostHeader)]
 fn post_header(props: &PostHeaderProps) -> Html {
     let summary = &props.summary;
-    let category_links = summary
-        .categories
-        .iter()
-        .filter_map(|&c| props.manifest.categories.get(c as usize))
-        .map(|c| {
-            let href = Route::Posts(Filter {
-                category: Some(c.id.clone()),
-                ..Filter::default()
-            })
-            .to_fragment();
-            html! { <a class="chip" href={href}>{ &c.name }</a> }
-        });
-    let tag_links = summary
-        .tags
-        .iter()
-        .filter_map(|&t| props.manifest.tags.get(t as usize))
-        .map(|t| {
-            let href = Route::Posts(Filter {
-                tag: Some(t.name.clone()),
-                ..Filter::default()
-            })
-            .to_fragment();
-            html! { <a class="chip tag" href={href}>{ format!("#{}", t.name) }</a> }
-        });
+    let category_links = props.categories.iter().map(|c| {
+        let href = Route::Posts(Filter {
+            category: Some(c.id.clone()),
+            ..Filter::default()
+        })
+        .to_fragment();
+        html! { <a class="chip" href={href}>{ &c.name }</a> }
+    });
+    let tag_links = props.tags.iter().map(|t| {
+        let href = Route::Posts(Filter {
+            tag: Some(t.name.clone()),
+            ..Filter::default()
+        })
+        .to_fragment();
+        html! { <a class="chip tag" href={href}>{ format!("#{}", t.name) }</a> }
+    });
     html! {
         <header class="post-header">
             <h1 id="post-title">{ &summary.title }</h1>
@@ -189,16 +195,11 @@ fn full_date(date: Option<&str>) -> String {
 
 /// Newer/older post within the first category, and a link back to it.
 fn neighbours(
-    manifest: &Manifest,
-    summary: &PostSummary,
+    first_category: Option<&CategoryInfo>,
     newer: Option<PostSummary>,
     older: Option<PostSummary>,
 ) -> Html {
-    let Some(info) = summary
-        .categories
-        .first()
-        .and_then(|&c| manifest.categories.get(c as usize))
-    else {
+    let Some(info) = first_category else {
         return html! {};
     };
     let link = |post: Option<PostSummary>, label: &str, class: &str| match post {

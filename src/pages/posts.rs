@@ -16,7 +16,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::post_list::HitList;
 use crate::components::timeline::Timeline;
 use crate::routing::use_navigator;
-use crate::state::{use_archive, use_resources, Action, Resource};
+use crate::state::{use_archive, use_resources, Action, ArchiveState, Resource};
 
 #[derive(Properties, PartialEq)]
 pub struct PostsPageProps {
@@ -57,7 +57,7 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
     }
     let failure = archive.failure(&resources);
     use_resources(resources);
-    let heading = heading(&props.filter, &manifest);
+    let heading = heading(&props.filter, &archive);
     {
         let heading = heading.clone();
         use_effect_with(heading, |heading| {
@@ -127,13 +127,11 @@ fn sort_links(filter: &Filter) -> Html {
     }
 }
 
-fn heading(filter: &Filter, manifest: &Manifest) -> String {
+fn heading(filter: &Filter, archive: &ArchiveState) -> String {
     let mut parts = Vec::new();
     if let Some(id) = &filter.category {
-        let name = manifest
-            .categories
-            .iter()
-            .find(|c| &c.id == id)
+        let name = archive
+            .category_by_id(id)
             .map_or(id.as_str(), |c| c.name.as_str());
         parts.push(format!("来源：{name}"));
     }

@@ -54,8 +54,12 @@ async function listTitles(page) {
 }
 
 test('home lists the newest posts and the sources under a sub-path', async (t) => {
+  const seen = server.requests.length;
   const { page, errors } = await openPage(t, base);
   await page.locator('.newest .post-item').first().waitFor();
+  await page.locator('.newest .post-source').first().waitFor();
+  const fetched = server.requests.slice(seen).filter((p) => p.includes('/archive/'));
+  assert.deepEqual(fetched, ['/gazette/archive/manifest.json'], 'the home page needs the manifest only');
   const newest = await page.locator('.newest .post-title').allInnerTexts();
   assert.equal(newest.length, 20);
   assert.equal(newest[0], '博罗县委人才工作会议：全力推进“六大工程” 加快建设人才强县');
@@ -64,6 +68,17 @@ test('home lists the newest posts and the sources under a sub-path', async (t) =
   assert.match(await page.locator('.stats').innerText(), /104 篇文章 · 3 个来源/);
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   await page.screenshot({ path: `${ARTIFACTS}/home-desktop.png`, fullPage: false });
+  assert.deepEqual(errors, []);
+});
+
+test('the source index lists every category and filters them by name or id', async (t) => {
+  const { page, errors } = await openPage(t, `${base}#/categories`);
+  await page.locator('.category-index li').first().waitFor();
+  assert.deepEqual(await page.locator('.category-index li a').allInnerTexts(), ['东财滚动新闻', '南方Plus新闻', '站长消息'], 'by size, then id');
+  await page.fill('.categories input', 'nanfang');
+  await page.locator('.result-count', { hasText: '1 / 3 个来源' }).waitFor();
+  await page.locator('.category-index li a').click();
+  await page.locator('#posts-title', { hasText: '来源：南方Plus新闻' }).waitFor();
   assert.deepEqual(errors, []);
 });
 

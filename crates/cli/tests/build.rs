@@ -71,14 +71,18 @@ impl Built {
             .unwrap()
             .to_string()
     }
+    /// `categories.json` or `tags.json`: the table a post's `categories` / `tags` point into.
+    fn table(&self, list: &str) -> Value {
+        read_json(&self.archive.join(format!("{list}.json")))[list].clone()
+    }
     fn names(&self, post: &Value, list: &str, key: &str) -> Vec<String> {
-        let manifest = self.manifest();
+        let table = self.table(list);
         post[list]
             .as_array()
             .unwrap()
             .iter()
             .map(|i| {
-                manifest[list][i.as_u64().unwrap() as usize][key]
+                table[i.as_u64().unwrap() as usize][key]
                     .as_str()
                     .unwrap()
                     .to_string()
@@ -191,8 +195,8 @@ fn the_seed_post_comes_out_whole() {
         "{body}"
     );
     assert!(!body.contains("class="), "the em_media class is dropped");
-    let manifest = built.manifest();
-    let category = manifest["categories"]
+    let categories = built.table("categories");
+    let category = categories
         .as_array()
         .unwrap()
         .iter()
@@ -549,8 +553,8 @@ fn atom_feeds_and_the_sitemap_parse_and_link_into_the_app() {
         }
     }
     // One feed per category, each only that category's posts.
-    let manifest = built.manifest();
-    let emnews = manifest["categories"]
+    let emnews = built
+        .table("categories")
         .as_array()
         .unwrap()
         .iter()

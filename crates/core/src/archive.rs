@@ -18,12 +18,16 @@ use thiserror::Error;
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 
 /// Bumped on every incompatible change; the app refuses other versions with a clear message.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// File name of the manifest, relative to the archive folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// File name of the day table, relative to the archive folder.
 pub const DAYS_FILE: &str = "days.json";
+/// File name of the category table, relative to the archive folder.
+pub const CATEGORIES_FILE: &str = "categories.json";
+/// File name of the tag table, relative to the archive folder.
+pub const TAGS_FILE: &str = "tags.json";
 /// A body chunk is closed once its HTML passes this many bytes.
 pub const CHUNK_TARGET_BYTES: usize = 64 * 1024;
 /// Summaries per `summaries/NNNNN.json` group.
@@ -41,10 +45,11 @@ pub struct Manifest {
     /// Oldest and newest post dates (RFC 3339), when any post is dated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<(String, String)>,
-    /// Every category, by descending post count then id. Posts refer to them by index.
-    pub categories: Vec<CategoryInfo>,
-    /// Every tag, by descending post count then name. Posts refer to them by index.
-    pub tags: Vec<TagInfo>,
+    /// Number of categories in `categories.json` (the table itself is fetched when a view
+    /// needs it: at 2,000 sources it would triple the manifest).
+    pub category_count: u32,
+    /// Number of tags in `tags.json`.
+    pub tag_count: u32,
     /// Posts per month (`2021-12`), oldest first: the date browser, without the index.
     pub months: Vec<PeriodCount>,
     /// What the home page shows before anything else arrives.
@@ -74,21 +79,40 @@ pub struct PeriodCount {
     pub count: u32,
 }
 
-/// The posts the home page needs, embedded in the manifest.
+/// What the home page shows, embedded in the manifest so the first screen needs one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeSection {
     /// The newest posts of the whole archive.
     pub newest: Vec<PostSummary>,
     /// For the busiest categories: their latest posts (the original finews home showed five).
+    /// These summaries carry no excerpt: the home page shows titles only.
     pub categories: Vec<CategoryLatest>,
+    /// The categories the home page names (the busiest, and those of the newest posts), by
+    /// index into `categories.json`: enough to draw the home page without that table.
+    pub sources: BTreeMap<u32, CategoryInfo>,
 }
 
 /// One category's latest posts on the home page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryLatest {
-    /// Index into [`Manifest::categories`].
+    /// Index into `categories.json` (and [`HomeSection::sources`]).
     pub category: u32,
     pub posts: Vec<PostSummary>,
+}
+
+/// `categories.json`: every category, by descending post count then id. Posts, lists and
+/// the home page refer to them by position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryTable {
+    pub schema_version: u32,
+    pub categories: Vec<CategoryInfo>,
+}
+
+/// `tags.json`: every tag, by descending post count then name, referred to by position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagTable {
+    pub schema_version: u32,
+    pub tags: Vec<TagInfo>,
 }
 
 /// `summaries/NNNNN.json`: the summaries of ordinals `first_ordinal ..` (a group of
@@ -257,6 +281,8 @@ pub fn decode<T: for<'de> Deserialize<'de>>(file: &str, json: &str) -> Result<T,
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Archive {
     pub manifest: Manifest,
+    pub categories: CategoryTable,
+    pub tags: TagTable,
     pub days: Days,
     pub summaries: Vec<SummaryGroup>,
     pub category_lists: Vec<OrdinalList>,
@@ -277,6 +303,11 @@ impl Archive {
                 MANIFEST_FILE.to_string(),
                 ArchiveFile::Manifest(&self.manifest),
             ),
+            (
+                CATEGORIES_FILE.to_string(),
+                ArchiveFile::Categories(&self.categories),
+            ),
+            (TAGS_FILE.to_string(), ArchiveFile::Tags(&self.tags)),
             (DAYS_FILE.to_string(), ArchiveFile::Days(&self.days)),
         ];
         fn numbered<'a, T>(
@@ -332,6 +363,8 @@ impl Archive {
 #[derive(Debug, Clone, Copy)]
 pub enum ArchiveFile<'a> {
     Manifest(&'a Manifest),
+    Categories(&'a CategoryTable),
+    Tags(&'a TagTable),
     Days(&'a Days),
     Summaries(&'a SummaryGroup),
     Ordinals(&'a OrdinalList),
@@ -348,6 +381,8 @@ impl ArchiveFile<'_> {
     pub fn to_json(&self) -> Vec<u8> {
         match self {
             ArchiveFile::Manifest(v) => to_json(v),
+            ArchiveFile::Categories(v) => to_json(v),
+            ArchiveFile::Tags(v) => to_json(v),
             ArchiveFile::Days(v) => to_json(v),
             ArchiveFile::Summaries(v) => to_json(v),
             ArchiveFile::Ordinals(v) => to_json(v),
@@ -375,7 +410,7 @@ mod tests {
             decode::<Days>("days.json", r#"{"schema_version": 99, "days": []}"#).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "days.json has schema_version 99; this Gazette reads version 1"
+            "days.json has schema_version 99; this Gazette reads version 2"
         );
     }
 

@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::archive::{
-    Archive, BodyChunk, CategoryLatest, Days, HomeSection, IdShard, Layout, Manifest, OrdinalList,
-    PeriodCount, PostBody, SearchShard, SummaryGroup, CHUNK_TARGET_BYTES, SCHEMA_VERSION,
-    SUMMARY_GROUP_SIZE,
+    Archive, BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, Layout,
+    Manifest, OrdinalList, PeriodCount, PostBody, SearchShard, SummaryGroup, TagTable,
+    CHUNK_TARGET_BYTES, SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -230,7 +230,7 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
             }
         })
         .collect();
-    let tags = tag_order
+    let tags: Vec<TagInfo> = tag_order
         .iter()
         .map(|name| TagInfo {
             name: name.to_string(),
@@ -271,15 +271,23 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
         undated_count: summaries.iter().filter(|s| s.date.is_none()).count() as u32,
         date_range,
         months: period_counts(Granularity::Month),
-        home: home_section(&summaries, &category_ordinals),
-        categories,
-        tags,
+        home: home_section(&summaries, &categories, &category_ordinals),
+        category_count: categories.len() as u32,
+        tag_count: tags.len() as u32,
         layout,
     };
-    let documents = feeds_and_sitemap(&manifest, &summaries, &category_ordinals);
+    let documents = feeds_and_sitemap(&manifest, &categories, &summaries, &category_ordinals);
     Archive {
         documents,
         manifest,
+        categories: CategoryTable {
+            schema_version: SCHEMA_VERSION,
+            categories,
+        },
+        tags: TagTable {
+            schema_version: SCHEMA_VERSION,
+            tags,
+        },
         days: Days {
             schema_version: SCHEMA_VERSION,
             days,
@@ -311,6 +319,7 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
 /// public URL is known (`url` in `_config.yml`, or `gazette build --site-url`).
 fn feeds_and_sitemap(
     manifest: &Manifest,
+    categories: &[CategoryInfo],
     summaries: &[PostSummary],
     category_ordinals: &[Vec<u32>],
 ) -> Vec<(String, String)> {
@@ -332,15 +341,10 @@ fn feeds_and_sitemap(
             &feed_url("feed.xml"),
             &Route::Home,
             &newest,
-            &manifest.categories,
+            categories,
         ),
     )];
-    for (index, (category, ordinals)) in manifest
-        .categories
-        .iter()
-        .zip(category_ordinals)
-        .enumerate()
-    {
+    for (index, (category, ordinals)) in categories.iter().zip(category_ordinals).enumerate() {
         let path = format!("feeds/{index}.xml");
         let posts: Vec<&PostSummary> = ordinals
             .iter()
@@ -360,13 +364,13 @@ fn feeds_and_sitemap(
                 &feed_url(&path),
                 &view,
                 &posts,
-                &manifest.categories,
+                categories,
             ),
         ));
     }
     documents.push((
         "sitemap.xml".to_string(),
-        feed::sitemap(&app_url, &manifest.categories, summaries),
+        feed::sitemap(&app_url, categories, summaries),
     ));
     documents
 }
@@ -379,24 +383,44 @@ fn neighbours(list: &[u32], ordinal: u32) -> (Option<u32>, Option<u32>) {
     }
 }
 
-/// The newest posts, and the latest few of each of the busiest categories (categories are
-/// already ranked by size, so the busiest are the first indexes).
-fn home_section(summaries: &[PostSummary], category_ordinals: &[Vec<u32>]) -> HomeSection {
-    HomeSection {
-        newest: summaries.iter().take(HOME_NEWEST).cloned().collect(),
-        categories: category_ordinals
+/// The newest posts, the latest few titles of each of the busiest categories (categories
+/// are already ranked by size, so the busiest are the first indexes), and the categories
+/// those name.
+fn home_section(
+    summaries: &[PostSummary],
+    categories: &[CategoryInfo],
+    category_ordinals: &[Vec<u32>],
+) -> HomeSection {
+    let newest: Vec<PostSummary> = summaries.iter().take(HOME_NEWEST).cloned().collect();
+    let busiest: Vec<CategoryLatest> = category_ordinals
+        .iter()
+        .take(HOME_CATEGORIES)
+        .enumerate()
+        .map(|(category, ordinals)| CategoryLatest {
+            category: category as u32,
+            posts: ordinals
+                .iter()
+                .take(HOME_POSTS_PER_CATEGORY)
+                .map(|&o| PostSummary {
+                    excerpt: String::new(),
+                    ..summaries[o as usize].clone()
+                })
+                .collect(),
+        })
+        .collect();
+    let named = busiest.iter().map(|c| c.category).chain(
+        newest
             .iter()
-            .take(HOME_CATEGORIES)
-            .enumerate()
-            .map(|(category, ordinals)| CategoryLatest {
-                category: category as u32,
-                posts: ordinals
-                    .iter()
-                    .take(HOME_POSTS_PER_CATEGORY)
-                    .map(|&o| summaries[o as usize].clone())
-                    .collect(),
-            })
-            .collect(),
+            .chain(busiest.iter().flat_map(|c| &c.posts))
+            .flat_map(|p| p.categories.iter().copied()),
+    );
+    let sources = named
+        .filter_map(|index| Some((index, categories.get(index as usize)?.clone())))
+        .collect();
+    HomeSection {
+        newest,
+        categories: busiest,
+        sources,
     }
 }
 

@@ -3,11 +3,13 @@
 //! Each function must return normally for any input; a panic is a bug.
 
 use crate::archive::{
-    decode, BodyChunk, Days, IdShard, Manifest, OrdinalList, SearchShard, SummaryGroup,
+    decode, BodyChunk, CategoryTable, Days, IdShard, Manifest, OrdinalList, SearchShard,
+    SummaryGroup, TagTable,
 };
 use crate::filter::{highlight, Filter};
 use crate::import::{import_file, ImportSettings, SourceFile};
 use crate::markdown::render;
+use crate::model::{CategoryInfo, TagInfo};
 use crate::query::{evaluate, histogram, Loaded};
 use crate::route::{legacy_route, Route};
 use crate::search::{for_each_term, highlight_terms, query_terms};
@@ -59,12 +61,20 @@ fn attribute_names(tag: &str) -> Vec<&str> {
 }
 
 struct Files {
+    categories: Option<CategoryTable>,
+    tags: Option<TagTable>,
     days: Option<Days>,
     list: Option<Vec<u32>>,
     shard: Option<SearchShard>,
 }
 
 impl Loaded for Files {
+    fn categories(&self) -> Option<&[CategoryInfo]> {
+        self.categories.as_ref().map(|t| t.categories.as_slice())
+    }
+    fn tags(&self) -> Option<&[TagInfo]> {
+        self.tags.as_ref().map(|t| t.tags.as_slice())
+    }
     fn category_list(&self, _: u32) -> Option<&[u32]> {
         self.list.as_deref()
     }
@@ -87,8 +97,20 @@ pub fn decode_any(text: &str) {
     let list = decode::<OrdinalList>("f", text).ok().map(|l| l.ordinals());
     let days = decode::<Days>("f", text).ok();
     let shard = decode::<SearchShard>("f", text).ok();
+    let categories = decode::<CategoryTable>("f", text).ok();
+    let tags = decode::<TagTable>("f", text).ok();
     if let Ok(manifest) = decode::<Manifest>("f", text) {
+        let first_category = categories
+            .as_ref()
+            .and_then(|t| t.categories.first())
+            .map(|c| c.id.clone());
+        let first_tag = tags
+            .as_ref()
+            .and_then(|t| t.tags.first())
+            .map(|t| t.name.clone());
         let files = Files {
+            categories,
+            tags,
             days: days.clone(),
             list,
             shard,
@@ -99,8 +121,13 @@ pub fn decode_any(text: &str) {
                 ..Filter::default()
             },
             Filter {
-                category: manifest.categories.first().map(|c| c.id.clone()),
+                category: first_category,
                 from: Some("2021-01-01".into()),
+                ..Filter::default()
+            },
+            Filter {
+                tag: first_tag,
+                text: "a股".into(),
                 ..Filter::default()
             },
         ];

@@ -9,11 +9,16 @@
 use crate::archive::{Days, Manifest, SearchShard};
 use crate::dates::{fitting_granularity, Granularity};
 use crate::filter::Filter;
+use crate::model::{CategoryInfo, TagInfo};
 use crate::search::{postings, query_terms, shard_of};
 
 /// A file the query needs before it can answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Need {
+    /// `categories.json`, to find a category's position from its id.
+    Categories,
+    /// `tags.json`, to find a tag's position from its name.
+    Tags,
     CategoryList(u32),
     TagList(u32),
     SearchShard(u32),
@@ -22,6 +27,10 @@ pub enum Need {
 
 /// What has been fetched so far.
 pub trait Loaded {
+    /// `categories.json`, when loaded.
+    fn categories(&self) -> Option<&[CategoryInfo]>;
+    /// `tags.json`, when loaded.
+    fn tags(&self) -> Option<&[TagInfo]>;
     /// Ascending ordinals of category `index`.
     fn category_list(&self, index: u32) -> Option<&[u32]>;
     /// Ascending ordinals of tag `index`.
@@ -42,12 +51,18 @@ pub struct Hits {
 /// The files `filter` needs that are not loaded yet (empty when it can be answered).
 pub fn needs(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Vec<Need> {
     let mut needs = Vec::new();
-    if let Some(Some(c)) = category_of(filter, manifest) {
+    if filter.category.is_some() && loaded.categories().is_none() {
+        needs.push(Need::Categories);
+    }
+    if filter.tag.is_some() && loaded.tags().is_none() {
+        needs.push(Need::Tags);
+    }
+    if let Some(Some(c)) = category_of(filter, loaded) {
         if loaded.category_list(c).is_none() {
             needs.push(Need::CategoryList(c));
         }
     }
-    if let Some(Some(t)) = tag_of(filter, manifest) {
+    if let Some(Some(t)) = tag_of(filter, loaded) {
         if loaded.tag_list(t).is_none() {
             needs.push(Need::TagList(t));
         }
@@ -65,22 +80,25 @@ pub fn needs(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Vec<
     needs
 }
 
-fn category_of(filter: &Filter, manifest: &Manifest) -> Option<Option<u32>> {
+/// `None` without a category in the filter; `Some(None)` when the table is not loaded or
+/// has no such category.
+fn category_of(filter: &Filter, loaded: &impl Loaded) -> Option<Option<u32>> {
     let id = filter.category.as_ref()?;
     Some(
-        manifest
-            .categories
+        loaded
+            .categories()?
             .iter()
             .position(|c| &c.id == id)
             .map(|i| i as u32),
     )
 }
 
-fn tag_of(filter: &Filter, manifest: &Manifest) -> Option<Option<u32>> {
+/// Like [`category_of`], for the tag.
+fn tag_of(filter: &Filter, loaded: &impl Loaded) -> Option<Option<u32>> {
     let name = filter.tag.as_ref()?;
     Some(
-        manifest
-            .tags
+        loaded
+            .tags()?
             .iter()
             .position(|t| &t.name == name)
             .map(|i| i as u32),
@@ -97,8 +115,8 @@ pub fn evaluate(
     if !missing.is_empty() {
         return Err(missing);
     }
-    let category = category_of(filter, manifest);
-    let tag = tag_of(filter, manifest);
+    let category = category_of(filter, loaded);
+    let tag = tag_of(filter, loaded);
     if matches!(category, Some(None)) || matches!(tag, Some(None)) {
         return Ok(Hits {
             ordinals: Vec::new(),
@@ -313,12 +331,20 @@ mod tests {
 
     struct Fixture {
         manifest: Manifest,
+        categories: Vec<CategoryInfo>,
+        tags: Vec<TagInfo>,
         lists: Vec<Vec<u32>>,
         shards: HashMap<u32, SearchShard>,
         days: Days,
     }
 
     impl Loaded for Fixture {
+        fn categories(&self) -> Option<&[CategoryInfo]> {
+            Some(&self.categories)
+        }
+        fn tags(&self) -> Option<&[TagInfo]> {
+            Some(&self.tags)
+        }
         fn category_list(&self, index: u32) -> Option<&[u32]> {
             self.lists.get(index as usize).map(Vec::as_slice)
         }
@@ -378,6 +404,15 @@ mod tests {
             lists[post.3 as usize].push(ordinal as u32);
         }
         Fixture {
+            categories: vec![
+                category("emnews"),
+                category("nanfangPlus"),
+                category("sitenews"),
+            ],
+            tags: vec![TagInfo {
+                name: "t".into(),
+                count: 0,
+            }],
             manifest: Manifest {
                 schema_version: SCHEMA_VERSION,
                 generator: "test".into(),
@@ -385,15 +420,8 @@ mod tests {
                 post_count: POSTS.len() as u32,
                 undated_count: 1,
                 date_range: None,
-                categories: vec![
-                    category("emnews"),
-                    category("nanfangPlus"),
-                    category("sitenews"),
-                ],
-                tags: vec![TagInfo {
-                    name: "t".into(),
-                    count: 0,
-                }],
+                category_count: 3,
+                tag_count: 1,
                 months: vec![],
                 home: HomeSection::default(),
                 layout: Layout {
