@@ -82,10 +82,10 @@ pub struct PeriodCount {
 /// What the home page shows, embedded in the manifest so the first screen needs one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeSection {
-    /// The newest posts of the whole archive.
+    /// The newest posts of the whole archive. Home summaries carry no excerpt: the home
+    /// page shows titles only.
     pub newest: Vec<PostSummary>,
     /// For the busiest categories: their latest posts (the original finews home showed five).
-    /// These summaries carry no excerpt: the home page shows titles only.
     pub categories: Vec<CategoryLatest>,
     /// The categories the home page names (the busiest, and those of the newest posts), by
     /// index into `categories.json`: enough to draw the home page without that table.

@@ -391,7 +391,12 @@ fn home_section(
     categories: &[CategoryInfo],
     category_ordinals: &[Vec<u32>],
 ) -> HomeSection {
-    let newest: Vec<PostSummary> = summaries.iter().take(HOME_NEWEST).cloned().collect();
+    // The home page shows titles only: its summaries go without excerpts.
+    let brief = |post: &PostSummary| PostSummary {
+        excerpt: String::new(),
+        ..post.clone()
+    };
+    let newest: Vec<PostSummary> = summaries.iter().take(HOME_NEWEST).map(brief).collect();
     let busiest: Vec<CategoryLatest> = category_ordinals
         .iter()
         .take(HOME_CATEGORIES)
@@ -401,10 +406,7 @@ fn home_section(
             posts: ordinals
                 .iter()
                 .take(HOME_POSTS_PER_CATEGORY)
-                .map(|&o| PostSummary {
-                    excerpt: String::new(),
-                    ..summaries[o as usize].clone()
-                })
+                .map(|&o| brief(&summaries[o as usize]))
                 .collect(),
         })
         .collect();
