@@ -1,10 +1,12 @@
-//! `gazette`: turns folders of Jekyll posts into the archive the Gazette viewer loads.
+//! `gazette`: turns folders of Jekyll posts into the archive the Gazette viewer loads (and
+//! searches such an archive from the shell).
 //! A thin shell: flags in, calls into `gazette-core` and this crate's I/O modules, exit codes
 //! out (0 success, 1 failure, 2 unusable arguments).
 
 mod build;
 mod generate;
 mod output;
+mod search;
 mod sources;
 
 use std::path::PathBuf;
@@ -44,6 +46,8 @@ enum Command {
         #[command(flatten)]
         options: build::Options,
     },
+    /// Search a built archive with the viewer's query engine, from the shell.
+    Search(search::Options),
     /// Write realistic, deterministic Jekyll posts for benchmarks and scale tests.
     Gen(generate::Options),
 }
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build { dirs, out, options } => build::run(&dirs, Some(&out), &options),
         Command::Check { dirs, options } => build::run(&dirs, None, &options),
+        Command::Search(options) => search::run(&options),
         Command::Gen(options) => generate::run(&options),
     };
     match result {

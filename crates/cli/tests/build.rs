@@ -768,3 +768,62 @@ fn a_full_disk_fails_cleanly_and_names_the_path() {
         "no half-written archive is left: {leftovers:?}"
     );
 }
+
+#[test]
+fn search_answers_from_the_archive_like_the_viewer() {
+    let built = finews();
+    let archive = built.archive.to_str().unwrap();
+    let search = |args: &[&str]| {
+        let output = gazette(&[&["search", archive], args].concat());
+        assert!(output.status.success(), "{output:?}");
+        serde_json::from_slice::<Value>(&output.stdout).unwrap()
+    };
+    // A body-only word finds the seed post.
+    let found = search(&["博罗", "--json"]);
+    assert_eq!(found["count"], 1);
+    assert_eq!(found["hits"][0]["id"], "2022-02-24-202202242288124890");
+    // Several words: every hit has both (the titles and excerpts shown hold at least one).
+    let both = search(&["人民币 美元", "--json", "--limit", "0"]);
+    let one = search(&["人民币", "--json", "--limit", "0"]);
+    let count = both["count"].as_u64().unwrap();
+    assert!(
+        count >= 1 && count <= one["count"].as_u64().unwrap(),
+        "{both}"
+    );
+    // Filters combine: a category, a day, newest first.
+    let dated = search(&[
+        "美元",
+        "--category",
+        "emnews",
+        "--from",
+        "2021-12-08",
+        "--to",
+        "2021-12-08",
+        "--by-date",
+        "--json",
+        "--limit",
+        "0",
+    ]);
+    let dates: Vec<&str> = dated["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    assert!(
+        !dates.is_empty() && dates.iter().all(|d| d.starts_with("2021-12-08")),
+        "{dates:?}"
+    );
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+    // An unknown category gives no hits and says why.
+    let output = gazette(&["search", archive, "美元", "--category", "nope"]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no such category"));
+    // Not an archive: one clear line, exit 1.
+    let output = gazette(&["search", "/nonexistent-archive", "x"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("manifest.json"));
+}

@@ -1,0 +1,196 @@
+//! `gazette search`: answers a query from a built archive folder with the same query engine
+//! the viewer runs in the browser (`gazette_core::query`), reading only the files the query
+//! needs. For scripts, checks of an archive before publishing, and the recall benchmark.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use gazette_core::archive::{
+    category_list_path, decode, search_shard_path, summary_group_path, tag_list_path,
+    CategoryTable, Days, Manifest, OrdinalList, SearchShard, SummaryGroup, TagTable,
+    CATEGORIES_FILE, DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
+};
+use gazette_core::filter::Filter;
+use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
+use gazette_core::query::{evaluate, Loaded, Need};
+use serde::de::DeserializeOwned;
+
+#[derive(Args, Debug)]
+pub struct Options {
+    /// The archive folder (`gazette build --out`).
+    archive: PathBuf,
+    /// Words to search for, as typed in the viewer's search box (`人民币 汇率`, `"离岸人民币"`).
+    #[arg(default_value = "")]
+    query: String,
+    /// Only posts of this category (its id).
+    #[arg(long)]
+    category: Option<String>,
+    /// Only posts with this tag.
+    #[arg(long)]
+    tag: Option<String>,
+    /// First day included, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day included, YYYY-MM-DD.
+    #[arg(long)]
+    to: Option<String>,
+    /// Newest first instead of by relevance.
+    #[arg(long)]
+    by_date: bool,
+    /// How many hits to print (0: all).
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Print JSON (`{"count", "hits": [{"id", "title", "date"}]}`) instead of lines.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(options: &Options) -> Result<ExitCode> {
+    let mut files = Files::open(&options.archive)?;
+    let filter = Filter {
+        text: options.query.clone(),
+        category: options.category.clone(),
+        tag: options.tag.clone(),
+        from: options.from.clone(),
+        to: options.to.clone(),
+        by_date: options.by_date,
+    };
+    let hits = loop {
+        match evaluate(&filter, &files.manifest, &files) {
+            Ok(hits) => break hits,
+            Err(needs) => {
+                for need in needs {
+                    files.load(need)?;
+                }
+            }
+        }
+    };
+    if hits.unknown_name {
+        eprintln!("gazette: the archive has no such category or tag");
+    }
+    let shown = match options.limit {
+        0 => &hits.ordinals[..],
+        n => &hits.ordinals[..n.min(hits.ordinals.len())],
+    };
+    let summaries = shown
+        .iter()
+        .map(|&o| files.summary(o))
+        .collect::<Result<Vec<_>>>()?;
+    if options.json {
+        let count = hits.ordinals.len();
+        let hits: Vec<_> = summaries
+            .iter()
+            .map(|s| serde_json::json!({ "id": s.id, "title": s.title, "date": s.date }))
+            .collect();
+        let out = serde_json::json!({ "count": count, "hits": hits });
+        println!("{out}");
+    } else {
+        println!("{} hits", hits.ordinals.len());
+        for s in &summaries {
+            println!(
+                "{}\t{}\t{}",
+                s.date.as_deref().map_or("-", |d| &d[..d.len().min(10)]),
+                s.id,
+                s.title
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The archive's files read so far, as the browser's cache would hold them.
+struct Files {
+    dir: PathBuf,
+    manifest: Manifest,
+    categories: Option<Vec<CategoryInfo>>,
+    tags: Option<Vec<TagInfo>>,
+    days: Option<Days>,
+    category_lists: HashMap<u32, Vec<u32>>,
+    tag_lists: HashMap<u32, Vec<u32>>,
+    shards: HashMap<u32, SearchShard>,
+    groups: HashMap<u32, Vec<PostSummary>>,
+}
+
+impl Files {
+    fn open(dir: &Path) -> Result<Self> {
+        Ok(Files {
+            manifest: read(dir, MANIFEST_FILE)?,
+            dir: dir.to_path_buf(),
+            categories: None,
+            tags: None,
+            days: None,
+            category_lists: HashMap::new(),
+            tag_lists: HashMap::new(),
+            shards: HashMap::new(),
+            groups: HashMap::new(),
+        })
+    }
+
+    fn load(&mut self, need: Need) -> Result<()> {
+        let dir = &self.dir;
+        match need {
+            Need::Categories => {
+                self.categories = Some(read::<CategoryTable>(dir, CATEGORIES_FILE)?.categories)
+            }
+            Need::Tags => self.tags = Some(read::<TagTable>(dir, TAGS_FILE)?.tags),
+            Need::Days => self.days = Some(read(dir, DAYS_FILE)?),
+            Need::CategoryList(n) => {
+                let list: OrdinalList = read(dir, &category_list_path(n))?;
+                self.category_lists.insert(n, list.ordinals());
+            }
+            Need::TagList(n) => {
+                let list: OrdinalList = read(dir, &tag_list_path(n))?;
+                self.tag_lists.insert(n, list.ordinals());
+            }
+            Need::SearchShard(n) => {
+                self.shards.insert(n, read(dir, &search_shard_path(n))?);
+            }
+        }
+        Ok(())
+    }
+
+    fn summary(&mut self, ordinal: u32) -> Result<PostSummary> {
+        let size = self.manifest.layout.summary_group_size.max(1);
+        let group = ordinal / size;
+        if !self.groups.contains_key(&group) {
+            let file: SummaryGroup = read(&self.dir, &summary_group_path(group))?;
+            self.groups.insert(group, file.posts);
+        }
+        self.groups[&group]
+            .get((ordinal % size) as usize)
+            .cloned()
+            .with_context(|| format!("{} has no post {ordinal}", summary_group_path(group)))
+    }
+}
+
+impl Loaded for Files {
+    fn categories(&self) -> Option<&[CategoryInfo]> {
+        self.categories.as_deref()
+    }
+    fn tags(&self) -> Option<&[TagInfo]> {
+        self.tags.as_deref()
+    }
+    fn category_list(&self, index: u32) -> Option<&[u32]> {
+        self.category_lists.get(&index).map(Vec::as_slice)
+    }
+    fn tag_list(&self, index: u32) -> Option<&[u32]> {
+        self.tag_lists.get(&index).map(Vec::as_slice)
+    }
+    fn search_shard(&self, number: u32) -> Option<&SearchShard> {
+        self.shards.get(&number)
+    }
+    fn days(&self) -> Option<&Days> {
+        self.days.as_ref()
+    }
+}
+
+/// Reads and decodes one archive file (checking its schema version).
+fn read<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<T> {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(decode(file, &text)?)
+}
