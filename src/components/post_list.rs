@@ -6,9 +6,10 @@
 use std::rc::Rc;
 
 use gazette_core::archive::Manifest;
-use gazette_core::filter::highlight;
+use gazette_core::filter::{contains_any, highlight, snippet};
 use gazette_core::model::PostSummary;
 use gazette_core::route::Route;
+use gazette_core::text::{article_text, EXCERPT_CHARS};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -29,7 +30,7 @@ pub fn summary_list(props: &SummaryListProps) -> Html {
     let archive = use_archive();
     html! {
         <ol class="post-list">
-            { for props.posts.iter().map(|post| post_item(&archive, &props.manifest, post, &[], props.show_excerpt, None)) }
+            { for props.posts.iter().map(|post| post_item(&archive, &props.manifest, post, &[], props.show_excerpt.then_some(post.excerpt.as_str()), None)) }
         </ol>
     }
 }
@@ -61,7 +62,24 @@ pub fn hit_list(props: &HitListProps) -> Html {
     // The rows name their sources: the category table comes with the first rows.
     groups.push(Resource::Categories);
     let failure = archive.failure(&groups);
-    use_resources(groups);
+    // A search hit whose title and stored excerpt do not show the match gets an excerpt
+    // around the hit from its body: the chunks of those drawn rows are fetched too. Not
+    // counted as failures: without them the row keeps its stored excerpt.
+    let terms = &props.terms;
+    let mut wanted = groups;
+    if !terms.is_empty() {
+        wanted.extend(
+            visible
+                .iter()
+                .filter_map(|&o| archive.summary(o, group_size))
+                .filter(|post| {
+                    !contains_any(&post.title, terms) && !contains_any(&post.excerpt, terms)
+                })
+                .map(|post| Resource::Chunk(post.chunk)),
+        );
+        wanted.dedup();
+    }
+    use_resources(wanted);
     // Padding stands in for the rows above and below the drawn ones, so the page keeps the
     // whole list's height and the scroll bar its meaning. Set through the CSSOM: the CSP
     // (`style-src 'self'`) forbids style attributes.
@@ -86,7 +104,10 @@ pub fn hit_list(props: &HitListProps) -> Html {
                 { for visible.iter().zip(range.clone()).map(|(&ordinal, index)| {
                     let position = (index + 1).to_string();
                     match archive.summary(ordinal, group_size) {
-                        Some(post) => post_item(&archive, &props.manifest, post, &props.terms, true, Some((&position, &set_size))),
+                        Some(post) => {
+                            let excerpt = hit_excerpt(&archive, post, terms);
+                            post_item(&archive, &props.manifest, post, terms, Some(excerpt.as_deref().unwrap_or(&post.excerpt)), Some((&position, &set_size)))
+                        }
                         None => html! {
                             <li class="post-item placeholder" key={format!("#{ordinal}")} aria-hidden="true">
                                 <span class="bar"></span>
@@ -109,7 +130,7 @@ fn post_item(
     manifest: &Manifest,
     post: &PostSummary,
     terms: &[String],
-    show_excerpt: bool,
+    excerpt: Option<&str>,
     position: Option<(&str, &str)>,
 ) -> Html {
     let href = Route::Post {
@@ -133,11 +154,21 @@ fn post_item(
                 <time datetime={post.date.clone()}>{ short_date(post.date.as_deref()) }</time>
                 if !sources.is_empty() { <span class="post-source">{ sources }</span> }
             </p>
-            if show_excerpt && !post.excerpt.is_empty() {
-                <p class="post-excerpt">{ highlighted(&post.excerpt, terms) }</p>
+            if let Some(excerpt) = excerpt.filter(|e| !e.is_empty()) {
+                <p class="post-excerpt">{ highlighted(excerpt, terms) }</p>
             }
         </li>
     }
+}
+
+/// For a search hit whose title and stored excerpt show no match: the text around the first
+/// hit in its body, once the body's chunk is loaded.
+fn hit_excerpt(archive: &ArchiveState, post: &PostSummary, terms: &[String]) -> Option<String> {
+    if terms.is_empty() || contains_any(&post.title, terms) || contains_any(&post.excerpt, terms) {
+        return None;
+    }
+    let body = archive.body(post.chunk, &post.id)??;
+    snippet(&article_text(&body.html), terms, EXCERPT_CHARS)
 }
 
 /// Text with the search terms wrapped in `<mark>`.

@@ -2,13 +2,15 @@
 // latency cold and warm for the fixed queries with bytes fetched per query, filter-keystroke
 // latency, and tab memory. Prints one JSON object. Run by `cargo xtask bench`.
 //
-// usage: node tests/bench/gazette.mjs DIST_DIR
+// usage: node tests/bench/gazette.mjs DIST_DIR [--home-only]
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { resolve, join } from 'node:path';
 import { serve } from '../e2e/server.mjs';
 import { launch } from '../e2e/browser.mjs';
 
 const dist = resolve(process.argv[2] ?? 'dist');
+const homeOnly = process.argv.includes('--home-only');
 const { queries } = JSON.parse(await readFile(new URL('./queries.json', import.meta.url)));
 const server = await serve({ '/gazette/': { dir: dist } });
 const base = `${server.url}/gazette/`;
@@ -51,17 +53,45 @@ async function timedSearch(page, query) {
 
 const result = {};
 
-// Home: time to first list, bytes before it.
+// Home: time to first list, and the bytes fetched before it — as served here (no
+// compression) and gzipped (as GitHub Pages serves them), file by file. Three fresh tabs;
+// the median time is kept.
 {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const start = Date.now();
-  await page.goto(base);
-  await page.locator('.newest .post-item').first().waitFor();
-  result.home_ms = Date.now() - start;
-  result.home_bytes = await page.evaluate(() => performance.getEntriesByType('resource').reduce((s, e) => s + (e.encodedBodySize || 0), 0)
-    + (performance.getEntriesByType('navigation')[0]?.encodedBodySize ?? 0));
-  await context.close();
+  const times = [];
+  for (let i = 0; i < 3; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const start = Date.now();
+    await page.goto(base);
+    await page.locator('.newest .post-item').first().waitFor();
+    times.push(Date.now() - start);
+    const urls = await page.evaluate(() => [location.href.split('#')[0],
+      ...performance.getEntriesByType('resource').map((e) => e.name)]);
+    if (i === 0) {
+      let raw = 0, gzip = 0;
+      const files = [];
+      for (const url of new Set(urls)) {
+        let path = decodeURIComponent(new URL(url).pathname).replace(/^\/gazette\//, '');
+        if (path === '' || path.endsWith('/')) path += 'index.html';
+        const bytes = await readFile(join(dist, path));
+        raw += bytes.length;
+        gzip += gzipSync(bytes).length;
+        files.push(path);
+        if (path === 'archive/manifest.json') result.home_manifest_bytes = bytes.length;
+      }
+      Object.assign(result, { home_bytes: raw, home_bytes_gzip: gzip, home_files: files });
+    }
+    await context.close();
+  }
+  result.home_ms = percentile(times, 50);
+  result.home_ms_all = times;
+}
+
+if (homeOnly) {
+  await browser.close();
+  await server.close();
+  console.log(JSON.stringify(result, null, 2));
+  process.exit(0);
 }
 
 // Search: cold (fresh page per query: shards fetched over localhost HTTP, results on screen)

@@ -8,10 +8,11 @@
 //!   of the sanitizer (wasm-bindgen-test), and end-to-end tests of the built app;
 //! - `cargo xtask bundle [ARCHIVE] [OUT.html]` — one self-contained HTML file (app, styles and
 //!   archive, default the demo) that works when opened from disk (`file://`), offline;
-//! - `cargo xtask bench [POSTS]` — generate POSTS posts (default 100000), time the builder,
-//!   and measure the app in Chromium (`tests/bench/gazette.mjs`); with `jekyll` installed,
-//!   also time `jekyll build` on the first 10,000 of them. Not part of `test`.
+//! - `cargo xtask bench [--sizes 1000,10000,100000,200000] [--no-jekyll] [--smoke]` — every
+//!   figure of BENCHMARKS.md from one run: builder, app in Chromium, peers, recall, Jekyll
+//!   (see `bench.rs`). `test` runs `bench --smoke` (1,000 posts) to keep the harness working.
 
+mod bench;
 mod bundle;
 mod setup;
 
@@ -67,11 +68,11 @@ fn main() -> Result<()> {
         }
         "bench" => {
             setup::install_missing(&root, &tools)?;
-            let posts = std::env::args().nth(2).unwrap_or_else(|| "100000".into());
-            bench(&tools, &posts)
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            bench::bench(&tools, &bench::Plan::from_args(&args)?)
         }
         _ => {
-            eprintln!("usage: cargo xtask <setup|demo|dist|serve|test|bundle [ARCHIVE] [OUT.html]|bench [POSTS]>");
+            eprintln!("usage: cargo xtask <setup|demo|dist|serve|test|bundle [ARCHIVE] [OUT.html]|bench [--sizes N,N…] [--no-jekyll] [--smoke]>");
             bail!("unknown task {task:?}")
         }
     }
@@ -169,96 +170,4 @@ fn test(tools: &setup::Tools) -> Result<()> {
         .command("node")
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("CHROMIUM", &tools.chromium))
-}
-
-/// The benchmark run recorded in BENCHMARKS.md. Everything lands in `target/bench/`.
-fn bench(tools: &setup::Tools, posts: &str) -> Result<()> {
-    let work = PathBuf::from("target/bench");
-    let site = work.join(format!("site-{posts}"));
-    let archive = work.join(format!("archive-{posts}"));
-    let dist_dir = work.join("dist");
-    if work.exists() {
-        std::fs::remove_dir_all(&work)?;
-    }
-    std::fs::create_dir_all(&work)?;
-    run(tools.command("cargo").args([
-        "build",
-        "--quiet",
-        "--profile",
-        "tool",
-        "--package",
-        "gazette-cli",
-    ]))?;
-    let gazette = "target/tool/gazette";
-    run(tools
-        .command(gazette)
-        .args(["gen", "--posts", posts, "--seed", "1", "--out"])
-        .arg(&site))?;
-    run(tools
-        .command("/usr/bin/time")
-        .args([
-            "-f",
-            "builder: %e s wall, %M KB peak memory",
-            gazette,
-            "build",
-        ])
-        .arg(&site)
-        .arg(site.join("old_post"))
-        .arg("--out")
-        .arg(&archive)
-        .args(["--quiet", "--timings"]))?;
-    dist(tools, dist_dir.to_str().expect("UTF-8 path"))?;
-    std::fs::remove_dir_all(dist_dir.join("archive"))?;
-    std::fs::rename(&archive, dist_dir.join("archive"))?;
-    run(tools
-        .command("node")
-        .arg("tests/bench/gazette.mjs")
-        .arg(&dist_dir)
-        .env("CHROMIUM", &tools.chromium))?;
-    if tools
-        .command("jekyll")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        let small = work.join("site-10000");
-        run(tools
-            .command(gazette)
-            .args(["gen", "--posts", "10000", "--seed", "1", "--out"])
-            .arg(&small))?;
-        std::fs::remove_dir_all(small.join("old_post"))?;
-        std::fs::create_dir_all(small.join("_layouts"))?;
-        std::fs::write(
-            small.join("_layouts/post.html"),
-            "<!doctype html><html><body>{{ content }}</body></html>\n",
-        )?;
-        run(tools
-            .command("/usr/bin/time")
-            .args([
-                "-f",
-                "gazette build, 10000 posts: %e s wall, %M KB peak memory",
-                gazette,
-                "build",
-            ])
-            .arg(&small)
-            .arg("--out")
-            .arg(work.join("archive-10000"))
-            .arg("--quiet"))?;
-        run(tools
-            .command("/usr/bin/time")
-            .args([
-                "-f",
-                "jekyll build, 10000 posts: %e s wall, %M KB peak memory",
-                "jekyll",
-                "build",
-                "--quiet",
-                "--source",
-            ])
-            .arg(&small)
-            .arg("--destination")
-            .arg(work.join("jekyll-site")))?;
-    } else {
-        eprintln!("xtask: jekyll is not installed (apt-get install jekyll): skipping the Jekyll comparison");
-    }
-    Ok(())
 }

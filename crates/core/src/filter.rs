@@ -65,9 +65,90 @@ pub fn highlight(text: &str, terms: &[String]) -> Vec<(String, bool)> {
     runs
 }
 
+/// Characters of context kept before the first hit in a [`snippet`].
+const SNIPPET_LEAD_CHARS: usize = 24;
+
+/// Whether `text` contains any of the `terms` (lower-case), ignoring case.
+pub fn contains_any(text: &str, terms: &[String]) -> bool {
+    let lower = text.to_lowercase();
+    terms
+        .iter()
+        .any(|t| !t.is_empty() && lower.contains(t.as_str()))
+}
+
+/// About `max_chars` characters of `text` around the first hit of any of the `terms`
+/// (lower-case), with `…` where text was cut; `None` when no term occurs. Excerpts of search
+/// results come from here when the stored excerpt holds no hit.
+pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let lower: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    // Lower-casing can change the length of a few characters; positions must line up.
+    let haystack = if lower.len() == chars.len() {
+        &lower
+    } else {
+        &chars
+    };
+    let first = terms
+        .iter()
+        .filter(|t| !t.is_empty())
+        .filter_map(|term| {
+            let term: Vec<char> = term.chars().collect();
+            haystack
+                .windows(term.len())
+                .position(|w| w == term.as_slice())
+        })
+        .min()?;
+    // Start a little before the hit, at a line start when one is close.
+    let mut start = first.saturating_sub(SNIPPET_LEAD_CHARS);
+    if let Some(newline) = chars[start..first].iter().rposition(|&c| c == '\n') {
+        start += newline + 1;
+    }
+    let end = (start + max_chars).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(
+        chars[start..end]
+            .iter()
+            .map(|&c| if c == '\n' { ' ' } else { c }),
+    );
+    if end < chars.len() {
+        out.push('…');
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippets_start_shortly_before_the_first_hit() {
+        let text = format!("{}离岸人民币走强{}", "甲".repeat(100), "乙".repeat(100));
+        let terms = vec!["人民币".to_string()];
+        let cut = snippet(&text, &terms, 40).unwrap();
+        assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
+        assert_eq!(cut.chars().count(), 42);
+        assert!(cut.contains("离岸人民币走强"), "{cut}");
+        assert_eq!(
+            cut.chars().position(|c| c == '人'),
+            Some(1 + SNIPPET_LEAD_CHARS)
+        );
+        // No hit: nothing; a hit at the start: no leading ellipsis; case is ignored.
+        assert_eq!(snippet("没有", &terms, 40), None);
+        assert_eq!(
+            snippet("ET7 发布", &["et7".into()], 40).unwrap(),
+            "ET7 发布"
+        );
+        // A line start close before the hit is where the snippet begins.
+        assert_eq!(
+            snippet("第一段很长很长。\n第二段说人民币", &terms, 40).unwrap(),
+            "…第二段说人民币"
+        );
+        assert!(contains_any("蔚来ET7", &["et7".into()]));
+        assert!(!contains_any("蔚来", &["et7".into()]));
+    }
 
     #[test]
     fn highlight_marks_every_occurrence() {

@@ -7,7 +7,6 @@ use std::sync::OnceLock;
 use ammonia::{Builder, UrlRelative};
 
 use crate::sanitize_policy as policy;
-use crate::text::unescape_serialized_text;
 
 fn cleaner() -> &'static Builder<'static> {
     static CLEANER: OnceLock<Builder<'static>> = OnceLock::new();
@@ -72,105 +71,7 @@ fn add_forced_attributes(clean: &str) -> String {
     out
 }
 
-/// Elements that end a line of text when HTML is read as plain text.
-const BLOCK_ELEMENTS: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "li",
-    "tr",
-    "td",
-    "th",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "center",
-    "blockquote",
-    "pre",
-    "table",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "hr",
-    "figure",
-    "figcaption",
-];
-
-/// The readable text of sanitized HTML ([`sanitize_html`] output): one line per block, with
-/// navigation blocks left out — a block whose only text is inside links (finews'
-/// `[返回…](…)｜[返回首页](…)` footers, the bare source link) is not article text.
-pub fn article_text(sanitized: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    let mut block = BlockText::default();
-    let mut rest = sanitized;
-    let mut link_depth = 0usize;
-    while !rest.is_empty() {
-        match rest.find('<') {
-            Some(0) => {
-                let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-                let tag = &rest[1..end.saturating_sub(1)];
-                let closing = tag.starts_with('/');
-                let name: String = tag
-                    .trim_start_matches('/')
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                if name == "a" {
-                    link_depth = if closing {
-                        link_depth.saturating_sub(1)
-                    } else {
-                        link_depth + 1
-                    };
-                }
-                if BLOCK_ELEMENTS.contains(&name.as_str()) {
-                    block.finish_into(&mut lines);
-                }
-                rest = &rest[end..];
-            }
-            found => {
-                let end = found.unwrap_or(rest.len());
-                block.push(&unescape_serialized_text(&rest[..end]), link_depth > 0);
-                rest = &rest[end..];
-            }
-        }
-    }
-    block.finish_into(&mut lines);
-    lines.join("\n")
-}
-
-#[derive(Default)]
-struct BlockText {
-    text: String,
-    has_plain_text: bool,
-    has_link_text: bool,
-}
-
-impl BlockText {
-    fn push(&mut self, text: &str, in_link: bool) {
-        let meaningful = text.chars().any(|c| c.is_alphanumeric());
-        if in_link {
-            self.has_link_text |= meaningful;
-        } else {
-            self.has_plain_text |= meaningful;
-        }
-        self.text.push_str(text);
-    }
-
-    fn finish_into(&mut self, lines: &mut Vec<String>) {
-        let block = std::mem::take(self);
-        let is_navigation = block.has_link_text && !block.has_plain_text;
-        let text = crate::text::collapse_whitespace(&block.text);
-        if !is_navigation && !text.is_empty() {
-            lines.push(text);
-        }
-    }
-}
+pub use crate::text::article_text;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,104 @@
+// The tables of BENCHMARKS.md, from one run's target/bench/results.json (written by
+// `cargo xtask bench`). Prints Markdown.
+//
+// usage: node tests/bench/report.mjs target/bench/results.json
+import { readFile } from 'node:fs/promises';
+
+const results = JSON.parse(await readFile(process.argv[2] ?? 'target/bench/results.json', 'utf8'));
+const sizes = Object.entries(results.sizes ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+const out = [];
+const line = (text = '') => out.push(text);
+const n = (v, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const kb = (bytes) => (bytes === null || bytes === undefined ? '–' : `${n(bytes / 1024, bytes < 10240 ? 1 : 0)} KB`);
+const mb = (bytes) => (bytes === null || bytes === undefined ? '–' : `${n(bytes / 1048576, 1)} MB`);
+const ms = (v) => (v === null || v === undefined ? '–' : `${n(v, v < 10 ? 2 : 0)} ms`);
+const table = (header, rows) => {
+  line(`| ${header.join(' | ')} |`);
+  line(`|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) line(`| ${row.join(' | ')} |`);
+  line();
+};
+
+const m = results.machine ?? {};
+line(`Machine: ${m.cpu ?? '?'}, ${m.cores ?? '?'} cores, ${m.memory ?? '?'} RAM; ${m.rustc ?? ''}; ${m.chromium ?? ''}; Node ${m.node ?? ''}; ${m.date ?? ''}.`);
+line('Command: `cargo xtask bench` (one run; corpus `gazette gen --seed 1` at each size).');
+line();
+
+line('### Builder');
+line();
+table(['posts', 'files read', 'wall time', 'posts/s', 'peak memory', 'phases (discover / import / assemble + index / write)'],
+  sizes.map(([posts, s]) => {
+    const b = s.builder ?? {};
+    const p = b.phases_s ?? {};
+    return [n(Number(posts)), n(b.files_read), `${n(b.wall_s, 2)} s`, n(b.posts_per_s), `${n(b.peak_mb)} MB`,
+      ['discover', 'import', 'assemble', 'write'].map((k) => `${n(p[k], 2)} s`).join(' / ')];
+  }));
+
+if (results.jekyll) {
+  const j = results.jekyll;
+  line(`### Against Jekyll, the same ${n(j.posts)} posts`);
+  line();
+  table(['builder', 'wall time', 'peak memory', 'output'], [
+    ['`gazette build`', `${n(j.gazette.wall_s, 2)} s`, `${n(j.gazette.peak_mb)} MB`, `${n(j.gazette.posts_written)} posts`],
+    ['`jekyll build`', `${n(j.jekyll.wall_s, 1)} s`, `${n(j.jekyll.peak_mb)} MB`, `${n(j.jekyll.html_pages)} HTML pages`],
+  ]);
+  line(`Gazette is **${n(j.jekyll.wall_s / j.gazette.wall_s)}×** faster.`);
+  line();
+}
+
+line('### Home: time to the first list and bytes before it');
+line();
+table(['posts', 'time to first list (median of 3 fresh tabs)', 'bytes (raw)', 'bytes (gzip)', 'manifest (raw)'],
+  sizes.map(([posts, s]) => [n(Number(posts)), ms(s.app?.home_ms), kb(s.app?.home_bytes), kb(s.app?.home_bytes_gzip),
+    kb(s.app?.home_manifest_bytes)]));
+
+for (const [posts, s] of sizes) {
+  if (!s.peers && !s.app?.search) continue;
+  const g = s.app?.search ?? {};
+  const peers = s.peers?.peers ?? {};
+  line(`### Search, ${n(Number(posts))} posts, ${s.peers?.queries ?? 30} queries, same browser`);
+  line();
+  const gRecall = s.recall_gazette ?? {};
+  const rows = [[
+    '**Gazette**',
+    `${ms(g.cold_p50_ms)} / ${ms(g.cold_p95_ms)}`,
+    `${ms(g.warm_query_p50_ms)} / ${ms(g.warm_query_p95_ms)}`,
+    `${kb(g.bytes_per_cold_query_p50)} / ${kb(g.bytes_per_cold_query_mean)}`,
+    `${kb(s.app?.home_manifest_bytes)} (manifest)`,
+    n(gRecall.recall_total, 3),
+    s.app?.js_heap_bytes ? `${mb(s.app.js_heap_bytes)} + ${mb(s.app.wasm_memory_bytes)}` : '–',
+  ]];
+  for (const [name, p] of Object.entries(peers)) {
+    rows.push([
+      `${name} ${p.version ?? ''}`,
+      p.error ? `failed: ${p.error}` : `${ms(p.cold_query_p50_ms)} / ${ms(p.cold_query_p95_ms)}`,
+      `${ms(p.warm_p50_ms)} / ${ms(p.warm_p95_ms)}`,
+      `${kb(p.bytes_per_cold_query_p50)} / ${kb(p.bytes_per_cold_query_mean)}`,
+      kb(p.index_load_bytes_p50),
+      n(p.recall_total, 3),
+      p.js_heap_bytes ? `${mb(p.js_heap_bytes)}${p.wasm_memory_bytes ? ` + ${mb(p.wasm_memory_bytes)}` : ''}` : '–',
+    ]);
+  }
+  table(['engine', 'cold query p50 / p95', 'warm query p50 / p95', 'bytes per cold query, median / mean', 'loaded before the first query', 'recall (Chinese queries)', 'memory (JS heap + wasm)'], rows);
+  if (g.warm_render_p50_ms !== undefined) {
+    line(`Gazette, warm, until the list is in the DOM: p50 ${ms(g.warm_render_p50_ms)}, p95 ${ms(g.warm_render_p95_ms)}. `
+      + `Filter keystroke to updated, laid-out list: p50 ${ms(s.app.keystroke_p50_ms)}, p95 ${ms(s.app.keystroke_p95_ms)} (${s.app.keystroke_samples} keystrokes). `
+      + `Tab memory after browsing and searching: JS heap ${mb(s.app.js_heap_bytes)} + wasm ${mb(s.app.wasm_memory_bytes)}.`);
+    line();
+  }
+  const queries = Object.keys(g.hits ?? gRecall.hits ?? {});
+  if (queries.length && Object.keys(peers).length) {
+    line('<details><summary>Hits per query (recall for Chinese queries: hits that contain the query / posts that contain it)</summary>');
+    line();
+    const cell = (hits, r) => (r ? `${n(hits)} (${n(r.containing)}/${n(r.truth)})` : n(hits));
+    table(['query', 'Gazette', ...Object.keys(peers)], queries.map((q) => [
+      `\`${q.replaceAll('|', '\\|')}\``,
+      cell(gRecall.hits?.[q] ?? g.hits?.[q], gRecall.recall?.[q]),
+      ...Object.values(peers).map((p) => cell(p.hits?.[q], p.recall?.[q])),
+    ]));
+    line('</details>');
+    line();
+  }
+}
+
+console.log(out.join('\n'));

@@ -1,0 +1,369 @@
+//! `cargo xtask bench`: every figure of BENCHMARKS.md from one run, side by side.
+//!
+//! For each archive size (default 1k, 10k, 100k, 200k posts, made by `gazette gen --seed 1`):
+//! the builder's time and peak memory, then the app in headless Chromium
+//! (`tests/bench/gazette.mjs`: home at every size; search, keystrokes and memory at 100k and
+//! 200k). At 100k posts the peers (Pagefind, FlexSearch, MiniSearch, installed at pinned
+//! versions by `npm ci` in `tests/bench/peers/`) run on the same posts and queries, and the
+//! recall of every engine is checked against the posts' text. With `jekyll` installed,
+//! `jekyll build` and `gazette build` run on the same 10,000 posts.
+//!
+//! Results: `target/bench/results.json`, and the tables of BENCHMARKS.md in
+//! `target/bench/report.md` (`tests/bench/report.mjs`). `--smoke` runs the whole chain at
+//! 1,000 posts without Jekyll, to show that the harness works (CI runs it; speed is never
+//! asserted).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Map, Value};
+
+use crate::setup::Tools;
+use crate::{dist, run};
+
+/// What to run.
+pub struct Plan {
+    /// Archive sizes, in posts.
+    sizes: Vec<u32>,
+    /// Sizes at which search, keystrokes and memory are measured (home is measured at all).
+    full_at: Vec<u32>,
+    /// Size at which the peers run.
+    peers_at: Option<u32>,
+    jekyll: bool,
+}
+
+impl Plan {
+    pub fn from_args(args: &[String]) -> Result<Plan> {
+        if args.iter().any(|a| a == "--smoke") {
+            return Ok(Plan {
+                sizes: vec![1000],
+                full_at: vec![1000],
+                peers_at: Some(1000),
+                jekyll: false,
+            });
+        }
+        let sizes = match args.iter().position(|a| a == "--sizes") {
+            Some(i) => args
+                .get(i + 1)
+                .context("--sizes needs a list: --sizes 1000,10000")?
+                .split(',')
+                .map(|s| s.trim().parse::<u32>().context("--sizes takes numbers"))
+                .collect::<Result<Vec<_>>>()?,
+            None => vec![1_000, 10_000, 100_000, 200_000],
+        };
+        let large: Vec<u32> = sizes.iter().copied().filter(|&n| n >= 100_000).collect();
+        Ok(Plan {
+            full_at: if large.is_empty() {
+                sizes.iter().max().into_iter().copied().collect()
+            } else {
+                large
+            },
+            peers_at: sizes
+                .iter()
+                .copied()
+                .find(|&n| n == 100_000)
+                .or_else(|| sizes.iter().copied().max()),
+            jekyll: !args.iter().any(|a| a == "--no-jekyll"),
+            sizes,
+        })
+    }
+}
+
+pub fn bench(tools: &Tools, plan: &Plan) -> Result<()> {
+    let work = PathBuf::from("target/bench");
+    if work.exists() {
+        std::fs::remove_dir_all(&work)?;
+    }
+    std::fs::create_dir_all(&work)?;
+    run(tools.command("cargo").args([
+        "build",
+        "--quiet",
+        "--profile",
+        "tool",
+        "--package",
+        "gazette-cli",
+    ]))?;
+    let gazette = Path::new("target/tool/gazette").canonicalize()?;
+    let dist_dir = work.join("dist");
+    dist(tools, dist_dir.to_str().context("UTF-8 path")?)?;
+    std::fs::remove_dir_all(dist_dir.join("archive"))?;
+    if plan.peers_at.is_some() {
+        run(tools.command("npm").args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            "tests/bench/peers",
+        ]))?;
+    }
+
+    let mut results = Map::new();
+    results.insert("machine".into(), machine(tools));
+    let mut sizes = Map::new();
+    for &posts in &plan.sizes {
+        let site = work.join(format!("site-{posts}"));
+        let archive = work.join(format!("archive-{posts}"));
+        run(tools
+            .command(gazette.to_str().context("UTF-8 path")?)
+            .args(["gen", "--posts", &posts.to_string(), "--seed", "1", "--out"])
+            .arg(&site))?;
+        let build = timed_build(tools, &gazette, &[&site, &site.join("old_post")], &archive)?;
+        // The app reads the archive from dist/archive: swap in this size's archive.
+        let mounted = dist_dir.join("archive");
+        std::fs::rename(&archive, &mounted)?;
+        let mut app_args = vec![dist_dir.to_str().context("UTF-8 path")?.to_string()];
+        if !plan.full_at.contains(&posts) {
+            app_args.push("--home-only".into());
+        }
+        let app = node_json(tools, "tests/bench/gazette.mjs", &app_args)?;
+        std::fs::rename(&mounted, &archive)?;
+        let mut entry = json!({ "builder": build, "app": app });
+        if plan.peers_at == Some(posts) {
+            entry["recall_gazette"] = gazette_recall(tools, &gazette, &archive)?;
+            let peers_work = work.join(format!("peers-{posts}"));
+            let archive_arg = archive.to_str().context("UTF-8 path")?.to_string();
+            let peers_arg = peers_work.to_str().context("UTF-8 path")?.to_string();
+            entry["peers_prepare"] = node_json(
+                tools,
+                "tests/bench/peers/prepare.mjs",
+                &[archive_arg.clone(), peers_arg.clone()],
+            )?;
+            entry["peers"] = node_json(
+                tools,
+                "tests/bench/peers/run.mjs",
+                &[archive_arg, peers_arg],
+            )?;
+            std::fs::remove_dir_all(&peers_work)?;
+        }
+        sizes.insert(posts.to_string(), entry);
+        // Keep the disk use bounded: the 200k site and archive take ~2 GB.
+        std::fs::remove_dir_all(&site)?;
+        std::fs::remove_dir_all(&archive)?;
+        write_results(&work, &results, &sizes)?;
+    }
+    if plan.jekyll {
+        let comparison = jekyll_comparison(tools, &gazette, &work)?;
+        results.insert("jekyll".into(), comparison);
+    }
+    write_results(&work, &results, &sizes)?;
+    let report = std::process::Command::new("node")
+        .arg("tests/bench/report.mjs")
+        .arg(work.join("results.json"))
+        .output()
+        .context("cannot run tests/bench/report.mjs")?;
+    if !report.status.success() {
+        bail!(
+            "tests/bench/report.mjs failed: {}",
+            String::from_utf8_lossy(&report.stderr)
+        );
+    }
+    std::fs::write(work.join("report.md"), &report.stdout)?;
+    println!("{}", String::from_utf8_lossy(&report.stdout));
+    eprintln!("xtask: results in target/bench/results.json and target/bench/report.md");
+    Ok(())
+}
+
+fn write_results(
+    work: &Path,
+    results: &Map<String, Value>,
+    sizes: &Map<String, Value>,
+) -> Result<()> {
+    let mut all = results.clone();
+    all.insert("sizes".into(), Value::Object(sizes.clone()));
+    std::fs::write(
+        work.join("results.json"),
+        serde_json::to_string_pretty(&Value::Object(all))?,
+    )?;
+    Ok(())
+}
+
+/// The machine and tool versions, for the report's header.
+fn machine(tools: &Tools) -> Value {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let field = |text: &str, key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split(':').nth(1))
+            .map(|v| v.trim().to_string())
+    };
+    let version = |program: &str, arg: &str| {
+        tools
+            .command(program)
+            .arg(arg)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    json!({
+        "cpu": field(&cpuinfo, "model name"),
+        "cores": std::thread::available_parallelism().map(|n| n.get()).ok(),
+        "memory": field(&meminfo, "MemTotal"),
+        "rustc": version("rustc", "--version"),
+        "node": version("node", "--version"),
+        "chromium": version(tools.chromium.to_str().unwrap_or("chromium"), "--version"),
+        "date": std::process::Command::new("date").arg("-u").arg("+%Y-%m-%d").output().ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()),
+    })
+}
+
+/// `gazette build` under `/usr/bin/time`: wall time, peak memory, and its phase timings.
+fn timed_build(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path) -> Result<Value> {
+    let time_file = out.with_extension("time");
+    let start = Instant::now();
+    let output = tools
+        .command("/usr/bin/time")
+        .args(["-f", "%e %M", "-o"])
+        .arg(&time_file)
+        .arg(gazette)
+        .arg("build")
+        .args(inputs)
+        .arg("--out")
+        .arg(out)
+        .args(["--quiet", "--timings", "--report"])
+        .arg(out.with_extension("report.json"))
+        .output()
+        .context("cannot run gazette build")?;
+    let wall = start.elapsed().as_secs_f64();
+    if !output.status.success() {
+        bail!(
+            "gazette build failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let time = std::fs::read_to_string(&time_file)?;
+    let peak_kb: f64 = time
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.with_extension("report.json"))?)?;
+    let phases: Map<String, Value> = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter_map(|line| {
+            // "timing: import       4.21s (total 4.53s)"
+            let rest = line.strip_prefix("timing:")?;
+            let mut words = rest.split_whitespace();
+            let phase = words.next()?;
+            let value = words.next()?;
+            Some((phase.to_string(), json!(parse_duration(value)?)))
+        })
+        .collect();
+    let written = report["written"].as_u64().unwrap_or(0);
+    Ok(json!({
+        "wall_s": wall,
+        "peak_mb": peak_kb / 1024.0,
+        "posts_written": written,
+        "files_read": report["read"],
+        "posts_per_s": written as f64 / wall,
+        "phases_s": phases,
+    }))
+}
+
+/// `4.21s`, `320.76ms` → seconds.
+fn parse_duration(text: &str) -> Option<f64> {
+    if let Some(ms) = text.strip_suffix("ms") {
+        return ms.parse::<f64>().ok().map(|v| v / 1000.0);
+    }
+    if let Some(us) = text.strip_suffix("µs") {
+        return us.parse::<f64>().ok().map(|v| v / 1e6);
+    }
+    text.strip_suffix('s')?.parse().ok()
+}
+
+/// Runs a Node script that prints one JSON object.
+fn node_json(tools: &Tools, script: &str, args: &[String]) -> Result<Value> {
+    eprintln!("xtask: node {script} {}", args.join(" "));
+    let output = tools
+        .command("node")
+        .arg(script)
+        .args(args)
+        .env("CHROMIUM", &tools.chromium)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot run {script}"))?;
+    if !output.status.success() {
+        bail!("{script} failed ({})", output.status);
+    }
+    serde_json::from_slice(&output.stdout)
+        .with_context(|| format!("{script} did not print one JSON object"))
+}
+
+/// Gazette's hits for every query (`gazette search`, the viewer's engine) checked against
+/// the posts' text by the same code that checks the peers.
+fn gazette_recall(tools: &Tools, gazette: &Path, archive: &Path) -> Result<Value> {
+    node_json(
+        tools,
+        "tests/bench/gazette-recall.mjs",
+        &[
+            archive.to_str().context("UTF-8 path")?.to_string(),
+            gazette.to_str().context("UTF-8 path")?.to_string(),
+        ],
+    )
+}
+
+/// `gazette build` and `jekyll build` on the same 10,000 posts with a one-line layout.
+fn jekyll_comparison(tools: &Tools, gazette: &Path, work: &Path) -> Result<Value> {
+    if !tools
+        .command("jekyll")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        eprintln!("xtask: jekyll is not installed (apt-get install jekyll): skipping the Jekyll comparison");
+        return Ok(Value::Null);
+    }
+    let site = work.join("jekyll-10000");
+    run(tools
+        .command(gazette.to_str().context("UTF-8 path")?)
+        .args(["gen", "--posts", "10000", "--seed", "1", "--out"])
+        .arg(&site))?;
+    std::fs::remove_dir_all(site.join("old_post"))?;
+    std::fs::create_dir_all(site.join("_layouts"))?;
+    std::fs::write(
+        site.join("_layouts/post.html"),
+        "<!doctype html><html><body>{{ content }}</body></html>\n",
+    )?;
+    let gazette_run = timed_build(tools, gazette, &[&site], &work.join("jekyll-10000-archive"))?;
+    let time_file = work.join("jekyll.time");
+    let start = Instant::now();
+    run(tools
+        .command("/usr/bin/time")
+        .args(["-f", "%e %M", "-o"])
+        .arg(&time_file)
+        .args(["jekyll", "build", "--quiet", "--source"])
+        .arg(&site)
+        .arg("--destination")
+        .arg(work.join("jekyll-10000-site")))?;
+    let wall = start.elapsed().as_secs_f64();
+    let peak_kb: f64 = std::fs::read_to_string(&time_file)?
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let pages = count_files(&work.join("jekyll-10000-site"), "html");
+    Ok(json!({
+        "posts": 10000,
+        "gazette": gazette_run,
+        "jekyll": { "wall_s": wall, "peak_mb": peak_kb / 1024.0, "html_pages": pages },
+    }))
+}
+
+fn count_files(dir: &Path, extension: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                count_files(&path, extension)
+            } else {
+                usize::from(path.extension().is_some_and(|x| x == extension))
+            }
+        })
+        .sum()
+}
