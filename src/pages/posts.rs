@@ -8,6 +8,7 @@ use gazette_core::filter::Filter;
 use gazette_core::query::{evaluate, Hits};
 use gazette_core::route::{is_day, Route};
 use gazette_core::search::highlight_terms;
+use gloo::timers::callback::Timeout;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -17,6 +18,9 @@ use crate::components::post_list::HitList;
 use crate::components::timeline::Timeline;
 use crate::routing::use_navigator;
 use crate::state::{use_archive, use_resources, Action, ArchiveState, Resource};
+
+/// How long the heading must stay the same before it becomes the tab title.
+const TITLE_DELAY_MS: u32 = 300;
 
 #[derive(Properties, PartialEq)]
 pub struct PostsPageProps {
@@ -60,8 +64,14 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
     let heading = heading(&props.filter, &archive);
     {
         let heading = heading.clone();
+        // Typing changes the heading with every keystroke, and a new tab title costs the
+        // browser a few milliseconds: the title follows once typing pauses.
         use_effect_with(heading, |heading| {
-            gloo::utils::document().set_title(&format!("{heading} · Gazette"))
+            let title = format!("{heading} · Gazette");
+            let pending = Timeout::new(TITLE_DELAY_MS, move || {
+                gloo::utils::document().set_title(&title)
+            });
+            move || drop(pending)
         });
     }
     let body = match (failure, &*evaluation) {
