@@ -1,0 +1,113 @@
+// Shared by prepare.mjs, run.mjs and recall.mjs: reading a Gazette archive, the article text
+// every peer indexes (the same text Gazette's builder indexes), and the CJK tokenizers.
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Every post of a Gazette archive folder, in ordinal order (newest first):
+ * [{ ordinal, id, title, html }]. `html` is the sanitized body HTML from bodies/NNNN.json.
+ */
+export async function readArchive(archiveDir) {
+  const manifest = JSON.parse(await readFile(join(archiveDir, 'manifest.json'), 'utf8'));
+  if (manifest.schema_version !== 1) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 1`);
+  const posts = [];
+  for (const name of (await readdir(join(archiveDir, 'summaries'))).filter((n) => n.endsWith('.json')).sort()) {
+    const group = JSON.parse(await readFile(join(archiveDir, 'summaries', name), 'utf8'));
+    group.posts.forEach((post, i) => posts.push({ ordinal: group.first_ordinal + i, id: post.id, title: post.title, html: null }));
+  }
+  posts.sort((a, b) => a.ordinal - b.ordinal);
+  const byId = new Map(posts.map((post) => [post.id, post]));
+  for (const name of (await readdir(join(archiveDir, 'bodies'))).filter((n) => n.endsWith('.json')).sort()) {
+    const chunk = JSON.parse(await readFile(join(archiveDir, 'bodies', name), 'utf8'));
+    for (const body of chunk.bodies) {
+      const post = byId.get(body.id);
+      if (post) post.html = body.html;
+    }
+  }
+  for (const post of posts) post.html ??= '';
+  if (posts.length !== manifest.post_count) throw new Error(`${archiveDir}: ${posts.length} posts read, manifest says ${manifest.post_count}`);
+  return posts;
+}
+
+// Elements that end a line of text when HTML is read as plain text (as in Gazette's
+// `article_text` in crates/core).
+const BLOCK_ELEMENTS = new Set(['p', 'div', 'br', 'li', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'center',
+  'blockquote', 'pre', 'table', 'ul', 'ol', 'dl', 'dt', 'dd', 'hr', 'figure', 'figcaption']);
+
+function unescapeText(text) {
+  if (!text.includes('&')) return text;
+  return text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'")
+    .replaceAll('&nbsp;', '\u00a0').replaceAll('&amp;', '&');
+}
+
+/**
+ * Splits sanitized body HTML into blocks the way Gazette's builder reads article text: a
+ * block ends at every block element's tag; a block whose only meaningful text is inside links
+ * (finews' "返回…" footers, the bare source link) is navigation, not article text.
+ * Returns [{ markup, text, navigation }] plus the block tags between them as { tag }.
+ */
+function blocks(html) {
+  const out = [];
+  let block = { markup: '', text: '', plain: false, link: false };
+  let linkDepth = 0;
+  const finish = () => {
+    const text = block.text.split(/\s+/u).filter(Boolean).join(' ');
+    out.push({ markup: block.markup, text, navigation: block.link && !block.plain });
+    block = { markup: '', text: '', plain: false, link: false };
+  };
+  let rest = html;
+  while (rest.length) {
+    const lt = rest.indexOf('<');
+    if (lt === 0) {
+      const gt = rest.indexOf('>');
+      const end = gt < 0 ? rest.length : gt + 1;
+      const tag = rest.slice(1, Math.max(1, end - 1));
+      const closing = tag.startsWith('/');
+      const name = (tag.replace(/^\//, '').match(/^[A-Za-z0-9]*/)?.[0] ?? '').toLowerCase();
+      if (name === 'a') linkDepth = closing ? Math.max(0, linkDepth - 1) : linkDepth + 1;
+      if (BLOCK_ELEMENTS.has(name)) {
+        finish();
+        out.push({ tag: rest.slice(0, end) });
+      } else {
+        block.markup += rest.slice(0, end);
+      }
+      rest = rest.slice(end);
+    } else {
+      const end = lt < 0 ? rest.length : lt;
+      const raw = rest.slice(0, end);
+      const text = unescapeText(raw);
+      if (/[\p{L}\p{N}]/u.test(text)) {
+        if (linkDepth > 0) block.link = true;
+        else block.plain = true;
+      }
+      block.text += text;
+      block.markup += raw;
+      rest = rest.slice(end);
+    }
+  }
+  finish();
+  return out;
+}
+
+/** The readable text of a body (navigation blocks left out), one line per block. */
+export function articleText(html) {
+  return blocks(html).filter((b) => b.text && !b.navigation).map((b) => b.text).join('\n');
+}
+
+/** The body HTML without its navigation blocks: what the Pagefind pages carry. */
+export function articleHtml(html) {
+  return blocks(html).map((b) => (b.tag ?? (b.navigation ? '' : b.markup))).join('');
+}
+
+/** The text every peer indexes and the ground truth searches: title, then article text. */
+export function postText(post) {
+  return `${post.title}\n${articleText(post.html)}`;
+}
+
+export { fold, indexTokens, queryTokens, isChineseQuery } from './web/tokenize.js';
+
+export function percentile(values, p) {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
