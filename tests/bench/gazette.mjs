@@ -169,6 +169,7 @@ if (homeOnly) {
     }
   }
   result.keystroke_samples = times.length;
+  result.keystroke_all_ms = times.map((t) => Math.round(t * 10) / 10);
   result.keystroke_p50_ms = percentile(times, 50);
   result.keystroke_p95_ms = percentile(times, 95);
   // Memory after browsing and searching: JS heap (after GC) plus the wasm linear memory.
