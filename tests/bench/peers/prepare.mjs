@@ -104,6 +104,15 @@ function run(command, args) {
   });
 }
 
+/** A failed index build, with what is known of the attempt (size, time, memory). */
+class BuildError extends Error {
+  constructor(message, result, details) {
+    const stderr = result.stderr.trim();
+    super(stderr ? `${message}: ${stderr.slice(-1500)}` : message);
+    this.details = details;
+  }
+}
+
 /** Reads a gzipped Pagefind file (fragment) and returns its JSON after the `pagefind_dcd` mark. */
 async function readPagefindFile(path) {
   const chunks = [];
@@ -136,7 +145,9 @@ async function preparePagefind(posts, site, workdir) {
   const result = await run(binary, ['--site', site, '--output-subdir', 'pagefind', '--quiet']);
   const seconds = (performance.now() - start) / 1000;
   if (result.code !== 0) {
-    throw new Error(`pagefind failed after ${seconds.toFixed(0)} s (${result.killed ?? result.code ?? result.signal}; peak ${result.peakBytes} bytes resident): ${result.stderr.slice(-2000)}`);
+    throw new BuildError(`pagefind_extended failed on ${posts.length} pages: ${result.killed ?? `exit ${result.code ?? result.signal}`}`, result, {
+      pages: posts.length, build_s_until_failure: seconds, peak_rss_bytes: result.peakBytes,
+    });
   }
   const entry = JSON.parse(await readFile(join(site, 'pagefind', 'pagefind-entry.json'), 'utf8'));
   // Result ids in the browser are fragment names; map them to post ids once, here, so the
@@ -180,7 +191,9 @@ async function prepareJsPeer(peer, archiveDir, site) {
   const result = await run(process.execPath, ['--max-old-space-size=16384', script, peer, archiveDir, join(site, peer)]);
   const json = result.stdout.trim().split('\n').pop();
   if (result.code !== 0 || !json?.startsWith('{')) {
-    throw new Error(`${peer} index build failed (${result.killed ?? result.code ?? result.signal}; peak ${result.peakBytes} bytes resident): ${result.stderr.slice(-2000)}`);
+    throw new BuildError(`${peer} index build failed: ${result.killed ?? `exit ${result.code ?? result.signal}`}`, result, {
+      peak_rss_bytes: result.peakBytes,
+    });
   }
   const stats = JSON.parse(json);
   delete stats.peer;
@@ -219,7 +232,7 @@ async function main() {
     try {
       report.peers[peer] = peer === 'pagefind' ? await preparePagefind(posts, site, workdir) : await prepareJsPeer(peer, archiveDir, site);
     } catch (error) {
-      report.peers[peer] = { version: VERSIONS[peer], error: String(error.message ?? error) };
+      report.peers[peer] = { version: VERSIONS[peer], error: String(error.message ?? error), ...error.details };
     }
     console.error(`prepare: ${peer}: ${JSON.stringify(report.peers[peer])}`);
   }

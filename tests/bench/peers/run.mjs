@@ -128,7 +128,11 @@ async function memory(browser, url, queries) {
 async function runPeer(browser, base, peer, queries, prepared, toPostId, archiveDir) {
   const out = { version: prepared?.version ?? null };
   if (!prepared || prepared.error) {
-    out.error = `not prepared: ${prepared?.error ?? 'run prepare.mjs first'}`;
+    // The index could not be built: say so, with what the attempt cost.
+    out.error = `no index: ${prepared?.error ?? 'run prepare.mjs first'}`;
+    for (const [key, value] of Object.entries(prepared ?? {})) {
+      if (!['version', 'error'].includes(key)) out[key === 'peak_rss_bytes' ? 'index_build_peak_rss_bytes' : key] = value;
+    }
     return out;
   }
   for (const key of ['build_s', 'index_bytes_total', 'index_files', 'index_bytes_breakdown', 'peak_rss_bytes']) {
