@@ -3,7 +3,7 @@
 //! For each archive size (default 1k, 10k, 100k, 200k posts, made by `gazette gen --seed 1`):
 //! the builder's time and peak memory, then the app in headless Chromium
 //! (`tests/bench/gazette.mjs`: home at every size; search, keystrokes and memory at 100k and
-//! 200k). At 100k posts the peers (Pagefind, FlexSearch, MiniSearch, installed at pinned
+//! 200k). At 10k and 100k posts the peers (Pagefind, FlexSearch, MiniSearch, installed at pinned
 //! versions by `npm ci` in `tests/bench/peers/`) run on the same posts and queries, and the
 //! recall of every engine is checked against the posts' text. With `jekyll` installed,
 //! `jekyll build` and `gazette build` run on the same 10,000 posts.
@@ -28,8 +28,8 @@ pub struct Plan {
     sizes: Vec<u32>,
     /// Sizes at which search, keystrokes and memory are measured (home is measured at all).
     full_at: Vec<u32>,
-    /// Size at which the peers run.
-    peers_at: Option<u32>,
+    /// Sizes at which the peers run.
+    peers_at: Vec<u32>,
     jekyll: bool,
 }
 
@@ -39,7 +39,7 @@ impl Plan {
             return Ok(Plan {
                 sizes: vec![1000],
                 full_at: vec![1000],
-                peers_at: Some(1000),
+                peers_at: vec![1000],
                 jekyll: false,
             });
         }
@@ -59,11 +59,12 @@ impl Plan {
             } else {
                 large
             },
+            // Pagefind indexes 10k posts but not 100k on 24 GB: run the peers at both.
             peers_at: sizes
                 .iter()
                 .copied()
-                .find(|&n| n == 100_000)
-                .or_else(|| sizes.iter().copied().max()),
+                .filter(|&n| n == 10_000 || n == 100_000)
+                .collect(),
             jekyll: !args.iter().any(|a| a == "--no-jekyll"),
             sizes,
         })
@@ -88,7 +89,7 @@ pub fn bench(tools: &Tools, plan: &Plan) -> Result<()> {
     let dist_dir = work.join("dist");
     dist(tools, dist_dir.to_str().context("UTF-8 path")?)?;
     std::fs::remove_dir_all(dist_dir.join("archive"))?;
-    if plan.peers_at.is_some() {
+    if !plan.peers_at.is_empty() {
         run(tools.command("npm").args([
             "ci",
             "--no-audit",
@@ -119,7 +120,7 @@ pub fn bench(tools: &Tools, plan: &Plan) -> Result<()> {
         let app = node_json(tools, "tests/bench/gazette.mjs", &app_args)?;
         std::fs::rename(&mounted, &archive)?;
         let mut entry = json!({ "builder": build, "app": app });
-        if plan.peers_at == Some(posts) {
+        if plan.peers_at.contains(&posts) {
             entry["recall_gazette"] = gazette_recall(tools, &gazette, &archive)?;
             let peers_work = work.join(format!("peers-{posts}"));
             let archive_arg = archive.to_str().context("UTF-8 path")?.to_string();
