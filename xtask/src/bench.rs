@@ -52,19 +52,24 @@ impl Plan {
                 .collect::<Result<Vec<_>>>()?,
             None => vec![1_000, 10_000, 100_000, 200_000],
         };
-        let large: Vec<u32> = sizes.iter().copied().filter(|&n| n >= 100_000).collect();
+        // Pagefind indexes 10k posts but not 100k on 24 GB: run the peers at both.
+        let peers_at: Vec<u32> = sizes
+            .iter()
+            .copied()
+            .filter(|&n| n == 10_000 || n == 100_000)
+            .collect();
+        // Gazette's search is measured wherever the peers run, and at every large size.
+        let mut full_at: Vec<u32> = sizes
+            .iter()
+            .copied()
+            .filter(|&n| n >= 100_000 || peers_at.contains(&n))
+            .collect();
+        if full_at.is_empty() {
+            full_at.extend(sizes.iter().max());
+        }
         Ok(Plan {
-            full_at: if large.is_empty() {
-                sizes.iter().max().into_iter().copied().collect()
-            } else {
-                large
-            },
-            // Pagefind indexes 10k posts but not 100k on 24 GB: run the peers at both.
-            peers_at: sizes
-                .iter()
-                .copied()
-                .filter(|&n| n == 10_000 || n == 100_000)
-                .collect(),
+            full_at,
+            peers_at,
             jekyll: !args.iter().any(|a| a == "--no-jekyll"),
             sizes,
         })
