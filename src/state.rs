@@ -2,7 +2,7 @@
 //! file fetched so far, each a [`Load`]. Views say which [`Resource`]s they need with
 //! [`use_resources`]; only that hook and the manifest loader in [`crate::app`] fetch.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use gazette_core::archive::{
@@ -297,13 +297,15 @@ pub fn use_archive() -> ArchiveHandle {
 }
 
 /// Fetches every resource in `resources` that was never requested (failed ones wait for a
-/// retry). Cached files are never fetched twice.
+/// retry). Cached files are never fetched twice, and a resource listed twice (two rows of one
+/// summary group, far apart in a list ranked by relevance) is fetched once.
 #[hook]
 pub fn use_resources(resources: Vec<Resource>) {
     let archive = use_archive();
+    let mut seen = HashSet::new();
     let missing: Vec<Resource> = resources
         .into_iter()
-        .filter(|r| !archive.files.contains_key(r))
+        .filter(|r| !archive.files.contains_key(r) && seen.insert(*r))
         .collect();
     use_effect_with(missing, move |missing| {
         for &resource in missing {

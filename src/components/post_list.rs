@@ -58,7 +58,6 @@ pub fn hit_list(props: &HitListProps) -> Html {
         .iter()
         .map(|o| Resource::SummaryGroup(o / group_size))
         .collect();
-    groups.dedup();
     // The rows name their sources: the category table comes with the first rows.
     groups.push(Resource::Categories);
     let failure = archive.failure(&groups);
@@ -67,18 +66,13 @@ pub fn hit_list(props: &HitListProps) -> Html {
     // counted as failures: without them the row keeps its stored excerpt.
     let terms = &props.terms;
     let mut wanted = groups;
-    if !terms.is_empty() {
-        wanted.extend(
-            visible
-                .iter()
-                .filter_map(|&o| archive.summary(o, group_size))
-                .filter(|post| {
-                    !contains_any(&post.title, terms) && !contains_any(&post.excerpt, terms)
-                })
-                .map(|post| Resource::Chunk(post.chunk)),
-        );
-        wanted.dedup();
-    }
+    wanted.extend(
+        visible
+            .iter()
+            .filter_map(|&o| archive.summary(o, group_size))
+            .filter(|post| hides_its_hit(post, terms))
+            .map(|post| Resource::Chunk(post.chunk)),
+    );
     use_resources(wanted);
     // Padding stands in for the rows above and below the drawn ones, so the page keeps the
     // whole list's height and the scroll bar its meaning. Set through the CSSOM: the CSP
@@ -161,10 +155,16 @@ fn post_item(
     }
 }
 
-/// For a search hit whose title and stored excerpt show no match: the text around the first
-/// hit in its body, once the body's chunk is loaded.
+/// A search hit whose title and stored excerpt show none of the `terms`: its row needs an
+/// excerpt from the body.
+fn hides_its_hit(post: &PostSummary, terms: &[String]) -> bool {
+    !terms.is_empty() && !contains_any(&post.title, terms) && !contains_any(&post.excerpt, terms)
+}
+
+/// For a search hit that [hides its hit](hides_its_hit): the text around the first hit in
+/// its body, once the body's chunk is loaded.
 fn hit_excerpt(archive: &ArchiveState, post: &PostSummary, terms: &[String]) -> Option<String> {
-    if terms.is_empty() || contains_any(&post.title, terms) || contains_any(&post.excerpt, terms) {
+    if !hides_its_hit(post, terms) {
         return None;
     }
     let body = archive.body(post.chunk, &post.id)??;

@@ -4,8 +4,8 @@
 //!
 //! The list scrolls with the page (no inner scroll box: the page keeps its natural scrolling,
 //! find-as-you-type of the browser on visible rows, and phones' address-bar behaviour). Rows
-//! have one fixed height set by CSS (`--row-height`); it is measured from a drawn row, so
-//! font-size changes and zoom are followed.
+//! have one fixed height set by CSS (`.post-list.virtual .post-item`); it is measured from a
+//! drawn row, so font-size changes and zoom are followed.
 
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -50,11 +50,7 @@ pub fn use_visible_rows(list: NodeRef, len: usize) -> VisibleRows {
     {
         let (list, rows) = (list.clone(), rows.clone());
         use_effect_with((), move |_| {
-            let update = move |_: &Event| {
-                if let Some(next) = measure(&list, &rows) {
-                    rows.set(next);
-                }
-            };
+            let update = move |_: &Event| remeasure(&list, &rows);
             // gloo's listeners are passive: scrolling is never held up by this handler.
             let window = gloo::utils::window();
             let scroll = EventListener::new(&window, "scroll", update.clone());
@@ -69,14 +65,17 @@ pub fn use_visible_rows(list: NodeRef, len: usize) -> VisibleRows {
         let (list, rows) = (list.clone(), rows.clone());
         let pending = use_mut_ref(|| None::<AnimationFrame>);
         use_effect_with(len, move |_| {
-            *pending.borrow_mut() = Some(request_animation_frame(move |_| {
-                if let Some(next) = measure(&list, &rows) {
-                    rows.set(next);
-                }
-            }));
+            *pending.borrow_mut() = Some(request_animation_frame(move |_| remeasure(&list, &rows)));
         });
     }
     *rows
+}
+
+/// Measures again and stores the result (re-rendering only when it changed).
+fn remeasure(list: &NodeRef, rows: &UseStateHandle<VisibleRows>) {
+    if let Some(next) = measure(list, rows) {
+        rows.set(next);
+    }
 }
 
 fn rows_for(viewport_px: f64, row_px: f64) -> usize {

@@ -35,12 +35,11 @@ pub fn highlight(text: &str, terms: &[String]) -> Vec<(String, bool)> {
     if terms.is_empty() {
         return vec![(text.to_string(), false)];
     }
-    let lower: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
     let chars: Vec<char> = text.chars().collect();
-    // Lower-casing can change the length of a few characters; highlight only when it does not.
-    if lower.len() != chars.len() {
+    // Highlight only when lower-casing keeps every character's position.
+    let Some(lower) = lowercase_aligned(&chars) else {
         return vec![(text.to_string(), false)];
-    }
+    };
     let mut marked = vec![false; chars.len()];
     for term in terms {
         let term: Vec<char> = term.chars().collect();
@@ -65,6 +64,13 @@ pub fn highlight(text: &str, terms: &[String]) -> Vec<(String, bool)> {
     runs
 }
 
+/// `chars` lower-cased, when that keeps one character per character (a few characters, like
+/// `İ`, lower-case to two): then a match found in it sits at the same positions in `chars`.
+fn lowercase_aligned(chars: &[char]) -> Option<Vec<char>> {
+    let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
+    (lower.len() == chars.len()).then_some(lower)
+}
+
 /// Characters of context kept before the first hit in a [`snippet`].
 const SNIPPET_LEAD_CHARS: usize = 24;
 
@@ -81,13 +87,9 @@ pub fn contains_any(text: &str, terms: &[String]) -> bool {
 /// results come from here when the stored excerpt holds no hit.
 pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
-    let lower: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
-    // Lower-casing can change the length of a few characters; positions must line up.
-    let haystack = if lower.len() == chars.len() {
-        &lower
-    } else {
-        &chars
-    };
+    // Positions must line up with `chars`: match case-sensitively when lower-casing would not.
+    let lower = lowercase_aligned(&chars);
+    let haystack = lower.as_ref().unwrap_or(&chars);
     let first = terms
         .iter()
         .filter(|t| !t.is_empty())
