@@ -238,12 +238,7 @@ fn timed_build(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path) -> R
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let time = std::fs::read_to_string(&time_file)?;
-    let peak_kb: f64 = time
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
+    let peak_mb = peak_mb(&time_file)?;
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.with_extension("report.json"))?)?;
     let phases: Map<String, Value> = String::from_utf8_lossy(&output.stderr)
@@ -260,12 +255,22 @@ fn timed_build(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path) -> R
     let written = report["written"].as_u64().unwrap_or(0);
     Ok(json!({
         "wall_s": wall,
-        "peak_mb": peak_kb / 1024.0,
+        "peak_mb": peak_mb,
         "posts_written": written,
         "files_read": report["read"],
         "posts_per_s": written as f64 / wall,
         "phases_s": phases,
     }))
+}
+
+/// Peak memory in MB from the file `/usr/bin/time -f "%e %M" -o FILE` wrote (0 when absent).
+fn peak_mb(time_file: &Path) -> Result<f64> {
+    let peak_kb: f64 = std::fs::read_to_string(time_file)?
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    Ok(peak_kb / 1024.0)
 }
 
 /// `4.21s`, `320.76ms` → seconds.
@@ -344,16 +349,12 @@ fn jekyll_comparison(tools: &Tools, gazette: &Path, work: &Path) -> Result<Value
         .arg("--destination")
         .arg(work.join("jekyll-10000-site")))?;
     let wall = start.elapsed().as_secs_f64();
-    let peak_kb: f64 = std::fs::read_to_string(&time_file)?
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
+    let peak_mb = peak_mb(&time_file)?;
     let pages = count_files(&work.join("jekyll-10000-site"), "html");
     Ok(json!({
         "posts": 10000,
         "gazette": gazette_run,
-        "jekyll": { "wall_s": wall, "peak_mb": peak_kb / 1024.0, "html_pages": pages },
+        "jekyll": { "wall_s": wall, "peak_mb": peak_mb, "html_pages": pages },
     }))
 }
 

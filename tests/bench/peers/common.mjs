@@ -1,7 +1,7 @@
 // Shared by prepare.mjs, run.mjs and recall.mjs: reading a Gazette archive, the article text
 // every peer indexes (the same text Gazette's builder indexes), and the CJK tokenizers.
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Every post of a Gazette archive folder, in ordinal order (newest first):
@@ -105,6 +105,31 @@ export function postText(post) {
 }
 
 export { fold, indexTokens, queryTokens, isChineseQuery } from './web/tokenize.js';
+
+export const ALL_PEERS = ['pagefind', 'flexsearch', 'minisearch'];
+
+/**
+ * The command line of prepare.mjs and run.mjs: `ARCHIVE WORKDIR [--peers a,b]`, as
+ * { archiveDir, workdir, peers } with absolute paths; prints the usage and exits 2 when
+ * it is not that.
+ */
+export function peerArgs(argv, script) {
+  const usage = () => {
+    console.error(`usage: node ${script} ARCHIVE WORKDIR [--peers ${ALL_PEERS.join(',')}]`);
+    process.exit(2);
+  };
+  const args = [...argv];
+  let peers = ALL_PEERS;
+  const at = args.indexOf('--peers');
+  if (at >= 0) {
+    peers = args[at + 1]?.split(',') ?? [];
+    args.splice(at, 2);
+    if (!peers.length || peers.some((p) => !ALL_PEERS.includes(p))) usage();
+  }
+  if (args.length !== 2) usage();
+  const [archiveDir, workdir] = args.map((a) => resolve(a));
+  return { archiveDir, workdir, peers };
+}
 
 export function percentile(values, p) {
   if (!values.length) return null;

@@ -22,21 +22,16 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
-import { readArchive, articleHtml } from './common.mjs';
+import { ALL_PEERS, articleHtml, peerArgs, readArchive } from './common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const modules = join(here, 'node_modules');
-export const ALL_PEERS = ['pagefind', 'flexsearch', 'minisearch'];
 if (!existsSync(join(modules, 'pagefind'))) {
   console.error(`${modules} is missing: run \`npm ci\` in ${here} first.`);
   process.exit(2);
 }
 export const VERSIONS = Object.fromEntries(await Promise.all(ALL_PEERS.map(async (p) => [p, JSON.parse(await readFile(join(modules, p, 'package.json'), 'utf8')).version])));
 
-function usage() {
-  console.error('usage: node prepare.mjs ARCHIVE WORKDIR [--peers pagefind,flexsearch,minisearch]');
-  process.exit(2);
-}
 
 function escapeHtml(text) {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -210,16 +205,7 @@ async function copyWeb(site) {
 }
 
 async function main() {
-  const args = process.argv.slice(2);
-  let peers = ALL_PEERS;
-  const at = args.indexOf('--peers');
-  if (at >= 0) {
-    peers = args[at + 1]?.split(',') ?? [];
-    args.splice(at, 2);
-    if (!peers.length || peers.some((p) => !ALL_PEERS.includes(p))) usage();
-  }
-  if (args.length !== 2) usage();
-  const [archiveDir, workdir] = args.map((a) => resolve(a));
+  const { archiveDir, workdir, peers } = peerArgs(process.argv.slice(2), 'prepare.mjs');
   const site = join(workdir, 'site');
   await mkdir(site, { recursive: true });
   const previous = JSON.parse(await readFile(join(workdir, 'prepare.json'), 'utf8').catch(() => '{}'));

@@ -26,17 +26,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../e2e/server.mjs';
 import { launch } from '../../e2e/browser.mjs';
-import { isChineseQuery, percentile } from './common.mjs';
+import { isChineseQuery, peerArgs, percentile } from './common.mjs';
 import { recall } from './recall.mjs';
 
-const ALL_PEERS = ['pagefind', 'flexsearch', 'minisearch'];
 const LOAD_TIMEOUT_MS = Number(process.env.PEERS_LOAD_TIMEOUT_MS ?? 300_000);
 const QUERY_TIMEOUT_MS = 120_000;
 
-function usage() {
-  console.error('usage: node run.mjs ARCHIVE WORKDIR [--peers pagefind,flexsearch,minisearch]');
-  process.exit(2);
-}
 
 const log = (...args) => console.error('peers:', ...args);
 
@@ -198,16 +193,7 @@ async function runPeer(browser, base, peer, queries, prepared, toPostId, archive
 }
 
 async function main() {
-  const args = process.argv.slice(2);
-  let peers = ALL_PEERS;
-  const at = args.indexOf('--peers');
-  if (at >= 0) {
-    peers = args[at + 1]?.split(',') ?? [];
-    args.splice(at, 2);
-    if (!peers.length || peers.some((p) => !ALL_PEERS.includes(p))) usage();
-  }
-  if (args.length !== 2) usage();
-  const [archiveDir, workdir] = args.map((a) => resolve(a));
+  const { archiveDir, workdir, peers } = peerArgs(process.argv.slice(2), 'run.mjs');
   const prepared = JSON.parse(await readFile(join(workdir, 'prepare.json'), 'utf8'));
   if (prepared.archive !== archiveDir) throw new Error(`${workdir} was prepared from ${prepared.archive}, not ${archiveDir}`);
   const { queries } = JSON.parse(await readFile(new URL('../queries.json', import.meta.url), 'utf8'));
