@@ -470,14 +470,11 @@ fn the_search_index_finds_chinese_words_and_tickers() {
     let postings = |term: &str| -> Vec<u64> {
         let shard = gazette_core::search::shard_of(term, shard_count);
         let shard = read_json(&built.archive.join(format!("search/{shard:04}.json")));
-        let encoded: Vec<u32> = shard["terms"]
+        let encoded: gazette_core::search::EncodedPostings = shard["terms"]
             .get(term)
             .map(|p| serde_json::from_value(p.clone()).unwrap())
             .unwrap_or_default();
-        gazette_core::search::decode_postings(&encoded)
-            .iter()
-            .map(|p| u64::from(p.ordinal))
-            .collect()
+        encoded.iter().map(|p| u64::from(p.ordinal)).collect()
     };
     let seed_ordinal = built
         .posts()

@@ -16,9 +16,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
+use crate::search::EncodedPostings;
 
 /// Bumped on every incompatible change; the app refuses other versions with a clear message.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// File name of the manifest, relative to the archive folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -179,11 +180,11 @@ pub struct Days {
     pub days: Vec<PeriodCount>,
 }
 
-/// `search/NNNN.json`: terms → postings (see [`crate::search::encode_postings`]).
+/// `search/NNNN.json`: terms → postings (see [`EncodedPostings`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchShard {
     pub schema_version: u32,
-    pub terms: BTreeMap<String, Vec<u32>>,
+    pub terms: BTreeMap<String, EncodedPostings>,
 }
 
 /// `bodies/NNNN.json`.
@@ -410,7 +411,7 @@ mod tests {
             decode::<Days>("days.json", r#"{"schema_version": 99, "days": []}"#).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "days.json has schema_version 99; this Gazette reads version 2"
+            "days.json has schema_version 99; this Gazette reads version 3"
         );
     }
 

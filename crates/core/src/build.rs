@@ -5,13 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rayon::prelude::*;
-use rustc_hash::FxHashMap;
-
 use crate::archive::{
     Archive, BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, Layout,
-    Manifest, OrdinalList, PeriodCount, PostBody, SearchShard, SummaryGroup, TagTable,
-    CHUNK_TARGET_BYTES, SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
+    Manifest, OrdinalList, PeriodCount, PostBody, SummaryGroup, TagTable, CHUNK_TARGET_BYTES,
+    SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -20,7 +17,8 @@ use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::post_date::to_rfc3339;
 use crate::report::{BuildReport, Merge, Skip};
 use crate::route::Route;
-use crate::search::{self, encode_postings, post_terms, Posting, Term};
+use crate::search;
+use crate::search_index;
 
 /// Posts on the home page's "newest" list.
 pub const HOME_NEWEST: usize = 20;
@@ -28,12 +26,8 @@ pub const HOME_NEWEST: usize = 20;
 pub const HOME_CATEGORIES: usize = 24;
 /// Latest posts shown per category on the home page (the original finews home showed five).
 pub const HOME_POSTS_PER_CATEGORY: usize = 5;
-/// A search shard aims at about this many bytes of JSON.
-const SEARCH_SHARD_TARGET_BYTES: usize = 48 * 1024;
 /// An id shard aims at about this many ids.
 const IDS_PER_SHARD: usize = 2048;
-/// Posts whose terms are extracted in parallel at once (bounds memory at any archive size).
-const INDEX_BATCH: usize = 4096;
 
 /// Everything the builder found.
 #[derive(Debug, Default)]
@@ -255,7 +249,7 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
     let mut days = period_counts(Granularity::Day);
     days.reverse(); // ordinal order: newest first
 
-    let search_shards = search_shards(&posts);
+    let search_shards = search_index::search_shards(&posts, |p| (&p.title, &p.body.text));
     let id_shards = id_shards(&posts);
     let layout = Layout {
         summary_group_size: SUMMARY_GROUP_SIZE,
@@ -442,77 +436,6 @@ fn id_shards(posts: &[ImportedPost]) -> Vec<IdShard> {
         .map(|ids| IdShard {
             schema_version: SCHEMA_VERSION,
             ids,
-        })
-        .collect()
-}
-
-/// Which merge partition a term belongs to (a cheap hash: grams are already numbers).
-fn partition_of(term: &Term, partitions: usize) -> usize {
-    let hash = match term {
-        Term::Gram(packed) => packed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32,
-        Term::Word(word) => u64::from(search::shard_of(word, u32::MAX)),
-    };
-    (hash % partitions as u64) as usize
-}
-
-/// The full-text index over titles and article text, cut into shards of about
-/// [`SEARCH_SHARD_TARGET_BYTES`]. Terms are extracted in parallel, a batch at a time, and
-/// merged in ordinal order, so every postings list comes out sorted.
-fn search_shards(posts: &[ImportedPost]) -> Vec<SearchShard> {
-    // Absolute postings while collecting: (ordinal << 3) | (title << 2) | frequency. The term
-    // space is split into one partition per thread, so the merge runs in parallel too; each
-    // partition sees posts in ordinal order, so every postings list comes out sorted.
-    let partitions = rayon::current_num_threads().max(1);
-    let mut maps: Vec<FxHashMap<Term, Vec<u32>>> = vec![FxHashMap::default(); partitions];
-    for (batch_number, batch) in posts.chunks(INDEX_BATCH).enumerate() {
-        let terms: Vec<Vec<(Term, bool, u32)>> = batch
-            .par_iter()
-            .map(|post| post_terms(&post.title, &post.body.text))
-            .collect();
-        let first_ordinal = (batch_number * INDEX_BATCH) as u32;
-        maps.par_iter_mut()
-            .enumerate()
-            .for_each(|(partition, map)| {
-                for (offset, post_terms) in terms.iter().enumerate() {
-                    let ordinal = first_ordinal + offset as u32;
-                    for (term, in_title, frequency) in post_terms {
-                        if partition_of(term, partitions) == partition {
-                            let encoded = (ordinal << 3) | (u32::from(*in_title) << 2) | frequency;
-                            match map.get_mut(term) {
-                                Some(list) => list.push(encoded),
-                                None => {
-                                    map.insert(term.clone(), vec![encoded]);
-                                }
-                            }
-                        }
-                    }
-                }
-            });
-    }
-    let postings: Vec<(Term, Vec<u32>)> = maps.into_iter().flatten().collect();
-    let estimated_bytes: usize = postings.iter().map(|(_, list)| 12 + list.len() * 4).sum();
-    let shard_count = estimated_bytes
-        .div_ceil(SEARCH_SHARD_TARGET_BYTES)
-        .next_power_of_two()
-        .clamp(1, 16_384) as u32;
-    let mut shards: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shard_count as usize];
-    for (term, list) in postings {
-        let list: Vec<Posting> = list
-            .into_iter()
-            .map(|value| Posting {
-                ordinal: value >> 3,
-                in_title: value & 4 != 0,
-                frequency: value & 3,
-            })
-            .collect();
-        let text = term.text();
-        shards[search::shard_of(&text, shard_count) as usize].insert(text, encode_postings(&list));
-    }
-    shards
-        .into_iter()
-        .map(|terms| SearchShard {
-            schema_version: SCHEMA_VERSION,
-            terms,
         })
         .collect()
 }

@@ -40,6 +40,8 @@ pub mod post_date;
 #[cfg(feature = "import")]
 pub mod sanitize;
 #[cfg(feature = "import")]
+pub mod search_index;
+#[cfg(feature = "import")]
 pub mod site_config;
 #[cfg(feature = "import")]
 mod yaml;

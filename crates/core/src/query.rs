@@ -10,7 +10,7 @@ use crate::archive::{Days, Manifest, SearchShard};
 use crate::dates::{fitting_granularity, Granularity};
 use crate::filter::Filter;
 use crate::model::{CategoryInfo, TagInfo};
-use crate::search::{postings, query_terms, shard_of};
+use crate::search::{query_terms, shard_of, EncodedPostings};
 
 /// A file the query needs before it can answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,14 +170,16 @@ pub fn evaluate(
         let shard = loaded
             .search_shard(shard_of(term, manifest.layout.search_shard_count))
             .expect("needs() checked every shard");
-        let encoded = shard.terms.get(term).map(Vec::as_slice).unwrap_or(&[]);
+        let empty = EncodedPostings::default();
+        let encoded = shard.terms.get(term).unwrap_or(&empty);
         scored = Some(match scored.take() {
-            None => postings(encoded)
+            None => encoded
+                .iter()
                 .map(|p| (p.ordinal, u32::from(p.in_title), p.frequency))
                 .collect(),
             Some(current) => {
-                let mut merged = Vec::with_capacity(current.len().min(encoded.len()));
-                let mut other = postings(encoded).peekable();
+                let mut merged = Vec::with_capacity(current.len().min(encoded.byte_len()));
+                let mut other = encoded.iter().peekable();
                 for (ordinal, title, frequency) in current {
                     while other.peek().is_some_and(|p| p.ordinal < ordinal) {
                         other.next();
@@ -328,12 +330,12 @@ pub fn histogram(days: &Days, ordinals: &[u32]) -> Vec<(String, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::HashMap;
 
     use super::*;
     use crate::archive::{HomeSection, Layout, PeriodCount, SCHEMA_VERSION};
     use crate::model::{CategoryInfo, SiteInfo, TagInfo};
-    use crate::search::{encode_postings, post_terms, Posting};
+    use crate::search_index::search_shards;
 
     /// Five posts, newest first: ordinal = position.
     const POSTS: &[(&str, &str, &str, u32)] = &[
@@ -385,39 +387,12 @@ mod tests {
     }
 
     fn fixture() -> Fixture {
-        let shard_count = 4;
-        let mut terms: BTreeMap<u32, BTreeMap<String, Vec<Posting>>> = BTreeMap::new();
-        for (ordinal, (_, title, text, _)) in POSTS.iter().enumerate() {
-            for (term, in_title, frequency) in post_terms(title, text) {
-                let term = term.text();
-                terms
-                    .entry(shard_of(&term, shard_count))
-                    .or_default()
-                    .entry(term)
-                    .or_default()
-                    .push(Posting {
-                        ordinal: ordinal as u32,
-                        in_title,
-                        frequency,
-                    });
-            }
-        }
-        let shards = terms
-            .into_iter()
-            .map(|(n, terms)| {
-                let terms = terms
-                    .into_iter()
-                    .map(|(t, p)| (t, encode_postings(&p)))
-                    .collect();
-                (
-                    n,
-                    SearchShard {
-                        schema_version: SCHEMA_VERSION,
-                        terms,
-                    },
-                )
-            })
-            .collect();
+        let shards: HashMap<u32, SearchShard> =
+            search_shards(POSTS, |&(_, title, text, _)| (title, text))
+                .into_iter()
+                .enumerate()
+                .map(|(n, shard)| (n as u32, shard))
+                .collect();
         let category = |id: &str| CategoryInfo {
             id: id.into(),
             name: id.into(),
@@ -452,7 +427,7 @@ mod tests {
                 layout: Layout {
                     summary_group_size: 32,
                     body_chunk_count: 1,
-                    search_shard_count: shard_count,
+                    search_shard_count: shards.len() as u32,
                     id_shard_count: 1,
                 },
             },

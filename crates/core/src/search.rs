@@ -40,49 +40,60 @@ fn kind(c: char) -> Kind {
     }
 }
 
-/// An index term in compact form: ideograph unigrams and bigrams are packed into an integer
-/// (no allocation while indexing millions of them); words keep their text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Term {
+/// One index term as the tokenizer yields it: ideograph unigrams and bigrams packed into an
+/// integer (no allocation while indexing millions of them, see [`gram_key`]); words borrowed
+/// from the tokenizer's buffer, already folded and lower-cased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token<'a> {
     Gram(u64),
-    Word(String),
+    Word(&'a str),
 }
 
 const CHAR_BITS: u32 = 22;
 
-impl Term {
-    fn gram(first: char, second: Option<char>) -> Term {
-        Term::Gram(((first as u64) << CHAR_BITS) | second.map_or(0, |c| c as u64 + 1))
-    }
+/// Packs a unigram (`second` is `None`) or a bigram into one integer: 22 bits per character
+/// (Unicode needs 21; the second character is stored plus one so that zero means "none").
+pub fn gram_key(first: char, second: Option<char>) -> u64 {
+    ((first as u64) << CHAR_BITS) | second.map_or(0, |c| c as u64 + 1)
+}
 
-    /// The term as it appears in the index files.
-    pub fn text(&self) -> String {
-        match self {
-            Term::Word(word) => word.clone(),
-            Term::Gram(packed) => {
-                let first = char::from_u32((packed >> CHAR_BITS) as u32).unwrap_or('\u{fffd}');
-                let second = (packed & ((1 << CHAR_BITS) - 1)) as u32;
-                let mut text = first.to_string();
-                if second != 0 {
-                    text.push(char::from_u32(second - 1).unwrap_or('\u{fffd}'));
-                }
-                text
-            }
-        }
-    }
+/// The characters of a [`gram_key`].
+pub fn gram_chars(key: u64) -> (char, Option<char>) {
+    let first = char::from_u32((key >> CHAR_BITS) as u32).unwrap_or('\u{fffd}');
+    let second = (key & ((1 << CHAR_BITS) - 1)) as u32;
+    let second = (second != 0).then(|| char::from_u32(second - 1).unwrap_or('\u{fffd}'));
+    (first, second)
+}
+
+/// The text of a [`gram_key`], as the index files spell the term.
+pub fn gram_text(key: u64) -> String {
+    let (first, second) = gram_chars(key);
+    let mut text = String::with_capacity(8);
+    text.push(first);
+    text.extend(second);
+    text
+}
+
+/// [`shard_of`] the text of a [`gram_key`], without allocating it.
+pub fn gram_shard(key: u64, shard_count: u32) -> u32 {
+    let (first, second) = gram_chars(key);
+    let mut bytes = [0u8; 8];
+    let length = first.encode_utf8(&mut bytes).len();
+    let length = length + second.map_or(0, |c| c.encode_utf8(&mut bytes[length..]).len());
+    fnv1a(&bytes[..length]) % shard_count.max(1)
 }
 
 /// Calls `emit` with every index term of `text`, in order, repeats included.
-pub fn for_each_term(text: &str, mut emit: impl FnMut(Term)) {
+pub fn for_each_term(text: &str, mut emit: impl FnMut(Token<'_>)) {
     let mut word = String::new();
     let mut previous_ideograph: Option<char> = None;
     for c in text.chars().map(fold) {
         match kind(c) {
             Kind::Ideograph => {
                 flush_word(&mut word, &mut emit);
-                emit(Term::gram(c, None));
+                emit(Token::Gram(gram_key(c, None)));
                 if let Some(previous) = previous_ideograph {
-                    emit(Term::gram(previous, Some(c)));
+                    emit(Token::Gram(gram_key(previous, Some(c))));
                 }
                 previous_ideograph = Some(c);
             }
@@ -99,9 +110,10 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(Term)) {
     flush_word(&mut word, &mut emit);
 }
 
-fn flush_word(word: &mut String, emit: &mut impl FnMut(Term)) {
+fn flush_word(word: &mut String, emit: &mut impl FnMut(Token<'_>)) {
     if !word.is_empty() {
-        emit(Term::Word(std::mem::take(word)));
+        emit(Token::Word(word));
+        word.clear();
     }
 }
 
@@ -177,12 +189,16 @@ pub fn highlight_terms(query: &str) -> Vec<String> {
 
 /// The shard holding `term`: FNV-1a, so the builder (x86) and the app (wasm32) agree.
 pub fn shard_of(term: &str, shard_count: u32) -> u32 {
+    fnv1a(term.as_bytes()) % shard_count.max(1)
+}
+
+fn fnv1a(bytes: &[u8]) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
-    for byte in term.bytes() {
+    for &byte in bytes {
         hash ^= u32::from(byte);
         hash = hash.wrapping_mul(0x0100_0193);
     }
-    hash % shard_count.max(1)
+    hash
 }
 
 /// One post's occurrence of a term.
@@ -196,58 +212,99 @@ pub struct Posting {
     pub frequency: u32,
 }
 
-/// Encodes postings (sorted by ordinal) as integers: `(ordinal gap << 3) | (title << 2) | tf`.
-/// Gaps keep the numbers short in JSON.
-pub fn encode_postings(postings: &[Posting]) -> Vec<u32> {
-    let mut previous = 0;
-    postings
-        .iter()
-        .map(|p| {
+/// A term's postings as stored in `search/NNNN.json`: each posting, ascending by ordinal, is
+/// the integer `(ordinal gap << 3) | (in title << 2) | frequency` written as a LEB128 varint,
+/// and the bytes go into the JSON as one unpadded standard Base64 string.
+///
+/// A common term's gaps are small, so most postings take one byte (1.3 characters), where a
+/// JSON array of numbers took three to seven characters per posting; the shards shrink by
+/// more than half, and a string is far cheaper for the browser to parse than a long array.
+/// Decoding checks the Base64 and that the last varint is complete, so a damaged shard fails
+/// to load with an error instead of yielding made-up postings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EncodedPostings(Vec<u8>);
+
+impl EncodedPostings {
+    /// Encodes postings that are sorted by ordinal.
+    pub fn encode(postings: impl IntoIterator<Item = Posting>) -> Self {
+        let mut bytes = Vec::new();
+        let mut previous = 0;
+        for p in postings {
+            debug_assert!(p.ordinal >= previous, "postings sorted by ordinal");
             let gap = p.ordinal - previous;
             previous = p.ordinal;
-            (gap << 3) | (u32::from(p.in_title) << 2) | p.frequency.min(MAX_TERM_FREQUENCY)
-        })
-        .collect()
-}
-
-/// Reverses [`encode_postings`], lazily (a common term has a posting in most posts; the
-/// query walks them without allocating).
-pub fn postings(encoded: &[u32]) -> impl Iterator<Item = Posting> + '_ {
-    let mut ordinal = 0u32;
-    encoded.iter().map(move |&value| {
-        ordinal = ordinal.saturating_add(value >> 3);
-        Posting {
-            ordinal,
-            in_title: value & 4 != 0,
-            frequency: value & 3,
+            let value = (u64::from(gap) << 3)
+                | (u64::from(p.in_title) << 2)
+                | u64::from(p.frequency.min(MAX_TERM_FREQUENCY));
+            push_varint(&mut bytes, value);
         }
-    })
-}
-
-/// Reverses [`encode_postings`] into a vector.
-pub fn decode_postings(encoded: &[u32]) -> Vec<Posting> {
-    postings(encoded).collect()
-}
-
-/// One post's distinct terms with `(in title, frequency)`, sorted by term. Collected in a
-/// flat vector and sorted once, because a post has hundreds of terms and a map per post
-/// would allocate for each.
-pub fn post_terms(title: &str, text: &str) -> Vec<(Term, bool, u32)> {
-    let mut all: Vec<(Term, bool)> = Vec::with_capacity(2 * (title.len() + text.len()) / 3);
-    for_each_term(title, |term| all.push((term, true)));
-    for_each_term(text, |term| all.push((term, false)));
-    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut terms: Vec<(Term, bool, u32)> = Vec::with_capacity(all.len() / 2);
-    for (term, in_title) in all {
-        match terms.last_mut() {
-            Some((last, title, frequency)) if *last == term => {
-                *title |= in_title;
-                *frequency = (*frequency + 1).min(MAX_TERM_FREQUENCY);
-            }
-            _ => terms.push((term, in_title, 1)),
-        }
+        EncodedPostings(bytes)
     }
-    terms
+
+    /// The postings, decoded as they are walked (a common term has a posting in most posts;
+    /// the query walks them without allocating).
+    pub fn iter(&self) -> impl Iterator<Item = Posting> + '_ {
+        let mut bytes = self.0.iter();
+        let mut ordinal = 0u32;
+        std::iter::from_fn(move || {
+            let mut value = 0u64;
+            let mut shift = 0;
+            loop {
+                let byte = *bytes.next()?;
+                value |= u64::from(byte & 0x7f) << shift.min(63);
+                shift += 7;
+                if byte & 0x80 == 0 {
+                    break;
+                }
+            }
+            ordinal = ordinal.saturating_add(u32::try_from(value >> 3).unwrap_or(u32::MAX));
+            Some(Posting {
+                ordinal,
+                in_title: value & 4 != 0,
+                frequency: (value & 3) as u32,
+            })
+        })
+    }
+
+    /// Encoded size in bytes (before Base64): a cheap upper bound on the posting count.
+    pub fn byte_len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Length of the Base64 text in the index file.
+    pub fn text_len(&self) -> usize {
+        (self.0.len() * 4).div_ceil(3)
+    }
+}
+
+fn push_varint(bytes: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        bytes.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    bytes.push(value as u8);
+}
+
+impl serde::Serialize for EncodedPostings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD_NO_PAD.encode(&self.0))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EncodedPostings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine as _;
+        use serde::de::Error;
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(text.as_bytes())
+            .map_err(|e| D::Error::custom(format!("postings are not Base64: {e}")))?;
+        if bytes.last().is_some_and(|last| last & 0x80 != 0) {
+            return Err(D::Error::custom("postings end inside a number"));
+        }
+        Ok(EncodedPostings(bytes))
+    }
 }
 
 #[cfg(test)]
@@ -256,7 +313,12 @@ mod tests {
 
     fn terms(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for_each_term(text, |t| out.push(t.text()));
+        for_each_term(text, |t| {
+            out.push(match t {
+                Token::Gram(key) => gram_text(key),
+                Token::Word(word) => word.to_string(),
+            })
+        });
         out
     }
 
@@ -304,7 +366,17 @@ mod tests {
     }
 
     #[test]
-    fn postings_round_trip() {
+    fn gram_keys_round_trip_and_shard_like_their_text() {
+        for (first, second) in [('人', Some('民')), ('股', None), ('𠀀', Some('a'))] {
+            let key = gram_key(first, second);
+            assert_eq!(gram_chars(key), (first, second));
+            let text = gram_text(key);
+            assert_eq!(gram_shard(key, 4096), shard_of(&text, 4096));
+        }
+    }
+
+    #[test]
+    fn postings_round_trip_through_json() {
         let postings = vec![
             Posting {
                 ordinal: 3,
@@ -317,29 +389,29 @@ mod tests {
                 frequency: 3,
             },
             Posting {
-                ordinal: 11,
+                ordinal: 200_000,
                 in_title: false,
                 frequency: 1,
             },
         ];
-        assert_eq!(
-            encode_postings(&postings),
-            vec![(3 << 3) | 4 | 2, (7 << 3) | 3, (1 << 3) | 1]
-        );
-        assert_eq!(decode_postings(&encode_postings(&postings)), postings);
+        let encoded = EncodedPostings::encode(postings.clone());
+        // (3 << 3) | 4 | 2 = 30 and (7 << 3) | 3 = 59 take a byte each; the gap of 199,990
+        // takes three.
+        assert_eq!(encoded.byte_len(), 5);
+        let json = serde_json::to_string(&encoded).unwrap();
+        assert_eq!(json, "\"Hjux02E\"");
+        let back: EncodedPostings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.iter().collect::<Vec<_>>(), postings);
+        assert_eq!(encoded.text_len(), json.len() - 2);
     }
 
     #[test]
-    fn post_terms_mark_the_title_and_cap_frequency() {
-        let terms = post_terms("汇率", "汇率 汇率 汇率 汇率 美元");
-        let find = |text: &str| {
-            terms
-                .iter()
-                .find(|(t, _, _)| t.text() == text)
-                .map(|(_, title, f)| (*title, *f))
-        };
-        assert_eq!(find("汇率"), Some((true, 3)));
-        assert_eq!(find("美元"), Some((false, 1)));
-        assert_eq!(find("汇"), Some((true, 3)));
+    fn damaged_postings_fail_to_load() {
+        assert!(serde_json::from_str::<EncodedPostings>("\"not base64!\"").is_err());
+        // 0x80: a number that never ends.
+        assert!(serde_json::from_str::<EncodedPostings>("\"gA\"").is_err());
+        assert!(serde_json::from_str::<EncodedPostings>("[1, 2]").is_err());
+        let empty: EncodedPostings = serde_json::from_str("\"\"").unwrap();
+        assert_eq!(empty.iter().count(), 0);
     }
 }
