@@ -127,11 +127,34 @@ fn positions<'a>(names: &[&'a str]) -> HashMap<&'a str, u32> {
 
 fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
     sort_newest_first(&mut posts);
+    // The full-text index is the largest job and needs only titles and text: it is built
+    // beside everything else, so that no core idles while lists, chunks and feeds are made.
+    // The bodies' HTML moves into the chunks rather than being copied (it is most of the
+    // archive's bytes).
+    let html: Vec<String> = posts
+        .iter_mut()
+        .map(|post| std::mem::take(&mut post.body.html))
+        .collect();
+    let (search_shards, mut archive) = rayon::join(
+        || search_index::search_shards(&posts, |p| (p.title.as_str(), p.body.text.as_str())),
+        || assemble_all_but_the_index(&posts, html, site),
+    );
+    archive.manifest.layout.search_shard_count = search_shards.len() as u32;
+    archive.search_shards = search_shards;
+    archive
+}
 
+/// Everything but `search/`: the archive comes back with no search shards. `html` is each
+/// post's body, in the order of `posts` (whose own `body.html` is empty by now).
+fn assemble_all_but_the_index(
+    posts: &[ImportedPost],
+    html: Vec<String>,
+    site: SiteInfo,
+) -> Archive {
     let mut category_counts: HashMap<&str, u32> = HashMap::new();
     let mut category_tags: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     let mut tag_counts: HashMap<&str, u32> = HashMap::new();
-    for post in &posts {
+    for post in posts {
         for category in &post.categories {
             *category_counts.entry(category).or_default() += 1;
             category_tags
@@ -155,12 +178,12 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
     let mut chunk_of = Vec::with_capacity(posts.len());
     let mut chunk_count = 0u32;
     let mut chunk_bytes = CHUNK_TARGET_BYTES;
-    for (ordinal, post) in posts.iter().enumerate() {
+    for (ordinal, (post, html)) in posts.iter().zip(&html).enumerate() {
         if chunk_bytes >= CHUNK_TARGET_BYTES {
             chunk_count += 1;
             chunk_bytes = 0;
         }
-        chunk_bytes += post.body.html.len();
+        chunk_bytes += html.len();
         chunk_of.push(chunk_count - 1);
         let categories: Vec<u32> = post
             .categories
@@ -193,14 +216,14 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
             bodies: Vec::new(),
         })
         .collect();
-    for (ordinal, post) in posts.iter().enumerate() {
+    for (ordinal, (post, html)) in posts.iter().zip(html).enumerate() {
         let (newer, older) = match summaries[ordinal].categories.first() {
             Some(&c) => neighbours(&category_ordinals[c as usize], ordinal as u32),
             None => (None, None),
         };
         chunks[chunk_of[ordinal] as usize].bodies.push(PostBody {
             id: post.id.clone(),
-            html: post.body.html.clone(),
+            html,
             newer,
             older,
         });
@@ -249,12 +272,11 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
     let mut days = period_counts(Granularity::Day);
     days.reverse(); // ordinal order: newest first
 
-    let search_shards = search_index::search_shards(&posts, |p| (&p.title, &p.body.text));
-    let id_shards = id_shards(&posts);
+    let id_shards = id_shards(posts);
     let layout = Layout {
         summary_group_size: SUMMARY_GROUP_SIZE,
         body_chunk_count: chunk_count,
-        search_shard_count: search_shards.len() as u32,
+        search_shard_count: 0,
         id_shard_count: id_shards.len() as u32,
     };
     let manifest = Manifest {
@@ -304,7 +326,7 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
             .map(|o| OrdinalList::from_ordinals(o))
             .collect(),
         id_shards,
-        search_shards,
+        search_shards: Vec::new(),
         chunks,
     }
 }

@@ -1,31 +1,34 @@
 //! Builds the full-text index files (`search/NNNN.json`) from posts in ordinal order.
 //!
-//! At 100,000 posts the index holds tens of millions of postings, so the work is laid out for
+//! At 100,000 posts the index holds over forty million postings, so the work is laid out for
 //! several cores and for the cache:
 //!
 //! 1. Each post's distinct terms are extracted in parallel into a per-thread scratch map (no
 //!    sorting; ideograph terms are integers, see [`crate::search::gram_key`]), and each term
-//!    is tagged with its *bucket*: its FNV hash modulo [`BUCKETS`], the largest shard count.
-//! 2. A batch of posts is scattered into per-bucket staging lists, in ordinal order.
-//! 3. Buckets drain their staging lists into their own term maps, in parallel. A bucket holds
-//!    a few hundred terms, so these lookups stay in cache, where one map of millions of terms
-//!    missed the cache on nearly every posting.
-//! 4. Once the index's size is known the shard count is picked. It is a power of two no
-//!    larger than [`BUCKETS`], so shard `s` is exactly the union of the buckets `b` with
-//!    `b % shard_count == s`, the shard [`crate::search::shard_of`] names for each term.
+//!    is tagged with a *bucket*, one of [`BUCKETS`], by a cheap hash.
+//! 2. Each thread takes a range of buckets and stages a batch's postings for them, in
+//!    ordinal order, then appends the staged postings to its buckets' term maps. A bucket
+//!    holds a few dozen terms, so these lookups stay in cache, where one map of hundreds of
+//!    thousands of terms missed the cache on nearly every posting.
+//! 3. Once the index's size is known the shard count is picked, and each term goes to the
+//!    shard [`crate::search::shard_of`] names for it (computed once per term, not per
+//!    posting).
+
+use std::hash::{BuildHasher, Hash};
+use std::ops::Range;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::archive::{SearchShard, SCHEMA_VERSION};
 use crate::search::{
-    for_each_term, gram_shard, gram_text, shard_of, EncodedPostings, Posting, Token,
-    MAX_TERM_FREQUENCY,
+    for_each_term, gram_text, shard_of, EncodedPostings, Posting, Token, MAX_TERM_FREQUENCY,
 };
 
-/// Terms are grouped into this many buckets while indexing; also the most shards an index
-/// may have.
-pub const BUCKETS: u32 = 16_384;
+/// Terms are grouped into this many buckets while indexing (a power of two).
+const BUCKETS: usize = 16_384;
+/// The most shards an index may have.
+pub const MAX_SHARDS: usize = 16_384;
 /// A search shard aims at about this many bytes of JSON.
 pub const SHARD_TARGET_BYTES: usize = 48 * 1024;
 /// Posts whose terms are extracted at once (bounds memory at any archive size).
@@ -44,6 +47,7 @@ pub fn search_shards<T: Sync>(
     text_of: impl Fn(&T) -> (&str, &str) + Sync,
 ) -> Vec<SearchShard> {
     let mut buckets: Vec<Bucket> = (0..BUCKETS).map(|_| Bucket::default()).collect();
+    let per_thread = BUCKETS.div_ceil(rayon::current_num_threads().max(1));
     for (batch_number, batch) in posts.chunks(BATCH).enumerate() {
         let extracted: Vec<PostTerms> = batch
             .par_iter()
@@ -53,36 +57,30 @@ pub fn search_shards<T: Sync>(
             })
             .collect();
         let first_ordinal = batch_number * BATCH;
-        for (offset, terms) in extracted.into_iter().enumerate() {
-            let ordinal = Packed::try_from(first_ordinal + offset).expect("under 2^29 posts") << 3;
-            for (key, bucket, flags) in terms.grams {
-                buckets[bucket as usize]
-                    .staged_grams
-                    .push((key, ordinal | Packed::from(flags)));
-            }
-            for (word, bucket, flags) in terms.words {
-                buckets[bucket as usize]
-                    .staged_words
-                    .push((word, ordinal | Packed::from(flags)));
-            }
-        }
-        buckets.par_iter_mut().for_each(Bucket::drain_staged);
+        buckets
+            .par_chunks_mut(per_thread)
+            .enumerate()
+            .for_each(|(part, buckets)| {
+                let range = part * per_thread..part * per_thread + buckets.len();
+                add_batch(buckets, range, first_ordinal, &extracted);
+            });
     }
 
-    let finished: Vec<Vec<(String, EncodedPostings)>> =
-        buckets.into_par_iter().map(Bucket::finish).collect();
-    let json_bytes: usize = finished
+    let terms: Vec<(String, EncodedPostings)> = buckets
+        .into_par_iter()
+        .flat_map_iter(Bucket::finish)
+        .collect();
+    let json_bytes: usize = terms
         .iter()
-        .flatten()
         .map(|(term, postings)| term.len() + postings.text_len() + 6)
         .sum();
     let shard_count = json_bytes
         .div_ceil(SHARD_TARGET_BYTES)
         .next_power_of_two()
-        .clamp(1, BUCKETS as usize);
+        .clamp(1, MAX_SHARDS);
     let mut shards: Vec<Vec<(String, EncodedPostings)>> = vec![Vec::new(); shard_count];
-    for (bucket, terms) in finished.into_iter().enumerate() {
-        shards[bucket % shard_count].extend(terms);
+    for (term, postings) in terms {
+        shards[shard_of(&term, shard_count as u32) as usize].push((term, postings));
     }
     shards
         .into_par_iter()
@@ -91,6 +89,41 @@ pub fn search_shards<T: Sync>(
             terms: terms.into_iter().collect(),
         })
         .collect()
+}
+
+/// Adds one batch's postings to `buckets`, which are the buckets numbered `range`: staged
+/// per bucket first (in ordinal order), then appended bucket by bucket.
+fn add_batch(
+    buckets: &mut [Bucket],
+    range: Range<usize>,
+    first_ordinal: usize,
+    extracted: &[PostTerms],
+) {
+    for (offset, terms) in extracted.iter().enumerate() {
+        let ordinal = Packed::try_from(first_ordinal + offset).expect("under 2^29 posts") << 3;
+        for &(key, bucket, flags) in &terms.grams {
+            if range.contains(&usize::from(bucket)) {
+                buckets[usize::from(bucket) - range.start]
+                    .staged_grams
+                    .push((key, ordinal | Packed::from(flags)));
+            }
+        }
+        for (index, &(_, bucket, flags)) in terms.words.iter().enumerate() {
+            if range.contains(&usize::from(bucket)) {
+                buckets[usize::from(bucket) - range.start]
+                    .staged_words
+                    .push((offset as u32, index as u32, ordinal | Packed::from(flags)));
+            }
+        }
+    }
+    for bucket in buckets {
+        bucket.add_staged(extracted);
+    }
+}
+
+/// A term's bucket: the top bits of its Fx hash.
+fn bucket_of(term: impl Hash) -> u16 {
+    (FxBuildHasher.hash_one(term) >> (64 - BUCKETS.trailing_zeros())) as u16
 }
 
 /// Counts one more occurrence of a term.
@@ -134,13 +167,13 @@ impl Scratch {
             grams: self
                 .grams
                 .drain()
-                .map(|(key, flags)| (key, gram_shard(key, BUCKETS) as u16, flags))
+                .map(|(key, flags)| (key, bucket_of(key), flags))
                 .collect(),
             words: self
                 .words
                 .drain()
                 .map(|(word, flags)| {
-                    let bucket = shard_of(&word, BUCKETS) as u16;
+                    let bucket = bucket_of(word.as_str());
                     (word, bucket, flags)
                 })
                 .collect(),
@@ -148,28 +181,30 @@ impl Scratch {
     }
 }
 
-/// The terms of one bucket: postings staged by the current batch, and every term's postings
-/// so far.
+/// The terms of one bucket, with their postings so far, and the current batch's postings
+/// staged for them (the staging lists keep their capacity from batch to batch).
 #[derive(Default)]
 struct Bucket {
     staged_grams: Vec<(u64, Packed)>,
-    staged_words: Vec<(String, Packed)>,
+    /// `(post in the batch, word of that post, posting)`.
+    staged_words: Vec<(u32, u32, Packed)>,
     grams: FxHashMap<u64, Vec<Packed>>,
-    words: FxHashMap<String, Vec<Packed>>,
+    words: FxHashMap<Box<str>, Vec<Packed>>,
 }
 
 impl Bucket {
-    /// Appends the staged postings to their terms. Staging is in ordinal order, so every
-    /// term's postings stay sorted.
-    fn drain_staged(&mut self) {
+    /// Appends the staged postings, which are in ordinal order, so every term's postings
+    /// stay sorted.
+    fn add_staged(&mut self, extracted: &[PostTerms]) {
         for (key, posting) in self.staged_grams.drain(..) {
             self.grams.entry(key).or_default().push(posting);
         }
-        for (word, posting) in self.staged_words.drain(..) {
-            match self.words.get_mut(&word) {
+        for (post, word, posting) in self.staged_words.drain(..) {
+            let word = extracted[post as usize].words[word as usize].0.as_str();
+            match self.words.get_mut(word) {
                 Some(list) => list.push(posting),
                 None => {
-                    self.words.insert(word, vec![posting]);
+                    self.words.insert(word.into(), vec![posting]);
                 }
             }
         }
@@ -177,6 +212,7 @@ impl Bucket {
 
     /// The bucket's terms as the index files spell them, with their encoded postings.
     fn finish(self) -> Vec<(String, EncodedPostings)> {
+        debug_assert!(self.staged_grams.is_empty() && self.staged_words.is_empty());
         let encode = |list: Vec<Packed>| {
             EncodedPostings::encode(list.into_iter().map(|packed| Posting {
                 ordinal: packed >> 3,
@@ -190,7 +226,7 @@ impl Bucket {
             .chain(
                 self.words
                     .into_iter()
-                    .map(|(word, list)| (word, encode(list))),
+                    .map(|(word, list)| (word.into(), encode(list))),
             )
             .collect()
     }
