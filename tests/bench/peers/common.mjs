@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
  */
 export async function readArchive(archiveDir) {
   const manifest = JSON.parse(await readFile(join(archiveDir, 'manifest.json'), 'utf8'));
-  if (manifest.schema_version !== 2) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 2`);
+  if (manifest.schema_version !== 3) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 3`);
   const posts = [];
   for (const name of (await readdir(join(archiveDir, 'summaries'))).filter((n) => n.endsWith('.json')).sort()) {
     const group = JSON.parse(await readFile(join(archiveDir, 'summaries', name), 'utf8'));
