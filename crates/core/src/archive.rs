@@ -172,12 +172,121 @@ pub struct IdShard {
 }
 
 /// `days.json`: how many posts each local day holds, in ordinal order (newest day first), so
-/// a date range maps to an ordinal range and a histogram needs no summaries.
+/// a date range maps to an ordinal range and a histogram needs no summaries. Stored as runs
+/// of consecutive days (see [`DaysFile`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "DaysFile", try_from = "DaysFile")]
 pub struct Days {
     pub schema_version: u32,
-    /// `(YYYY-MM-DD, count)`; undated posts come after all of them.
+    /// `(YYYY-MM-DD, count)`, days with posts only; undated posts come after all of them.
     pub days: Vec<PeriodCount>,
+}
+
+/// `days.json` as stored: `{"schema_version": 3, "runs": [["2023-05-31", 121, 118, …], …]}`.
+/// Each run is a day followed by the post counts of that day and of each day before it, for
+/// as long as every day has posts. Every search loads this file (for its timeline), and a
+/// daily news archive is one long run: about 4 bytes a day, where one
+/// `{"period": …, "count": …}` object per day took 36.
+#[derive(Serialize, Deserialize)]
+struct DaysFile {
+    schema_version: u32,
+    runs: Vec<DayRun>,
+}
+
+/// One run of [`DaysFile`]: its newest day and the counts from that day backwards.
+struct DayRun {
+    newest: String,
+    counts: Vec<u32>,
+}
+
+impl From<Days> for DaysFile {
+    fn from(days: Days) -> Self {
+        let mut runs: Vec<DayRun> = Vec::new();
+        let mut previous: Option<i64> = None;
+        for day in days.days {
+            let number = crate::dates::day_number(&day.period);
+            match (runs.last_mut(), previous, number) {
+                (Some(run), Some(previous), Some(number)) if number == previous - 1 => {
+                    run.counts.push(day.count);
+                }
+                _ => runs.push(DayRun {
+                    newest: day.period,
+                    counts: vec![day.count],
+                }),
+            }
+            previous = number;
+        }
+        DaysFile {
+            schema_version: days.schema_version,
+            runs,
+        }
+    }
+}
+
+impl TryFrom<DaysFile> for Days {
+    type Error = String;
+
+    fn try_from(file: DaysFile) -> Result<Self, String> {
+        let mut days = Vec::new();
+        for run in file.runs {
+            let newest = crate::dates::day_number(&run.newest)
+                .ok_or_else(|| format!("{:?} is not a YYYY-MM-DD date", run.newest))?;
+            days.extend(
+                run.counts
+                    .iter()
+                    .enumerate()
+                    .map(|(back, &count)| PeriodCount {
+                        period: crate::dates::day_string(newest - back as i64),
+                        count,
+                    }),
+            );
+        }
+        Ok(Days {
+            schema_version: file.schema_version,
+            days,
+        })
+    }
+}
+
+impl Serialize for DayRun {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(1 + self.counts.len()))?;
+        seq.serialize_element(&self.newest)?;
+        for count in &self.counts {
+            seq.serialize_element(count)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DayRun {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RunVisitor;
+        impl<'de> serde::de::Visitor<'de> for RunVisitor {
+            type Value = DayRun;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a day followed by post counts, [\"YYYY-MM-DD\", n, …]")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<DayRun, A::Error> {
+                let newest: String = seq
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
+                let mut counts = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(count) = seq.next_element()? {
+                    counts.push(count);
+                }
+                if counts.is_empty() {
+                    return Err(serde::de::Error::invalid_length(1, &self));
+                }
+                Ok(DayRun { newest, counts })
+            }
+        }
+        deserializer.deserialize_seq(RunVisitor)
+    }
 }
 
 /// `search/NNNN.json`: terms → postings (see [`EncodedPostings`]).
@@ -404,6 +513,58 @@ fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn days(list: &[(&str, u32)]) -> Days {
+        Days {
+            schema_version: SCHEMA_VERSION,
+            days: list
+                .iter()
+                .map(|&(period, count)| PeriodCount {
+                    period: period.into(),
+                    count,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn days_are_stored_as_runs_of_consecutive_days() {
+        let original = days(&[
+            ("2024-03-01", 5),
+            ("2024-02-29", 7),
+            ("2024-02-28", 1),
+            ("2024-02-20", 2),
+            ("2023-12-31", 3),
+        ]);
+        let json = serde_json::to_string(&original).unwrap();
+        assert_eq!(
+            json,
+            r#"{"schema_version":3,"runs":[["2024-03-01",5,7,1],["2024-02-20",2],["2023-12-31",3]]}"#
+        );
+        assert_eq!(decode::<Days>("days.json", &json).unwrap(), original);
+        let empty = days(&[]);
+        let json = serde_json::to_string(&empty).unwrap();
+        assert_eq!(decode::<Days>("days.json", &json).unwrap(), empty);
+    }
+
+    #[test]
+    fn damaged_day_runs_are_malformed() {
+        for json in [
+            r#"{"schema_version":3,"runs":[["2024-02-30",1]]}"#,
+            r#"{"schema_version":3,"runs":[["2024-02-01"]]}"#,
+            r#"{"schema_version":3,"runs":[[]]}"#,
+            r#"{"schema_version":3,"runs":[["2024-02-01",-1]]}"#,
+            r#"{"schema_version":3,"days":[]}"#,
+        ] {
+            assert!(
+                matches!(
+                    decode::<Days>("days.json", json),
+                    Err(ArchiveError::Malformed { .. })
+                ),
+                "{json}"
+            );
+        }
+    }
 
     #[test]
     fn a_future_version_is_refused_with_a_version_message() {
