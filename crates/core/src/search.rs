@@ -242,8 +242,9 @@ impl EncodedPostings {
             let mut shift = 0;
             loop {
                 let byte = *bytes.next()?;
-                value |= u64::from(byte & 0x7f) << shift.min(63);
-                shift += 7;
+                // A damaged number longer than ten bytes loses its high bits, never panics.
+                value |= u64::from(byte & 0x7f) << shift;
+                shift = (shift + 7).min(63);
                 if byte & 0x80 == 0 {
                     break;
                 }
