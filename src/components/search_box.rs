@@ -1,6 +1,7 @@
 //! The search box in the header. Typing filters as you type: the first keystroke moves to
-//! the search view (a new history entry), later ones replace the URL in place, so the
-//! filtered view can be shared and reloaded without one history entry per letter.
+//! the search view (a new history entry), later ones replace the URL in place once typing
+//! pauses (see `routing`), so the filtered view can be shared and reloaded without one
+//! history entry per letter.
 
 use gazette_core::route::Route;
 use web_sys::HtmlInputElement;
