@@ -26,7 +26,7 @@ line();
 
 line('### Builder');
 line();
-table(['posts', 'files read', 'wall time', 'posts/s', 'peak memory', 'phases (discover / import / assemble + index / write)'],
+table(['posts', 'files read', 'wall time', 'posts/s', 'peak memory', 'phases (discover / import / assemble + index, the rest written meanwhile / index written)'],
   sizes.map(([posts, s]) => {
     const b = s.builder ?? {};
     const p = b.phases_s ?? {};

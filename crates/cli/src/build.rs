@@ -1,5 +1,5 @@
-//! `gazette build` and `gazette check`: discover, import in parallel, assemble, report,
-//! and (for `build`) write the archive.
+//! `gazette build` and `gazette check`: discover, import in parallel, assemble (and, for
+//! `build`, write all but the index meanwhile), write the index, report.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gazette_core::build::{build_archive, BuildInput};
+use gazette_core::build::{build_archive_with, BuildInput};
 use gazette_core::import::{import_file, ImportSettings, Outcome, SourceFile};
 use gazette_core::model::SiteInfo;
 use gazette_core::post_date::Zone;
@@ -15,7 +15,7 @@ use gazette_core::report::{BuildReport, Rejection};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::output::write_archive;
+use crate::output::Staging;
 use crate::sources::discover;
 
 /// Inputs with at least this many files get a progress bar.
@@ -77,6 +77,8 @@ impl Timings {
 
 pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<ExitCode> {
     let mut timings = Timings::new(options.timings);
+    // Checked first: a target that cannot be replaced fails before any work is done.
+    let staging = out.map(Staging::new).transpose()?;
     let sources = discover(dirs)?;
     timings.phase("discover");
     let config = sources.config.clone().unwrap_or_default();
@@ -121,18 +123,31 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         site.url = origin;
         site.baseurl = path;
     }
-    let (archive, report) = build_archive(BuildInput {
-        site,
-        outcomes,
-        ignored: sources.ignored,
-    });
+    // Everything but the search index is written while the index is being built.
+    let (archive, report, written) = build_archive_with(
+        BuildInput {
+            site,
+            outcomes,
+            ignored: sources.ignored,
+        },
+        |archive| {
+            staging.as_ref().map_or(Ok(()), |staging| {
+                staging.write(&archive.files_before_index())
+            })
+        },
+    );
+    written?;
     debug_assert!(report.is_balanced());
     timings.phase("assemble");
 
-    if let Some(out) = out {
-        write_archive(out, &archive.files())?;
+    if let Some(staging) = staging {
+        staging.write(&archive.index_files())?;
+        staging.commit()?;
         timings.phase("write");
     }
+    // The process ends right after this: freeing the archive's millions of allocations one
+    // by one would only delay the exit (~0.15 s at 100,000 posts), and the OS reclaims it all.
+    std::mem::forget(archive);
     if let Some(path) = &options.report {
         let json = serde_json::to_vec_pretty(&report).expect("reports serialize");
         std::fs::write(path, json)

@@ -1,6 +1,7 @@
 //! Writing the archive atomically: everything goes into a temporary sibling folder, which
 //! then replaces the target with renames, so a failed or interrupted build never leaves a
-//! half-written archive behind.
+//! half-written archive behind. Files can be written in several batches (the builder writes
+//! most of them while the search index is still being built).
 
 use std::fs;
 use std::io::Write;
@@ -12,68 +13,96 @@ use anyhow::{bail, Context, Result};
 use gazette_core::archive::{ArchiveFile, MANIFEST_FILE};
 use rayon::prelude::*;
 
-/// Writes the archive's files as the folder `out`, replacing any previous archive.
-/// Refuses to replace a non-empty folder that is not an archive, so a typo cannot delete
-/// someone's documents.
-pub fn write_archive(out: &Path, files: &[(String, ArchiveFile<'_>)]) -> Result<()> {
-    if out.exists() {
-        if !out.is_dir() {
-            bail!(
-                "cannot write the archive to {}: it is a file",
-                out.display()
-            );
-        }
-        let is_empty = fs::read_dir(out)
-            .with_context(|| format!("cannot read {}", out.display()))?
-            .next()
-            .is_none();
-        if !is_empty && !out.join(MANIFEST_FILE).is_file() {
-            bail!(
-                "refusing to replace {}: it is not empty and holds no {MANIFEST_FILE}, so it is not a Gazette archive",
-                out.display()
-            );
-        }
-    }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "archive".into());
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_files(&staging, files).and_then(|()| swap_into_place(&staging, out));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+/// An archive being written: files go into a temporary sibling folder of the target, which
+/// replaces the target on [`Staging::commit`]. Dropped uncommitted (an error, a panic), it
+/// removes its folder, so a failed build leaves neither a half-written archive nor litter.
+pub struct Staging {
+    out: PathBuf,
+    folder: PathBuf,
+    committed: bool,
 }
 
-/// Serializes and writes every file, in parallel. Folders are created first, so the
-/// parallel writers never race to create them.
-fn write_files(staging: &Path, files: &[(String, ArchiveFile<'_>)]) -> Result<()> {
-    if staging.exists() {
-        fs::remove_dir_all(staging)
-            .with_context(|| format!("cannot clear {}", staging.display()))?;
+impl Staging {
+    /// Starts writing the archive that will replace `out`. Refuses, before any work is
+    /// done, to replace a file or a non-empty folder that is not an archive, so a typo
+    /// cannot delete someone's documents.
+    pub fn new(out: &Path) -> Result<Staging> {
+        if out.exists() {
+            if !out.is_dir() {
+                bail!(
+                    "cannot write the archive to {}: it is a file",
+                    out.display()
+                );
+            }
+            let is_empty = fs::read_dir(out)
+                .with_context(|| format!("cannot read {}", out.display()))?
+                .next()
+                .is_none();
+            if !is_empty && !out.join(MANIFEST_FILE).is_file() {
+                bail!(
+                    "refusing to replace {}: it is not empty and holds no {MANIFEST_FILE}, so it is not a Gazette archive",
+                    out.display()
+                );
+            }
+        }
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "archive".into());
+        let folder = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if folder.exists() {
+            fs::remove_dir_all(&folder)
+                .with_context(|| format!("cannot clear {}", folder.display()))?;
+        }
+        fs::create_dir(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            folder,
+            committed: false,
+        })
     }
-    let folders: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|(relative, _)| staging.join(relative).parent().map(Path::to_path_buf))
-        .collect();
-    for folder in folders {
-        fs::create_dir_all(&folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
+
+    /// Serializes and writes `files`, in parallel. Their folders are created first, so the
+    /// parallel writers never race to create them.
+    pub fn write(&self, files: &[(String, ArchiveFile<'_>)]) -> Result<()> {
+        let folders: BTreeSet<PathBuf> = files
+            .iter()
+            .filter_map(|(relative, _)| self.folder.join(relative).parent().map(Path::to_path_buf))
+            .collect();
+        for folder in folders {
+            fs::create_dir_all(&folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
+        }
+        files.par_iter().try_for_each(|(relative, file)| {
+            let path = self.folder.join(relative);
+            let mut handle = fs::File::create(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            handle
+                .write_all(&file.to_json())
+                .with_context(|| format!("cannot write {}", path.display()))
+        })
     }
-    files.par_iter().try_for_each(|(relative, file)| {
-        let path = staging.join(relative);
-        let mut handle =
-            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        handle
-            .write_all(&file.to_json())
-            .with_context(|| format!("cannot write {}", path.display()))
-    })
+
+    /// Puts the written archive in the target's place.
+    pub fn commit(mut self) -> Result<()> {
+        swap_into_place(&self.folder, &self.out)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.folder);
+        }
+    }
 }
 
 fn swap_into_place(staging: &Path, out: &Path) -> Result<()> {

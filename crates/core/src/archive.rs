@@ -408,11 +408,30 @@ impl Archive {
     /// Every file of the archive as `(relative path, content)`, without serializing yet, so
     /// the caller can serialize and write them in parallel.
     pub fn files(&self) -> Vec<(String, ArchiveFile<'_>)> {
+        let mut files = self.index_files();
+        files.extend(self.files_before_index());
+        files
+    }
+
+    /// The files that the search index decides: `manifest.json` (it records the shard
+    /// count) and the search shards.
+    pub fn index_files(&self) -> Vec<(String, ArchiveFile<'_>)> {
+        let mut files = vec![(
+            MANIFEST_FILE.to_string(),
+            ArchiveFile::Manifest(&self.manifest),
+        )];
+        files.extend(numbered(
+            &self.search_shards,
+            search_shard_path,
+            ArchiveFile::Search,
+        ));
+        files
+    }
+
+    /// Every file but the [index files](Archive::index_files): these are final before the
+    /// index is built, so the builder writes them while the index is still being made.
+    pub fn files_before_index(&self) -> Vec<(String, ArchiveFile<'_>)> {
         let mut files = vec![
-            (
-                MANIFEST_FILE.to_string(),
-                ArchiveFile::Manifest(&self.manifest),
-            ),
             (
                 CATEGORIES_FILE.to_string(),
                 ArchiveFile::Categories(&self.categories),
@@ -420,16 +439,6 @@ impl Archive {
             (TAGS_FILE.to_string(), ArchiveFile::Tags(&self.tags)),
             (DAYS_FILE.to_string(), ArchiveFile::Days(&self.days)),
         ];
-        fn numbered<'a, T>(
-            items: &'a [T],
-            path: fn(u32) -> String,
-            wrap: fn(&'a T) -> ArchiveFile<'a>,
-        ) -> impl Iterator<Item = (String, ArchiveFile<'a>)> {
-            items
-                .iter()
-                .enumerate()
-                .map(move |(i, item)| (path(i as u32), wrap(item)))
-        }
         files.extend(numbered(
             &self.summaries,
             summary_group_path,
@@ -446,11 +455,6 @@ impl Archive {
             ArchiveFile::Ordinals,
         ));
         files.extend(numbered(&self.id_shards, id_shard_path, ArchiveFile::Ids));
-        files.extend(numbered(
-            &self.search_shards,
-            search_shard_path,
-            ArchiveFile::Search,
-        ));
         files.extend(numbered(&self.chunks, chunk_path, ArchiveFile::Bodies));
         files.extend(
             self.documents
@@ -467,6 +471,18 @@ impl Archive {
             .map(|(path, file)| (path, file.to_json()))
             .collect()
     }
+}
+
+/// `items` as numbered files: `(path(i), wrap(item))`.
+fn numbered<'a, T>(
+    items: &'a [T],
+    path: fn(u32) -> String,
+    wrap: fn(&'a T) -> ArchiveFile<'a>,
+) -> impl Iterator<Item = (String, ArchiveFile<'a>)> {
+    items
+        .iter()
+        .enumerate()
+        .map(move |(i, item)| (path(i as u32), wrap(item)))
 }
 
 /// One file of an [`Archive`], borrowed.

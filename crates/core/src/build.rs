@@ -41,6 +41,18 @@ pub struct BuildInput {
 
 /// Builds the archive and the report from imported files.
 pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
+    let (archive, report, ()) = build_archive_with(input, |_| ());
+    (archive, report)
+}
+
+/// [`build_archive`], handing the archive to `meanwhile` as soon as everything but the
+/// search index is assembled, and running it beside the index build (the largest job). The
+/// builder writes [`Archive::files_before_index`] there, so that writing overlaps indexing.
+/// What `meanwhile` sees has no search shards yet and a `search_shard_count` of 0.
+pub fn build_archive_with<R: Send>(
+    input: BuildInput,
+    meanwhile: impl FnOnce(&Archive) -> R + Send,
+) -> (Archive, BuildReport, R) {
     let mut report = BuildReport {
         read: input.outcomes.len() + input.ignored.len(),
         skipped: input.ignored,
@@ -70,7 +82,8 @@ pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.rejected.sort_by(|a, b| a.path.cmp(&b.path));
     report.written = posts.len();
-    (assemble(posts, input.site), report)
+    let (archive, meanwhile) = assemble(posts, input.site, meanwhile);
+    (archive, report, meanwhile)
 }
 
 /// Keeps one post per id: the first by path (so `_posts/` wins over `old_post/`); the other
@@ -125,7 +138,11 @@ fn positions<'a>(names: &[&'a str]) -> HashMap<&'a str, u32> {
         .collect()
 }
 
-fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
+fn assemble<R: Send>(
+    mut posts: Vec<ImportedPost>,
+    site: SiteInfo,
+    meanwhile: impl FnOnce(&Archive) -> R + Send,
+) -> (Archive, R) {
     sort_newest_first(&mut posts);
     // The full-text index is the largest job and needs only titles and text: it is built
     // beside everything else, so that no core idles while lists, chunks and feeds are made.
@@ -135,13 +152,17 @@ fn assemble(mut posts: Vec<ImportedPost>, site: SiteInfo) -> Archive {
         .iter_mut()
         .map(|post| std::mem::take(&mut post.body.html))
         .collect();
-    let (search_shards, mut archive) = rayon::join(
+    let (search_shards, (mut archive, meanwhile)) = rayon::join(
         || search_index::search_shards(&posts, |p| (p.title.as_str(), p.body.text.as_str())),
-        || assemble_all_but_the_index(&posts, html, site),
+        || {
+            let archive = assemble_all_but_the_index(&posts, html, site);
+            let result = meanwhile(&archive);
+            (archive, result)
+        },
     );
     archive.manifest.layout.search_shard_count = search_shards.len() as u32;
     archive.search_shards = search_shards;
-    archive
+    (archive, meanwhile)
 }
 
 /// Everything but `search/`: the archive comes back with no search shards. `html` is each
