@@ -3,6 +3,7 @@
 //
 // usage: node tests/bench/report.mjs target/bench/results.json
 import { readFile } from 'node:fs/promises';
+import { WARM_REPEATS } from './peers/common.mjs';
 
 const results = JSON.parse(await readFile(process.argv[2] ?? 'target/bench/results.json', 'utf8'));
 const sizes = Object.entries(results.sizes ?? {}).sort(([a], [b]) => Number(a) - Number(b));
@@ -40,7 +41,7 @@ if (results.jekyll) {
   line();
   table(['builder', 'wall time', 'peak memory', 'output'], [
     ['`gazette build`', `${n(j.gazette.wall_s, 2)} s`, `${n(j.gazette.peak_mb)} MB`, `${n(j.gazette.posts_written)} posts`],
-    ['`jekyll build`', `${n(j.jekyll.wall_s, 1)} s`, `${n(j.jekyll.peak_mb)} MB`, `${n(j.jekyll.html_pages)} HTML pages`],
+    [`\`jekyll build\` (${j.jekyll.version || 'Jekyll'})`, `${n(j.jekyll.wall_s, 1)} s`, `${n(j.jekyll.peak_mb)} MB`, `${n(j.jekyll.html_pages)} HTML pages`],
   ]);
   line(`Gazette is **${n(j.jekyll.wall_s / j.gazette.wall_s)}×** faster.`);
   line();
@@ -92,7 +93,7 @@ for (const [posts, s] of sizes) {
   table(['engine', 'cold: index load + first query, p50 / p95', 'cold: first query on the loaded index, p50 / p95', 'warm query p50 / p95', 'bytes per cold query, median / mean', 'loaded before the first query', 'recall (Chinese queries)', 'precision (Chinese queries)', 'memory (JS heap + wasm)'], rows);
   line('Gazette\'s cold time runs from typing the query (app and manifest loaded) until the result list is in the page, '
     + 'shard fetches included; its index needs no loading beyond the manifest, so both cold columns hold the same number. '
-    + 'The peers\' times end when the result ids are in hand (no list is drawn). Warm: the query call alone (Gazette: User Timing around the query engine).');
+    + `The peers' times end when the result ids are in hand (no list is drawn). Warm: the query call alone, the median of ${WARM_REPEATS} repeats (Gazette: User Timing around the query engine).`);
   line();
   if (g.warm_render_p50_ms !== undefined) {
     line(`Gazette, warm, until the list is in the DOM: p50 ${ms(g.warm_render_p50_ms)}, p95 ${ms(g.warm_render_p95_ms)}. `

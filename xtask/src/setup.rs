@@ -136,14 +136,19 @@ fn wasm_bindgen_version(root: &Path) -> Result<String> {
 }
 
 fn install_browser(tools: &Tools) -> Result<()> {
+    apt_install(tools, APT_PACKAGES, "Chromium is missing")
+}
+
+/// Installs Debian packages (as root; otherwise says which command to run, and why).
+pub fn apt_install(tools: &Tools, packages: &[&str], why: &str) -> Result<()> {
     let is_root = Command::new("id")
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
     if !is_root {
         bail!(
-            "Chromium is missing. Install it once with: sudo apt-get install {} (then rerun this command)",
-            APT_PACKAGES.join(" ")
+            "{why}. Install it once with: sudo apt-get install {} (then rerun this command)",
+            packages.join(" ")
         );
     }
     run(tools
@@ -153,6 +158,6 @@ fn install_browser(tools: &Tools) -> Result<()> {
     run(tools
         .command("apt-get")
         .args(["install", "-y", "--no-install-recommends"])
-        .args(APT_PACKAGES)
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }

@@ -108,6 +108,16 @@ export { fold, indexTokens, queryTokens, isChineseQuery } from './web/tokenize.j
 
 export const ALL_PEERS = ['pagefind', 'flexsearch', 'minisearch'];
 
+/** Warm figures are the median of this many repeats of the same query (Gazette's too): one
+ * sample per query let a single garbage collection decide a p95 over 30 queries. */
+export const WARM_REPEATS = 5;
+
+/** The median of `values`. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /**
  * The command line of prepare.mjs and run.mjs: `ARCHIVE WORKDIR [--peers a,b]`, as
  * { archiveDir, workdir, peers } with absolute paths; prints the usage and exits 2 when

@@ -13,8 +13,9 @@
 //   cold query       bench.query(q) on the just-loaded index, until the result ids are in hand
 //                    (Pagefind fetches the index chunks of the query's words here).
 //   cold             cold load + cold query, each timed in the page with performance.now().
-//   warm             the same query again on the same page: performance.now() around the
-//                    search call only (Pagefind: pagefind.search(), result ids, no fragments).
+//   warm             the same query again on the same page, WARM_REPEATS times, median:
+//                    performance.now() around the search call only (Pagefind:
+//                    pagefind.search(), result ids, no fragments).
 // Bytes come from the Resource Timing API (encodedBodySize) of the page and of its workers
 // (Pagefind searches in a Web Worker), split by start time into the load and query phases.
 // Hits are the number of result ids; recall compares them with ground truth (recall.mjs).
@@ -26,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../e2e/server.mjs';
 import { launch } from '../../e2e/browser.mjs';
-import { isChineseQuery, peerArgs, percentile } from './common.mjs';
+import { isChineseQuery, median, peerArgs, percentile, WARM_REPEATS } from './common.mjs';
 import { recall } from './recall.mjs';
 
 const LOAD_TIMEOUT_MS = Number(process.env.PEERS_LOAD_TIMEOUT_MS ?? 300_000);
@@ -80,8 +81,12 @@ async function coldAndWarm(browser, url, query) {
     const entries = await resources(page);
     const loadBytes = sum(entries.filter((e) => e.start >= load.start && e.start < cold.start).map((e) => e.bytes));
     const queryBytes = sum(entries.filter((e) => e.start >= cold.start).map((e) => e.bytes));
-    const warm = await withTimeout(page.evaluate((query) => window.bench.query(query), query), QUERY_TIMEOUT_MS, 'warm query');
-    return { loadMs: load.ms, coldQueryMs: cold.ms, coldMs: load.ms + cold.ms, warmMs: warm.ms, loadBytes, queryBytes, coldHits: cold.hits, ids: warm.ids };
+    const warmRuns = [];
+    for (let i = 0; i < WARM_REPEATS; i++) {
+      warmRuns.push(await withTimeout(page.evaluate((query) => window.bench.query(query), query), QUERY_TIMEOUT_MS, 'warm query'));
+    }
+    const warmMs = median(warmRuns.map((run) => run.ms));
+    return { loadMs: load.ms, coldQueryMs: cold.ms, coldMs: load.ms + cold.ms, warmMs, loadBytes, queryBytes, coldHits: cold.hits, ids: warmRuns[0].ids };
   } finally {
     await context.close().catch(() => {});
   }
@@ -216,7 +221,7 @@ async function main() {
       cold_ms: 'fresh browser context per query; from navigation done (load event: page and library code run, no index) until the result ids are in hand = cold_load + cold_query, timed in the page',
       cold_load_ms: 'fetching and loading the index (Pagefind: import pagefind.js + init: wasm and metadata)',
       cold_query_ms: 'the first query on the just-loaded index, fetches included (Pagefind: its index chunks); comparable with Gazette\'s cold search, which starts after the app and manifest are loaded (Gazette\'s also includes rendering the list)',
-      warm_ms: 'the same query again on the loaded index: performance.now() around the search call (Pagefind: pagefind.search(), ids only, no fragments)',
+      warm_ms: 'the same query again on the loaded index, median of WARM_REPEATS runs: performance.now() around the search call (Pagefind: pagefind.search(), ids only, no fragments)',
       bytes_per_cold_query: 'Resource Timing encodedBodySize of what the cold query fetched after the index was loaded (page and workers)',
       index_load_bytes: 'Resource Timing encodedBodySize of what loading the index fetched',
       hits: 'result ids returned for the query',
