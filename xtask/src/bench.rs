@@ -334,22 +334,19 @@ fn gazette_recall(tools: &Tools, gazette: &Path, archive: &Path) -> Result<Value
 
 /// `gazette build` and `jekyll build` on the same 10,000 posts with a one-line layout.
 fn jekyll_comparison(tools: &Tools, gazette: &Path, work: &Path) -> Result<Value> {
-    let installed = || {
-        tools
-            .command("jekyll")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
+    let version = match jekyll_version(tools) {
+        Some(version) => version,
+        None => {
+            // The peer is Debian's Jekyll (the distribution pins its version); the harness
+            // installs it like the npm peers, so every run compares against it.
+            apt_install(
+                tools,
+                &["jekyll"],
+                "Jekyll, the build-speed peer, is missing",
+            )?;
+            jekyll_version(tools).context("jekyll does not run after apt-get install jekyll")?
+        }
     };
-    if !installed() {
-        // The peer is Debian's Jekyll (the distribution pins its version); the harness
-        // installs it like the npm peers, so every run compares against it.
-        apt_install(
-            tools,
-            &["jekyll"],
-            "Jekyll, the build-speed peer, is missing",
-        )?;
-    }
     let site = work.join("jekyll-10000");
     run(tools
         .command(gazette.to_str().context("UTF-8 path")?)
@@ -375,17 +372,22 @@ fn jekyll_comparison(tools: &Tools, gazette: &Path, work: &Path) -> Result<Value
     let wall = start.elapsed().as_secs_f64();
     let peak_mb = peak_mb(&time_file)?;
     let pages = count_files(&work.join("jekyll-10000-site"), "html");
-    let version = tools
-        .command("jekyll")
-        .arg("--version")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
     Ok(json!({
         "posts": 10000,
         "gazette": gazette_run,
         "jekyll": { "version": version, "wall_s": wall, "peak_mb": peak_mb, "html_pages": pages },
     }))
+}
+
+/// What `jekyll --version` prints (`jekyll 4.3.1`), or `None` when Jekyll does not run.
+fn jekyll_version(tools: &Tools) -> Option<String> {
+    tools
+        .command("jekyll")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
 fn count_files(dir: &Path, extension: &str) -> usize {

@@ -82,8 +82,8 @@ pub fn build_archive_with<R: Send>(
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.rejected.sort_by(|a, b| a.path.cmp(&b.path));
     report.written = posts.len();
-    let (archive, meanwhile) = assemble(posts, input.site, meanwhile);
-    (archive, report, meanwhile)
+    let (archive, meanwhile_result) = assemble(posts, input.site, meanwhile);
+    (archive, report, meanwhile_result)
 }
 
 /// Keeps one post per id: the first by path (so `_posts/` wins over `old_post/`); the other
@@ -152,7 +152,7 @@ fn assemble<R: Send>(
         .iter_mut()
         .map(|post| std::mem::take(&mut post.body.html))
         .collect();
-    let (search_shards, (mut archive, meanwhile)) = rayon::join(
+    let (search_shards, (mut archive, meanwhile_result)) = rayon::join(
         || search_index::search_shards(&posts, |p| (p.title.as_str(), p.body.text.as_str())),
         || {
             let archive = assemble_all_but_the_index(&posts, html, site);
@@ -162,7 +162,7 @@ fn assemble<R: Send>(
     );
     archive.manifest.layout.search_shard_count = search_shards.len() as u32;
     archive.search_shards = search_shards;
-    (archive, meanwhile)
+    (archive, meanwhile_result)
 }
 
 /// Everything but `search/`: the archive comes back with no search shards. `html` is each
