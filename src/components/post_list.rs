@@ -14,7 +14,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::virtual_window::use_visible_rows;
-use crate::keyboard::LIST_ITEM_CLASS;
+use crate::keyboard::{focus_wanted_row, forget_wanted_row, LIST_ITEM_CLASS};
 use crate::state::{use_archive, use_resources, ArchiveState, Resource};
 
 #[derive(Properties, PartialEq)]
@@ -91,10 +91,16 @@ pub fn hit_list(props: &HitListProps) -> Html {
             }
         });
     }
+    // A row j/k moved to before it was drawn takes the focus once it is; a new list (or
+    // leaving it) forgets such a row.
+    use_effect(|| {
+        focus_wanted_row();
+    });
+    use_effect_with(props.ordinals.clone(), |_| forget_wanted_row);
     let set_size = len.to_string();
     html! {
         <>
-            <ol class="post-list virtual" ref={list}>
+            <ol class="post-list virtual" ref={list} data-rows={set_size.clone()}>
                 { for visible.iter().zip(range.clone()).map(|(&ordinal, index)| {
                     let position = (index + 1).to_string();
                     match archive.summary(ordinal, group_size) {
@@ -103,7 +109,7 @@ pub fn hit_list(props: &HitListProps) -> Html {
                             post_item(&archive, &props.manifest, post, terms, Some(excerpt.as_deref().unwrap_or(&post.excerpt)), Some((&position, &set_size)))
                         }
                         None => html! {
-                            <li class="post-item placeholder" key={format!("#{ordinal}")} aria-hidden="true">
+                            <li class="post-item placeholder" key={format!("#{ordinal}")} aria-hidden="true" data-row={position}>
                                 <span class="bar"></span>
                             </li>
                         },
@@ -140,7 +146,8 @@ fn post_item(
         .join("、");
     html! {
         <li class="post-item" key={post.id.clone()}
-            aria-posinset={position.map(|p| p.0.to_string())} aria-setsize={position.map(|p| p.1.to_string())}>
+            aria-posinset={position.map(|p| p.0.to_string())} aria-setsize={position.map(|p| p.1.to_string())}
+            data-row={position.map(|p| p.0.to_string())}>
             <a class={LIST_ITEM_CLASS} href={href}>
                 <span class="post-title">{ highlighted(&post.title, terms) }</span>
             </a>

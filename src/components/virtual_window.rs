@@ -54,8 +54,12 @@ pub fn use_visible_rows(list: NodeRef, len: usize) -> VisibleRows {
             // gloo's listeners are passive: scrolling is never held up by this handler.
             let window = gloo::utils::window();
             let scroll = EventListener::new(&window, "scroll", update.clone());
-            let resize = EventListener::new(&window, "resize", update);
-            move || drop((scroll, resize))
+            let resize = EventListener::new(&window, "resize", update.clone());
+            // Scroll events arrive once a frame; keys pressed faster than frames (held j, a
+            // busy machine) would walk off the drawn rows before the list catches up. Moving
+            // the focus measures at once, so the rows beyond the focused one are always drawn.
+            let focus = EventListener::new(&gloo::utils::document(), "focusin", update);
+            move || drop((scroll, resize, focus))
         });
     }
     {

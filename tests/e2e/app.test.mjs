@@ -237,6 +237,27 @@ test('j/k walk past the drawn rows of a long list', async (t) => {
   await page.waitForFunction(() => document.activeElement?.closest('.post-item')?.getAttribute('aria-posinset') === '25');
 });
 
+test('j pressed faster than the screen redraws still walks the list: no press is lost', async (t) => {
+  const { page, errors } = await openPage(t, `${base}#/category/emnews`);
+  await page.locator('.result-count', { hasText: '共 102 篇' }).waitFor();
+  await listTitles(page);
+  // A held key on a busy machine: keys arrive with no frame (and no scroll event) between
+  // them, only the app's own pending work.
+  await page.evaluate(async () => {
+    for (let i = 0; i < 40; i++) {
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true, cancelable: true }));
+      await null;
+      await null;
+    }
+  });
+  // Every press counts: the 40th row takes the focus once it is drawn (its summaries may
+  // still be on their way), on screen.
+  await page.waitForFunction(() => document.activeElement?.closest('.post-item')?.getAttribute('aria-posinset') === '40');
+  const box = await page.evaluate(() => document.activeElement.closest('.post-item').getBoundingClientRect().toJSON());
+  assert.ok(box.top >= 0 && box.bottom <= 900 + 1, `the focused row is on screen (${JSON.stringify(box)})`);
+  assert.deepEqual(errors, []);
+});
+
 test('j/k move through a list and Enter opens the post', async (t) => {
   const { page } = await openPage(t, `${base}#/category/emnews`);
   await page.locator('main .post-item').first().waitFor();
