@@ -32,6 +32,12 @@ pub fn import_any(bytes: &[u8]) {
 
 /// Markdown + sanitize: the output's tags hold no script and no event handler.
 pub fn render_any(text: &str) {
+    if let Some((fast, full)) = crate::markdown::fast_and_full(text) {
+        assert_eq!(
+            fast, full,
+            "the plain-Markdown fast path differs from the sanitizer"
+        );
+    }
     let rendered = render(text);
     // Text has its `<` escaped, so every `<` starts a tag: check the tags only.
     for tag in rendered.html.split('<').skip(1) {

@@ -11,7 +11,7 @@ use crate::liquid::{self, LiquidSite};
 use crate::markdown::{self, RenderedBody};
 use crate::post_date::{self, Zone};
 use crate::report::{Rejection, Warning};
-use crate::text::{collapse_whitespace, truncate_chars, EXCERPT_CHARS};
+use crate::text::{collapsed_excerpt, truncate_chars, EXCERPT_CHARS};
 
 /// A file as read from disk.
 #[derive(Debug, Clone, Copy)]
@@ -135,11 +135,11 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
         .or(settings.excerpt_separator.as_deref())
         .unwrap_or("<!--more-->");
     let excerpt_source = match (&front.excerpt, resolved.text.split_once(separator)) {
-        (Some(explicit), _) => markdown::plain_text(explicit),
-        (None, Some((before, _))) => markdown::plain_text(before),
-        (None, None) => body.text.clone(),
+        (Some(explicit), _) => Cow::Owned(markdown::plain_text(explicit)),
+        (None, Some((before, _))) => Cow::Owned(markdown::plain_text(before)),
+        (None, None) => Cow::Borrowed(body.text.as_str()),
     };
-    let excerpt = truncate_chars(&collapse_whitespace(&excerpt_source), EXCERPT_CHARS);
+    let excerpt = collapsed_excerpt(&excerpt_source, EXCERPT_CHARS);
 
     let title = match front.title.as_deref().map(str::trim) {
         Some(title) if !title.is_empty() => title.to_string(),

@@ -36,6 +36,8 @@ pub mod liquid;
 #[cfg(feature = "import")]
 pub mod markdown;
 #[cfg(feature = "import")]
+mod plain_html;
+#[cfg(feature = "import")]
 pub mod post_date;
 #[cfg(feature = "import")]
 pub mod sanitize;

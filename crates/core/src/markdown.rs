@@ -4,6 +4,7 @@
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 
+use crate::plain_html;
 use crate::sanitize::{article_text, sanitize_html};
 
 /// A rendered body.
@@ -25,26 +26,37 @@ fn options() -> Options {
 }
 
 /// Renders Markdown (or an `.html` post's HTML, which passes through as raw HTML) and
-/// sanitizes the result.
+/// sanitizes the result. Markdown without raw HTML (most news posts) is written straight as
+/// sanitized HTML by [`crate::plain_html`]; the rest goes through the sanitizer.
 pub fn render(markdown: &str) -> RenderedBody {
-    let mut source = None;
-    let parser = Parser::new_ext(markdown, options()).inspect(|event| {
-        if let Event::Start(Tag::Link {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let source = events.iter().find_map(|event| match event {
+        Event::Start(Tag::Link {
             link_type: LinkType::Autolink,
             dest_url,
             ..
-        }) = event
-        {
-            if source.is_none() && !dest_url.is_empty() {
-                source = Some(dest_url.to_string());
-            }
-        }
+        }) if !dest_url.is_empty() => Some(dest_url.to_string()),
+        _ => None,
     });
-    let mut raw_html = String::with_capacity(markdown.len() + markdown.len() / 4);
-    pulldown_cmark::html::push_html(&mut raw_html, parser);
-    let html = sanitize_html(&raw_html);
+    let html = plain_html::render(&events).unwrap_or_else(|| sanitized(markdown.len(), events));
     let text = article_text(&html);
     RenderedBody { html, text, source }
+}
+
+/// The full path: pulldown-cmark's HTML, sanitized. `len` is the Markdown's length (a
+/// capacity hint).
+fn sanitized(len: usize, events: Vec<Event<'_>>) -> String {
+    let mut raw_html = String::with_capacity(len + len / 4);
+    pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
+    sanitize_html(&raw_html)
+}
+
+/// For inputs the fast path takes, its HTML and the full path's, which must be equal (checked
+/// by the tests and the render fuzz target); `None` when the fast path declines.
+pub(crate) fn fast_and_full(markdown: &str) -> Option<(String, String)> {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let fast = plain_html::render(&events)?;
+    Some((fast, sanitized(markdown.len(), events)))
 }
 
 /// The plain-text excerpt of a Markdown fragment (the part before an excerpt separator).
@@ -92,6 +104,161 @@ mod tests {
             "{}",
             rendered.html
         );
+    }
+
+    /// Whether the fast path took `markdown` (it must then agree with the full path).
+    fn fast_path_agrees(markdown: &str) -> bool {
+        match fast_and_full(markdown) {
+            Some((fast, full)) => {
+                assert_eq!(fast, full, "fast and full paths differ for {markdown:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files_under(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_the_sanitizer_on_real_posts_and_attacks() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests");
+        let mut files = Vec::new();
+        files_under(&root.join("fixtures"), &mut files);
+        let (mut fast, mut full) = (0, 0);
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue; // the binary and Latin-1 fixtures
+            };
+            let body = crate::front_matter::split(&text).map_or(text.as_str(), |s| s.body);
+            if fast_path_agrees(body) {
+                fast += 1;
+            } else {
+                full += 1;
+            }
+        }
+        // The real finews posts are mostly plain Markdown; the seed and the hand-made site
+        // hold raw HTML, tables and images.
+        assert!(fast >= 80 && full >= 5, "fast {fast}, full {full}");
+
+        let vectors: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("xss/vectors.json")).unwrap())
+                .unwrap();
+        let vectors = vectors["vectors"].as_array().unwrap();
+        assert!(vectors.len() > 200);
+        for vector in vectors {
+            let html = vector["html"].as_str().unwrap();
+            // As raw HTML, and as Markdown link destinations, titles and text.
+            for markdown in [
+                html.to_string(),
+                format!("[x]({html})"),
+                format!("[x](<{html}>)"),
+                format!("[x](http://a.example/ \"{html}\")"),
+                format!("<{html}>"),
+                format!("*{html}*"),
+            ] {
+                fast_path_agrees(&markdown);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_the_sanitizer_on_random_markdown() {
+        use rand::{Rng, SeedableRng};
+        const PIECES: &[&str] = &[
+            "人民币汇率",
+            "A股",
+            " ",
+            "  \n",
+            "\n",
+            "\n\n",
+            "&",
+            "&amp;",
+            "&lt;",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "\u{a0}",
+            "&nbsp;",
+            "*",
+            "**",
+            "_",
+            "~~",
+            "`",
+            "``",
+            "\\",
+            "#",
+            "# ",
+            "## ",
+            "> ",
+            "- ",
+            "* ",
+            "1. ",
+            "3) ",
+            "---",
+            "***",
+            "    ",
+            "[",
+            "]",
+            "(",
+            ")",
+            "[链接](http://a.example/x?a=1&b='2' \"题\")",
+            "[r](../emnews/)",
+            "[s](//h.example/p q)",
+            "<http://finance.eastmoney.com/news/1,2.html>",
+            "<mailto:a@b.example>",
+            "<a@b.example>",
+            "<>",
+            "[j](javascript:alert(1))",
+            "[d](data:text/html,x)",
+            "[v](JaVaScRiPt:x)",
+            "[b](http://[::1)",
+            "[u](http://例子.测试/路径)",
+            "[e]()",
+            "[t](# \"x\")",
+            "![图](http://i.example/a.png)",
+            "<b>",
+            "</b>",
+            "<!-- c -->",
+            "<p>",
+            "| a | b |\n|---|---|\n",
+            "[^1]",
+            "[^1]: 注\n",
+            "{#id}",
+            "\t",
+            "\u{0}",
+            "\u{c}",
+            "\u{fffe}",
+            "\u{200b}",
+            "[ref]",
+            "[ref]: http://r.example/ \"R\"\n",
+            "```\ncode\n```\n",
+            "- [ ] task\n",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let (mut fast, mut full) = (0, 0);
+        for _ in 0..20_000 {
+            let len = rng.gen_range(1..24);
+            let markdown: String = (0..len)
+                .map(|_| PIECES[rng.gen_range(0..PIECES.len())])
+                .collect();
+            if fast_path_agrees(&markdown) {
+                fast += 1;
+            } else {
+                full += 1;
+            }
+        }
+        // Both paths are exercised a lot, or the comparison proves little.
+        assert!(fast > 2_000 && full > 2_000, "fast {fast}, full {full}");
     }
 
     #[test]

@@ -60,15 +60,25 @@ fn add_forced_attributes(clean: &str) -> String {
         let name = &rest[1..1 + name_len];
         out.push('<');
         out.push_str(name);
-        for &(tag, attribute, value) in policy::FORCED_ATTRIBUTES {
-            if tag == name {
-                out.push_str(&format!(" {attribute}=\"{value}\""));
-            }
-        }
+        push_forced_attributes(&mut out, name);
         rest = &rest[1 + name_len..];
     }
     out.push_str(rest);
     out
+}
+
+/// Writes `tag`'s [`policy::FORCED_ATTRIBUTES`], each with a leading space, in the policy's
+/// order.
+pub(crate) fn push_forced_attributes(out: &mut String, tag: &str) {
+    for &(forced_tag, attribute, value) in policy::FORCED_ATTRIBUTES {
+        if forced_tag == tag {
+            out.push(' ');
+            out.push_str(attribute);
+            out.push_str("=\"");
+            out.push_str(value);
+            out.push('"');
+        }
+    }
 }
 
 pub use crate::text::article_text;

@@ -7,7 +7,45 @@ pub const EXCERPT_CHARS: usize = 140;
 
 /// Collapses runs of whitespace into one space and trims the ends.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    push_collapsed(&mut out, text);
+    out
+}
+
+/// Appends `text` to `out` with its whitespace collapsed, as [`collapse_whitespace`] would
+/// give it (no intermediate list of words).
+fn push_collapsed(out: &mut String, text: &str) {
+    let start = out.len();
+    for word in text.split_whitespace() {
+        if out.len() > start {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+}
+
+/// `truncate_chars(&collapse_whitespace(text), max)`, reading only as much of `text` as the
+/// result needs: an excerpt of a long article costs the excerpt, not the article.
+pub fn collapsed_excerpt(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    // One character past `max` is enough for `truncate_chars` to know that it cuts.
+    for word in text.split_whitespace() {
+        if chars > max {
+            break;
+        }
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        let end = word
+            .char_indices()
+            .nth(max + 1 - chars.min(max + 1))
+            .map_or(word.len(), |(i, _)| i);
+        out.push_str(&word[..end]);
+        chars += word[..end].chars().count();
+    }
+    truncate_chars(&out, max)
 }
 
 /// Cuts `text` to at most `max` characters, ending with `…` when something was cut.
@@ -69,7 +107,7 @@ const BLOCK_ELEMENTS: &[&str] = &[
 /// navigation blocks left out — a block whose only text is inside links (finews'
 /// `[返回…](…)｜[返回首页](…)` footers, the bare source link) is not article text.
 pub fn article_text(sanitized: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
+    let mut lines = String::with_capacity(sanitized.len() / 2);
     let mut block = BlockText::default();
     let mut rest = sanitized;
     let mut link_depth = 0usize;
@@ -105,7 +143,7 @@ pub fn article_text(sanitized: &str) -> String {
         }
     }
     block.finish_into(&mut lines);
-    lines.join("\n")
+    lines
 }
 
 #[derive(Default)]
@@ -126,13 +164,23 @@ impl BlockText {
         self.text.push_str(text);
     }
 
-    fn finish_into(&mut self, lines: &mut Vec<String>) {
-        let block = std::mem::take(self);
-        let is_navigation = block.has_link_text && !block.has_plain_text;
-        let text = collapse_whitespace(&block.text);
-        if !is_navigation && !text.is_empty() {
-            lines.push(text);
+    /// Ends the block: its text, whitespace collapsed, becomes the next line of `lines`
+    /// unless it is empty or navigation. The block's buffer is kept for the next block.
+    fn finish_into(&mut self, lines: &mut String) {
+        let is_navigation = self.has_link_text && !self.has_plain_text;
+        if !is_navigation {
+            let before = lines.len();
+            if before > 0 {
+                lines.push('\n');
+            }
+            push_collapsed(lines, &self.text);
+            if lines.len() == before + usize::from(before > 0) {
+                lines.truncate(before);
+            }
         }
+        self.text.clear();
+        self.has_plain_text = false;
+        self.has_link_text = false;
     }
 }
 
@@ -157,5 +205,31 @@ mod tests {
     #[test]
     fn whitespace_collapses() {
         assert_eq!(collapse_whitespace("  a \n\t b  "), "a b");
+        assert_eq!(collapse_whitespace(" \n "), "");
+    }
+
+    #[test]
+    fn a_collapsed_excerpt_is_the_truncated_collapsed_text() {
+        let texts = [
+            "",
+            "  ",
+            "短",
+            "离岸人民币兑美元 升至 6.3512",
+            "a b c d e f g h",
+            "ab  cd\n\nef gh ij",
+            "abcdefghij",
+            "abcd efgh",
+            "abcd  ",
+            "  离岸人民币兑美元升至6.3512，为2018年以来最高水平。  第二段。",
+        ];
+        for text in texts {
+            for max in 0..12 {
+                assert_eq!(
+                    collapsed_excerpt(text, max),
+                    truncate_chars(&collapse_whitespace(text), max),
+                    "{text:?} at {max}"
+                );
+            }
+        }
     }
 }
