@@ -23,18 +23,25 @@ pub fn app_url(site: &SiteInfo) -> Option<String> {
 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+    // Every character to replace or drop is ASCII, so runs between them are copied whole
+    // and every cut falls on a character boundary.
+    let mut run_start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
             // Characters XML 1.0 forbids.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
+            byte if byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r') => "",
+            _ => continue,
+        };
+        out.push_str(&text[run_start..at]);
+        out.push_str(replacement);
+        run_start = at + 1;
     }
+    out.push_str(&text[run_start..]);
     out
 }
 

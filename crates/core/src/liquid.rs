@@ -32,7 +32,8 @@ pub fn resolve(body: &str, site: &LiquidSite<'_>) -> LiquidOutput {
     let mut warnings = Vec::new();
     let mut rest = body;
     let line_at = |rest: &str| body[..body.len() - rest.len()].matches('\n').count();
-    while let Some(start) = rest.find(['{']) {
+    // A plain `char` pattern: the search is a memchr, not a char-by-char decode.
+    while let Some(start) = rest.find('{') {
         let after = &rest[start..];
         let kind = if after.starts_with("{%") {
             Delimiter::Tag

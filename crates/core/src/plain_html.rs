@@ -181,22 +181,29 @@ fn escape_attribute(out: &mut String, value: &str) -> Option<()> {
 }
 
 fn escape(out: &mut String, text: &str, attribute: bool) -> Option<()> {
-    let mut rest = text;
-    while let Some(at) =
-        rest.find(|c| matches!(c, '&' | '<' | '>' | '\u{a0}' | '\0') || (attribute && c == '"'))
-    {
-        out.push_str(&rest[..at]);
-        let c = rest[at..].chars().next().expect("a match is a char");
-        out.push_str(match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\u{a0}' => "&nbsp;",
-            _ => return None,
-        });
-        rest = &rest[at + c.len_utf8()..];
+    // Every character to replace is ASCII but the no-break space (C2 A0 in UTF-8), so runs
+    // between them are copied whole and every cut falls on a character boundary.
+    let bytes = text.as_bytes();
+    let mut run_start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let (replacement, width) = match bytes[at] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' if attribute => ("&quot;", 1),
+            0xC2 if bytes.get(at + 1) == Some(&0xA0) => ("&nbsp;", 2),
+            0 => return None,
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[run_start..at]);
+        out.push_str(replacement);
+        at += width;
+        run_start = at;
     }
-    out.push_str(rest);
+    out.push_str(&text[run_start..]);
     Some(())
 }
