@@ -268,14 +268,3 @@ mod tests {
         assert!(rendered.html.contains("<td>2</td>"), "{}", rendered.html);
     }
 }
-pub fn fast_path_taken(markdown: &str) -> bool {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
-    for e in &events {
-        let ok = plain_html::render(std::slice::from_ref(e)).is_some();
-        if !ok {
-            eprintln!("declined: {e:?}");
-            break;
-        }
-    }
-    plain_html::render(&events).is_some()
-}
