@@ -25,25 +25,28 @@ fn push_collapsed(out: &mut String, text: &str) {
 }
 
 /// `truncate_chars(&collapse_whitespace(text), max)`, reading only as much of `text` as the
-/// result needs: an excerpt of a long article costs the excerpt, not the article.
+/// result needs: an excerpt of a long article costs the excerpt, not the article (Chinese
+/// paragraphs hold no spaces, so even their first word can be long).
 pub fn collapsed_excerpt(text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut chars = 0;
-    // One character past `max` is enough for `truncate_chars` to know that it cuts.
-    for word in text.split_whitespace() {
+    let mut space_before = false;
+    for c in text.trim_start().chars() {
+        if c.is_whitespace() {
+            space_before = true;
+            continue;
+        }
+        // One character past `max` is enough for `truncate_chars` to know that it cuts.
         if chars > max {
             break;
         }
-        if chars > 0 {
+        if space_before {
             out.push(' ');
             chars += 1;
+            space_before = false;
         }
-        let end = word
-            .char_indices()
-            .nth(max + 1 - chars.min(max + 1))
-            .map_or(word.len(), |(i, _)| i);
-        out.push_str(&word[..end]);
-        chars += word[..end].chars().count();
+        out.push(c);
+        chars += 1;
     }
     truncate_chars(&out, max)
 }
