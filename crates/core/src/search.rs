@@ -57,12 +57,6 @@ pub fn gram_key(first: char, second: Option<char>) -> u64 {
     ((first as u64) << CHAR_BITS) | second.map_or(0, |c| c as u64 + 1)
 }
 
-/// The code point of a unigram's [`gram_key`], `None` for a bigram (cheaper than
-/// [`gram_chars`] where only unigrams matter).
-pub fn unigram_code(key: u64) -> Option<u32> {
-    (key & ((1 << CHAR_BITS) - 1) == 0).then_some((key >> CHAR_BITS) as u32)
-}
-
 /// The characters of a [`gram_key`].
 pub fn gram_chars(key: u64) -> (char, Option<char>) {
     let first = char::from_u32((key >> CHAR_BITS) as u32).unwrap_or('\u{fffd}');

@@ -23,8 +23,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::archive::{SearchShard, SCHEMA_VERSION};
 use crate::search::{
-    for_each_term, gram_key, gram_text, shard_of, unigram_code, EncodedPostings, Posting, Token,
-    MAX_TERM_FREQUENCY,
+    for_each_term, gram_text, shard_of, EncodedPostings, Posting, Token, MAX_TERM_FREQUENCY,
 };
 
 /// Terms are grouped into this many buckets while indexing (a power of two).
@@ -149,48 +148,19 @@ struct PostTerms {
     words: Vec<(String, u16, Flags)>,
 }
 
-/// The ideographs whose single-character terms [`Scratch`] counts in a table rather than a
-/// map: CJK Unified Ideographs, nearly every character of Chinese news. A post's text is
-/// mostly these, and each yields a unigram and a bigram, so this takes half the map updates
-/// away.
-const TABLED: std::ops::Range<u32> = 0x4E00..0xA000;
-
-/// A thread's reusable tables for [`Scratch::extract`] (they keep their capacity from post
-/// to post, so extracting allocates only the result and new words).
+/// A thread's reusable maps for [`Scratch::extract`] (they keep their capacity from post to
+/// post, so extracting allocates only the result and new words).
+#[derive(Default)]
 struct Scratch {
     grams: FxHashMap<u64, Flags>,
-    /// Flags of the unigrams in [`TABLED`], indexed by code point offset; 0 = not seen.
-    unigrams: Vec<Flags>,
-    /// The offsets set in `unigrams`, to read and reset them without a full scan.
-    seen_unigrams: Vec<u16>,
     words: FxHashMap<String, Flags>,
-}
-
-impl Default for Scratch {
-    fn default() -> Self {
-        Scratch {
-            grams: FxHashMap::default(),
-            unigrams: vec![0; TABLED.len()],
-            seen_unigrams: Vec::new(),
-            words: FxHashMap::default(),
-        }
-    }
 }
 
 impl Scratch {
     fn extract(&mut self, title: &str, text: &str) -> PostTerms {
         for (part, in_title) in [(title, true), (text, false)] {
             for_each_term(part, |token| match token {
-                Token::Gram(key) => match tabled_unigram(key) {
-                    Some(offset) => {
-                        let flags = &mut self.unigrams[usize::from(offset)];
-                        if *flags == 0 {
-                            self.seen_unigrams.push(offset);
-                        }
-                        count(flags, in_title);
-                    }
-                    None => count(self.grams.entry(key).or_insert(0), in_title),
-                },
+                Token::Gram(key) => count(self.grams.entry(key).or_insert(0), in_title),
                 Token::Word(word) => match self.words.get_mut(word) {
                     Some(flags) => count(flags, in_title),
                     None => {
@@ -201,16 +171,10 @@ impl Scratch {
                 },
             });
         }
-        let unigrams = &mut self.unigrams;
-        let tabled = self.seen_unigrams.drain(..).map(|offset| {
-            let flags = std::mem::take(&mut unigrams[usize::from(offset)]);
-            (gram_key_of_offset(offset), flags)
-        });
         PostTerms {
             grams: self
                 .grams
                 .drain()
-                .chain(tabled)
                 .map(|(key, flags)| (key, bucket_of(key), flags))
                 .collect(),
             words: self
@@ -223,17 +187,6 @@ impl Scratch {
                 .collect(),
         }
     }
-}
-
-/// The [`TABLED`] offset of a unigram key, `None` for bigrams and other characters.
-fn tabled_unigram(key: u64) -> Option<u16> {
-    let code = unigram_code(key)?;
-    TABLED.contains(&code).then(|| (code - TABLED.start) as u16)
-}
-
-fn gram_key_of_offset(offset: u16) -> u64 {
-    let c = char::from_u32(TABLED.start + u32::from(offset)).expect("CJK ideographs are chars");
-    gram_key(c, None)
 }
 
 /// The terms of one bucket, with their postings so far, and the current batch's postings

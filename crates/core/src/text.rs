@@ -171,15 +171,12 @@ impl BlockText {
     /// unless it is empty or navigation. The block's buffer is kept for the next block.
     fn finish_into(&mut self, lines: &mut String) {
         let is_navigation = self.has_link_text && !self.has_plain_text;
-        if !is_navigation {
-            let before = lines.len();
-            if before > 0 {
+        let is_blank = self.text.trim_start().is_empty();
+        if !is_navigation && !is_blank {
+            if !lines.is_empty() {
                 lines.push('\n');
             }
             push_collapsed(lines, &self.text);
-            if lines.len() == before + usize::from(before > 0) {
-                lines.truncate(before);
-            }
         }
         self.text.clear();
         self.has_plain_text = false;
