@@ -27,12 +27,15 @@ line();
 
 line('### Builder');
 line();
-table(['posts', 'files read', 'wall time', 'posts/s', 'peak memory', 'phases (discover / import / assemble + index, the rest written meanwhile / index written)'],
+line('Each size is built three times, each into a fresh folder after `sync`; the table shows the median run (all three wall times in the last column).');
+line();
+const runs = (b) => (b.runs_wall_s ?? [b.wall_s]).map((w) => n(w, 2)).join(' / ') + ' s';
+table(['posts', 'files read', 'wall time', 'posts/s', 'peak memory', 'phases (discover / import / assemble + index, the rest written meanwhile / index written)', 'runs (wall)'],
   sizes.map(([posts, s]) => {
     const b = s.builder ?? {};
     const p = b.phases_s ?? {};
     return [n(Number(posts)), n(b.files_read), `${n(b.wall_s, 2)} s`, n(b.posts_per_s), `${n(b.peak_mb)} MB`,
-      ['discover', 'import', 'assemble', 'write'].map((k) => `${n(p[k], 2)} s`).join(' / ')];
+      ['discover', 'import', 'assemble', 'write'].map((k) => `${n(p[k], 2)} s`).join(' / '), runs(b)];
   }));
 
 if (results.jekyll) {
@@ -40,7 +43,7 @@ if (results.jekyll) {
   line(`### Against Jekyll, the same ${n(j.posts)} posts`);
   line();
   table(['builder', 'wall time', 'peak memory', 'output'], [
-    ['`gazette build`', `${n(j.gazette.wall_s, 2)} s`, `${n(j.gazette.peak_mb)} MB`, `${n(j.gazette.posts_written)} posts`],
+    ['`gazette build` (median of three)', `${n(j.gazette.wall_s, 2)} s`, `${n(j.gazette.peak_mb)} MB`, `${n(j.gazette.posts_written)} posts`],
     [`\`jekyll build\` (${j.jekyll.version || 'Jekyll'})`, `${n(j.jekyll.wall_s, 1)} s`, `${n(j.jekyll.peak_mb)} MB`, `${n(j.jekyll.html_pages)} HTML pages`],
   ]);
   line(`Gazette is **${n(j.jekyll.wall_s / j.gazette.wall_s)}×** faster.`);

@@ -55,15 +55,19 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
         }
         walk(dir, is_site_root, &mut sources);
     }
+    // The walk visits folders in the file system's order (asking walkdir to sort every folder
+    // by name cost ~2% of a build, single-threaded); sorting the results once keeps every
+    // output and report independent of that order.
     sources.posts.sort();
     sources.posts.dedup();
+    sources.ignored.sort_by(|a, b| a.path.cmp(&b.path));
+    sources.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(sources)
 }
 
 fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
     let entries = WalkDir::new(dir)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
             entry.depth() == 0
