@@ -35,6 +35,19 @@ pub struct Plan {
 
 impl Plan {
     pub fn from_args(args: &[String]) -> Result<Plan> {
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            match arg.as_str() {
+                "--smoke" | "--no-jekyll" => {}
+                "--sizes" => {
+                    rest.next();
+                }
+                other => bail!(
+                    "cargo xtask bench: unknown argument {other:?}; \
+                     usage: cargo xtask bench [--sizes N,N…] [--no-jekyll] [--smoke]"
+                ),
+            }
+        }
         if args.iter().any(|a| a == "--smoke") {
             return Ok(Plan {
                 sizes: vec![1000],
