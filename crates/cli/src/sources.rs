@@ -58,11 +58,37 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
     // The walk visits folders in the file system's order (asking walkdir to sort every folder
     // by name cost ~2% of a build, single-threaded); sorting the results once keeps every
     // output and report independent of that order.
-    sources.posts.sort();
-    sources.posts.dedup();
+    sort_and_dedup(&mut sources.posts);
     sources.ignored.sort_by(|a, b| a.path.cmp(&b.path));
     sources.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(sources)
+}
+
+/// Sorts `paths` component by component and drops repeats (the same file reached through two
+/// of the given folders). Each path's components are joined once into a byte key, NUL
+/// between them (no component holds a NUL or a `/`), so two keys are equal exactly when the
+/// paths are, and the sort compares keys with `memcmp`: `Path`'s own ordering re-parses
+/// both paths' components at every comparison, which was most of `discover`'s time.
+fn sort_and_dedup(paths: &mut Vec<PathBuf>) {
+    let mut keyed: Vec<(Vec<u8>, PathBuf)> = std::mem::take(paths)
+        .into_iter()
+        .map(|path| (component_key(&path), path))
+        .collect();
+    // Stable: of two spellings of one path, the one found first (the earlier folder) stays.
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    paths.extend(keyed.into_iter().map(|(_, path)| path));
+}
+
+fn component_key(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 1);
+    for (index, component) in path.components().enumerate() {
+        if index > 0 {
+            key.push(0);
+        }
+        key.extend_from_slice(component.as_os_str().as_encoded_bytes());
+    }
+    key
 }
 
 fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
@@ -117,5 +143,37 @@ fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
                 reason: "not a post file (Jekyll posts are .md, .markdown or .html)".into(),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_like_paths_and_each_file_once() {
+        let spelled = [
+            "site/_posts/b.md",
+            "site/_posts-old/a.md",
+            "site/_posts/a.md",
+            "site//_posts/a.md",
+            "site/_posts/./a.md",
+            "site/_posts/a.md/",
+            "site/_posts/sub/z.md",
+            "site/_posts/sub-z.md",
+            "/abs/site/x.md",
+            "site/_posts/B.md",
+        ];
+        let mut paths: Vec<PathBuf> = spelled.iter().map(PathBuf::from).collect();
+        sort_and_dedup(&mut paths);
+
+        let mut expected: Vec<PathBuf> = spelled.iter().map(PathBuf::from).collect();
+        expected.sort();
+        expected.dedup();
+        assert_eq!(paths, expected);
+        // The first spelling of a repeated path is the one kept.
+        assert!(paths.iter().any(|p| p.as_os_str() == "site/_posts/a.md"));
+        assert!(!paths.iter().any(|p| p.as_os_str() == "site//_posts/a.md"));
+        assert_eq!(paths.len(), 7);
     }
 }
