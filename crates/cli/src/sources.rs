@@ -66,9 +66,10 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
 
 /// Sorts `paths` component by component and drops repeats (the same file reached through two
 /// of the given folders). Each path's components are joined once into a byte key, NUL
-/// between them (no component holds a NUL or a `/`), so two keys are equal exactly when the
-/// paths are, and the sort compares keys with `memcmp`: `Path`'s own ordering re-parses
-/// both paths' components at every comparison, which was most of `discover`'s time.
+/// between them (no component holds a NUL, and only the root is spelled `/`), so two keys
+/// are equal exactly when the paths are, and the sort compares keys with `memcmp`: `Path`'s
+/// own ordering re-parses both paths' components at every comparison, which was most of
+/// `discover`'s time. The order is `Path`'s for paths under the same folder.
 fn sort_and_dedup(paths: &mut Vec<PathBuf>) {
     let mut keyed: Vec<(Vec<u8>, PathBuf)> = std::mem::take(paths)
         .into_iter()
