@@ -30,11 +30,12 @@ line();
 line('Each size is built three times, each into a fresh folder after `sync`; the table shows the median run (all three wall times in the last column).');
 line();
 const runs = (b) => (b.runs_wall_s ?? [b.wall_s]).map((w) => n(w, 2)).join(' / ') + ' s';
-table(['posts', 'files read', 'wall time', 'posts/s', 'peak memory', 'phases (discover / import / assemble + index, the rest written meanwhile / index written)', 'runs (wall)'],
+const cpu = (b) => (b.user_s === undefined ? '–' : `${n(b.user_s, 2)} + ${n(b.kernel_s, 2)} s`);
+table(['posts', 'files read', 'wall time', 'posts/s', 'CPU (user + kernel)', 'peak memory', 'phases (discover / import / assemble + index, the rest written meanwhile / index written)', 'runs (wall)'],
   sizes.map(([posts, s]) => {
     const b = s.builder ?? {};
     const p = b.phases_s ?? {};
-    return [n(Number(posts)), n(b.files_read), `${n(b.wall_s, 2)} s`, n(b.posts_per_s), `${n(b.peak_mb)} MB`,
+    return [n(Number(posts)), n(b.files_read), `${n(b.wall_s, 2)} s`, n(b.posts_per_s), cpu(b), `${n(b.peak_mb)} MB`,
       ['discover', 'import', 'assemble', 'write'].map((k) => `${n(p[k], 2)} s`).join(' / '), runs(b)];
   }));
 

@@ -298,7 +298,7 @@ fn timed_build_once(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path)
     let start = Instant::now();
     let output = tools
         .command("/usr/bin/time")
-        .args(["-f", "%e %M", "-o"])
+        .args(["-f", TIME_FORMAT, "-o"])
         .arg(&time_file)
         .arg(gazette)
         .arg("build")
@@ -317,6 +317,7 @@ fn timed_build_once(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path)
         );
     }
     let peak_mb = peak_mb(&time_file)?;
+    let (user_s, kernel_s) = cpu_seconds(&time_file)?;
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.with_extension("report.json"))?)?;
     let phases: Map<String, Value> = String::from_utf8_lossy(&output.stderr)
@@ -338,10 +339,30 @@ fn timed_build_once(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path)
         "files_read": report["read"],
         "posts_per_s": written as f64 / wall,
         "phases_s": phases,
+        "user_s": user_s,
+        "kernel_s": kernel_s,
     }))
 }
 
-/// Peak memory in MB from the file `/usr/bin/time -f "%e %M" -o FILE` wrote (0 when absent).
+/// What `/usr/bin/time` records: wall seconds, peak memory in KB, user and kernel CPU
+/// seconds. CPU time sits beside wall time because on a shared VM the two move apart: it
+/// tells a slower host (more CPU for the same work) from waiting on the disk.
+const TIME_FORMAT: &str = "%e %M %U %S";
+
+/// User and kernel CPU seconds from a [`TIME_FORMAT`] file (0 when absent).
+fn cpu_seconds(time_file: &Path) -> Result<(f64, f64)> {
+    let text = std::fs::read_to_string(time_file)?;
+    let field = |n| {
+        text.split_whitespace()
+            .nth(n)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    Ok((field(2), field(3)))
+}
+
+/// Peak memory in MB from the file `/usr/bin/time -f TIME_FORMAT -o FILE` wrote (0 when
+/// absent).
 fn peak_mb(time_file: &Path) -> Result<f64> {
     let peak_kb: f64 = std::fs::read_to_string(time_file)?
         .split_whitespace()
@@ -425,7 +446,7 @@ fn jekyll_comparison(tools: &Tools, gazette: &Path, work: &Path) -> Result<Value
     let start = Instant::now();
     run(tools
         .command("/usr/bin/time")
-        .args(["-f", "%e %M", "-o"])
+        .args(["-f", TIME_FORMAT, "-o"])
         .arg(&time_file)
         .args(["jekyll", "build", "--quiet", "--source"])
         .arg(&site)
