@@ -5,15 +5,8 @@
 /// Longest excerpt kept in the post index, in characters.
 pub const EXCERPT_CHARS: usize = 140;
 
-/// Collapses runs of whitespace into one space and trims the ends.
-pub fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_collapsed(&mut out, text);
-    out
-}
-
-/// Appends `text` to `out` with its whitespace collapsed, as [`collapse_whitespace`] would
-/// give it (no intermediate list of words).
+/// Appends `text` to `out` with its runs of whitespace collapsed into one space and its ends
+/// trimmed (no intermediate list of words).
 fn push_collapsed(out: &mut String, text: &str) {
     let start = out.len();
     for word in text.split_whitespace() {
@@ -24,8 +17,8 @@ fn push_collapsed(out: &mut String, text: &str) {
     }
 }
 
-/// `truncate_chars(&collapse_whitespace(text), max)`, reading only as much of `text` as the
-/// result needs: an excerpt of a long article costs the excerpt, not the article (Chinese
+/// `text` with its whitespace collapsed (see [`push_collapsed`]), cut by [`truncate_chars`]
+/// to `max` characters, reading only as much of `text` as the result needs: an excerpt of a long article costs the excerpt, not the article (Chinese
 /// paragraphs hold no spaces, so even their first word can be long).
 pub fn collapsed_excerpt(text: &str, max: usize) -> String {
     let mut out = String::new();
@@ -200,6 +193,13 @@ mod tests {
             unescape_serialized_text("a &amp;lt; b &lt; c"),
             "a &lt; b < c"
         );
+    }
+
+    /// `text` with its whitespace collapsed, as a string of its own.
+    fn collapse_whitespace(text: &str) -> String {
+        let mut out = String::new();
+        push_collapsed(&mut out, text);
+        out
     }
 
     #[test]
