@@ -280,14 +280,10 @@ fn timed_build(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path) -> R
         run(&mut tools.command("sync"))?;
         runs.push(timed_build_once(tools, gazette, inputs, &target)?);
     }
-    let mut walls: Vec<f64> = runs
-        .iter()
-        .map(|r| r["wall_s"].as_f64().unwrap_or(0.0))
-        .collect();
-    let mut by_wall: Vec<usize> = (0..runs.len()).collect();
-    by_wall.sort_by(|&a, &b| walls[a].total_cmp(&walls[b]));
-    let mut median = runs.swap_remove(by_wall[by_wall.len() / 2]);
-    walls.sort_by(f64::total_cmp);
+    let wall = |run: &Value| run["wall_s"].as_f64().unwrap_or(0.0);
+    runs.sort_by(|a, b| wall(a).total_cmp(&wall(b)));
+    let walls: Vec<f64> = runs.iter().map(wall).collect();
+    let mut median = runs.swap_remove(runs.len() / 2);
     median["runs_wall_s"] = json!(walls);
     Ok(median)
 }
@@ -316,8 +312,7 @@ fn timed_build_once(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path)
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let peak_mb = peak_mb(&time_file)?;
-    let (user_s, kernel_s) = cpu_seconds(&time_file)?;
+    let measured = TimeRecord::read(&time_file)?;
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.with_extension("report.json"))?)?;
     let phases: Map<String, Value> = String::from_utf8_lossy(&output.stderr)
@@ -334,13 +329,13 @@ fn timed_build_once(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path)
     let written = report["written"].as_u64().unwrap_or(0);
     Ok(json!({
         "wall_s": wall,
-        "peak_mb": peak_mb,
+        "peak_mb": measured.peak_mb,
         "posts_written": written,
         "files_read": report["read"],
         "posts_per_s": written as f64 / wall,
         "phases_s": phases,
-        "user_s": user_s,
-        "kernel_s": kernel_s,
+        "user_s": measured.user_s,
+        "kernel_s": measured.kernel_s,
     }))
 }
 
@@ -349,27 +344,27 @@ fn timed_build_once(tools: &Tools, gazette: &Path, inputs: &[&Path], out: &Path)
 /// tells a slower host (more CPU for the same work) from waiting on the disk.
 const TIME_FORMAT: &str = "%e %M %U %S";
 
-/// User and kernel CPU seconds from a [`TIME_FORMAT`] file (0 when absent).
-fn cpu_seconds(time_file: &Path) -> Result<(f64, f64)> {
-    let text = std::fs::read_to_string(time_file)?;
-    let field = |n| {
-        text.split_whitespace()
-            .nth(n)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.0)
-    };
-    Ok((field(2), field(3)))
+/// What a [`TIME_FORMAT`] file says of one process (a field it lacks reads as 0).
+struct TimeRecord {
+    peak_mb: f64,
+    user_s: f64,
+    kernel_s: f64,
 }
 
-/// Peak memory in MB from the file `/usr/bin/time -f TIME_FORMAT -o FILE` wrote (0 when
-/// absent).
-fn peak_mb(time_file: &Path) -> Result<f64> {
-    let peak_kb: f64 = std::fs::read_to_string(time_file)?
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    Ok(peak_kb / 1024.0)
+impl TimeRecord {
+    fn read(time_file: &Path) -> Result<TimeRecord> {
+        let text = std::fs::read_to_string(time_file)?;
+        let fields: Vec<f64> = text
+            .split_whitespace()
+            .map(|v| v.parse().unwrap_or(0.0))
+            .collect();
+        let field = |n: usize| fields.get(n).copied().unwrap_or(0.0);
+        Ok(TimeRecord {
+            peak_mb: field(1) / 1024.0,
+            user_s: field(2),
+            kernel_s: field(3),
+        })
+    }
 }
 
 /// `4.21s`, `320.76ms` → seconds.
@@ -453,7 +448,7 @@ fn jekyll_comparison(tools: &Tools, gazette: &Path, work: &Path) -> Result<Value
         .arg("--destination")
         .arg(work.join("jekyll-10000-site")))?;
     let wall = start.elapsed().as_secs_f64();
-    let peak_mb = peak_mb(&time_file)?;
+    let peak_mb = TimeRecord::read(&time_file)?.peak_mb;
     let pages = count_files(&work.join("jekyll-10000-site"), "html");
     Ok(json!({
         "posts": 10000,
