@@ -35,12 +35,21 @@ pub struct Plan {
 
 impl Plan {
     pub fn from_args(args: &[String]) -> Result<Plan> {
+        let (mut smoke, mut jekyll, mut sizes) = (false, true, None);
         let mut rest = args.iter();
         while let Some(arg) = rest.next() {
             match arg.as_str() {
-                "--smoke" | "--no-jekyll" => {}
+                "--smoke" => smoke = true,
+                "--no-jekyll" => jekyll = false,
                 "--sizes" => {
-                    rest.next();
+                    let list = rest
+                        .next()
+                        .context("--sizes needs a list: --sizes 1000,10000")?;
+                    sizes = Some(
+                        list.split(',')
+                            .map(|s| s.trim().parse::<u32>().context("--sizes takes numbers"))
+                            .collect::<Result<Vec<_>>>()?,
+                    );
                 }
                 other => bail!(
                     "cargo xtask bench: unknown argument {other:?}; \
@@ -48,7 +57,7 @@ impl Plan {
                 ),
             }
         }
-        if args.iter().any(|a| a == "--smoke") {
+        if smoke {
             return Ok(Plan {
                 sizes: vec![1000],
                 full_at: vec![1000],
@@ -56,15 +65,7 @@ impl Plan {
                 jekyll: false,
             });
         }
-        let sizes = match args.iter().position(|a| a == "--sizes") {
-            Some(i) => args
-                .get(i + 1)
-                .context("--sizes needs a list: --sizes 1000,10000")?
-                .split(',')
-                .map(|s| s.trim().parse::<u32>().context("--sizes takes numbers"))
-                .collect::<Result<Vec<_>>>()?,
-            None => vec![1_000, 10_000, 100_000, 200_000],
-        };
+        let sizes = sizes.unwrap_or_else(|| vec![1_000, 10_000, 100_000, 200_000]);
         // Pagefind indexes 10k posts but not 100k on 24 GB: run the peers at both.
         let peers_at: Vec<u32> = sizes
             .iter()
@@ -83,7 +84,7 @@ impl Plan {
         Ok(Plan {
             full_at,
             peers_at,
-            jekyll: !args.iter().any(|a| a == "--no-jekyll"),
+            jekyll,
             sizes,
         })
     }
