@@ -179,7 +179,7 @@ fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
     if bytes.contains(&0) {
         return Err("binary file (contains NUL bytes)".into());
     }
-    let text = std::str::from_utf8(bytes)
+    let text = simdutf8::compat::from_utf8(bytes)
         .map_err(|e| format!("not UTF-8 text: invalid byte at offset {}", e.valid_up_to()))?;
     Ok(if text.contains('\r') {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))

@@ -40,7 +40,15 @@ fn cleaner() -> &'static Builder<'static> {
 
 /// Cleans article HTML under the policy, then adds the policy's forced attributes.
 pub fn sanitize_html(html: &str) -> String {
-    add_forced_attributes(&cleaner().clean(html).to_string())
+    // `Document::to_string` serializes into bytes, checks them with std's UTF-8 validator and
+    // copies them into a `String`; the bytes are read once more here anyway, into `out`.
+    let mut serialized = Vec::with_capacity(html.len());
+    cleaner()
+        .clean(html)
+        .write_to(&mut serialized)
+        .expect("writing to a Vec cannot fail");
+    let clean = simdutf8::basic::from_utf8(&serialized).expect("html5ever serializes UTF-8");
+    add_forced_attributes(clean)
 }
 
 /// Inserts [`policy::FORCED_ATTRIBUTES`] right after each matching start tag's name.

@@ -56,18 +56,46 @@ pub fn truncate_chars(text: &str, max: usize) -> String {
     }
 }
 
+/// The entities an HTML serializer writes in text, and what they stand for.
+const SERIALIZED_ENTITIES: [(&str, char); 6] = [
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&nbsp;", '\u{a0}'),
+    ("&amp;", '&'),
+];
+
 /// Reverses the escaping an HTML serializer applies to text (`&amp;`, `&lt;`, `&gt;`,
 /// `&quot;`, `&#39;`, `&nbsp;`), so sanitized text can be shown as plain text.
 pub fn unescape_serialized_text(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
+    let mut out = String::with_capacity(text.len());
+    push_unescaped(&mut out, text);
+    out
+}
+
+/// Appends `text` to `out` with [`SERIALIZED_ENTITIES`] decoded, in one pass: each entity
+/// starts at a `&` and holds no other, so `&amp;lt;` decodes to `&lt;`, never to `<`. Any
+/// other `&` stays as it is.
+fn push_unescaped(out: &mut String, mut text: &str) {
+    while let Some(at) = text.find('&') {
+        out.push_str(&text[..at]);
+        text = &text[at..];
+        match SERIALIZED_ENTITIES
+            .iter()
+            .find(|(entity, _)| text.starts_with(entity))
+        {
+            Some(&(entity, decoded)) => {
+                out.push(decoded);
+                text = &text[entity.len()..];
+            }
+            None => {
+                out.push('&');
+                text = &text[1..];
+            }
+        }
     }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
+    out.push_str(text);
 }
 
 /// Elements that end a line of text when HTML is read as plain text.
@@ -113,27 +141,28 @@ pub fn article_text(sanitized: &str) -> String {
                 let end = rest.find('>').map_or(rest.len(), |i| i + 1);
                 let tag = &rest[1..end.saturating_sub(1)];
                 let closing = tag.starts_with('/');
-                let name: String = tag
-                    .trim_start_matches('/')
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                if name == "a" {
+                let tag = tag.trim_start_matches('/');
+                let name = &tag[..tag
+                    .find(|c: char| !c.is_ascii_alphanumeric())
+                    .unwrap_or(tag.len())];
+                if name.eq_ignore_ascii_case("a") {
                     link_depth = if closing {
                         link_depth.saturating_sub(1)
                     } else {
                         link_depth + 1
                     };
                 }
-                if BLOCK_ELEMENTS.contains(&name.as_str()) {
+                if BLOCK_ELEMENTS
+                    .iter()
+                    .any(|block| block.eq_ignore_ascii_case(name))
+                {
                     block.finish_into(&mut lines);
                 }
                 rest = &rest[end..];
             }
             found => {
                 let end = found.unwrap_or(rest.len());
-                block.push(&unescape_serialized_text(&rest[..end]), link_depth > 0);
+                block.push(&rest[..end], link_depth > 0);
                 rest = &rest[end..];
             }
         }
@@ -150,14 +179,17 @@ struct BlockText {
 }
 
 impl BlockText {
-    fn push(&mut self, text: &str, in_link: bool) {
-        let meaningful = text.chars().any(|c| c.is_alphanumeric());
-        if in_link {
-            self.has_link_text |= meaningful;
+    /// Adds a run of serialized text (entities still escaped).
+    fn push(&mut self, serialized: &str, in_link: bool) {
+        let start = self.text.len();
+        push_unescaped(&mut self.text, serialized);
+        let seen = if in_link {
+            &mut self.has_link_text
         } else {
-            self.has_plain_text |= meaningful;
-        }
-        self.text.push_str(text);
+            &mut self.has_plain_text
+        };
+        // Once the block has such text, whether this run has some too changes nothing.
+        *seen = *seen || self.text[start..].chars().any(char::is_alphanumeric);
     }
 
     /// Ends the block: its text, whitespace collapsed, becomes the next line of `lines`
@@ -193,6 +225,33 @@ mod tests {
             unescape_serialized_text("a &amp;lt; b &lt; c"),
             "a &lt; b < c"
         );
+    }
+
+    #[test]
+    fn unescaping_in_one_pass_is_replacing_each_entity_in_turn() {
+        let chained = |text: &str| {
+            text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&nbsp;", "\u{a0}")
+                .replace("&amp;", "&")
+        };
+        let texts = [
+            "",
+            "&",
+            "&&",
+            "&amp",
+            "&amp;amp;",
+            "&&lt;;",
+            "a&lt;b&gt;c&quot;d&#39;e&nbsp;f&amp;g",
+            "&#39&#39;&nbsp&nbsp;",
+            "人民币&amp;汇率 &lt;1%&",
+            "&lt&lt;lt;&gt;&amp;&amp;nbsp;",
+        ];
+        for text in texts {
+            assert_eq!(unescape_serialized_text(text), chained(text), "{text:?}");
+        }
     }
 
     /// `text` with its whitespace collapsed, as a string of its own.
