@@ -3,20 +3,23 @@
 //! At 100,000 posts the index holds over forty million postings, so the work is laid out for
 //! several cores and for the cache:
 //!
-//! 1. Each post's distinct terms are extracted in parallel into a per-thread scratch map (no
-//!    sorting; ideograph terms are integers, see [`crate::search::gram_key`]), and each term
-//!    is tagged with a *bucket*, one of [`BUCKETS`], by a cheap hash.
-//! 2. Each thread takes a range of buckets and stages a batch's postings for them, in
-//!    ordinal order, then appends the staged postings to its buckets' term maps. A bucket
-//!    holds a few dozen terms (14 on average at 100,000 posts), so these lookups stay in
-//!    cache, where one map of hundreds of thousands of terms missed it on nearly every
-//!    posting.
+//! 1. The posts of a batch are cut into runs of consecutive posts, and each run's distinct
+//!    terms are extracted in parallel with a per-thread scratch map (no sorting; ideograph
+//!    terms are integers, see [`crate::search::gram_key`]). Each term is tagged with a
+//!    *bucket*, one of [`BUCKETS`], by a cheap hash, and written to the *part* of the buckets
+//!    it belongs to, one part per thread: so the step below reads only its own terms, 8 bytes
+//!    per ideograph term.
+//! 2. Each thread takes its part, stages the batch's postings per bucket, in ordinal order,
+//!    then appends the staged postings to its buckets' term maps. Buckets are few enough
+//!    that a thread's bucket headers and staging lists stay in its core's cache while it
+//!    stages, and each bucket's map (about 230 terms at 100,000 posts) stays in cache while
+//!    its postings are appended, where one map of hundreds of thousands of terms missed it on
+//!    nearly every posting.
 //! 3. Once the index's size is known the shard count is picked, and each term goes to the
 //!    shard [`crate::search::shard_of`] names for it (computed once per term, not per
 //!    posting).
 
 use std::hash::{BuildHasher, Hash};
-use std::ops::Range;
 
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -26,8 +29,10 @@ use crate::search::{
     for_each_term, gram_text, shard_of, EncodedPostings, Posting, Token, MAX_TERM_FREQUENCY,
 };
 
-/// Terms are grouped into this many buckets while indexing (a power of two).
-const BUCKETS: usize = 16_384;
+/// Terms are grouped into this many buckets while indexing (a power of two). In interleaved
+/// runs at 100,000 posts, 16,384 buckets (whose headers and staging lists outgrow a core's
+/// cache) were the slowest setting every time, 15–20% slower than 1,024.
+const BUCKETS: usize = 1024;
 /// The most shards an index may have.
 pub const MAX_SHARDS: usize = 16_384;
 /// A search shard aims at about this many bytes of JSON. A query fetches one shard per term,
@@ -35,14 +40,43 @@ pub const MAX_SHARDS: usize = 16_384;
 /// median query of the benchmark fetches about 14 KB of index at 10,000 posts and 20 KB at
 /// 100,000 (48 KiB fetched three times as much), at the price of more, smaller files.
 pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
-/// Posts whose terms are extracted at once (bounds memory at any archive size).
-const BATCH: usize = 4096;
+/// Posts whose terms are extracted at once: bounds memory at any archive size (about 150 MB
+/// of terms and staged postings), while a large batch touches each term's postings list
+/// fewer times (batches of 1,024 and 4,096 posts were slower in every interleaved run).
+const BATCH: usize = 16_384;
+/// Runs of consecutive posts per thread and batch: several, so that a thread that drew
+/// short posts takes another run instead of waiting.
+const RUNS_PER_THREAD: usize = 4;
 
 /// A posting's `(in title << 2) | frequency`.
 type Flags = u8;
 /// A posting while indexing: `(ordinal << 3) | flags`, so sorting by it sorts by ordinal.
 /// Enough for 500 million posts.
 type Packed = u32;
+/// An ideograph term of one post while indexing: `(bucket << 47) | (gram key << 3) | flags`
+/// (a gram key takes 44 bits, two characters of 22).
+type PackedGram = u64;
+
+const GRAM_KEY_BITS: u32 = 44;
+const BUCKET_SHIFT: u32 = GRAM_KEY_BITS + 3;
+const _: () = assert!(BUCKET_SHIFT + BUCKETS.trailing_zeros() <= 64);
+
+fn pack_gram(bucket: u16, key: u64, flags: Flags) -> PackedGram {
+    debug_assert!(key < 1 << GRAM_KEY_BITS);
+    (u64::from(bucket) << BUCKET_SHIFT) | (key << 3) | u64::from(flags)
+}
+
+fn gram_bucket(gram: PackedGram) -> usize {
+    (gram >> BUCKET_SHIFT) as usize
+}
+
+fn gram_key(gram: PackedGram) -> u64 {
+    (gram >> 3) & ((1 << GRAM_KEY_BITS) - 1)
+}
+
+fn gram_flags(gram: PackedGram) -> Packed {
+    (gram & 7) as Packed
+}
 
 /// The search shards for `posts`, newest first (the ordinal order); `text_of` gives a post's
 /// title and article text.
@@ -51,22 +85,28 @@ pub fn search_shards<T: Sync>(
     text_of: impl Fn(&T) -> (&str, &str) + Sync,
 ) -> Vec<SearchShard> {
     let mut buckets: Vec<Bucket> = (0..BUCKETS).map(|_| Bucket::default()).collect();
-    let per_thread = BUCKETS.div_ceil(rayon::current_num_threads().max(1));
+    let threads = rayon::current_num_threads().max(1);
+    let per_part = BUCKETS.div_ceil(threads);
+    let parts = BUCKETS.div_ceil(per_part);
+    let run_len = BATCH.div_ceil(threads * RUNS_PER_THREAD);
     for (batch_number, batch) in posts.chunks(BATCH).enumerate() {
-        let extracted: Vec<PostTerms> = batch
-            .par_iter()
-            .map_init(Scratch::default, |scratch, post| {
-                let (title, text) = text_of(post);
-                scratch.extract(title, text)
+        let runs: Vec<RunTerms> = batch
+            .par_chunks(run_len)
+            .map_init(Scratch::default, |scratch, run| {
+                let mut terms = RunTerms::new(parts);
+                for post in run {
+                    let (title, text) = text_of(post);
+                    scratch.extract_into(title, text, per_part, &mut terms);
+                }
+                terms
             })
             .collect();
         let first_ordinal = batch_number * BATCH;
         buckets
-            .par_chunks_mut(per_thread)
+            .par_chunks_mut(per_part)
             .enumerate()
             .for_each(|(part, buckets)| {
-                let range = part * per_thread..part * per_thread + buckets.len();
-                add_batch(buckets, range, first_ordinal, &extracted);
+                add_batch(buckets, part, per_part, first_ordinal, run_len, &runs);
             });
     }
 
@@ -95,37 +135,51 @@ pub fn search_shards<T: Sync>(
         .collect()
 }
 
-/// Adds one batch's postings to `buckets`, which are the buckets numbered `range`: staged
-/// per bucket first (in ordinal order), then appended bucket by bucket.
+/// Adds one batch's postings to `buckets`, which are part number `part` of all buckets
+/// (parts are `per_part` buckets long): staged per bucket first (in ordinal order), then
+/// appended bucket by bucket. `runs` are the batch's runs of `run_len` posts, in order.
 fn add_batch(
     buckets: &mut [Bucket],
-    range: Range<usize>,
+    part: usize,
+    per_part: usize,
     first_ordinal: usize,
-    extracted: &[PostTerms],
+    run_len: usize,
+    runs: &[RunTerms],
 ) {
-    for (offset, terms) in extracted.iter().enumerate() {
-        let ordinal = Packed::try_from(first_ordinal + offset)
-            .ok()
-            .filter(|&ordinal| ordinal < 1 << 29)
-            .expect("the index holds at most 2^29 posts")
-            << 3;
-        for &(key, bucket, flags) in &terms.grams {
-            if range.contains(&usize::from(bucket)) {
-                buckets[usize::from(bucket) - range.start]
+    let first_bucket = part * per_part;
+    for (run_number, run) in runs.iter().enumerate() {
+        let terms = &run.parts[part];
+        let (mut grams_start, mut words_start) = (0, 0);
+        for (offset, &(grams_end, words_end)) in terms.post_ends.iter().enumerate() {
+            let ordinal = Packed::try_from(first_ordinal + run_number * run_len + offset)
+                .ok()
+                .filter(|&ordinal| ordinal < 1 << 29)
+                .expect("the index holds at most 2^29 posts")
+                << 3;
+            for &gram in &terms.grams[grams_start..grams_end as usize] {
+                buckets[gram_bucket(gram) - first_bucket]
                     .staged_grams
-                    .push((key, ordinal | Packed::from(flags)));
+                    .push((gram_key(gram), ordinal | gram_flags(gram)));
             }
-        }
-        for (index, &(_, bucket, flags)) in terms.words.iter().enumerate() {
-            if range.contains(&usize::from(bucket)) {
-                buckets[usize::from(bucket) - range.start]
+            for index in words_start..words_end as usize {
+                let (_, bucket, flags) = terms.words[index];
+                buckets[usize::from(bucket) - first_bucket]
                     .staged_words
-                    .push((offset as u32, index as u32, ordinal | Packed::from(flags)));
+                    .push((
+                        run_number as u32,
+                        index as u32,
+                        ordinal | Packed::from(flags),
+                    ));
             }
+            (grams_start, words_start) = (grams_end as usize, words_end as usize);
         }
     }
     for bucket in buckets {
-        bucket.add_staged(extracted);
+        bucket.add_staged(|run, index| {
+            runs[run as usize].parts[part].words[index as usize]
+                .0
+                .as_str()
+        });
     }
 }
 
@@ -142,14 +196,31 @@ fn count(flags: &mut Flags, in_title: bool) {
     }
 }
 
-/// One post's distinct terms: `(term, bucket, flags)`.
-struct PostTerms {
-    grams: Vec<(u64, u16, Flags)>,
-    words: Vec<(String, u16, Flags)>,
+/// The distinct terms of a run of consecutive posts, split by part of the buckets.
+struct RunTerms {
+    parts: Vec<PartTerms>,
 }
 
-/// A thread's reusable maps for [`Scratch::extract`] (they keep their capacity from post to
-/// post, so extracting allocates only the result and new words).
+impl RunTerms {
+    fn new(parts: usize) -> Self {
+        RunTerms {
+            parts: (0..parts).map(|_| PartTerms::default()).collect(),
+        }
+    }
+}
+
+/// The terms of a run's posts that belong to one part of the buckets.
+#[derive(Default)]
+struct PartTerms {
+    grams: Vec<PackedGram>,
+    /// `(word, bucket, flags)`.
+    words: Vec<(String, u16, Flags)>,
+    /// Per post of the run, in order: where its grams and its words end.
+    post_ends: Vec<(u32, u32)>,
+}
+
+/// A thread's reusable maps for [`Scratch::extract_into`] (they keep their capacity from post
+/// to post, so extracting allocates only new words).
 #[derive(Default)]
 struct Scratch {
     grams: FxHashMap<u64, Flags>,
@@ -157,7 +228,9 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn extract(&mut self, title: &str, text: &str) -> PostTerms {
+    /// Appends one post's distinct terms to `terms`, each to its part (`per_part` buckets
+    /// each).
+    fn extract_into(&mut self, title: &str, text: &str, per_part: usize, terms: &mut RunTerms) {
         for (part, in_title) in [(title, true), (text, false)] {
             for_each_term(part, |token| match token {
                 Token::Gram(key) => count(self.grams.entry(key).or_insert(0), in_title),
@@ -171,20 +244,21 @@ impl Scratch {
                 },
             });
         }
-        PostTerms {
-            grams: self
+        for (key, flags) in self.grams.drain() {
+            let bucket = bucket_of(key);
+            terms.parts[usize::from(bucket) / per_part]
                 .grams
-                .drain()
-                .map(|(key, flags)| (key, bucket_of(key), flags))
-                .collect(),
-            words: self
+                .push(pack_gram(bucket, key, flags));
+        }
+        for (word, flags) in self.words.drain() {
+            let bucket = bucket_of(word.as_str());
+            terms.parts[usize::from(bucket) / per_part]
                 .words
-                .drain()
-                .map(|(word, flags)| {
-                    let bucket = bucket_of(word.as_str());
-                    (word, bucket, flags)
-                })
-                .collect(),
+                .push((word, bucket, flags));
+        }
+        for part in &mut terms.parts {
+            part.post_ends
+                .push((part.grams.len() as u32, part.words.len() as u32));
         }
     }
 }
@@ -194,7 +268,7 @@ impl Scratch {
 #[derive(Default)]
 struct Bucket {
     staged_grams: Vec<(u64, Packed)>,
-    /// `(post in the batch, word of that post, posting)`.
+    /// `(run of the batch, word of that run's part, posting)`.
     staged_words: Vec<(u32, u32, Packed)>,
     grams: FxHashMap<u64, Vec<Packed>>,
     words: FxHashMap<Box<str>, Vec<Packed>>,
@@ -203,12 +277,12 @@ struct Bucket {
 impl Bucket {
     /// Appends the staged postings, which are in ordinal order, so every term's postings
     /// stay sorted.
-    fn add_staged(&mut self, extracted: &[PostTerms]) {
+    fn add_staged<'a>(&mut self, word_at: impl Fn(u32, u32) -> &'a str) {
         for (key, posting) in self.staged_grams.drain(..) {
             self.grams.entry(key).or_default().push(posting);
         }
-        for (post, word, posting) in self.staged_words.drain(..) {
-            let word = extracted[post as usize].words[word as usize].0.as_str();
+        for (run, index, posting) in self.staged_words.drain(..) {
+            let word = word_at(run, index);
             match self.words.get_mut(word) {
                 Some(list) => list.push(posting),
                 None => {
