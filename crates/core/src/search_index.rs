@@ -373,6 +373,32 @@ mod tests {
     }
 
     #[test]
+    fn the_index_is_the_same_on_any_number_of_threads() {
+        // Uneven parts (1,024 buckets over 3 or 7 threads), runs of different lengths, and
+        // more posts than a batch.
+        let posts: Vec<(String, String)> = (0..BATCH + 100)
+            .map(|i| {
+                (
+                    format!("标题{} T{}", i % 97, i % 13),
+                    format!("正文 {i} 离岸人民币{} A股 w{}", i % 31, i % 500),
+                )
+            })
+            .collect();
+        let index_on = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool")
+                .install(|| search_shards(&posts, |(t, x)| (t.as_str(), x.as_str())))
+        };
+        let one = index_on(1);
+        for threads in [2, 3, 7] {
+            assert_eq!(index_on(threads), one, "on {threads} threads");
+        }
+        assert_eq!(postings(&one, "离岸").len(), BATCH + 100);
+    }
+
+    #[test]
     fn an_empty_archive_has_one_empty_shard() {
         let shards = search_shards(&[] as &[(&str, &str)], |&(t, x)| (t, x));
         assert_eq!(shards.len(), 1);
