@@ -2,19 +2,48 @@
 //! HTML unescaping that turns sanitized text back into plain text, and the readable text of
 //! sanitized HTML (indexed by the builder; searched for excerpts around hits by the app).
 
+use memchr::memchr;
+
 /// Longest excerpt kept in the post index, in characters.
 pub const EXCERPT_CHARS: usize = 140;
 
 /// Appends `text` to `out` with its runs of whitespace collapsed into one space and its ends
-/// trimmed (no intermediate list of words).
+/// trimmed (no intermediate list of words). Whitespace is Unicode's, as in
+/// [`str::split_whitespace`], but the scan steps a character at a time by its lead byte and
+/// decodes only where a space can be: every Unicode space is ASCII or starts with a lead
+/// byte below `E4`, so Chinese text (lead bytes `E4`..`E9`) is stepped over, not decoded.
 fn push_collapsed(out: &mut String, text: &str) {
     let start = out.len();
-    for word in text.split_whitespace() {
-        if out.len() > start {
-            out.push(' ');
+    let bytes = text.as_bytes();
+    let mut push_word = |word: &str| {
+        if !word.is_empty() {
+            if out.len() > start {
+                out.push(' ');
+            }
+            out.push_str(word);
         }
-        out.push_str(word);
+    };
+    let (mut word_start, mut at) = (0, 0);
+    while at < bytes.len() {
+        let lead = bytes[at];
+        let (len, is_space) = if lead < 0x80 {
+            (
+                1,
+                matches!(lead, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'),
+            )
+        } else if lead >= 0xE4 {
+            (if lead < 0xF0 { 3 } else { 4 }, false)
+        } else {
+            let c = text[at..].chars().next().unwrap_or_default();
+            (c.len_utf8(), c.is_whitespace())
+        };
+        if is_space {
+            push_word(&text[word_start..at]);
+            word_start = at + len;
+        }
+        at += len;
     }
+    push_word(&text[word_start..]);
 }
 
 /// `text` with its whitespace collapsed (see [`push_collapsed`]), cut by [`truncate_chars`]
@@ -78,7 +107,7 @@ pub fn unescape_serialized_text(text: &str) -> String {
 /// starts at a `&` and holds no other, so `&amp;lt;` decodes to `&lt;`, never to `<`. Any
 /// other `&` stays as it is.
 fn push_unescaped(out: &mut String, mut text: &str) {
-    while let Some(at) = text.find('&') {
+    while let Some(at) = memchr(b'&', text.as_bytes()) {
         out.push_str(&text[..at]);
         text = &text[at..];
         match SERIALIZED_ENTITIES
@@ -136,9 +165,9 @@ pub fn article_text(sanitized: &str) -> String {
     let mut rest = sanitized;
     let mut link_depth = 0usize;
     while !rest.is_empty() {
-        match rest.find('<') {
+        match memchr(b'<', rest.as_bytes()) {
             Some(0) => {
-                let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+                let end = memchr(b'>', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
                 let tag = &rest[1..end.saturating_sub(1)];
                 let closing = tag.starts_with('/');
                 let tag = tag.trim_start_matches('/');
@@ -265,6 +294,30 @@ mod tests {
     fn whitespace_collapses() {
         assert_eq!(collapse_whitespace("  a \n\t b  "), "a b");
         assert_eq!(collapse_whitespace(" \n "), "");
+    }
+
+    #[test]
+    fn every_unicode_space_collapses_like_split_whitespace() {
+        let spaces: Vec<char> = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        // Characters sharing a lead byte with a space, that are not spaces.
+        let neighbours = [
+            '\u{80}', '\u{a1}', '\u{1681}', '\u{200b}', '\u{2030}', '\u{3001}', '人',
+        ];
+        for &space in &spaces {
+            for &other in &neighbours {
+                let text = format!("{space}{other}{space}{space}a{other}{space}{other}{space}");
+                let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(collapse_whitespace(&text), expected, "{text:?}");
+            }
+        }
+        assert_eq!(
+            spaces.len(),
+            25,
+            "Unicode's White_Space property below U+3001"
+        );
     }
 
     #[test]
