@@ -79,14 +79,19 @@ impl Staging {
             fs::create_dir_all(&folder)
                 .with_context(|| format!("cannot create {}", folder.display()))?;
         }
-        files.par_iter().try_for_each(|(relative, file)| {
-            let path = self.folder.join(relative);
-            let mut handle = fs::File::create(&path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            handle
-                .write_all(&file.to_json())
-                .with_context(|| format!("cannot write {}", path.display()))
-        })
+        // One buffer per thread, reused file after file.
+        files
+            .par_iter()
+            .try_for_each_init(Vec::new, |buffer, (relative, file)| {
+                buffer.clear();
+                file.write_json(buffer);
+                let path = self.folder.join(relative);
+                let mut handle = fs::File::create(&path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                handle
+                    .write_all(buffer)
+                    .with_context(|| format!("cannot write {}", path.display()))
+            })
     }
 
     /// Puts the written archive in the target's place.

@@ -498,29 +498,36 @@ impl ArchiveFile<'_> {
     /// The file's bytes: compact JSON and a final newline. Struct fields serialize in
     /// declaration order and maps are sorted, so the bytes are deterministic.
     pub fn to_json(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        self.write_json(&mut bytes);
+        bytes
+    }
+
+    /// Appends [`ArchiveFile::to_json`]'s bytes to `out`: a writer that reuses one buffer
+    /// for thousands of files does not grow a new one for each.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
         match self {
-            ArchiveFile::Manifest(v) => to_json(v),
-            ArchiveFile::Categories(v) => to_json(v),
-            ArchiveFile::Tags(v) => to_json(v),
-            ArchiveFile::Days(v) => to_json(v),
-            ArchiveFile::Summaries(v) => to_json(v),
-            ArchiveFile::Ordinals(v) => to_json(v),
-            ArchiveFile::Ids(v) => to_json(v),
-            ArchiveFile::Search(v) => to_json(v),
-            ArchiveFile::Bodies(v) => to_json(v),
-            ArchiveFile::Text(text) => text.as_bytes().to_vec(),
+            ArchiveFile::Manifest(v) => write_json(out, v),
+            ArchiveFile::Categories(v) => write_json(out, v),
+            ArchiveFile::Tags(v) => write_json(out, v),
+            ArchiveFile::Days(v) => write_json(out, v),
+            ArchiveFile::Summaries(v) => write_json(out, v),
+            ArchiveFile::Ordinals(v) => write_json(out, v),
+            ArchiveFile::Ids(v) => write_json(out, v),
+            ArchiveFile::Search(v) => write_json(out, v),
+            ArchiveFile::Bodies(v) => write_json(out, v),
+            ArchiveFile::Text(text) => out.extend_from_slice(text.as_bytes()),
         }
     }
 }
 
-/// Compact JSON, as `serde_json::to_vec` writes it (see the test
+/// Compact JSON and a newline, as `serde_json::to_vec` writes it (see the test
 /// `sonic_rs_writes_what_serde_json_writes`), by `sonic_rs`, whose SIMD string escaping is
 /// several times faster on the articles' HTML, most of an archive's bytes.
 #[cfg(feature = "import")]
-fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = sonic_rs::to_vec(value).expect("archive types always serialize");
-    bytes.push(b'\n');
-    bytes
+fn write_json<T: Serialize>(out: &mut Vec<u8>, value: &T) {
+    sonic_rs::to_writer(&mut *out, value).expect("archive types always serialize");
+    out.push(b'\n');
 }
 
 #[cfg(test)]
