@@ -1,6 +1,8 @@
 //! `gazette build` and `gazette check`: discover, import in parallel, assemble (and, for
 //! `build`, write all but the index meanwhile), write the index, report.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -108,7 +110,9 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         .posts
         .par_iter()
         .progress_with(progress.clone())
-        .map(|path| read_and_import(path, &settings))
+        .map_init(Vec::new, |buffer, path| {
+            read_and_import(path, buffer, &settings)
+        })
         .collect();
     progress.finish_and_clear();
     timings.phase("import");
@@ -183,13 +187,18 @@ fn split_site_url(url: &str) -> Result<(String, String)> {
     ))
 }
 
-fn read_and_import(path: &Path, settings: &ImportSettings) -> Outcome {
+/// Reads `path` into `buffer` (a thread's, reused from file to file: no allocation per file,
+/// and no `stat` call for a size hint as `fs::read` makes) and imports it.
+fn read_and_import(path: &Path, buffer: &mut Vec<u8>, settings: &ImportSettings) -> Outcome {
     let shown = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => import_file(
+    buffer.clear();
+    // Through `Take`, which reads until the end without asking the file its size and
+    // position first (`File::read_to_end` makes a `statx` and an `lseek` call per file).
+    match File::open(path).and_then(|file| file.take(u64::MAX).read_to_end(buffer)) {
+        Ok(_) => import_file(
             SourceFile {
                 path: &shown,
-                bytes: &bytes,
+                bytes: buffer,
             },
             settings,
         ),
