@@ -19,6 +19,7 @@ use crate::report::{BuildReport, Merge, Skip};
 use crate::route::Route;
 use crate::search;
 use crate::search_index;
+use rayon::prelude::*;
 
 /// Posts on the home page's "newest" list.
 pub const HOME_NEWEST: usize = 20;
@@ -162,6 +163,9 @@ fn assemble<R: Send>(
     );
     archive.manifest.layout.search_shard_count = search_shards.len() as u32;
     archive.search_shards = search_shards;
+    // Millions of strings: freed on one core they took 67-72 ms at 100,000 posts, on all
+    // cores 14-35 ms.
+    posts.into_par_iter().for_each(drop);
     (archive, meanwhile_result)
 }
 
