@@ -47,30 +47,44 @@ fn push_collapsed(out: &mut String, text: &str) {
 }
 
 /// `text` with its whitespace collapsed (see [`push_collapsed`]), cut by [`truncate_chars`]
-/// to `max` characters, reading only as much of `text` as the result needs: an excerpt of a long article costs the excerpt, not the article (Chinese
-/// paragraphs hold no spaces, so even their first word can be long).
+/// to `max` characters, reading only as much of `text` as the result needs: an excerpt of a
+/// long article costs the excerpt, not the article (Chinese paragraphs hold no spaces, so
+/// even their first word can be long). The result is built in place, in one allocation.
 pub fn collapsed_excerpt(text: &str, max: usize) -> String {
-    let mut out = String::new();
+    // `max` + 1 characters of at most four bytes, and a space before the last.
+    let mut out = String::with_capacity(4 * (max + 2));
     let mut chars = 0;
+    // The length of `out` when it held `max` characters: where `truncate_chars` would cut.
+    let mut cut_at = None;
+    let mut push = |out: &mut String, chars: &mut usize, c: char| {
+        if *chars == max {
+            cut_at = Some(out.len());
+        }
+        out.push(c);
+        *chars += 1;
+    };
     let mut space_before = false;
     for c in text.trim_start().chars() {
         if c.is_whitespace() {
             space_before = true;
             continue;
         }
-        // One character past `max` is enough for `truncate_chars` to know that it cuts.
+        // One character past `max` is enough to know that the excerpt is cut.
         if chars > max {
             break;
         }
         if space_before {
-            out.push(' ');
-            chars += 1;
+            push(&mut out, &mut chars, ' ');
             space_before = false;
         }
-        out.push(c);
-        chars += 1;
+        push(&mut out, &mut chars, c);
     }
-    truncate_chars(&out, max)
+    if let Some(at) = cut_at {
+        out.truncate(at);
+        out.truncate(out.trim_end().len());
+        out.push('…');
+    }
+    out
 }
 
 /// Cuts `text` to at most `max` characters, ending with `…` when something was cut.
