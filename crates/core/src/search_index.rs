@@ -29,9 +29,10 @@ use crate::search::{
     for_each_term, gram_text, shard_of, EncodedPostings, Posting, Token, MAX_TERM_FREQUENCY,
 };
 
-/// Terms are grouped into this many buckets while indexing (a power of two). In interleaved
-/// runs at 100,000 posts, 16,384 buckets (whose headers and staging lists outgrow a core's
-/// cache) were the slowest setting every time, 15–20% slower than 1,024.
+/// Terms are grouped into this many buckets while indexing (a power of two). Timing the index
+/// alone at 100,000 posts in six interleaved rounds, 16,384 buckets (whose headers and
+/// staging lists outgrow a core's cache) took 8–32% longer than 1,024 in five rounds and
+/// tied in one.
 const BUCKETS: usize = 1024;
 /// The most shards an index may have.
 pub const MAX_SHARDS: usize = 16_384;
@@ -42,7 +43,8 @@ pub const MAX_SHARDS: usize = 16_384;
 pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
 /// Posts whose terms are extracted at once: bounds memory at any archive size (about 150 MB
 /// of terms and staged postings), while a large batch touches each term's postings list
-/// fewer times (batches of 1,024 and 4,096 posts were slower in every interleaved run).
+/// fewer times (batches of 1,024 and 4,096 posts were slower in each of three interleaved
+/// rounds).
 const BATCH: usize = 16_384;
 /// Runs of consecutive posts per thread and batch: several, so that a thread that drew
 /// short posts takes another run instead of waiting.
