@@ -187,8 +187,8 @@ fn split_site_url(url: &str) -> Result<(String, String)> {
     ))
 }
 
-/// Reads `path` into `buffer` (a thread's, reused from file to file: no allocation per file,
-/// and no `stat` call for a size hint as `fs::read` makes) and imports it.
+/// Reads `path` into `buffer` (a rayon job's, reused from file to file: no allocation per
+/// file, and no `stat` call for a size hint as `fs::read` makes) and imports it.
 fn read_and_import(path: &Path, buffer: &mut Vec<u8>, settings: &ImportSettings) -> Outcome {
     let shown = path.display().to_string();
     buffer.clear();

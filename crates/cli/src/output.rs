@@ -13,6 +13,9 @@ use anyhow::{bail, Context, Result};
 use gazette_core::archive::{ArchiveFile, MANIFEST_FILE};
 use rayon::prelude::*;
 
+/// A serialization buffer bigger than this is freed after its file rather than kept.
+const KEPT_BUFFER_BYTES: usize = 64 << 20;
+
 /// An archive being written: files go into a temporary sibling folder of the target, which
 /// replaces the target on [`Staging::commit`]. Dropped uncommitted (an error, a panic), it
 /// removes its folder, so a failed build leaves neither a half-written archive nor litter.
@@ -79,18 +82,21 @@ impl Staging {
             fs::create_dir_all(&folder)
                 .with_context(|| format!("cannot create {}", folder.display()))?;
         }
-        // One buffer per thread, reused file after file.
+        // One buffer per rayon job, reused file after file; one that a huge post grew is let
+        // go (the JSON writer reserves six bytes per byte of a string it escapes).
         files
             .par_iter()
             .try_for_each_init(Vec::new, |buffer, (relative, file)| {
                 buffer.clear();
                 file.write_json(buffer);
                 let path = self.folder.join(relative);
-                let mut handle = fs::File::create(&path)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                handle
-                    .write_all(buffer)
-                    .with_context(|| format!("cannot write {}", path.display()))
+                let written = fs::File::create(&path)
+                    .and_then(|mut handle| handle.write_all(buffer))
+                    .with_context(|| format!("cannot write {}", path.display()));
+                if buffer.capacity() > KEPT_BUFFER_BYTES {
+                    *buffer = Vec::new();
+                }
+                written
             })
     }
 

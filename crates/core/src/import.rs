@@ -136,10 +136,9 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
         .unwrap_or("<!--more-->");
     // memmem: std's two-way search cost ~3,000 instructions a post for a separator that
     // most posts do not have.
-    let separator_at = || memchr::memmem::find(resolved.text.as_bytes(), separator.as_bytes());
     let excerpt_source = match &front.excerpt {
         Some(explicit) => Cow::Owned(markdown::plain_text(explicit)),
-        None => match separator_at() {
+        None => match memchr::memmem::find(resolved.text.as_bytes(), separator.as_bytes()) {
             Some(at) => Cow::Owned(markdown::plain_text(&resolved.text[..at])),
             None => Cow::Borrowed(body.text.as_str()),
         },

@@ -49,7 +49,7 @@ pub enum Token<'a> {
     Word(&'a str),
 }
 
-const CHAR_BITS: u32 = 22;
+pub(crate) const CHAR_BITS: u32 = 22;
 
 /// Packs a unigram (`second` is `None`) or a bigram into one integer: 22 bits per character
 /// (Unicode needs 21; the second character is stored plus one so that zero means "none").

@@ -3,12 +3,12 @@
 //! At 100,000 posts the index holds over forty million postings, so the work is laid out for
 //! several cores and for the cache:
 //!
-//! 1. The posts of a batch are cut into runs of consecutive posts, and each run's distinct
+//! 1. The posts of a batch are cut into runs of consecutive posts, and each post's distinct
 //!    terms are extracted in parallel with a per-thread scratch map (no sorting; ideograph
 //!    terms are integers, see [`crate::search::gram_key`]). Each term is tagged with a
 //!    *bucket*, one of [`BUCKETS`], by a cheap hash, and written to the *part* of the buckets
-//!    it belongs to, one part per thread: so the step below reads only its own terms, 8 bytes
-//!    per ideograph term.
+//!    it belongs to, one part per thread (buckets permitting): so the step below reads only
+//!    its own terms, 8 bytes per ideograph term.
 //! 2. Each thread takes its part, stages the batch's postings per bucket, in ordinal order,
 //!    then appends the staged postings to its buckets' term maps. Buckets are few enough
 //!    that a thread's bucket headers and staging lists stay in its core's cache while it
@@ -26,7 +26,8 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::archive::{SearchShard, SCHEMA_VERSION};
 use crate::search::{
-    for_each_term, gram_text, shard_of, EncodedPostings, Posting, Token, MAX_TERM_FREQUENCY,
+    for_each_term, gram_text, shard_of, EncodedPostings, Posting, Token, CHAR_BITS,
+    MAX_TERM_FREQUENCY,
 };
 
 /// Terms are grouped into this many buckets while indexing (a power of two). Timing the index
@@ -59,9 +60,10 @@ type Packed = u32;
 /// (a gram key takes 44 bits, two characters of 22).
 type PackedGram = u64;
 
-const GRAM_KEY_BITS: u32 = 44;
+const GRAM_KEY_BITS: u32 = 2 * CHAR_BITS;
 const BUCKET_SHIFT: u32 = GRAM_KEY_BITS + 3;
 const _: () = assert!(BUCKET_SHIFT + BUCKETS.trailing_zeros() <= 64);
+const _: () = assert!(BUCKETS.is_power_of_two() && BUCKETS <= 1 << 16); // buckets are u16
 
 fn pack_gram(bucket: u16, key: u64, flags: Flags) -> PackedGram {
     debug_assert!(key < 1 << GRAM_KEY_BITS);
@@ -171,8 +173,8 @@ fn add_batch(
                 buckets[usize::from(bucket) - first_bucket]
                     .staged_words
                     .push((
-                        run_number as u32,
-                        index as u32,
+                        u32::try_from(run_number).expect("runs per batch fit in u32"),
+                        u32::try_from(index).expect("a run's words fit in u32"),
                         ordinal | Packed::from(flags),
                     ));
             }
@@ -261,8 +263,9 @@ impl Scratch {
                 .push((word, bucket, flags));
         }
         for part in &mut terms.parts {
+            let end = |len: usize| u32::try_from(len).expect("a run's terms fit in u32");
             part.post_ends
-                .push((part.grams.len() as u32, part.words.len() as u32));
+                .push((end(part.grams.len()), end(part.words.len())));
         }
     }
 }

@@ -34,7 +34,10 @@ fn push_collapsed(out: &mut String, text: &str) {
         } else if lead >= 0xE4 {
             (if lead < 0xF0 { 3 } else { 4 }, false)
         } else {
-            let c = text[at..].chars().next().unwrap_or_default();
+            let c = text[at..]
+                .chars()
+                .next()
+                .expect("`at` is a character boundary before the end");
             (c.len_utf8(), c.is_whitespace())
         };
         if is_space {
@@ -109,15 +112,9 @@ const SERIALIZED_ENTITIES: [(&str, char); 6] = [
     ("&amp;", '&'),
 ];
 
-/// Reverses the escaping an HTML serializer applies to text (`&amp;`, `&lt;`, `&gt;`,
-/// `&quot;`, `&#39;`, `&nbsp;`), so sanitized text can be shown as plain text.
-pub fn unescape_serialized_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_unescaped(&mut out, text);
-    out
-}
-
-/// Appends `text` to `out` with [`SERIALIZED_ENTITIES`] decoded, in one pass: each entity
+/// Appends `text` to `out` with [`SERIALIZED_ENTITIES`] decoded (reversing the escaping an
+/// HTML serializer applies to text, so sanitized text can be read as plain text), in one
+/// pass: each entity
 /// starts at a `&` and holds no other, so `&amp;lt;` decodes to `&lt;`, never to `<`. Any
 /// other `&` stays as it is.
 fn push_unescaped(out: &mut String, mut text: &str) {
@@ -181,8 +178,12 @@ pub fn article_text(sanitized: &str) -> String {
     while !rest.is_empty() {
         match memchr(b'<', rest.as_bytes()) {
             Some(0) => {
-                let end = memchr(b'>', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
-                let tag = &rest[1..end.saturating_sub(1)];
+                let Some(close) = memchr(b'>', rest.as_bytes()) else {
+                    // Not serializer output (a damaged archive): the rest is text.
+                    block.push(rest, link_depth > 0);
+                    break;
+                };
+                let tag = &rest[1..close];
                 let closing = tag.starts_with('/');
                 let tag = tag.trim_start_matches('/');
                 let name = &tag[..tag
@@ -201,7 +202,7 @@ pub fn article_text(sanitized: &str) -> String {
                 {
                     block.finish_into(&mut lines);
                 }
-                rest = &rest[end..];
+                rest = &rest[close + 1..];
             }
             found => {
                 let end = found.unwrap_or(rest.len());
@@ -260,6 +261,12 @@ mod tests {
     fn truncation_counts_characters_not_bytes() {
         assert_eq!(truncate_chars("离岸人民币兑美元", 4), "离岸人民…");
         assert_eq!(truncate_chars("短", 4), "短");
+    }
+
+    fn unescape_serialized_text(text: &str) -> String {
+        let mut out = String::new();
+        push_unescaped(&mut out, text);
+        out
     }
 
     #[test]
@@ -332,6 +339,23 @@ mod tests {
             25,
             "Unicode's White_Space property below U+3001"
         );
+        // What `push_collapsed` relies on: no space anywhere starts with a lead byte of E4
+        // or above, which it steps over undecoded.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                let mut utf8 = [0; 4];
+                assert!(c.encode_utf8(&mut utf8).as_bytes()[0] < 0xE4, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn damaged_html_reads_as_text_without_panicking() {
+        assert_eq!(article_text("<"), "<");
+        assert_eq!(article_text("a<"), "a<");
+        assert_eq!(article_text("<人"), "<人");
+        assert_eq!(article_text("<p>甲</p><p>乙 <b"), "甲\n乙 <b");
+        assert_eq!(article_text("<>x"), "x");
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! The archive's files are written by `sonic_rs` for speed, and must be byte for byte what
 //! `serde_json::to_vec` writes: the app parses them with serde_json, and archives must stay
 //! reproducible across builder versions. Checked on every file of an archive built from the
-//! fixture posts, the XSS vectors as post bodies, and a post whose every field holds every
-//! character JSON escapes.
+//! fixture posts, the XSS vectors as post bodies, and a post whose title, category, tag and
+//! body hold every character JSON escapes, as does the site's title in the manifest.
 
 use std::path::{Path, PathBuf};
 
 use gazette_core::archive::ArchiveFile;
 use gazette_core::build::{build_archive, BuildInput};
 use gazette_core::import::{import_file, ImportSettings, Outcome, SourceFile};
+use gazette_core::model::SiteInfo;
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("a readable fixture folder") {
@@ -128,9 +129,19 @@ fn sonic_rs_writes_what_serde_json_writes() {
         .count();
     assert!(imported > 100, "only {imported} posts imported");
     let (archive, _) = build_archive(BuildInput {
+        site: SiteInfo {
+            title: every_escape(),
+            url: "https://example.org".into(),
+            baseurl: "/archive".into(),
+            ..SiteInfo::default()
+        },
         outcomes,
         ..BuildInput::default()
     });
+    assert!(
+        archive.manifest.site.title.contains('\u{1f}') && !archive.documents.is_empty(),
+        "the manifest and the feeds carry the title with every escape"
+    );
     let escaped = archive
         .files()
         .iter()
