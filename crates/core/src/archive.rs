@@ -495,16 +495,9 @@ pub enum ArchiveFile<'a> {
 
 #[cfg(feature = "import")]
 impl ArchiveFile<'_> {
-    /// The file's bytes: compact JSON and a final newline. Struct fields serialize in
-    /// declaration order and maps are sorted, so the bytes are deterministic.
-    pub fn to_json(&self) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        self.write_json(&mut bytes);
-        bytes
-    }
-
-    /// Appends [`ArchiveFile::to_json`]'s bytes to `out`: a writer that reuses one buffer
-    /// for thousands of files does not grow a new one for each.
+    /// Appends the file's bytes to `out`: compact JSON and a final newline. Struct fields
+    /// serialize in declaration order and maps are sorted, so the bytes are deterministic.
+    /// (An out-parameter, so that a writer reuses one buffer for thousands of files.)
     pub fn write_json(&self, out: &mut Vec<u8>) {
         match self {
             ArchiveFile::Manifest(v) => write_json(out, v),

@@ -156,6 +156,7 @@ fn add_batch(
 ) {
     let first_bucket = part * per_part;
     for (run_number, run) in runs.iter().enumerate() {
+        let run_id = u32::try_from(run_number).expect("runs per batch fit in u32");
         let terms = &run.parts[part];
         let (mut grams_start, mut words_start) = (0, 0);
         for (offset, &(grams_end, words_end)) in terms.post_ends.iter().enumerate() {
@@ -174,7 +175,7 @@ fn add_batch(
                 buckets[usize::from(bucket) - first_bucket]
                     .staged_words
                     .push((
-                        u32::try_from(run_number).expect("runs per batch fit in u32"),
+                        run_id,
                         u32::try_from(index).expect("a run's words fit in u32"),
                         ordinal | Packed::from(flags),
                     ));

@@ -84,8 +84,7 @@ pub fn collapsed_excerpt(text: &str, max: usize) -> String {
     }
     if let Some(at) = cut_at {
         out.truncate(at);
-        out.truncate(out.trim_end().len());
-        out.push('…');
+        end_with_ellipsis(&mut out);
     }
     out
 }
@@ -95,11 +94,17 @@ pub fn truncate_chars(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         None => text.to_string(),
         Some((end, _)) => {
-            let mut cut = text[..end].trim_end().to_string();
-            cut.push('…');
+            let mut cut = text[..end].to_string();
+            end_with_ellipsis(&mut cut);
             cut
         }
     }
+}
+
+/// Marks text that was cut: trailing whitespace off, then `…`.
+fn end_with_ellipsis(cut: &mut String) {
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
 }
 
 /// The entities an HTML serializer writes in text, and what they stand for.
@@ -114,9 +119,8 @@ const SERIALIZED_ENTITIES: [(&str, char); 6] = [
 
 /// Appends `text` to `out` with [`SERIALIZED_ENTITIES`] decoded (reversing the escaping an
 /// HTML serializer applies to text, so sanitized text can be read as plain text), in one
-/// pass: each entity
-/// starts at a `&` and holds no other, so `&amp;lt;` decodes to `&lt;`, never to `<`. Any
-/// other `&` stays as it is.
+/// pass: each entity starts at a `&` and holds no other, so `&amp;lt;` decodes to `&lt;`,
+/// never to `<`. Any other `&` stays as it is.
 fn push_unescaped(out: &mut String, mut text: &str) {
     while let Some(at) = memchr(b'&', text.as_bytes()) {
         out.push_str(&text[..at]);
