@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for a bounded time (default 600 s each), two at a time, and keeps
 # crashes in fuzz/artifacts/<target>/. Not part of .ci/run (it takes long); crashers found are
-# copied into tests/fuzz-regressions/ and replayed by `cargo test`.
+# copied into tests/fuzz-regressions/ and replayed by `cargo test`. Then runs the sanitizers'
+# differential test in Chromium with SECONDS x 100 inputs.
 #   usage: fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,3 +15,15 @@ run() {
 }
 run front_matter & run render & wait
 run archive_decode & run query & wait
+
+# The two sanitizers compared in headless Chromium (tests/sanitizer_differential.rs) on many
+# more inputs than `.ci/run` gives them, with a new seed each run (printed; rerun a failure
+# with GAZETTE_DIFFERENTIAL_SEED set to it).
+cd ..
+differential_seed=${GAZETTE_DIFFERENTIAL_SEED:-$RANDOM$RANDOM}
+differential_inputs=$(( seconds * 100 ))
+echo "[sanitizer_differential] seed $differential_seed, $differential_inputs inputs"
+GAZETTE_DIFFERENTIAL_SEED=$differential_seed GAZETTE_DIFFERENTIAL_INPUTS=$differential_inputs \
+  CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
+  cargo test --package gazette-app --target wasm32-unknown-unknown --test sanitizer_differential 2>&1 \
+  | tail -n 5 | sed "s/^/[sanitizer_differential] /"

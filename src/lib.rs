@@ -10,6 +10,7 @@ mod panic_panel;
 mod routing;
 pub mod sanitize_dom;
 mod state;
+pub mod untrusted_dom;
 
 /// Installs the panic panel and mounts the app on `<body>`.
 pub fn run() {

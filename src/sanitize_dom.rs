@@ -1,104 +1,267 @@
 //! The browser's enforcer of `gazette_core::sanitize_policy`: article HTML from the archive
-//! is parsed into an inert `<template>` (no scripts run, no images load, no handlers fire),
-//! every node is checked against the same allowlist the builder used, and only the cleaned
-//! fragment reaches the page. An archive file that was tampered with cannot run code.
+//! is parsed into an element of an inert document (no browsing context: no scripts run, no
+//! images load, no handlers fire), every node is checked against the same allowlist the
+//! builder used, and only the cleaned nodes reach the page. An archive file that was tampered
+//! with cannot run code, and cannot crash the app either: every read of a parsed node goes
+//! through [`UntrustedDom`], which its markup cannot shadow (DOM clobbering).
+//!
+//! The markup is parsed the way the builder's ammonia parses it: as the children of a
+//! `<div>` (the HTML fragment algorithm with a `div` context), so the two enforcers see the
+//! same tree. The one parser difference left is the scripting flag (an inert document parses
+//! `<noscript>`'s content as markup, html5ever as text); `<noscript>` goes with its content
+//! either way. `tests/sanitizer_differential.rs` compares the two on thousands of inputs.
+//!
+//! The rest of the app reads its page with web-sys' plain getters (event targets, its own
+//! nodes by id). That is safe because nothing this sanitizer lets into the page can shadow a
+//! property: it keeps no `id` or `name`, no form or form control, no embedded object (the
+//! core's policy test `nothing_kept_can_clobber_the_page` pins this).
 
 use gazette_core::sanitize_policy as policy;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, DocumentFragment, Element, HtmlTemplateElement, Node};
+use web_sys::{Document, DocumentFragment, Node};
 
-/// Parses `html` inertly and returns the cleaned fragment, ready to append.
-pub fn sanitize_to_fragment(document: &Document, html: &str) -> Option<DocumentFragment> {
-    let template: HtmlTemplateElement =
-        document.create_element("template").ok()?.dyn_into().ok()?;
-    // Parsing into a template's content happens in an inert document.
-    template.set_inner_html(html);
-    let fragment = template.content();
-    clean_children(fragment.as_ref());
-    Some(fragment)
+use crate::untrusted_dom::{Refused, UntrustedDom};
+
+const HTML_NAMESPACE: &str = "http://www.w3.org/1999/xhtml";
+
+/// What a sanitizer run took out (all zero when the markup was already within the policy).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Removed {
+    /// Elements removed with their content, and comments and other non-text nodes.
+    pub nodes: usize,
+    /// Elements replaced by their (cleaned) children.
+    pub unwrapped: usize,
+    /// Attributes removed from kept elements.
+    pub attributes: usize,
 }
 
-/// Serializes the cleaned form of `html` (used by tests and the XSS suite).
-pub fn sanitize_to_string(document: &Document, html: &str) -> String {
-    let Some(fragment) = sanitize_to_fragment(document, html) else {
-        return String::new();
-    };
-    let Ok(container) = document.create_element("div") else {
-        return String::new();
-    };
-    let _ = container.append_child(&fragment);
-    container.inner_html()
-}
-
-fn clean_children(parent: &Node) {
-    let mut child = parent.first_child();
-    while let Some(node) = child {
-        let next = node.next_sibling();
-        clean_node(parent, &node);
-        child = next;
+impl Removed {
+    pub fn is_nothing(&self) -> bool {
+        *self == Removed::default()
     }
 }
 
-fn clean_node(parent: &Node, node: &Node) {
-    match node.node_type() {
-        Node::TEXT_NODE => {}
+/// Parses `html` inertly and returns the cleaned nodes in a fragment of `document`, ready to
+/// append. An error means the markup could not be cleaned safely and nothing may be shown.
+pub fn sanitize_to_fragment(
+    document: &Document,
+    html: &str,
+) -> Result<(DocumentFragment, Removed), Refused> {
+    let dom = UntrustedDom::new()?;
+    let (inert, container) = parse_inert(document, html)?;
+    let removed = clean_tree(&dom, &inert, &container)?;
+    let fragment = document.create_document_fragment();
+    while let Some(child) = dom.first_child(&container)? {
+        dom.append_child(&fragment, &child)?;
+    }
+    Ok((fragment, removed))
+}
+
+/// Serializes the cleaned form of `html` (tests and the XSS suite); empty when it is refused.
+pub fn sanitize_to_string(document: &Document, html: &str) -> String {
+    sanitize_to_string_with_removals(document, html)
+        .map(|(html, _)| html)
+        .unwrap_or_default()
+}
+
+/// The cleaned form of `html`, serialized, with what was removed to get it.
+pub fn sanitize_to_string_with_removals(
+    document: &Document,
+    html: &str,
+) -> Result<(String, Removed), Refused> {
+    let (fragment, removed) = sanitize_to_fragment(document, html)?;
+    let container = document
+        .create_element("div")
+        .map_err(|_| Refused("cannot create a <div>".into()))?;
+    container
+        .append_child(&fragment)
+        .map_err(|_| Refused("cannot append the cleaned fragment".into()))?;
+    Ok((container.inner_html(), removed))
+}
+
+/// A new inert document, and a `<div>` of it holding the parsed markup. The `<div>` is ours
+/// (it has no named properties a child could shadow, and it is not in the document's tree, so
+/// nothing under it can shadow the document's); everything under it is untrusted.
+fn parse_inert(document: &Document, html: &str) -> Result<(Node, Node), Refused> {
+    let inert = document
+        .implementation()
+        .and_then(|implementation| implementation.create_html_document_with_title(""))
+        .map_err(|_| Refused("cannot create an inert document".into()))?;
+    let container = inert
+        .create_element("div")
+        .map_err(|_| Refused("cannot create a <div>".into()))?;
+    container.set_inner_html(html);
+    Ok((inert.unchecked_into(), container.unchecked_into()))
+}
+
+/// What to do with one node.
+enum Verdict {
+    Keep,
+    /// An allowed element: clean its attributes, then its children.
+    Descend(String),
+    Unwrap,
+    Remove,
+}
+
+fn verdict(dom: &UntrustedDom, node: &Node) -> Result<Verdict, Refused> {
+    Ok(match dom.node_type(node)? {
+        Node::TEXT_NODE => Verdict::Keep,
         Node::ELEMENT_NODE => {
-            let Some(element) = node.dyn_ref::<Element>() else {
-                let _ = parent.remove_child(node);
-                return;
-            };
-            // `local_name` is lower case for HTML; foreign (SVG/MathML) elements are never
-            // in the allowlist, whatever their case.
-            let is_html =
-                element.namespace_uri().as_deref() == Some("http://www.w3.org/1999/xhtml");
-            let tag = element.local_name().to_ascii_lowercase();
+            // `localName` is lower case for HTML; foreign (SVG/MathML) elements are never in
+            // the allowlist, whatever their case.
+            let is_html = dom.namespace_uri(node)?.as_deref() == Some(HTML_NAMESPACE);
+            let tag = dom.local_name(node)?.to_ascii_lowercase();
             if !is_html || policy::is_removed_with_content(&tag) {
-                let _ = parent.remove_child(node);
+                Verdict::Remove
             } else if policy::is_allowed_tag(&tag) {
-                clean_attributes(element, &tag);
-                clean_children(node);
+                Verdict::Descend(tag)
             } else {
-                // Unwrap: keep the (cleaned) children in place of the element.
-                clean_children(node);
-                while let Some(grandchild) = node.first_child() {
-                    let _ = parent.insert_before(&grandchild, Some(node));
-                }
-                let _ = parent.remove_child(node);
+                Verdict::Unwrap
             }
         }
         // Comments, processing instructions, CDATA: never article text.
-        _ => {
-            let _ = parent.remove_child(node);
+        _ => Verdict::Remove,
+    })
+}
+
+/// Cleans everything under `root`, depth first, without recursion (the depth of the markup
+/// is the archive's to choose). A node whose verdict cannot be read is removed; an error
+/// means a node could not even be removed. `inert` is the document the markup was parsed in.
+fn clean_tree(dom: &UntrustedDom, inert: &Node, root: &Node) -> Result<Removed, Refused> {
+    let mut removed = Removed::default();
+    // The elements being descended into, each with the sibling to visit after it.
+    let mut ancestors: Vec<(Node, Option<Node>)> = Vec::new();
+    let mut parent = root.clone();
+    let mut next = dom.first_child(root)?;
+    loop {
+        let Some(node) = next else {
+            let Some((above, after)) = ancestors.pop() else {
+                return Ok(removed);
+            };
+            parent = above;
+            next = after;
+            continue;
+        };
+        let following = dom.next_sibling(&node)?;
+        match verdict(dom, &node).unwrap_or(Verdict::Remove) {
+            Verdict::Keep => next = following,
+            Verdict::Remove => {
+                dom.remove_child(&parent, &node)?;
+                removed.nodes += 1;
+                next = following;
+            }
+            Verdict::Unwrap => {
+                // The children take the element's place and are visited next, at this level.
+                let first = dom.first_child(&node)?;
+                while let Some(child) = dom.first_child(&node)? {
+                    dom.insert_before(&parent, &child, &node)?;
+                }
+                dom.remove_child(&parent, &node)?;
+                removed.unwrapped += 1;
+                next = first.or(following);
+            }
+            Verdict::Descend(tag) => {
+                let (element, dropped) = match without_is_value(dom, inert, &node, &tag) {
+                    Ok(None) => (node, 0),
+                    Ok(Some(fresh)) => {
+                        dom.insert_before(&parent, &fresh, &node)?;
+                        dom.remove_child(&parent, &node)?;
+                        (fresh, 1)
+                    }
+                    Err(_) => {
+                        dom.remove_child(&parent, &node)?;
+                        removed.nodes += 1;
+                        next = following;
+                        continue;
+                    }
+                };
+                match clean_attributes(dom, &element, &tag) {
+                    Ok(attributes) => {
+                        removed.attributes += attributes + dropped;
+                        next = dom.first_child(&element)?;
+                        ancestors.push((std::mem::replace(&mut parent, element), following));
+                    }
+                    Err(_) => {
+                        dom.remove_child(&parent, &element)?;
+                        removed.nodes += 1;
+                        next = following;
+                    }
+                }
+            }
         }
     }
 }
 
-fn clean_attributes(element: &Element, tag: &str) {
-    let names: Vec<String> = element
-        .get_attribute_names()
-        .iter()
-        .filter_map(|n| n.as_string())
-        .collect();
-    for name in names {
-        let lower = name.to_ascii_lowercase();
-        let keep = policy::is_allowed_attribute(tag, &lower)
-            && (!policy::URL_ATTRIBUTES.contains(&lower.as_str())
-                || element
-                    .get_attribute(&name)
-                    .is_some_and(|v| policy::is_allowed_url(&v)));
-        if !keep {
-            let _ = element.remove_attribute(&name);
+/// The policy's URL test, and for an absolute URL the browser's URL parser (see
+/// [`policy::is_absolute_url`]).
+fn is_allowed_url(url: &str) -> bool {
+    policy::is_allowed_url(url) && (!policy::is_absolute_url(url) || web_sys::Url::new(url).is_ok())
+}
+
+/// `None` for an element without an `is` attribute; otherwise a fresh, detached `<tag>` with
+/// the element's other attributes and its children, to take its place. The parser keeps `is`
+/// as the element's "is value" too, which removing the attribute does not clear and which
+/// serializing writes back (`<ins is="…">`): only a new element is rid of it. On an error the
+/// element is still in place (perhaps without some children), to be removed.
+fn without_is_value(
+    dom: &UntrustedDom,
+    inert: &Node,
+    element: &Node,
+    tag: &str,
+) -> Result<Option<Node>, Refused> {
+    let names = dom.attribute_names(element)?;
+    if !names.iter().any(|name| name.eq_ignore_ascii_case("is")) {
+        return Ok(None);
+    }
+    let fresh = dom.create_element(inert, tag)?;
+    for name in names.iter().filter(|name| !name.eq_ignore_ascii_case("is")) {
+        if let Some(value) = dom.attribute(element, name)? {
+            dom.set_attribute(&fresh, name, &value)?;
         }
     }
+    while let Some(child) = dom.first_child(element)? {
+        dom.append_child(&fresh, &child)?;
+    }
+    Ok(Some(fresh))
+}
+
+/// Removes the attributes the policy does not allow on `tag` and sets its forced ones;
+/// returns how many were removed (a forced attribute that already has its value stays and is
+/// not counted, so cleaning clean markup removes nothing).
+fn clean_attributes(dom: &UntrustedDom, element: &Node, tag: &str) -> Result<usize, Refused> {
     // In-app links (`#/…`, written by the builder for the original site's own pages) stay in
     // this tab; every other link gets the policy's forced attributes.
     let in_app = tag == "a"
-        && element
-            .get_attribute("href")
-            .is_some_and(|h| h.starts_with('#'));
-    for &(forced_tag, attribute, value) in policy::FORCED_ATTRIBUTES {
-        if forced_tag == tag && !(in_app && attribute == "target") {
-            let _ = element.set_attribute(attribute, value);
+        && dom
+            .attribute(element, "href")?
+            .is_some_and(|h| h.starts_with('#') && is_allowed_url(&h));
+    let forced = |attribute: &str| {
+        policy::FORCED_ATTRIBUTES
+            .iter()
+            .find(|&&(t, a, _)| t == tag && a == attribute && !(in_app && a == "target"))
+            .map(|&(_, _, value)| value)
+    };
+    let mut removed = 0;
+    for name in dom.attribute_names(element)? {
+        let lower = name.to_ascii_lowercase();
+        let keep = if let Some(value) = forced(&lower) {
+            dom.attribute(element, &name)?.as_deref() == Some(value)
+        } else {
+            policy::is_allowed_attribute(tag, &lower)
+                && (!policy::URL_ATTRIBUTES.contains(&lower.as_str())
+                    || dom
+                        .attribute(element, &name)?
+                        .is_some_and(|v| is_allowed_url(&v)))
+        };
+        if !keep {
+            dom.remove_attribute(element, &name)?;
+            removed += 1;
         }
     }
+    for &(forced_tag, attribute, value) in policy::FORCED_ATTRIBUTES {
+        if forced_tag == tag && !(in_app && attribute == "target") {
+            dom.set_attribute(element, attribute, value)?;
+        }
+    }
+    Ok(removed)
 }

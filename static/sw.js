@@ -1,10 +1,11 @@
 // Gazette's service worker: keeps the app and every archive file the reader has opened, so a
 // visited archive keeps working without a network (GitHub Pages, any static host).
-// - index.html, the manifest and the day table: network first (see new posts), cache if offline;
+// - index.html, the manifest, the day table and the unhashed scripts (boot.js, guard.js):
+//   network first (see new posts and a new app), cache if offline;
 // - everything else (hashed app files, summaries, shards, bodies): cache first, they never
 //   change under the same name within one archive build.
 const CACHE = 'gazette-v1';
-const FRESH = [/\/$/, /\/index\.html$/, /\/archive\/manifest\.json$/, /\/archive\/days\.json$/];
+const FRESH = [/\/$/, /\/index\.html$/, /\/(boot|guard)\.js$/, /\/archive\/manifest\.json$/, /\/archive\/days\.json$/];
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));

@@ -2,8 +2,8 @@
 // the fixture archive) in real headless Chromium, served under a GitHub-Pages-like sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
 
@@ -16,6 +16,12 @@ let base;
 
 before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
+  const wasmFiles = (await readdir(DIST)).filter((file) => file.endsWith('.wasm'));
+  // The seed post's body edited by hand, as issue 16 found it: a form whose named controls
+  // shadow `namespaceURI` and `localName`, which used to kill the wasm instance.
+  const chunk = JSON.parse(await readFile(join(DIST, 'archive/bodies/0000.json'), 'utf8'));
+  const seed = chunk.bodies.find((body) => body.id === SEED_ID);
+  seed.html = `<form><input name=namespaceURI><input name=localName></form><p>表单之后的段落</p>${seed.html}`;
   server = await serve({
     '/gazette/': { dir: DIST, notFound: '404.html' },
     '/truncated/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 1, "generator": "gaz' } },
@@ -23,6 +29,8 @@ before(async () => {
     '/future/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 99}' } },
     '/nobody/': { dir: DIST, overrides: { 'archive/bodies/0000.json': null } },
     '/slow/': { dir: DIST, delays: { 'archive/bodies/0000.json': 1500 } },
+    '/nowasm/': { dir: DIST, overrides: Object.fromEntries(wasmFiles.map((file) => [file, 'not wasm'])) },
+    '/clobbered/': { dir: DIST, overrides: { 'archive/bodies/0000.json': JSON.stringify(chunk) } },
   });
   base = `${server.url}/gazette/`;
   browser = await launch();
@@ -415,6 +423,58 @@ test('a body chunk that 404s shows an error with a retry, and the rest of the ap
   await page.fill('#search-input', '博罗');
   await page.locator('.result-count', { hasText: '共 1 篇' }).waitFor();
   assert.deepEqual(errors, []);
+});
+
+test('a DOM-clobbering form in a tampered body is dropped, the post shows, and the app keeps working', async (t) => {
+  const { page, errors } = await openPage(t, `${server.url}/clobbered/#/post/${SEED_ID}`);
+  await page.locator('.article-body p', { hasText: '表单之后的段落' }).waitFor();
+  assert.equal(await page.locator('.article-body strong').count(), 6, 'the rest of the body is there');
+  assert.equal(await page.locator('.article-body form, .article-body input').count(), 0);
+  assert.equal(await page.locator('.error-panel, .article-refused').count(), 0);
+  // Links, back and search still work: the wasm instance is alive.
+  await page.locator('.site-nav a', { hasText: '首页' }).click();
+  await page.locator('.newest .post-item').first().waitFor();
+  await page.goBack();
+  await page.locator('.article-body p', { hasText: '表单之后的段落' }).waitFor();
+  await page.fill('#search-input', '博罗');
+  await page.locator('.result-count', { hasText: '共 1 篇' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a trap of the wasm instance shows the error panel with a reload, and the reload recovers', async (t) => {
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  // Keep the instance's exports (boot.js hands them to the page in this event).
+  await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__gazetteWasm = e.detail.wasm; }));
+  await page.goto(`${base}#/category/emnews`);
+  await page.locator('main .post-item .post-title').first().waitFor();
+  // A real trap of Gazette's own instance, no panic before it: freeing a pointer at the top of
+  // the 4 GiB address space makes the allocator read its header out of bounds. Thrown from a
+  // task, it reaches the page uncaught, as a trap inside an event handler would.
+  const message = await page.evaluate(() => new Promise((resolve) => {
+    addEventListener('error', (e) => resolve(`${e.error?.name}: ${e.error?.message}`), { once: true });
+    setTimeout(() => window.__gazetteWasm.__wbindgen_free(0xfffffff0, 16, 1));
+  }));
+  assert.match(message, /^RuntimeError: /);
+  const panel = page.locator('.error-panel.fatal');
+  await panel.waitFor();
+  assert.equal(await page.getAttribute('.error-panel.fatal', 'role'), 'alert');
+  assert.match(await panel.innerText(), /RuntimeError/);
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), '重新加载 Reload', 'the reload button has the focus');
+  await page.locator('.error-panel.fatal button', { hasText: '重新加载' }).click();
+  await page.locator('main .post-item .post-title').first().waitFor();
+  assert.equal(await page.locator('.error-panel').count(), 0);
+  // The next navigation works.
+  await page.locator('main .post-item a').first().click();
+  await page.locator('#post-title').waitFor();
+});
+
+test('a wasm file that cannot start shows the error panel, not a blank page', async (t) => {
+  const { page } = await openPage(t, `${server.url}/nowasm/`);
+  const panel = page.locator('.error-panel.fatal');
+  await panel.waitFor();
+  assert.match(await panel.innerText(), /无法启动 · could not start/);
 });
 
 test('a slow body chunk shows a loading state, then the post', async (t) => {

@@ -3,7 +3,9 @@
 // built from the vectors), and (b) raw, as if the archive had been tampered with, so only the
 // browser's sanitizer stands between it and the page. The page is instrumented: any call to
 // alert/confirm/prompt/print, any CSP violation, any write to a global, any request to a host other than
-// the test server, any navigation away from the app, and any frame, fails the test. The one
+// the test server, any navigation away from the app, any frame, any uncaught error (a vector
+// that crashes the app is as bad as one that runs), an article the sanitizer refused instead of
+// cleaning, and an `id` or `name` left to clobber the page's globals, fails the test. The one
 // request allowed is an image the sanitized article still shows as an `<img src>`: the policy
 // allows https images, because real articles have them.
 import { test, before, after } from 'node:test';
@@ -97,6 +99,7 @@ async function runSuite(t, prefix) {
   });
   page.on('frameattached', (frame) => incidents.push(`frame ${frame.url()}`));
   page.on('dialog', (dialog) => { incidents.push(`dialog ${dialog.message()}`); dialog.dismiss(); });
+  page.on('pageerror', (error) => incidents.push(`uncaught ${error.message}`));
   await page.goto(`${server.url}/${prefix}/`);
   await page.locator('.newest .post-item').first().waitFor();
   const appPath = `/${prefix}/`;
@@ -107,9 +110,16 @@ async function runSuite(t, prefix) {
     await page.locator('#post-title', { hasText: new RegExp(`^vector ${i}$`) }).waitFor({ timeout: 5000 });
     await page.locator('.article-body').waitFor({ state: 'attached', timeout: 5000 });
     await page.waitForTimeout(30);
-    const state = await page.evaluate(() => ({ incidents: window.__incidents.splice(0), path: location.pathname }));
+    const state = await page.evaluate(() => ({
+      incidents: window.__incidents.splice(0),
+      path: location.pathname,
+      refused: document.querySelector('.article-refused')?.textContent,
+      fatal: document.querySelector('.error-panel.fatal')?.textContent,
+    }));
     for (const incident of state.incidents) incidents.push(`${incident}`);
     if (state.path !== appPath) incidents.push(`navigated to ${state.path}`);
+    if (state.refused) incidents.push(`article refused: ${state.refused}`);
+    if (state.fatal) incidents.push(`app stopped: ${state.fatal}`);
     const shownImages = await page.locator('.article-body img').evaluateAll((imgs) => imgs.map((img) => img.src));
     for (const request of foreign.splice(0)) {
       if (!(request.type === 'image' && shownImages.includes(request.url))) incidents.push(`${request.type} request ${request.url}`);
@@ -121,15 +131,21 @@ async function runSuite(t, prefix) {
       const bad = [];
       for (const el of body.querySelectorAll('*')) {
         for (const attr of el.attributes) {
-          if (/^on/i.test(attr.name) || ['style', 'srcdoc', 'formaction', 'action', 'xlink:href'].includes(attr.name)) bad.push(`${el.localName}[${attr.name}]`);
+          if (/^on/i.test(attr.name) || ['style', 'srcdoc', 'formaction', 'action', 'xlink:href', 'id', 'name', 'form'].includes(attr.name)) bad.push(`${el.localName}[${attr.name}]`);
           if (['href', 'src'].includes(attr.name) && /^\s*(javascript|data|vbscript):/i.test(attr.value)) bad.push(`${el.localName}[${attr.name}=${attr.value}]`);
         }
-        if (['script', 'iframe', 'object', 'embed', 'svg', 'math', 'style', 'base', 'meta', 'link', 'form', 'template', 'noscript'].includes(el.localName)) bad.push(el.localName);
+        if (['script', 'iframe', 'object', 'embed', 'svg', 'math', 'style', 'base', 'meta', 'link', 'form', 'input', 'template', 'noscript'].includes(el.localName)) bad.push(el.localName);
       }
       return bad;
     });
     assert.deepEqual(leftovers, [], `vector ${vector.id} left ${leftovers}`);
   }
+  // After the last vector the app still answers: back home, a list, a search.
+  await page.evaluate(() => { location.hash = '#/'; });
+  await page.locator('.newest .post-item').first().waitFor({ timeout: 5000 });
+  await page.evaluate(() => { location.hash = '#/search?q=vector'; });
+  await page.locator('main .post-item .post-title').first().waitFor({ timeout: 5000 });
+  assert.deepEqual(incidents, []);
 }
 
 test(`${vectors.length} XSS vectors, sanitized by the builder, run nothing in the app`, async (t) => {

@@ -47,6 +47,7 @@ pub fn single_file(tools: &Tools, archive: &Path, out: &Path) -> Result<()> {
     let glue = std::fs::read_to_string(work.join("gazette-app.js"))?;
     let wasm = std::fs::read(&wasm)?;
     let css = std::fs::read_to_string("static/style.css")?;
+    let guard = std::fs::read_to_string("static/guard.js")?;
     let files = read_archive(archive)?;
     let archive_json = serde_json_string_map(&files);
     if archive_json.len() > MAX_ARCHIVE_BYTES {
@@ -66,6 +67,7 @@ pub fn single_file(tools: &Tools, archive: &Path, out: &Path) -> Result<()> {
 <meta name="referrer" content="no-referrer" />
 <title>Gazette 新闻存档</title>
 <style>{css}</style>
+<script>{guard}</script>
 <!-- In <head>: the app takes over <body> when it starts. -->
 <script type="application/json" id="gazette-archive">{archive}</script>
 </head>
@@ -82,6 +84,9 @@ pub fn single_file(tools: &Tools, archive: &Path, out: &Path) -> Result<()> {
   for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   wasm_bindgen({{ module_or_path: bytes }}).then(function (wasm) {{
     dispatchEvent(new CustomEvent("TrunkApplicationStarted", {{ detail: {{ wasm: wasm }} }}));
+  }}, function (error) {{
+    console.error("Gazette could not start:", error);
+    window.gazetteShowFatal("Gazette 无法启动 · could not start: " + (error && error.message || error));
   }});
 }})();
 </script>
@@ -89,6 +94,7 @@ pub fn single_file(tools: &Tools, archive: &Path, out: &Path) -> Result<()> {
 </html>
 "#,
         css = css,
+        guard = guard.replace("</script", "<\\/script"),
         archive = archive_json.replace("</", "<\\/"),
         glue = glue.replace("</script", "<\\/script"),
         wasm = base64(&wasm),

@@ -39,7 +39,7 @@ pub mod markdown;
 mod plain_html;
 #[cfg(feature = "import")]
 pub mod post_date;
-#[cfg(feature = "import")]
+#[cfg(feature = "sanitize")]
 pub mod sanitize;
 #[cfg(feature = "import")]
 pub mod search_index;

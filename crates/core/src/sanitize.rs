@@ -18,7 +18,13 @@ fn cleaner() -> &'static Builder<'static> {
         let mut builder = Builder::default();
         builder
             .tags(policy::ALLOWED_TAGS.iter().copied().collect())
-            .clean_content_tags(policy::REMOVED_WITH_CONTENT.iter().copied().collect())
+            .clean_content_tags(
+                policy::REMOVED_WITH_CONTENT
+                    .iter()
+                    .chain(policy::FOREIGN_ELEMENT_NAMES)
+                    .copied()
+                    .collect(),
+            )
             .generic_attributes(policy::GENERIC_ATTRIBUTES.iter().copied().collect())
             .tag_attributes(tag_attributes)
             .url_schemes(policy::ALLOWED_URL_SCHEMES.iter().copied().collect())
@@ -110,6 +116,14 @@ mod tests {
         assert_eq!(
             sanitize_html(html),
             r#"<center><img loading="lazy" referrerpolicy="no-referrer" src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552"></center>"#
+        );
+    }
+
+    #[test]
+    fn html_elements_with_svg_or_mathml_names_go_with_their_content() {
+        assert_eq!(
+            sanitize_html("<p>a<desc>x</desc>b<mi>y</mi>c<list>z</list><font>kept</font></p>"),
+            "<p>abckept</p>"
         );
     }
 

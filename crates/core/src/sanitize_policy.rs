@@ -102,6 +102,233 @@ pub const REMOVED_WITH_CONTENT: &[&str] = &[
     "input",
 ];
 
+/// The lower-case element names of SVG 2 and MathML (the lists ammonia checks namespaces
+/// with; camel-case SVG names such as `clipPath` never match an HTML element, whose name the
+/// parser lower-cases). An HTML element that carries one of them (`<desc>`, `<mi>`, `<circle>`
+/// outside `<svg>`/`<math>`) is removed with its content, like [`REMOVED_WITH_CONTENT`]:
+/// which namespace such a name lands in depends on where the parser met it, which is the
+/// ground mutation XSS grows on. `a`, `span`, `title`, `style`, `script` and `font` are SVG
+/// names too, and are left to the other lists.
+pub const FOREIGN_ELEMENT_NAMES: &[&str] = &[
+    "abs",
+    "and",
+    "animate",
+    "annotation",
+    "annotation-xml",
+    "apply",
+    "approx",
+    "arccos",
+    "arccosh",
+    "arccot",
+    "arccoth",
+    "arccsc",
+    "arccsch",
+    "arcsec",
+    "arcsech",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctanh",
+    "arg",
+    "bind",
+    "bvar",
+    "card",
+    "cartesianproduct",
+    "cbytes",
+    "ceiling",
+    "cerror",
+    "ci",
+    "circle",
+    "cn",
+    "codomain",
+    "complexes",
+    "compose",
+    "condition",
+    "conjugate",
+    "cos",
+    "cosh",
+    "cot",
+    "coth",
+    "cs",
+    "csc",
+    "csch",
+    "csymbol",
+    "curl",
+    "declare",
+    "defs",
+    "degree",
+    "desc",
+    "determinant",
+    "diff",
+    "discard",
+    "divergence",
+    "divide",
+    "domain",
+    "domainofapplication",
+    "ellipse",
+    "emptyset",
+    "eq",
+    "equivalent",
+    "eulergamma",
+    "exists",
+    "exp",
+    "exponentiale",
+    "factorial",
+    "factorof",
+    "false",
+    "filter",
+    "floor",
+    "fn",
+    "forall",
+    "g",
+    "gcd",
+    "geq",
+    "grad",
+    "gt",
+    "ident",
+    "image",
+    "imaginary",
+    "imaginaryi",
+    "implies",
+    "in",
+    "infinity",
+    "int",
+    "integers",
+    "intersect",
+    "interval",
+    "inverse",
+    "lambda",
+    "laplacian",
+    "lcm",
+    "leq",
+    "limit",
+    "line",
+    "list",
+    "ln",
+    "log",
+    "logbase",
+    "lowlimit",
+    "lt",
+    "maction",
+    "maligngroup",
+    "malignmark",
+    "marker",
+    "mask",
+    "matrix",
+    "matrixrow",
+    "max",
+    "mean",
+    "median",
+    "menclose",
+    "merror",
+    "metadata",
+    "mfenced",
+    "mfrac",
+    "mglyph",
+    "mi",
+    "min",
+    "minus",
+    "mlabeledtr",
+    "mlongdiv",
+    "mmultiscripts",
+    "mn",
+    "mo",
+    "mode",
+    "moment",
+    "momentabout",
+    "mover",
+    "mpadded",
+    "mpath",
+    "mphantom",
+    "mprescripts",
+    "mroot",
+    "mrow",
+    "ms",
+    "mscarries",
+    "mscarry",
+    "msgroup",
+    "msline",
+    "mspace",
+    "msqrt",
+    "msrow",
+    "mstack",
+    "mstyle",
+    "msub",
+    "msubsup",
+    "msup",
+    "mtable",
+    "mtd",
+    "mtext",
+    "mtr",
+    "munder",
+    "munderover",
+    "naturalnumbers",
+    "neq",
+    "none",
+    "not",
+    "notanumber",
+    "notin",
+    "notprsubset",
+    "notsubset",
+    "or",
+    "otherwise",
+    "outerproduct",
+    "partialdiff",
+    "path",
+    "pattern",
+    "pi",
+    "piece",
+    "piecewise",
+    "plus",
+    "polygon",
+    "polyline",
+    "power",
+    "primes",
+    "product",
+    "prsubset",
+    "quotient",
+    "rationals",
+    "real",
+    "reals",
+    "rect",
+    "reln",
+    "rem",
+    "root",
+    "scalarproduct",
+    "sdev",
+    "sec",
+    "sech",
+    "selector",
+    "semantics",
+    "sep",
+    "set",
+    "setdiff",
+    "share",
+    "sin",
+    "sinh",
+    "stop",
+    "subset",
+    "sum",
+    "switch",
+    "symbol",
+    "tan",
+    "tanh",
+    "tendsto",
+    "text",
+    "times",
+    "transpose",
+    "true",
+    "tspan",
+    "union",
+    "uplimit",
+    "use",
+    "variance",
+    "vector",
+    "vectorproduct",
+    "view",
+    "xor",
+];
+
 /// Attributes allowed on every kept element. `style`, `class`, `id`, `data-*` and every
 /// `on*` handler are deliberately absent.
 pub const GENERIC_ATTRIBUTES: &[&str] = &["title", "lang", "dir"];
@@ -146,7 +373,7 @@ pub fn is_allowed_tag(tag: &str) -> bool {
 
 /// True when `tag` (lower case) is removed with its content.
 pub fn is_removed_with_content(tag: &str) -> bool {
-    REMOVED_WITH_CONTENT.contains(&tag)
+    REMOVED_WITH_CONTENT.contains(&tag) || FOREIGN_ELEMENT_NAMES.contains(&tag)
 }
 
 /// True when `attribute` (lower case) may stay on `tag` (lower case).
@@ -172,6 +399,28 @@ pub fn is_allowed_url(url: &str) -> bool {
             .iter()
             .any(|allowed| allowed.eq_ignore_ascii_case(scheme)),
     }
+}
+
+/// True when `url` starts with a scheme as the URL Standard reads one (leading and trailing
+/// C0 controls and spaces ignored, tabs and newlines anywhere removed): an absolute URL. A kept
+/// absolute URL must also be a valid URL: the builder's ammonia parses it with rust-url and
+/// drops it when that fails (`http://a b`), and the browser's enforcer asks the browser's own
+/// URL parser (both implement the URL Standard). Relative URLs are kept as they are.
+pub fn is_absolute_url(url: &str) -> bool {
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    let mut chars = trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    if !chars.next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    for c in chars {
+        if c == ':' {
+            return true;
+        }
+        if !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
+            return false;
+        }
+    }
+    false
 }
 
 /// The scheme of a URL (the part before the first `:` when it comes before any `/`, `?`, `#`).
@@ -220,6 +469,32 @@ mod tests {
     }
 
     #[test]
+    fn absolute_urls_are_told_from_relative_ones_as_the_url_standard_does() {
+        for url in [
+            "http://a b",
+            " https://x",
+            "ht\ttp:x",
+            "mailto:a@b.c",
+            "x:y",
+            "a+b.c-d:e",
+        ] {
+            assert!(is_absolute_url(url), "{url:?} is absolute");
+        }
+        for url in [
+            "//host/x",
+            "a/b:c",
+            "#/post/x",
+            "?q=1",
+            "",
+            "1a:b",
+            "java\u{1}script:x",
+            "é:x",
+        ] {
+            assert!(!is_absolute_url(url), "{url:?} is relative");
+        }
+    }
+
+    #[test]
     fn style_class_id_and_handlers_are_not_allowed() {
         for attribute in [
             "style",
@@ -237,12 +512,46 @@ mod tests {
         assert!(is_allowed_attribute("img", "src"));
     }
 
+    /// The app reads properties of elements in its page (event targets, the bundled archive's
+    /// `<script>`, its own nodes by id) with web-sys' plain getters. That is safe only because
+    /// nothing article markup keeps can shadow a property: named properties come from `id`
+    /// and `name` (on `window` and `document`) and from forms' controls.
+    #[test]
+    fn nothing_kept_can_clobber_the_page() {
+        for tag in ALLOWED_TAGS {
+            for attribute in ["id", "name", "form", "contenteditable", "is"] {
+                assert!(!is_allowed_attribute(tag, attribute), "{tag}[{attribute}]");
+            }
+        }
+        for tag in [
+            "form", "input", "embed", "object", "iframe", "frame", "select", "textarea", "button",
+        ] {
+            assert!(
+                is_removed_with_content(tag),
+                "{tag} must go with its content"
+            );
+        }
+    }
+
     #[test]
     fn the_lists_do_not_overlap() {
         for tag in ALLOWED_TAGS {
             assert!(
-                !REMOVED_WITH_CONTENT.contains(tag),
-                "{tag} is in both lists"
+                !REMOVED_WITH_CONTENT.contains(tag) && !FOREIGN_ELEMENT_NAMES.contains(tag),
+                "{tag} is allowed and removed"
+            );
+        }
+        for tag in REMOVED_WITH_CONTENT {
+            assert!(
+                !FOREIGN_ELEMENT_NAMES.contains(tag),
+                "{tag} is listed twice"
+            );
+        }
+        for tag in FOREIGN_ELEMENT_NAMES {
+            assert_eq!(
+                *tag,
+                tag.to_ascii_lowercase(),
+                "only lower-case names can match"
             );
         }
     }

@@ -1,0 +1,587 @@
+//! The policy's two enforcers, compared input by input in real headless Chromium: the
+//! builder's ammonia (`gazette_core::sanitize`, compiled to wasm for this test) and the
+//! browser's DOM walk (`sanitize_dom`). Inputs: every vector of `tests/xss/vectors.json`,
+//! mutations of them, and random nestings of allowlisted, removed and unknown elements,
+//! attributes, URL schemes, entities, comments, foreign content and broken markup.
+//!
+//! For each input the DOM sanitizer's output, parsed again, must
+//! (a) hold nothing outside the policy,
+//! (b) equal ammonia's output for the same input, compared as trees (attributes in name
+//!     order), except for the documented differences in [`known_difference`], and
+//! (c) be a fixed point: sanitizing it again removes nothing.
+//!
+//! `.ci/run` runs a bounded number of inputs with a fixed seed; `fuzz/run.sh` runs many more
+//! with a random one (`GAZETTE_DIFFERENTIAL_INPUTS`, `GAZETTE_DIFFERENTIAL_SEED`, read when the
+//! test is compiled).
+#![cfg(target_arch = "wasm32")]
+
+use gazette_app::sanitize_dom::sanitize_to_string_with_removals;
+use gazette_app::untrusted_dom::UntrustedDom;
+use gazette_core::sanitize::sanitize_html;
+use gazette_core::sanitize_policy as policy;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Document, Element, Node};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DEFAULT_INPUTS: usize = 10_000;
+const DEFAULT_SEED: u64 = 16;
+
+fn setting(value: Option<&str>, default: u64) -> u64 {
+    value.and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+#[wasm_bindgen_test]
+fn both_sanitizers_agree_and_the_browser_output_is_a_clean_fixed_point() {
+    let inputs = setting(
+        option_env!("GAZETTE_DIFFERENTIAL_INPUTS"),
+        DEFAULT_INPUTS as u64,
+    ) as usize;
+    let seed = setting(option_env!("GAZETTE_DIFFERENTIAL_SEED"), DEFAULT_SEED);
+    let document = gloo::utils::document();
+    let dom = UntrustedDom::new().expect("the page's prototypes");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let vectors = vectors();
+    let mut tally = Tally::default();
+    for i in 0..inputs {
+        let html = if i < vectors.len() {
+            vectors[i].clone()
+        } else if rng.gen_bool(0.4) {
+            let seed = &vectors[rng.gen_range(0..vectors.len())];
+            mutate(&mut rng, seed)
+        } else {
+            random_document(&mut rng)
+        };
+        check(&document, &dom, &html, &mut tally);
+    }
+    console_log!(
+        "sanitizer differential (seed {seed}): {} inputs, {} equal to ammonia, {} with a documented difference ({}), {} removed something on the first pass",
+        tally.inputs,
+        tally.equal,
+        tally.documented,
+        tally.documented_reasons(),
+        tally.changed_on_first_pass
+    );
+    assert_eq!(tally.inputs, inputs);
+    // The comparison must not be vacuous: most inputs are compared exactly, and the random
+    // ones do exercise the sanitizer.
+    assert!(tally.equal * 10 >= inputs * 9, "{tally:?}");
+    assert!(tally.changed_on_first_pass * 2 >= inputs, "{tally:?}");
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    inputs: usize,
+    equal: usize,
+    documented: usize,
+    reasons: std::collections::BTreeMap<&'static str, usize>,
+    changed_on_first_pass: usize,
+}
+
+impl Tally {
+    fn documented_reasons(&self) -> String {
+        let reasons: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|(r, n)| format!("{r}: {n}"))
+            .collect();
+        reasons.join(", ")
+    }
+}
+
+fn check(document: &Document, dom: &UntrustedDom, html: &str, tally: &mut Tally) {
+    tally.inputs += 1;
+    let (cleaned, removed) = sanitize_to_string_with_removals(document, html)
+        .unwrap_or_else(|refused| panic!("refused {html:?}: {refused}"));
+    if !removed.is_nothing() {
+        tally.changed_on_first_pass += 1;
+    }
+    // (a) Nothing outside the policy, read from a fresh parse of the output.
+    let reparsed = parse(document, &cleaned);
+    if let Err(violation) = within_policy(dom, &reparsed) {
+        panic!("input {html:?}\ncleaned {cleaned:?}\nviolates the policy: {violation}");
+    }
+    // (c) A fixed point: a second pass removes nothing.
+    let (again, removed_again) = sanitize_to_string_with_removals(document, &cleaned)
+        .unwrap_or_else(|refused| panic!("refused its own output {cleaned:?}: {refused}"));
+    assert!(
+        removed_again.is_nothing(),
+        "input {html:?}\ncleaned {cleaned:?}\nagain {again:?}\nsecond pass removed {removed_again:?}"
+    );
+    // (b) The same tree as ammonia's.
+    let by_ammonia = sanitize_html(html);
+    let ours = canonical(document, &cleaned);
+    let theirs = canonical(document, &by_ammonia);
+    if ours == theirs {
+        tally.equal += 1;
+    } else if let Some(reason) = known_difference(html) {
+        tally.documented += 1;
+        *tally.reasons.entry(reason).or_default() += 1;
+    } else {
+        panic!("input {html:?}\nbrowser {cleaned:?}\nammonia {by_ammonia:?}\nas trees:\n  {ours}\n  {theirs}");
+    }
+}
+
+/// The differences between the two enforcers that are understood and safe. Each is a parser
+/// difference, not a policy one: both outputs still pass (a) and (c).
+fn known_difference(html: &str) -> Option<&'static str> {
+    let lower = html.to_ascii_lowercase();
+    // html5ever parses with scripting on (`<noscript>`'s content is raw text up to
+    // `</noscript>`); an inert document parses it as markup. `<noscript>` goes with its
+    // content in both, but where it ends can differ: `<noscript><p title="</noscript>…">`.
+    if lower.contains("<noscript") {
+        return Some("noscript parsed with scripting on by html5ever, off in an inert document");
+    }
+    // html5ever still parses `<isindex>` as the obsolete standard did (a form with an `<hr>`,
+    // a label and an input, which closes and reopens formatting elements around it); browsers
+    // parse it as an unknown element since 2016. Both sanitizers remove all of it.
+    if lower.contains("<isindex") {
+        return Some("html5ever parses isindex as the obsolete standard did");
+    }
+    // Chromium's parser builds a different tree around a formatting element with an `is`
+    // attribute (a customized built-in element): `<small is><h6>x</small>y` ends as
+    // `<small is><h6>xy</h6></small>`, where html5ever (and the spec's adoption agency)
+    // give `<small></small><h6><small>x</small>y</h6>`.
+    let has_is_attribute = lower.match_indices("is").any(|(at, _)| {
+        let before = lower[..at].chars().next_back();
+        let after = lower[at + 2..].chars().next();
+        before.is_some_and(|c| c.is_ascii_whitespace() || c == '/' || c == '"' || c == '\'')
+            && after.is_none_or(|c| c.is_ascii_whitespace() || matches!(c, '=' | '>' | '/'))
+    });
+    if has_is_attribute {
+        return Some("Chromium's parser treats elements with an is attribute differently");
+    }
+    None
+}
+
+/// A `<div>` of an inert document holding `html` parsed as the sanitizers parse it.
+fn parse(document: &Document, html: &str) -> Element {
+    let inert = document
+        .implementation()
+        .unwrap()
+        .create_html_document_with_title("")
+        .unwrap();
+    let div = inert.create_element("div").unwrap();
+    div.set_inner_html(html);
+    div
+}
+
+/// Checks every node under `root` against the policy, independently of the sanitizer's walk.
+fn within_policy(dom: &UntrustedDom, root: &Node) -> Result<(), String> {
+    let mut stack = vec![root.clone()];
+    while let Some(parent) = stack.pop() {
+        let mut child = dom.first_child(&parent).map_err(|e| e.0)?;
+        while let Some(node) = child {
+            match dom.node_type(&node).map_err(|e| e.0)? {
+                Node::TEXT_NODE => {}
+                Node::ELEMENT_NODE => {
+                    let namespace = dom.namespace_uri(&node).map_err(|e| e.0)?;
+                    let tag = dom.local_name(&node).map_err(|e| e.0)?;
+                    if namespace.as_deref() != Some("http://www.w3.org/1999/xhtml") {
+                        return Err(format!("<{tag}> in namespace {namespace:?}"));
+                    }
+                    if !policy::is_allowed_tag(&tag) {
+                        return Err(format!("<{tag}> is not allowed"));
+                    }
+                    for name in dom.attribute_names(&node).map_err(|e| e.0)? {
+                        let value = dom
+                            .attribute(&node, &name)
+                            .map_err(|e| e.0)?
+                            .unwrap_or_default();
+                        let forced = policy::FORCED_ATTRIBUTES
+                            .iter()
+                            .any(|&(t, a, v)| t == tag && a == name && v == value);
+                        if !forced && !policy::is_allowed_attribute(&tag, &name) {
+                            return Err(format!("<{tag} {name}={value:?}> is not allowed"));
+                        }
+                        if policy::URL_ATTRIBUTES.contains(&name.as_str())
+                            && !policy::is_allowed_url(&value)
+                        {
+                            return Err(format!("<{tag} {name}={value:?}>: URL not allowed"));
+                        }
+                    }
+                    stack.push(node.clone());
+                }
+                other => return Err(format!("a node of type {other}")),
+            }
+            child = dom.next_sibling(&node).map_err(|e| e.0)?;
+        }
+    }
+    Ok(())
+}
+
+/// `html` parsed, with every element's attributes in name order and in-app links without the
+/// `target` the builder's forced attributes give every link (the browser keeps in-app links
+/// in the tab: `#/…` links are written by the builder itself), serialized again. Only called
+/// on sanitizer output, which (a) has checked holds no form or named element.
+fn canonical(document: &Document, html: &str) -> String {
+    let root = parse(document, html);
+    let elements = root.query_selector_all("*").unwrap();
+    for i in 0..elements.length() {
+        let element: Element = elements.item(i).unwrap().unchecked_into();
+        let mut attributes: Vec<(String, String)> = element
+            .get_attribute_names()
+            .iter()
+            .filter_map(|n| n.as_string())
+            .map(|n| {
+                let value = element.get_attribute(&n).unwrap_or_default();
+                (n, value)
+            })
+            .collect();
+        attributes.sort();
+        let in_app = element.local_name() == "a"
+            && attributes
+                .iter()
+                .any(|(n, v)| n == "href" && v.starts_with('#'));
+        for (name, _) in &attributes {
+            element.remove_attribute(name).unwrap();
+        }
+        for (name, value) in attributes {
+            if !(in_app && name == "target") {
+                element.set_attribute(&name, &value).unwrap();
+            }
+        }
+    }
+    root.normalize();
+    root.inner_html()
+}
+
+fn vectors() -> Vec<String> {
+    let suite: serde_json::Value =
+        serde_json::from_str(include_str!("xss/vectors.json")).expect("the XSS vectors");
+    suite["vectors"]
+        .as_array()
+        .expect("a list of vectors")
+        .iter()
+        .map(|v| v["html"].as_str().expect("html").to_string())
+        .chain(BENIGN.iter().map(|s| s.to_string()))
+        .collect()
+}
+
+/// Real article markup (finews and other Jekyll sites), which must come through unchanged in
+/// meaning.
+const BENIGN: &[&str] = &[
+    "<p><strong>一是大力实施乡村振兴人才壮大工程。</strong>通过实施</p>",
+    r#"<p style="text-align:center;"><span id="stock_1.600160"><a href="http://quote.eastmoney.com/unify/r/1.600160" class="keytip" data-code="1,600160">巨化股份</a></span></p>"#,
+    r#"<center><img src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552" style="border:1px"></center>"#,
+    r##"<a href="#/category/emnews">返回东财滚动新闻</a>"##,
+    "<table><thead><tr><th scope=col>指标</th></tr></thead><tbody><tr><td colspan=2>3.6%</td></tr></tbody></table>",
+    "<ol start=3><li>a</li><li><em>b</em></li></ol><dl><dt>SIZE</dt><dd>466 bytes</dd></dl>",
+    "<pre><code>let x = 1 &lt; 2;</code></pre><blockquote><p>引用</p></blockquote><hr>",
+    "<figure><img src=a.png alt=x><figcaption>图 1</figcaption></figure><details><summary>更多</summary>内容</details>",
+    "<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby><time datetime=2021-12-08>12月8日</time><abbr title=人民币>RMB</abbr>",
+];
+
+const ALLOWED_EXTRA_ATTRIBUTES: &[&str] = &[
+    "style",
+    "class",
+    "id",
+    "name",
+    "onerror",
+    "onclick",
+    "onload",
+    "srcdoc",
+    "form",
+    "formaction",
+    "action",
+    "xlink:href",
+    "target",
+    "rel",
+    "loading",
+    "referrerpolicy",
+    "data-x",
+    "xmlns",
+    "is",
+    "hidden",
+    "tabindex",
+    "background",
+    "poster",
+    "srcset",
+    "ping",
+    "download",
+    "HREF",
+    "SRC",
+    "Title",
+];
+
+const UNKNOWN_TAGS: &[&str] = &[
+    "font",
+    "x-widget",
+    "section",
+    "article",
+    "nav",
+    "header",
+    "footer",
+    "label",
+    "option",
+    "optgroup",
+    "colgroup",
+    "col",
+    "body",
+    "html",
+    "head",
+    "image",
+    "nobr",
+    "listing",
+    "marquee",
+    "bdo",
+    "data",
+    "dialog",
+    "picture",
+    "source",
+    "track",
+    "slot",
+    "menu",
+    "address",
+    "legend",
+    "param",
+    "area",
+    "map",
+    "keygen",
+    "isindex",
+    "foreignObject",
+    "desc",
+    "mi",
+    "annotation-xml",
+    "mglyph",
+    "malignmark",
+    "A",
+    "IMG",
+    "Table",
+    "sCrIpT",
+];
+
+const URLS: &[&str] = &[
+    "https://ex.example/a.png",
+    "http://x",
+    "//cdn.example/x.jpg",
+    "../rel/path",
+    "#/post/x",
+    "#frag",
+    "mailto:a@b.c",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "java&#x09;script:x",
+    "&#106;avascript:x",
+    "data:text/html,x",
+    "vbscript:x",
+    "jav&#x0A;ascript:x",
+    "a/b:c",
+    "?q=1",
+    "HTTP://X",
+    "https:x",
+    "ftp://x",
+    "\u{1}javascript:x",
+    "java\u{fffd}script:x",
+    "https://例子.测试/路径?q=人民币",
+    "x:y",
+    "&colon;",
+    "javascript&colon;alert(1)",
+    "",
+    " ",
+    "http://[::1]/",
+    "http://a b",
+];
+
+const TEXTS: &[&str] = &[
+    "博罗县",
+    "人民币 汇率",
+    "A股",
+    "3.6%",
+    "x < y",
+    "a & b",
+    "&amp;",
+    "&lt;script&gt;",
+    "&nbsp;",
+    "&#x3c;img&#x3e;",
+    "\u{a0}",
+    "tab\there",
+    "line\nbreak",
+    "\"quoted\"",
+    "'single'",
+    "&copy;",
+    "&notanentity;",
+    "&#0;",
+    "&#xD800;",
+    "&#x1F600;",
+    "💹",
+    "\u{2028}",
+    "&lt",
+    "&amp",
+];
+
+const RAW: &[&str] = &[
+    "<!-- comment -->",
+    "<!--",
+    "-->",
+    "<![CDATA[x]]>",
+    "<?pi x?>",
+    "</p>",
+    "</br>",
+    "<br/>",
+    "<p/>",
+    "</div>",
+    "</form>",
+    "</table>",
+    "</a>",
+    "<",
+    ">",
+    "&",
+    "<!doctype html>",
+    "</>",
+    "<a",
+    "<img src=x",
+    "=\"",
+    "'",
+    "</noscript>",
+    "</template>",
+    "</svg>",
+    "</math>",
+    "<select><option>",
+    "<table>",
+    "<tr>",
+    "<td>",
+    "<caption>",
+    "<frameset>",
+    "<plaintext>",
+];
+
+fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
+    items[rng.gen_range(0..items.len())]
+}
+
+fn random_tag(rng: &mut ChaCha8Rng) -> &'static str {
+    match rng.gen_range(0..10) {
+        0..=5 => pick(rng, policy::ALLOWED_TAGS),
+        6..=7 => pick(rng, policy::REMOVED_WITH_CONTENT),
+        _ => pick(rng, UNKNOWN_TAGS),
+    }
+}
+
+fn random_attribute(rng: &mut ChaCha8Rng, tag: &str, out: &mut String) {
+    let name = match rng.gen_range(0..6) {
+        0 => pick(rng, policy::GENERIC_ATTRIBUTES),
+        1 | 2 => {
+            let own: Vec<&str> = policy::ELEMENT_ATTRIBUTES
+                .iter()
+                .filter(|(t, _)| *t == tag)
+                .map(|(_, a)| *a)
+                .collect();
+            if own.is_empty() {
+                pick(rng, &["href", "src"])
+            } else {
+                pick(rng, &own)
+            }
+        }
+        _ => pick(rng, ALLOWED_EXTRA_ATTRIBUTES),
+    };
+    let value = if [
+        "href",
+        "src",
+        "HREF",
+        "SRC",
+        "xlink:href",
+        "action",
+        "formaction",
+        "background",
+    ]
+    .contains(&name)
+    {
+        pick(rng, URLS).to_string()
+    } else if policy::FORCED_ATTRIBUTES.iter().any(|&(_, a, _)| a == name) && rng.gen_bool(0.5) {
+        policy::FORCED_ATTRIBUTES
+            .iter()
+            .find(|&&(_, a, _)| a == name)
+            .map(|&(_, _, v)| v.to_string())
+            .unwrap()
+    } else {
+        pick(rng, TEXTS).to_string()
+    };
+    out.push(' ');
+    out.push_str(name);
+    match rng.gen_range(0..4) {
+        0 => {}
+        1 => {
+            out.push('=');
+            out.push_str(&value.replace([' ', '>', '"', '\'', '\t', '\n'], ""));
+        }
+        2 => {
+            out.push_str("='");
+            out.push_str(&value.replace('\'', "&#39;"));
+            out.push('\'');
+        }
+        _ => {
+            out.push_str("=\"");
+            out.push_str(&value.replace('"', "&quot;"));
+            out.push('"');
+        }
+    }
+}
+
+fn random_nodes(rng: &mut ChaCha8Rng, depth: usize, out: &mut String) {
+    for _ in 0..rng.gen_range(1..5) {
+        match rng.gen_range(0..10) {
+            0..=2 => out.push_str(pick(rng, TEXTS)),
+            3 => out.push_str(pick(rng, RAW)),
+            _ if depth == 0 => out.push_str(pick(rng, TEXTS)),
+            _ => {
+                let tag = random_tag(rng);
+                out.push('<');
+                out.push_str(tag);
+                for _ in 0..rng.gen_range(0..4) {
+                    random_attribute(rng, tag, out);
+                }
+                out.push('>');
+                random_nodes(rng, depth - 1, out);
+                if rng.gen_bool(0.85) {
+                    out.push_str("</");
+                    out.push_str(tag);
+                    out.push('>');
+                }
+            }
+        }
+    }
+}
+
+fn random_document(rng: &mut ChaCha8Rng) -> String {
+    let mut out = String::new();
+    let depth = rng.gen_range(1..6);
+    random_nodes(rng, depth, &mut out);
+    out
+}
+
+/// `seed` with a few random edits: a random fragment inserted, a range deleted or doubled,
+/// or the whole wrapped in a random element.
+fn mutate(rng: &mut ChaCha8Rng, seed: &str) -> String {
+    let mut text = seed.to_string();
+    for _ in 0..rng.gen_range(1..4) {
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let a = boundaries[rng.gen_range(0..boundaries.len())];
+        let b = boundaries[rng.gen_range(0..boundaries.len())];
+        let (start, end) = (a.min(b), a.max(b));
+        match rng.gen_range(0..4) {
+            0 => {
+                let mut fragment = String::new();
+                random_nodes(rng, 2, &mut fragment);
+                text.insert_str(start, &fragment);
+            }
+            1 => text.replace_range(start..end, ""),
+            2 => {
+                let copy = text[start..end].to_string();
+                text.insert_str(end, &copy);
+            }
+            _ => {
+                let tag = random_tag(rng);
+                text = format!("<{tag}>{text}</{tag}>");
+            }
+        }
+    }
+    text
+}
