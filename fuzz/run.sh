@@ -24,6 +24,6 @@ differential_seed=${GAZETTE_DIFFERENTIAL_SEED:-$RANDOM$RANDOM}
 differential_inputs=$(( seconds * 100 ))
 echo "[sanitizer_differential] seed $differential_seed, $differential_inputs inputs"
 GAZETTE_DIFFERENTIAL_SEED=$differential_seed GAZETTE_DIFFERENTIAL_INPUTS=$differential_inputs \
-  CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
+  CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_TEST_TIMEOUT=$(( seconds * 10 + 300 )) \
   cargo test --package gazette-app --target wasm32-unknown-unknown --test sanitizer_differential 2>&1 \
   | tail -n 5 | sed "s/^/[sanitizer_differential] /"

@@ -159,7 +159,10 @@ fn test(tools: &setup::Tools) -> Result<()> {
             "--target",
             "wasm32-unknown-unknown",
         ])
-        .env("CHROMEDRIVER", &tools.chromedriver))?;
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        // The sanitizers' differential test runs 10,000 inputs (about 10 s here); the
+        // runner's default limit for a whole test file is 20 s.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     dist(tools, "dist")?;
     bundle::single_file(
         tools,
