@@ -222,16 +222,28 @@ fn known_difference(html: &str) -> Option<&'static str> {
 }
 
 /// `html` as the browser parses it, serialized, for ammonia to sanitize: the tree the browser
-/// sanitizer worked on. `<noscript>` elements (removed with their content by both) are taken
-/// out first: the browser parsed their content as markup, and html5ever would read the
-/// serialized markup back as text up to the first `</noscript>` — the classic mutation XSS
-/// that a serialization across scripting modes invites.
+/// sanitizer worked on. The elements both remove with their content are taken out first:
+/// their serialization need not read back as the same tree (the browser parsed `<noscript>`'s
+/// content as markup, which html5ever reads back as text up to the first `</noscript>`, the
+/// classic mutation XSS; everything after a `<plaintext>` is text to a parser).
 fn browser_tree_for_ammonia(document: &Document, html: &str) -> String {
     let root = parse(document, html);
-    let found = root.query_selector_all("noscript").unwrap();
+    let selector = policy::REMOVED_WITH_CONTENT
+        .iter()
+        .chain(policy::FOREIGN_ELEMENT_NAMES)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(",");
+    // `Element.prototype.remove`, not `element.remove()`: a form's control can shadow it.
+    let element_prototype = js_sys::Reflect::get(&js_sys::global(), &"Element".into())
+        .and_then(|constructor| js_sys::Reflect::get(&constructor, &"prototype".into()))
+        .unwrap();
+    let remove: js_sys::Function = js_sys::Reflect::get(&element_prototype, &"remove".into())
+        .unwrap()
+        .unchecked_into();
+    let found = root.query_selector_all(&selector).unwrap();
     for i in 0..found.length() {
-        let element: Element = found.item(i).unwrap().unchecked_into();
-        element.remove();
+        remove.call0(&found.item(i).unwrap()).unwrap();
     }
     root.inner_html()
 }
@@ -341,7 +353,8 @@ fn canonical(document: &Document, html: &str) -> (String, bool) {
                 && policy::is_absolute_url(&value)
                 && url::Url::parse(&value).is_ok() != web_sys::Url::new(&value).is_ok();
             adjusted |= parsers_differ;
-            if !(in_app && name == "target") && !parsers_differ {
+            let builder_only_target = in_app && name == "target";
+            if !(parsers_differ || builder_only_target) {
                 element.set_attribute(&name, &value).unwrap();
             }
         }

@@ -111,7 +111,7 @@ pub fn single_file(tools: &Tools, archive: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every JSON file of the archive: relative path → text (feeds and sitemap are left out).
+/// Every JSON file of the archive: relative path → text (feeds are left out).
 fn read_archive(archive: &Path) -> Result<BTreeMap<String, String>> {
     let mut files = BTreeMap::new();
     let mut folders = vec![archive.to_path_buf()];

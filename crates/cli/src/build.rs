@@ -36,7 +36,7 @@ pub struct Options {
     #[arg(long)]
     report: Option<PathBuf>,
     /// The public URL the app will be served from (e.g. https://user.github.io/repo/), for
-    /// feeds and the sitemap. Overrides `url` and `baseurl` from `_config.yml`.
+    /// feeds. Overrides `url` and `baseurl` from `_config.yml`.
     #[arg(long, value_name = "URL")]
     site_url: Option<String>,
     /// Print only errors.

@@ -400,7 +400,7 @@ pub struct Archive {
     pub id_shards: Vec<IdShard>,
     pub search_shards: Vec<SearchShard>,
     pub chunks: Vec<BodyChunk>,
-    /// Feeds and sitemap: `(relative path, XML)`.
+    /// Feeds: `(relative path, XML)`.
     pub documents: Vec<(String, String)>,
 }
 
@@ -489,7 +489,7 @@ pub enum ArchiveFile<'a> {
     Ids(&'a IdShard),
     Search(&'a SearchShard),
     Bodies(&'a BodyChunk),
-    /// An XML document (feed, sitemap), written as is.
+    /// An XML document (a feed), written as is.
     Text(&'a str),
 }
 

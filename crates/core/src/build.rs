@@ -317,7 +317,7 @@ fn assemble_all_but_the_index(
         tag_count: tags.len() as u32,
         layout,
     };
-    let documents = feeds_and_sitemap(&manifest, &categories, &summaries, &category_ordinals);
+    let documents = feeds(&manifest, &categories, &summaries, &category_ordinals);
     Archive {
         documents,
         manifest,
@@ -356,9 +356,9 @@ fn assemble_all_but_the_index(
     }
 }
 
-/// `feed.xml` (newest posts), `feeds/<category>.xml` and `sitemap.xml`, when the site's
-/// public URL is known (`url` in `_config.yml`, or `gazette build --site-url`).
-fn feeds_and_sitemap(
+/// `feed.xml` (newest posts) and `feeds/<category>.xml`, when the site's public URL is known
+/// (`url` in `_config.yml`, or `gazette build --site-url`).
+fn feeds(
     manifest: &Manifest,
     categories: &[CategoryInfo],
     summaries: &[PostSummary],
@@ -409,10 +409,6 @@ fn feeds_and_sitemap(
             ),
         ));
     }
-    documents.push((
-        "sitemap.xml".to_string(),
-        feed::sitemap(&app_url, categories, summaries),
-    ));
     documents
 }
 

@@ -1,6 +1,11 @@
-//! Atom feeds (the newest posts, and one per category — the original site used jekyll-feed)
-//! and a `sitemap.xml`, written by the builder when the site's public URL is known. Entries
-//! link to the app's own views, so a feed reader opens the post in Gazette.
+//! Atom feeds (the newest posts, and one per category — the original site used jekyll-feed),
+//! written by the builder when the site's public URL is known. Entries link to the app's own
+//! views, so a feed reader opens the post in Gazette.
+//!
+//! There is no sitemap: every view of the app is a `#/…` fragment of one page, and crawlers
+//! drop fragments, so a sitemap could name nothing but the home page (and one inside
+//! `archive/` may not even name that: the sitemap protocol limits a sitemap to URLs under its
+//! own folder).
 
 use crate::model::{CategoryInfo, PostSummary, SiteInfo};
 use crate::route::Route;
@@ -124,43 +129,6 @@ pub fn atom(
         xml.push_str("</name></author>\n  </entry>\n");
     }
     xml.push_str("</feed>\n");
-    xml
-}
-
-/// A sitemap of the home page, every category and every post.
-pub fn sitemap(app_url: &str, categories: &[CategoryInfo], posts: &[PostSummary]) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let mut url = |location: String, modified: Option<&str>| {
-        xml.push_str(&format!("  <url><loc>{}</loc>", escape(&location)));
-        if let Some(date) = modified {
-            xml.push_str(&format!("<lastmod>{}</lastmod>", escape(date)));
-        }
-        xml.push_str("</url>\n");
-    };
-    url(app_url.to_string(), None);
-    for category in categories {
-        let view = Route::Posts(crate::filter::Filter {
-            category: Some(category.id.clone()),
-            ..Default::default()
-        });
-        url(
-            format!("{app_url}{}", view.to_fragment()),
-            category.latest.as_deref(),
-        );
-    }
-    for post in posts {
-        url(
-            format!(
-                "{app_url}{}",
-                Route::Post {
-                    id: post.id.clone()
-                }
-                .to_fragment()
-            ),
-            post.date.as_deref(),
-        );
-    }
-    xml.push_str("</urlset>\n");
     xml
 }
 
