@@ -18,6 +18,7 @@ use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::output::Staging;
+use crate::pages::FolderSize;
 use crate::sources::discover;
 
 /// Inputs with at least this many files get a progress bar.
@@ -160,6 +161,9 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     if !options.quiet {
         print_report(&report, out, options.report.is_some());
     }
+    if let Some(out) = out {
+        report_size(out, report.written, options.quiet)?;
+    }
     Ok(if out.is_none() && !report.rejected.is_empty() {
         ExitCode::FAILURE
     } else {
@@ -207,6 +211,29 @@ fn read_and_import(path: &Path, buffer: &mut Vec<u8>, settings: &ImportSettings)
             reason: format!("cannot read: {error}"),
         }),
     }
+}
+
+/// Says how big the archive came out (always warning when GitHub Pages would refuse it).
+/// When the archive sits in a site folder (an `index.html` beside it, as in `dist/archive`),
+/// the whole site is what Pages publishes, so that is what is measured against its limits.
+fn report_size(out: &Path, posts: usize, quiet: bool) -> Result<()> {
+    let archive = FolderSize::measure(out)?;
+    let site = out
+        .parent()
+        .filter(|parent| parent.join("index.html").is_file())
+        .map(|parent| FolderSize::measure(parent).map(|size| (parent, size)))
+        .transpose()?;
+    if !quiet {
+        eprintln!("archive: {posts} posts, {}", archive.describe());
+    }
+    let (measured, problems) = match &site {
+        Some((folder, size)) => (folder.display().to_string(), size.pages_problems()),
+        None => ("the archive".to_string(), archive.pages_problems()),
+    };
+    for problem in problems {
+        eprintln!("warning: GitHub Pages: {measured}: {problem}");
+    }
+    Ok(())
 }
 
 fn print_report(report: &BuildReport, out: Option<&Path>, has_report_file: bool) {

@@ -6,6 +6,7 @@
 mod build;
 mod generate;
 mod output;
+mod pages;
 mod search;
 mod sources;
 
@@ -51,6 +52,9 @@ enum Command {
         #[command(flatten)]
         options: build::Options,
     },
+    /// Check that a site folder (the app and its archive, e.g. `dist/`) fits GitHub Pages:
+    /// at most 1 GB in all and 100 MB a file. Exits 1 when it does not.
+    PagesCheck(pages::Options),
     /// Search a built archive with the viewer's query engine, from the shell.
     Search(search::Options),
     /// Write realistic, deterministic Jekyll posts for benchmarks and scale tests.
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build { dirs, out, options } => build::run(&dirs, Some(&out), &options),
         Command::Check { dirs, options } => build::run(&dirs, None, &options),
+        Command::PagesCheck(options) => pages::run(&options),
         Command::Search(options) => search::run(&options),
         Command::Gen(options) => generate::run(&options),
     };

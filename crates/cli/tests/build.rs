@@ -819,3 +819,94 @@ fn search_answers_from_the_archive_like_the_viewer() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("manifest.json"));
 }
+
+/// A file of `bytes` that takes no disk space (sparse), for size limits.
+fn sparse_file(path: &Path, bytes: u64) {
+    std::fs::File::create(path).unwrap().set_len(bytes).unwrap();
+}
+
+#[test]
+fn build_states_the_archive_size_and_warns_when_the_site_would_not_fit_github_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let site_folder = dir.path().join("dist");
+    std::fs::create_dir(&site_folder).unwrap();
+    std::fs::write(site_folder.join("index.html"), "<!doctype html>").unwrap();
+    let out = site_folder.join("archive");
+    let site = fixtures().join("finews");
+    let build = |out: &Path| {
+        gazette(&[
+            "build",
+            site.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let output = build(&out);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("archive: "))
+        .unwrap_or_else(|| panic!("no size line in {stderr}"));
+    assert!(
+        line.starts_with("archive: 104 posts, ")
+            && line.contains(" MB in ")
+            && line.contains("; largest "),
+        "{line}"
+    );
+    assert!(!stderr.contains("GitHub Pages"), "{stderr}");
+    // The app's folder already holds a 1.2 GB file: the site as a whole would be refused.
+    sparse_file(&site_folder.join("video.mp4"), 1_200_000_000);
+    let output = build(&out);
+    assert!(output.status.success(), "a warning, not a failure");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: GitHub Pages: ")
+            && stderr.contains("is over GitHub Pages' limit of 1000.0 MB for a published site")
+            && stderr.contains(
+                "video.mp4 (1200.0 MB) is over GitHub Pages' limit of 100.0 MB for a file"
+            ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn pages_check_fails_a_site_over_github_pages_limits_and_passes_one_within() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    std::fs::write(site.join("index.html"), "<!doctype html>").unwrap();
+    std::fs::create_dir(site.join("archive")).unwrap();
+    sparse_file(&site.join("archive/bodies.json"), 99_000_000);
+    let check = || gazette(&["pages-check", site.to_str().unwrap()]);
+    let output = check();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("99.0 MB in 2 files; largest archive/bodies.json (99.0 MB)")
+            && stderr.contains("it fits GitHub Pages"),
+        "{stderr}"
+    );
+    // One file too large.
+    sparse_file(&site.join("archive/search.json"), 100_000_001);
+    let output = check();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: archive/search.json (100.0 MB) is over GitHub Pages' limit of 100.0 MB for a file"),
+        "{stderr}"
+    );
+    std::fs::remove_file(site.join("archive/search.json")).unwrap();
+    // Eleven files within the file limit, over the site limit together.
+    for i in 0..10 {
+        sparse_file(&site.join(format!("archive/{i}.json")), 99_000_000);
+    }
+    let output = check();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: 1089.0 MB is over GitHub Pages' limit of 1000.0 MB for a published site"
+        ) && stderr.contains("GitHub Pages would refuse this site"),
+        "{stderr}"
+    );
+}
