@@ -78,11 +78,22 @@ fn main() -> Result<()> {
     }
 }
 
+/// The workspace root, found when the task runs: `cargo run` (which `cargo xtask` is) tells
+/// the running program where its manifest is, and failing that the folders above the current
+/// one are searched. Never the path compiled in: a `target/` restored at another path (a CI
+/// cache) would point at the old checkout.
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."));
+    start
+        .ancestors()
+        .find(|folder| {
+            folder.join("xtask/Cargo.toml").is_file() && folder.join("Cargo.toml").is_file()
+        })
+        .map(Path::to_path_buf)
+        .unwrap_or(start)
 }
 
 /// Runs a command, failing with its command line when it fails.
