@@ -205,7 +205,7 @@ fn is_allowed_url(url: &str) -> bool {
 }
 
 /// `None` for an element without an `is` attribute; otherwise a fresh, detached `<tag>` with
-/// the element's other attributes and its children, to take its place. The parser keeps `is`
+/// the element's attributes the policy could keep and its children, to take its place. The parser keeps `is`
 /// as the element's "is value" too, which removing the attribute does not clear and which
 /// serializing writes back (`<ins is="…">`): only a new element is rid of it. On an error the
 /// element is still in place (perhaps without some children), to be removed.
@@ -220,7 +220,16 @@ fn without_is_value(
         return Ok(None);
     }
     let fresh = dom.create_element(inert, tag)?;
-    for name in names.iter().filter(|name| !name.eq_ignore_ascii_case("is")) {
+    // Only what the policy could keep is copied: the parser accepts attribute names that
+    // `setAttribute` refuses (`<p is=x "a=1>`), and those would fail the whole element.
+    let could_keep = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        policy::is_allowed_attribute(tag, &lower)
+            || policy::FORCED_ATTRIBUTES
+                .iter()
+                .any(|&(t, a, _)| t == tag && a == lower)
+    };
+    for name in names.iter().filter(|name| could_keep(name)) {
         if let Some(value) = dom.attribute(element, name)? {
             dom.set_attribute(&fresh, name, &value)?;
         }

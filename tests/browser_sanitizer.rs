@@ -103,3 +103,14 @@ fn mutation_xss_through_noscript_and_template_is_inert() {
     );
     assert_eq!(clean("<!-- <img src=x onerror=alert(1)> -->ok"), "ok");
 }
+
+#[wasm_bindgen_test]
+fn an_is_value_is_dropped_without_losing_the_element_or_its_text() {
+    // The parser keeps `is` as the element's "is value", which serializing would write back;
+    // the element is rebuilt without it. An attribute name `setAttribute` refuses (`"a`) must
+    // not cost the element its text.
+    assert_eq!(
+        clean(r#"<p is=x title=t "a=1 onclick=alert(1)>text <b is=y>bold</b></p>"#),
+        r#"<p title="t">text <b>bold</b></p>"#
+    );
+}
