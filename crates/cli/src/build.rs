@@ -13,7 +13,7 @@ use gazette_core::build::{build_archive_with, BuildInput};
 use gazette_core::import::{import_file, ImportSettings, Outcome, SourceFile};
 use gazette_core::model::SiteInfo;
 use gazette_core::post_date::Zone;
-use gazette_core::report::{BuildReport, Rejection};
+use gazette_core::report::{BuildReport, Rejection, Warning};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
@@ -84,13 +84,25 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     let staging = out.map(Staging::new).transpose()?;
     let sources = discover(dirs)?;
     timings.phase("discover");
-    let config = sources.config.clone().unwrap_or_default();
-    let timezone = options
-        .timezone
-        .clone()
-        .or_else(|| Some(config.site.timezone.clone()).filter(|t| !t.is_empty()))
-        .unwrap_or_else(|| "UTC".into());
-    let zone: Zone = timezone.parse().context("--timezone")?;
+    let (config, config_path) = sources.config.clone().unwrap_or_default();
+    let mut site_warnings = sources.config_warnings.clone();
+    // `--timezone` is the user's own argument: a wrong one is an error. The config's is a
+    // quirk of the site: a wrong one falls back to UTC, with a warning.
+    let (zone, timezone): (Zone, String) = match &options.timezone {
+        Some(timezone) => (timezone.parse().context("--timezone")?, timezone.clone()),
+        None if config.site.timezone.is_empty() => (Zone::default(), "UTC".into()),
+        None => match config.site.timezone.parse() {
+            Ok(zone) => (zone, config.site.timezone.clone()),
+            Err(error) => {
+                site_warnings.push(Warning {
+                    path: config_path.clone(),
+                    line: None,
+                    message: format!("timezone: {error}; dates without an offset are read as UTC"),
+                });
+                (Zone::default(), "UTC".into())
+            }
+        },
+    };
     let settings = ImportSettings {
         zone,
         url: config.site.url.clone(),
@@ -134,6 +146,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             site,
             outcomes,
             ignored: sources.ignored,
+            warnings: site_warnings,
         },
         |archive| {
             staging.as_ref().map_or(Ok(()), |staging| {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use gazette_core::report::{Rejection, Skip};
+use gazette_core::report::{Rejection, Skip, Warning};
 use gazette_core::site_config::{self, SiteConfig};
 use walkdir::WalkDir;
 
@@ -25,8 +25,10 @@ const SKIPPED_FOLDERS: &[&str] = &[
 /// What the given folders hold.
 #[derive(Debug, Default)]
 pub struct Sources {
-    /// `_config.yml` of the first site root, if any.
-    pub config: Option<SiteConfig>,
+    /// `_config.yml` of the first site root, if any, and its path as shown in the report.
+    pub config: Option<(SiteConfig, String)>,
+    /// What could not be read in that `_config.yml` as written (it never stops a build).
+    pub config_warnings: Vec<Warning>,
     /// Post-type files, sorted.
     pub posts: Vec<PathBuf>,
     /// Files that are not posts (images, data files).
@@ -47,11 +49,10 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
         let config_path = dir.join("_config.yml");
         let is_site_root = config_path.is_file();
         if is_site_root && sources.config.is_none() {
-            let text = std::fs::read_to_string(&config_path)
-                .with_context(|| format!("cannot read {}", config_path.display()))?;
-            let config = site_config::parse(&text)
-                .with_context(|| format!("in {}", config_path.display()))?;
-            sources.config = Some(config);
+            let shown = config_path.display().to_string();
+            let (config, warnings) = read_config(&config_path, &shown);
+            sources.config = Some((config, shown));
+            sources.config_warnings = warnings;
         }
         walk(dir, is_site_root, &mut sources);
     }
@@ -62,6 +63,43 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
     sources.ignored.sort_by(|a, b| a.path.cmp(&b.path));
     sources.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(sources)
+}
+
+/// Reads a site's `_config.yml` as far as it can be read: a file that cannot be read, or is
+/// not UTF-8, or holds broken YAML still gives a config (and warnings saying what was lost).
+fn read_config(path: &Path, shown: &str) -> (SiteConfig, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let mut warn = |line: Option<usize>, message: String| {
+        warnings.push(Warning {
+            path: shown.to_string(),
+            line,
+            message,
+        })
+    };
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                warn(
+                    None,
+                    "not UTF-8: read with the invalid bytes replaced by U+FFFD".into(),
+                );
+                String::from_utf8_lossy(error.as_bytes()).into_owned()
+            }
+        },
+        Err(error) => {
+            warn(
+                None,
+                format!("cannot read ({error}): the site is built without its config"),
+            );
+            String::new()
+        }
+    };
+    let config = site_config::parse(&text);
+    for warning in &config.warnings {
+        warn(warning.line, warning.message.clone());
+    }
+    (config, warnings)
 }
 
 /// Sorts `paths` component by component and drops repeats (the same file reached through two

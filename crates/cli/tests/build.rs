@@ -910,3 +910,129 @@ fn pages_check_fails_a_site_over_github_pages_limits_and_passes_one_within() {
         "{stderr}"
     );
 }
+
+/// The warnings about `_config.yml` in a build's report, as (line, message).
+fn config_warnings(built: &Built) -> Vec<(Option<u64>, String)> {
+    built.report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["path"].as_str().unwrap().ends_with("_config.yml"))
+        .map(|w| {
+            (
+                w["line"].as_u64(),
+                w["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn odd_configs_never_stop_a_build() {
+    let configs = fixtures().join("configs");
+    let built = |name: &str| {
+        let built = build(&[&configs.join(name)]);
+        assert_eq!(built.report["written"], 1, "{name}: the post is written");
+        assert_eq!(built.manifest()["post_count"], 1);
+        built
+    };
+
+    let site = built("duplicate-keys");
+    assert_eq!(
+        site.manifest()["site"]["title"],
+        "Second title",
+        "the last title counts"
+    );
+    assert_eq!(site.manifest()["site"]["url"], "https://dup.example.org");
+    assert_eq!(
+        config_warnings(&site),
+        vec![
+            (
+                Some(1),
+                "key \"title\" is given again on line 8: the last one is used, as Jekyll does"
+                    .to_string()
+            ),
+            (
+                Some(2),
+                "key \"gems\" is given again on line 6: the last one is used, as Jekyll does"
+                    .to_string()
+            ),
+        ]
+    );
+    assert!(
+        site.stderr
+            .contains("_config.yml:1: key \"title\" is given again"),
+        "{}",
+        site.stderr
+    );
+
+    let site = built("broken-yaml");
+    assert_eq!(site.manifest()["site"]["title"], "Broken but readable");
+    assert_eq!(site.manifest()["site"]["baseurl"], "/broken");
+    assert_eq!(
+        site.manifest()["site"]["lang"],
+        "en",
+        "a tab-indented key is a top-level key"
+    );
+    let warnings = config_warnings(&site);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].0.is_some() && warnings[0].1.starts_with("not valid YAML ("),
+        "{warnings:?}"
+    );
+
+    let site = built("odd-types");
+    assert_eq!(site.manifest()["site"]["title"], "");
+    assert_eq!(site.manifest()["site"]["url"], "");
+    let warnings = config_warnings(&site);
+    assert!(
+        warnings.contains(&(Some(1), "\"title\" is a list, not text: ignored".into())),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.contains(&(Some(4), "\"url\" is a mapping, not text: ignored".into())),
+        "{warnings:?}"
+    );
+
+    let site = built("not-utf8");
+    assert_eq!(site.manifest()["site"]["title"], "Caf\u{fffd} news");
+    assert_eq!(site.manifest()["site"]["url"], "https://latin1.example.org");
+    assert_eq!(
+        config_warnings(&site),
+        vec![(
+            None,
+            "not UTF-8: read with the invalid bytes replaced by U+FFFD".to_string()
+        )]
+    );
+
+    let site = built("bad-timezone");
+    assert_eq!(site.manifest()["site"]["timezone"], "UTC");
+    assert_eq!(site.posts()[0]["date"], "2024-01-01T10:00:00+00:00");
+    let warnings = config_warnings(&site);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].1.contains("\"Mars/Olympus_Mons\"")
+            && warnings[0]
+                .1
+                .ends_with("dates without an offset are read as UTC"),
+        "{warnings:?}"
+    );
+
+    let site = built("not-a-mapping");
+    assert_eq!(site.manifest()["site"]["title"], "");
+    let warnings = config_warnings(&site);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].1.contains("not a list of `key: value` lines"),
+        "{warnings:?}"
+    );
+
+    // The user's own --timezone is still checked strictly.
+    let output = gazette(&[
+        "check",
+        configs.join("bad-timezone").to_str().unwrap(),
+        "--timezone",
+        "Nowhere/Land",
+    ]);
+    assert!(!output.status.success());
+}

@@ -15,7 +15,7 @@ use crate::feed;
 use crate::import::{ImportedPost, Outcome};
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::post_date::to_rfc3339;
-use crate::report::{BuildReport, Merge, Skip};
+use crate::report::{BuildReport, Merge, Skip, Warning};
 use crate::route::Route;
 use crate::search;
 use crate::search_index;
@@ -38,6 +38,8 @@ pub struct BuildInput {
     pub outcomes: Vec<Outcome>,
     /// Files that were not post files at all (images, data), already explained.
     pub ignored: Vec<Skip>,
+    /// Warnings about the site rather than a post (its `_config.yml`), put first in the report.
+    pub warnings: Vec<Warning>,
 }
 
 /// Builds the archive and the report from imported files.
@@ -57,6 +59,7 @@ pub fn build_archive_with<R: Send>(
     let mut report = BuildReport {
         read: input.outcomes.len() + input.ignored.len(),
         skipped: input.ignored,
+        warnings: input.warnings,
         ..BuildReport::default()
     };
     let mut posts = Vec::new();

@@ -82,7 +82,7 @@ pub fn parse(yaml_text: &str) -> (FrontMatter, Option<FallbackWarning>) {
     match yaml::parse_mapping(yaml_text) {
         Ok(fields) => (from_fields(&fields), None),
         Err(error) => (
-            from_fields(&parse_lines(yaml_text)),
+            from_fields(&yaml::parse_lines(yaml_text)),
             Some(FallbackWarning {
                 line: error.line,
                 yaml_error: error.message,
@@ -139,66 +139,6 @@ fn dedup_keep_order(items: Vec<String>) -> Vec<String> {
         .into_iter()
         .filter(|item| seen.insert(item.clone()))
         .collect()
-}
-
-/// The line-based reading: `key: value` lines (the value taken verbatim up to the end of the
-/// line, outer quotes removed) and `- item` lines under a key with no value.
-fn parse_lines(yaml_text: &str) -> BTreeMap<String, Field> {
-    let mut fields = BTreeMap::new();
-    let mut list_key: Option<String> = None;
-    for line in yaml_text.lines() {
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if let (Some(key), Some(item)) = (&list_key, trimmed.strip_prefix("- ")) {
-            if let Some(Field::List(items)) = fields.get_mut(key) {
-                items.push(unquote(item.trim()).to_string());
-            }
-            continue;
-        }
-        // A tab is never YAML indentation, so a tab-indented `key:` is a top-level key typed
-        // carelessly; space-indented lines belong to a nested value and are not read.
-        let line = line.trim_start_matches('\t');
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let key = key.trim();
-        if key.is_empty() || key.contains(char::is_whitespace) || line.starts_with(' ') {
-            continue;
-        }
-        let value = value.trim();
-        if value.is_empty() {
-            list_key = Some(key.to_string());
-            fields.insert(key.to_string(), Field::List(Vec::new()));
-        } else {
-            list_key = None;
-            fields.insert(key.to_string(), line_value(value));
-        }
-    }
-    fields
-}
-
-fn line_value(value: &str) -> Field {
-    match value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
-        Some(inner) => Field::List(
-            inner
-                .split(',')
-                .map(|item| unquote(item.trim()).to_string())
-                .filter(|item| !item.is_empty())
-                .collect(),
-        ),
-        None => Field::Text(unquote(value).to_string()),
-    }
-}
-
-fn unquote(value: &str) -> &str {
-    for quote in ['"', '\''] {
-        if value.len() >= 2 && value.starts_with(quote) && value.ends_with(quote) {
-            return &value[1..value.len() - 1];
-        }
-    }
-    value
 }
 
 #[cfg(test)]

@@ -1,15 +1,17 @@
-//! The parts of a Jekyll `_config.yml` that shape the archive.
+//! The parts of a Jekyll `_config.yml` that shape the archive. A config never stops a build:
+//! Jekyll builds sites whose config serde_yaml refuses (a key given twice, a tab), so what can
+//! be read is read, and every quirk becomes a warning with its line.
 
-use thiserror::Error;
+use std::collections::BTreeMap;
 
 use crate::model::SiteInfo;
 use crate::yaml::{self, Field};
 
-/// `_config.yml` that is not YAML.
-#[derive(Debug, Error, PartialEq, Eq)]
-#[error("_config.yml line {line}: {message}")]
-pub struct ConfigError {
-    pub line: usize,
+/// Something in `_config.yml` that was read differently from what it says, or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    /// 1-based line in `_config.yml`, when the problem has one.
+    pub line: Option<usize>,
     pub message: String,
 }
 
@@ -19,33 +21,94 @@ pub struct SiteConfig {
     pub site: SiteInfo,
     /// The site-wide `excerpt_separator`, if set.
     pub excerpt_separator: Option<String>,
+    /// What could not be read as written.
+    pub warnings: Vec<ConfigWarning>,
 }
 
-/// Reads `_config.yml` text.
-pub fn parse(text: &str) -> Result<SiteConfig, ConfigError> {
-    let fields = yaml::parse_mapping(text).map_err(|e| ConfigError {
-        line: e.line.unwrap_or(1),
-        message: e.message,
-    })?;
-    let text_of = |key: &str| match fields.get(key) {
-        Some(Field::Text(value)) => value.trim().to_string(),
-        _ => String::new(),
+/// The keys Gazette reads, all text.
+const TEXT_KEYS: &[&str] = &[
+    "title",
+    "url",
+    "baseurl",
+    "lang",
+    "timezone",
+    "permalink",
+    "excerpt_separator",
+];
+
+/// Reads `_config.yml` text. Never fails: a key given twice keeps its last value (as in
+/// Jekyll), YAML that cannot be read at all is read line by line, and a known key of the wrong
+/// type is ignored — each with a warning.
+pub fn parse(text: &str) -> SiteConfig {
+    let mut warnings = Vec::new();
+    let (deduplicated, dropped) = yaml::drop_earlier_duplicate_keys(text);
+    for (key, line, last) in dropped {
+        warnings.push(ConfigWarning {
+            line: Some(line),
+            message: format!(
+                "key {key:?} is given again on line {last}: the last one is used, as Jekyll does"
+            ),
+        });
+    }
+    let fields = match yaml::parse_mapping(&deduplicated) {
+        Ok(fields) => fields,
+        Err(error) => {
+            warnings.push(ConfigWarning {
+                line: error.line,
+                message: format!(
+                    "not valid YAML ({}); its top-level `key: value` lines were read one by one",
+                    error.message
+                ),
+            });
+            yaml::parse_lines(&deduplicated)
+        }
     };
-    let excerpt_separator = match fields.get("excerpt_separator") {
-        Some(Field::Text(value)) => Some(value.clone()),
-        _ => None,
+    let mut text_of = |key: &str| -> Option<String> {
+        match fields.get(key) {
+            Some(Field::Text(value)) => Some(value.clone()),
+            None | Some(Field::Null) => None,
+            Some(other) => {
+                let kind = match other {
+                    Field::List(_) => "a list",
+                    _ => "a mapping",
+                };
+                warnings.push(ConfigWarning {
+                    line: line_of_key(text, key),
+                    message: format!("{key:?} is {kind}, not text: ignored"),
+                });
+                None
+            }
+        }
     };
-    Ok(SiteConfig {
+    let mut read: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    for key in TEXT_KEYS {
+        read.insert(key, text_of(key));
+    }
+    let trimmed = |key: &str| read[key].as_deref().unwrap_or("").trim().to_string();
+    SiteConfig {
         site: SiteInfo {
-            title: text_of("title"),
-            url: text_of("url").trim_end_matches('/').to_string(),
-            baseurl: text_of("baseurl").trim_end_matches('/').to_string(),
-            lang: text_of("lang"),
-            timezone: text_of("timezone"),
-            permalink: text_of("permalink"),
+            title: trimmed("title"),
+            url: trimmed("url").trim_end_matches('/').to_string(),
+            baseurl: trimmed("baseurl").trim_end_matches('/').to_string(),
+            lang: trimmed("lang"),
+            timezone: trimmed("timezone"),
+            permalink: trimmed("permalink"),
         },
-        excerpt_separator,
-    })
+        excerpt_separator: read["excerpt_separator"].clone(),
+        warnings,
+    }
+}
+
+/// The 1-based line where `key` starts a top-level entry (the last such line).
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|(at, _)| at + 1)
+        .last()
 }
 
 #[cfg(test)]
@@ -54,17 +117,74 @@ mod tests {
 
     #[test]
     fn finews_config_is_read() {
-        let config = parse("theme: jekyll-theme-minimal\nlang: zh-CN\ntitle: 金融消息\nurl: https://finews.withounder.com\ntimezone: Asia/Shanghai\nplugins:\n  - jekyll-feed\n").unwrap();
+        let config = parse("theme: jekyll-theme-minimal\nlang: zh-CN\ntitle: 金融消息\nurl: https://finews.withounder.com\ntimezone: Asia/Shanghai\nplugins:\n  - jekyll-feed\n");
         assert_eq!(config.site.title, "金融消息");
         assert_eq!(config.site.url, "https://finews.withounder.com");
         assert_eq!(config.site.timezone, "Asia/Shanghai");
         assert_eq!(config.site.lang, "zh-CN");
         assert_eq!(config.site.baseurl, "");
+        assert!(config.warnings.is_empty());
     }
 
     #[test]
-    fn broken_config_names_the_line() {
-        let error = parse("title: a\nurl: [\n").unwrap_err();
-        assert!(error.line >= 2, "{error}");
+    fn a_duplicate_key_keeps_its_last_value_with_a_warning() {
+        let config =
+            parse("gems:\n  - jekyll-feed\ntitle: Old\ngems:\n  - jekyll-seo-tag\ntitle: New\n");
+        assert_eq!(config.site.title, "New");
+        assert_eq!(
+            config.warnings,
+            vec![
+                ConfigWarning {
+                    line: Some(1),
+                    message: "key \"gems\" is given again on line 4: the last one is used, as Jekyll does".into()
+                },
+                ConfigWarning {
+                    line: Some(3),
+                    message: "key \"title\" is given again on line 6: the last one is used, as Jekyll does".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_yaml_is_read_line_by_line_and_names_the_line() {
+        let config = parse("title: a\nurl: [\nbaseurl: /repo\n");
+        assert_eq!(config.site.title, "a");
+        assert_eq!(config.site.baseurl, "/repo");
+        assert_eq!(config.warnings.len(), 1);
+        assert!(
+            config.warnings[0].line.is_some_and(|l| l >= 2),
+            "{:?}",
+            config.warnings
+        );
+        assert!(config.warnings[0].message.starts_with("not valid YAML"));
+    }
+
+    #[test]
+    fn a_known_key_of_the_wrong_type_is_ignored_with_its_line() {
+        let config = parse("url: https://x.org\ntitle:\n  - a\n  - b\nlang: {code: en}\n");
+        assert_eq!(config.site.title, "");
+        assert_eq!(config.site.lang, "");
+        assert_eq!(config.site.url, "https://x.org");
+        let lines: Vec<_> = config
+            .warnings
+            .iter()
+            .map(|w| (w.line, w.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (Some(2), "\"title\" is a list, not text: ignored"),
+                (Some(5), "\"lang\" is a mapping, not text: ignored"),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_and_booleans_are_text_and_a_non_mapping_is_empty() {
+        assert_eq!(parse("title: 2024\n").site.title, "2024");
+        let config = parse("- a\n- b\n");
+        assert_eq!(config.site, SiteInfo::default());
+        assert_eq!(config.warnings.len(), 1);
     }
 }

@@ -40,7 +40,7 @@ pub fn parse_mapping(text: &str) -> Result<BTreeMap<String, Field>, YamlError> {
         }
         return Err(YamlError {
             line: Some(1),
-            message: "front matter is not a list of `key: value` lines".into(),
+            message: "not a list of `key: value` lines".into(),
         });
     };
     Ok(mapping
@@ -70,6 +70,112 @@ fn scalar_text(value: &serde_yaml::Value) -> Option<String> {
     }
 }
 
+/// The line-based reading, for YAML that [`parse_mapping`] cannot read (front matter with
+/// unescaped quotes, a `_config.yml` with a tab or a duplicate key): `key: value` lines (the
+/// value taken verbatim up to the end of the line, outer quotes removed) and `- item` lines
+/// under a key with no value. A key given twice keeps its last value.
+pub fn parse_lines(yaml_text: &str) -> BTreeMap<String, Field> {
+    let mut fields = BTreeMap::new();
+    let mut list_key: Option<String> = None;
+    for line in yaml_text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if let (Some(key), Some(item)) = (&list_key, trimmed.strip_prefix("- ")) {
+            if let Some(Field::List(items)) = fields.get_mut(key) {
+                items.push(unquote(item.trim()).to_string());
+            }
+            continue;
+        }
+        // A tab is never YAML indentation, so a tab-indented `key:` is a top-level key typed
+        // carelessly; space-indented lines belong to a nested value and are not read.
+        let line = line.trim_start_matches('\t');
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let key = key.trim();
+        if key.is_empty() || key.contains(char::is_whitespace) || line.starts_with(' ') {
+            continue;
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            list_key = Some(key.to_string());
+            fields.insert(key.to_string(), Field::List(Vec::new()));
+        } else {
+            list_key = None;
+            fields.insert(key.to_string(), line_value(value));
+        }
+    }
+    fields
+}
+
+fn line_value(value: &str) -> Field {
+    match value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        Some(inner) => Field::List(
+            inner
+                .split(',')
+                .map(|item| unquote(item.trim()).to_string())
+                .filter(|item| !item.is_empty())
+                .collect(),
+        ),
+        None => Field::Text(unquote(value).to_string()),
+    }
+}
+
+fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if value.len() >= 2 && value.starts_with(quote) && value.ends_with(quote) {
+            return &value[1..value.len() - 1];
+        }
+    }
+    value
+}
+
+/// `text` with the earlier blocks of every top-level key given twice or more blanked out (the
+/// key's line and the indented or list lines under it), so that the last one counts, as in
+/// Jekyll (Ruby's YAML keeps the last value; serde_yaml refuses the document). Lines keep
+/// their numbers. Also returns each blanked key with its line and the line of its last
+/// occurrence, both 1-based.
+pub fn drop_earlier_duplicate_keys(text: &str) -> (String, Vec<(String, usize, usize)>) {
+    let lines: Vec<&str> = text.lines().collect();
+    // Each top-level key's line, and where its block ends.
+    let mut blocks: Vec<(String, usize, usize)> = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let is_top_level = !line.starts_with([' ', '\t', '#', '-']) && !line.trim().is_empty();
+        if let Some(key) = line
+            .split_once(':')
+            .map(|(k, _)| k.trim())
+            .filter(|_| is_top_level)
+        {
+            if let Some(last) = blocks.last_mut() {
+                last.2 = at;
+            }
+            blocks.push((unquote(key).to_string(), at, lines.len()));
+        } else if is_top_level {
+            // A document marker or stray text ends the block before it.
+            if let Some(last) = blocks.last_mut() {
+                last.2 = last.2.min(at);
+            }
+        }
+    }
+    let mut blanked = vec![false; lines.len()];
+    let mut dropped = Vec::new();
+    for (index, (key, start, end)) in blocks.iter().enumerate() {
+        if let Some((_, last_start, _)) = blocks[index + 1..].iter().rev().find(|(k, ..)| k == key)
+        {
+            blanked[*start..*end].iter_mut().for_each(|b| *b = true);
+            dropped.push((key.clone(), start + 1, last_start + 1));
+        }
+    }
+    let kept: Vec<&str> = lines
+        .iter()
+        .zip(&blanked)
+        .map(|(line, &blank)| if blank { "" } else { line })
+        .collect();
+    (kept.join("\n"), dropped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +187,17 @@ mod tests {
         assert_eq!(map["b"], Field::List(vec!["1".into(), "two".into()]));
         assert_eq!(map["c"], Field::Null);
         assert_eq!(map["d"], Field::Text("3".into()));
+    }
+
+    #[test]
+    fn the_last_of_a_duplicated_top_level_key_counts() {
+        let text = "gems:\n  - a\n  - b\ntitle: T\ngems: [c]\n# note\nurl: x\n";
+        let (kept, dropped) = drop_earlier_duplicate_keys(text);
+        assert_eq!(kept, "\n\n\ntitle: T\ngems: [c]\n# note\nurl: x");
+        assert_eq!(dropped, vec![("gems".to_string(), 1, 5)]);
+        let map = parse_mapping(&kept).unwrap();
+        assert_eq!(map["gems"], Field::List(vec!["c".into()]));
+        assert_eq!(parse_lines(text)["gems"], Field::List(vec!["c".into()]));
     }
 
     #[test]
