@@ -74,11 +74,22 @@ pub fn resolve(body: &str, site: &LiquidSite<'_>) -> LiquidOutput {
                 match name {
                     "raw" | "highlight" | "comment" => {
                         let end_name = format!("end{name}");
+                        let content_line = line_at(rest);
                         let (content, remainder) = block_content(rest, &end_name);
                         rest = remainder;
                         match name {
                             "raw" => out.push_str(content),
-                            "highlight" => push_code_block(&mut out, args, content),
+                            // Jekyll renders a highlight block's body as Liquid first, so a
+                            // `{% raw %}` inside shows only what it holds.
+                            "highlight" => {
+                                let code = resolve(content, site);
+                                push_code_block(&mut out, args, &code.text);
+                                warnings.extend(
+                                    code.warnings
+                                        .into_iter()
+                                        .map(|(at, message)| (content_line + at, message)),
+                                );
+                            }
                             _ => {}
                         }
                     }
@@ -114,7 +125,8 @@ impl Delimiter {
 }
 
 /// Splits `text` at the first `{% end_name %}`: `(content before it, text after it)`.
-/// An unclosed block runs to the end of the body.
+/// A `{% raw %}` block inside is skipped whole (what it holds is text, even an end tag), as
+/// Liquid reads it. An unclosed block runs to the end of the body.
 fn block_content<'t>(text: &'t str, end_name: &str) -> (&'t str, &'t str) {
     let mut search_from = 0;
     while let Some(open) = text[search_from..].find("{%").map(|i| search_from + i) {
@@ -127,6 +139,10 @@ fn block_content<'t>(text: &'t str, end_name: &str) -> (&'t str, &'t str) {
             return (&text[..open], &text[close + 2..]);
         }
         search_from = close + 2;
+        if inner == "raw" && end_name != "endraw" {
+            let (_, after_raw) = block_content(&text[search_from..], "endraw");
+            search_from = text.len() - after_raw.len();
+        }
     }
     (text, "")
 }
@@ -216,6 +232,30 @@ mod tests {
         );
         assert_eq!(out.text, "Code:\n```ruby\nputs 1\n```\n\nend");
         assert!(out.warnings.is_empty());
+    }
+
+    #[test]
+    fn raw_inside_highlight_shows_only_what_it_holds() {
+        // As on jekyll/jekyll's own blog: Liquid shown as code.
+        let out = resolve(
+            "{% highlight liquid %}\n{% raw %}\n{{ page.title }} {% endhighlight %}\n{% endraw %}\n{% endhighlight %}\nafter",
+            &site(),
+        );
+        assert_eq!(
+            out.text,
+            "```liquid\n{{ page.title }} {% endhighlight %}\n```\n\nafter"
+        );
+        assert!(out.warnings.is_empty());
+        // Liquid in a highlight body runs, as in Jekyll; what is dropped keeps its line.
+        let out = resolve(
+            "a\n{% highlight html %}\n{{ site.url }}\n{{ page.x }}\n{% endhighlight %}",
+            &site(),
+        );
+        assert_eq!(out.text, "a\n```html\nhttps://example.org\n```\n");
+        assert_eq!(
+            out.warnings,
+            vec![(3, "Liquid output {{ page.x }} dropped".to_string())]
+        );
     }
 
     #[test]
