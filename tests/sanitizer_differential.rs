@@ -79,6 +79,9 @@ async fn both_sanitizers_agree_and_the_browser_output_is_a_clean_fixed_point() {
         tally.documented_reasons(),
         tally.changed_on_first_pass
     );
+    for example in &tally.unlisted_examples {
+        console_log!("  unlisted parser difference: {example:?}");
+    }
     assert_eq!(tally.inputs, inputs);
     // The comparison must not be vacuous: most inputs are compared exactly, and the random
     // ones do exercise the sanitizer.
@@ -93,6 +96,7 @@ struct Tally {
     documented: usize,
     reasons: std::collections::BTreeMap<&'static str, usize>,
     changed_on_first_pass: usize,
+    unlisted_examples: Vec<String>,
 }
 
 impl Tally {
@@ -134,25 +138,40 @@ fn check(document: &Document, dom: &UntrustedDom, html: &str, tally: &mut Tally)
     } else if ours == theirs {
         tally.documented += 1;
         *tally.reasons.entry(URL_PARSERS_DIFFER).or_default() += 1;
-    } else if let Some(&(reason, _)) = known_difference(html).first() {
-        // The excuse must hold: given the tree the browser parsed, ammonia agrees.
-        if known_difference(html)
-            .iter()
-            .all(|&(_, verifiable)| verifiable)
-        {
-            let as_the_browser_parsed = browser_tree_for_ammonia(document, html);
-            let (theirs_again, _) = canonical(document, &sanitize_html(&as_the_browser_parsed));
-            assert_eq!(
-                ours, theirs_again,
-                "input {html:?} ({reason})\nbrowser {cleaned:?}\nammonia on the browser's tree {as_the_browser_parsed:?}"
+    } else {
+        // The trees differ. That is safe only where the parsers built different trees and
+        // the policy was applied alike: given the tree the browser parsed, ammonia must give
+        // the browser's output. Listed differences say why the parsers differ; an unlisted
+        // one is accepted on that check alone, counted apart, and shown in the log.
+        let listed = known_difference(html);
+        let verifiable = listed.iter().all(|&(_, verifiable)| verifiable);
+        let as_the_browser_parsed = browser_tree_for_ammonia(document, html);
+        let (theirs_again, _) = canonical(document, &sanitize_html(&as_the_browser_parsed));
+        let agrees_on_the_browser_tree = ours == theirs_again;
+        let reason = match listed.first() {
+            Some(&(reason, _)) => reason,
+            None => UNLISTED_PARSER_DIFFERENCE,
+        };
+        if verifiable || listed.is_empty() {
+            assert!(
+                agrees_on_the_browser_tree,
+                "input {html:?} ({reason})\nbrowser {cleaned:?}\nammonia {by_ammonia:?}\nammonia on the browser's tree {as_the_browser_parsed:?}\nas trees:\n  {ours}\n  {theirs_again}"
             );
+        }
+        if listed.is_empty() && tally.unlisted_examples.len() < 5 {
+            tally.unlisted_examples.push(html.to_string());
         }
         tally.documented += 1;
         *tally.reasons.entry(reason).or_default() += 1;
-    } else {
-        panic!("input {html:?}\nbrowser {cleaned:?}\nammonia {by_ammonia:?}\nas trees:\n  {ours}\n  {theirs}");
     }
 }
+
+/// A difference no listed cause explains, accepted because ammonia, given the tree the browser
+/// parsed, gives the browser's output: the parsers differ, the policy does not. (Firefox's
+/// parser, for one, keeps `<dialog>` open on an end tag that closes it in Chromium and
+/// html5ever.) The first few such inputs are logged.
+const UNLISTED_PARSER_DIFFERENCE: &str =
+    "another parser difference (ammonia agrees on the browser's tree)";
 
 /// Besides the policy's URL test, each enforcer drops an absolute URL its URL parser cannot
 /// parse: ammonia with rust-url, the browser with its own. Both follow the URL Standard, but
@@ -187,6 +206,15 @@ fn known_difference(html: &str) -> Vec<(&'static str, bool)> {
             true,
         ));
     }
+    // What may stand inside `<select>` changed in the standard in 2025 (customizable selects);
+    // Gecko, Chromium and html5ever adopt it at different times: `<form><select></form><p>`
+    // keeps the paragraph inside the select for html5ever, after it for Firefox.
+    if lower.contains("<select") {
+        found.push((
+            "the parsers disagree on what a select may hold (a standard changed in 2025)",
+            true,
+        ));
+    }
     // html5ever still parses `<isindex>` as the obsolete standard did (a form with an `<hr>`,
     // a label and an input, which closes and reopens formatting elements around it); browsers
     // parse it as an unknown element since 2016. Both sanitizers remove all of it.
@@ -198,8 +226,8 @@ fn known_difference(html: &str) -> Vec<(&'static str, bool)> {
     }
     // A legacy character reference without its `;` and followed by a letter or digit stays
     // as written inside an attribute value (the standard's "historical reasons" rule, which
-    // html5ever follows); Chromium decodes some of them: `href="…&notanentity;"` becomes
-    // `…¬anentity;`.
+    // html5ever follows); Chromium and Firefox decode some of them: `href="…&notanentity;"`
+    // becomes `…¬anentity;`.
     if lower.match_indices('&').any(|(at, _)| {
         let rest = &html[at + 1..];
         LEGACY_REFERENCES.iter().any(|name| {
@@ -211,7 +239,7 @@ fn known_difference(html: &str) -> Vec<(&'static str, bool)> {
         })
     }) {
         found.push((
-            "Chromium decodes some legacy references without ';' in attribute values",
+            "browsers decode some legacy references without ';' in attribute values",
             true,
         ));
     }

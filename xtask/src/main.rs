@@ -5,7 +5,8 @@
 //! - `cargo xtask dist`  — setup + demo + `trunk build --release --offline` into `dist/`;
 //! - `cargo xtask serve` — dist, then serve it at http://127.0.0.1:8080;
 //! - `cargo xtask test`  — setup, then every check: fmt, clippy, native tests, browser tests
-//!   of the sanitizer (wasm-bindgen-test), and end-to-end tests of the built app;
+//!   of the sanitizer (wasm-bindgen-test, in Chromium and in Firefox), and end-to-end tests of
+//!   the built app;
 //! - `cargo xtask bundle [ARCHIVE] [OUT.html]` — one self-contained HTML file (app, styles and
 //!   archive, default the demo) that works when opened from disk (`file://`), offline;
 //! - `cargo xtask bench [--sizes 1000,10000,100000,200000] [--no-jekyll] [--smoke]` — every
@@ -161,19 +162,28 @@ fn test(tools: &setup::Tools) -> Result<()> {
     run(tools
         .command("cargo")
         .args(["test", "--workspace", "--exclude", "gazette-app"]))?;
-    run(tools
-        .command("cargo")
-        .args([
-            "test",
-            "--package",
-            "gazette-app",
-            "--target",
-            "wasm32-unknown-unknown",
-        ])
-        .env("CHROMEDRIVER", &tools.chromedriver)
-        // The sanitizers' differential test runs 10,000 inputs (about 10 s here); the
-        // runner's default limit for a whole test file is 20 s.
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
+    // The browser tests of the app (the sanitizer, and its differential test against
+    // ammonia) in Chromium, then in Firefox: wasm-bindgen-test picks the browser from the
+    // driver it is given. The differential test runs 10,000 inputs (10-25 s here); the
+    // runner's default limit for a whole test file is 20 s.
+    // The runner takes GECKODRIVER before CHROMEDRIVER: each run clears the other one.
+    for (driver_variable, driver, other) in [
+        ("CHROMEDRIVER", &tools.chromedriver, "GECKODRIVER"),
+        ("GECKODRIVER", &tools.geckodriver, "CHROMEDRIVER"),
+    ] {
+        run(tools
+            .command("cargo")
+            .args([
+                "test",
+                "--package",
+                "gazette-app",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env(driver_variable, driver)
+            .env_remove(other)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
+    }
     dist(tools, "dist")?;
     bundle::single_file(
         tools,

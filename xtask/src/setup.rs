@@ -1,6 +1,7 @@
 //! Installing the tools the build and tests need — only what is missing, at pinned versions:
 //! the wasm32 target, trunk, wasm-bindgen-cli (the version in Cargo.lock), the npm packages
-//! (wasm-opt from `binaryen`, `playwright-core`), and Debian's chromium + chromium-driver.
+//! (wasm-opt from `binaryen`, `playwright-core`), Debian's chromium + chromium-driver and
+//! firefox-esr, and geckodriver (crates.io) for the browser tests in Firefox.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,7 +13,15 @@ use crate::run;
 /// Trunk's last release that builds with the machine's rustc (0.22 needs a newer one).
 const TRUNK_VERSION: &str = "0.21.14";
 /// Debian packages for the browser tests (fonts so screenshots show Chinese).
-const APT_PACKAGES: &[&str] = &["chromium", "chromium-driver", "fonts-noto-cjk"];
+const APT_PACKAGES: &[&str] = &[
+    "chromium",
+    "chromium-driver",
+    "firefox-esr",
+    "fonts-noto-cjk",
+];
+/// The WebDriver server for Firefox: wasm-bindgen-test drives Firefox through it. It is on
+/// crates.io, so it installs like the other tools (its GitHub releases are out of reach here).
+const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// Where the tools are, and the PATH that finds them.
 pub struct Tools {
@@ -20,6 +29,8 @@ pub struct Tools {
     cargo_bin: PathBuf,
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
+    pub firefox: PathBuf,
+    pub geckodriver: PathBuf,
 }
 
 impl Tools {
@@ -39,9 +50,11 @@ impl Tools {
         .into_owned();
         Tools {
             path,
+            geckodriver: cargo_bin.join("geckodriver"),
             cargo_bin,
             chromium: PathBuf::from("/usr/bin/chromium"),
             chromedriver: PathBuf::from("/usr/bin/chromedriver"),
+            firefox: PathBuf::from("/usr/bin/firefox-esr"),
         }
     }
 
@@ -115,8 +128,24 @@ pub fn install_missing(root: &Path, tools: &Tools) -> Result<()> {
     {
         run(tools.command("npm").args(["ci", "--no-audit", "--no-fund"]))?;
     }
-    if !tools.chromium.exists() || !tools.chromedriver.exists() {
+    if !tools.chromium.exists() || !tools.chromedriver.exists() || !tools.firefox.exists() {
         install_browser(tools)?;
+    }
+    if !tools
+        .version_of("geckodriver")
+        .is_some_and(|v| v.contains(GECKODRIVER_VERSION))
+    {
+        run(tools
+            .command("cargo")
+            .args([
+                "install",
+                "geckodriver",
+                "--version",
+                GECKODRIVER_VERSION,
+                "--locked",
+                "--root",
+            ])
+            .arg(tools.cargo_bin.parent().expect("bin has a parent")))?;
     }
     run(tools.command("cargo").args(["fetch", "--locked"]))
 }
@@ -136,7 +165,7 @@ fn wasm_bindgen_version(root: &Path) -> Result<String> {
 }
 
 fn install_browser(tools: &Tools) -> Result<()> {
-    apt_install(tools, APT_PACKAGES, "Chromium is missing")
+    apt_install(tools, APT_PACKAGES, "Chromium or Firefox is missing")
 }
 
 /// Installs Debian packages (as root; otherwise says which command to run, and why).
