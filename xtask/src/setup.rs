@@ -89,39 +89,16 @@ pub fn install_missing(root: &Path, tools: &Tools) -> Result<()> {
             .command("rustup")
             .args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    if !tools
-        .version_of("trunk")
-        .is_some_and(|v| v.contains(TRUNK_VERSION))
-    {
-        run(tools
-            .command("cargo")
-            .args([
-                "install",
-                "trunk",
-                "--version",
-                TRUNK_VERSION,
-                "--locked",
-                "--root",
-            ])
-            .arg(tools.cargo_bin.parent().expect("bin has a parent")))?;
-    }
+    cargo_install_missing(tools, "trunk", "trunk", TRUNK_VERSION, Lock::Locked)?;
+    // `--locked` fails on one index entry here; the CLI's own dependencies resolve fine without.
     let bindgen = wasm_bindgen_version(root)?;
-    if !tools
-        .version_of("wasm-bindgen")
-        .is_some_and(|v| v.contains(&bindgen))
-    {
-        // `--locked` fails on one index entry here; the CLI's own dependencies resolve fine without.
-        run(tools
-            .command("cargo")
-            .args([
-                "install",
-                "wasm-bindgen-cli",
-                "--version",
-                &bindgen,
-                "--root",
-            ])
-            .arg(tools.cargo_bin.parent().expect("bin has a parent")))?;
-    }
+    cargo_install_missing(
+        tools,
+        "wasm-bindgen-cli",
+        "wasm-bindgen",
+        &bindgen,
+        Lock::Unlocked,
+    )?;
     let node_modules = root.join("node_modules");
     if !node_modules.join(".bin/wasm-opt").exists()
         || !node_modules.join("playwright-core").exists()
@@ -131,23 +108,45 @@ pub fn install_missing(root: &Path, tools: &Tools) -> Result<()> {
     if !tools.chromium.exists() || !tools.chromedriver.exists() || !tools.firefox.exists() {
         install_browser(tools)?;
     }
-    if !tools
-        .version_of("geckodriver")
-        .is_some_and(|v| v.contains(GECKODRIVER_VERSION))
-    {
-        run(tools
-            .command("cargo")
-            .args([
-                "install",
-                "geckodriver",
-                "--version",
-                GECKODRIVER_VERSION,
-                "--locked",
-                "--root",
-            ])
-            .arg(tools.cargo_bin.parent().expect("bin has a parent")))?;
-    }
+    cargo_install_missing(
+        tools,
+        "geckodriver",
+        "geckodriver",
+        GECKODRIVER_VERSION,
+        Lock::Locked,
+    )?;
     run(tools.command("cargo").args(["fetch", "--locked"]))
+}
+
+/// Whether `cargo install` uses the crate's own lock file.
+enum Lock {
+    Locked,
+    Unlocked,
+}
+
+/// `cargo install crate --version version` into the tools' folder, unless `program --version`
+/// already says `version`.
+fn cargo_install_missing(
+    tools: &Tools,
+    krate: &str,
+    program: &str,
+    version: &str,
+    lock: Lock,
+) -> Result<()> {
+    if tools
+        .version_of(program)
+        .is_some_and(|v| v.contains(version))
+    {
+        return Ok(());
+    }
+    let mut command = tools.command("cargo");
+    command.args(["install", krate, "--version", version]);
+    if matches!(lock, Lock::Locked) {
+        command.arg("--locked");
+    }
+    run(command
+        .arg("--root")
+        .arg(tools.cargo_bin.parent().expect("bin has a parent")))
 }
 
 /// The `wasm-bindgen` version Cargo.lock pins (the CLI must match it exactly).
