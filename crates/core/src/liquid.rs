@@ -28,6 +28,19 @@ pub fn post_link(id: &str) -> String {
 
 /// Resolves Liquid in `body`.
 pub fn resolve(body: &str, site: &LiquidSite<'_>) -> LiquidOutput {
+    resolve_in(body, site, Context::Markdown)
+}
+
+/// Where the text being resolved will end up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// Markdown, where a kramdown attribute list (`{:.class}`) is syntax and goes.
+    Markdown,
+    /// A `{% highlight %}` body: code, where `{:a => 1}` is a Ruby hash and stays.
+    Code,
+}
+
+fn resolve_in(body: &str, site: &LiquidSite<'_>, context: Context) -> LiquidOutput {
     let mut out = String::with_capacity(body.len());
     let mut warnings = Vec::new();
     let mut rest = body;
@@ -52,8 +65,11 @@ pub fn resolve(body: &str, site: &LiquidSite<'_>) -> LiquidOutput {
             rest = "";
             break;
         };
-        // Attribute lists never span lines; a `{:` followed by a newline is just text.
-        if kind == Delimiter::AttributeList && after[..close].contains('\n') {
+        // Attribute lists never span lines; a `{:` followed by a newline is just text, and so
+        // is every `{:` in code.
+        if kind == Delimiter::AttributeList
+            && (context == Context::Code || after[..close].contains('\n'))
+        {
             out.push_str(&rest[..start + 2]);
             rest = &rest[start + 2..];
             continue;
@@ -82,7 +98,7 @@ pub fn resolve(body: &str, site: &LiquidSite<'_>) -> LiquidOutput {
                             // Jekyll renders a highlight block's body as Liquid first, so a
                             // `{% raw %}` inside shows only what it holds.
                             "highlight" => {
-                                let code = resolve(content, site);
+                                let code = resolve_in(content, site, Context::Code);
                                 push_code_block(&mut out, args, &code.text);
                                 warnings.extend(
                                     code.warnings
@@ -256,6 +272,12 @@ mod tests {
             out.warnings,
             vec![(3, "Liquid output {{ page.x }} dropped".to_string())]
         );
+        // In code, `{:` is not a kramdown attribute list.
+        let out = resolve(
+            "{% highlight ruby %}\nh = {:a => 1}\n{% endhighlight %}\n{:.note}",
+            &site(),
+        );
+        assert_eq!(out.text, "```ruby\nh = {:a => 1}\n```\n\n");
     }
 
     #[test]
