@@ -205,10 +205,10 @@ fn is_allowed_url(url: &str) -> bool {
 }
 
 /// `None` for an element without an `is` attribute; otherwise a fresh, detached `<tag>` with
-/// the element's attributes the policy could keep and its children, to take its place. The parser keeps `is`
-/// as the element's "is value" too, which removing the attribute does not clear and which
-/// serializing writes back (`<ins is="…">`): only a new element is rid of it. On an error the
-/// element is still in place (perhaps without some children), to be removed.
+/// the element's attributes the policy could keep and its children, to take its place. The
+/// parser keeps `is` as the element's "is value" too, which removing the attribute does not
+/// clear and which serializing writes back (`<ins is="…">`): only a new element is rid of it.
+/// On an error the element is still in place (perhaps without some children), to be removed.
 fn without_is_value(
     dom: &UntrustedDom,
     inert: &Node,
@@ -224,10 +224,7 @@ fn without_is_value(
     // `setAttribute` refuses (`<p is=x "a=1>`), and those would fail the whole element.
     let could_keep = |name: &str| {
         let lower = name.to_ascii_lowercase();
-        policy::is_allowed_attribute(tag, &lower)
-            || policy::FORCED_ATTRIBUTES
-                .iter()
-                .any(|&(t, a, _)| t == tag && a == lower)
+        policy::is_allowed_attribute(tag, &lower) || policy::forced_value(tag, &lower).is_some()
     };
     for name in names.iter().filter(|name| could_keep(name)) {
         if let Some(value) = dom.attribute(element, name)? {
@@ -251,10 +248,7 @@ fn clean_attributes(dom: &UntrustedDom, element: &Node, tag: &str) -> Result<usi
             .attribute(element, "href")?
             .is_some_and(|h| h.starts_with('#') && is_allowed_url(&h));
     let forced = |attribute: &str| {
-        policy::FORCED_ATTRIBUTES
-            .iter()
-            .find(|&&(t, a, _)| t == tag && a == attribute && !(in_app && a == "target"))
-            .map(|&(_, _, value)| value)
+        policy::forced_value(tag, attribute).filter(|_| !(in_app && attribute == "target"))
     };
     let mut removed = 0;
     for name in dom.attribute_names(element)? {

@@ -11,9 +11,9 @@
 //! function, it throws through Rust frames that cannot unwind (`panic = "abort"`).
 //!
 //! So nothing here reads a property of an untrusted node. Every getter and method is taken
-//! once, by value, from the interface prototypes (`Node.prototype`, `Element.prototype`) and
-//! called with the node as `this` through `Function.prototype.call` (js-sys' `call*`, which
-//! catch exceptions), as DOMPurify does. Named properties live on the instance, so they cannot
+//! once, by value, from the interface prototypes (`Node.prototype`, `Element.prototype`,
+//! `Document.prototype`) and called with the node as `this` through `Function.prototype.call`
+//! (js-sys' `call*`, which catch exceptions), as DOMPurify does. Named properties live on the instance, so they cannot
 //! shadow a function already in hand. Every result is checked for the type the DOM promises;
 //! anything else is a [`Refused`], which the sanitizer answers by dropping the node, or by
 //! showing nothing at all when even that fails.
@@ -51,7 +51,8 @@ pub struct UntrustedDom {
 }
 
 impl UntrustedDom {
-    /// Takes the functions from `Node.prototype` and `Element.prototype` of this realm.
+    /// Takes the functions from `Node.prototype`, `Element.prototype` and
+    /// `Document.prototype` of this realm.
     pub fn new() -> Result<UntrustedDom, Refused> {
         let global = js_sys::global();
         let node = prototype(&global, "Node")?;
@@ -180,9 +181,7 @@ impl UntrustedDom {
         )
         .map(drop)
     }
-}
 
-impl UntrustedDom {
     /// A new element `<tag>` of `document` (an HTML document: the name is lower-cased).
     pub fn create_element(&self, document: &Node, tag: &str) -> Result<Node, Refused> {
         as_optional_node(

@@ -367,9 +367,7 @@ fn within_policy(dom: &UntrustedDom, root: &Node) -> Result<(), String> {
                             .attribute(&node, &name)
                             .map_err(|e| e.0)?
                             .unwrap_or_default();
-                        let forced = policy::FORCED_ATTRIBUTES
-                            .iter()
-                            .any(|&(t, a, v)| t == tag && a == name && v == value);
+                        let forced = policy::forced_value(&tag, &name) == Some(value.as_str());
                         if !forced && !policy::is_allowed_attribute(&tag, &name) {
                             return Err(format!("<{tag} {name}={value:?}> is not allowed"));
                         }

@@ -366,6 +366,14 @@ pub const FORCED_ATTRIBUTES: &[(&str, &str, &str)] = &[
     ("a", "target", "_blank"),
 ];
 
+/// The value the sanitizer forces on `attribute` of `tag` (both lower case), if it forces one.
+pub fn forced_value(tag: &str, attribute: &str) -> Option<&'static str> {
+    FORCED_ATTRIBUTES
+        .iter()
+        .find(|&&(t, a, _)| t == tag && a == attribute)
+        .map(|&(_, _, value)| value)
+}
+
 /// True when `tag` (lower case) is kept.
 pub fn is_allowed_tag(tag: &str) -> bool {
     ALLOWED_TAGS.contains(&tag)

@@ -2,8 +2,6 @@
 //! Jekyll builds sites whose config serde_yaml refuses (a key given twice, a tab), so what can
 //! be read is read, and every quirk becomes a warning with its line.
 
-use std::collections::BTreeMap;
-
 use crate::model::SiteInfo;
 use crate::yaml::{self, Field};
 
@@ -24,17 +22,6 @@ pub struct SiteConfig {
     /// What could not be read as written.
     pub warnings: Vec<ConfigWarning>,
 }
-
-/// The keys Gazette reads, all text.
-const TEXT_KEYS: &[&str] = &[
-    "title",
-    "url",
-    "baseurl",
-    "lang",
-    "timezone",
-    "permalink",
-    "excerpt_separator",
-];
 
 /// Reads `_config.yml` text. Never fails: a key given twice keeps its last value (as in
 /// Jekyll), YAML that cannot be read at all is read line by line, and a known key of the wrong
@@ -80,21 +67,25 @@ pub fn parse(text: &str) -> SiteConfig {
             }
         }
     };
-    let mut read: BTreeMap<&str, Option<String>> = BTreeMap::new();
-    for key in TEXT_KEYS {
-        read.insert(key, text_of(key));
-    }
-    let trimmed = |key: &str| read[key].as_deref().unwrap_or("").trim().to_string();
+    // Read in this order, so the warnings come in it too.
+    let title = text_of("title");
+    let url = text_of("url");
+    let baseurl = text_of("baseurl");
+    let lang = text_of("lang");
+    let timezone = text_of("timezone");
+    let permalink = text_of("permalink");
+    let excerpt_separator = text_of("excerpt_separator");
+    let trimmed = |value: Option<String>| value.unwrap_or_default().trim().to_string();
     SiteConfig {
         site: SiteInfo {
-            title: trimmed("title"),
-            url: trimmed("url").trim_end_matches('/').to_string(),
-            baseurl: trimmed("baseurl").trim_end_matches('/').to_string(),
-            lang: trimmed("lang"),
-            timezone: trimmed("timezone"),
-            permalink: trimmed("permalink"),
+            title: trimmed(title),
+            url: trimmed(url).trim_end_matches('/').to_string(),
+            baseurl: trimmed(baseurl).trim_end_matches('/').to_string(),
+            lang: trimmed(lang),
+            timezone: trimmed(timezone),
+            permalink: trimmed(permalink),
         },
-        excerpt_separator: read["excerpt_separator"].clone(),
+        excerpt_separator,
         warnings,
     }
 }
