@@ -11,7 +11,8 @@ pub const ARCHIVE_FOLDER: &str = "archive/";
 
 /// The archive bundled into the page itself (the single-file build, which must work from
 /// `file://` where nothing can be fetched): `<script type="application/json"
-/// id="gazette-archive">` holding `{"<path>": "<file text>", …}`. Read once.
+/// id="gazette-archive">` holding `{"<path>": "<file text>", …}`, the compressed files
+/// already decoded. Read once.
 fn bundled_file(file: &str) -> Option<Result<String, String>> {
     thread_local! {
         static BUNDLE: Option<std::collections::HashMap<String, String>> = gloo::utils::document()
@@ -30,11 +31,9 @@ fn bundled_file(file: &str) -> Option<Result<String, String>> {
     })
 }
 
-/// Fetches a file of the archive as text, turning every failure into a sentence.
-async fn fetch_text(file: &str) -> Result<String, String> {
-    if let Some(bundled) = bundled_file(file) {
-        return bundled;
-    }
+/// Fetches a file of the archive as bytes (as stored: most are gzip), turning every
+/// failure into a sentence.
+async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
     let url = format!("{ARCHIVE_FOLDER}{file}");
     let response = Request::get(&url)
         .send()
@@ -48,15 +47,18 @@ async fn fetch_text(file: &str) -> Result<String, String> {
         ));
     }
     response
-        .text()
+        .binary()
         .await
         .map_err(|e| format!("读取 {url} 时中断：{e}"))
 }
 
-/// Fetches and decodes one archive file (checking its `schema_version`).
+/// Fetches and decodes one archive file (gzip or not, checking its `schema_version`).
 pub async fn fetch<T: DeserializeOwned>(file: &str) -> Result<T, String> {
-    let text = fetch_text(file).await?;
-    archive::decode(file, &text).map_err(|e| format!("存档文件损坏：{e}"))
+    let decoded = match bundled_file(file) {
+        Some(text) => archive::decode(file, &text?),
+        None => archive::decode_bytes(file, &fetch_bytes(file).await?),
+    };
+    decoded.map_err(|e| format!("存档文件损坏：{e}"))
 }
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {

@@ -76,7 +76,8 @@ const result = {};
         if (path === '' || path.endsWith('/')) path += 'index.html';
         const bytes = await readFile(join(dist, path));
         raw += bytes.length;
-        gzip += gzipSync(bytes).length;
+        // A stored .gz is served as it is (no second compression).
+        gzip += path.endsWith('.gz') ? bytes.length : gzipSync(bytes).length;
         files.push(path);
         if (path === 'archive/manifest.json') result.home_manifest_bytes = bytes.length;
       }

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
 
@@ -19,7 +20,7 @@ before(async () => {
   const wasmFiles = (await readdir(DIST)).filter((file) => file.endsWith('.wasm'));
   // The seed post's body edited by hand, as issue 16 found it: a form whose named controls
   // shadow `namespaceURI` and `localName`, which used to kill the wasm instance.
-  const chunk = JSON.parse(await readFile(join(DIST, 'archive/bodies/0000.json'), 'utf8'));
+  const chunk = JSON.parse(gunzipSync(await readFile(join(DIST, 'archive/bodies/0000.json.gz'))).toString('utf8'));
   const seed = chunk.bodies.find((body) => body.id === SEED_ID);
   seed.html = `<form><input name=namespaceURI><input name=localName></form><p>表单之后的段落</p>${seed.html}`;
   server = await serve({
@@ -27,10 +28,10 @@ before(async () => {
     '/truncated/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 1, "generator": "gaz' } },
     '/missing/': { dir: DIST, overrides: { 'archive/manifest.json': null } },
     '/future/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 99}' } },
-    '/nobody/': { dir: DIST, overrides: { 'archive/bodies/0000.json': null } },
-    '/slow/': { dir: DIST, delays: { 'archive/bodies/0000.json': 1500 } },
+    '/nobody/': { dir: DIST, overrides: { 'archive/bodies/0000.json.gz': null } },
+    '/slow/': { dir: DIST, delays: { 'archive/bodies/0000.json.gz': 1500 } },
     '/nowasm/': { dir: DIST, overrides: Object.fromEntries(wasmFiles.map((file) => [file, 'not wasm'])) },
-    '/clobbered/': { dir: DIST, overrides: { 'archive/bodies/0000.json': JSON.stringify(chunk) } },
+    '/clobbered/': { dir: DIST, overrides: { 'archive/bodies/0000.json.gz': JSON.stringify(chunk) } },
   });
   base = `${server.url}/gazette/`;
   browser = await launch();

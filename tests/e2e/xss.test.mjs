@@ -12,6 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { serve } from './server.mjs';
@@ -57,12 +58,12 @@ before(async () => {
   await cp(built, raw, { recursive: true });
   for (const file of await readdir(join(raw, 'bodies'))) {
     const path = join(raw, 'bodies', file);
-    const chunk = JSON.parse(await readFile(path, 'utf8'));
+    const chunk = JSON.parse(gunzipSync(await readFile(path)).toString('utf8'));
     for (const body of chunk.bodies) {
       const i = Number(body.id.slice('2024-01-01-v'.length));
       body.html = `${vectors[i].html}<p>正文结束 v${i}</p>`;
     }
-    await writeFile(path, JSON.stringify(chunk));
+    await writeFile(path, gzipSync(JSON.stringify(chunk)));
   }
   server = await serve({
     '/built/': { dir: await siteWith('built', built) },

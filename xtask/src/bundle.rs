@@ -111,7 +111,8 @@ pub fn single_file(tools: &Tools, archive: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every JSON file of the archive: relative path → text (feeds are left out).
+/// Every JSON file of the archive: relative path → text, the compressed ones decoded (the
+/// page's JSON holds text; feeds are left out).
 fn read_archive(archive: &Path) -> Result<BTreeMap<String, String>> {
     let mut files = BTreeMap::new();
     let mut folders = vec![archive.to_path_buf()];
@@ -122,12 +123,21 @@ fn read_archive(archive: &Path) -> Result<BTreeMap<String, String>> {
             let path = entry?.path();
             if path.is_dir() {
                 folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") {
+            } else {
                 let relative = path
                     .strip_prefix(archive)?
                     .to_string_lossy()
                     .replace('\\', "/");
-                files.insert(relative, std::fs::read_to_string(&path)?);
+                let text = if relative.ends_with(".json") {
+                    std::fs::read_to_string(&path)?
+                } else if relative.ends_with(".json.gz") {
+                    let bytes = std::fs::read(&path)?;
+                    String::from_utf8(gazette_core::archive::inflate(&relative, &bytes)?)
+                        .with_context(|| format!("{} is not UTF-8", path.display()))?
+                } else {
+                    continue;
+                };
+                files.insert(relative, text);
             }
         }
     }

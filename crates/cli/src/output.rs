@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::collections::BTreeSet;
 
 use anyhow::{bail, Context, Result};
-use gazette_core::archive::{ArchiveFile, MANIFEST_FILE};
+use gazette_core::archive::{is_compressed_path, ArchiveFile, Gzip, MANIFEST_FILE};
 use rayon::prelude::*;
 
 /// A serialization buffer bigger than this is freed after its file rather than kept.
@@ -71,8 +71,8 @@ impl Staging {
         })
     }
 
-    /// Serializes and writes `files`, in parallel. Their folders are created first, so the
-    /// parallel writers never race to create them.
+    /// Serializes (and, for the `.gz` paths, compresses) and writes `files`, in parallel.
+    /// Their folders are created first, so the parallel writers never race to create them.
     pub fn write(&self, files: &[(String, ArchiveFile<'_>)]) -> Result<()> {
         let folders: BTreeSet<PathBuf> = files
             .iter()
@@ -82,22 +82,36 @@ impl Staging {
             fs::create_dir_all(&folder)
                 .with_context(|| format!("cannot create {}", folder.display()))?;
         }
-        // One buffer per rayon job, reused file after file; one that a huge post grew is let
-        // go (the JSON writer reserves six bytes per byte of a string it escapes).
-        files
-            .par_iter()
-            .try_for_each_init(Vec::new, |buffer, (relative, file)| {
-                buffer.clear();
-                file.write_json(buffer);
+        // Buffers per rayon job, reused file after file; a buffer that a huge post grew is
+        // let go (the JSON writer reserves six bytes per byte of a string it escapes). The
+        // encoder is per thread: rayon calls a job's init far more often than once a thread,
+        // and an encoder's tables cost a megabyte of fresh pages each time.
+        thread_local! {
+            static GZIP: std::cell::RefCell<Gzip> = std::cell::RefCell::new(Gzip::new());
+        }
+        files.par_iter().try_for_each_init(
+            || (Vec::new(), Vec::new()),
+            |(json, compressed), (relative, file)| {
+                json.clear();
+                file.write_json(json);
+                let bytes = if is_compressed_path(relative) {
+                    GZIP.with_borrow_mut(|gzip| gzip.compress(json, compressed));
+                    &*compressed
+                } else {
+                    &*json
+                };
                 let path = self.folder.join(relative);
                 let written = fs::File::create(&path)
-                    .and_then(|mut handle| handle.write_all(buffer))
+                    .and_then(|mut handle| handle.write_all(bytes))
                     .with_context(|| format!("cannot write {}", path.display()));
-                if buffer.capacity() > KEPT_BUFFER_BYTES {
-                    *buffer = Vec::new();
+                for buffer in [json, compressed] {
+                    if buffer.capacity() > KEPT_BUFFER_BYTES {
+                        *buffer = Vec::new();
+                    }
                 }
                 written
-            })
+            },
+        )
     }
 
     /// Puts the written archive in the target's place.

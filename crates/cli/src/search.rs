@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use gazette_core::archive::{
-    category_list_path, decode, search_shard_path, summary_group_path, tag_list_path,
+    category_list_path, decode_bytes, search_shard_path, summary_group_path, tag_list_path,
     CategoryTable, Days, Manifest, OrdinalList, SearchShard, SummaryGroup, TagTable,
     CATEGORIES_FILE, DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
 };
@@ -190,7 +190,6 @@ impl Loaded for Files {
 /// Reads and decodes one archive file (checking its schema version).
 fn read<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<T> {
     let path = dir.join(file);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(decode(file, &text)?)
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(decode_bytes(file, &bytes)?)
 }

@@ -18,11 +18,21 @@ fn gazette(args: &[&str]) -> Output {
         .expect("the gazette binary runs")
 }
 
+/// An archive file as JSON, decoded from gzip when it is stored so (`.json.gz`).
 fn read_json(path: &Path) -> Value {
-    serde_json::from_slice(
-        &std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-    )
-    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.to_string_lossy();
+    let json = if name.ends_with(".gz") {
+        gazette_core::archive::inflate(&name, &bytes)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    } else {
+        assert!(
+            !gazette_core::archive::is_gzip(&bytes),
+            "{name} is gzip without the .gz extension"
+        );
+        bytes
+    };
+    serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 struct Built {
@@ -60,7 +70,7 @@ impl Built {
     }
     fn body(&self, id: &str) -> String {
         let chunk = self.post(id)["chunk"].as_u64().unwrap();
-        let bodies = read_json(&self.archive.join(format!("bodies/{chunk:04}.json")));
+        let bodies = read_json(&self.archive.join(format!("bodies/{chunk:04}.json.gz")));
         bodies["bodies"]
             .as_array()
             .unwrap()
@@ -73,7 +83,7 @@ impl Built {
     }
     /// `categories.json` or `tags.json`: the table a post's `categories` / `tags` point into.
     fn table(&self, list: &str) -> Value {
-        read_json(&self.archive.join(format!("{list}.json")))[list].clone()
+        read_json(&self.archive.join(format!("{list}.json.gz")))[list].clone()
     }
     fn names(&self, post: &Value, list: &str, key: &str) -> Vec<String> {
         let table = self.table(list);
@@ -469,7 +479,7 @@ fn the_search_index_finds_chinese_words_and_tickers() {
     let shard_count = manifest["layout"]["search_shard_count"].as_u64().unwrap() as u32;
     let postings = |term: &str| -> Vec<u64> {
         let shard = gazette_core::search::shard_of(term, shard_count);
-        let shard = read_json(&built.archive.join(format!("search/{shard:04}.json")));
+        let shard = read_json(&built.archive.join(format!("search/{shard:04}.json.gz")));
         let encoded: gazette_core::search::EncodedPostings = shard["terms"]
             .get(term)
             .map(|p| serde_json::from_value(p.clone()).unwrap())
@@ -498,7 +508,7 @@ fn the_search_index_finds_chinese_words_and_tickers() {
     for (ordinal, post) in built.posts().iter().enumerate() {
         let id = post["id"].as_str().unwrap();
         let shard = read_json(&built.archive.join(format!(
-            "ids/{:04}.json",
+            "ids/{:04}.json.gz",
             gazette_core::search::shard_of(id, id_shards)
         )));
         assert_eq!(shard["ids"][id], ordinal as u64);

@@ -95,6 +95,20 @@ impl Loaded for Files {
     }
 }
 
+/// Arbitrary bytes as the app gets them from the network: gzip or not, then every check of
+/// [`decode_any`] on what they decode to.
+pub fn decode_bytes_any(bytes: &[u8]) {
+    let _ = crate::archive::decode_bytes::<BodyChunk>("f", bytes);
+    let inflated = if crate::archive::is_gzip(bytes) {
+        crate::archive::inflate("f", bytes).ok()
+    } else {
+        Some(bytes.to_vec())
+    };
+    if let Some(text) = inflated.and_then(|json| String::from_utf8(json).ok()) {
+        decode_any(&text);
+    }
+}
+
 /// Every archive file type decoded from arbitrary text, then used the way the app uses it.
 pub fn decode_any(text: &str) {
     let _ = decode::<BodyChunk>("f", text);

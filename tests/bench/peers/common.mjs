@@ -2,23 +2,30 @@
 // every peer indexes (the same text Gazette's builder indexes), and the CJK tokenizers.
 import { readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+/** An archive file as JSON (the stored `.json.gz` files decoded). */
+export async function readArchiveJson(path) {
+  const bytes = await readFile(path);
+  return JSON.parse((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+}
 
 /**
  * Every post of a Gazette archive folder, in ordinal order (newest first):
- * [{ ordinal, id, title, html }]. `html` is the sanitized body HTML from bodies/NNNN.json.
+ * [{ ordinal, id, title, html }]. `html` is the sanitized body HTML from bodies/NNNN.json.gz.
  */
 export async function readArchive(archiveDir) {
   const manifest = JSON.parse(await readFile(join(archiveDir, 'manifest.json'), 'utf8'));
-  if (manifest.schema_version !== 3) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 3`);
+  if (manifest.schema_version !== 4) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 4`);
   const posts = [];
-  for (const name of (await readdir(join(archiveDir, 'summaries'))).filter((n) => n.endsWith('.json')).sort()) {
-    const group = JSON.parse(await readFile(join(archiveDir, 'summaries', name), 'utf8'));
+  for (const name of (await readdir(join(archiveDir, 'summaries'))).filter((n) => n.endsWith('.json.gz')).sort()) {
+    const group = await readArchiveJson(join(archiveDir, 'summaries', name));
     group.posts.forEach((post, i) => posts.push({ ordinal: group.first_ordinal + i, id: post.id, title: post.title, html: null }));
   }
   posts.sort((a, b) => a.ordinal - b.ordinal);
   const byId = new Map(posts.map((post) => [post.id, post]));
-  for (const name of (await readdir(join(archiveDir, 'bodies'))).filter((n) => n.endsWith('.json')).sort()) {
-    const chunk = JSON.parse(await readFile(join(archiveDir, 'bodies', name), 'utf8'));
+  for (const name of (await readdir(join(archiveDir, 'bodies'))).filter((n) => n.endsWith('.json.gz')).sort()) {
+    const chunk = await readArchiveJson(join(archiveDir, 'bodies', name));
     for (const body of chunk.bodies) {
       const post = byId.get(body.id);
       if (post) post.html = body.html;
