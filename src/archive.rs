@@ -31,10 +31,32 @@ fn bundled_file(file: &str) -> Option<Result<String, String>> {
     })
 }
 
+thread_local! {
+    /// The build of the manifest in use ([`Manifest::build`]), once it has arrived.
+    static BUILD: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The URL of an archive file. Every file but the manifest carries the manifest's build
+/// (`?v=…`): after the archive is rebuilt, no cache can pair the new manifest with an old
+/// summary group, shard or body chunk (GitHub Pages lets browsers keep files ten minutes;
+/// the service worker keeps them until they change names).
+fn url_of(file: &str) -> String {
+    if file == MANIFEST_FILE {
+        return format!("{ARCHIVE_FOLDER}{file}");
+    }
+    BUILD.with_borrow(|build| {
+        if build.is_empty() {
+            format!("{ARCHIVE_FOLDER}{file}")
+        } else {
+            format!("{ARCHIVE_FOLDER}{file}?v={build}")
+        }
+    })
+}
+
 /// Fetches a file of the archive as bytes (as stored: most are gzip), turning every
 /// failure into a sentence.
 async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
-    let url = format!("{ARCHIVE_FOLDER}{file}");
+    let url = url_of(file);
     let response = Request::get(&url)
         .send()
         .await
@@ -62,5 +84,7 @@ pub async fn fetch<T: DeserializeOwned>(file: &str) -> Result<T, String> {
 }
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {
-    fetch(MANIFEST_FILE).await
+    let manifest: Manifest = fetch(MANIFEST_FILE).await?;
+    BUILD.set(manifest.build.clone());
+    Ok(manifest)
 }

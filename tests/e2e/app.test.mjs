@@ -2,7 +2,9 @@
 // the fixture archive) in real headless Chromium, served under a GitHub-Pages-like sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { serve } from './server.mjs';
@@ -11,7 +13,9 @@ import { launch } from './browser.mjs';
 const DIST = resolve(process.env.GAZETTE_DIST ?? 'dist');
 const ARTIFACTS = resolve('tests/e2e/artifacts');
 const SEED_ID = '2022-02-24-202202242288124890';
+const GAZETTE = resolve(process.env.GAZETTE_BIN ?? 'target/debug/gazette');
 let server;
+let mounts;
 let browser;
 let base;
 
@@ -23,8 +27,9 @@ before(async () => {
   const chunk = JSON.parse(gunzipSync(await readFile(join(DIST, 'archive/bodies/0000.json.gz'))).toString('utf8'));
   const seed = chunk.bodies.find((body) => body.id === SEED_ID);
   seed.html = `<form><input name=namespaceURI><input name=localName></form><p>表单之后的段落</p>${seed.html}`;
-  server = await serve({
+  mounts = {
     '/gazette/': { dir: DIST, notFound: '404.html' },
+    '/rebuilt/': { dir: DIST },
     '/truncated/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 1, "generator": "gaz' } },
     '/missing/': { dir: DIST, overrides: { 'archive/manifest.json': null } },
     '/future/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 99}' } },
@@ -32,7 +37,8 @@ before(async () => {
     '/slow/': { dir: DIST, delays: { 'archive/bodies/0000.json.gz': 1500 } },
     '/nowasm/': { dir: DIST, overrides: Object.fromEntries(wasmFiles.map((file) => [file, 'not wasm'])) },
     '/clobbered/': { dir: DIST, overrides: { 'archive/bodies/0000.json.gz': JSON.stringify(chunk) } },
-  });
+  };
+  server = await serve(mounts);
   base = `${server.url}/gazette/`;
   browser = await launch();
 });
@@ -518,4 +524,44 @@ test('a visited archive keeps working offline after a reload (service worker)', 
   assert.equal(await page.locator('.article-body strong').count(), 6);
   await page.locator('.site-nav a', { hasText: '首页' }).click();
   await page.locator('.newest .post-item').first().waitFor();
+});
+
+test('a rebuilt archive is never mixed with cached files of the old build (service worker)', async (t) => {
+  // The same site plus one post newer than all the others: every ordinal moves by one, so
+  // every summary group, list and shard of the new build differs from the old one's.
+  const work = await mkdtemp(join(tmpdir(), 'gazette-rebuilt-'));
+  t.after(() => rm(work, { recursive: true, force: true }));
+  const site = join(work, 'site');
+  await cp('tests/fixtures/finews', site, { recursive: true });
+  await writeFile(join(site, '_posts', '2030-01-01-rebuilt.md'),
+    '---\ntitle: 重建之后的新文章\ndate: 2030-01-01 08:00:00 +0800\ncategories: nanfangPlus\n---\n重建之后的正文。\n');
+  const rebuilt = join(work, 'dist');
+  await cp(DIST, rebuilt, { recursive: true });
+  await rm(join(rebuilt, 'archive'), { recursive: true });
+  execFileSync(GAZETTE, ['build', site, join(site, 'old_post'), '--out', join(rebuilt, 'archive'), '--quiet']);
+
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const all = `${server.url}/rebuilt/#/search`;
+  await page.goto(all);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Reload once so the list's files go through the worker's cache.
+  await page.reload();
+  assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the page is controlled by the worker');
+  await page.locator('.result-count', { hasText: '共 104 篇' }).waitFor();
+  const before = await listTitles(page);
+  assert.ok(before.length > 5);
+
+  mounts['/rebuilt/'].dir = rebuilt;
+  await page.reload();
+  await page.locator('.result-count', { hasText: '共 105 篇' }).waitFor();
+  const after = await listTitles(page);
+  assert.equal(after[0], '重建之后的新文章', 'the list shows the new build, not cached summaries of the old one');
+  assert.deepEqual(after.slice(1, 6), before.slice(0, 5));
+  await page.goto(`${server.url}/rebuilt/#/post/2030-01-01-rebuilt`);
+  await page.locator('.article-body', { hasText: '重建之后的正文' }).waitFor();
+  assert.deepEqual(errors, []);
 });

@@ -141,7 +141,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         site.baseurl = path;
     }
     // Everything but the search index is written while the index is being built.
-    let (archive, report, written) = build_archive_with(
+    let (mut archive, report, written) = build_archive_with(
         BuildInput {
             site,
             outcomes,
@@ -158,8 +158,9 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     debug_assert!(report.is_balanced());
     timings.phase("assemble");
 
-    if let Some(staging) = staging {
+    if let Some(mut staging) = staging {
         staging.write(&archive.index_files())?;
+        staging.write_manifest(&mut archive.manifest)?;
         staging.commit()?;
         timings.phase("write");
     }

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::collections::BTreeSet;
 
 use anyhow::{bail, Context, Result};
-use gazette_core::archive::{is_compressed_path, ArchiveFile, Gzip, MANIFEST_FILE};
+use gazette_core::archive::{
+    is_compressed_path, ArchiveFile, BuildId, Gzip, Manifest, MANIFEST_FILE,
+};
 use rayon::prelude::*;
 
 /// A serialization buffer bigger than this is freed after its file rather than kept.
@@ -22,6 +24,9 @@ const KEPT_BUFFER_BYTES: usize = 64 << 20;
 pub struct Staging {
     out: PathBuf,
     folder: PathBuf,
+    /// Every file written so far, for the manifest's build id.
+    build: BuildId,
+    manifest_written: bool,
     committed: bool,
 }
 
@@ -67,6 +72,8 @@ impl Staging {
         Ok(Staging {
             out: out.to_path_buf(),
             folder,
+            build: BuildId::default(),
+            manifest_written: false,
             committed: false,
         })
     }
@@ -100,6 +107,7 @@ impl Staging {
                 } else {
                     &*json
                 };
+                self.build.add(relative, bytes);
                 let path = self.folder.join(relative);
                 let written = fs::File::create(&path)
                     .and_then(|mut handle| handle.write_all(bytes))
@@ -114,8 +122,24 @@ impl Staging {
         )
     }
 
+    /// Writes the manifest, last: it names the build of every file written before it
+    /// ([`Manifest::build`]).
+    pub fn write_manifest(&mut self, manifest: &mut Manifest) -> Result<()> {
+        manifest.build = self.build.finish();
+        let mut json = Vec::new();
+        ArchiveFile::Manifest(manifest).write_json(&mut json);
+        let path = self.folder.join(MANIFEST_FILE);
+        fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
+        self.manifest_written = true;
+        Ok(())
+    }
+
     /// Puts the written archive in the target's place.
     pub fn commit(mut self) -> Result<()> {
+        assert!(
+            self.manifest_written,
+            "the manifest is written before commit"
+        );
         swap_into_place(&self.folder, &self.out)?;
         self.committed = true;
         Ok(())

@@ -50,6 +50,11 @@ pub struct Manifest {
     pub schema_version: u32,
     /// `gazette <version>`: which builder wrote it.
     pub generator: String,
+    /// Names this build's files: 16 hex digits of a hash of every other file's path and
+    /// bytes (see [`BuildId`]), empty until the writer has written them. Readers add it to
+    /// the URL of every other file (`?v=…`), so no cache — the browser's, a CDN's, the
+    /// service worker's — hands them a file of another build with this manifest.
+    pub build: String,
     pub site: SiteInfo,
     pub post_count: u32,
     pub undated_count: u32,
@@ -496,6 +501,50 @@ impl Default for Gzip {
     }
 }
 
+/// The [`Manifest::build`] of a set of files: each file's path and bytes hashed on its own
+/// (so files can be hashed as they are written, in any order, on any thread), then the
+/// digests combined in path order. Deterministic: the same files, the same id.
+#[cfg(feature = "import")]
+#[derive(Debug, Default)]
+pub struct BuildId {
+    digests: std::sync::Mutex<Vec<(String, u64)>>,
+}
+
+#[cfg(feature = "import")]
+impl BuildId {
+    /// Records one written file.
+    pub fn add(&self, path: &str, bytes: &[u8]) {
+        use std::hash::{BuildHasher, Hasher};
+        let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+        hasher.write(path.as_bytes());
+        hasher.write_u8(0);
+        hasher.write(bytes);
+        let digest = hasher.finish();
+        self.digests
+            .lock()
+            .expect("no writer panics holding the lock")
+            .push((path.to_string(), digest));
+    }
+
+    /// The id of every file recorded so far.
+    pub fn finish(&self) -> String {
+        use std::hash::{BuildHasher, Hasher};
+        let mut digests = self
+            .digests
+            .lock()
+            .expect("no writer panics holding the lock")
+            .clone();
+        digests.sort_unstable();
+        let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+        for (path, digest) in &digests {
+            hasher.write(path.as_bytes());
+            hasher.write_u8(0);
+            hasher.write_u64(*digest);
+        }
+        format!("{:016x}", hasher.finish())
+    }
+}
+
 /// Whether the file at this archive path is stored gzip-compressed.
 pub fn is_compressed_path(path: &str) -> bool {
     path.ends_with(COMPRESSED_EXTENSION)
@@ -524,22 +573,17 @@ impl Archive {
     pub fn files(&self) -> Vec<(String, ArchiveFile<'_>)> {
         let mut files = self.index_files();
         files.extend(self.files_before_index());
+        files.push((
+            MANIFEST_FILE.to_string(),
+            ArchiveFile::Manifest(&self.manifest),
+        ));
         files
     }
 
-    /// The files that the search index decides: `manifest.json` (it records the shard
-    /// count) and the search shards.
+    /// The search shards, which are final only once the index is built. (The manifest,
+    /// which records their count, is written last of all: see [`Manifest::build`].)
     pub fn index_files(&self) -> Vec<(String, ArchiveFile<'_>)> {
-        let mut files = vec![(
-            MANIFEST_FILE.to_string(),
-            ArchiveFile::Manifest(&self.manifest),
-        )];
-        files.extend(numbered(
-            &self.search_shards,
-            search_shard_path,
-            ArchiveFile::Search,
-        ));
-        files
+        numbered(&self.search_shards, search_shard_path, ArchiveFile::Search).collect()
     }
 
     /// Every file but the [index files](Archive::index_files): these are final before the

@@ -310,6 +310,7 @@ fn assemble_all_but_the_index(
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         generator: format!("gazette {}", env!("CARGO_PKG_VERSION")),
+        build: String::new(),
         site,
         post_count: summaries.len() as u32,
         undated_count: summaries.iter().filter(|s| s.date.is_none()).count() as u32,

@@ -416,6 +416,7 @@ mod tests {
             manifest: Manifest {
                 schema_version: SCHEMA_VERSION,
                 generator: "test".into(),
+                build: String::new(),
                 site: SiteInfo::default(),
                 post_count: POSTS.len() as u32,
                 undated_count: 1,
