@@ -2,12 +2,14 @@
 //! [`Route`] to page.
 
 use gazette_core::filter::Filter;
+use gazette_core::i18n::{parts, Part, Text};
 use gazette_core::route::Route;
 use yew::prelude::*;
 
 use crate::archive;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::search_box::SearchBox;
+use crate::i18n::{self, t};
 use crate::keyboard::use_global_shortcuts;
 use crate::pages::{
     categories::CategoriesPage, home::HomePage, not_found::NotFoundPage, post::PostPage,
@@ -25,7 +27,11 @@ pub fn app() -> Html {
         use_effect_with(loading, move |loading| {
             if *loading {
                 wasm_bindgen_futures::spawn_local(async move {
-                    archive.dispatch(Action::Manifest(archive::fetch_manifest().await));
+                    let manifest = archive::fetch_manifest().await;
+                    if let Ok(manifest) = &manifest {
+                        i18n::set_language(&manifest.site.lang);
+                    }
+                    archive.dispatch(Action::Manifest(manifest));
                 });
             }
         });
@@ -44,14 +50,29 @@ fn shell() -> Html {
     let archive = crate::state::use_archive();
     let navigator = use_navigator();
     use_global_shortcuts();
-    let site_title = match &archive.manifest {
-        Load::Ready(manifest) if !manifest.site.title.is_empty() => manifest.site.title.clone(),
-        _ => "Gazette 新闻存档".to_string(),
+    let (site_title, description, archive_lang) = match &archive.manifest {
+        Load::Ready(manifest) => (
+            Some(manifest.site.title.clone()).filter(|t| !t.is_empty()),
+            manifest.site.description.clone(),
+            manifest.site.lang.clone(),
+        ),
+        _ => (None, String::new(), String::new()),
     };
+    let site_title = site_title.unwrap_or_else(|| t(Text::DefaultTitle).to_string());
     {
-        let title = site_title.clone();
-        use_effect_with(title, |title| gloo::utils::document().set_title(title));
+        let head = (site_title.clone(), description.clone());
+        use_effect_with(head, |(title, description)| {
+            let document = gloo::utils::document();
+            document.set_title(title);
+            if let Ok(Some(meta)) = document.query_selector("meta[name=description]") {
+                if !description.is_empty() {
+                    let _ = meta.set_attribute("content", description);
+                }
+            }
+        });
     }
+    // The interface's own elements say their language when the posts speak another.
+    let ui_lang = i18n::interface_lang(&archive_lang);
     let query = match &navigator.route {
         Route::Posts(filter) => filter.text.clone(),
         _ => String::new(),
@@ -62,30 +83,50 @@ fn shell() -> Html {
     };
     let content = match &archive.manifest {
         Load::Loading => html! {
-            <div class="loading" role="status" aria-live="polite">{ "正在载入存档…" }</div>
+            <div class="loading" role="status" aria-live="polite">{ t(Text::LoadingArchive) }</div>
         },
         Load::Failed(message) => html! {
-            <ErrorPanel title="无法载入存档" message={message.clone()} on_retry={retry} />
+            <ErrorPanel title={t(Text::ArchiveFailed)} message={message.clone()} on_retry={retry} />
         },
         Load::Ready(_) => page(&navigator.route),
     };
     html! {
         <>
-            <a class="skip-link" href="#main" onclick={skip_to_main()}>{ "跳到正文" }</a>
+            <a class="skip-link" href="#main" onclick={skip_to_main()} lang={ui_lang}>{ t(Text::SkipToContent) }</a>
             <header class="site-header">
                 <a class="brand" href="#/">{ site_title }</a>
-                <nav aria-label="主导航" class="site-nav">
-                    <a href="#/">{ "首页" }</a>
-                    <a href="#/categories">{ "全部来源" }</a>
+                <nav aria-label={t(Text::MainNavigation)} class="site-nav" lang={ui_lang}>
+                    <a href="#/">{ t(Text::NavHome) }</a>
+                    <a href="#/categories">{ t(Text::NavAllSources) }</a>
                 </nav>
                 <SearchBox value={query} />
             </header>
             <main id="main" tabindex="-1">{ content }</main>
-            <footer class="site-footer">
-                <p>{ "Gazette · 静态新闻存档浏览器。按 " }<kbd>{ "/" }</kbd>{ " 搜索，" }<kbd>{ "j" }</kbd>{ " / " }<kbd>{ "k" }</kbd>{ " 在列表中移动，" }<kbd>{ "Enter" }</kbd>{ " 打开。" }</p>
+            <footer class="site-footer" lang={ui_lang}>
+                <p>{ footer() }</p>
             </footer>
         </>
     }
+}
+
+/// The footer's help line, its keys shown as keys.
+fn footer() -> Html {
+    parts(t(Text::Footer))
+        .into_iter()
+        .map(|part| match part {
+            Part::Literal(text) => html! { { text } },
+            Part::Placeholder(key) => {
+                let label = match key {
+                    "slash" => "/",
+                    "j" => "j",
+                    "k" => "k",
+                    "enter" => "Enter",
+                    other => other,
+                };
+                html! { <kbd>{ label }</kbd> }
+            }
+        })
+        .collect()
 }
 
 /// The skip link targets `#main`, which would be read as a route: focus the element instead.

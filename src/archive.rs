@@ -2,6 +2,9 @@
 //! (layout in `docs/archive-format.md`). URLs are relative to the page, so the app works at
 //! a site root and under any sub-path.
 
+use gazette_core::i18n::Text;
+
+use crate::i18n::tf;
 use gazette_core::archive::{self, Manifest, MANIFEST_FILE};
 use gloo::net::http::Request;
 use serde::de::DeserializeOwned;
@@ -26,7 +29,7 @@ fn bundled_file(file: &str) -> Option<Result<String, String>> {
             bundle
                 .get(file)
                 .cloned()
-                .ok_or_else(|| format!("存档中没有 {file}（单文件版本不完整）")),
+                .ok_or_else(|| tf(Text::ErrorNotBundled, &[("file", file)])),
         )
     })
 }
@@ -57,21 +60,28 @@ fn url_of(file: &str) -> String {
 /// failure into a sentence.
 async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
     let url = url_of(file);
-    let response = Request::get(&url)
-        .send()
-        .await
-        .map_err(|e| format!("无法下载 {url}：{e}"))?;
+    let response = Request::get(&url).send().await.map_err(|e| {
+        tf(
+            Text::ErrorDownload,
+            &[("url", &url), ("error", &e.to_string())],
+        )
+    })?;
     if !response.ok() {
-        return Err(format!(
-            "无法下载 {url}：服务器返回 {} {}",
-            response.status(),
-            response.status_text()
+        return Err(tf(
+            Text::ErrorStatus,
+            &[
+                ("url", &url),
+                ("status", &response.status().to_string()),
+                ("status_text", &response.status_text()),
+            ],
         ));
     }
-    response
-        .binary()
-        .await
-        .map_err(|e| format!("读取 {url} 时中断：{e}"))
+    response.binary().await.map_err(|e| {
+        tf(
+            Text::ErrorInterrupted,
+            &[("url", &url), ("error", &e.to_string())],
+        )
+    })
 }
 
 /// Fetches and decodes one archive file (gzip or not, checking its `schema_version`).
@@ -80,7 +90,7 @@ pub async fn fetch<T: DeserializeOwned>(file: &str) -> Result<T, String> {
         Some(text) => archive::decode(file, &text?),
         None => archive::decode_bytes(file, &fetch_bytes(file).await?),
     };
-    decoded.map_err(|e| format!("存档文件损坏：{e}"))
+    decoded.map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))
 }
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {

@@ -4,6 +4,7 @@
 pub mod app;
 mod archive;
 mod components;
+mod i18n;
 mod keyboard;
 mod pages;
 mod panic_panel;
@@ -15,5 +16,6 @@ pub mod untrusted_dom;
 /// Installs the panic panel and mounts the app on `<body>`.
 pub fn run() {
     panic_panel::install();
+    i18n::start();
     yew::Renderer::<app::App>::new().render();
 }

@@ -3,6 +3,9 @@
 //! the sanitizer refuses the markup (a DOM call on it failed even where it could only drop a
 //! node), nothing of it is shown, and the reader is told why.
 
+use gazette_core::i18n::Text;
+
+use crate::i18n::tf;
 use yew::prelude::*;
 
 use crate::sanitize_dom::sanitize_to_fragment;
@@ -40,7 +43,7 @@ pub fn article_body(props: &ArticleBodyProps) -> Html {
         <>
             if let Some(reason) = &*refused {
                 <p class="error-message article-refused" role="alert">
-                    { format!("这篇文章的内容无法安全显示（{reason}）。存档文件可能已损坏：请用 gazette build 重新生成存档。") }
+                    { tf(Text::BodyRefused, &[("reason", &reason.to_string())]) }
                 </p>
             }
             <div class="article-body" ref={container}></div>

@@ -1,5 +1,8 @@
 //! What every failure looks like: what went wrong, in words, and a way out.
 
+use gazette_core::i18n::Text;
+
+use crate::i18n::t;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,9 +21,9 @@ pub fn error_panel(props: &ErrorPanelProps) -> Html {
             <p class="error-message">{ &props.message }</p>
             <p class="error-actions">
                 if let Some(on_retry) = &props.on_retry {
-                    <button type="button" onclick={on_retry.clone()}>{ "重试" }</button>
+                    <button type="button" onclick={on_retry.clone()}>{ t(Text::Retry) }</button>
                 }
-                <a href="#/">{ "返回首页" }</a>
+                <a href="#/">{ t(Text::BackHome) }</a>
             </p>
         </section>
     }

@@ -3,6 +3,9 @@
 //! summary groups of the rows on screen only (it is virtualized), so a category of 50,000
 //! posts costs what a screenful of rows costs.
 
+use gazette_core::i18n::Text;
+
+use crate::i18n::{locale, t, tf};
 use std::rc::Rc;
 
 use gazette_core::archive::Manifest;
@@ -117,7 +120,7 @@ pub fn hit_list(props: &HitListProps) -> Html {
                 }) }
             </ol>
             if let Some(message) = failure {
-                <p class="error-message" role="alert">{ format!("部分文章无法载入：{message}") }</p>
+                <p class="error-message" role="alert">{ tf(Text::SomePostsFailed, &[("message", &message)]) }</p>
             }
         </>
     }
@@ -192,11 +195,12 @@ pub fn highlighted(text: &str, terms: &[String]) -> Html {
         .collect()
 }
 
-/// `2022-02-24 17:03` from an RFC 3339 date, in the post's own time zone; `日期不详` when undated.
+/// The date and time of day of an RFC 3339 date, in the post's own time zone, as the
+/// interface's language writes them (`2022-02-24 17:03`, `Feb 24, 2022, 17:03`).
 pub fn short_date(date: Option<&str>) -> String {
     match date {
-        Some(date) if date.len() >= 16 => format!("{} {}", &date[..10], &date[11..16]),
-        Some(date) => date.to_string(),
-        None => "日期不详".to_string(),
+        Some(date) if date.len() >= 16 => locale().date_time(&date[..10], &date[11..16]),
+        Some(date) => locale().date(date),
+        None => t(Text::DateUnknown).to_string(),
     }
 }

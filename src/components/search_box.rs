@@ -3,6 +3,9 @@
 //! pauses (see `routing`), so the filtered view can be shared and reloaded without one
 //! history entry per letter.
 
+use gazette_core::i18n::Text;
+
+use crate::i18n::t;
 use gazette_core::route::Route;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -36,8 +39,8 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
     let onsubmit = Callback::from(|event: SubmitEvent| event.prevent_default());
     html! {
         <form class="search" role="search" onsubmit={onsubmit}>
-            <label for="search-input" class="visually-hidden">{ "搜索标题和正文摘要" }</label>
-            <input id="search-input" type="search" placeholder="搜索新闻（按 / 聚焦）"
+            <label for="search-input" class="visually-hidden">{ t(Text::SearchLabel) }</label>
+            <input id="search-input" type="search" placeholder={t(Text::SearchPlaceholder)}
                 autocomplete="off" value={props.value.clone()} oninput={oninput} />
         </form>
     }

@@ -3,6 +3,9 @@
 //! a single summary. Clicking a bar narrows the list to that period; dragging across bars
 //! narrows it to the span.
 
+use gazette_core::i18n::Text;
+
+use crate::i18n::{self, t};
 use std::rc::Rc;
 
 use gazette_core::archive::Days;
@@ -72,7 +75,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             <rect class={classes!("bar", selected.then_some("selected"))} x={format!("{:.1}", i as f64 * slot + 1.0)} y={format!("{:.1}", HEIGHT - height)}
                 width={format!("{:.1}", (slot - 2.0).max(1.0))} height={format!("{height:.1}")}
                 {onpointerdown} {onpointerup}>
-                <title>{ format!("{period}：{count} 篇") }</title>
+                <title>{ i18n::count(Text::TimelineBar, *count, &[("period", period)]) }</title>
             </rect>
         }
     });
@@ -80,10 +83,10 @@ pub fn timeline(props: &TimelineProps) -> Html {
     html! {
         <figure class="timeline">
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none" role="img"
-                aria-label={format!("按时间分布：{first} 至 {last}，共 {} 个时段。点击或拖动以缩小日期范围。", bars.len())}>
+                aria-label={i18n::count(Text::TimelineLabel, bars.len(), &[("first", first), ("last", last)])}>
                 { for rects }
             </svg>
-            <figcaption><span>{ first }</span><span>{ "点击或拖动柱形以按日期筛选" }</span><span>{ last }</span></figcaption>
+            <figcaption><span>{ first }</span><span>{ t(Text::TimelineHint) }</span><span>{ last }</span></figcaption>
         </figure>
     }
 }

@@ -1,5 +1,8 @@
 //! Every category, with a filter box: reaches all ~2000 finews sources by name or id.
 
+use gazette_core::i18n::Text;
+
+use crate::i18n::{self, t};
 use gazette_core::filter::Filter;
 use gazette_core::route::Route;
 use web_sys::HtmlInputElement;
@@ -40,18 +43,18 @@ pub fn categories_page() -> Html {
         .collect();
     html! {
         <section class="categories" aria-labelledby="categories-title">
-            <h1 id="categories-title">{ "全部来源" }</h1>
+            <h1 id="categories-title">{ t(Text::SourcesTitle) }</h1>
             <label class="field">
-                <span>{ "筛选来源" }</span>
-                <input type="search" value={(*query).clone()} oninput={oninput} placeholder="名称或编号" />
+                <span>{ t(Text::FilterSources) }</span>
+                <input type="search" value={(*query).clone()} oninput={oninput} placeholder={t(Text::FilterSourcesPlaceholder)} />
             </label>
             if let Some(message) = archive.failure(&[Resource::Categories]) {
-                <ErrorPanel title="无法载入来源列表" message={message}
+                <ErrorPanel title={t(Text::SourcesFailed)} message={message}
                     on_retry={retry} />
             } else if all.is_empty() && manifest.category_count > 0 {
-                <div class="loading" role="status">{ "正在载入来源…" }</div>
+                <div class="loading" role="status">{ t(Text::LoadingSources) }</div>
             }
-            <p class="result-count" aria-live="polite">{ format!("{} / {} 个来源", matching.len(), manifest.category_count) }</p>
+            <p class="result-count" aria-live="polite">{ i18n::count(Text::SourcesMatching, manifest.category_count as usize, &[("matching", &i18n::number(matching.len()))]) }</p>
             <ul class="category-index">
                 { for matching.iter().map(|c| {
                     let href = Route::Posts(Filter { category: Some(c.id.clone()), ..Filter::default() }).to_fragment();

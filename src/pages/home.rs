@@ -4,11 +4,13 @@
 use std::rc::Rc;
 
 use gazette_core::filter::Filter;
+use gazette_core::i18n::Text;
 use gazette_core::route::Route;
 use yew::prelude::*;
 
 use super::use_manifest;
 use crate::components::post_list::SummaryList;
+use crate::i18n::{self, locale, t, tf};
 
 #[function_component(HomePage)]
 pub fn home_page() -> Html {
@@ -18,33 +20,44 @@ pub fn home_page() -> Html {
     html! {
         <div class="home">
             <section class="intro" aria-labelledby="home-title">
-                <h1 id="home-title">{ if site.title.is_empty() { "新闻存档" } else { &site.title } }</h1>
+                <h1 id="home-title">{ if site.title.is_empty() { t(Text::DefaultTitle) } else { &site.title } }</h1>
+                if !site.description.is_empty() {
+                    <p class="description">{ &site.description }</p>
+                }
                 <p class="stats">
-                    { format!("{} 篇文章 · {} 个来源 · {} 个标签", manifest.post_count, manifest.category_count, manifest.tag_count) }
+                    { format!(
+                        "{} · {} · {}",
+                        i18n::count(Text::PostCount, manifest.post_count as usize, &[]),
+                        i18n::count(Text::SourceCount, manifest.category_count as usize, &[]),
+                        i18n::count(Text::TagCount, manifest.tag_count as usize, &[]),
+                    ) }
                     if let Some((oldest, newest)) = &manifest.date_range {
-                        { format!(" · {} 至 {}", &oldest[..10.min(oldest.len())], &newest[..10.min(newest.len())]) }
+                        { format!(" · {}", tf(Text::HeadingRange, &[
+                            ("from", &locale().date(oldest)),
+                            ("to", &locale().date(newest)),
+                        ])) }
                     }
                 </p>
             </section>
             <div class="home-columns">
                 <section class="newest" aria-labelledby="newest-title">
-                    <h2 id="newest-title">{ "最新文章" }</h2>
+                    <h2 id="newest-title">{ t(Text::NewestTitle) }</h2>
                     <SummaryList manifest={manifest.clone()} posts={newest} show_excerpt={false} />
                 </section>
                 <section class="sources" aria-labelledby="sources-title">
-                    <h2 id="sources-title">{ "来源" }</h2>
+                    <h2 id="sources-title">{ t(Text::SourcesHeading) }</h2>
                     { for manifest.home.categories.iter().filter_map(|latest| {
                         let category = manifest.home.sources.get(&latest.category)?;
                         let href = Route::Posts(Filter { category: Some(category.id.clone()), ..Filter::default() }).to_fragment();
                         Some(html! {
                             <section class="source-card" key={category.id.clone()}>
-                                <h3><a href={href}>{ &category.name }</a><span class="count">{ category.count }</span></h3>
+                                <h3><a href={href}>{ &category.name }</a><span class="count">{ i18n::number(category.count as usize) }</span></h3>
                                 <SummaryList manifest={manifest.clone()} posts={Rc::new(latest.posts.clone())} show_excerpt={false} />
                             </section>
                         })
                     }) }
                     <DateBrowser />
-                    <p class="all-sources"><a href="#/categories">{ format!("查看全部 {} 个来源 →", manifest.category_count) }</a></p>
+                    <p class="all-sources"><a href="#/categories">{ i18n::count(Text::AllSourcesLink, manifest.category_count as usize, &[]) }</a></p>
                 </section>
             </div>
         </div>
@@ -68,15 +81,15 @@ fn date_browser() -> Html {
     }
     html! {
         <section class="date-browser" aria-labelledby="dates-title">
-            <h2 id="dates-title">{ "按日期浏览" }</h2>
+            <h2 id="dates-title">{ t(Text::BrowseByDate) }</h2>
             <dl>
                 { for years.iter().map(|(year, months)| html! {
                     <>
-                        <dt><a href={format!("#/date/{year}")}>{ format!("{year} 年") }</a></dt>
+                        <dt><a href={format!("#/date/{year}")}>{ locale().year(year) }</a></dt>
                         <dd>
                             { for months.iter().map(|m| html! {
                                 <a class="chip" href={format!("#/date/{}/{}", &m.period[..4], &m.period[5..7])}>
-                                    { format!("{} 月", m.period[5..7].trim_start_matches('0')) }<span class="count">{ m.count }</span>
+                                    { locale().month_in_year(m.period[5..7].parse().unwrap_or(1)) }<span class="count">{ i18n::number(m.count as usize) }</span>
                                 </a>
                             }) }
                         </dd>

@@ -1,5 +1,8 @@
 //! An address the app does not know.
 
+use gazette_core::i18n::Text;
+
+use crate::i18n::{t, tf};
 use yew::prelude::*;
 
 use crate::components::error_panel::ErrorPanel;
@@ -12,6 +15,6 @@ pub struct NotFoundProps {
 #[function_component(NotFoundPage)]
 pub fn not_found_page(props: &NotFoundProps) -> Html {
     html! {
-        <ErrorPanel title="找不到这个页面" message={format!("地址 “{}” 不对应存档中的任何页面。", props.fragment)} />
+        <ErrorPanel title={t(Text::PageNotFound)} message={tf(Text::PageNotFoundMessage, &[("fragment", &props.fragment)])} />
     }
 }

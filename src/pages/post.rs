@@ -3,6 +3,7 @@
 
 use gazette_core::archive::Manifest;
 use gazette_core::filter::Filter;
+use gazette_core::i18n::Text;
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::route::Route;
 use gazette_core::search::shard_of;
@@ -12,6 +13,7 @@ use super::use_manifest;
 use crate::components::article_body::ArticleBody;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::post_list::short_date;
+use crate::i18n::{locale, t, tf};
 use crate::state::{use_archive, use_resources, Action, ArchiveState, Resource};
 
 #[derive(Properties, PartialEq)]
@@ -87,20 +89,22 @@ pub fn post_page(props: &PostPageProps) -> Html {
         Callback::from(move |_| archive.dispatch(Action::Retry))
     };
     if let Some(message) = failure {
-        return html! { <ErrorPanel title="无法载入这篇文章" message={message} on_retry={retry} /> };
+        return html! { <ErrorPanel title={t(Text::PostFailed)} message={message} on_retry={retry} /> };
     }
     match lookup {
-        Lookup::Waiting => html! { <div class="loading" role="status">{ "正在载入文章…" }</div> },
+        Lookup::Waiting => {
+            html! { <div class="loading" role="status">{ t(Text::LoadingPost) }</div> }
+        }
         Lookup::NoSuchPost => html! {
-            <ErrorPanel title="找不到这篇文章" message={format!("存档中没有编号为 “{}” 的文章。它可能已被移除，或者链接有误。", props.id)} />
+            <ErrorPanel title={t(Text::PostNotFound)} message={tf(Text::PostNotFoundMessage, &[("id", &props.id)])} />
         },
         Lookup::Found { summary, body } => {
             let content = match body {
                 Some(body) => html! { <ArticleBody html={AttrValue::from(body.html.clone())} /> },
                 None if chunk_loaded => {
-                    html! { <ErrorPanel title="正文缺失" message="存档的正文文件里没有这篇文章，存档可能不完整。" /> }
+                    html! { <ErrorPanel title={t(Text::BodyMissing)} message={t(Text::BodyMissingMessage)} /> }
                 }
-                None => html! { <div class="loading" role="status">{ "正在载入正文…" }</div> },
+                None => html! { <div class="loading" role="status">{ t(Text::LoadingBody) }</div> },
             };
             let group_size = manifest.layout.summary_group_size.max(1);
             let neighbour = |ordinal: Option<u32>| {
@@ -176,18 +180,23 @@ fn post_header(props: &PostHeaderProps) -> Html {
             </p>
             if let Some(source) = &summary.source {
                 if gazette_core::sanitize_policy::is_allowed_url(source) {
-                    <p class="source-link"><a href={source.clone()} target="_blank" rel="noopener noreferrer">{ "查看原文 ↗" }</a></p>
+                    <p class="source-link"><a href={source.clone()} target="_blank" rel="noopener noreferrer">{ t(Text::ViewOriginal) }</a></p>
                 }
             }
         </header>
     }
 }
 
-/// `2022-02-24 17:03:45 (UTC+08:00)`: the time as the post's site saw it.
+/// `2022-02-24 17:03:45 (UTC+08:00)`, `Feb 24, 2022, 17:03:45 (UTC+08:00)`: the time as the
+/// post's site saw it, written the interface's way.
 fn full_date(date: Option<&str>) -> String {
     match date {
         Some(date) if date.len() >= 25 => {
-            format!("{} {} (UTC{})", &date[..10], &date[11..19], &date[19..])
+            format!(
+                "{} (UTC{})",
+                locale().date_time(&date[..10], &date[11..19]),
+                &date[19..]
+            )
         }
         other => short_date(other),
     }
@@ -216,10 +225,10 @@ fn neighbours(
     })
     .to_fragment();
     html! {
-        <nav class="post-nav" aria-label="同一来源的文章">
-            { link(newer, "← 较新", "newer") }
-            <a class="back" href={back}>{ format!("返回 {}", info.name) }</a>
-            { link(older, "较早 →", "older") }
+        <nav class="post-nav" aria-label={t(Text::SameSource)}>
+            { link(newer, t(Text::Newer), "newer") }
+            <a class="back" href={back}>{ tf(Text::BackToSource, &[("name", &info.name)]) }</a>
+            { link(older, t(Text::Older), "older") }
         </nav>
     }
 }

@@ -1,6 +1,7 @@
 //! Every list of posts: a category, a tag, a date period or a search, narrowed further by
 //! words and a date range. The filter is the route, so the URL always reproduces the view.
 
+use gazette_core::i18n::Text;
 use std::rc::Rc;
 
 use gazette_core::archive::Manifest;
@@ -16,6 +17,7 @@ use super::use_manifest;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::post_list::HitList;
 use crate::components::timeline::Timeline;
+use crate::i18n::{self, t, tf};
 use crate::routing::use_navigator;
 use crate::state::{use_archive, use_resources, Action, ArchiveState, Resource};
 
@@ -64,10 +66,15 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
     let heading = heading(&props.filter, &archive);
     {
         let heading = heading.clone();
+        let site_title = if manifest.site.title.is_empty() {
+            t(Text::DefaultTitle).to_string()
+        } else {
+            manifest.site.title.clone()
+        };
         // Typing changes the heading with every keystroke, and a new tab title costs the
         // browser a few milliseconds: the title follows once typing pauses.
-        use_effect_with(heading, |heading| {
-            let title = format!("{heading} · Gazette");
+        use_effect_with(heading, move |heading| {
+            let title = format!("{heading} · {site_title}");
             let pending = Timeout::new(TITLE_DELAY_MS, move || {
                 gloo::utils::document().set_title(&title)
             });
@@ -76,7 +83,7 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
     }
     let body = match (failure, &*evaluation) {
         (Some(message), _) => html! {
-            <ErrorPanel title="无法载入文章列表" message={message}
+            <ErrorPanel title={t(Text::ListFailed)} message={message}
                 on_retry={Callback::from(move |_| archive.dispatch(Action::Retry))} />
         },
         (None, Ok(hits)) => results(
@@ -86,7 +93,7 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
             (*ordinals).clone(),
             archive.loaded_days(),
         ),
-        (None, Err(_)) => html! { <div class="loading" role="status">{ "正在载入…" }</div> },
+        (None, Err(_)) => html! { <div class="loading" role="status">{ t(Text::Loading) }</div> },
     };
     html! {
         <section class="posts" aria-labelledby="posts-title">
@@ -108,8 +115,8 @@ fn results(
     html! {
         <>
             <p class="result-count" aria-live="polite">
-                if hits.unknown_name { { "存档中没有这个来源或标签。" } }
-                else { { format!("共 {} 篇", hits.ordinals.len()) } }
+                if hits.unknown_name { { t(Text::UnknownName) } }
+                else { { i18n::count(Text::ResultCount, hits.ordinals.len(), &[]) } }
                 if filter.has_text() { { sort_links(filter) } }
             </p>
             if let Some(days) = days {
@@ -131,8 +138,8 @@ fn sort_links(filter: &Filter) -> Html {
     };
     html! {
         <span class="sort">
-            <a href={with(false)} aria-current={(!filter.by_date).then_some("true")}>{ "按相关度" }</a>
-            <a href={with(true)} aria-current={filter.by_date.then_some("true")}>{ "按时间" }</a>
+            <a href={with(false)} aria-current={(!filter.by_date).then_some("true")}>{ t(Text::ByRelevance) }</a>
+            <a href={with(true)} aria-current={filter.by_date.then_some("true")}>{ t(Text::ByDate) }</a>
         </span>
     }
 }
@@ -143,23 +150,23 @@ fn heading(filter: &Filter, archive: &ArchiveState) -> String {
         let name = archive
             .category_by_id(id)
             .map_or(id.as_str(), |c| c.name.as_str());
-        parts.push(format!("来源：{name}"));
+        parts.push(tf(Text::HeadingSource, &[("name", name)]));
     }
     if let Some(tag) = &filter.tag {
-        parts.push(format!("标签：{tag}"));
+        parts.push(tf(Text::HeadingTag, &[("tag", tag)]));
     }
     match (&filter.from, &filter.to) {
-        (Some(from), Some(to)) if from == to => parts.push(format!("日期：{from}")),
-        (Some(from), Some(to)) => parts.push(format!("{from} 至 {to}")),
-        (Some(from), None) => parts.push(format!("{from} 以后")),
-        (None, Some(to)) => parts.push(format!("{to} 以前")),
+        (Some(from), Some(to)) if from == to => parts.push(tf(Text::HeadingDay, &[("date", from)])),
+        (Some(from), Some(to)) => parts.push(tf(Text::HeadingRange, &[("from", from), ("to", to)])),
+        (Some(from), None) => parts.push(tf(Text::HeadingAfter, &[("from", from)])),
+        (None, Some(to)) => parts.push(tf(Text::HeadingBefore, &[("to", to)])),
         (None, None) => {}
     }
     if !filter.text.trim().is_empty() {
-        parts.push(format!("搜索“{}”", filter.text.trim()));
+        parts.push(tf(Text::HeadingSearch, &[("query", filter.text.trim())]));
     }
     if parts.is_empty() {
-        "全部文章".into()
+        t(Text::HeadingAll).into()
     } else {
         parts.join(" · ")
     }
@@ -192,17 +199,17 @@ fn filter_bar(props: &FilterBarProps) -> Html {
     html! {
         <div class="filter-bar">
             if let Some(category) = &props.filter.category {
-                <a class="chip" href={without(|f| f.category = None)} aria-label={format!("移除来源筛选 {category}")}>{ format!("来源 {category} ✕") }</a>
+                <a class="chip" href={without(|f| f.category = None)} aria-label={tf(Text::RemoveSource, &[("name", category)])}>{ tf(Text::SourceChip, &[("name", category)]) }</a>
             }
             if let Some(tag) = &props.filter.tag {
-                <a class="chip" href={without(|f| f.tag = None)} aria-label={format!("移除标签筛选 {tag}")}>{ format!("标签 {tag} ✕") }</a>
+                <a class="chip" href={without(|f| f.tag = None)} aria-label={tf(Text::RemoveTag, &[("tag", tag)])}>{ tf(Text::TagChip, &[("tag", tag)]) }</a>
             }
             <label class="field">
-                <span>{ "从" }</span>
+                <span>{ t(Text::DateFrom) }</span>
                 <input type="date" value={props.filter.from.clone().unwrap_or_default()} onchange={set(|f, v| f.from = v)} />
             </label>
             <label class="field">
-                <span>{ "到" }</span>
+                <span>{ t(Text::DateTo) }</span>
                 <input type="date" value={props.filter.to.clone().unwrap_or_default()} onchange={set(|f, v| f.to = v)} />
             </label>
         </div>

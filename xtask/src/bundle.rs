@@ -57,22 +57,35 @@ pub fn single_file(tools: &Tools, archive: &Path, out: &Path) -> Result<()> {
             MAX_ARCHIVE_BYTES >> 20
         );
     }
+    // The page's language and title from the archive, so they are right before the app
+    // starts (it sets both again from the manifest).
+    let manifest: serde_json::Value = serde_json::from_str(&files["manifest.json"])
+        .context("the archive's manifest.json is not JSON")?;
+    let site_text = |key: &str| {
+        manifest["site"][key]
+            .as_str()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(escape_html)
+    };
+    let lang = site_text("lang").unwrap_or_else(|| "en".into());
+    let title = site_text("title").unwrap_or_else(|| "Gazette".into());
     let html = format!(
         r#"<!doctype html>
-<html lang="zh-CN">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <meta name="color-scheme" content="light dark" />
 <meta name="referrer" content="no-referrer" />
-<title>Gazette 新闻存档</title>
+<title>{title}</title>
 <style>{css}</style>
 <script>{guard}</script>
 <!-- In <head>: the app takes over <body> when it starts. -->
 <script type="application/json" id="gazette-archive">{archive}</script>
 </head>
 <body>
-<noscript>Gazette 需要启用 JavaScript 和 WebAssembly 才能浏览存档。</noscript>
+<noscript>Gazette needs JavaScript and WebAssembly to show this archive. · Gazette 需要启用 JavaScript 和 WebAssembly 才能浏览存档。</noscript>
 <script>{glue}</script>
 <script>
 // Instantiated from bytes: file:// pages cannot fetch, and Chromium refuses synchronous
@@ -109,6 +122,14 @@ pub fn single_file(tools: &Tools, archive: &Path, out: &Path) -> Result<()> {
         std::fs::metadata(out)?.len() >> 10
     );
     Ok(())
+}
+
+/// Text for HTML: `&`, `<`, `>` and `"` escaped.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Every JSON file of the archive: relative path → text, the compressed ones decoded (the

@@ -40,6 +40,10 @@ pub struct Options {
     /// feeds. Overrides `url` and `baseurl` from `_config.yml`.
     #[arg(long, value_name = "URL")]
     site_url: Option<String>,
+    /// The archive's language (a BCP 47 tag such as en or zh-CN), which the interface speaks.
+    /// Overrides `_config.yml`'s `lang`; without either, it is guessed from the posts.
+    #[arg(long)]
+    lang: Option<String>,
     /// Print only errors.
     #[arg(long, short)]
     quiet: bool,
@@ -135,6 +139,9 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         timezone,
         ..config.site
     };
+    if let Some(lang) = &options.lang {
+        site.lang = lang.trim().to_string();
+    }
     if let Some(url) = &options.site_url {
         let (origin, path) = split_site_url(url)?;
         site.url = origin;

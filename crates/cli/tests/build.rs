@@ -242,6 +242,63 @@ fn without_a_site_config_the_seed_keeps_its_original_links() {
         built.post("2022-02-24-202202242288124890")["date"],
         "2022-02-24T17:03:45+08:00"
     );
+    // No config names the language: the posts are Chinese, so the archive is.
+    assert_eq!(built.manifest()["site"]["lang"], "zh");
+}
+
+#[test]
+fn an_english_site_has_its_language_title_and_description_in_the_archive_and_feeds() {
+    let site = fixtures().join("english");
+    let built = build(&[&site]);
+    let manifest = built.manifest();
+    assert_eq!(manifest["site"]["lang"], "en");
+    assert_eq!(manifest["site"]["title"], "Harbor Town Gazette");
+    assert_eq!(
+        manifest["site"]["description"],
+        "Local news from Harbor Town, kept since 2023."
+    );
+    let feed = String::from_utf8(built.files()["feed.xml"].clone()).unwrap();
+    let document = roxmltree::Document::parse(&feed).unwrap();
+    let root = document.root_element();
+    assert_eq!(
+        root.attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
+        Some("en")
+    );
+    let child = |name: &str| {
+        root.children()
+            .find(|n| n.has_tag_name(name))
+            .and_then(|n| n.text())
+            .map(str::to_string)
+    };
+    assert_eq!(child("title").as_deref(), Some("Harbor Town Gazette"));
+    assert_eq!(
+        child("subtitle").as_deref(),
+        Some("Local news from Harbor Town, kept since 2023.")
+    );
+
+    // Without `lang` in the config, the language is guessed from the posts; `--lang` wins
+    // over both.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("site");
+    std::fs::create_dir_all(copy.join("_posts")).unwrap();
+    for entry in std::fs::read_dir(site.join("_posts")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, copy.join("_posts").join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(copy.join("_config.yml"), "title: Harbor Town Gazette\n").unwrap();
+    assert_eq!(build(&[&copy]).manifest()["site"]["lang"], "en");
+    let out = dir.path().join("archive");
+    let output = gazette(&[
+        "build",
+        copy.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "fr",
+        "--quiet",
+    ]);
+    assert!(output.status.success());
+    assert_eq!(read_json(&out.join("manifest.json"))["site"]["lang"], "fr");
 }
 
 #[test]

@@ -86,7 +86,16 @@ pub fn build_archive_with<R: Send>(
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.rejected.sort_by(|a, b| a.path.cmp(&b.path));
     report.written = posts.len();
-    let (archive, meanwhile_result) = assemble(posts, input.site, meanwhile);
+    let mut site = input.site;
+    if site.lang.is_empty() {
+        site.lang = crate::i18n::guess_language(
+            posts
+                .iter()
+                .flat_map(|p| [p.title.as_str(), p.excerpt.as_str()]),
+        )
+        .to_string();
+    }
+    let (archive, meanwhile_result) = assemble(posts, site, meanwhile);
     (archive, report, meanwhile_result)
 }
 
@@ -376,12 +385,17 @@ fn feeds(
     } else {
         &manifest.site.title
     };
+    let site = &manifest.site;
     let feed_url = |path: &str| format!("{app_url}archive/{path}");
     let newest: Vec<&PostSummary> = summaries.iter().take(feed::FEED_ENTRIES).collect();
     let mut documents = vec![(
         "feed.xml".to_string(),
         feed::atom(
-            title,
+            &feed::FeedHead {
+                title,
+                subtitle: &site.description,
+                lang: &site.lang,
+            },
             &app_url,
             &feed_url("feed.xml"),
             &Route::Home,
@@ -404,7 +418,11 @@ fn feeds(
         documents.push((
             path.clone(),
             feed::atom(
-                &feed_title,
+                &feed::FeedHead {
+                    title: &feed_title,
+                    subtitle: &site.description,
+                    lang: &site.lang,
+                },
                 &app_url,
                 &feed_url(&path),
                 &view,

@@ -50,9 +50,19 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// What a feed says about itself.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedHead<'a> {
+    pub title: &'a str,
+    /// The site's `description`, or empty.
+    pub subtitle: &'a str,
+    /// The site's language (`xml:lang`), or empty.
+    pub lang: &'a str,
+}
+
 /// An Atom feed of `posts` (newest first).
 pub fn atom(
-    title: &str,
+    head: &FeedHead<'_>,
     app_url: &str,
     feed_url: &str,
     view: &Route,
@@ -64,8 +74,20 @@ pub fn atom(
         .find_map(|p| p.date.clone())
         .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
     let mut xml = String::new();
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    xml.push_str(&format!("  <title>{}</title>\n", escape(title)));
+    xml.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
+    if !head.lang.is_empty() {
+        xml.push_str(&format!(" xml:lang=\"{}\"", escape(head.lang)));
+    }
+    xml.push_str(">\n");
+    xml.push_str(&format!("  <title>{}</title>\n", escape(head.title)));
+    if !head.subtitle.is_empty() {
+        xml.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            escape(head.subtitle)
+        ));
+    }
     xml.push_str(&format!("  <id>{}</id>\n", escape(feed_url)));
     xml.push_str(&format!(
         "  <link rel=\"self\" href=\"{}\"/>\n",
@@ -124,7 +146,7 @@ pub fn atom(
             post.categories
                 .first()
                 .and_then(|&c| categories.get(c as usize))
-                .map_or(title, |c| &c.name),
+                .map_or(head.title, |c| &c.name),
         ));
         xml.push_str("</name></author>\n  </entry>\n");
     }

@@ -10,6 +10,7 @@ pub mod archive;
 pub mod dates;
 pub mod feed;
 pub mod filter;
+pub mod i18n;
 pub mod model;
 pub mod query;
 pub mod report;

@@ -17,7 +17,13 @@ pub struct SiteInfo {
     /// `baseurl`, e.g. `/blog`, or empty.
     #[serde(default)]
     pub baseurl: String,
-    /// `lang`, e.g. `zh-CN`.
+    /// `description` from `_config.yml`, or empty: shown under the title and in the feeds.
+    #[serde(default)]
+    pub description: String,
+    /// The archive's language, e.g. `zh-CN`: `lang` from `_config.yml` or `gazette build
+    /// --lang`, else guessed from the posts (`zh`, `ja`, `ko` or `en`, see
+    /// [`crate::i18n::guess_language`]). The app's interface speaks it when it has a
+    /// catalogue for it, else English.
     #[serde(default)]
     pub lang: String,
     /// The zone used for dates written without an offset (IANA name or `+08:00`).

@@ -69,6 +69,7 @@ pub fn parse(text: &str) -> SiteConfig {
     };
     // Read in this order, so the warnings come in it too.
     let title = text_of("title");
+    let description = text_of("description");
     let url = text_of("url");
     let baseurl = text_of("baseurl");
     let lang = text_of("lang");
@@ -79,6 +80,7 @@ pub fn parse(text: &str) -> SiteConfig {
     SiteConfig {
         site: SiteInfo {
             title: trimmed(title),
+            description: trimmed(description),
             url: trimmed(url).trim_end_matches('/').to_string(),
             baseurl: trimmed(baseurl).trim_end_matches('/').to_string(),
             lang: trimmed(lang),
