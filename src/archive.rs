@@ -5,7 +5,7 @@
 use gazette_core::i18n::Text;
 
 use crate::i18n::tf;
-use gazette_core::archive::{self, Manifest, MANIFEST_FILE};
+use gazette_core::archive::{self, Manifest, SearchShard, MANIFEST_FILE};
 use gloo::net::http::Request;
 use serde::de::DeserializeOwned;
 
@@ -14,9 +14,10 @@ pub const ARCHIVE_FOLDER: &str = "archive/";
 
 /// The archive bundled into the page itself (the single-file build, which must work from
 /// `file://` where nothing can be fetched): `<script type="application/json"
-/// id="gazette-archive">` holding `{"<path>": "<file text>", …}`, the compressed files
-/// already decoded. Read once.
-fn bundled_file(file: &str) -> Option<Result<String, String>> {
+/// id="gazette-archive">` holding `{"<path>": "<the file's bytes in Base64>", …}`, the files
+/// as stored (gzip), so they take the same decoding path as fetched ones. Read once.
+fn bundled_file(file: &str) -> Option<Result<Vec<u8>, String>> {
+    use base64::Engine as _;
     thread_local! {
         static BUNDLE: Option<std::collections::HashMap<String, String>> = gloo::utils::document()
             .get_element_by_id("gazette-archive")
@@ -25,12 +26,12 @@ fn bundled_file(file: &str) -> Option<Result<String, String>> {
     }
     BUNDLE.with(|bundle| {
         let bundle = bundle.as_ref()?;
-        Some(
-            bundle
-                .get(file)
-                .cloned()
-                .ok_or_else(|| tf(Text::ErrorNotBundled, &[("file", file)])),
-        )
+        Some(match bundle.get(file) {
+            None => Err(tf(Text::ErrorNotBundled, &[("file", file)])),
+            Some(text) => base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|e| tf(Text::ErrorDamaged, &[("error", &format!("{file}: {e}"))])),
+        })
     })
 }
 
@@ -84,13 +85,24 @@ async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
     })
 }
 
-/// Fetches and decodes one archive file (gzip or not, checking its `schema_version`).
+/// The bytes of an archive file, from the page's bundle or the network.
+async fn file_bytes(file: &str) -> Result<Vec<u8>, String> {
+    match bundled_file(file) {
+        Some(bytes) => bytes,
+        None => fetch_bytes(file).await,
+    }
+}
+
+/// Fetches and decodes one JSON archive file (gzip or not, checking its `schema_version`).
 pub async fn fetch<T: DeserializeOwned>(file: &str) -> Result<T, String> {
-    let decoded = match bundled_file(file) {
-        Some(text) => archive::decode(file, &text?),
-        None => archive::decode_bytes(file, &fetch_bytes(file).await?),
-    };
-    decoded.map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))
+    archive::decode_bytes(file, &file_bytes(file).await?)
+        .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))
+}
+
+/// Fetches and decodes one search shard (binary, gzip or not).
+pub async fn fetch_search_shard(file: &str) -> Result<SearchShard, String> {
+    archive::decode_search_shard(file, &file_bytes(file).await?)
+        .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))
 }
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {

@@ -13,7 +13,7 @@ use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::query::{Loaded, Need};
 use yew::prelude::*;
 
-use crate::archive::fetch;
+use crate::archive::{fetch, fetch_search_shard};
 
 /// Something fetched on demand.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +106,7 @@ async fn fetch_resource(resource: Resource) -> Result<Data, String> {
         Resource::CategoryList(_) | Resource::TagList(_) => {
             Data::Ordinals(Rc::new(fetch::<OrdinalList>(&path).await?.ordinals()))
         }
-        Resource::SearchShard(_) => Data::Search(Rc::new(fetch::<SearchShard>(&path).await?)),
+        Resource::SearchShard(_) => Data::Search(Rc::new(fetch_search_shard(&path).await?)),
         Resource::IdShard(_) => Data::Ids(Rc::new(fetch::<IdShard>(&path).await?)),
         Resource::Chunk(_) => {
             let chunk = fetch::<BodyChunk>(&path).await?;

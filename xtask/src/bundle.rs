@@ -59,8 +59,9 @@ pub fn single_file(tools: &Tools, archive: &Path, out: &Path) -> Result<()> {
     }
     // The page's language and title from the archive, so they are right before the app
     // starts (it sets both again from the manifest).
-    let manifest: serde_json::Value = serde_json::from_str(&files["manifest.json"])
-        .context("the archive's manifest.json is not JSON")?;
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(archive.join("manifest.json"))?)
+            .context("the archive's manifest.json is not JSON")?;
     let site_text = |key: &str| {
         manifest["site"][key]
             .as_str()
@@ -132,8 +133,8 @@ fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Every JSON file of the archive: relative path → text, the compressed ones decoded (the
-/// page's JSON holds text; feeds are left out).
+/// Every file of the archive but the feeds: relative path → its bytes in Base64, as stored
+/// (mostly gzip): the app decodes them exactly as it decodes fetched files.
 fn read_archive(archive: &Path) -> Result<BTreeMap<String, String>> {
     let mut files = BTreeMap::new();
     let mut folders = vec![archive.to_path_buf()];
@@ -149,16 +150,10 @@ fn read_archive(archive: &Path) -> Result<BTreeMap<String, String>> {
                     .strip_prefix(archive)?
                     .to_string_lossy()
                     .replace('\\', "/");
-                let text = if relative.ends_with(".json") {
-                    std::fs::read_to_string(&path)?
-                } else if relative.ends_with(".json.gz") {
-                    let bytes = std::fs::read(&path)?;
-                    String::from_utf8(gazette_core::archive::inflate(&relative, &bytes)?)
-                        .with_context(|| format!("{} is not UTF-8", path.display()))?
-                } else {
+                if relative.ends_with(".xml") {
                     continue;
-                };
-                files.insert(relative, text);
+                }
+                files.insert(relative, base64(&std::fs::read(&path)?));
             }
         }
     }

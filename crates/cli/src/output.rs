@@ -100,7 +100,7 @@ impl Staging {
             || (Vec::new(), Vec::new()),
             |(json, compressed), (relative, file)| {
                 json.clear();
-                file.write_json(json);
+                file.write(json);
                 let bytes = if is_compressed_path(relative) {
                     GZIP.with_borrow_mut(|gzip| gzip.compress(json, compressed));
                     &*compressed
@@ -127,7 +127,7 @@ impl Staging {
     pub fn write_manifest(&mut self, manifest: &mut Manifest) -> Result<()> {
         manifest.build = self.build.finish();
         let mut json = Vec::new();
-        ArchiveFile::Manifest(manifest).write_json(&mut json);
+        ArchiveFile::Manifest(manifest).write(&mut json);
         let path = self.folder.join(MANIFEST_FILE);
         fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
         self.manifest_written = true;

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use gazette_core::archive::{
-    category_list_path, decode_bytes, search_shard_path, summary_group_path, tag_list_path,
-    CategoryTable, Days, Manifest, OrdinalList, SearchShard, SummaryGroup, TagTable,
+    category_list_path, decode_bytes, decode_search_shard, search_shard_path, summary_group_path,
+    tag_list_path, CategoryTable, Days, Manifest, OrdinalList, SearchShard, SummaryGroup, TagTable,
     CATEGORIES_FILE, DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
 };
 use gazette_core::filter::Filter;
@@ -146,7 +146,11 @@ impl Files {
                 self.tag_lists.insert(n, list.ordinals());
             }
             Need::SearchShard(n) => {
-                self.shards.insert(n, read(dir, &search_shard_path(n))?);
+                let file = search_shard_path(n);
+                let path = dir.join(&file);
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                self.shards.insert(n, decode_search_shard(&file, &bytes)?);
             }
         }
         Ok(())

@@ -536,12 +536,15 @@ fn the_search_index_finds_chinese_words_and_tickers() {
     let shard_count = manifest["layout"]["search_shard_count"].as_u64().unwrap() as u32;
     let postings = |term: &str| -> Vec<u64> {
         let shard = gazette_core::search::shard_of(term, shard_count);
-        let shard = read_json(&built.archive.join(format!("search/{shard:04}.json.gz")));
-        let encoded: gazette_core::search::EncodedPostings = shard["terms"]
+        let file = format!("search/{shard:04}.bin.gz");
+        let bytes = std::fs::read(built.archive.join(&file)).unwrap();
+        assert!(gazette_core::archive::is_gzip(&bytes));
+        let shard = gazette_core::archive::decode_search_shard(&file, &bytes).unwrap();
+        shard
+            .terms
             .get(term)
-            .map(|p| serde_json::from_value(p.clone()).unwrap())
-            .unwrap_or_default();
-        encoded.iter().map(|p| u64::from(p.ordinal)).collect()
+            .map(|p| p.iter().map(|p| u64::from(p.ordinal)).collect())
+            .unwrap_or_default()
     };
     let seed_ordinal = built
         .posts()

@@ -99,6 +99,7 @@ impl Loaded for Files {
 /// [`decode_any`] on what they decode to.
 pub fn decode_bytes_any(bytes: &[u8]) {
     let _ = crate::archive::decode_bytes::<BodyChunk>("f", bytes);
+    let _ = crate::archive::decode_search_shard("f", bytes);
     let inflated = if crate::archive::is_gzip(bytes) {
         crate::archive::inflate("f", bytes).ok()
     } else {
@@ -109,6 +110,17 @@ pub fn decode_bytes_any(bytes: &[u8]) {
     }
 }
 
+/// A search shard from arbitrary bytes: as they are, and after a valid header, so that the
+/// fuzzer reaches the term and postings parser without guessing the magic.
+fn search_shard_any(bytes: &[u8]) -> Option<SearchShard> {
+    let mut with_header = crate::archive::SEARCH_SHARD_MAGIC.to_vec();
+    with_header.push(crate::archive::SCHEMA_VERSION as u8);
+    with_header.extend_from_slice(bytes);
+    SearchShard::read("f", bytes)
+        .ok()
+        .or_else(|| SearchShard::read("f", &with_header).ok())
+}
+
 /// Every archive file type decoded from arbitrary text, then used the way the app uses it.
 pub fn decode_any(text: &str) {
     let _ = decode::<BodyChunk>("f", text);
@@ -116,7 +128,7 @@ pub fn decode_any(text: &str) {
     let _ = decode::<SummaryGroup>("f", text);
     let list = decode::<OrdinalList>("f", text).ok().map(|l| l.ordinals());
     let days = decode::<Days>("f", text).ok();
-    let shard = decode::<SearchShard>("f", text).ok();
+    let shard = search_shard_any(text.as_bytes());
     let categories = decode::<CategoryTable>("f", text).ok();
     let tags = decode::<TagTable>("f", text).ok();
     if let Ok(manifest) = decode::<Manifest>("f", text) {

@@ -203,15 +203,9 @@ pub struct Posting {
     pub frequency: u32,
 }
 
-/// A term's postings as stored in `search/NNNN.json`: each posting, ascending by ordinal, is
-/// the integer `(ordinal gap << 3) | (in title << 2) | frequency` written as a LEB128 varint,
-/// and the bytes go into the JSON as one unpadded standard Base64 string.
-///
-/// A common term's gaps are small, so most postings take one byte (1.3 characters), where a
-/// JSON array of numbers took three to seven characters per posting; the shards shrink by
-/// more than half, and a string is far cheaper for the browser to parse than a long array.
-/// Decoding checks the Base64 and that the last varint is complete, so a damaged shard fails
-/// to load with an error instead of yielding made-up postings.
+/// A term's postings as stored in `search/NNNN.bin.gz`: each posting, ascending by ordinal,
+/// is the integer `(ordinal gap << 3) | (in title << 2) | frequency` written as a LEB128
+/// varint. A common term's gaps are small, so most postings take one byte.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EncodedPostings(Vec<u8>);
 
@@ -261,14 +255,20 @@ impl EncodedPostings {
         })
     }
 
-    /// Encoded size in bytes (before Base64): a cheap upper bound on the posting count.
+    /// Encoded size in bytes: a cheap upper bound on the posting count.
     pub fn byte_len(&self) -> usize {
         self.0.len()
     }
 
-    /// Length of the Base64 text in the index file.
-    pub fn text_len(&self) -> usize {
-        (self.0.len() * 4).div_ceil(3)
+    /// The encoded bytes, as an index file stores them.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Postings from their stored bytes; `None` when the last number is cut off, so a damaged
+    /// shard fails to load instead of yielding made-up postings.
+    pub fn from_bytes(bytes: Vec<u8>) -> Option<Self> {
+        (bytes.last().is_none_or(|last| last & 0x80 == 0)).then_some(EncodedPostings(bytes))
     }
 }
 
@@ -278,28 +278,6 @@ fn push_varint(bytes: &mut Vec<u8>, mut value: u64) {
         value >>= 7;
     }
     bytes.push(value as u8);
-}
-
-impl serde::Serialize for EncodedPostings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use base64::Engine as _;
-        serializer.serialize_str(&base64::engine::general_purpose::STANDARD_NO_PAD.encode(&self.0))
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EncodedPostings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use base64::Engine as _;
-        use serde::de::Error;
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-            .decode(text.as_bytes())
-            .map_err(|e| D::Error::custom(format!("postings are not Base64: {e}")))?;
-        if bytes.last().is_some_and(|last| last & 0x80 != 0) {
-            return Err(D::Error::custom("postings end inside a number"));
-        }
-        Ok(EncodedPostings(bytes))
-    }
 }
 
 #[cfg(test)]
@@ -374,7 +352,7 @@ mod tests {
     }
 
     #[test]
-    fn postings_round_trip_through_json() {
+    fn postings_round_trip_through_their_bytes() {
         let postings = vec![
             Posting {
                 ordinal: 3,
@@ -395,21 +373,16 @@ mod tests {
         let encoded = EncodedPostings::encode(postings.clone());
         // (3 << 3) | 4 | 2 = 30 and (7 << 3) | 3 = 59 take a byte each; the gap of 199,990
         // takes three.
-        assert_eq!(encoded.byte_len(), 5);
-        let json = serde_json::to_string(&encoded).unwrap();
-        assert_eq!(json, "\"Hjux02E\"");
-        let back: EncodedPostings = serde_json::from_str(&json).unwrap();
+        assert_eq!(encoded.as_bytes(), [0x1e, 0x3b, 0xb1, 0xd3, 0x61]);
+        let back = EncodedPostings::from_bytes(encoded.as_bytes().to_vec()).unwrap();
         assert_eq!(back.iter().collect::<Vec<_>>(), postings);
-        assert_eq!(encoded.text_len(), json.len() - 2);
     }
 
     #[test]
     fn damaged_postings_fail_to_load() {
-        assert!(serde_json::from_str::<EncodedPostings>("\"not base64!\"").is_err());
         // 0x80: a number that never ends.
-        assert!(serde_json::from_str::<EncodedPostings>("\"gA\"").is_err());
-        assert!(serde_json::from_str::<EncodedPostings>("[1, 2]").is_err());
-        let empty: EncodedPostings = serde_json::from_str("\"\"").unwrap();
+        assert!(EncodedPostings::from_bytes(vec![0x1e, 0x80]).is_none());
+        let empty = EncodedPostings::from_bytes(Vec::new()).unwrap();
         assert_eq!(empty.iter().count(), 0);
     }
 }

@@ -37,7 +37,7 @@ use crate::search::{
 const BUCKETS: usize = 1024;
 /// The most shards an index may have.
 pub const MAX_SHARDS: usize = 16_384;
-/// A search shard aims at about this many bytes of JSON. A query fetches one shard per term,
+/// A search shard aims at about this many bytes (before compression). A query fetches one shard per term,
 /// so this is most of what a query downloads beyond its own terms' postings: at 16 KiB a
 /// median query of the benchmark fetches about 14 KB of index at 10,000 posts and 20 KB at
 /// 100,000 (48 KiB fetched three times as much), at the price of more, smaller files.
@@ -122,11 +122,12 @@ pub fn search_shards<T: Sync>(
         .into_par_iter()
         .flat_map_iter(Bucket::finish)
         .collect();
-    let json_bytes: usize = terms
+    // A term takes its bytes, its postings' and about two bytes of lengths.
+    let index_bytes: usize = terms
         .iter()
-        .map(|(term, postings)| term.len() + postings.text_len() + 6)
+        .map(|(term, postings)| term.len() + postings.byte_len() + 2)
         .sum();
-    let shard_count = json_bytes
+    let shard_count = index_bytes
         .div_ceil(SHARD_TARGET_BYTES)
         .next_power_of_two()
         .clamp(1, MAX_SHARDS);
