@@ -37,11 +37,14 @@ use crate::search::{
 const BUCKETS: usize = 1024;
 /// The most shards an index may have.
 pub const MAX_SHARDS: usize = 16_384;
-/// A search shard aims at about this many bytes (before compression). A query fetches one shard per term,
-/// so this is most of what a query downloads beyond its own terms' postings: at 16 KiB a
-/// median query of the benchmark fetches about 14 KB of index at 10,000 posts and 20 KB at
-/// 100,000 (48 KiB fetched three times as much), at the price of more, smaller files.
-pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
+/// A search shard aims at about this many bytes (before compression). A query fetches one
+/// shard per term, so this is most of what a query downloads beyond its own terms' postings.
+/// Format 3 aimed at 16 KiB of JSON (a median query of the benchmark fetched about 14 KB of
+/// index at 10,000 posts and 20 KB at 100,000; 48 KiB fetched three times as much); 8 KiB of
+/// the binary layout gives the same shard counts (1,024 at 10,000 posts, 8,192 at 100,000)
+/// with smaller shards: at 100,000 posts 6.2 KB compressed on average, where 16 KiB would
+/// halve the count and make each 12.3 KB.
+pub const SHARD_TARGET_BYTES: usize = 8 * 1024;
 /// Posts whose terms are extracted at once: keeps the terms and staged postings in memory
 /// to one batch's worth at any archive size, while a large batch touches each term's
 /// postings list fewer times (batches of 1,024 and 4,096 posts were slower in each of three
