@@ -15,7 +15,8 @@ const homeOnly = process.argv.includes('--home-only');
 const { queries } = JSON.parse(await readFile(new URL('./queries.json', import.meta.url)));
 const server = await serve({ '/gazette/': { dir: dist } });
 const base = `${server.url}/gazette/`;
-const browser = await launch();
+// Chromium, whatever GAZETTE_BROWSER says: the memory figures come from its DevTools protocol.
+const browser = await launch({ browser: 'chromium' });
 
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 // End-to-end tests of the built app (`dist/`, made by `trunk build --release --offline` from
-// the fixture archive) in real headless Chromium, served under a GitHub-Pages-like sub-path.
+// the fixture archive) in real headless Chromium or Firefox (`GAZETTE_BROWSER`, see browser.mjs),
+// served under a GitHub-Pages-like sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -8,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { BROWSER, launch } from './browser.mjs';
 
 const DIST = resolve(process.env.GAZETTE_DIST ?? 'dist');
-const ARTIFACTS = resolve('tests/e2e/artifacts');
+// Chromium's screenshots here, Firefox's in a folder of their own.
+const ARTIFACTS = resolve(BROWSER === 'chromium' ? 'tests/e2e/artifacts' : `tests/e2e/artifacts/${BROWSER}`);
 const SEED_ID = '2022-02-24-202202242288124890';
 const GAZETTE = resolve(process.env.GAZETTE_BIN ?? 'target/debug/gazette');
 let server;
@@ -48,8 +50,9 @@ after(async () => {
   await server?.close();
 });
 
-/** A fresh page that fails the test on any uncaught error or console error. */
-async function openPage(t, url, viewport = { width: 1280, height: 900 }) {
+/** A fresh page that fails the test on any uncaught error or console error. `language` is the
+ * reader's (`navigator.language`), which the app speaks until a manifest names the archive's. */
+async function openPage(t, url, viewport = { width: 1280, height: 900 }, { language } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const errors = [];
@@ -57,6 +60,9 @@ async function openPage(t, url, viewport = { width: 1280, height: 900 }) {
   t.after(async () => {
     await context.close();
   });
+  if (language) {
+    await page.addInitScript(`Object.defineProperty(navigator, 'language', { get: () => ${JSON.stringify(language)} });`);
+  }
   await page.goto(url);
   return { page, errors };
 }
@@ -291,7 +297,8 @@ for (const [prefix, expected] of [
   ['future', /schema_version 99/],
 ]) {
   test(`a ${prefix} archive shows an error panel with a retry, not a blank page`, async (t) => {
-    const { page } = await openPage(t, `${server.url}/${prefix}/#/category/emnews`);
+    // No manifest to name the archive's language: the panel speaks the reader's, Chinese here.
+    const { page } = await openPage(t, `${server.url}/${prefix}/#/category/emnews`, undefined, { language: 'zh-CN' });
     const panel = page.locator('.error-panel');
     await panel.waitFor();
     assert.match(await panel.innerText(), expected);
@@ -518,7 +525,11 @@ test('a visited archive keeps working offline after a reload (service worker)', 
   await page.locator('.article-body strong').first().waitFor();
   await page.evaluate(() => navigator.serviceWorker.ready);
   assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the page is controlled by the worker');
+  // Offline: the page's own requests fail (emulation), and so do the worker's (the server
+  // drops every connection — emulation does not reach a service worker's requests).
   await context.setOffline(true);
+  server.refuse(true);
+  t.after(() => server.refuse(false));
   await page.reload();
   await page.locator('.article-body strong').first().waitFor();
   assert.equal(await page.locator('.article-body strong').count(), 6);

@@ -24,11 +24,18 @@ const TYPES = {
  *   delays: { "archive/bodies/0000.json": 1500 } } — a string replaces the file's content, null
  * makes it a 404; `notFound` is served (with status 404) for missing files, as GitHub Pages
  * does; `delays` holds a file back for that many milliseconds.
- * Resolves to { url, close, requests } where requests lists every path asked for.
+ * Resolves to { url, close, requests, refuse } where requests lists every path asked for, and
+ * `refuse(true)` cuts the network: every connection is dropped unanswered, as when the
+ * machine is offline (browsers' offline emulation does not reach a service worker's requests).
  */
 export async function serve(mounts) {
   const requests = [];
+  let refusing = false;
   const server = createServer(async (req, res) => {
+    if (refusing) {
+      req.socket.destroy();
+      return;
+    }
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const isHead = req.method === 'HEAD';
     requests.push(path);
@@ -70,6 +77,10 @@ export async function serve(mounts) {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    refuse: (refuse) => {
+      refusing = refuse;
+      if (refuse) server.closeAllConnections();
+    },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

@@ -190,10 +190,16 @@ fn test(tools: &setup::Tools) -> Result<()> {
         Path::new("static/archive"),
         Path::new("dist-single/gazette.html"),
     )?;
-    run(tools
-        .command("node")
-        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
-        .env("CHROMIUM", &tools.chromium))?;
+    // The end-to-end suite once per browser (puppeteer-core drives Chromium over CDP and
+    // Firefox over WebDriver BiDi; `GAZETTE_BROWSER` picks one, see tests/e2e/browser.mjs).
+    for browser in ["chromium", "firefox"] {
+        run(tools
+            .command("node")
+            .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+            .env("GAZETTE_BROWSER", browser)
+            .env("CHROMIUM", &tools.chromium)
+            .env("FIREFOX", &tools.firefox))?;
+    }
     // The benchmark harness end to end at 1,000 posts (Gazette, the peers, recall, report),
     // so it keeps working; its figures are not checked.
     bench::bench(tools, &bench::Plan::from_args(&["--smoke".to_string()])?)

@@ -1,6 +1,6 @@
 //! Installing the tools the build and tests need — only what is missing, at pinned versions:
 //! the wasm32 target, trunk, wasm-bindgen-cli (the version in Cargo.lock), the npm packages
-//! (wasm-opt from `binaryen`, `playwright-core`), Debian's chromium + chromium-driver and
+//! (wasm-opt from `binaryen`, `puppeteer-core`), Debian's chromium + chromium-driver and
 //! firefox-esr, and geckodriver (crates.io) for the browser tests in Firefox.
 
 use std::path::{Path, PathBuf};
@@ -100,8 +100,7 @@ pub fn install_missing(root: &Path, tools: &Tools) -> Result<()> {
         Lock::Unlocked,
     )?;
     let node_modules = root.join("node_modules");
-    if !node_modules.join(".bin/wasm-opt").exists()
-        || !node_modules.join("playwright-core").exists()
+    if !node_modules.join(".bin/wasm-opt").exists() || !node_modules.join("puppeteer-core").exists()
     {
         run(tools.command("npm").args(["ci", "--no-audit", "--no-fund"]))?;
     }

@@ -211,11 +211,12 @@ async function main() {
   };
 
   const server = await serve({ '/': { dir: join(workdir, 'site') } });
-  const browser = await launch();
+  // Chromium, whatever GAZETTE_BROWSER says: the memory figures come from its DevTools protocol.
+  const browser = await launch({ browser: 'chromium' });
   const result = {
     archive: archiveDir,
     posts: prepared.posts,
-    browser: `Chromium ${browser.version()}`,
+    browser: `Chromium ${await browser.version()}`,
     queries: queries.length,
     definitions: {
       cold_ms: 'fresh browser context per query; from navigation done (load event: page and library code run, no index) until the result ids are in hand = cold_load + cold_query, timed in the page',
