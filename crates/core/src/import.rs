@@ -124,7 +124,13 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
     for (line, message) in &resolved.warnings {
         warn(Some(split.body_first_line + line), message.clone());
     }
-    let mut body = markdown::render(&resolved.text);
+    // Jekyll converts Markdown posts; an `.html` post's body is HTML as it is.
+    let is_markdown = !(file.path.ends_with(".html") || file.path.ends_with(".htm"));
+    let mut body = if is_markdown {
+        markdown::render(&resolved.text)
+    } else {
+        markdown::render_html_post(&resolved.text)
+    };
     if let Some(host) = host_of(&settings.url) {
         body.html = rewrite_site_links(&body.html, host, &settings.baseurl);
     }
@@ -137,9 +143,9 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
     // memmem: std's two-way search cost ~3,000 instructions a post for a separator that
     // most posts do not have.
     let excerpt_source = match &front.excerpt {
-        Some(explicit) => Cow::Owned(markdown::plain_text(explicit)),
+        Some(explicit) => Cow::Owned(markdown::plain_text(explicit, is_markdown)),
         None => match memchr::memmem::find(resolved.text.as_bytes(), separator.as_bytes()) {
-            Some(at) => Cow::Owned(markdown::plain_text(&resolved.text[..at])),
+            Some(at) => Cow::Owned(markdown::plain_text(&resolved.text[..at], is_markdown)),
             None => Cow::Borrowed(body.text.as_str()),
         },
     };

@@ -18,6 +18,8 @@ pub mod route;
 pub mod sanitize_policy;
 pub mod search;
 pub mod text;
+#[cfg(feature = "import")]
+pub mod typography;
 
 #[cfg(feature = "import")]
 pub mod build;

@@ -1,6 +1,8 @@
-//! Post bodies from Markdown to sanitized HTML, rendered the way kramdown renders finews
-//! posts: CommonMark with raw HTML, GFM tables and strikethrough, footnotes, `<http://…>`
-//! autolinks. The first bare autolink is the post's source URL.
+//! Post bodies from Markdown to sanitized HTML, rendered the way Jekyll's kramdown (GFM input)
+//! renders them: CommonMark with raw HTML, GFM tables, strikethrough and task lists,
+//! footnotes, definition lists, `<http://…>` autolinks, and kramdown's typography (curly
+//! quotes by its rules, dashes, ellipses; [`crate::typography`]). The first bare autolink is
+//! the post's source URL.
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 
@@ -23,13 +25,35 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_TASKLISTS
 }
 
-/// Renders Markdown (or an `.html` post's HTML, which passes through as raw HTML) and
-/// sanitizes the result. Markdown without raw HTML (most news posts) is written straight as
-/// sanitized HTML by [`crate::plain_html`]; the rest goes through the sanitizer.
+/// The events of a post's source: Markdown with kramdown's typography, or (for an `.html`
+/// post, which Jekyll does not convert) without it.
+fn events(source: &str, typography: bool) -> Vec<Event<'_>> {
+    let events: Vec<Event<'_>> = Parser::new_ext(source, options()).collect();
+    if typography {
+        crate::typography::apply(events)
+    } else {
+        events
+    }
+}
+
+/// Renders a Markdown post and sanitizes the result. Markdown without raw HTML (most news
+/// posts) is written straight as sanitized HTML by [`crate::plain_html`]; the rest goes
+/// through the sanitizer.
 pub fn render(markdown: &str) -> RenderedBody {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    render_events(events(markdown, true), markdown.len())
+}
+
+/// Renders an `.html` post: its HTML passes through as raw HTML (and is sanitized); Jekyll
+/// applies no Markdown typography to it.
+pub fn render_html_post(html: &str) -> RenderedBody {
+    render_events(events(html, false), html.len())
+}
+
+fn render_events(events: Vec<Event<'_>>, len: usize) -> RenderedBody {
     let source = events.iter().find_map(|event| match event {
         Event::Start(Tag::Link {
             link_type: LinkType::Autolink,
@@ -38,7 +62,7 @@ pub fn render(markdown: &str) -> RenderedBody {
         }) if !dest_url.is_empty() => Some(dest_url.to_string()),
         _ => None,
     });
-    let html = plain_html::render(&events).unwrap_or_else(|| sanitized(markdown.len(), events));
+    let html = plain_html::render(&events).unwrap_or_else(|| sanitized(len, events));
     let text = article_text(&html);
     RenderedBody { html, text, source }
 }
@@ -54,14 +78,18 @@ fn sanitized(len: usize, events: Vec<Event<'_>>) -> String {
 /// For inputs the fast path takes, its HTML and the full path's, which must be equal (checked
 /// by the tests and the render fuzz target); `None` when the fast path declines.
 pub(crate) fn fast_and_full(markdown: &str) -> Option<(String, String)> {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let events = events(markdown, true);
     let fast = plain_html::render(&events)?;
     Some((fast, sanitized(markdown.len(), events)))
 }
 
-/// The plain-text excerpt of a Markdown fragment (the part before an excerpt separator).
-pub fn plain_text(markdown: &str) -> String {
-    render(markdown).text
+/// The plain-text excerpt of a post's fragment (the part before an excerpt separator).
+pub fn plain_text(source: &str, markdown: bool) -> String {
+    if markdown {
+        render(source).text
+    } else {
+        render_html_post(source).text
+    }
 }
 
 #[cfg(test)]

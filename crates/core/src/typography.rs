@@ -1,0 +1,257 @@
+//! kramdown's typography, which Jekyll applies to every Markdown post: `"` and `'` become
+//! curly quotes by kramdown's own rules (not CommonMark's), `---` an em dash, `--` an en
+//! dash, `...` an ellipsis, `<<` and `>>` guillemets. Applied to the text events of
+//! pulldown-cmark, outside code, so both rendering paths (the plain-HTML fast path and the
+//! sanitizer) see the same text.
+//!
+//! The quote rules are kramdown's `SQ_RULES` (from RubyPants), tried in order at each quote.
+//! kramdown's scanner stands on the character before the quote when the same run of text
+//! holds one (its start pattern is `[^\\]?["']`), and on the quote itself at the start of a
+//! run (after markup such as `**`): which rules can match depends on that, and this module
+//! follows it.
+
+use std::borrow::Cow;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+
+const LSQUO: char = '\u{2018}';
+const RSQUO: char = '\u{2019}';
+const LDQUO: char = '\u{201C}';
+const RDQUO: char = '\u{201D}';
+
+/// kramdown's `SQ_PUNCT`: ASCII punctuation.
+fn is_sq_punct(c: char) -> bool {
+    c.is_ascii_punctuation()
+}
+
+/// kramdown's `SQ_CLOSE`: any character but a space, `\`, tab, CR, LF, `[`, `{`, `(`, `-`.
+fn is_sq_close(c: char) -> bool {
+    !matches!(c, ' ' | '\\' | '\t' | '\r' | '\n' | '[' | '{' | '(' | '-')
+}
+
+/// Ruby's `\s`.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n' | '\x0B' | '\x0C')
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn left(quote: char) -> char {
+    if quote == '"' {
+        LDQUO
+    } else {
+        LSQUO
+    }
+}
+
+fn right(quote: char) -> char {
+    if quote == '"' {
+        RDQUO
+    } else {
+        RSQUO
+    }
+}
+
+/// `text` with kramdown's typography; `emphasis_follows` says whether emphasis markup
+/// (`*`, `_`) comes right after the text, which kramdown's first rule looks at.
+pub fn smarten(text: &str, emphasis_follows: bool) -> Cow<'_, str> {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | b'-' | b'.' | b'<' | b'>'))
+    {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let at = |k: usize| chars.get(k).copied();
+        match c {
+            '-' if at(i + 1) == Some('-') && at(i + 2) == Some('-') => {
+                out.push('\u{2014}');
+                i += 3;
+            }
+            '-' if at(i + 1) == Some('-') => {
+                out.push('\u{2013}');
+                i += 2;
+            }
+            '.' if at(i + 1) == Some('.') && at(i + 2) == Some('.') => {
+                out.push('\u{2026}');
+                i += 3;
+            }
+            '<' if at(i + 1) == Some('<') => {
+                out.push('\u{AB}');
+                i += 2;
+            }
+            '>' if at(i + 1) == Some('>') => {
+                out.push('\u{BB}');
+                i += 2;
+            }
+            '"' | '\'' => {
+                i += quotes(&chars, i, emphasis_follows, &mut out);
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes the quote at `chars[i]` (and, for the two-quote rules, the next one) as kramdown
+/// would; returns how many characters were consumed.
+fn quotes(chars: &[char], i: usize, emphasis_follows: bool, out: &mut String) -> usize {
+    let quote = chars[i];
+    let at = |k: usize| chars.get(k).copied();
+    let next = at(i + 1);
+    let is_quote = |c: Option<char>| matches!(c, Some('"' | '\''));
+    // A backslash before the quote: kramdown's start pattern cannot stand on it, so the
+    // scanner stands on the quote, as at the start of a run.
+    let previous = i.checked_sub(1).map(|k| chars[k]).filter(|&c| c != '\\');
+    match previous {
+        // The scanner stands on the character before the quote.
+        Some(p) if is_space(p) => {
+            // `(\s?)"'(?=\w)`, `(\s?)'"(?=\w)`
+            if is_quote(next) && next != Some(quote) && at(i + 2).is_some_and(is_word) {
+                out.push(left(quote));
+                out.push(left(next.expect("a quote")));
+                return 2;
+            }
+            // `(\s)('|")(?=\w)`: an opening quote; `(\s?)'(?=\d\ds)`: a decade, closing.
+            if quote == '\''
+                && at(i + 1).is_some_and(|c| c.is_ascii_digit())
+                && at(i + 2).is_some_and(|c| c.is_ascii_digit())
+                && at(i + 3) == Some('s')
+            {
+                out.push(RSQUO);
+                return 1;
+            }
+            // `(\s)('|")(?=\w)`, else the last rules: an opening quote either way.
+            out.push(left(quote));
+            1
+        }
+        Some(p) if is_sq_close(p) => {
+            // `(SQ_CLOSE)('|")`: a closing quote.
+            out.push(right(quote));
+            1
+        }
+        // `[`, `{`, `(`, `-` before the quote: only `(.?)'` / `(.?)"` match: opening.
+        Some(_) => {
+            out.push(left(quote));
+            1
+        }
+        // The scanner stands on the quote.
+        None => {
+            // `("|')(?=[_*]{1,2}\S)`: emphasis follows.
+            if next.is_none() && emphasis_follows {
+                out.push(left(quote));
+                return 1;
+            }
+            // `("|')(?=SQ_PUNCT(?!\.\.)\B)`
+            if let Some(p) = next.filter(|&c| is_sq_punct(c)) {
+                let dots = at(i + 2) == Some('.') && at(i + 3) == Some('.');
+                let boundary = at(i + 2).is_some_and(is_word) != is_word(p);
+                if !dots && !boundary {
+                    out.push(right(quote));
+                    return 1;
+                }
+            }
+            // `(\s?)"'(?=\w)`, `(\s?)'"(?=\w)`
+            if is_quote(next) && next != Some(quote) && at(i + 2).is_some_and(is_word) {
+                out.push(left(quote));
+                out.push(left(next.expect("a quote")));
+                return 2;
+            }
+            // `(\s?)'(?=\d\ds)`
+            if quote == '\''
+                && at(i + 1).is_some_and(|c| c.is_ascii_digit())
+                && at(i + 2).is_some_and(|c| c.is_ascii_digit())
+                && at(i + 3) == Some('s')
+            {
+                out.push(RSQUO);
+                return 1;
+            }
+            // `(SQ_CLOSE)('|")`: the quote itself is the "closing" character when another
+            // quote follows; it stays straight and the second one closes.
+            if is_quote(next) {
+                out.push(quote);
+                out.push(right(next.expect("a quote")));
+                return 2;
+            }
+            // `("|')(?=\s|s\b|$)`
+            let s_word = next == Some('s') && !at(i + 2).is_some_and(is_word);
+            if next.is_none_or(is_space) || s_word {
+                out.push(right(quote));
+                return 1;
+            }
+            out.push(left(quote));
+            1
+        }
+    }
+}
+
+/// Applies [`smarten`] to the text of `events` outside code blocks, merging adjacent text
+/// events first (pulldown-cmark splits text at some characters, kramdown's scanner does not).
+pub fn apply(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut in_code = 0usize;
+    let mut pending: Option<String> = None;
+    let flush = |pending: &mut Option<String>, out: &mut Vec<Event<'_>>, emphasis: bool| {
+        if let Some(text) = pending.take() {
+            let smart = smarten(&text, emphasis).into_owned();
+            out.push(Event::Text(CowStr::from(smart)));
+        }
+    };
+    for event in events {
+        match &event {
+            Event::Text(text) if in_code == 0 => {
+                pending.get_or_insert_with(String::new).push_str(text);
+                continue;
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong) => flush(&mut pending, &mut out, true),
+            _ => flush(&mut pending, &mut out, false),
+        }
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            _ => {}
+        }
+        out.push(event);
+    }
+    flush(&mut pending, &mut out, false);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> String {
+        smarten(text, false).into_owned()
+    }
+
+    /// Each case is what Jekyll 4.3.1 (kramdown 2.4, GFM input) writes for the same text.
+    #[test]
+    fn quotes_dashes_and_ellipses_follow_kramdown() {
+        assert_eq!(
+            s("He said \"hello\" and 'bye' -- then --- and ... also it's the '90s, \"quoted 'inner' text\"."),
+            "He said “hello” and ‘bye’ – then — and … also it’s the ’90s, “quoted ‘inner’ text”."
+        );
+        assert_eq!(
+            s("A line with <<angle quotes>> and 5--10 pages, and \"multiple\" \"quotes\"."),
+            "A line with «angle quotes» and 5–10 pages, and “multiple” “quotes”."
+        );
+        // After a Chinese character a quote closes, whichever side it is on.
+        assert_eq!(
+            s("中文里的\"引号\"和'单引号'，还有……省略号。"),
+            "中文里的”引号”和’单引号’，还有……省略号。"
+        );
+        assert_eq!(s("\"Quoted\" at the start"), "“Quoted” at the start");
+        assert_eq!(s("no quotes at all"), "no quotes at all");
+        assert!(matches!(smarten("纯中文", false), Cow::Borrowed(_)));
+    }
+}
