@@ -8,6 +8,8 @@
 
 pub mod archive;
 pub mod dates;
+#[cfg(feature = "import")]
+pub mod emphasis;
 pub mod feed;
 pub mod filter;
 pub mod i18n;

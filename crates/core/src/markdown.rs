@@ -1,6 +1,7 @@
 //! Post bodies from Markdown to sanitized HTML, rendered the way Jekyll's kramdown (GFM input)
 //! renders them: CommonMark with raw HTML, GFM tables, strikethrough and task lists,
-//! footnotes, definition lists, `<http://…>` autolinks, and kramdown's typography (curly
+//! footnotes, definition lists, `<http://…>` autolinks, kramdown's emphasis where
+//! CommonMark's flanking rules differ ([`crate::emphasis`]) and kramdown's typography (curly
 //! quotes by its rules, dashes, ellipses; [`crate::typography`]). The first bare autolink is
 //! the post's source URL.
 
@@ -44,7 +45,8 @@ fn events(source: &str, typography: bool) -> Vec<Event<'_>> {
 /// posts) is written straight as sanitized HTML by [`crate::plain_html`]; the rest goes
 /// through the sanitizer.
 pub fn render(markdown: &str) -> RenderedBody {
-    render_events(events(markdown, true), markdown.len())
+    let source = crate::emphasis::prepare(markdown);
+    render_events(events(&source, true), source.len())
 }
 
 /// Renders an `.html` post: its HTML passes through as raw HTML (and is sanitized); Jekyll
@@ -78,7 +80,8 @@ fn sanitized(len: usize, events: Vec<Event<'_>>) -> String {
 /// For inputs the fast path takes, its HTML and the full path's, which must be equal (checked
 /// by the tests and the render fuzz target); `None` when the fast path declines.
 pub(crate) fn fast_and_full(markdown: &str) -> Option<(String, String)> {
-    let events = events(markdown, true);
+    let source = crate::emphasis::prepare(markdown);
+    let events = events(&source, true);
     let fast = plain_html::render(&events)?;
     Some((fast, sanitized(markdown.len(), events)))
 }

@@ -57,10 +57,15 @@ fn right(quote: char) -> char {
 /// `text` with kramdown's typography; `emphasis_follows` says whether emphasis markup
 /// (`*`, `_`) comes right after the text, which kramdown's first rule looks at.
 pub fn smarten(text: &str, emphasis_follows: bool) -> Cow<'_, str> {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'"' | b'\'' | b'-' | b'.' | b'<' | b'>'))
-    {
+    // Most text has nothing to change (a decimal point is not an ellipsis): one pass over
+    // the bytes decides, without decoding.
+    let bytes = text.as_bytes();
+    let changes = bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'"' | b'\'' => true,
+        b'-' | b'.' | b'<' | b'>' => bytes.get(i + 1) == Some(&b),
+        _ => false,
+    });
+    if !changes {
         return Cow::Borrowed(text);
     }
     let chars: Vec<char> = text.chars().collect();
@@ -196,20 +201,27 @@ fn quotes(chars: &[char], i: usize, emphasis_follows: bool, out: &mut String) ->
 
 /// Applies [`smarten`] to the text of `events` outside code blocks, merging adjacent text
 /// events first (pulldown-cmark splits text at some characters, kramdown's scanner does not).
-pub fn apply(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    let mut in_code = 0usize;
-    let mut pending: Option<String> = None;
-    let flush = |pending: &mut Option<String>, out: &mut Vec<Event<'_>>, emphasis: bool| {
+/// Text that does not change keeps its event as it was (no copy).
+pub fn apply<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+    fn flush<'a>(pending: &mut Option<CowStr<'a>>, out: &mut Vec<Event<'a>>, emphasis: bool) {
         if let Some(text) = pending.take() {
-            let smart = smarten(&text, emphasis).into_owned();
-            out.push(Event::Text(CowStr::from(smart)));
+            let text = match smarten(&text, emphasis) {
+                Cow::Borrowed(_) => text,
+                Cow::Owned(smart) => CowStr::from(smart),
+            };
+            out.push(Event::Text(text));
         }
-    };
+    }
+    let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
+    let mut in_code = 0usize;
+    let mut pending: Option<CowStr<'a>> = None;
     for event in events {
-        match &event {
+        match event {
             Event::Text(text) if in_code == 0 => {
-                pending.get_or_insert_with(String::new).push_str(text);
+                pending = Some(match pending.take() {
+                    None => text,
+                    Some(before) => CowStr::from(format!("{before}{text}")),
+                });
                 continue;
             }
             Event::Start(Tag::Emphasis | Tag::Strong) => flush(&mut pending, &mut out, true),
@@ -253,5 +265,6 @@ mod tests {
         assert_eq!(s("\"Quoted\" at the start"), "“Quoted” at the start");
         assert_eq!(s("no quotes at all"), "no quotes at all");
         assert!(matches!(smarten("纯中文", false), Cow::Borrowed(_)));
+        assert!(matches!(smarten("升至6.3512，-1", false), Cow::Borrowed(_)));
     }
 }
