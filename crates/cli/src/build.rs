@@ -113,6 +113,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         baseurl: config.site.baseurl.clone(),
         title: config.site.title.clone(),
         excerpt_separator: config.excerpt_separator.clone(),
+        markdown: config.markdown.clone(),
     };
 
     let progress = if sources.posts.len() >= PROGRESS_THRESHOLD && !options.quiet {

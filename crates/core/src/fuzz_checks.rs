@@ -38,7 +38,7 @@ pub fn render_any(text: &str) {
             "the plain-Markdown fast path differs from the sanitizer"
         );
     }
-    let rendered = render(text);
+    let rendered = render(text, &crate::markdown::MarkdownOptions::default());
     // Text has its `<` escaped, so every `<` starts a tag: check the tags only.
     for tag in rendered.html.split('<').skip(1) {
         let tag = tag.split('>').next().unwrap_or("").to_ascii_lowercase();

@@ -31,6 +31,8 @@ pub struct ImportSettings {
     pub title: String,
     /// The site-wide `excerpt_separator`.
     pub excerpt_separator: Option<String>,
+    /// The site's kramdown options.
+    pub markdown: markdown::MarkdownOptions,
 }
 
 /// A post ready for the archive.
@@ -126,10 +128,10 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
     }
     // Jekyll converts Markdown posts; an `.html` post's body is HTML as it is.
     let is_markdown = !(file.path.ends_with(".html") || file.path.ends_with(".htm"));
-    let mut body = if is_markdown {
-        markdown::render(&resolved.text)
-    } else {
-        markdown::render_html_post(&resolved.text)
+    let options = is_markdown.then_some(&settings.markdown);
+    let mut body = match options {
+        Some(options) => markdown::render(&resolved.text, options),
+        None => markdown::render_html_post(&resolved.text),
     };
     if let Some(host) = host_of(&settings.url) {
         body.html = rewrite_site_links(&body.html, host, &settings.baseurl);
@@ -143,9 +145,9 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
     // memmem: std's two-way search cost ~3,000 instructions a post for a separator that
     // most posts do not have.
     let excerpt_source = match &front.excerpt {
-        Some(explicit) => Cow::Owned(markdown::plain_text(explicit, is_markdown)),
+        Some(explicit) => Cow::Owned(markdown::plain_text(explicit, options)),
         None => match memchr::memmem::find(resolved.text.as_bytes(), separator.as_bytes()) {
-            Some(at) => Cow::Owned(markdown::plain_text(&resolved.text[..at], is_markdown)),
+            Some(at) => Cow::Owned(markdown::plain_text(&resolved.text[..at], options)),
             None => Cow::Borrowed(body.text.as_str()),
         },
     };

@@ -10,6 +10,25 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 use crate::plain_html;
 use crate::sanitize::{article_text, sanitize_html};
 
+/// The kramdown options of a site's `_config.yml` (`kramdown:`) that change what a post
+/// says: Jekyll's defaults unless the site sets them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownOptions {
+    /// `hard_wrap`: a line break inside a paragraph is a `<br>` (Jekyll's default: no).
+    pub hard_wrap: bool,
+    /// `smart_quotes`: the left and right single, then left and right double quotes.
+    pub quotes: crate::typography::Quotes,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions {
+            hard_wrap: false,
+            quotes: crate::typography::Quotes::default(),
+        }
+    }
+}
+
 /// A rendered body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedBody {
@@ -30,29 +49,36 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// The events of a post's source: Markdown with kramdown's typography, or (for an `.html`
-/// post, which Jekyll does not convert) without it.
-fn events(source: &str, typography: bool) -> Vec<Event<'_>> {
+/// The events of a post's source: Markdown with kramdown's typography and the site's
+/// options, or (for an `.html` post, which Jekyll does not convert, `None`) as it is.
+fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<'a>> {
     let events: Vec<Event<'_>> = Parser::new_ext(source, options()).collect();
-    if typography {
-        crate::typography::apply(events)
-    } else {
-        events
+    let Some(markdown) = markdown else {
+        return events;
+    };
+    let mut events = crate::typography::apply(events, &markdown.quotes);
+    if markdown.hard_wrap {
+        for event in &mut events {
+            if matches!(event, Event::SoftBreak) {
+                *event = Event::HardBreak;
+            }
+        }
     }
+    events
 }
 
 /// Renders a Markdown post and sanitizes the result. Markdown without raw HTML (most news
 /// posts) is written straight as sanitized HTML by [`crate::plain_html`]; the rest goes
 /// through the sanitizer.
-pub fn render(markdown: &str) -> RenderedBody {
+pub fn render(markdown: &str, options: &MarkdownOptions) -> RenderedBody {
     let source = crate::emphasis::prepare(markdown);
-    render_events(events(&source, true), source.len())
+    render_events(events(&source, Some(options)), source.len())
 }
 
 /// Renders an `.html` post: its HTML passes through as raw HTML (and is sanitized); Jekyll
 /// applies no Markdown typography to it.
 pub fn render_html_post(html: &str) -> RenderedBody {
-    render_events(events(html, false), html.len())
+    render_events(events(html, None), html.len())
 }
 
 fn render_events(events: Vec<Event<'_>>, len: usize) -> RenderedBody {
@@ -81,17 +107,16 @@ fn sanitized(len: usize, events: Vec<Event<'_>>) -> String {
 /// by the tests and the render fuzz target); `None` when the fast path declines.
 pub(crate) fn fast_and_full(markdown: &str) -> Option<(String, String)> {
     let source = crate::emphasis::prepare(markdown);
-    let events = events(&source, true);
+    let events = events(&source, Some(&MarkdownOptions::default()));
     let fast = plain_html::render(&events)?;
     Some((fast, sanitized(markdown.len(), events)))
 }
 
 /// The plain-text excerpt of a post's fragment (the part before an excerpt separator).
-pub fn plain_text(source: &str, markdown: bool) -> String {
-    if markdown {
-        render(source).text
-    } else {
-        render_html_post(source).text
+pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> String {
+    match markdown {
+        Some(options) => render(source, options).text,
+        None => render_html_post(source).text,
     }
 }
 
@@ -102,7 +127,7 @@ mod tests {
     #[test]
     fn finews_short_post_renders_like_kramdown() {
         let body = "\n离岸人民币兑美元升至6.3512，为2018年以来最高水平。\n\n<http://finance.eastmoney.com/news/11060,202112082206672930.html>\n\n[返回东财滚动新闻](//finews.zning.me/emnews/)\n[返回首页](//finews.zning.me/)";
-        let rendered = render(body);
+        let rendered = render(body, &MarkdownOptions::default());
         assert_eq!(
             rendered.html,
             "<p>离岸人民币兑美元升至6.3512，为2018年以来最高水平。</p>\n\
@@ -122,13 +147,13 @@ mod tests {
 
     #[test]
     fn a_raw_less_than_sign_stays_text() {
-        let rendered = render("精度满足<1%的要求");
+        let rendered = render("精度满足<1%的要求", &MarkdownOptions::default());
         assert_eq!(rendered.html, "<p>精度满足&lt;1%的要求</p>\n");
     }
 
     #[test]
     fn an_empty_autolink_is_no_source() {
-        let rendered = render("> 摘要\n\n<>\n");
+        let rendered = render("> 摘要\n\n<>\n", &MarkdownOptions::default());
         assert_eq!(rendered.source, None);
         assert!(
             rendered.html.starts_with("<blockquote>"),
@@ -294,8 +319,25 @@ mod tests {
 
     #[test]
     fn tables_render() {
-        let rendered = render("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        let rendered = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n",
+            &MarkdownOptions::default(),
+        );
         assert!(rendered.html.contains("<table>"), "{}", rendered.html);
         assert!(rendered.html.contains("<td>2</td>"), "{}", rendered.html);
+    }
+
+    #[test]
+    fn a_site_with_hard_wrap_gets_line_breaks() {
+        let text = "一行\n第二行\n";
+        assert_eq!(
+            render(text, &MarkdownOptions::default()).html,
+            "<p>一行\n第二行</p>\n"
+        );
+        let hard = MarkdownOptions {
+            hard_wrap: true,
+            ..MarkdownOptions::default()
+        };
+        assert_eq!(render(text, &hard).html, "<p>一行<br>\n第二行</p>\n");
     }
 }

@@ -2,7 +2,11 @@
 //! Jekyll builds sites whose config serde_yaml refuses (a key given twice, a tab), so what can
 //! be read is read, and every quirk becomes a warning with its line.
 
+use std::collections::BTreeMap;
+
+use crate::markdown::MarkdownOptions;
 use crate::model::SiteInfo;
+use crate::typography::Quotes;
 use crate::yaml::{self, Field};
 
 /// Something in `_config.yml` that was read differently from what it says, or not at all.
@@ -19,6 +23,8 @@ pub struct SiteConfig {
     pub site: SiteInfo,
     /// The site-wide `excerpt_separator`, if set.
     pub excerpt_separator: Option<String>,
+    /// The `kramdown:` options that change what a post says.
+    pub markdown: MarkdownOptions,
     /// What could not be read as written.
     pub warnings: Vec<ConfigWarning>,
 }
@@ -76,6 +82,17 @@ pub fn parse(text: &str) -> SiteConfig {
     let timezone = text_of("timezone");
     let permalink = text_of("permalink");
     let excerpt_separator = text_of("excerpt_separator");
+    let markdown = match fields.get("kramdown") {
+        None | Some(Field::Null) => MarkdownOptions::default(),
+        Some(Field::Mapping(options)) => kramdown_options(options, text, &mut warnings),
+        Some(_) => {
+            warnings.push(ConfigWarning {
+                line: line_of_key(text, "kramdown"),
+                message: "\"kramdown\" is not a mapping: ignored".into(),
+            });
+            MarkdownOptions::default()
+        }
+    };
     let trimmed = |value: Option<String>| value.unwrap_or_default().trim().to_string();
     SiteConfig {
         site: SiteInfo {
@@ -88,8 +105,78 @@ pub fn parse(text: &str) -> SiteConfig {
             permalink: trimmed(permalink),
         },
         excerpt_separator,
+        markdown,
         warnings,
     }
+}
+
+/// The `kramdown:` options Gazette follows: `hard_wrap`, `smart_quotes`, and `input`
+/// (GFM, Jekyll's default, is what Gazette renders). The others (`auto_ids`, `toc_levels`,
+/// `syntax_highlighter`, …) change nothing a reader of the archive sees.
+fn kramdown_options(
+    options: &BTreeMap<String, Field>,
+    text: &str,
+    warnings: &mut Vec<ConfigWarning>,
+) -> MarkdownOptions {
+    let mut markdown = MarkdownOptions::default();
+    let mut warn = |key: &str, message: String| {
+        warnings.push(ConfigWarning {
+            line: line_of_nested_key(text, "kramdown", key),
+            message,
+        })
+    };
+    match options.get("hard_wrap") {
+        None | Some(Field::Null) => {}
+        Some(Field::Text(value)) if value == "true" || value == "false" => {
+            markdown.hard_wrap = value == "true";
+        }
+        Some(_) => warn(
+            "hard_wrap",
+            "kramdown.hard_wrap is neither true nor false: ignored".into(),
+        ),
+    }
+    let names = match options.get("smart_quotes") {
+        Some(Field::Text(value)) => Some(value.split(',').map(str::to_string).collect()),
+        Some(Field::List(items)) => Some(items.clone()),
+        _ => None,
+    };
+    if let Some(names) = names {
+        match Quotes::from_setting(&names) {
+            Some(quotes) => markdown.quotes = quotes,
+            None => warn(
+                "smart_quotes",
+                format!(
+                    "kramdown.smart_quotes {:?} is not four known entity names or code points: the default quotes are used",
+                    names.join(",")
+                ),
+            ),
+        }
+    }
+    if let Some(Field::Text(input)) = options.get("input") {
+        if !input.eq_ignore_ascii_case("gfm") {
+            warn(
+                "input",
+                format!("kramdown.input {input:?}: Gazette renders kramdown's GFM input, Jekyll's default"),
+            );
+        }
+    }
+    markdown
+}
+
+/// The 1-based line of `key` inside the top-level mapping `parent` (the first indented line
+/// after `parent:` that starts with it).
+fn line_of_nested_key(text: &str, parent: &str, key: &str) -> Option<usize> {
+    let start = line_of_key(text, parent)?;
+    text.lines()
+        .enumerate()
+        .skip(start)
+        .take_while(|(_, line)| line.is_empty() || line.starts_with([' ', '\t']))
+        .find(|(_, line)| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|(at, _)| at + 1)
 }
 
 /// The 1-based line where `key` starts a top-level entry (the last such line).
@@ -178,6 +265,27 @@ mod tests {
         assert_eq!(parse("title: 2024\n").site.title, "2024");
         let config = parse("- a\n- b\n");
         assert_eq!(config.site, SiteInfo::default());
+        assert_eq!(config.warnings.len(), 1);
+    }
+
+    #[test]
+    fn kramdown_options_are_read_and_odd_ones_warned_about() {
+        let config = parse(
+            "title: t\nkramdown:\n  input: GFM\n  hard_wrap: true\n  smart_quotes: [\"apos\", \"apos\", \"quot\", \"quot\"]\n  auto_ids: true\n",
+        );
+        assert!(config.markdown.hard_wrap);
+        assert_eq!(config.markdown.quotes.0, ["'", "'", "\"", "\""]);
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+
+        let config = parse(
+            "kramdown:\n  hard_wrap: sometimes\n  smart_quotes: lsquo,rsquo\n  input: kramdown\n",
+        );
+        assert_eq!(config.markdown, MarkdownOptions::default());
+        let lines: Vec<Option<usize>> = config.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [Some(2), Some(3), Some(4)], "{:?}", config.warnings);
+
+        let config = parse("kramdown: GFM\n");
+        assert_eq!(config.markdown, MarkdownOptions::default());
         assert_eq!(config.warnings.len(), 1);
     }
 }

@@ -14,10 +14,48 @@ use std::borrow::Cow;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-const LSQUO: char = '\u{2018}';
-const RSQUO: char = '\u{2019}';
-const LDQUO: char = '\u{201C}';
-const RDQUO: char = '\u{201D}';
+/// The four quotes kramdown writes (its `smart_quotes` option): left and right single, left
+/// and right double.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quotes(pub [String; 4]);
+
+impl Default for Quotes {
+    fn default() -> Self {
+        Quotes(["\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}"].map(String::from))
+    }
+}
+
+impl Quotes {
+    /// kramdown's `smart_quotes` setting: four entity names (`lsquo`, `apos`, `quot`, …) or
+    /// decimal code points, comma-separated or as a list; `None` when one is not known.
+    pub fn from_setting(names: &[String]) -> Option<Quotes> {
+        let quotes: Vec<String> = names
+            .iter()
+            .map(|name| entity(name.trim()))
+            .collect::<Option<_>>()?;
+        Some(Quotes(quotes.try_into().ok()?))
+    }
+}
+
+/// A quote character from its HTML entity name or decimal code point.
+fn entity(name: &str) -> Option<String> {
+    let c = match name {
+        "lsquo" => '\u{2018}',
+        "rsquo" => '\u{2019}',
+        "ldquo" => '\u{201C}',
+        "rdquo" => '\u{201D}',
+        "sbquo" => '\u{201A}',
+        "bdquo" => '\u{201E}',
+        "laquo" => '\u{AB}',
+        "raquo" => '\u{BB}',
+        "lsaquo" => '\u{2039}',
+        "rsaquo" => '\u{203A}',
+        "apos" => '\'',
+        "quot" => '"',
+        number => char::from_u32(number.parse().ok()?)?,
+    };
+    Some(c.to_string())
+}
 
 /// kramdown's `SQ_PUNCT`: ASCII punctuation.
 fn is_sq_punct(c: char) -> bool {
@@ -38,25 +76,17 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-fn left(quote: char) -> char {
-    if quote == '"' {
-        LDQUO
-    } else {
-        LSQUO
-    }
+fn left(quotes: &Quotes, quote: char) -> &str {
+    &quotes.0[if quote == '"' { 2 } else { 0 }]
 }
 
-fn right(quote: char) -> char {
-    if quote == '"' {
-        RDQUO
-    } else {
-        RSQUO
-    }
+fn right(quotes: &Quotes, quote: char) -> &str {
+    &quotes.0[if quote == '"' { 3 } else { 1 }]
 }
 
 /// `text` with kramdown's typography; `emphasis_follows` says whether emphasis markup
 /// (`*`, `_`) comes right after the text, which kramdown's first rule looks at.
-pub fn smarten(text: &str, emphasis_follows: bool) -> Cow<'_, str> {
+pub fn smarten<'t>(text: &'t str, emphasis_follows: bool, quotes: &Quotes) -> Cow<'t, str> {
     // Most text has nothing to change (a decimal point is not an ellipsis): one pass over
     // the bytes decides, without decoding.
     let bytes = text.as_bytes();
@@ -96,7 +126,7 @@ pub fn smarten(text: &str, emphasis_follows: bool) -> Cow<'_, str> {
                 i += 2;
             }
             '"' | '\'' => {
-                i += quotes(&chars, i, emphasis_follows, &mut out);
+                i += smart_quote(&chars, i, emphasis_follows, quotes, &mut out);
             }
             _ => {
                 out.push(c);
@@ -109,7 +139,13 @@ pub fn smarten(text: &str, emphasis_follows: bool) -> Cow<'_, str> {
 
 /// Writes the quote at `chars[i]` (and, for the two-quote rules, the next one) as kramdown
 /// would; returns how many characters were consumed.
-fn quotes(chars: &[char], i: usize, emphasis_follows: bool, out: &mut String) -> usize {
+fn smart_quote(
+    chars: &[char],
+    i: usize,
+    emphasis_follows: bool,
+    quotes: &Quotes,
+    out: &mut String,
+) -> usize {
     let quote = chars[i];
     let at = |k: usize| chars.get(k).copied();
     let next = at(i + 1);
@@ -122,8 +158,8 @@ fn quotes(chars: &[char], i: usize, emphasis_follows: bool, out: &mut String) ->
         Some(p) if is_space(p) => {
             // `(\s?)"'(?=\w)`, `(\s?)'"(?=\w)`
             if is_quote(next) && next != Some(quote) && at(i + 2).is_some_and(is_word) {
-                out.push(left(quote));
-                out.push(left(next.expect("a quote")));
+                out.push_str(left(quotes, quote));
+                out.push_str(left(quotes, next.expect("a quote")));
                 return 2;
             }
             // `(\s)('|")(?=\w)`: an opening quote; `(\s?)'(?=\d\ds)`: a decade, closing.
@@ -132,28 +168,28 @@ fn quotes(chars: &[char], i: usize, emphasis_follows: bool, out: &mut String) ->
                 && at(i + 2).is_some_and(|c| c.is_ascii_digit())
                 && at(i + 3) == Some('s')
             {
-                out.push(RSQUO);
+                out.push_str(&quotes.0[1]);
                 return 1;
             }
             // `(\s)('|")(?=\w)`, else the last rules: an opening quote either way.
-            out.push(left(quote));
+            out.push_str(left(quotes, quote));
             1
         }
         Some(p) if is_sq_close(p) => {
             // `(SQ_CLOSE)('|")`: a closing quote.
-            out.push(right(quote));
+            out.push_str(right(quotes, quote));
             1
         }
         // `[`, `{`, `(`, `-` before the quote: only `(.?)'` / `(.?)"` match: opening.
         Some(_) => {
-            out.push(left(quote));
+            out.push_str(left(quotes, quote));
             1
         }
         // The scanner stands on the quote.
         None => {
             // `("|')(?=[_*]{1,2}\S)`: emphasis follows.
             if next.is_none() && emphasis_follows {
-                out.push(left(quote));
+                out.push_str(left(quotes, quote));
                 return 1;
             }
             // `("|')(?=SQ_PUNCT(?!\.\.)\B)`
@@ -161,14 +197,14 @@ fn quotes(chars: &[char], i: usize, emphasis_follows: bool, out: &mut String) ->
                 let dots = at(i + 2) == Some('.') && at(i + 3) == Some('.');
                 let boundary = at(i + 2).is_some_and(is_word) != is_word(p);
                 if !dots && !boundary {
-                    out.push(right(quote));
+                    out.push_str(right(quotes, quote));
                     return 1;
                 }
             }
             // `(\s?)"'(?=\w)`, `(\s?)'"(?=\w)`
             if is_quote(next) && next != Some(quote) && at(i + 2).is_some_and(is_word) {
-                out.push(left(quote));
-                out.push(left(next.expect("a quote")));
+                out.push_str(left(quotes, quote));
+                out.push_str(left(quotes, next.expect("a quote")));
                 return 2;
             }
             // `(\s?)'(?=\d\ds)`
@@ -177,23 +213,23 @@ fn quotes(chars: &[char], i: usize, emphasis_follows: bool, out: &mut String) ->
                 && at(i + 2).is_some_and(|c| c.is_ascii_digit())
                 && at(i + 3) == Some('s')
             {
-                out.push(RSQUO);
+                out.push_str(&quotes.0[1]);
                 return 1;
             }
             // `(SQ_CLOSE)('|")`: the quote itself is the "closing" character when another
             // quote follows; it stays straight and the second one closes.
             if is_quote(next) {
                 out.push(quote);
-                out.push(right(next.expect("a quote")));
+                out.push_str(right(quotes, next.expect("a quote")));
                 return 2;
             }
             // `("|')(?=\s|s\b|$)`
             let s_word = next == Some('s') && !at(i + 2).is_some_and(is_word);
             if next.is_none_or(is_space) || s_word {
-                out.push(right(quote));
+                out.push_str(right(quotes, quote));
                 return 1;
             }
-            out.push(left(quote));
+            out.push_str(left(quotes, quote));
             1
         }
     }
@@ -202,16 +238,16 @@ fn quotes(chars: &[char], i: usize, emphasis_follows: bool, out: &mut String) ->
 /// Applies [`smarten`] to the text of `events` outside code blocks, merging adjacent text
 /// events first (pulldown-cmark splits text at some characters, kramdown's scanner does not).
 /// Text that does not change keeps its event as it was (no copy).
-pub fn apply<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
-    fn flush<'a>(pending: &mut Option<CowStr<'a>>, out: &mut Vec<Event<'a>>, emphasis: bool) {
+pub fn apply<'a>(events: Vec<Event<'a>>, quotes: &Quotes) -> Vec<Event<'a>> {
+    let flush = |pending: &mut Option<CowStr<'a>>, out: &mut Vec<Event<'a>>, emphasis: bool| {
         if let Some(text) = pending.take() {
-            let text = match smarten(&text, emphasis) {
+            let text = match smarten(&text, emphasis, quotes) {
                 Cow::Borrowed(_) => text,
                 Cow::Owned(smart) => CowStr::from(smart),
             };
             out.push(Event::Text(text));
         }
-    }
+    };
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut in_code = 0usize;
     let mut pending: Option<CowStr<'a>> = None;
@@ -243,7 +279,7 @@ mod tests {
     use super::*;
 
     fn s(text: &str) -> String {
-        smarten(text, false).into_owned()
+        smarten(text, false, &Quotes::default()).into_owned()
     }
 
     /// Each case is what Jekyll 4.3.1 (kramdown 2.4, GFM input) writes for the same text.
@@ -264,7 +300,30 @@ mod tests {
         );
         assert_eq!(s("\"Quoted\" at the start"), "“Quoted” at the start");
         assert_eq!(s("no quotes at all"), "no quotes at all");
-        assert!(matches!(smarten("纯中文", false), Cow::Borrowed(_)));
-        assert!(matches!(smarten("升至6.3512，-1", false), Cow::Borrowed(_)));
+        let quotes = Quotes::default();
+        assert!(matches!(
+            smarten("纯中文", false, &quotes),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            smarten("升至6.3512，-1", false, &quotes),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn a_site_can_choose_its_quotes() {
+        let names = |text: &str| text.split(',').map(String::from).collect::<Vec<_>>();
+        let straight = Quotes::from_setting(&names("apos,apos,quot,quot")).unwrap();
+        assert_eq!(smarten("\"a\" 'b'", false, &straight), "\"a\" 'b'");
+        let german = Quotes::from_setting(&names("sbquo, lsquo, bdquo, ldquo")).unwrap();
+        assert_eq!(smarten("\"a\"", false, &german), "„a“");
+        let numbers = Quotes::from_setting(&names("8216,8217,171,187")).unwrap();
+        assert_eq!(smarten("\"a\"", false, &numbers), "«a»");
+        assert_eq!(Quotes::from_setting(&names("lsquo,rsquo,ldquo")), None);
+        assert_eq!(
+            Quotes::from_setting(&names("lsquo,rsquo,ldquo,nonsense")),
+            None
+        );
     }
 }

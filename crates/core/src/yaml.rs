@@ -13,7 +13,9 @@ pub enum Field {
     List(Vec<String>),
     /// `~`, `null` or nothing.
     Null,
-    /// A nested mapping or anything else Gazette does not read.
+    /// A nested mapping (`kramdown:` in `_config.yml`), its keys read like the top level's.
+    Mapping(BTreeMap<String, Field>),
+    /// Anything else Gazette does not read.
     Other,
 }
 
@@ -56,6 +58,12 @@ fn field_of(value: serde_yaml::Value) -> Field {
             Field::List(items.iter().filter_map(scalar_text).collect())
         }
         serde_yaml::Value::Tagged(tagged) => field_of(tagged.value),
+        serde_yaml::Value::Mapping(mapping) => Field::Mapping(
+            mapping
+                .into_iter()
+                .filter_map(|(key, value)| Some((scalar_text(&key)?, field_of(value))))
+                .collect(),
+        ),
         other => scalar_text(&other).map_or(Field::Other, Field::Text),
     }
 }

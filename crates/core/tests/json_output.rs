@@ -123,6 +123,7 @@ fn sonic_rs_writes_what_serde_json_writes() {
         baseurl: "/archive".into(),
         title: every_escape(),
         excerpt_separator: None,
+        markdown: Default::default(),
     };
     let outcomes: Vec<Outcome> = posts()
         .iter()
