@@ -12,21 +12,12 @@ use crate::sanitize::{article_text, sanitize_html};
 
 /// The kramdown options of a site's `_config.yml` (`kramdown:`) that change what a post
 /// says: Jekyll's defaults unless the site sets them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MarkdownOptions {
     /// `hard_wrap`: a line break inside a paragraph is a `<br>` (Jekyll's default: no).
     pub hard_wrap: bool,
     /// `smart_quotes`: the left and right single, then left and right double quotes.
     pub quotes: crate::typography::Quotes,
-}
-
-impl Default for MarkdownOptions {
-    fn default() -> Self {
-        MarkdownOptions {
-            hard_wrap: false,
-            quotes: crate::typography::Quotes::default(),
-        }
-    }
 }
 
 /// A rendered body.
