@@ -1164,17 +1164,19 @@ fn kramdown_constructs_render_like_jekyll() {
     let built = build(&[&site]);
     // Rendered as Jekyll renders them: typography by kramdown's rules, emphasis by kramdown's
     // rules next to punctuation (`**免责声明：**我`, `**Note:**text`), definition lists, task
-    // lists (the checkbox is an <input>, which the sanitizer removes; its text is nothing).
+    // lists (the checkbox is an <input>, which the sanitizer removes; its text is nothing),
+    // `$$` math as the TeX between `\(`/`\[` delimiters.
     let same = [
         "typography",
         "cjk-emphasis",
         "emphasis-more",
         "deflist",
         "tasks",
+        "math",
     ];
-    // Not yet: kramdown's `$$` math, and `<<words>>`, which CommonMark reads as an HTML tag.
-    // When one of these starts to pass, move it up.
-    let different = ["math", "guillemets"];
+    // Not yet: `<<words>>`, which CommonMark reads as an HTML tag. When it starts to pass,
+    // move it up.
+    let different = ["guillemets"];
     for (name, expect_same) in same
         .iter()
         .map(|n| (n, true))

@@ -8,8 +8,6 @@
 
 pub mod archive;
 pub mod dates;
-#[cfg(feature = "import")]
-pub mod emphasis;
 pub mod feed;
 pub mod filter;
 pub mod i18n;
@@ -20,8 +18,6 @@ pub mod route;
 pub mod sanitize_policy;
 pub mod search;
 pub mod text;
-#[cfg(feature = "import")]
-pub mod typography;
 
 #[cfg(feature = "import")]
 pub mod build;
@@ -34,6 +30,8 @@ pub mod fuzz_checks;
 pub mod generate;
 #[cfg(feature = "import")]
 pub mod import;
+#[cfg(feature = "import")]
+pub mod kramdown;
 #[cfg(feature = "import")]
 pub mod links;
 #[cfg(feature = "import")]
@@ -50,5 +48,7 @@ pub mod sanitize;
 pub mod search_index;
 #[cfg(feature = "import")]
 pub mod site_config;
+#[cfg(feature = "import")]
+pub mod typography;
 #[cfg(feature = "import")]
 mod yaml;

@@ -1,9 +1,9 @@
 //! Post bodies from Markdown to sanitized HTML, rendered the way Jekyll's kramdown (GFM input)
 //! renders them: CommonMark with raw HTML, GFM tables, strikethrough and task lists,
 //! footnotes, definition lists, `<http://…>` autolinks, kramdown's emphasis where
-//! CommonMark's flanking rules differ ([`crate::emphasis`]) and kramdown's typography (curly
-//! quotes by its rules, dashes, ellipses; [`crate::typography`]). The first bare autolink is
-//! the post's source URL.
+//! CommonMark's flanking rules differ and its `$$` math ([`crate::kramdown`]), and kramdown's
+//! typography (curly quotes by its rules, dashes, ellipses; [`crate::typography`]). The first
+//! bare autolink is the post's source URL.
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 
@@ -62,7 +62,7 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
 /// posts) is written straight as sanitized HTML by [`crate::plain_html`]; the rest goes
 /// through the sanitizer.
 pub fn render(markdown: &str, options: &MarkdownOptions) -> RenderedBody {
-    let source = crate::emphasis::prepare(markdown);
+    let source = crate::kramdown::prepare(markdown);
     render_events(events(&source, Some(options)), source.len())
 }
 
@@ -97,7 +97,7 @@ fn sanitized(len: usize, events: Vec<Event<'_>>) -> String {
 /// For inputs the fast path takes, its HTML and the full path's, which must be equal (checked
 /// by the tests and the render fuzz target); `None` when the fast path declines.
 pub(crate) fn fast_and_full(markdown: &str) -> Option<(String, String)> {
-    let source = crate::emphasis::prepare(markdown);
+    let source = crate::kramdown::prepare(markdown);
     let events = events(&source, Some(&MarkdownOptions::default()));
     let fast = plain_html::render(&events)?;
     Some((fast, sanitized(markdown.len(), events)))

@@ -1,4 +1,7 @@
-//! kramdown's emphasis where CommonMark's differs: kramdown opens `*`/`**` before any
+//! kramdown's syntax where CommonMark's differs, as a pass over the Markdown source before
+//! pulldown-cmark reads it: emphasis next to punctuation, and `$$` math.
+//!
+//! **Emphasis.** kramdown opens `*`/`**` before any
 //! character but white space and closes it after any character but white space, where
 //! CommonMark also looks at punctuation (its "flanking" rules). So `**免责声明：**我之前…`
 //! and `**Note:**text` are bold in Jekyll and literal asterisks in CommonMark: a closing `**`
@@ -9,9 +12,16 @@
 //! CommonMark keeps and the sanitizer allows. Pairs CommonMark takes are left to it, and
 //! nothing changes in a text without such a pair (finews' posts among them).
 //!
+//! **Math.** kramdown (with its default math engine) reads `$$…$$` inside a paragraph as
+//! inline math, written `\(…\)`, and a paragraph that is only `$$…$$` as block math,
+//! written `\[…\]` outside any paragraph: for MathJax, which the archive does not load, so
+//! the reader sees the TeX as Jekyll's page shows it without MathJax. The TeX is kept
+//! literally (escaped for Markdown inline, raw HTML for a block).
+//!
 //! Skipped, as kramdown skips them: code (fenced or indented blocks, backtick spans), HTML
-//! (blocks that start with `<`, tags), link destinations, escaped `\*`; `_` is left to
-//! CommonMark (kramdown does not open it inside a word, which CommonMark agrees with).
+//! (blocks that start with `<`, tags), link destinations, escaped `\*` and `\$`; `_` is
+//! left to CommonMark (kramdown does not open it inside a word, which CommonMark agrees
+//! with).
 
 use std::borrow::Cow;
 
@@ -22,12 +32,13 @@ struct Run {
     len: usize,
 }
 
-/// `markdown` with the emphasis pairs CommonMark would miss written as HTML.
+/// `markdown` with the emphasis pairs CommonMark would miss written as HTML, and `$$` math
+/// written as kramdown writes it.
 pub fn prepare(markdown: &str) -> Cow<'_, str> {
-    if !markdown.contains('*') {
+    if !markdown.contains('*') && !markdown.contains("$$") {
         return Cow::Borrowed(markdown);
     }
-    let mut replacements: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut replacements: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
     let mut fence: Option<&str> = None;
     let mut paragraph: Vec<(usize, &str)> = Vec::new();
     let mut offset = 0;
@@ -69,7 +80,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
     let mut at = 0;
     for (start, len, html) in replacements {
         out.push_str(&markdown[at..start]);
-        out.push_str(html);
+        out.push_str(&html);
         at = start + len;
     }
     out.push_str(&markdown[at..]);
@@ -82,7 +93,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
 fn pair_paragraph(
     markdown: &str,
     lines: &[(usize, &str)],
-    replacements: &mut Vec<(usize, usize, &'static str)>,
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
 ) {
     let Some(&(first, first_line)) = lines.first() else {
         return;
@@ -92,7 +103,10 @@ fn pair_paragraph(
     }
     let (last, last_line) = lines[lines.len() - 1];
     let text = &markdown[first..last + last_line.len()];
-    let runs = runs(text);
+    if math(text, first, replacements) {
+        return;
+    }
+    let runs = runs(text, b'*');
     let mut open: Vec<Run> = Vec::new();
     for run in runs {
         let before = text[..run.start].chars().next_back();
@@ -112,8 +126,8 @@ fn pair_paragraph(
                     } else {
                         ("<em>", "</em>")
                     };
-                    replacements.push((first + opener.start, opener.len, open_tag));
-                    replacements.push((first + run.start, run.len, close_tag));
+                    replacements.push((first + opener.start, opener.len, open_tag.into()));
+                    replacements.push((first + run.start, run.len, close_tag.into()));
                 }
                 continue;
             }
@@ -124,9 +138,64 @@ fn pair_paragraph(
     }
 }
 
-/// The runs of one or two `*` in `text` outside code spans, tags, autolinks, link
-/// destinations and escapes (longer runs are left alone).
-fn runs(text: &str) -> Vec<Run> {
+/// Records `$$` math of one paragraph (`text`, at `offset` in the source): a paragraph that is
+/// only math becomes a raw HTML block holding `\[…\]` (and `true` is returned: nothing else
+/// in it is Markdown); pairs of `$$` inside a paragraph become `\(…\)`, the TeX escaped so
+/// that CommonMark keeps every character.
+fn math(
+    text: &str,
+    offset: usize,
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
+) -> bool {
+    if !text.contains("$$") {
+        return false;
+    }
+    let body = text.trim_end();
+    if let Some(tex) = body
+        .strip_prefix("$$")
+        .and_then(|rest| rest.strip_suffix("$$"))
+        .filter(|tex| !tex.trim().is_empty() && !tex.contains("$$"))
+    {
+        let html = format!(
+            "<div class=\"math\">\\[{}\\]</div>",
+            escape_html(tex.trim())
+        );
+        replacements.push((offset, body.len(), html.into()));
+        return true;
+    }
+    let delimiters = runs(text, b'$');
+    let mut pairs = delimiters.iter().filter(|run| run.len == 2);
+    while let (Some(open), Some(close)) = (pairs.next(), pairs.next()) {
+        let tex = &text[open.start + 2..close.start];
+        if tex.trim().is_empty() {
+            continue;
+        }
+        let mut inline = String::from("\\\\(");
+        for c in tex.chars() {
+            if c.is_ascii_punctuation() {
+                inline.push('\\');
+            }
+            inline.push(c);
+        }
+        inline.push_str("\\\\)");
+        replacements.push((
+            offset + open.start,
+            close.start + 2 - open.start,
+            inline.into(),
+        ));
+    }
+    false
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The runs of one or two `marker` (`*` or `$`) in `text` outside code spans, tags,
+/// autolinks, link destinations and escapes (longer runs are left alone).
+fn runs(text: &str, marker: u8) -> Vec<Run> {
     let bytes = text.as_bytes();
     let mut runs = Vec::new();
     let mut i = 0;
@@ -149,8 +218,8 @@ fn runs(text: &str) -> Vec<Run> {
                 Some(end) => i += end + 1,
                 None => i += 1,
             },
-            b'*' => {
-                let len = bytes[i..].iter().take_while(|&&b| b == b'*').count();
+            b if b == marker => {
+                let len = bytes[i..].iter().take_while(|&&b| b == marker).count();
                 if len <= 2 {
                     runs.push(Run { start: i, len });
                 }
@@ -253,9 +322,23 @@ mod tests {
             "<div>**HTML：**块</div>\n",
             "[link](https://example.org/**a：**b)",
             "no stars at all",
+            "`$$x$$` in code",
+            "US$ 5 and $$ alone",
         ] {
             assert_eq!(prepare(text), text, "{text}");
             assert!(matches!(prepare(text), Cow::Borrowed(_)), "{text}");
         }
+    }
+
+    #[test]
+    fn math_is_written_as_kramdown_writes_it() {
+        assert_eq!(
+            prepare("The formula $$a^2 + b^2 = c^2$$ inline."),
+            "The formula \\\\(a\\^2 \\+ b\\^2 \\= c\\^2\\\\) inline."
+        );
+        assert_eq!(
+            prepare("$$\nE = mc^2 < 3\n$$\n"),
+            "<div class=\"math\">\\[E = mc^2 &lt; 3\\]</div>\n"
+        );
     }
 }
