@@ -1107,7 +1107,7 @@ fn odd_configs_never_stop_a_build() {
     assert!(!output.status.success());
 }
 
-/// The text of HTML (tags dropped, entities of the five kinds decoded, white space collapsed)
+/// The text of HTML (tags dropped, `&lt;` `&gt;` `&amp;` decoded, white space collapsed)
 /// and how many of each structural tag it opens.
 fn text_and_tags(html: &str) -> (String, std::collections::BTreeMap<String, usize>) {
     const STRUCTURAL: [&str; 20] = [
@@ -1149,11 +1149,10 @@ fn text_and_tags(html: &str) -> (String, std::collections::BTreeMap<String, usiz
         rest = &rest[close..];
     }
     text.push_str(rest);
+    // The fixtures' text holds no quote a serializer would escape.
     let text = text
         .replace("&lt;", "<")
         .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
         .replace("&amp;", "&");
     (text.split_whitespace().collect::<Vec<_>>().join(" "), tags)
 }

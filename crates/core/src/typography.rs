@@ -156,20 +156,8 @@ fn smart_quote(
     match previous {
         // The scanner stands on the character before the quote.
         Some(p) if is_space(p) => {
-            // `(\s?)"'(?=\w)`, `(\s?)'"(?=\w)`
-            if is_quote(next) && next != Some(quote) && at(i + 2).is_some_and(is_word) {
-                out.push_str(left(quotes, quote));
-                out.push_str(left(quotes, next.expect("a quote")));
-                return 2;
-            }
-            // `(\s)('|")(?=\w)`: an opening quote; `(\s?)'(?=\d\ds)`: a decade, closing.
-            if quote == '\''
-                && at(i + 1).is_some_and(|c| c.is_ascii_digit())
-                && at(i + 2).is_some_and(|c| c.is_ascii_digit())
-                && at(i + 3) == Some('s')
-            {
-                out.push_str(&quotes.0[1]);
-                return 1;
+            if let Some(consumed) = pair_or_decade(chars, i, quotes, out) {
+                return consumed;
             }
             // `(\s)('|")(?=\w)`, else the last rules: an opening quote either way.
             out.push_str(left(quotes, quote));
@@ -201,20 +189,8 @@ fn smart_quote(
                     return 1;
                 }
             }
-            // `(\s?)"'(?=\w)`, `(\s?)'"(?=\w)`
-            if is_quote(next) && next != Some(quote) && at(i + 2).is_some_and(is_word) {
-                out.push_str(left(quotes, quote));
-                out.push_str(left(quotes, next.expect("a quote")));
-                return 2;
-            }
-            // `(\s?)'(?=\d\ds)`
-            if quote == '\''
-                && at(i + 1).is_some_and(|c| c.is_ascii_digit())
-                && at(i + 2).is_some_and(|c| c.is_ascii_digit())
-                && at(i + 3) == Some('s')
-            {
-                out.push_str(&quotes.0[1]);
-                return 1;
+            if let Some(consumed) = pair_or_decade(chars, i, quotes, out) {
+                return consumed;
             }
             // `(SQ_CLOSE)('|")`: the quote itself is the "closing" character when another
             // quote follows; it stays straight and the second one closes.
@@ -233,6 +209,26 @@ fn smart_quote(
             1
         }
     }
+}
+
+/// The rules that apply wherever kramdown's scanner stands: `(\s?)"'(?=\w)` and
+/// `(\s?)'"(?=\w)` (two opening quotes) and `(\s?)'(?=\d\ds)` (a decade: '90s). Returns the
+/// characters consumed when one matched.
+fn pair_or_decade(chars: &[char], i: usize, quotes: &Quotes, out: &mut String) -> Option<usize> {
+    let quote = chars[i];
+    let at = |k: usize| chars.get(k).copied();
+    let next = at(i + 1).filter(|&c| c == '"' || c == '\'');
+    if let Some(second) = next.filter(|&c| c != quote && at(i + 2).is_some_and(is_word)) {
+        out.push_str(left(quotes, quote));
+        out.push_str(left(quotes, second));
+        return Some(2);
+    }
+    let digit = |k: usize| at(k).is_some_and(|c| c.is_ascii_digit());
+    if quote == '\'' && digit(i + 1) && digit(i + 2) && at(i + 3) == Some('s') {
+        out.push_str(&quotes.0[1]);
+        return Some(1);
+    }
+    None
 }
 
 /// Applies [`smarten`] to the text of `events` outside code blocks, merging adjacent text
