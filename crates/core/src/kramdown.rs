@@ -12,6 +12,9 @@
 //! CommonMark keeps and the sanitizer allows. Pairs CommonMark takes are left to it, and
 //! nothing changes in a text without such a pair (finews' posts among them).
 //!
+//! **Guillemets.** kramdown writes `<<` as «; CommonMark would read `<<words>>` as the tag
+//! `<words>`, which the sanitizer removes with its text.
+//!
 //! **Math.** kramdown (with its default math engine) reads `$$…$$` inside a paragraph as
 //! inline math, written `\(…\)`, and a paragraph that is only `$$…$$` as block math,
 //! written `\[…\]` outside any paragraph: for MathJax, which the archive does not load, so
@@ -32,10 +35,10 @@ struct Run {
     len: usize,
 }
 
-/// `markdown` with the emphasis pairs CommonMark would miss written as HTML, and `$$` math
-/// written as kramdown writes it.
+/// `markdown` with the emphasis pairs CommonMark would miss written as HTML, `<<` as «, and
+/// `$$` math written as kramdown writes it.
 pub fn prepare(markdown: &str) -> Cow<'_, str> {
-    if !markdown.contains('*') && !markdown.contains("$$") {
+    if !markdown.contains('*') && !markdown.contains("$$") && !markdown.contains("<<") {
         return Cow::Borrowed(markdown);
     }
     let mut replacements: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
@@ -105,6 +108,11 @@ fn pair_paragraph(
     let text = &markdown[first..last + last_line.len()];
     if math(text, first, replacements) {
         return;
+    }
+    // `<<words>>`: kramdown writes «words»; CommonMark would read `<words>>` as an HTML tag.
+    // Written here, the `>>` that follows is left to the typography pass.
+    for run in runs(text, b'<').into_iter().filter(|run| run.len == 2) {
+        replacements.push((first + run.start, 2, "\u{AB}".into()));
     }
     let runs = runs(text, b'*');
     let mut open: Vec<Run> = Vec::new();
@@ -193,7 +201,7 @@ fn escape_html(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The runs of one or two `marker` (`*` or `$`) in `text` outside code spans, tags,
+/// The runs of one or two `marker` (`*`, `$` or `<`) in `text` outside code spans, tags,
 /// autolinks, link destinations and escapes (longer runs are left alone).
 fn runs(text: &str, marker: u8) -> Vec<Run> {
     let bytes = text.as_bytes();
@@ -210,7 +218,8 @@ fn runs(text: &str, marker: u8) -> Vec<Run> {
                     None => i += ticks,
                 }
             }
-            b'<' => match text[i..].find('>') {
+            // `<<` is not a tag: kramdown writes it «.
+            b'<' if bytes.get(i + 1) != Some(&b'<') => match text[i..].find('>') {
                 Some(end) if !text[i..i + end].contains('\n') => i += end + 1,
                 _ => i += 1,
             },
@@ -339,6 +348,18 @@ mod tests {
         assert_eq!(
             prepare("$$\nE = mc^2 < 3\n$$\n"),
             "<div class=\"math\">\\[E = mc^2 &lt; 3\\]</div>\n"
+        );
+    }
+
+    #[test]
+    fn double_angle_brackets_are_guillemets_not_tags() {
+        assert_eq!(
+            prepare("A line with <<angle quotes>> in it."),
+            "A line with «angle quotes>> in it."
+        );
+        assert_eq!(
+            prepare("`<<code>>` and <b>tag</b>"),
+            "`<<code>>` and <b>tag</b>"
         );
     }
 }
