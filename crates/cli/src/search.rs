@@ -147,10 +147,8 @@ impl Files {
             }
             Need::SearchShard(n) => {
                 let file = search_shard_path(n);
-                let path = dir.join(&file);
-                let bytes = std::fs::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                self.shards.insert(n, decode_search_shard(&file, &bytes)?);
+                let shard = decode_search_shard(&file, &read_bytes(dir, &file)?)?;
+                self.shards.insert(n, shard);
             }
         }
         Ok(())
@@ -193,7 +191,11 @@ impl Loaded for Files {
 
 /// Reads and decodes one archive file (checking its schema version).
 fn read<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<T> {
+    Ok(decode_bytes(file, &read_bytes(dir, file)?)?)
+}
+
+/// The bytes of one archive file, as stored.
+fn read_bytes(dir: &Path, file: &str) -> Result<Vec<u8>> {
     let path = dir.join(file);
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(decode_bytes(file, &bytes)?)
+    std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
-use crate::search::EncodedPostings;
+use crate::search::{push_varint, EncodedPostings};
 
 /// Bumped on every incompatible change; the app refuses other versions with a clear message.
 pub const SCHEMA_VERSION: u32 = 4;
@@ -386,21 +386,9 @@ impl SearchShard {
     }
 }
 
-/// Reads a search shard as fetched or read: gzip or not (see [`is_gzip`]).
+/// Reads a search shard as fetched or read: gzip or not (see [`stored_contents`]).
 pub fn decode_search_shard(file: &str, bytes: &[u8]) -> Result<SearchShard, ArchiveError> {
-    if is_gzip(bytes) {
-        SearchShard::read(file, &inflate(file, bytes)?)
-    } else {
-        SearchShard::read(file, bytes)
-    }
-}
-
-fn push_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
+    SearchShard::read(file, &stored_contents(file, bytes)?)
 }
 
 /// A LEB128 varint from the front of `bytes` (advanced past it); `None` when it is cut off or
@@ -613,20 +601,27 @@ fn gzip_member(bytes: &[u8]) -> Result<(&[u8], u32, u32), &'static str> {
     Ok((deflated, word(0), word(4)))
 }
 
-/// Decodes an archive file from its bytes as fetched or read: gzip or not (see
-/// [`is_gzip`]), then as [`decode`] does.
+/// The contents of an archive file from its bytes as fetched or read: decoded when they are
+/// gzip (see [`is_gzip`]), as they are otherwise.
+pub fn stored_contents<'a>(
+    file: &str,
+    bytes: &'a [u8],
+) -> Result<std::borrow::Cow<'a, [u8]>, ArchiveError> {
+    Ok(if is_gzip(bytes) {
+        std::borrow::Cow::Owned(inflate(file, bytes)?)
+    } else {
+        std::borrow::Cow::Borrowed(bytes)
+    })
+}
+
+/// Decodes a JSON archive file from its bytes as fetched or read (see [`stored_contents`]),
+/// then as [`decode`] does.
 pub fn decode_bytes<T: for<'de> Deserialize<'de>>(
     file: &str,
     bytes: &[u8],
 ) -> Result<T, ArchiveError> {
-    let inflated;
-    let json = if is_gzip(bytes) {
-        inflated = inflate(file, bytes)?;
-        &inflated[..]
-    } else {
-        bytes
-    };
-    let text = std::str::from_utf8(json).map_err(|e| ArchiveError::Malformed {
+    let json = stored_contents(file, bytes)?;
+    let text = std::str::from_utf8(&json).map_err(|e| ArchiveError::Malformed {
         file: file.to_string(),
         message: format!("not UTF-8 text ({e})"),
     })?;

@@ -100,13 +100,10 @@ impl Loaded for Files {
 pub fn decode_bytes_any(bytes: &[u8]) {
     let _ = crate::archive::decode_bytes::<BodyChunk>("f", bytes);
     let _ = crate::archive::decode_search_shard("f", bytes);
-    let inflated = if crate::archive::is_gzip(bytes) {
-        crate::archive::inflate("f", bytes).ok()
-    } else {
-        Some(bytes.to_vec())
-    };
-    if let Some(text) = inflated.and_then(|json| String::from_utf8(json).ok()) {
-        decode_any(&text);
+    if let Ok(json) = crate::archive::stored_contents("f", bytes) {
+        if let Ok(text) = std::str::from_utf8(&json) {
+            decode_any(text);
+        }
     }
 }
 

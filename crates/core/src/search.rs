@@ -272,7 +272,8 @@ impl EncodedPostings {
     }
 }
 
-fn push_varint(bytes: &mut Vec<u8>, mut value: u64) {
+/// Appends `value` as an unsigned LEB128 varint (7 bits a byte, low bits first).
+pub(crate) fn push_varint(bytes: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         bytes.push((value as u8) | 0x80);
         value >>= 7;
