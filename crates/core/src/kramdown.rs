@@ -28,7 +28,7 @@
 
 use std::borrow::Cow;
 
-/// A run of one or two `*` in a paragraph: its byte range.
+/// A run of one or two delimiters (`*`, `$`, `<`) in a paragraph: its byte range.
 #[derive(Debug, Clone, Copy)]
 struct Run {
     start: usize,
@@ -117,8 +117,7 @@ fn pair_paragraph(
     let runs = runs(text, b'*');
     let mut open: Vec<Run> = Vec::new();
     for run in runs {
-        let before = text[..run.start].chars().next_back();
-        let after = text[run.start + run.len..].chars().next();
+        let (before, after) = neighbours(text, run);
         let can_close = before.is_some_and(|c| !c.is_whitespace());
         let can_open = after.is_some_and(|c| !c.is_whitespace());
         if can_close {
@@ -240,63 +239,56 @@ fn runs(text: &str, marker: u8) -> Vec<Run> {
     runs
 }
 
+/// The characters on either side of a run.
+fn neighbours(text: &str, run: Run) -> (Option<char>, Option<char>) {
+    (
+        text[..run.start].chars().next_back(),
+        text[run.start + run.len..].chars().next(),
+    )
+}
+
+/// Punctuation or a symbol, as CommonMark means it (Unicode categories P and S), for the
+/// characters news text uses: ASCII, general and CJK punctuation, full-width forms, and the
+/// symbol blocks.
 fn is_punctuation(c: char) -> bool {
     c.is_ascii_punctuation()
-        || matches!(
-            unicode_general_category(c),
-            Category::Punctuation | Category::Symbol
-        )
+        || matches!(c,
+            '\u{00A1}'..='\u{00BF}'
+            | '\u{2000}'..='\u{206F}'
+            | '\u{2100}'..='\u{2BFF}'
+            | '\u{3000}'..='\u{303F}'
+            | '\u{FE30}'..='\u{FE4F}'
+            | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF3B}'..='\u{FF40}'
+            | '\u{FF5B}'..='\u{FF65}')
 }
 
-/// Punctuation or symbol, as CommonMark means it (Unicode categories P and S), for the
-/// characters news text uses: ASCII, general and CJK punctuation, full-width forms.
-fn unicode_general_category(c: char) -> Category {
-    match c {
-        '\u{2000}'..='\u{206F}'
-        | '\u{3000}'..='\u{303F}'
-        | '\u{FE30}'..='\u{FE4F}'
-        | '\u{FF01}'..='\u{FF0F}'
-        | '\u{FF1A}'..='\u{FF20}'
-        | '\u{FF3B}'..='\u{FF40}'
-        | '\u{FF5B}'..='\u{FF65}'
-        | '\u{00A1}'..='\u{00BF}' => Category::Punctuation,
-        '\u{2100}'..='\u{2BFF}' => Category::Symbol,
-        _ => Category::Other,
+/// CommonMark's flanking rule, seen from the side a run faces (`inner`: the character after
+/// an opener, before a closer) and the side it turns away from (`outer`): the inner side is
+/// not white space, and when it is punctuation the outer side is white space, punctuation or
+/// the paragraph's edge.
+fn flanking(inner: Option<char>, outer: Option<char>) -> bool {
+    match inner {
+        None => false,
+        Some(c) if c.is_whitespace() => false,
+        Some(c) if is_punctuation(c) => {
+            outer.is_none_or(|o| o.is_whitespace() || is_punctuation(o))
+        }
+        Some(_) => true,
     }
-}
-
-enum Category {
-    Punctuation,
-    Symbol,
-    Other,
 }
 
 /// CommonMark's left-flanking rule for a `*` run: it can open.
 fn commonmark_opens(text: &str, run: Run) -> bool {
-    let before = text[..run.start].chars().next_back();
-    let after = text[run.start + run.len..].chars().next();
-    match after {
-        None => false,
-        Some(a) if a.is_whitespace() => false,
-        Some(a) if is_punctuation(a) => {
-            before.is_none_or(|b| b.is_whitespace() || is_punctuation(b))
-        }
-        Some(_) => true,
-    }
+    let (before, after) = neighbours(text, run);
+    flanking(after, before)
 }
 
 /// CommonMark's right-flanking rule for a `*` run: it can close.
 fn commonmark_closes(text: &str, run: Run) -> bool {
-    let before = text[..run.start].chars().next_back();
-    let after = text[run.start + run.len..].chars().next();
-    match before {
-        None => false,
-        Some(b) if b.is_whitespace() => false,
-        Some(b) if is_punctuation(b) => {
-            after.is_none_or(|a| a.is_whitespace() || is_punctuation(a))
-        }
-        Some(_) => true,
-    }
+    let (before, after) = neighbours(text, run);
+    flanking(before, after)
 }
 
 #[cfg(test)]

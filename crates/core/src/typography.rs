@@ -103,39 +103,33 @@ pub fn smarten<'t>(text: &'t str, emphasis_follows: bool, quotes: &Quotes) -> Co
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let at = |k: usize| chars.get(k).copied();
-        match c {
-            '-' if at(i + 1) == Some('-') && at(i + 2) == Some('-') => {
-                out.push('\u{2014}');
-                i += 3;
-            }
-            '-' if at(i + 1) == Some('-') => {
-                out.push('\u{2013}');
-                i += 2;
-            }
-            '.' if at(i + 1) == Some('.') && at(i + 2) == Some('.') => {
-                out.push('\u{2026}');
-                i += 3;
-            }
-            '<' if at(i + 1) == Some('<') => {
-                out.push('\u{AB}');
-                i += 2;
-            }
-            '>' if at(i + 1) == Some('>') => {
-                out.push('\u{BB}');
-                i += 2;
-            }
-            '"' | '\'' => {
-                i += smart_quote(&chars, i, emphasis_follows, quotes, &mut out);
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
+        if c == '"' || c == '\'' {
+            i += smart_quote(&chars, i, emphasis_follows, quotes, &mut out);
+        } else if let Some(&(pattern, symbol)) = SYMBOLS.iter().find(|(pattern, _)| {
+            pattern
+                .chars()
+                .eq(chars[i..].iter().copied().take(pattern.len()))
+        }) {
+            out.push(symbol);
+            i += pattern.len();
+        } else {
+            out.push(c);
+            i += 1;
         }
     }
     Cow::Owned(out)
 }
+
+/// kramdown's typographic symbols, longest first where two share a start (ASCII, so a
+/// pattern's length in bytes is its length in characters). Each begins with a doubled
+/// character, which is what [`smarten`]'s first pass looks for.
+const SYMBOLS: [(&str, char); 5] = [
+    ("---", '\u{2014}'),
+    ("--", '\u{2013}'),
+    ("...", '\u{2026}'),
+    ("<<", '\u{AB}'),
+    (">>", '\u{BB}'),
+];
 
 /// Writes the quote at `chars[i]` (and, for the two-quote rules, the next one) as kramdown
 /// would; returns how many characters were consumed.
