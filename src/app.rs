@@ -52,13 +52,16 @@ fn shell() -> Html {
     use_global_shortcuts();
     let (site_title, description, archive_lang) = match &archive.manifest {
         Load::Ready(manifest) => (
-            Some(manifest.site.title.clone()).filter(|t| !t.is_empty()),
+            i18n::site_title(&manifest.site),
             manifest.site.description.clone(),
             manifest.site.lang.clone(),
         ),
-        _ => (None, String::new(), String::new()),
+        _ => (
+            t(Text::DefaultTitle).to_string(),
+            String::new(),
+            String::new(),
+        ),
     };
-    let site_title = site_title.unwrap_or_else(|| t(Text::DefaultTitle).to_string());
     {
         let head = (site_title.clone(), description.clone());
         use_effect_with(head, |(title, description)| {

@@ -45,16 +45,14 @@ thread_local! {
 /// summary group, shard or body chunk (GitHub Pages lets browsers keep files ten minutes;
 /// the service worker keeps them until they change names).
 fn url_of(file: &str) -> String {
-    if file == MANIFEST_FILE {
-        return format!("{ARCHIVE_FOLDER}{file}");
-    }
+    let mut url = format!("{ARCHIVE_FOLDER}{file}");
     BUILD.with_borrow(|build| {
-        if build.is_empty() {
-            format!("{ARCHIVE_FOLDER}{file}")
-        } else {
-            format!("{ARCHIVE_FOLDER}{file}?v={build}")
+        if file != MANIFEST_FILE && !build.is_empty() {
+            url.push_str("?v=");
+            url.push_str(build);
         }
-    })
+    });
+    url
 }
 
 /// Fetches a file of the archive as bytes (as stored: most are gzip), turning every

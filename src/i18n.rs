@@ -5,12 +5,14 @@
 
 use std::cell::{Cell, RefCell};
 
-use gazette_core::i18n::{fill, Locale, Text};
+use gazette_core::i18n::{fill, same_language, Locale, Text};
+use gazette_core::model::SiteInfo;
 use js_sys::{Array, Function, Intl, Object};
 use wasm_bindgen::JsValue;
 
 thread_local! {
-    static LOCALE: Cell<&'static Locale> = Cell::new(Locale::for_language(&browser_language()));
+    /// English until [`start`] sets the reader's language, before anything is drawn.
+    static LOCALE: Cell<&'static Locale> = Cell::new(Locale::for_language(""));
     /// `Intl.PluralRules` and `Intl.NumberFormat`'s `format` for [`LOCALE`]'s tag.
     static INTL: RefCell<Option<(&'static str, Intl::PluralRules, Function)>> =
         const { RefCell::new(None) };
@@ -54,13 +56,16 @@ pub fn locale() -> &'static Locale {
 /// interface): the interface's own elements then carry their `lang`.
 pub fn interface_lang(archive_lang: &str) -> Option<&'static str> {
     let tag = locale().tag;
-    let primary = |t: &str| {
-        t.split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-    };
-    (!archive_lang.is_empty() && primary(tag) != primary(archive_lang)).then_some(tag)
+    (!archive_lang.is_empty() && !same_language(tag, archive_lang)).then_some(tag)
+}
+
+/// The site's own title, or the interface's name for an archive without one.
+pub fn site_title(site: &SiteInfo) -> String {
+    if site.title.is_empty() {
+        t(Text::DefaultTitle).to_string()
+    } else {
+        site.title.clone()
+    }
 }
 
 /// A string of the interface.
@@ -76,15 +81,8 @@ pub fn tf(text: Text, args: &[(&str, &str)]) -> String {
 /// A string about `n` things: the plural form the language uses for `n`, with `{count}` as
 /// the locale writes numbers (`12,345`), and the other placeholders from `args`.
 pub fn count(text: Text, n: usize, args: &[(&str, &str)]) -> String {
-    let (category, written) = with_intl(|rules, format| {
-        let category = rules.select(n as f64).as_string().unwrap_or_default();
-        let written = format
-            .call1(&JsValue::NULL, &JsValue::from_f64(n as f64))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| n.to_string());
-        (category, written)
-    });
+    let category = with_intl(|rules, _| rules.select(n as f64).as_string().unwrap_or_default());
+    let written = number(n);
     let template = locale().form(text, &category);
     let mut all = vec![("count", written.as_str())];
     all.extend_from_slice(args);

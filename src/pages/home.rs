@@ -20,7 +20,7 @@ pub fn home_page() -> Html {
     html! {
         <div class="home">
             <section class="intro" aria-labelledby="home-title">
-                <h1 id="home-title">{ if site.title.is_empty() { t(Text::DefaultTitle) } else { &site.title } }</h1>
+                <h1 id="home-title">{ i18n::site_title(site) }</h1>
                 if !site.description.is_empty() {
                     <p class="description">{ &site.description }</p>
                 }

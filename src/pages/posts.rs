@@ -66,11 +66,7 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
     let heading = heading(&props.filter, &archive);
     {
         let heading = heading.clone();
-        let site_title = if manifest.site.title.is_empty() {
-            t(Text::DefaultTitle).to_string()
-        } else {
-            manifest.site.title.clone()
-        };
+        let site_title = i18n::site_title(&manifest.site);
         // Typing changes the heading with every keystroke, and a new tab title costs the
         // browser a few milliseconds: the title follows once typing pauses.
         use_effect_with(heading, move |heading| {

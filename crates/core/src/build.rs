@@ -386,16 +386,17 @@ fn feeds(
         &manifest.site.title
     };
     let site = &manifest.site;
+    let head = feed::FeedHead {
+        title,
+        subtitle: &site.description,
+        lang: &site.lang,
+    };
     let feed_url = |path: &str| format!("{app_url}archive/{path}");
     let newest: Vec<&PostSummary> = summaries.iter().take(feed::FEED_ENTRIES).collect();
     let mut documents = vec![(
         "feed.xml".to_string(),
         feed::atom(
-            &feed::FeedHead {
-                title,
-                subtitle: &site.description,
-                lang: &site.lang,
-            },
+            &head,
             &app_url,
             &feed_url("feed.xml"),
             &Route::Home,
@@ -420,8 +421,7 @@ fn feeds(
             feed::atom(
                 &feed::FeedHead {
                     title: &feed_title,
-                    subtitle: &site.description,
-                    lang: &site.lang,
+                    ..head
                 },
                 &app_url,
                 &feed_url(&path),

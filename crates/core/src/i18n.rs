@@ -34,15 +34,10 @@ impl Locale {
     /// English.
     pub fn for_language(lang: &str) -> &'static Locale {
         let lang = lang.trim().replace('_', "-");
-        let primary = |tag: &str| tag.split('-').next().unwrap_or("").to_ascii_lowercase();
         LOCALES
             .iter()
             .find(|l| l.tag.eq_ignore_ascii_case(&lang))
-            .or_else(|| {
-                LOCALES
-                    .iter()
-                    .find(|l| !lang.is_empty() && primary(l.tag) == primary(&lang))
-            })
+            .or_else(|| LOCALES.iter().find(|l| same_language(l.tag, &lang)))
             .unwrap_or(&LOCALES[0])
     }
 
@@ -97,6 +92,19 @@ impl Locale {
         let name = self.months[(month.clamp(1, 12) - 1) as usize];
         fill(self.month_in_year, &[("month", name)])
     }
+}
+
+/// Whether two language tags name the same language (their primary subtags, `zh` of
+/// `zh-TW` and `zh_CN`, agree); an empty tag names none.
+pub fn same_language(a: &str, b: &str) -> bool {
+    let primary = |tag: &str| {
+        tag.trim()
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    !primary(a).is_empty() && primary(a) == primary(b)
 }
 
 /// `(year, month, day)` of `YYYY-MM-DD…`, when it is a date.
