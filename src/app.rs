@@ -31,7 +31,7 @@ pub fn app() -> Html {
                     if let Ok(manifest) = &manifest {
                         i18n::set_language(&manifest.site.lang);
                     }
-                    archive.dispatch(Action::Manifest(manifest));
+                    archive.dispatch(Action::Manifest(manifest.map(std::rc::Rc::new)));
                 });
             }
         });

@@ -5,7 +5,7 @@
 use gazette_core::i18n::Text;
 
 use crate::i18n::tf;
-use gazette_core::archive::{self, Manifest, SearchShard, MANIFEST_FILE};
+use gazette_core::archive::{self, Manifest, PositionShard, SearchShard, MANIFEST_FILE};
 use gloo::net::http::Request;
 use serde::de::DeserializeOwned;
 
@@ -100,6 +100,12 @@ pub async fn fetch<T: DeserializeOwned>(file: &str) -> Result<T, String> {
 /// Fetches and decodes one search shard (binary, gzip or not).
 pub async fn fetch_search_shard(file: &str) -> Result<SearchShard, String> {
     archive::decode_search_shard(file, &file_bytes(file).await?)
+        .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))
+}
+
+/// Fetches and decodes one position shard (binary, gzip or not).
+pub async fn fetch_position_shard(file: &str) -> Result<PositionShard, String> {
+    archive::decode_position_shard(file, &file_bytes(file).await?)
         .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))
 }
 

@@ -6,14 +6,14 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use gazette_core::archive::{
-    self, BodyChunk, CategoryTable, Days, IdShard, Manifest, OrdinalList, PostBody, SearchShard,
-    SummaryGroup, TagTable,
+    self, BodyChunk, CategoryTable, Days, IdShard, Manifest, OrdinalList, PositionShard, PostBody,
+    SearchShard, SummaryGroup, TagTable,
 };
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::query::{Loaded, Need};
 use yew::prelude::*;
 
-use crate::archive::{fetch, fetch_search_shard};
+use crate::archive::{fetch, fetch_position_shard, fetch_search_shard};
 
 /// Something fetched on demand.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,7 @@ pub enum Resource {
     CategoryList(u32),
     TagList(u32),
     SearchShard(u32),
+    PositionShard(u32),
     IdShard(u32),
     Chunk(u32),
 }
@@ -47,6 +48,7 @@ impl Resource {
             Resource::CategoryList(n) => archive::category_list_path(n),
             Resource::TagList(n) => archive::tag_list_path(n),
             Resource::SearchShard(n) => archive::search_shard_path(n),
+            Resource::PositionShard(n) => archive::position_shard_path(n),
             Resource::IdShard(n) => archive::id_shard_path(n),
             Resource::Chunk(n) => archive::chunk_path(n),
         }
@@ -62,6 +64,7 @@ impl Resource {
                 | Resource::CategoryList(_)
                 | Resource::TagList(_)
                 | Resource::SearchShard(_)
+                | Resource::PositionShard(_)
         )
     }
 }
@@ -74,6 +77,7 @@ impl From<Need> for Resource {
             Need::CategoryList(n) => Resource::CategoryList(n),
             Need::TagList(n) => Resource::TagList(n),
             Need::SearchShard(n) => Resource::SearchShard(n),
+            Need::PositionShard(n) => Resource::PositionShard(n),
             Need::Days => Resource::Days,
         }
     }
@@ -88,6 +92,7 @@ pub enum Data {
     Summaries(Rc<Vec<PostSummary>>),
     Ordinals(Rc<Vec<u32>>),
     Search(Rc<SearchShard>),
+    Positions(Rc<PositionShard>),
     Ids(Rc<IdShard>),
     Bodies(Rc<HashMap<String, PostBody>>),
 }
@@ -107,6 +112,7 @@ async fn fetch_resource(resource: Resource) -> Result<Data, String> {
             Data::Ordinals(Rc::new(fetch::<OrdinalList>(&path).await?.ordinals()))
         }
         Resource::SearchShard(_) => Data::Search(Rc::new(fetch_search_shard(&path).await?)),
+        Resource::PositionShard(_) => Data::Positions(Rc::new(fetch_position_shard(&path).await?)),
         Resource::IdShard(_) => Data::Ids(Rc::new(fetch::<IdShard>(&path).await?)),
         Resource::Chunk(_) => {
             let chunk = fetch::<BodyChunk>(&path).await?;
@@ -141,7 +147,7 @@ impl Default for ArchiveState {
 }
 
 pub enum Action {
-    Manifest(Result<Manifest, String>),
+    Manifest(Result<Rc<Manifest>, String>),
     Requested(Resource),
     Loaded(Resource, Result<Data, String>),
     /// Forget failures so the next render fetches again.
@@ -154,7 +160,7 @@ impl Reducible for ArchiveState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Manifest(Ok(manifest)) => next.manifest = Load::Ready(Rc::new(manifest)),
+            Action::Manifest(Ok(manifest)) => next.manifest = Load::Ready(manifest),
             Action::Manifest(Err(message)) => next.manifest = Load::Failed(message),
             Action::Requested(resource) => {
                 next.files.insert(resource, Load::Loading);
@@ -277,6 +283,12 @@ impl Loaded for ArchiveState {
     fn search_shard(&self, number: u32) -> Option<&SearchShard> {
         match self.ready(Resource::SearchShard(number))? {
             Data::Search(shard) => Some(shard),
+            _ => None,
+        }
+    }
+    fn position_shard(&self, number: u32) -> Option<&PositionShard> {
+        match self.ready(Resource::PositionShard(number))? {
+            Data::Positions(shard) => Some(shard),
             _ => None,
         }
     }

@@ -12,6 +12,7 @@ use gazette_core::archive::Manifest;
 use gazette_core::filter::{contains_any, highlight, snippet};
 use gazette_core::model::PostSummary;
 use gazette_core::route::Route;
+use gazette_core::search::Query;
 use gazette_core::text::{article_text, EXCERPT_CHARS};
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -33,7 +34,7 @@ pub fn summary_list(props: &SummaryListProps) -> Html {
     let archive = use_archive();
     html! {
         <ol class="post-list">
-            { for props.posts.iter().map(|post| post_item(&archive, &props.manifest, post, &[], props.show_excerpt.then_some(post.excerpt.as_str()), None)) }
+            { for props.posts.iter().map(|post| post_item(&archive, &props.manifest, post, &Query::default(), props.show_excerpt.then_some(post.excerpt.as_str()), None)) }
         </ol>
     }
 }
@@ -43,9 +44,9 @@ pub struct HitListProps {
     pub manifest: Rc<Manifest>,
     /// Ordinals to list, in display order.
     pub ordinals: Rc<Vec<u32>>,
-    /// Lower-case strings to highlight.
+    /// The search whose matches are highlighted (empty: none).
     #[prop_or_default]
-    pub terms: Rc<Vec<String>>,
+    pub query: Rc<Query>,
 }
 
 #[function_component(HitList)]
@@ -67,13 +68,13 @@ pub fn hit_list(props: &HitListProps) -> Html {
     // A search hit whose title and stored excerpt do not show the match gets an excerpt
     // around the hit from its body: the chunks of those drawn rows are fetched too. Not
     // counted as failures: without them the row keeps its stored excerpt.
-    let terms = &props.terms;
+    let query = &props.query;
     let mut wanted = groups;
     wanted.extend(
         visible
             .iter()
             .filter_map(|&o| archive.summary(o, group_size))
-            .filter(|post| hides_its_hit(post, terms))
+            .filter(|post| hides_its_hit(post, query))
             .map(|post| Resource::Chunk(post.chunk)),
     );
     use_resources(wanted);
@@ -108,8 +109,8 @@ pub fn hit_list(props: &HitListProps) -> Html {
                     let position = (index + 1).to_string();
                     match archive.summary(ordinal, group_size) {
                         Some(post) => {
-                            let excerpt = hit_excerpt(&archive, post, terms);
-                            post_item(&archive, &props.manifest, post, terms, Some(excerpt.as_deref().unwrap_or(&post.excerpt)), Some((&position, &set_size)))
+                            let excerpt = hit_excerpt(&archive, post, query);
+                            post_item(&archive, &props.manifest, post, query, Some(excerpt.as_deref().unwrap_or(&post.excerpt)), Some((&position, &set_size)))
                         }
                         None => html! {
                             <li class="post-item placeholder" key={format!("#{ordinal}")} aria-hidden="true" data-row={position}>
@@ -132,7 +133,7 @@ fn post_item(
     archive: &ArchiveState,
     manifest: &Manifest,
     post: &PostSummary,
-    terms: &[String],
+    query: &Query,
     excerpt: Option<&str>,
     position: Option<(&str, &str)>,
 ) -> Html {
@@ -152,14 +153,14 @@ fn post_item(
             aria-posinset={position.map(|p| p.0.to_string())} aria-setsize={position.map(|p| p.1.to_string())}
             data-row={position.map(|p| p.0.to_string())}>
             <a class={LIST_ITEM_CLASS} href={href}>
-                <span class="post-title">{ highlighted(&post.title, terms) }</span>
+                <span class="post-title">{ highlighted(&post.title, query) }</span>
             </a>
             <p class="post-meta">
                 <time datetime={post.date.clone()}>{ short_date(post.date.as_deref()) }</time>
                 if !sources.is_empty() { <span class="post-source">{ sources }</span> }
             </p>
             if let Some(excerpt) = excerpt.filter(|e| !e.is_empty()) {
-                <p class="post-excerpt">{ highlighted(excerpt, terms) }</p>
+                <p class="post-excerpt">{ highlighted(excerpt, query) }</p>
             }
         </li>
     }
@@ -167,23 +168,23 @@ fn post_item(
 
 /// A search hit whose title and stored excerpt show none of the `terms`: its row needs an
 /// excerpt from the body.
-fn hides_its_hit(post: &PostSummary, terms: &[String]) -> bool {
-    !terms.is_empty() && !contains_any(&post.title, terms) && !contains_any(&post.excerpt, terms)
+fn hides_its_hit(post: &PostSummary, query: &Query) -> bool {
+    !query.is_empty() && !contains_any(&post.title, query) && !contains_any(&post.excerpt, query)
 }
 
 /// For a search hit that [hides its hit](hides_its_hit): the text around the first hit in
 /// its body, once the body's chunk is loaded.
-fn hit_excerpt(archive: &ArchiveState, post: &PostSummary, terms: &[String]) -> Option<String> {
-    if !hides_its_hit(post, terms) {
+fn hit_excerpt(archive: &ArchiveState, post: &PostSummary, query: &Query) -> Option<String> {
+    if !hides_its_hit(post, query) {
         return None;
     }
     let body = archive.body(post.chunk, &post.id)??;
-    snippet(&article_text(&body.html), terms, EXCERPT_CHARS)
+    snippet(&article_text(&body.html), query, EXCERPT_CHARS)
 }
 
-/// Text with the search terms wrapped in `<mark>`.
-pub fn highlighted(text: &str, terms: &[String]) -> Html {
-    highlight(text, terms)
+/// Text with what the search matches wrapped in `<mark>`.
+pub fn highlighted(text: &str, query: &Query) -> Html {
+    highlight(text, query)
         .into_iter()
         .map(|(run, is_match)| {
             if is_match {

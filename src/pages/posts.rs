@@ -8,7 +8,7 @@ use gazette_core::archive::Manifest;
 use gazette_core::filter::Filter;
 use gazette_core::query::{evaluate, Hits};
 use gazette_core::route::{is_day, Route};
-use gazette_core::search::highlight_terms;
+use gazette_core::search::Query;
 use gloo::timers::callback::Timeout;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -107,7 +107,7 @@ fn results(
     ordinals: Rc<Vec<u32>>,
     days: Option<Rc<gazette_core::archive::Days>>,
 ) -> Html {
-    let terms = Rc::new(highlight_terms(&filter.text));
+    let query = Rc::new(Query::parse(&filter.text));
     html! {
         <>
             <p class="result-count" aria-live="polite">
@@ -118,7 +118,7 @@ fn results(
             if let Some(days) = days {
                 <Timeline days={days} ordinals={ordinals.clone()} filter={filter.clone()} />
             }
-            <HitList manifest={manifest.clone()} ordinals={ordinals} terms={terms} />
+            <HitList manifest={manifest.clone()} ordinals={ordinals} query={query} />
         </>
     }
 }

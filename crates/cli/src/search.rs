@@ -9,9 +9,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use gazette_core::archive::{
-    category_list_path, decode_bytes, decode_search_shard, search_shard_path, summary_group_path,
-    tag_list_path, CategoryTable, Days, Manifest, OrdinalList, SearchShard, SummaryGroup, TagTable,
-    CATEGORIES_FILE, DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
+    category_list_path, decode_bytes, decode_position_shard, decode_search_shard,
+    position_shard_path, search_shard_path, summary_group_path, tag_list_path, CategoryTable, Days,
+    Manifest, OrdinalList, PositionShard, SearchShard, SummaryGroup, TagTable, CATEGORIES_FILE,
+    DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
 };
 use gazette_core::filter::Filter;
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
@@ -111,6 +112,7 @@ struct Files {
     category_lists: HashMap<u32, Vec<u32>>,
     tag_lists: HashMap<u32, Vec<u32>>,
     shards: HashMap<u32, SearchShard>,
+    positions: HashMap<u32, PositionShard>,
     groups: HashMap<u32, Vec<PostSummary>>,
 }
 
@@ -125,6 +127,7 @@ impl Files {
             category_lists: HashMap::new(),
             tag_lists: HashMap::new(),
             shards: HashMap::new(),
+            positions: HashMap::new(),
             groups: HashMap::new(),
         })
     }
@@ -149,6 +152,11 @@ impl Files {
                 let file = search_shard_path(n);
                 let shard = decode_search_shard(&file, &read_bytes(dir, &file)?)?;
                 self.shards.insert(n, shard);
+            }
+            Need::PositionShard(n) => {
+                let file = position_shard_path(n);
+                let shard = decode_position_shard(&file, &read_bytes(dir, &file)?)?;
+                self.positions.insert(n, shard);
             }
         }
         Ok(())
@@ -183,6 +191,9 @@ impl Loaded for Files {
     }
     fn search_shard(&self, number: u32) -> Option<&SearchShard> {
         self.shards.get(&number)
+    }
+    fn position_shard(&self, number: u32) -> Option<&PositionShard> {
+        self.positions.get(&number)
     }
     fn days(&self) -> Option<&Days> {
         self.days.as_ref()

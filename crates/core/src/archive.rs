@@ -16,10 +16,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
-use crate::search::{push_varint, EncodedPostings};
+use crate::search::{push_varint, EncodedPostings, PositionLists};
 
 /// Bumped on every incompatible change; the app refuses other versions with a clear message.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// File name of the manifest, relative to the archive folder. The one JSON file stored as
 /// plain text: it is small, the first thing a reader fetches, and the file a person opens to
@@ -81,8 +81,12 @@ pub struct Layout {
     pub summary_group_size: u32,
     /// Number of `bodies/NNNN.json` files.
     pub body_chunk_count: u32,
-    /// Number of `search/NNNN.json` shards; a term lives in shard `search::shard_of(term, n)`.
+    /// Number of `search/NNNN.bin.gz` shards; a term lives in shard
+    /// `search::shard_of(term, n)`.
     pub search_shard_count: u32,
+    /// Number of `search/positions/NNNN.bin.gz` shards, where a pair term's positions live
+    /// (in shard `search::shard_of(term, n)`).
+    pub position_shard_count: u32,
     /// Number of `ids/NNNN.json` shards; an id lives in shard `search::shard_of(id, n)`.
     pub id_shard_count: u32,
 }
@@ -315,70 +319,32 @@ pub struct SearchShard {
 
 /// The first bytes of a search shard.
 pub const SEARCH_SHARD_MAGIC: &[u8; 4] = b"GZIX";
+/// The first bytes of a position shard.
+pub const POSITION_SHARD_MAGIC: &[u8; 4] = b"GZPS";
 
 impl SearchShard {
     /// Appends the shard's bytes to `out`: [`SEARCH_SHARD_MAGIC`], then LEB128 varints: the
     /// schema version, the term count, and per term (in byte order) its length, its UTF-8
     /// bytes, its postings' length and the postings.
     pub fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(SEARCH_SHARD_MAGIC);
-        push_varint(out, u64::from(self.schema_version));
-        push_varint(out, self.terms.len() as u64);
-        for (term, postings) in &self.terms {
-            push_varint(out, term.len() as u64);
-            out.extend_from_slice(term.as_bytes());
-            push_varint(out, postings.byte_len() as u64);
-            out.extend_from_slice(postings.as_bytes());
-        }
+        write_terms(
+            out,
+            SEARCH_SHARD_MAGIC,
+            self.schema_version,
+            self.terms.iter().map(|(t, p)| (t.as_str(), p.as_bytes())),
+        );
     }
 
     /// Reads a shard written by [`SearchShard::write`] (not compressed), checking the magic
     /// and the version first, then every length against what is left.
     pub fn read(file: &str, bytes: &[u8]) -> Result<SearchShard, ArchiveError> {
-        let malformed = |message: &str| ArchiveError::Malformed {
-            file: file.to_string(),
-            message: message.to_string(),
-        };
-        let mut rest =
-            bytes
-                .strip_prefix(SEARCH_SHARD_MAGIC)
-                .ok_or_else(|| ArchiveError::NotAnArchive {
-                    file: file.to_string(),
-                })?;
-        let number = |rest: &mut &[u8]| -> Result<u64, ArchiveError> {
-            read_varint(rest).ok_or_else(|| malformed("a number is cut off or too long"))
-        };
-        let version = number(&mut rest)?;
-        if version != u64::from(SCHEMA_VERSION) {
-            return Err(ArchiveError::WrongVersion {
-                file: file.to_string(),
-                found: u32::try_from(version).unwrap_or(u32::MAX),
-                expected: SCHEMA_VERSION,
-            });
-        }
-        let count = number(&mut rest)?;
         let mut terms = BTreeMap::new();
-        let take = |rest: &mut &[u8], what: &str| -> Result<Vec<u8>, ArchiveError> {
-            let length = usize::try_from(number(rest)?).unwrap_or(usize::MAX);
-            if length > rest.len() {
-                return Err(malformed(&format!(
-                    "a {what} runs past the end of the file"
-                )));
-            }
-            let (taken, left) = rest.split_at(length);
-            *rest = left;
-            Ok(taken.to_vec())
-        };
-        for _ in 0..count {
-            let term = String::from_utf8(take(&mut rest, "term")?)
-                .map_err(|_| malformed("a term is not UTF-8"))?;
-            let postings = EncodedPostings::from_bytes(take(&mut rest, "postings list")?)
-                .ok_or_else(|| malformed("postings end inside a number"))?;
+        read_terms(file, bytes, SEARCH_SHARD_MAGIC, |term, value| {
+            let postings = EncodedPostings::from_bytes(value.to_vec())
+                .ok_or("postings end inside a number")?;
             terms.insert(term, postings);
-        }
-        if !rest.is_empty() {
-            return Err(malformed("bytes follow the last term"));
-        }
+            Ok(())
+        })?;
         Ok(SearchShard {
             schema_version: SCHEMA_VERSION,
             terms,
@@ -386,9 +352,121 @@ impl SearchShard {
     }
 }
 
+/// `search/positions/NNNN.bin.gz`: pair terms → their positions (see [`PositionLists`]), in
+/// the layout of a [`SearchShard`] under its own magic ([`POSITION_SHARD_MAGIC`]). Only
+/// queries with a part of three units or more fetch them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PositionShard {
+    pub schema_version: u32,
+    pub terms: BTreeMap<String, PositionLists>,
+}
+
+impl PositionShard {
+    /// Appends the shard's bytes to `out` (see [`SearchShard::write`]).
+    pub fn write(&self, out: &mut Vec<u8>) {
+        write_terms(
+            out,
+            POSITION_SHARD_MAGIC,
+            self.schema_version,
+            self.terms.iter().map(|(t, p)| (t.as_str(), p.as_bytes())),
+        );
+    }
+
+    /// Reads a shard written by [`PositionShard::write`] (not compressed). The lists
+    /// themselves are checked as a query reads them.
+    pub fn read(file: &str, bytes: &[u8]) -> Result<PositionShard, ArchiveError> {
+        let mut terms = BTreeMap::new();
+        read_terms(file, bytes, POSITION_SHARD_MAGIC, |term, value| {
+            terms.insert(term, PositionLists::from_bytes(value.to_vec()));
+            Ok(())
+        })?;
+        Ok(PositionShard {
+            schema_version: SCHEMA_VERSION,
+            terms,
+        })
+    }
+}
+
+/// The binary layout of [`SearchShard`] and [`PositionShard`]: `magic`, then LEB128 varints:
+/// the version, the term count, and per term its length, its UTF-8 bytes, its value's length
+/// and the value.
+fn write_terms<'a>(
+    out: &mut Vec<u8>,
+    magic: &[u8; 4],
+    version: u32,
+    terms: impl ExactSizeIterator<Item = (&'a str, &'a [u8])>,
+) {
+    out.extend_from_slice(magic);
+    push_varint(out, u64::from(version));
+    push_varint(out, terms.len() as u64);
+    for (term, value) in terms {
+        push_varint(out, term.len() as u64);
+        out.extend_from_slice(term.as_bytes());
+        push_varint(out, value.len() as u64);
+        out.extend_from_slice(value);
+    }
+}
+
+/// Reads what [`write_terms`] wrote, handing each term and value to `add` (which may reject
+/// a value with a message).
+fn read_terms(
+    file: &str,
+    bytes: &[u8],
+    magic: &[u8; 4],
+    mut add: impl FnMut(String, &[u8]) -> Result<(), &'static str>,
+) -> Result<(), ArchiveError> {
+    let malformed = |message: &str| ArchiveError::Malformed {
+        file: file.to_string(),
+        message: message.to_string(),
+    };
+    let mut rest = bytes
+        .strip_prefix(magic)
+        .ok_or_else(|| ArchiveError::NotAnArchive {
+            file: file.to_string(),
+        })?;
+    let number = |rest: &mut &[u8]| -> Result<u64, ArchiveError> {
+        read_varint(rest).ok_or_else(|| malformed("a number is cut off or too long"))
+    };
+    let version = number(&mut rest)?;
+    if version != u64::from(SCHEMA_VERSION) {
+        return Err(ArchiveError::WrongVersion {
+            file: file.to_string(),
+            found: u32::try_from(version).unwrap_or(u32::MAX),
+            expected: SCHEMA_VERSION,
+        });
+    }
+    let count = number(&mut rest)?;
+    let take = |rest: &mut &[u8], what: &str| -> Result<Vec<u8>, ArchiveError> {
+        let length = usize::try_from(number(rest)?).unwrap_or(usize::MAX);
+        if length > rest.len() {
+            return Err(malformed(&format!(
+                "a {what} runs past the end of the file"
+            )));
+        }
+        let (taken, left) = rest.split_at(length);
+        *rest = left;
+        Ok(taken.to_vec())
+    };
+    for _ in 0..count {
+        let term = String::from_utf8(take(&mut rest, "term")?)
+            .map_err(|_| malformed("a term is not UTF-8"))?;
+        let value = take(&mut rest, "value")?;
+        add(term, &value).map_err(malformed)?;
+    }
+    if !rest.is_empty() {
+        return Err(malformed("bytes follow the last term"));
+    }
+    Ok(())
+}
+
 /// Reads a search shard as fetched or read: gzip or not (see [`stored_contents`]).
 pub fn decode_search_shard(file: &str, bytes: &[u8]) -> Result<SearchShard, ArchiveError> {
     SearchShard::read(file, &stored_contents(file, bytes)?)
+}
+
+/// Reads a position shard as fetched or read: gzip or not (see [`stored_contents`]).
+pub fn decode_position_shard(file: &str, bytes: &[u8]) -> Result<PositionShard, ArchiveError> {
+    PositionShard::read(file, &stored_contents(file, bytes)?)
 }
 
 /// A LEB128 varint from the front of `bytes` (advanced past it); `None` when it is cut off or
@@ -448,6 +526,11 @@ pub fn tag_list_path(index: u32) -> String {
 /// Path of search shard `number`.
 pub fn search_shard_path(number: u32) -> String {
     format!("search/{number:04}.bin.gz")
+}
+
+/// Path of position shard `number`.
+pub fn position_shard_path(number: u32) -> String {
+    format!("search/positions/{number:04}.bin.gz")
 }
 
 /// Path of id shard `number`.
@@ -726,6 +809,7 @@ pub struct Archive {
     pub tag_lists: Vec<OrdinalList>,
     pub id_shards: Vec<IdShard>,
     pub search_shards: Vec<SearchShard>,
+    pub position_shards: Vec<PositionShard>,
     pub chunks: Vec<BodyChunk>,
     /// Feeds: `(relative path, XML)`.
     pub documents: Vec<(String, String)>,
@@ -747,7 +831,13 @@ impl Archive {
     /// The search shards, which are final only once the index is built. (The manifest,
     /// which records their count, is written last of all: see [`Manifest::build`].)
     pub fn index_files(&self) -> Vec<(String, ArchiveFile<'_>)> {
-        numbered(&self.search_shards, search_shard_path, ArchiveFile::Search).collect()
+        numbered(&self.search_shards, search_shard_path, ArchiveFile::Search)
+            .chain(numbered(
+                &self.position_shards,
+                position_shard_path,
+                ArchiveFile::Positions,
+            ))
+            .collect()
     }
 
     /// Every file but the [index files](Archive::index_files): these are final before the
@@ -810,6 +900,7 @@ pub enum ArchiveFile<'a> {
     Ordinals(&'a OrdinalList),
     Ids(&'a IdShard),
     Search(&'a SearchShard),
+    Positions(&'a PositionShard),
     Bodies(&'a BodyChunk),
     /// An XML document (a feed), written as is.
     Text(&'a str),
@@ -831,6 +922,7 @@ impl ArchiveFile<'_> {
             ArchiveFile::Ordinals(v) => write_json(out, v),
             ArchiveFile::Ids(v) => write_json(out, v),
             ArchiveFile::Search(v) => v.write(out),
+            ArchiveFile::Positions(v) => v.write(out),
             ArchiveFile::Bodies(v) => write_json(out, v),
             ArchiveFile::Text(text) => out.extend_from_slice(text.as_bytes()),
         }

@@ -51,7 +51,7 @@ pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
 /// [`build_archive`], handing the archive to `meanwhile` as soon as everything but the
 /// search index is assembled, and running it beside the index build (the largest job). The
 /// builder writes [`Archive::files_before_index`] there, so that writing overlaps indexing.
-/// What `meanwhile` sees has no search shards yet and a `search_shard_count` of 0.
+/// What `meanwhile` sees has no search or position shards yet, and shard counts of 0.
 pub fn build_archive_with<R: Send>(
     input: BuildInput,
     meanwhile: impl FnOnce(&Archive) -> R + Send,
@@ -165,16 +165,18 @@ fn assemble<R: Send>(
         .iter_mut()
         .map(|post| std::mem::take(&mut post.body.html))
         .collect();
-    let (search_shards, (mut archive, meanwhile_result)) = rayon::join(
-        || search_index::search_shards(&posts, |p| (p.title.as_str(), p.body.text.as_str())),
+    let (index, (mut archive, meanwhile_result)) = rayon::join(
+        || search_index::search_index(&posts, |p| (p.title.as_str(), p.body.text.as_str())),
         || {
             let archive = assemble_all_but_the_index(&posts, html, site);
             let result = meanwhile(&archive);
             (archive, result)
         },
     );
-    archive.manifest.layout.search_shard_count = search_shards.len() as u32;
-    archive.search_shards = search_shards;
+    archive.manifest.layout.search_shard_count = index.shards.len() as u32;
+    archive.manifest.layout.position_shard_count = index.positions.len() as u32;
+    archive.search_shards = index.shards;
+    archive.position_shards = index.positions;
     // Millions of strings: freed on one core they took 67-72 ms at 100,000 posts, on all
     // cores 14-35 ms.
     posts.into_par_iter().for_each(drop);
@@ -314,6 +316,7 @@ fn assemble_all_but_the_index(
         summary_group_size: SUMMARY_GROUP_SIZE,
         body_chunk_count: chunk_count,
         search_shard_count: 0,
+        position_shard_count: 0,
         id_shard_count: id_shards.len() as u32,
     };
     let manifest = Manifest {
@@ -365,6 +368,7 @@ fn assemble_all_but_the_index(
             .collect(),
         id_shards,
         search_shards: Vec::new(),
+        position_shards: Vec::new(),
         chunks,
     }
 }

@@ -1,10 +1,14 @@
 //! What a list shows: a [`Filter`] (words, category, tag, date range, order), as the reader
-//! wrote it in the URL. [`crate::query`] turns it into the matching posts.
+//! wrote it in the URL. [`crate::query`] turns it into the matching posts; the functions here
+//! show where a post matches.
+
+use crate::search::Query;
 
 /// What the reader asked for. Every field is optional; the empty filter shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
-    /// Words; all must match. Chinese needs no spaces; `"quoted phrases"` group words.
+    /// What to search for: every white-space-separated part must occur as typed (see
+    /// [`crate::search`]); quotes only group.
     pub text: String,
     /// A category id.
     pub category: Option<String>,
@@ -30,76 +34,51 @@ impl Filter {
     }
 }
 
-/// Splits `text` into `(segment, is_match)` runs for highlighting the `terms` (lower-case).
-pub fn highlight(text: &str, terms: &[String]) -> Vec<(String, bool)> {
-    if terms.is_empty() {
-        return vec![(text.to_string(), false)];
-    }
-    let chars: Vec<char> = text.chars().collect();
-    // Highlight only when lower-casing keeps every character's position.
-    let Some(lower) = lowercase_aligned(&chars) else {
-        return vec![(text.to_string(), false)];
-    };
-    let mut marked = vec![false; chars.len()];
-    for term in terms {
-        let term: Vec<char> = term.chars().collect();
-        if term.is_empty() || term.len() > lower.len() {
-            continue;
-        }
-        for start in 0..=lower.len() - term.len() {
-            if lower[start..start + term.len()] == term[..] {
-                marked[start..start + term.len()]
-                    .iter_mut()
-                    .for_each(|m| *m = true);
-            }
-        }
-    }
+/// Splits `text` into `(segment, is_match)` runs for highlighting what `query` matches:
+/// exactly the occurrences that make a post a hit (see [`crate::search`]).
+pub fn highlight(text: &str, query: &Query) -> Vec<(String, bool)> {
     let mut runs: Vec<(String, bool)> = Vec::new();
-    for (c, is_match) in chars.into_iter().zip(marked) {
-        match runs.last_mut() {
-            Some((run, m)) if *m == is_match => run.push(c),
-            _ => runs.push((c.to_string(), is_match)),
+    let mut push = |run: &str, is_match: bool| {
+        if run.is_empty() {
+            return;
         }
+        match runs.last_mut() {
+            Some((last, m)) if *m == is_match => last.push_str(run),
+            _ => runs.push((run.to_string(), is_match)),
+        }
+    };
+    let mut done = 0;
+    for found in query.find(text) {
+        // Occurrences may overlap (`人人` in `人人人`): mark their union.
+        let start = found.start.max(done);
+        push(&text[done..start], false);
+        if found.end > start {
+            push(&text[start..found.end], true);
+            done = found.end;
+        }
+    }
+    push(&text[done..], false);
+    if runs.is_empty() {
+        runs.push((String::new(), false));
     }
     runs
-}
-
-/// `chars` lower-cased, when that keeps one character per character (a few characters, like
-/// `İ`, lower-case to two): then a match found in it sits at the same positions in `chars`.
-fn lowercase_aligned(chars: &[char]) -> Option<Vec<char>> {
-    let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
-    (lower.len() == chars.len()).then_some(lower)
 }
 
 /// Characters of context kept before the first hit in a [`snippet`].
 const SNIPPET_LEAD_CHARS: usize = 24;
 
-/// Whether `text` contains any of the `terms` (lower-case), ignoring case.
-pub fn contains_any(text: &str, terms: &[String]) -> bool {
-    let lower = text.to_lowercase();
-    terms
-        .iter()
-        .any(|t| !t.is_empty() && lower.contains(t.as_str()))
+/// Whether `text` holds any part of `query`.
+pub fn contains_any(text: &str, query: &Query) -> bool {
+    !query.find(text).is_empty()
 }
 
-/// About `max_chars` characters of `text` around the first hit of any of the `terms`
-/// (lower-case), with `…` where text was cut; `None` when no term occurs. Excerpts of search
+/// About `max_chars` characters of `text` around the first occurrence of any part of
+/// `query`, with `…` where text was cut; `None` when no part occurs. Excerpts of search
 /// results come from here when the stored excerpt holds no hit.
-pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Option<String> {
+pub fn snippet(text: &str, query: &Query, max_chars: usize) -> Option<String> {
+    let first_byte = query.find(text).first()?.start;
     let chars: Vec<char> = text.chars().collect();
-    // Positions must line up with `chars`: match case-sensitively when lower-casing would not.
-    let lower = lowercase_aligned(&chars);
-    let haystack = lower.as_ref().unwrap_or(&chars);
-    let first = terms
-        .iter()
-        .filter(|t| !t.is_empty())
-        .filter_map(|term| {
-            let term: Vec<char> = term.chars().collect();
-            haystack
-                .windows(term.len())
-                .position(|w| w == term.as_slice())
-        })
-        .min()?;
+    let first = text[..first_byte].chars().count();
     // Start a little before the hit, at a line start when one is close.
     let mut start = first.saturating_sub(SNIPPET_LEAD_CHARS);
     if let Some(newline) = chars[start..first].iter().rposition(|&c| c == '\n') {
@@ -125,11 +104,14 @@ pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Option<String>
 mod tests {
     use super::*;
 
+    fn q(text: &str) -> Query {
+        Query::parse(text)
+    }
+
     #[test]
     fn snippets_start_shortly_before_the_first_hit() {
         let text = format!("{}离岸人民币走强{}", "甲".repeat(100), "乙".repeat(100));
-        let terms = vec!["人民币".to_string()];
-        let cut = snippet(&text, &terms, 40).unwrap();
+        let cut = snippet(&text, &q("人民币"), 40).unwrap();
         assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
         assert_eq!(cut.chars().count(), 42);
         assert!(cut.contains("离岸人民币走强"), "{cut}");
@@ -138,37 +120,54 @@ mod tests {
             Some(1 + SNIPPET_LEAD_CHARS)
         );
         // No hit: nothing; a hit at the start: no leading ellipsis; case is ignored.
-        assert_eq!(snippet("没有", &terms, 40), None);
-        assert_eq!(
-            snippet("ET7 发布", &["et7".into()], 40).unwrap(),
-            "ET7 发布"
-        );
+        assert_eq!(snippet("没有", &q("人民币"), 40), None);
+        assert_eq!(snippet("ET7 发布", &q("et7"), 40).unwrap(), "ET7 发布");
         // A line start close before the hit is where the snippet begins.
         assert_eq!(
-            snippet("第一段很长很长。\n第二段说人民币", &terms, 40).unwrap(),
+            snippet("第一段很长很长。\n第二段说人民币", &q("人民币"), 40).unwrap(),
             "…第二段说人民币"
         );
-        assert!(contains_any("蔚来ET7", &["et7".into()]));
-        assert!(!contains_any("蔚来", &["et7".into()]));
+        assert!(contains_any("蔚来ET7", &q("et7")));
+        assert!(!contains_any("蔚来", &q("et7")));
+        // Only what matches: `2月` is not in `12月`.
+        assert_eq!(
+            snippet("12月，然后2月", &q("2月"), 40).unwrap(),
+            "12月，然后2月"
+        );
+        assert!(!contains_any("12月", &q("2月")));
     }
 
     #[test]
     fn highlight_marks_every_occurrence() {
         assert_eq!(
-            highlight("人民币兑人民币", &["人民币".into()]),
+            highlight("人民币兑人民币", &q("人民币")),
             vec![
                 ("人民币".to_string(), true),
                 ("兑".to_string(), false),
                 ("人民币".to_string(), true)
             ]
         );
+        // Overlapping occurrences are marked as one run.
+        assert_eq!(
+            highlight("人人人", &q("人人")),
+            vec![("人人人".to_string(), true)]
+        );
+        assert_eq!(highlight("", &q("人")), vec![(String::new(), false)]);
     }
 
     #[test]
-    fn highlight_ignores_case() {
+    fn highlight_ignores_case_and_marks_only_real_matches() {
         assert_eq!(
-            highlight("ET7 来了", &["et7".into()]),
+            highlight("ET7 来了", &q("et7")),
             vec![("ET7".to_string(), true), (" 来了".to_string(), false)]
+        );
+        assert_eq!(
+            highlight("12月和2月", &q("2月")),
+            vec![("12月和".to_string(), false), ("2月".to_string(), true)]
+        );
+        assert_eq!(
+            highlight("13.6%与3.6%", &q("3.6%")),
+            vec![("13.6%与".to_string(), false), ("3.6%".to_string(), true)]
         );
     }
 }

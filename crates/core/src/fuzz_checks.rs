@@ -3,8 +3,8 @@
 //! Each function must return normally for any input; a panic is a bug.
 
 use crate::archive::{
-    decode, BodyChunk, CategoryTable, Days, IdShard, Manifest, OrdinalList, SearchShard,
-    SummaryGroup, TagTable,
+    decode, BodyChunk, CategoryTable, Days, IdShard, Manifest, OrdinalList, PositionShard,
+    SearchShard, SummaryGroup, TagTable,
 };
 use crate::filter::{highlight, Filter};
 use crate::import::{import_file, ImportSettings, SourceFile};
@@ -12,7 +12,7 @@ use crate::markdown::render;
 use crate::model::{CategoryInfo, TagInfo};
 use crate::query::{evaluate, histogram, Loaded};
 use crate::route::{legacy_route, Route};
-use crate::search::{for_each_term, highlight_terms, query_terms};
+use crate::search::{for_each_term, Query};
 
 /// A whole post file through the importer.
 pub fn import_any(bytes: &[u8]) {
@@ -72,6 +72,7 @@ struct Files {
     days: Option<Days>,
     list: Option<Vec<u32>>,
     shard: Option<SearchShard>,
+    positions: Option<PositionShard>,
 }
 
 impl Loaded for Files {
@@ -90,6 +91,9 @@ impl Loaded for Files {
     fn search_shard(&self, _: u32) -> Option<&SearchShard> {
         self.shard.as_ref()
     }
+    fn position_shard(&self, _: u32) -> Option<&PositionShard> {
+        self.positions.as_ref()
+    }
     fn days(&self) -> Option<&Days> {
         self.days.as_ref()
     }
@@ -100,6 +104,7 @@ impl Loaded for Files {
 pub fn decode_bytes_any(bytes: &[u8]) {
     let _ = crate::archive::decode_bytes::<BodyChunk>("f", bytes);
     let _ = crate::archive::decode_search_shard("f", bytes);
+    let _ = crate::archive::decode_position_shard("f", bytes);
     if let Ok(json) = crate::archive::stored_contents("f", bytes) {
         if let Ok(text) = std::str::from_utf8(&json) {
             decode_any(text);
@@ -110,12 +115,26 @@ pub fn decode_bytes_any(bytes: &[u8]) {
 /// A search shard from arbitrary bytes: as they are, and after a valid header, so that the
 /// fuzzer reaches the term and postings parser without guessing the magic.
 fn search_shard_any(bytes: &[u8]) -> Option<SearchShard> {
-    let mut with_header = crate::archive::SEARCH_SHARD_MAGIC.to_vec();
-    with_header.push(crate::archive::SCHEMA_VERSION as u8);
-    with_header.extend_from_slice(bytes);
+    let with_header = with_header(crate::archive::SEARCH_SHARD_MAGIC, bytes);
     SearchShard::read("f", bytes)
         .ok()
         .or_else(|| SearchShard::read("f", &with_header).ok())
+}
+
+/// Like [`search_shard_any`], for a position shard.
+fn position_shard_any(bytes: &[u8]) -> Option<PositionShard> {
+    let with_header = with_header(crate::archive::POSITION_SHARD_MAGIC, bytes);
+    PositionShard::read("f", bytes)
+        .ok()
+        .or_else(|| PositionShard::read("f", &with_header).ok())
+}
+
+/// `bytes` after a binary shard's valid magic and version.
+fn with_header(magic: &[u8; 4], bytes: &[u8]) -> Vec<u8> {
+    let mut with_header = magic.to_vec();
+    with_header.push(crate::archive::SCHEMA_VERSION as u8);
+    with_header.extend_from_slice(bytes);
+    with_header
 }
 
 /// Every archive file type decoded from arbitrary text, then used the way the app uses it.
@@ -126,6 +145,7 @@ pub fn decode_any(text: &str) {
     let list = decode::<OrdinalList>("f", text).ok().map(|l| l.ordinals());
     let days = decode::<Days>("f", text).ok();
     let shard = search_shard_any(text.as_bytes());
+    let positions = position_shard_any(text.as_bytes());
     let categories = decode::<CategoryTable>("f", text).ok();
     let tags = decode::<TagTable>("f", text).ok();
     if let Ok(manifest) = decode::<Manifest>("f", text) {
@@ -143,10 +163,15 @@ pub fn decode_any(text: &str) {
             days: days.clone(),
             list,
             shard,
+            positions,
         };
         let filters = [
             Filter {
                 text: "人民币 et7".into(),
+                ..Filter::default()
+            },
+            Filter {
+                text: "3.6% 离岸人民币".into(),
                 ..Filter::default()
             },
             Filter {
@@ -178,7 +203,8 @@ pub fn route_any(text: &str) {
         assert_eq!(Route::parse(&route.to_fragment()), route, "{text:?}");
     }
     let _ = legacy_route(text);
-    let _ = query_terms(text);
-    for_each_term(text, |_| {});
-    let _ = highlight(text, &highlight_terms(text));
+    let query = Query::parse(text);
+    for_each_term(text, |_, _| {});
+    let _ = highlight(text, &query);
+    let _ = query.matches(text);
 }

@@ -2,15 +2,17 @@
 //! loaded, which posts match and in what order. Pure, so the app's search is tested natively.
 //!
 //! Constraints combine by intersecting ascending ordinal lists: a category's or tag's list,
-//! the ordinal range of a date range (days are contiguous in ordinal order), and the
-//! postings of every query term. Relevance puts posts with more query terms in the title
-//! first, then higher term frequency, then newer posts.
+//! the ordinal range of a date range (days are contiguous in ordinal order), and the posts
+//! that hold each part of the query (see [`crate::search`] for what a part matches: its
+//! unit's or its pair's postings, or for a longer part its pairs' postings checked against
+//! their positions). Relevance puts posts with more query parts in the title first, then
+//! higher frequency, then newer posts.
 
-use crate::archive::{Days, Manifest, SearchShard};
+use crate::archive::{Days, Manifest, PositionShard, SearchShard};
 use crate::dates::{fitting_granularity, Granularity};
 use crate::filter::Filter;
 use crate::model::{CategoryInfo, TagInfo};
-use crate::search::{query_terms, shard_of, EncodedPostings};
+use crate::search::{shard_of, EncodedPostings, Part, Query, MAX_TERM_FREQUENCY};
 
 /// A file the query needs before it can answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,6 +24,8 @@ pub enum Need {
     CategoryList(u32),
     TagList(u32),
     SearchShard(u32),
+    /// A position shard: only a query part of three units or more needs one.
+    PositionShard(u32),
     Days,
 }
 
@@ -36,6 +40,7 @@ pub trait Loaded {
     /// Ascending ordinals of tag `index`.
     fn tag_list(&self, index: u32) -> Option<&[u32]>;
     fn search_shard(&self, number: u32) -> Option<&SearchShard>;
+    fn position_shard(&self, number: u32) -> Option<&PositionShard>;
     fn days(&self) -> Option<&Days>;
 }
 
@@ -70,11 +75,28 @@ pub fn needs(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Vec<
     if (filter.from.is_some() || filter.to.is_some()) && loaded.days().is_none() {
         needs.push(Need::Days);
     }
-    let shard_count = manifest.layout.search_shard_count;
-    for term in query_terms(&filter.text) {
-        let shard = shard_of(&term, shard_count);
-        if loaded.search_shard(shard).is_none() && !needs.contains(&Need::SearchShard(shard)) {
-            needs.push(Need::SearchShard(shard));
+    let layout = &manifest.layout;
+    let mut need = |need: Need, loaded: bool| {
+        if !loaded && !needs.contains(&need) {
+            needs.push(need);
+        }
+    };
+    for part in Query::parse(&filter.text).parts() {
+        for (term, _) in part.terms() {
+            let shard = shard_of(&term, layout.search_shard_count);
+            need(
+                Need::SearchShard(shard),
+                loaded.search_shard(shard).is_some(),
+            );
+            // An archive without position shards has no positions to fetch (the part
+            // then matches nothing).
+            if part.needs_positions() && layout.position_shard_count > 0 {
+                let shard = shard_of(&term, layout.position_shard_count);
+                need(
+                    Need::PositionShard(shard),
+                    loaded.position_shard(shard).is_some(),
+                );
+            }
         }
     }
     needs
@@ -145,8 +167,8 @@ pub fn evaluate(
         _ => None,
     };
 
-    let terms = query_terms(&filter.text);
-    if terms.is_empty() {
+    let query = Query::parse(&filter.text);
+    if query.is_empty() {
         let ordinals: Vec<u32> = match candidates {
             Some(list) => list,
             None => (0..manifest.post_count).collect(),
@@ -164,32 +186,24 @@ pub fn evaluate(
         });
     }
 
-    // (ordinal, title terms, frequency) for posts that have every term.
+    // (ordinal, parts in the title, frequency) for posts that hold every part.
     let mut scored: Option<Vec<(u32, u32, u32)>> = None;
-    for term in &terms {
-        let shard = loaded
-            .search_shard(shard_of(term, manifest.layout.search_shard_count))
-            .expect("needs() checked every shard");
-        let empty = EncodedPostings::default();
-        let encoded = shard.terms.get(term).unwrap_or(&empty);
+    for part in query.parts() {
+        let hits = part_hits(part, manifest, loaded);
         scored = Some(match scored.take() {
-            None => encoded
-                .iter()
-                .map(|p| (p.ordinal, u32::from(p.in_title), p.frequency))
+            None => hits
+                .into_iter()
+                .map(|(ordinal, title, frequency)| (ordinal, u32::from(title), frequency))
                 .collect(),
             Some(current) => {
-                let mut merged = Vec::with_capacity(current.len().min(encoded.byte_len()));
-                let mut other = encoded.iter().peekable();
+                let mut merged = Vec::with_capacity(current.len().min(hits.len()));
+                let mut other = hits.into_iter().peekable();
                 for (ordinal, title, frequency) in current {
-                    while other.peek().is_some_and(|p| p.ordinal < ordinal) {
+                    while other.peek().is_some_and(|h| h.0 < ordinal) {
                         other.next();
                     }
-                    if let Some(p) = other.peek().filter(|p| p.ordinal == ordinal) {
-                        merged.push((
-                            ordinal,
-                            title + u32::from(p.in_title),
-                            frequency + p.frequency,
-                        ));
+                    if let Some(h) = other.peek().filter(|h| h.0 == ordinal) {
+                        merged.push((ordinal, title + u32::from(h.1), frequency + h.2));
                     }
                 }
                 merged
@@ -216,6 +230,105 @@ pub fn evaluate(
         ordinals,
         unknown_name: false,
     })
+}
+
+/// The posts that hold `part`, ascending: `(ordinal, in the title, frequency)`. One unit or
+/// two are one term's postings; a longer part is the posts that have all its pairs, kept
+/// when the pairs stand one after the other (pair *i* at the first pair's position + *i*),
+/// in the title or in the text; its frequency is then the count of such places.
+fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32, bool, u32)> {
+    let layout = &manifest.layout;
+    let empty = EncodedPostings::default();
+    let terms = part.terms();
+    let postings_of = |term: &str| -> &EncodedPostings {
+        loaded
+            .search_shard(shard_of(term, layout.search_shard_count))
+            .and_then(|shard| shard.terms.get(term))
+            .unwrap_or(&empty)
+    };
+    if !part.needs_positions() {
+        return postings_of(&terms[0].0)
+            .iter()
+            .map(|p| (p.ordinal, p.in_title, p.frequency))
+            .collect();
+    }
+    // Posts with every pair: start from the shortest list.
+    let lists: Vec<&EncodedPostings> = terms.iter().map(|(t, _)| postings_of(t)).collect();
+    let shortest = (0..lists.len())
+        .min_by_key(|&i| lists[i].byte_len())
+        .unwrap_or(0);
+    let mut candidates: Vec<u32> = lists[shortest].iter().map(|p| p.ordinal).collect();
+    for (i, list) in lists.iter().enumerate() {
+        if i != shortest && !candidates.is_empty() {
+            let ordinals: Vec<u32> = list.iter().map(|p| p.ordinal).collect();
+            candidates = intersect(&candidates, &ordinals);
+        }
+    }
+    // Each candidate's places where the pairs seen so far stand in a row (the first pair's
+    // positions), in its title and its text.
+    let mut alive: Vec<(u32, Vec<u32>, Vec<u32>)> = candidates
+        .into_iter()
+        .map(|o| (o, Vec::new(), Vec::new()))
+        .collect();
+    let (mut title, mut text) = (Vec::new(), Vec::new());
+    for (i, (term, offset)) in terms.iter().enumerate() {
+        if alive.is_empty() {
+            break;
+        }
+        let Some(positions) = (layout.position_shard_count > 0)
+            .then(|| loaded.position_shard(shard_of(term, layout.position_shard_count)))
+            .flatten()
+            .and_then(|shard| shard.terms.get(term))
+        else {
+            return Vec::new();
+        };
+        let mut cursor = positions.cursor();
+        let mut kept = Vec::with_capacity(alive.len());
+        let mut next = alive.iter_mut().peekable();
+        for posting in lists[i].iter() {
+            let Some(candidate) = next.peek_mut() else {
+                break;
+            };
+            let wanted = candidate.0 == posting.ordinal;
+            let out = wanted.then_some((&mut title, &mut text));
+            if cursor.next_posting(posting.in_title, out).is_none() {
+                // Damaged positions: the rest of this term's posts cannot be checked.
+                break;
+            }
+            if !wanted {
+                continue;
+            }
+            let (ordinal, starts_in_title, starts_in_text) = next.next().expect("peeked");
+            let follows = |starts: &mut Vec<u32>, found: &[u32]| {
+                if i == 0 {
+                    *starts = found.to_vec();
+                } else {
+                    starts.retain(|&start| {
+                        start
+                            .checked_add(*offset)
+                            .is_some_and(|p| found.binary_search(&p).is_ok())
+                    });
+                }
+            };
+            follows(starts_in_title, &title);
+            follows(starts_in_text, &text);
+            if !starts_in_title.is_empty() || !starts_in_text.is_empty() {
+                kept.push((
+                    *ordinal,
+                    std::mem::take(starts_in_title),
+                    std::mem::take(starts_in_text),
+                ));
+            }
+        }
+        alive = kept;
+    }
+    alive
+        .into_iter()
+        .map(|(ordinal, in_title, in_text)| {
+            let places = (in_title.len() + in_text.len()).min(MAX_TERM_FREQUENCY as usize);
+            (ordinal, !in_title.is_empty(), places as u32)
+        })
+        .collect()
 }
 
 /// Orders `(ordinal, title terms, frequency)` hits — ascending by ordinal, as postings come —
@@ -335,7 +448,7 @@ mod tests {
     use super::*;
     use crate::archive::{HomeSection, Layout, PeriodCount, SCHEMA_VERSION};
     use crate::model::{CategoryInfo, SiteInfo, TagInfo};
-    use crate::search_index::search_shards;
+    use crate::search_index::search_index;
 
     /// Five posts, newest first: ordinal = position.
     const POSTS: &[(&str, &str, &str, u32)] = &[
@@ -362,6 +475,7 @@ mod tests {
         tags: Vec<TagInfo>,
         lists: Vec<Vec<u32>>,
         shards: HashMap<u32, SearchShard>,
+        positions: HashMap<u32, PositionShard>,
         days: Days,
     }
 
@@ -381,18 +495,22 @@ mod tests {
         fn search_shard(&self, number: u32) -> Option<&SearchShard> {
             self.shards.get(&number)
         }
+        fn position_shard(&self, number: u32) -> Option<&PositionShard> {
+            self.positions.get(&number)
+        }
         fn days(&self) -> Option<&Days> {
             Some(&self.days)
         }
     }
 
+    /// Shards by number.
+    fn numbered<T>(shards: Vec<T>) -> HashMap<u32, T> {
+        (0..).zip(shards).collect()
+    }
+
     fn fixture() -> Fixture {
-        let shards: HashMap<u32, SearchShard> =
-            search_shards(POSTS, |&(_, title, text, _)| (title, text))
-                .into_iter()
-                .enumerate()
-                .map(|(n, shard)| (n as u32, shard))
-                .collect();
+        let index = search_index(POSTS, |&(_, title, text, _)| (title, text));
+        let (shards, positions) = (numbered(index.shards), numbered(index.positions));
         let category = |id: &str| CategoryInfo {
             id: id.into(),
             name: id.into(),
@@ -429,11 +547,13 @@ mod tests {
                     summary_group_size: 32,
                     body_chunk_count: 1,
                     search_shard_count: shards.len() as u32,
+                    position_shard_count: positions.len() as u32,
                     id_shard_count: 1,
                 },
             },
             lists,
             shards,
+            positions,
             days: Days {
                 schema_version: SCHEMA_VERSION,
                 days: vec![

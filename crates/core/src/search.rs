@@ -1,12 +1,27 @@
 //! Full-text search terms, shared by the builder (which indexes) and the app (which queries),
 //! so both cut text the same way.
 //!
-//! Chinese, Japanese and Korean text has no spaces, so it is indexed as overlapping character
-//! bigrams (`人民币` → `人民`, `民币`) plus single characters for one-character queries;
-//! letters and digits are indexed as whole words (`HFO-1234yf` → `hfo`, `1234yf`; `600160`;
-//! `A股` → `a` + `股`). Full-width ASCII is folded to ASCII and everything is lower-cased.
-//! Terms are spread over shards by a stable hash, so a query downloads only the shards of its
-//! own terms (the approach Pagefind takes).
+//! Text is read as a sequence of *units*: each Chinese, Japanese or Korean character, each
+//! word of letters and digits (`HFO`, `1234yf`, `600160`), and each other visible character
+//! (`.`, `%`, `-`, `，`); white space separates units without being one. Full-width ASCII is
+//! folded to ASCII and everything is lower-cased. Two units are *joined* when nothing (no
+//! white space) stands between them.
+//!
+//! A query means what was typed: a post matches when its title or its article text contains
+//! every white-space-separated part of the query as a run of joined units (quotes only
+//! group). Because a word is always a whole run of letters and digits, a part that starts or
+//! ends with a letter or digit matches only at a word boundary there: `30` is not found in
+//! `2030`, `2月` not in `12月` but in `今年2月`, `3.6%` not in `13.6%`.
+//!
+//! The index holds a posting list for every unit (`人`, `hfo`, `%`) and for every pair of
+//! joined units (`人民`, `2月`, `3.`, `.6`, `6%`). A part of one unit is its unit's postings
+//! and a part of two its pair's: both exact. A longer part (`人民币`, `3.6%`) needs its pairs
+//! one after the other, so pairs also have their *positions* (the unit number of each
+//! occurrence), kept in files of their own that only such parts fetch (see
+//! [`PositionLists`]). Terms are spread over shards by a stable hash, so a query downloads
+//! only the shards of its own terms (the approach Pagefind takes).
+
+use std::ops::Range;
 
 /// Highest term frequency stored per posting (more says little about relevance).
 pub const MAX_TERM_FREQUENCY: u32 = 3;
@@ -14,9 +29,14 @@ pub const MAX_TERM_FREQUENCY: u32 = 3;
 /// A character's role in tokenizing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    /// A Chinese, Japanese or Korean character: a unit of its own.
     Ideograph,
+    /// A letter or digit: runs of them are words.
     Word,
-    Separator,
+    /// Any other visible character: a unit of its own.
+    Mark,
+    /// White space and control characters: separate units.
+    Space,
 }
 
 fn fold(c: char) -> char {
@@ -36,23 +56,65 @@ fn kind(c: char) -> Kind {
         | '\u{F900}'..='\u{FAFF}'
         | '\u{20000}'..='\u{2FA1F}' => Kind::Ideograph,
         c if c.is_alphanumeric() => Kind::Word,
-        _ => Kind::Separator,
+        c if c.is_whitespace() || c.is_control() => Kind::Space,
+        _ => Kind::Mark,
     }
 }
 
-/// One index term as the tokenizer yields it: ideograph unigrams and bigrams packed into an
-/// integer (no allocation while indexing millions of them, see [`gram_key`]); words borrowed
-/// from the tokenizer's buffer, already folded and lower-cased.
+/// One unit of text, folded and lower-cased: a character (an ideograph or a mark) or a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit<'a> {
+    Char(char),
+    Word(&'a str),
+}
+
+/// Calls `emit(unit, joined, bytes)` for every unit of `text` in order: `joined` when it
+/// directly follows the previous unit, `bytes` where it stands in `text`.
+pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, bool, Range<usize>)) {
+    let mut word = String::new();
+    let (mut word_start, mut word_joined) = (0, false);
+    let mut joined = false;
+    for (at, raw) in text.char_indices() {
+        let c = fold(raw);
+        let k = kind(c);
+        if k == Kind::Word {
+            if word.is_empty() {
+                (word_start, word_joined) = (at, joined);
+            }
+            word.extend(c.to_lowercase());
+            continue;
+        }
+        if !word.is_empty() {
+            emit(Unit::Word(&word), word_joined, word_start..at);
+            word.clear();
+            joined = true;
+        }
+        if k == Kind::Space {
+            joined = false;
+        } else {
+            emit(Unit::Char(c), joined, at..at + raw.len_utf8());
+            joined = true;
+        }
+    }
+    if !word.is_empty() {
+        emit(Unit::Word(&word), word_joined, word_start..text.len());
+    }
+}
+
+/// One index term as the tokenizer yields it: a character or a pair of characters packed
+/// into an integer (no allocation while indexing millions of them, see [`gram_key`]); any
+/// other term (a word, or a pair with a word in it) borrowed from the tokenizer's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Token<'a> {
     Gram(u64),
-    Word(&'a str),
+    Text(&'a str),
 }
 
 pub(crate) const CHAR_BITS: u32 = 22;
 
-/// Packs a unigram (`second` is `None`) or a bigram into one integer: 22 bits per character
-/// (Unicode needs 21; the second character is stored plus one so that zero means "none").
+/// Packs a character (`second` is `None`) or a pair of characters into one integer: 22 bits
+/// per character (Unicode needs 21; the second character is stored plus one so that zero
+/// means "none").
 pub fn gram_key(first: char, second: Option<char>) -> u64 {
     ((first as u64) << CHAR_BITS) | second.map_or(0, |c| c as u64 + 1)
 }
@@ -74,108 +136,225 @@ pub fn gram_text(key: u64) -> String {
     text
 }
 
-/// Calls `emit` with every index term of `text`, in order, repeats included.
-pub fn for_each_term(text: &str, mut emit: impl FnMut(Token<'_>)) {
-    let mut word = String::new();
-    let mut previous_ideograph: Option<char> = None;
-    for c in text.chars().map(fold) {
-        match kind(c) {
-            Kind::Ideograph => {
-                flush_word(&mut word, &mut emit);
-                emit(Token::Gram(gram_key(c, None)));
-                if let Some(previous) = previous_ideograph {
-                    emit(Token::Gram(gram_key(previous, Some(c))));
+/// Calls `emit(term, position)` with every index term of `text`, in order, repeats included:
+/// every unit (position `None`) and every pair of joined units (position: the number of the
+/// pair's first unit in `text`, counting from 0).
+pub fn for_each_term(text: &str, mut emit: impl FnMut(Token<'_>, Option<u32>)) {
+    let mut previous_word = String::new();
+    let mut previous_char: Option<char> = None;
+    let mut pair = String::new();
+    let mut number = 0u32;
+    for_each_unit(text, |unit, joined, _| {
+        match unit {
+            Unit::Char(c) => emit(Token::Gram(gram_key(c, None)), None),
+            Unit::Word(word) => emit(Token::Text(word), None),
+        }
+        if joined && number > 0 {
+            let position = Some(number - 1);
+            match (previous_char, unit) {
+                (Some(first), Unit::Char(second)) => {
+                    emit(Token::Gram(gram_key(first, Some(second))), position)
                 }
-                previous_ideograph = Some(c);
-            }
-            Kind::Word => {
-                previous_ideograph = None;
-                word.extend(c.to_lowercase());
-            }
-            Kind::Separator => {
-                previous_ideograph = None;
-                flush_word(&mut word, &mut emit);
-            }
-        }
-    }
-    flush_word(&mut word, &mut emit);
-}
-
-fn flush_word(word: &mut String, emit: &mut impl FnMut(Token<'_>)) {
-    if !word.is_empty() {
-        emit(Token::Word(word));
-        word.clear();
-    }
-}
-
-/// The terms a query must match, all of them: for each ideograph run its bigrams (or the
-/// single character), for each word the word. Quotes only group; they add no constraint the
-/// bigrams do not already give.
-pub fn query_terms(query: &str) -> Vec<String> {
-    let mut terms: Vec<String> = Vec::new();
-    let mut push = |term: String| {
-        if !terms.contains(&term) {
-            terms.push(term);
-        }
-    };
-    let mut run: Vec<char> = Vec::new();
-    let mut word = String::new();
-    let flush_run = |run: &mut Vec<char>, push: &mut dyn FnMut(String)| {
-        match run.len() {
-            0 => {}
-            1 => push(run[0].to_string()),
-            _ => run.windows(2).for_each(|pair| push(pair.iter().collect())),
-        }
-        run.clear();
-    };
-    for c in query.chars().map(fold) {
-        match kind(c) {
-            Kind::Ideograph => {
-                if !word.is_empty() {
-                    push(std::mem::take(&mut word));
-                }
-                run.push(c);
-            }
-            Kind::Word => {
-                flush_run(&mut run, &mut push);
-                word.extend(c.to_lowercase());
-            }
-            Kind::Separator => {
-                flush_run(&mut run, &mut push);
-                if !word.is_empty() {
-                    push(std::mem::take(&mut word));
+                _ => {
+                    pair.clear();
+                    match previous_char {
+                        Some(first) => pair.push(first),
+                        None => pair.push_str(&previous_word),
+                    }
+                    match unit {
+                        Unit::Char(second) => pair.push(second),
+                        Unit::Word(second) => pair.push_str(second),
+                    }
+                    emit(Token::Text(&pair), position);
                 }
             }
         }
-    }
-    flush_run(&mut run, &mut push);
-    if !word.is_empty() {
-        push(word);
-    }
-    terms
+        match unit {
+            Unit::Char(c) => previous_char = Some(c),
+            Unit::Word(word) => {
+                previous_char = None;
+                previous_word.clear();
+                previous_word.push_str(word);
+            }
+        }
+        number = number.saturating_add(1);
+    });
 }
 
-/// The strings to highlight for a query: its ideograph runs and words, lower-cased.
-pub fn highlight_terms(query: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut current_kind = Kind::Separator;
-    for c in query.chars().map(fold) {
-        let k = kind(c);
-        if k != current_kind && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+/// A unit of a query (an owned [`Unit`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum QueryUnit {
+    Char(char),
+    Word(String),
+}
+
+impl QueryUnit {
+    fn of(unit: Unit<'_>) -> Self {
+        match unit {
+            Unit::Char(c) => QueryUnit::Char(c),
+            Unit::Word(w) => QueryUnit::Word(w.to_string()),
         }
-        if k != Kind::Separator {
-            current.extend(c.to_lowercase());
+    }
+
+    fn push_to(&self, text: &mut String) {
+        match self {
+            QueryUnit::Char(c) => text.push(*c),
+            QueryUnit::Word(w) => text.push_str(w),
         }
-        current_kind = k;
     }
-    if !current.is_empty() {
-        out.push(current);
+}
+
+/// One white-space-separated part of a query: joined units that a post must hold in a row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Part {
+    units: Vec<QueryUnit>,
+}
+
+impl Part {
+    /// The index terms that answer the part, each with its offset in units from the part's
+    /// start: its one unit, or its pairs of units.
+    pub fn terms(&self) -> Vec<(String, u32)> {
+        if let [unit] = self.units.as_slice() {
+            let mut text = String::new();
+            unit.push_to(&mut text);
+            return vec![(text, 0)];
+        }
+        self.units
+            .windows(2)
+            .zip(0..)
+            .map(|(pair, offset)| {
+                let mut text = String::new();
+                pair.iter().for_each(|u| u.push_to(&mut text));
+                (text, offset)
+            })
+            .collect()
     }
-    out.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
-    out.dedup();
-    out
+
+    /// Whether answering the part needs the positions of its pairs (three units or more).
+    pub fn needs_positions(&self) -> bool {
+        self.units.len() > 2
+    }
+
+    /// Number of units.
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    /// Always false for a part of a parsed query.
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+}
+
+/// What a reader typed, read as parts (see the module's documentation for what it matches).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Query {
+    parts: Vec<Part>,
+}
+
+/// Quote marks group words and are not searched for.
+const QUOTES: [char; 4] = ['"', '\u{201C}', '\u{201D}', '\u{FF02}'];
+
+impl Query {
+    /// Reads a query: quote marks are dropped, white space separates parts, a part repeated
+    /// counts once.
+    pub fn parse(text: &str) -> Query {
+        let text = text.replace(QUOTES, " ");
+        let mut parts: Vec<Part> = Vec::new();
+        let mut current: Vec<QueryUnit> = Vec::new();
+        let finish = |current: &mut Vec<QueryUnit>, parts: &mut Vec<Part>| {
+            let part = Part {
+                units: std::mem::take(current),
+            };
+            if !part.is_empty() && !parts.contains(&part) {
+                parts.push(part);
+            }
+        };
+        for_each_unit(&text, |unit, joined, _| {
+            if !joined {
+                finish(&mut current, &mut parts);
+            }
+            current.push(QueryUnit::of(unit));
+        });
+        finish(&mut current, &mut parts);
+        Query { parts }
+    }
+
+    /// The parts, in the order typed.
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// True when nothing searchable was typed.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// Every occurrence of every part in `text`, as byte ranges of `text`, ascending by start.
+    pub fn find(&self, text: &str) -> Vec<Range<usize>> {
+        if self.parts.is_empty() {
+            return Vec::new();
+        }
+        self.find_in(&Units::of(text))
+    }
+
+    /// [`Self::find`] in text already cut into units.
+    pub fn find_in(&self, units: &Units) -> Vec<Range<usize>> {
+        let mut found: Vec<Range<usize>> = self
+            .parts
+            .iter()
+            .flat_map(|part| part.occurrences(units))
+            .collect();
+        found.sort_by_key(|r| (r.start, r.end));
+        found
+    }
+
+    /// Whether `text` holds every part (the meaning of a match, checked the slow way: the
+    /// index answers the same without reading any text).
+    pub fn matches(&self, text: &str) -> bool {
+        self.matches_post(&Units::default(), &Units::of(text))
+    }
+
+    /// Whether a post whose title and article text are cut into these units is a hit: every
+    /// part occurs in one or the other (the slow way, as [`Self::matches`]).
+    pub fn matches_post(&self, title: &Units, text: &Units) -> bool {
+        let holds = |units: &Units, part: &Part| part.occurrences(units).next().is_some();
+        !self.parts.is_empty()
+            && self
+                .parts
+                .iter()
+                .all(|part| holds(title, part) || holds(text, part))
+    }
+}
+
+impl Part {
+    /// Where the part occurs in `units`: byte ranges, ascending.
+    fn occurrences<'a>(&'a self, units: &'a Units) -> impl Iterator<Item = Range<usize>> + 'a {
+        let n = self.units.len();
+        units.0.windows(n).filter_map(move |run| {
+            let same = run
+                .iter()
+                .zip(&self.units)
+                .enumerate()
+                .all(|(i, (u, p))| u.0 == *p && (i == 0 || u.1));
+            same.then(|| run[0].2.start..run[n - 1].2.end)
+        })
+    }
+}
+
+/// A text cut into units: `(unit, joined, bytes)` (see [`for_each_unit`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Units(Vec<(QueryUnit, bool, Range<usize>)>);
+
+impl Units {
+    /// Cuts `text` into units.
+    pub fn of(text: &str) -> Units {
+        let mut units = Vec::new();
+        for_each_unit(text, |unit, joined, bytes| {
+            units.push((QueryUnit::of(unit), joined, bytes))
+        });
+        Units(units)
+    }
 }
 
 /// The shard holding `term`: FNV-1a, so the builder (x86) and the app (wasm32) agree.
@@ -272,6 +451,99 @@ impl EncodedPostings {
     }
 }
 
+/// The positions of one pair term in every post of its postings, as stored in
+/// `search/positions/NNNN.bin.gz`: for each posting, in the postings' order, the positions in
+/// the title (only when the posting says the term is in the title: their count, then each
+/// position as the gap from the one before, the first from 0) and then those in the article
+/// text (the same way). Positions are unit numbers (see [`for_each_term`]), counted from 0 in
+/// the title and again from 0 in the text. Everything is a LEB128 varint.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PositionLists(Vec<u8>);
+
+impl PositionLists {
+    /// Appends one posting's positions (each list ascending; `title` empty when the term is
+    /// not in the title) to `out`.
+    pub fn push_posting(out: &mut Vec<u8>, title: &[u32], text: &[u32]) {
+        for (list, always) in [(title, false), (text, true)] {
+            if list.is_empty() && !always {
+                continue;
+            }
+            push_varint(out, list.len() as u64);
+            let mut previous = 0;
+            for &position in list {
+                push_varint(out, u64::from(position - previous));
+                previous = position;
+            }
+        }
+    }
+
+    /// Positions from their stored bytes (checked as they are read: see [`Self::cursor`]).
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        PositionLists(bytes)
+    }
+
+    /// The stored bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Reads the lists posting by posting, alongside the term's postings.
+    pub fn cursor(&self) -> PositionCursor<'_> {
+        PositionCursor { bytes: &self.0 }
+    }
+}
+
+/// Reads a [`PositionLists`] one posting at a time.
+#[derive(Debug, Clone)]
+pub struct PositionCursor<'a> {
+    bytes: &'a [u8],
+}
+
+impl PositionCursor<'_> {
+    /// Reads the next posting's lists into `title` and `text` (cleared first), or skips them
+    /// when both are `None`. `in_title` is the posting's flag. `None` when the bytes end too
+    /// soon or hold a number out of range (a damaged file): the caller treats the term's
+    /// remaining postings as having no positions.
+    pub fn next_posting(
+        &mut self,
+        in_title: bool,
+        mut out: Option<(&mut Vec<u32>, &mut Vec<u32>)>,
+    ) -> Option<()> {
+        if let Some((title, text)) = out.as_mut() {
+            title.clear();
+            text.clear();
+        }
+        for list in [in_title.then_some(0), Some(1)].into_iter().flatten() {
+            let count = self.varint()?;
+            let mut position = 0u32;
+            if let Some((title, text)) = out.as_mut() {
+                let list = if list == 0 { &mut **title } else { &mut **text };
+                for _ in 0..count {
+                    position = position.checked_add(u32::try_from(self.varint()?).ok()?)?;
+                    list.push(position);
+                }
+            } else {
+                for _ in 0..count {
+                    self.varint()?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for (i, &byte) in self.bytes.iter().enumerate().take(10) {
+            value |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                self.bytes = &self.bytes[i + 1..];
+                return Some(value);
+            }
+        }
+        None
+    }
+}
+
 /// Appends `value` as an unsigned LEB128 varint (7 bits a byte, low bits first).
 pub(crate) fn push_varint(bytes: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
@@ -285,49 +557,150 @@ pub(crate) fn push_varint(bytes: &mut Vec<u8>, mut value: u64) {
 mod tests {
     use super::*;
 
-    fn terms(text: &str) -> Vec<String> {
+    fn terms(text: &str) -> Vec<(String, Option<u32>)> {
         let mut out = Vec::new();
-        for_each_term(text, |t| {
-            out.push(match t {
-                Token::Gram(key) => gram_text(key),
-                Token::Word(word) => word.to_string(),
-            })
+        for_each_term(text, |t, position| {
+            out.push((
+                match t {
+                    Token::Gram(key) => gram_text(key),
+                    Token::Text(text) => text.to_string(),
+                },
+                position,
+            ))
         });
         out
     }
 
-    #[test]
-    fn chinese_becomes_unigrams_and_bigrams() {
-        assert_eq!(terms("人民币"), ["人", "民", "人民", "币", "民币"]);
+    fn texts(text: &str) -> Vec<String> {
+        terms(text).into_iter().map(|(t, _)| t).collect()
     }
 
     #[test]
-    fn words_and_digits_stay_whole_and_lower_case() {
+    fn chinese_becomes_characters_and_pairs_with_positions() {
         assert_eq!(
-            terms("HFO-1234yf、ET7 600160"),
-            ["hfo", "1234yf", "et7", "600160"]
+            terms("人民币"),
+            [
+                ("人".to_string(), None),
+                ("民".to_string(), None),
+                ("人民".to_string(), Some(0)),
+                ("币".to_string(), None),
+                ("民币".to_string(), Some(1)),
+            ]
         );
-        assert_eq!(terms("A股"), ["a", "股"]);
-        assert_eq!(terms("ＡＢＣ１２３"), ["abc123"]);
     }
 
     #[test]
-    fn queries_need_every_bigram_or_the_single_character() {
-        assert_eq!(query_terms("人民币 汇率"), ["人民", "民币", "汇率"]);
+    fn words_marks_and_their_joins_are_terms() {
         assert_eq!(
-            query_terms("\"离岸人民币\""),
-            ["离岸", "岸人", "人民", "民币"]
+            texts("HFO-1234yf、ET7 600160"),
+            [
+                "hfo",
+                "-",
+                "hfo-",
+                "1234yf",
+                "-1234yf",
+                "、",
+                "1234yf、",
+                "et7",
+                "、et7",
+                "600160"
+            ]
         );
-        assert_eq!(query_terms("股"), ["股"]);
-        assert_eq!(query_terms("A股"), ["a", "股"]);
-        assert_eq!(query_terms("HFO-1234yf"), ["hfo", "1234yf"]);
-        assert_eq!(query_terms("  "), Vec::<String>::new());
+        assert_eq!(texts("A股"), ["a", "股", "a股"]);
+        assert_eq!(texts("ＡＢＣ１２３"), ["abc123"]);
+        assert_eq!(texts("3.6%"), ["3", ".", "3.", "6", ".6", "%", "6%"]);
+        // White space separates without joining.
+        assert_eq!(texts("涨 3"), ["涨", "3"]);
+    }
+
+    fn part_terms(query: &str) -> Vec<Vec<(String, u32)>> {
+        Query::parse(query)
+            .parts()
+            .iter()
+            .map(Part::terms)
+            .collect()
     }
 
     #[test]
-    fn highlights_are_the_runs_longest_first() {
-        assert_eq!(highlight_terms("汇率 人民币"), ["人民币", "汇率"]);
-        assert_eq!(highlight_terms("A股"), ["a", "股"]);
+    fn a_query_is_parts_of_joined_units() {
+        let owned = |v: &[(&str, u32)]| {
+            v.iter()
+                .map(|(t, o)| (t.to_string(), *o))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            part_terms("人民币 汇率"),
+            [owned(&[("人民", 0), ("民币", 1)]), owned(&[("汇率", 0)])]
+        );
+        // Quotes only group; a repeated part counts once.
+        assert_eq!(part_terms("\"离岸人民币\""), part_terms("离岸人民币"));
+        assert_eq!(part_terms("“汇率” 汇率"), part_terms("汇率"));
+        assert_eq!(part_terms("股"), [owned(&[("股", 0)])]);
+        assert_eq!(part_terms("A股"), [owned(&[("a股", 0)])]);
+        assert_eq!(
+            part_terms("3.6%"),
+            [owned(&[("3.", 0), (".6", 1), ("6%", 2)])]
+        );
+        assert!(Query::parse("  \" ").is_empty());
+        assert!(Query::parse("人民币").parts()[0].needs_positions());
+        assert!(!Query::parse("2月").parts()[0].needs_positions());
+    }
+
+    /// The examples of issue 19: each query, a text that holds it, and texts that hold its
+    /// parts but not it.
+    #[test]
+    fn a_query_matches_exactly_what_was_typed() {
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            (
+                "3.6%",
+                &["增长3.6%至", "(3.6%)"],
+                &["13.6%", "3.65%", "3.6亿元，增6%", "3.6", "3,6%"],
+            ),
+            ("11%", &["上涨11%"], &["111%", "11.5%", "11 %"]),
+            ("7%", &["涨7%", "0.7%"], &["17%", "7.5%"]),
+            ("2月", &["今年2月", "2月"], &["12月", "2 月", "2日"]),
+            ("5月", &["5月"], &["15月", "25月"]),
+            ("8日", &["12月8日"], &["18日", "28日"]),
+            ("12月", &["12月"], &["112月", "1月2日"]),
+            (
+                "\"根据公司\"",
+                &["根据公司公告"],
+                &["根据 公司", "公司根据"],
+            ),
+            (
+                "医药股走强",
+                &["今日医药股走强"],
+                &["医药股 走强", "医药股大涨，股走强"],
+            ),
+            ("30", &["30", "第30名", "30.5"], &["2030", "305"]),
+            ("A股", &["港a股", "Ａ股"], &["ba股", "A 股"]),
+            (
+                "hfo-1234yf",
+                &["HFO-1234yf制冷剂"],
+                &["hfo 1234yf", "hfo-1234yfx"],
+            ),
+            ("人民币 汇率", &["汇率与人民币"], &["人民币", "汇率"]),
+            ("6%", &["3.6%"], &["36%"]),
+        ];
+        for (query, yes, no) in cases {
+            let q = Query::parse(query);
+            for text in *yes {
+                assert!(q.matches(text), "{query:?} should match {text:?}");
+                assert!(!q.find(text).is_empty(), "{query:?} found in {text:?}");
+            }
+            for text in *no {
+                assert!(!q.matches(text), "{query:?} should not match {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn find_gives_the_bytes_of_every_occurrence() {
+        let q = Query::parse("人民币 ET7");
+        let text = "人民币兑ET7，人民币";
+        let found: Vec<&str> = q.find(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, ["人民币", "ET7", "人民币"]);
+        assert!(Query::parse("2月").find("12月").is_empty());
     }
 
     #[test]
@@ -377,6 +750,32 @@ mod tests {
         assert_eq!(encoded.as_bytes(), [0x1e, 0x3b, 0xb1, 0xd3, 0x61]);
         let back = EncodedPostings::from_bytes(encoded.as_bytes().to_vec()).unwrap();
         assert_eq!(back.iter().collect::<Vec<_>>(), postings);
+    }
+
+    #[test]
+    fn positions_round_trip_posting_by_posting() {
+        let mut bytes = Vec::new();
+        PositionLists::push_posting(&mut bytes, &[2], &[0, 7, 300]);
+        PositionLists::push_posting(&mut bytes, &[], &[5]);
+        assert_eq!(bytes, [1, 2, 3, 0, 7, 0xa5, 0x02, 1, 5]);
+        let lists = PositionLists::from_bytes(bytes);
+        let mut cursor = lists.cursor();
+        let (mut title, mut text) = (vec![9], vec![9]);
+        cursor
+            .next_posting(true, Some((&mut title, &mut text)))
+            .unwrap();
+        assert_eq!(
+            (title.as_slice(), text.as_slice()),
+            (&[2][..], &[0, 7, 300][..])
+        );
+        cursor
+            .next_posting(false, Some((&mut title, &mut text)))
+            .unwrap();
+        assert_eq!((title.as_slice(), text.as_slice()), (&[][..], &[5][..]));
+        // Past the end, and damaged bytes, give None instead of made-up positions.
+        assert!(cursor.next_posting(false, None).is_none());
+        let damaged = PositionLists::from_bytes(vec![200]);
+        assert!(damaged.cursor().next_posting(false, None).is_none());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Builds the full-text index files (`search/NNNN.json`) from posts in ordinal order.
+//! Builds the full-text index files (`search/NNNN.bin.gz`, and the pair terms' positions in
+//! `search/positions/NNNN.bin.gz`) from posts in ordinal order.
 //!
 //! At 100,000 posts the index holds over forty million postings, so the work is laid out for
 //! several cores and for the cache:
@@ -17,16 +18,20 @@
 //!    nearly every posting.
 //! 3. Once the index's size is known the shard count is picked, and each term goes to the
 //!    shard [`crate::search::shard_of`] names for it (computed once per term, not per
-//!    posting).
+//!    posting); the same for the position shards, sized on the positions' own bytes.
+//!
+//! A pair term's positions in a post are encoded when the post's terms are extracted (one
+//! byte string per post and term, see [`PositionLists`]) and travel with its posting, so a
+//! term's positions end up in the same order as its postings.
 
 use std::hash::{BuildHasher, Hash};
 
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use crate::archive::{SearchShard, SCHEMA_VERSION};
+use crate::archive::{PositionShard, SearchShard, SCHEMA_VERSION};
 use crate::search::{
-    for_each_term, gram_text, shard_of, EncodedPostings, Posting, Token, CHAR_BITS,
+    for_each_term, gram_text, shard_of, EncodedPostings, PositionLists, Posting, Token, CHAR_BITS,
     MAX_TERM_FREQUENCY,
 };
 
@@ -86,12 +91,19 @@ fn gram_flags(gram: PackedGram) -> Packed {
     (gram & 7) as Packed
 }
 
-/// The search shards for `posts`, newest first (the ordinal order); `text_of` gives a post's
+/// The index files: the shards of postings and the shards of the pair terms' positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchIndex {
+    pub shards: Vec<SearchShard>,
+    pub positions: Vec<PositionShard>,
+}
+
+/// The search index of `posts`, newest first (the ordinal order); `text_of` gives a post's
 /// title and article text.
-pub fn search_shards<T: Sync>(
+pub fn search_index<T: Sync>(
     posts: &[T],
     text_of: impl Fn(&T) -> (&str, &str) + Sync,
-) -> Vec<SearchShard> {
+) -> SearchIndex {
     let mut buckets: Vec<Bucket> = (0..BUCKETS).map(|_| Bucket::default()).collect();
     let threads = rayon::current_num_threads().max(1);
     let per_part = BUCKETS.div_ceil(threads);
@@ -121,30 +133,71 @@ pub fn search_shards<T: Sync>(
             });
     }
 
-    let terms: Vec<(String, EncodedPostings)> = buckets
+    let terms: Vec<FinishedTerm> = buckets
         .into_par_iter()
         .flat_map_iter(Bucket::finish)
         .collect();
-    // A term takes its bytes, its postings' and about two bytes of lengths.
+    // A term takes its bytes, its value's and about two bytes of lengths.
+    let shard_count = |bytes: usize| {
+        bytes
+            .div_ceil(SHARD_TARGET_BYTES)
+            .next_power_of_two()
+            .clamp(1, MAX_SHARDS)
+    };
     let index_bytes: usize = terms
         .iter()
-        .map(|(term, postings)| term.len() + postings.byte_len() + 2)
+        .map(|t| t.term.len() + t.postings.byte_len() + 2)
         .sum();
-    let shard_count = index_bytes
-        .div_ceil(SHARD_TARGET_BYTES)
-        .next_power_of_two()
-        .clamp(1, MAX_SHARDS);
+    let position_bytes: usize = terms
+        .iter()
+        .filter(|t| !t.positions.is_empty())
+        .map(|t| t.term.len() + t.positions.len() + 2)
+        .sum();
+    let (shard_count, position_shard_count) =
+        (shard_count(index_bytes), shard_count(position_bytes));
     let mut shards: Vec<Vec<(String, EncodedPostings)>> = vec![Vec::new(); shard_count];
-    for (term, postings) in terms {
+    let mut positions: Vec<Vec<(String, PositionLists)>> = vec![Vec::new(); position_shard_count];
+    for FinishedTerm {
+        term,
+        postings,
+        positions: term_positions,
+    } in terms
+    {
+        if !term_positions.is_empty() {
+            let shard = shard_of(&term, position_shard_count as u32) as usize;
+            positions[shard].push((term.clone(), PositionLists::from_bytes(term_positions)));
+        }
         shards[shard_of(&term, shard_count as u32) as usize].push((term, postings));
     }
-    shards
-        .into_par_iter()
-        .map(|terms| SearchShard {
-            schema_version: SCHEMA_VERSION,
-            terms: terms.into_iter().collect(),
-        })
-        .collect()
+    let (shards, positions) = rayon::join(
+        || {
+            shards
+                .into_par_iter()
+                .map(|terms| SearchShard {
+                    schema_version: SCHEMA_VERSION,
+                    terms: terms.into_iter().collect(),
+                })
+                .collect()
+        },
+        || {
+            positions
+                .into_par_iter()
+                .map(|terms| PositionShard {
+                    schema_version: SCHEMA_VERSION,
+                    terms: terms.into_iter().collect(),
+                })
+                .collect()
+        },
+    );
+    SearchIndex { shards, positions }
+}
+
+/// A term with everything the index files hold for it.
+struct FinishedTerm {
+    term: String,
+    postings: EncodedPostings,
+    /// Its [`PositionLists`] bytes; empty for a single unit.
+    positions: Vec<u8>,
 }
 
 /// Adds one batch's postings to `buckets`, which are part number `part` of all buckets
@@ -169,13 +222,20 @@ fn add_batch(
                 .filter(|&ordinal| ordinal < 1 << 29)
                 .expect("the index holds at most 2^29 posts")
                 << 3;
-            for &gram in &terms.grams[grams_start..grams_end as usize] {
+            for index in grams_start..grams_end as usize {
+                let gram = terms.grams[index];
                 buckets[gram_bucket(gram) - first_bucket]
                     .staged_grams
-                    .push((gram_key(gram), ordinal | gram_flags(gram)));
+                    .push(StagedGram {
+                        key: gram_key(gram),
+                        posting: ordinal | gram_flags(gram),
+                        run: run_id,
+                        index: u32::try_from(index).expect("a run's grams fit in u32"),
+                    });
             }
             for index in words_start..words_end as usize {
-                let (_, bucket, flags) = terms.words[index];
+                let bucket = terms.words[index].1;
+                let flags = terms.words[index].2;
                 buckets[usize::from(bucket) - first_bucket]
                     .staged_words
                     .push((
@@ -188,11 +248,10 @@ fn add_batch(
         }
     }
     for bucket in buckets {
-        bucket.add_staged(|run, index| {
-            runs[run as usize].parts[part].words[index as usize]
-                .0
-                .as_str()
-        });
+        bucket.add_staged(
+            |run, index| runs[run as usize].parts[part].gram_positions(index as usize),
+            |run, index| runs[run as usize].parts[part].word(index as usize),
+        );
     }
 }
 
@@ -226,102 +285,246 @@ impl RunTerms {
 #[derive(Default)]
 struct PartTerms {
     grams: Vec<PackedGram>,
-    /// `(word, bucket, flags)`.
-    words: Vec<(String, u16, Flags)>,
+    /// Per gram, where its positions end in `gram_position_bytes` (they start where the
+    /// previous gram's end).
+    gram_position_ends: Vec<u32>,
+    gram_position_bytes: Vec<u8>,
+    /// `(word, bucket, flags, end of its positions in word_position_bytes)`.
+    words: Vec<(String, u16, Flags, u32)>,
+    word_position_bytes: Vec<u8>,
     /// Per post of the run, in order: where its grams and its words end.
     post_ends: Vec<(u32, u32)>,
+}
+
+impl PartTerms {
+    fn gram_positions(&self, index: usize) -> &[u8] {
+        let start = index
+            .checked_sub(1)
+            .map_or(0, |i| self.gram_position_ends[i] as usize);
+        &self.gram_position_bytes[start..self.gram_position_ends[index] as usize]
+    }
+
+    fn word(&self, index: usize) -> (&str, &[u8]) {
+        let start = index.checked_sub(1).map_or(0, |i| self.words[i].3 as usize);
+        let (word, _, _, end) = &self.words[index];
+        (word, &self.word_position_bytes[start..*end as usize])
+    }
+}
+
+/// No position: the end of a chain in [`Scratch::positions`].
+const NONE: u32 = u32::MAX;
+
+/// A post's positions of one term in its title or text: a chain through
+/// [`Scratch::positions`].
+#[derive(Clone, Copy)]
+struct Chain {
+    head: u32,
+    tail: u32,
+}
+
+impl Chain {
+    const EMPTY: Chain = Chain {
+        head: NONE,
+        tail: NONE,
+    };
+}
+
+/// One term of one post while its terms are extracted.
+#[derive(Clone, Copy)]
+struct TermStats {
+    flags: Flags,
+    title: Chain,
+    text: Chain,
+}
+
+impl TermStats {
+    const EMPTY: TermStats = TermStats {
+        flags: 0,
+        title: Chain::EMPTY,
+        text: Chain::EMPTY,
+    };
 }
 
 /// A thread's reusable maps for [`Scratch::extract_into`] (they keep their capacity from post
 /// to post, so extracting allocates only new words).
 #[derive(Default)]
 struct Scratch {
-    grams: FxHashMap<u64, Flags>,
-    words: FxHashMap<String, Flags>,
+    grams: FxHashMap<u64, TermStats>,
+    words: FxHashMap<String, TermStats>,
+    /// `(position, next in its chain)`: every position of the current post.
+    positions: Vec<(u32, u32)>,
+    title: Vec<u32>,
+    text: Vec<u32>,
+}
+
+/// Counts an occurrence, and links its position (if any) into the term's chain.
+fn note(
+    stats: &mut TermStats,
+    positions: &mut Vec<(u32, u32)>,
+    position: Option<u32>,
+    in_title: bool,
+) {
+    count(&mut stats.flags, in_title);
+    if let Some(position) = position {
+        let link = u32::try_from(positions.len()).expect("a post's positions fit in u32");
+        positions.push((position, NONE));
+        let chain = if in_title {
+            &mut stats.title
+        } else {
+            &mut stats.text
+        };
+        match chain.tail {
+            NONE => chain.head = link,
+            tail => positions[tail as usize].1 = link,
+        }
+        chain.tail = link;
+    }
 }
 
 impl Scratch {
     /// Appends one post's distinct terms to `terms`, each to its part (`part_of[bucket]`).
     fn extract_into(&mut self, title: &str, text: &str, part_of: &[u16], terms: &mut RunTerms) {
+        let Scratch {
+            grams,
+            words,
+            positions,
+            title: title_list,
+            text: text_list,
+        } = self;
         for (part, in_title) in [(title, true), (text, false)] {
-            for_each_term(part, |token| match token {
-                Token::Gram(key) => count(self.grams.entry(key).or_insert(0), in_title),
-                Token::Word(word) => match self.words.get_mut(word) {
-                    Some(flags) => count(flags, in_title),
+            for_each_term(part, |token, position| match token {
+                Token::Gram(key) => note(
+                    grams.entry(key).or_insert(TermStats::EMPTY),
+                    positions,
+                    position,
+                    in_title,
+                ),
+                Token::Text(word) => match words.get_mut(word) {
+                    Some(stats) => note(stats, positions, position, in_title),
                     None => {
-                        let mut flags = 0;
-                        count(&mut flags, in_title);
-                        self.words.insert(word.to_owned(), flags);
+                        let mut stats = TermStats::EMPTY;
+                        note(&mut stats, positions, position, in_title);
+                        words.insert(word.to_owned(), stats);
                     }
                 },
             });
         }
-        for (key, flags) in self.grams.drain() {
+        // A term's positions as bytes, appended to `out`; nothing for a single unit.
+        let mut encode = |stats: &TermStats, out: &mut Vec<u8>| {
+            if stats.text.head == NONE && stats.title.head == NONE {
+                return;
+            }
+            for (chain, list) in [
+                (stats.title, &mut *title_list),
+                (stats.text, &mut *text_list),
+            ] {
+                list.clear();
+                let mut link = chain.head;
+                while link != NONE {
+                    let (position, next) = positions[link as usize];
+                    list.push(position);
+                    link = next;
+                }
+            }
+            PositionLists::push_posting(out, title_list, text_list);
+        };
+        let end = |len: usize| u32::try_from(len).expect("a run's terms fit in u32");
+        for (key, stats) in grams.drain() {
             let bucket = bucket_of(key);
-            terms.parts[usize::from(part_of[usize::from(bucket)])]
-                .grams
-                .push(pack_gram(bucket, key, flags));
+            let part = &mut terms.parts[usize::from(part_of[usize::from(bucket)])];
+            part.grams.push(pack_gram(bucket, key, stats.flags));
+            encode(&stats, &mut part.gram_position_bytes);
+            part.gram_position_ends
+                .push(end(part.gram_position_bytes.len()));
         }
-        for (word, flags) in self.words.drain() {
+        for (word, stats) in words.drain() {
             let bucket = bucket_of(word.as_str());
-            terms.parts[usize::from(part_of[usize::from(bucket)])]
-                .words
-                .push((word, bucket, flags));
+            let part = &mut terms.parts[usize::from(part_of[usize::from(bucket)])];
+            encode(&stats, &mut part.word_position_bytes);
+            let positions_end = end(part.word_position_bytes.len());
+            part.words.push((word, bucket, stats.flags, positions_end));
         }
+        positions.clear();
         for part in &mut terms.parts {
-            let end = |len: usize| u32::try_from(len).expect("a run's terms fit in u32");
             part.post_ends
                 .push((end(part.grams.len()), end(part.words.len())));
         }
     }
 }
 
+/// A gram's posting staged for its bucket: where its positions are is `(run, index)` of
+/// the gram in its run's part.
+struct StagedGram {
+    key: u64,
+    posting: Packed,
+    run: u32,
+    index: u32,
+}
+
+/// A term's postings and positions so far.
+#[derive(Default)]
+struct TermLists {
+    postings: Vec<Packed>,
+    positions: Vec<u8>,
+}
+
 /// The terms of one bucket, with their postings so far, and the current batch's postings
 /// staged for them (the staging lists keep their capacity from batch to batch).
 #[derive(Default)]
 struct Bucket {
-    staged_grams: Vec<(u64, Packed)>,
+    staged_grams: Vec<StagedGram>,
     /// `(run of the batch, word of that run's part, posting)`.
     staged_words: Vec<(u32, u32, Packed)>,
-    grams: FxHashMap<u64, Vec<Packed>>,
-    words: FxHashMap<Box<str>, Vec<Packed>>,
+    grams: FxHashMap<u64, TermLists>,
+    words: FxHashMap<Box<str>, TermLists>,
 }
 
 impl Bucket {
     /// Appends the staged postings, which are in ordinal order, so every term's postings
-    /// stay sorted.
-    fn add_staged<'a>(&mut self, word_at: impl Fn(u32, u32) -> &'a str) {
-        for (key, posting) in self.staged_grams.drain(..) {
-            self.grams.entry(key).or_default().push(posting);
+    /// (and positions) stay sorted.
+    fn add_staged<'a>(
+        &mut self,
+        gram_positions: impl Fn(u32, u32) -> &'a [u8],
+        word_at: impl Fn(u32, u32) -> (&'a str, &'a [u8]),
+    ) {
+        for staged in self.staged_grams.drain(..) {
+            let lists = self.grams.entry(staged.key).or_default();
+            lists.postings.push(staged.posting);
+            lists
+                .positions
+                .extend_from_slice(gram_positions(staged.run, staged.index));
         }
         for (run, index, posting) in self.staged_words.drain(..) {
-            let word = word_at(run, index);
-            match self.words.get_mut(word) {
-                Some(list) => list.push(posting),
-                None => {
-                    self.words.insert(word.into(), vec![posting]);
-                }
-            }
+            let (word, positions) = word_at(run, index);
+            let lists = match self.words.get_mut(word) {
+                Some(lists) => lists,
+                None => self.words.entry(word.into()).or_default(),
+            };
+            lists.postings.push(posting);
+            lists.positions.extend_from_slice(positions);
         }
     }
 
-    /// The bucket's terms as the index files spell them, with their encoded postings.
-    fn finish(self) -> Vec<(String, EncodedPostings)> {
+    /// The bucket's terms as the index files spell them, with their encoded postings and
+    /// positions.
+    fn finish(self) -> Vec<FinishedTerm> {
         debug_assert!(self.staged_grams.is_empty() && self.staged_words.is_empty());
-        let encode = |list: Vec<Packed>| {
-            EncodedPostings::encode(list.into_iter().map(|packed| Posting {
+        let finish = |term: String, lists: TermLists| FinishedTerm {
+            term,
+            postings: EncodedPostings::encode(lists.postings.into_iter().map(|packed| Posting {
                 ordinal: packed >> 3,
                 in_title: packed & 4 != 0,
                 frequency: packed & 3,
-            }))
+            })),
+            positions: lists.positions,
         };
         self.grams
             .into_iter()
-            .map(|(key, list)| (gram_text(key), encode(list)))
+            .map(|(key, lists)| finish(gram_text(key), lists))
             .chain(
                 self.words
                     .into_iter()
-                    .map(|(word, list)| (word.into(), encode(list))),
+                    .map(|(word, lists)| finish(word.into(), lists)),
             )
             .collect()
     }
@@ -330,6 +533,13 @@ impl Bucket {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn search_shards<T: Sync>(
+        posts: &[T],
+        text_of: impl Fn(&T) -> (&str, &str) + Sync,
+    ) -> Vec<SearchShard> {
+        search_index(posts, text_of).shards
+    }
 
     fn postings(shards: &[SearchShard], term: &str) -> Vec<Posting> {
         let shard = &shards[shard_of(term, shards.len() as u32) as usize];

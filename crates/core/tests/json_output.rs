@@ -37,6 +37,11 @@ fn serde_json_bytes(file: &ArchiveFile<'_>) -> Vec<u8> {
             v.write(&mut bytes);
             return bytes;
         }
+        ArchiveFile::Positions(v) => {
+            let mut bytes = Vec::new();
+            v.write(&mut bytes);
+            return bytes;
+        }
         ArchiveFile::Bodies(v) => serde_json::to_vec(v),
         ArchiveFile::Text(text) => return text.as_bytes().to_vec(),
     }
