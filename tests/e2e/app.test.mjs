@@ -355,8 +355,11 @@ test('full-text search reaches bodies and tickers and fetches only its own shard
   await page.fill('#search-input', '巨化股份');
   await page.locator('.result-count', { hasText: '共 1 篇' }).waitFor();
   assert.match((await listTitles(page))[0], /^据霍尼韦尔官网消息/);
-  const shards = fetched.filter((p) => p.includes('/archive/search/'));
+  // Four units, three pairs: at most one search shard and one position shard per pair.
+  const shards = fetched.filter((p) => p.includes('/archive/search/') && !p.includes('/positions/'));
+  const positions = fetched.filter((p) => p.includes('/archive/search/positions/'));
   assert.ok(shards.length >= 1 && shards.length <= 3, `巨化股份 needs at most 3 shards, fetched ${shards}`);
+  assert.ok(positions.length >= 1 && positions.length <= 3, `巨化股份 needs at most 3 position shards, fetched ${positions}`);
   // The hit is deep in the body (not in the title or stored excerpt): the row shows the text
   // around it, from that post's body chunk — the only body fetched.
   await page.locator('main .post-item .post-excerpt mark', { hasText: '巨化股份' }).waitFor();
@@ -370,6 +373,29 @@ test('full-text search reaches bodies and tickers and fetches only its own shard
   }
   await page.fill('#search-input', '没有这样的词语');
   await page.locator('.result-count', { hasText: '共 0 篇' }).waitFor();
+});
+
+test('the app finds exactly what gazette search finds, and marks only what was typed', async (t) => {
+  // One engine: the viewer and `gazette search` on the same archive give the same hits for
+  // numbers, dates, mixed tokens and phrases (issue 19), and every mark is the query itself.
+  const { page } = await openPage(t, base);
+  await page.locator('.newest .post-item').first().waitFor();
+  const queries = ['2月', '12月', '8日', '3倍', '1.00%', '71.32美元', '人民币', '"根据公司"', 'A股', '人民币 汇率', '30'];
+  let withHits = 0;
+  for (const query of queries) {
+    const cli = JSON.parse(execFileSync(GAZETTE, ['search', join(DIST, 'archive'), query, '--json', '--limit', '0']));
+    await page.fill('#search-input', query);
+    await page.locator('.result-count', { hasText: `共 ${cli.count} 篇` }).waitFor();
+    if (cli.count === 0) continue;
+    withHits += 1;
+    const first = cli.hits[0].id;
+    await page.locator(`main .post-item a[href="#/post/${first}"]`).waitFor();
+    const parts = query.replaceAll('"', '').split(/\s+/).map((part) => part.toLowerCase());
+    const marks = await page.locator('main .post-item mark').allInnerTexts();
+    assert.ok(marks.length > 0, `${query}: the hits show marks`);
+    for (const mark of marks) assert.ok(parts.includes(mark.toLowerCase()), `${query}: marked ${JSON.stringify(mark)}`);
+  }
+  assert.ok(withHits >= 8, `most queries have hits in the fixture archive (${withHits})`);
 });
 
 test('search results sort by relevance or by date', async (t) => {

@@ -234,8 +234,9 @@ pub fn evaluate(
 
 /// The posts that hold `part`, ascending: `(ordinal, in the title, frequency)`. One unit or
 /// two are one term's postings; a longer part is the posts that have all its pairs, kept
-/// when the pairs stand one after the other (pair *i* at the first pair's position + *i*),
-/// in the title or in the text; its frequency is then the count of such places.
+/// when the pairs stand one after the other (pair *i* at the first pair's position + *i*);
+/// its frequency is then the count of such places, and it counts as in the title when every
+/// pair is in the title (positions do not say which of the two a place is in).
 fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32, bool, u32)> {
     let layout = &manifest.layout;
     let empty = EncodedPostings::default();
@@ -252,25 +253,41 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
             .map(|p| (p.ordinal, p.in_title, p.frequency))
             .collect();
     }
-    // Posts with every pair: start from the shortest list.
+    // Posts with every pair, and whether every pair is in their title: start from the
+    // shortest list.
     let lists: Vec<&EncodedPostings> = terms.iter().map(|(t, _)| postings_of(t)).collect();
     let shortest = (0..lists.len())
         .min_by_key(|&i| lists[i].byte_len())
         .unwrap_or(0);
-    let mut candidates: Vec<u32> = lists[shortest].iter().map(|p| p.ordinal).collect();
+    let mut candidates: Vec<(u32, bool)> = lists[shortest]
+        .iter()
+        .map(|p| (p.ordinal, p.in_title))
+        .collect();
     for (i, list) in lists.iter().enumerate() {
-        if i != shortest && !candidates.is_empty() {
-            let ordinals: Vec<u32> = list.iter().map(|p| p.ordinal).collect();
-            candidates = intersect(&candidates, &ordinals);
+        if i == shortest || candidates.is_empty() {
+            continue;
         }
+        let mut other = list.iter().peekable();
+        candidates.retain_mut(|(ordinal, in_title)| {
+            while other.peek().is_some_and(|p| p.ordinal < *ordinal) {
+                other.next();
+            }
+            match other.peek() {
+                Some(p) if p.ordinal == *ordinal => {
+                    *in_title &= p.in_title;
+                    true
+                }
+                _ => false,
+            }
+        });
     }
     // Each candidate's places where the pairs seen so far stand in a row (the first pair's
-    // positions), in its title and its text.
-    let mut alive: Vec<(u32, Vec<u32>, Vec<u32>)> = candidates
+    // positions).
+    let mut alive: Vec<(u32, bool, Vec<u32>)> = candidates
         .into_iter()
-        .map(|o| (o, Vec::new(), Vec::new()))
+        .map(|(ordinal, in_title)| (ordinal, in_title, Vec::new()))
         .collect();
-    let (mut title, mut text) = (Vec::new(), Vec::new());
+    let mut found = Vec::new();
     for (i, (term, offset)) in terms.iter().enumerate() {
         if alive.is_empty() {
             break;
@@ -286,47 +303,38 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
         let mut kept = Vec::with_capacity(alive.len());
         let mut next = alive.iter_mut().peekable();
         for posting in lists[i].iter() {
-            let Some(candidate) = next.peek_mut() else {
+            let Some(candidate) = next.peek() else {
                 break;
             };
             let wanted = candidate.0 == posting.ordinal;
-            let out = wanted.then_some((&mut title, &mut text));
-            if cursor.next_posting(posting.in_title, out).is_none() {
+            if cursor.next_posting(wanted.then_some(&mut found)).is_none() {
                 // Damaged positions: the rest of this term's posts cannot be checked.
                 break;
             }
             if !wanted {
                 continue;
             }
-            let (ordinal, starts_in_title, starts_in_text) = next.next().expect("peeked");
-            let follows = |starts: &mut Vec<u32>, found: &[u32]| {
-                if i == 0 {
-                    *starts = found.to_vec();
-                } else {
-                    starts.retain(|&start| {
-                        start
-                            .checked_add(*offset)
-                            .is_some_and(|p| found.binary_search(&p).is_ok())
-                    });
-                }
-            };
-            follows(starts_in_title, &title);
-            follows(starts_in_text, &text);
-            if !starts_in_title.is_empty() || !starts_in_text.is_empty() {
-                kept.push((
-                    *ordinal,
-                    std::mem::take(starts_in_title),
-                    std::mem::take(starts_in_text),
-                ));
+            let (ordinal, in_title, starts) = next.next().expect("peeked");
+            if i == 0 {
+                *starts = std::mem::take(&mut found);
+            } else {
+                starts.retain(|&start| {
+                    start
+                        .checked_add(*offset)
+                        .is_some_and(|p| found.binary_search(&p).is_ok())
+                });
+            }
+            if !starts.is_empty() {
+                kept.push((*ordinal, *in_title, std::mem::take(starts)));
             }
         }
         alive = kept;
     }
     alive
         .into_iter()
-        .map(|(ordinal, in_title, in_text)| {
-            let places = (in_title.len() + in_text.len()).min(MAX_TERM_FREQUENCY as usize);
-            (ordinal, !in_title.is_empty(), places as u32)
+        .map(|(ordinal, in_title, starts)| {
+            let places = starts.len().min(MAX_TERM_FREQUENCY as usize);
+            (ordinal, in_title, places as u32)
         })
         .collect()
 }

@@ -138,21 +138,31 @@ pub fn gram_text(key: u64) -> String {
 
 /// Calls `emit(term, position)` with every index term of `text`, in order, repeats included:
 /// every unit (position `None`) and every pair of joined units (position: the number of the
-/// pair's first unit in `text`, counting from 0).
-pub fn for_each_term(text: &str, mut emit: impl FnMut(Token<'_>, Option<u32>)) {
+/// pair's first unit in `text`, counting from 0). Returns the number of units.
+///
+/// A term of one or two characters (`人`, `3`, `人民`, `2月`, `6%`) comes as a
+/// [`Token::Gram`], any other as [`Token::Text`]: the choice depends on the term's text only,
+/// so a term always comes the same way.
+pub fn for_each_term(text: &str, mut emit: impl FnMut(Token<'_>, Option<u32>)) -> u32 {
+    // The previous unit: its only character, or (for a longer word) its text.
     let mut previous_word = String::new();
     let mut previous_char: Option<char> = None;
     let mut pair = String::new();
     let mut number = 0u32;
     for_each_unit(text, |unit, joined, _| {
-        match unit {
-            Unit::Char(c) => emit(Token::Gram(gram_key(c, None)), None),
-            Unit::Word(word) => emit(Token::Text(word), None),
+        let only_char = match unit {
+            Unit::Char(c) => Some(c),
+            Unit::Word(word) => single_char(word),
+        };
+        match (only_char, unit) {
+            (Some(c), _) => emit(Token::Gram(gram_key(c, None)), None),
+            (None, Unit::Word(word)) => emit(Token::Text(word), None),
+            (None, Unit::Char(_)) => unreachable!("a character unit is one character"),
         }
         if joined && number > 0 {
             let position = Some(number - 1);
-            match (previous_char, unit) {
-                (Some(first), Unit::Char(second)) => {
+            match (previous_char, only_char) {
+                (Some(first), Some(second)) => {
                     emit(Token::Gram(gram_key(first, Some(second))), position)
                 }
                 _ => {
@@ -169,16 +179,23 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(Token<'_>, Option<u32>)) {
                 }
             }
         }
-        match unit {
-            Unit::Char(c) => previous_char = Some(c),
-            Unit::Word(word) => {
-                previous_char = None;
-                previous_word.clear();
-                previous_word.push_str(word);
-            }
+        previous_char = only_char;
+        if let (None, Unit::Word(word)) = (only_char, unit) {
+            previous_word.clear();
+            previous_word.push_str(word);
         }
         number = number.saturating_add(1);
     });
+    number
+}
+
+/// The only character of `text`, if it has exactly one.
+fn single_char(text: &str) -> Option<char> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
 }
 
 /// A unit of a query (an owned [`Unit`]).
@@ -452,28 +469,24 @@ impl EncodedPostings {
 }
 
 /// The positions of one pair term in every post of its postings, as stored in
-/// `search/positions/NNNN.bin.gz`: for each posting, in the postings' order, the positions in
-/// the title (only when the posting says the term is in the title: their count, then each
-/// position as the gap from the one before, the first from 0) and then those in the article
-/// text (the same way). Positions are unit numbers (see [`for_each_term`]), counted from 0 in
-/// the title and again from 0 in the text. Everything is a LEB128 varint.
+/// `search/positions/NNNN.bin.gz`: for each posting, in the postings' order, the term's
+/// positions in that post, ascending, each written as the varint `(gap << 1) | more`: the gap
+/// from the previous position (the first from 0), and whether another position of the same
+/// post follows. A position is a unit number (see [`for_each_term`]): the title's units
+/// count from 0, the article text's from the title's unit count + 1, so a run of pairs never
+/// spans the two. One occurrence at unit 40 is the single byte `0x50`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PositionLists(Vec<u8>);
 
 impl PositionLists {
-    /// Appends one posting's positions (each list ascending; `title` empty when the term is
-    /// not in the title) to `out`.
-    pub fn push_posting(out: &mut Vec<u8>, title: &[u32], text: &[u32]) {
-        for (list, always) in [(title, false), (text, true)] {
-            if list.is_empty() && !always {
-                continue;
-            }
-            push_varint(out, list.len() as u64);
-            let mut previous = 0;
-            for &position in list {
-                push_varint(out, u64::from(position - previous));
-                previous = position;
-            }
+    /// Appends one posting's positions (ascending, at least one) to `out`.
+    pub fn push_posting(out: &mut Vec<u8>, positions: impl IntoIterator<Item = u32>) {
+        let mut positions = positions.into_iter().peekable();
+        let mut previous = 0;
+        while let Some(position) = positions.next() {
+            let more = positions.peek().is_some();
+            push_varint(out, (u64::from(position - previous) << 1) | u64::from(more));
+            previous = position;
         }
     }
 
@@ -500,35 +513,24 @@ pub struct PositionCursor<'a> {
 }
 
 impl PositionCursor<'_> {
-    /// Reads the next posting's lists into `title` and `text` (cleared first), or skips them
-    /// when both are `None`. `in_title` is the posting's flag. `None` when the bytes end too
-    /// soon or hold a number out of range (a damaged file): the caller treats the term's
-    /// remaining postings as having no positions.
-    pub fn next_posting(
-        &mut self,
-        in_title: bool,
-        mut out: Option<(&mut Vec<u32>, &mut Vec<u32>)>,
-    ) -> Option<()> {
-        if let Some((title, text)) = out.as_mut() {
-            title.clear();
-            text.clear();
+    /// Reads the next posting's positions into `out` (cleared first), or skips them when
+    /// `out` is `None`. `None` when the bytes end too soon or a position is out of range (a
+    /// damaged file): the caller treats the term's remaining postings as having none.
+    pub fn next_posting(&mut self, mut out: Option<&mut Vec<u32>>) -> Option<()> {
+        if let Some(list) = out.as_mut() {
+            list.clear();
         }
-        for list in [in_title.then_some(0), Some(1)].into_iter().flatten() {
-            let count = self.varint()?;
-            let mut position = 0u32;
-            if let Some((title, text)) = out.as_mut() {
-                let list = if list == 0 { &mut **title } else { &mut **text };
-                for _ in 0..count {
-                    position = position.checked_add(u32::try_from(self.varint()?).ok()?)?;
-                    list.push(position);
-                }
-            } else {
-                for _ in 0..count {
-                    self.varint()?;
-                }
+        let mut position = 0u32;
+        loop {
+            let value = self.varint()?;
+            if let Some(list) = out.as_mut() {
+                position = position.checked_add(u32::try_from(value >> 1).ok()?)?;
+                list.push(position);
+            }
+            if value & 1 == 0 {
+                return Some(());
             }
         }
-        Some(())
     }
 
     fn varint(&mut self) -> Option<u64> {
@@ -755,27 +757,21 @@ mod tests {
     #[test]
     fn positions_round_trip_posting_by_posting() {
         let mut bytes = Vec::new();
-        PositionLists::push_posting(&mut bytes, &[2], &[0, 7, 300]);
-        PositionLists::push_posting(&mut bytes, &[], &[5]);
-        assert_eq!(bytes, [1, 2, 3, 0, 7, 0xa5, 0x02, 1, 5]);
+        PositionLists::push_posting(&mut bytes, [2, 9, 300]);
+        PositionLists::push_posting(&mut bytes, [40]);
+        // (2 << 1) | 1, (7 << 1) | 1, 291 << 1 in two bytes; then 40 << 1.
+        assert_eq!(bytes, [0x05, 0x0f, 0xc6, 0x04, 0x50]);
         let lists = PositionLists::from_bytes(bytes);
         let mut cursor = lists.cursor();
-        let (mut title, mut text) = (vec![9], vec![9]);
-        cursor
-            .next_posting(true, Some((&mut title, &mut text)))
-            .unwrap();
-        assert_eq!(
-            (title.as_slice(), text.as_slice()),
-            (&[2][..], &[0, 7, 300][..])
-        );
-        cursor
-            .next_posting(false, Some((&mut title, &mut text)))
-            .unwrap();
-        assert_eq!((title.as_slice(), text.as_slice()), (&[][..], &[5][..]));
+        let mut list = vec![7];
+        cursor.next_posting(Some(&mut list)).unwrap();
+        assert_eq!(list, [2, 9, 300]);
+        cursor.next_posting(Some(&mut list)).unwrap();
+        assert_eq!(list, [40]);
         // Past the end, and damaged bytes, give None instead of made-up positions.
-        assert!(cursor.next_posting(false, None).is_none());
-        let damaged = PositionLists::from_bytes(vec![200]);
-        assert!(damaged.cursor().next_posting(false, None).is_none());
+        assert!(cursor.next_posting(None).is_none());
+        let damaged = PositionLists::from_bytes(vec![0x81]);
+        assert!(damaged.cursor().next_posting(None).is_none());
     }
 
     #[test]

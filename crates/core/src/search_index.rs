@@ -31,8 +31,8 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::archive::{PositionShard, SearchShard, SCHEMA_VERSION};
 use crate::search::{
-    for_each_term, gram_text, shard_of, EncodedPostings, PositionLists, Posting, Token, CHAR_BITS,
-    MAX_TERM_FREQUENCY,
+    for_each_term, gram_text, push_varint, shard_of, EncodedPostings, PositionLists, Token,
+    CHAR_BITS, MAX_TERM_FREQUENCY,
 };
 
 /// Terms are grouped into this many buckets while indexing (a power of two). Timing the index
@@ -50,6 +50,10 @@ pub const MAX_SHARDS: usize = 16_384;
 /// with smaller shards: at 100,000 posts 6.2 KB compressed on average, where 16 KiB would
 /// halve the count and make each 12.3 KB.
 pub const SHARD_TARGET_BYTES: usize = 8 * 1024;
+/// A position shard aims at about this many bytes (before compression). Only a query part
+/// of three units or more fetches position shards (one per pair), and their files were as
+/// many as the search shards at 8 KiB: at 100,000 posts 16,384 more files to write.
+pub const POSITION_SHARD_TARGET_BYTES: usize = 32 * 1024;
 /// Posts whose terms are extracted at once: keeps the terms and staged postings in memory
 /// to one batch's worth at any archive size, while a large batch touches each term's
 /// postings list fewer times (batches of 1,024 and 4,096 posts were slower in each of three
@@ -138,9 +142,9 @@ pub fn search_index<T: Sync>(
         .flat_map_iter(Bucket::finish)
         .collect();
     // A term takes its bytes, its value's and about two bytes of lengths.
-    let shard_count = |bytes: usize| {
+    let count_for = |bytes: usize, target: usize| {
         bytes
-            .div_ceil(SHARD_TARGET_BYTES)
+            .div_ceil(target)
             .next_power_of_two()
             .clamp(1, MAX_SHARDS)
     };
@@ -153,8 +157,8 @@ pub fn search_index<T: Sync>(
         .filter(|t| !t.positions.is_empty())
         .map(|t| t.term.len() + t.positions.len() + 2)
         .sum();
-    let (shard_count, position_shard_count) =
-        (shard_count(index_bytes), shard_count(position_bytes));
+    let shard_count = count_for(index_bytes, SHARD_TARGET_BYTES);
+    let position_shard_count = count_for(position_bytes, POSITION_SHARD_TARGET_BYTES);
     let mut shards: Vec<Vec<(String, EncodedPostings)>> = vec![Vec::new(); shard_count];
     let mut positions: Vec<Vec<(String, PositionLists)>> = vec![Vec::new(); position_shard_count];
     for FinishedTerm {
@@ -230,7 +234,7 @@ fn add_batch(
                         key: gram_key(gram),
                         posting: ordinal | gram_flags(gram),
                         run: run_id,
-                        index: u32::try_from(index).expect("a run's grams fit in u32"),
+                        positions: terms.gram_positions[index],
                     });
             }
             for index in words_start..words_end as usize {
@@ -249,8 +253,11 @@ fn add_batch(
     }
     for bucket in buckets {
         bucket.add_staged(
-            |run, index| runs[run as usize].parts[part].gram_positions(index as usize),
-            |run, index| runs[run as usize].parts[part].word(index as usize),
+            |run, index| {
+                let (word, _, _, positions) = &runs[run as usize].parts[part].words[index as usize];
+                (word.as_str(), *positions)
+            },
+            |run, long| runs[run as usize].parts[part].long_positions(long),
         );
     }
 }
@@ -285,63 +292,87 @@ impl RunTerms {
 #[derive(Default)]
 struct PartTerms {
     grams: Vec<PackedGram>,
-    /// Per gram, where its positions end in `gram_position_bytes` (they start where the
-    /// previous gram's end).
-    gram_position_ends: Vec<u32>,
-    gram_position_bytes: Vec<u8>,
-    /// `(word, bucket, flags, end of its positions in word_position_bytes)`.
-    words: Vec<(String, u16, Flags, u32)>,
-    word_position_bytes: Vec<u8>,
+    /// Per gram, its [`Positions`].
+    gram_positions: Vec<Positions>,
+    /// `(word, bucket, flags, positions)`.
+    words: Vec<(String, u16, Flags, Positions)>,
+    /// The bytes of positions too long to keep inline, and each one's range in them.
+    long_bytes: Vec<u8>,
+    long_ranges: Vec<(u32, u32)>,
     /// Per post of the run, in order: where its grams and its words end.
     post_ends: Vec<(u32, u32)>,
 }
 
 impl PartTerms {
-    fn gram_positions(&self, index: usize) -> &[u8] {
-        let start = index
-            .checked_sub(1)
-            .map_or(0, |i| self.gram_position_ends[i] as usize);
-        &self.gram_position_bytes[start..self.gram_position_ends[index] as usize]
+    /// Keeps a posting's position bytes: inline when short, else in `long_bytes`.
+    fn keep_positions(&mut self, bytes: &[u8]) -> Positions {
+        if bytes.len() <= INLINE_POSITIONS {
+            let mut value = (bytes.len() as u64) << 56;
+            for (i, &byte) in bytes.iter().enumerate() {
+                value |= u64::from(byte) << (8 * i);
+            }
+            return value;
+        }
+        let offset = |len: usize| u32::try_from(len).expect("a run's positions fit in u32");
+        let start = offset(self.long_bytes.len());
+        self.long_bytes.extend_from_slice(bytes);
+        let range = (start, offset(self.long_bytes.len()));
+        self.long_ranges.push(range);
+        LONG_POSITIONS | (self.long_ranges.len() as u64 - 1)
     }
 
-    fn word(&self, index: usize) -> (&str, &[u8]) {
-        let start = index.checked_sub(1).map_or(0, |i| self.words[i].3 as usize);
-        let (word, _, _, end) = &self.words[index];
-        (word, &self.word_position_bytes[start..*end as usize])
+    fn long_positions(&self, long: u32) -> &[u8] {
+        let (start, end) = self.long_ranges[long as usize];
+        &self.long_bytes[start as usize..end as usize]
     }
+}
+
+/// A posting's position bytes while indexing: up to [`INLINE_POSITIONS`] kept in the number
+/// itself (the top byte is their count: most postings have one or two bytes, and so need no
+/// memory of their own), more in their run part's `long_bytes` ([`LONG_POSITIONS`] and the
+/// index of their range).
+type Positions = u64;
+const INLINE_POSITIONS: usize = 7;
+const LONG_POSITIONS: Positions = 0xff << 56;
+
+/// Calls `f` with the bytes of `positions`; `long` finds long ones.
+fn with_positions<'a, R>(
+    positions: Positions,
+    long: impl FnOnce(u32) -> &'a [u8],
+    f: impl FnOnce(&[u8]) -> R,
+) -> R {
+    if positions & LONG_POSITIONS == LONG_POSITIONS {
+        return f(long(positions as u32));
+    }
+    let len = (positions >> 56) as usize;
+    let bytes = positions.to_le_bytes();
+    f(&bytes[..len])
 }
 
 /// No position: the end of a chain in [`Scratch::positions`].
 const NONE: u32 = u32::MAX;
 
-/// A post's positions of one term in its title or text: a chain through
-/// [`Scratch::positions`].
+/// A post's positions of one term: a chain through [`Scratch::positions`].
 #[derive(Clone, Copy)]
 struct Chain {
     head: u32,
     tail: u32,
 }
 
-impl Chain {
-    const EMPTY: Chain = Chain {
-        head: NONE,
-        tail: NONE,
-    };
-}
-
 /// One term of one post while its terms are extracted.
 #[derive(Clone, Copy)]
 struct TermStats {
     flags: Flags,
-    title: Chain,
-    text: Chain,
+    positions: Chain,
 }
 
 impl TermStats {
     const EMPTY: TermStats = TermStats {
         flags: 0,
-        title: Chain::EMPTY,
-        text: Chain::EMPTY,
+        positions: Chain {
+            head: NONE,
+            tail: NONE,
+        },
     };
 }
 
@@ -353,8 +384,8 @@ struct Scratch {
     words: FxHashMap<String, TermStats>,
     /// `(position, next in its chain)`: every position of the current post.
     positions: Vec<(u32, u32)>,
-    title: Vec<u32>,
-    text: Vec<u32>,
+    /// One term's position bytes, being encoded.
+    encoded: Vec<u8>,
 }
 
 /// Counts an occurrence, and links its position (if any) into the term's chain.
@@ -368,11 +399,7 @@ fn note(
     if let Some(position) = position {
         let link = u32::try_from(positions.len()).expect("a post's positions fit in u32");
         positions.push((position, NONE));
-        let chain = if in_title {
-            &mut stats.title
-        } else {
-            &mut stats.text
-        };
+        let chain = &mut stats.positions;
         match chain.tail {
             NONE => chain.head = link,
             tail => positions[tail as usize].1 = link,
@@ -388,61 +415,62 @@ impl Scratch {
             grams,
             words,
             positions,
-            title: title_list,
-            text: text_list,
+            encoded,
         } = self;
+        // The text's units are numbered after the title's and one more, so that no run of
+        // pairs spans the two (see `PositionLists`).
+        let mut first_unit = 0u32;
         for (part, in_title) in [(title, true), (text, false)] {
-            for_each_term(part, |token, position| match token {
-                Token::Gram(key) => note(
-                    grams.entry(key).or_insert(TermStats::EMPTY),
-                    positions,
-                    position,
-                    in_title,
-                ),
-                Token::Text(word) => match words.get_mut(word) {
-                    Some(stats) => note(stats, positions, position, in_title),
-                    None => {
-                        let mut stats = TermStats::EMPTY;
-                        note(&mut stats, positions, position, in_title);
-                        words.insert(word.to_owned(), stats);
-                    }
-                },
-            });
-        }
-        // A term's positions as bytes, appended to `out`; nothing for a single unit.
-        let mut encode = |stats: &TermStats, out: &mut Vec<u8>| {
-            if stats.text.head == NONE && stats.title.head == NONE {
-                return;
-            }
-            for (chain, list) in [
-                (stats.title, &mut *title_list),
-                (stats.text, &mut *text_list),
-            ] {
-                list.clear();
-                let mut link = chain.head;
-                while link != NONE {
-                    let (position, next) = positions[link as usize];
-                    list.push(position);
-                    link = next;
+            let units = for_each_term(part, |token, position| {
+                let position = position.map(|p| p.saturating_add(first_unit));
+                match token {
+                    Token::Gram(key) => note(
+                        grams.entry(key).or_insert(TermStats::EMPTY),
+                        positions,
+                        position,
+                        in_title,
+                    ),
+                    Token::Text(word) => match words.get_mut(word) {
+                        Some(stats) => note(stats, positions, position, in_title),
+                        None => {
+                            let mut stats = TermStats::EMPTY;
+                            note(&mut stats, positions, position, in_title);
+                            words.insert(word.to_owned(), stats);
+                        }
+                    },
                 }
+            });
+            first_unit = units.saturating_add(1);
+        }
+        // A term's positions, kept by its part; none for a single unit.
+        let mut keep = |stats: &TermStats, part: &mut PartTerms| {
+            encoded.clear();
+            let mut link = stats.positions.head;
+            if link != NONE {
+                PositionLists::push_posting(
+                    encoded,
+                    std::iter::from_fn(|| {
+                        let (position, next) = *positions.get(link as usize)?;
+                        link = next;
+                        Some(position)
+                    }),
+                );
             }
-            PositionLists::push_posting(out, title_list, text_list);
+            part.keep_positions(encoded)
         };
         let end = |len: usize| u32::try_from(len).expect("a run's terms fit in u32");
         for (key, stats) in grams.drain() {
             let bucket = bucket_of(key);
             let part = &mut terms.parts[usize::from(part_of[usize::from(bucket)])];
             part.grams.push(pack_gram(bucket, key, stats.flags));
-            encode(&stats, &mut part.gram_position_bytes);
-            part.gram_position_ends
-                .push(end(part.gram_position_bytes.len()));
+            let kept = keep(&stats, part);
+            part.gram_positions.push(kept);
         }
         for (word, stats) in words.drain() {
             let bucket = bucket_of(word.as_str());
             let part = &mut terms.parts[usize::from(part_of[usize::from(bucket)])];
-            encode(&stats, &mut part.word_position_bytes);
-            let positions_end = end(part.word_position_bytes.len());
-            part.words.push((word, bucket, stats.flags, positions_end));
+            let kept = keep(&stats, part);
+            part.words.push((word, bucket, stats.flags, kept));
         }
         positions.clear();
         for part in &mut terms.parts {
@@ -452,20 +480,89 @@ impl Scratch {
     }
 }
 
-/// A gram's posting staged for its bucket: where its positions are is `(run, index)` of
-/// the gram in its run's part.
+/// Appends a posting's few position bytes byte by byte: most are one to three bytes, for
+/// which a call to `memcpy` (what `extend_from_slice` becomes) cost more than the copy.
+fn append_small(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len());
+    for &byte in bytes {
+        out.push(byte);
+    }
+}
+
+/// A gram's posting staged for its bucket, with its positions (long ones are in its run's
+/// part).
 struct StagedGram {
     key: u64,
     posting: Packed,
     run: u32,
-    index: u32,
+    positions: Positions,
 }
 
-/// A term's postings and positions so far.
+/// A term's postings and positions so far, in one buffer so that adding a posting touches
+/// one place in memory: per posting, the varint `(ordinal gap << 3) | flags` (as
+/// [`EncodedPostings`] stores it), then the posting's positions (as [`PositionLists`] stores
+/// them) when the term is a pair. [`TermLists::split`] separates the two at the end.
 #[derive(Default)]
 struct TermLists {
-    postings: Vec<Packed>,
-    positions: Vec<u8>,
+    bytes: Vec<u8>,
+    /// The previous posting's ordinal, shifted as in a [`Packed`] posting.
+    last: Packed,
+    has_positions: bool,
+}
+
+impl TermLists {
+    /// Adds a posting (after every posting so far) with its position bytes (empty for a
+    /// single unit).
+    fn add(&mut self, posting: Packed, positions: &[u8]) {
+        push_varint(&mut self.bytes, u64::from(posting - self.last));
+        self.last = posting & !7;
+        if !positions.is_empty() {
+            self.has_positions = true;
+            append_small(&mut self.bytes, positions);
+        }
+    }
+
+    /// The encoded postings and the position lists' bytes (empty for a single unit).
+    fn split(self) -> (EncodedPostings, Vec<u8>) {
+        let valid = "the builder writes whole varints";
+        if !self.has_positions {
+            return (
+                EncodedPostings::from_bytes(self.bytes).expect(valid),
+                Vec::new(),
+            );
+        }
+        let (mut postings, mut positions) = (Vec::new(), Vec::new());
+        let mut rest = self.bytes.as_slice();
+        while !rest.is_empty() {
+            let (_, len) = varint_at(rest);
+            postings.extend_from_slice(&rest[..len]);
+            rest = &rest[len..];
+            loop {
+                let (value, len) = varint_at(rest);
+                positions.extend_from_slice(&rest[..len]);
+                rest = &rest[len..];
+                if value & 1 == 0 {
+                    break;
+                }
+            }
+        }
+        (
+            EncodedPostings::from_bytes(postings).expect(valid),
+            positions,
+        )
+    }
+}
+
+/// The varint at the start of `bytes` (which the builder wrote whole) and its length.
+fn varint_at(bytes: &[u8]) -> (u64, usize) {
+    let mut value = 0u64;
+    for (i, &byte) in bytes.iter().enumerate() {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return (value, i + 1);
+        }
+    }
+    unreachable!("a varint the builder wrote is whole")
 }
 
 /// The terms of one bucket, with their postings so far, and the current batch's postings
@@ -484,15 +581,16 @@ impl Bucket {
     /// (and positions) stay sorted.
     fn add_staged<'a>(
         &mut self,
-        gram_positions: impl Fn(u32, u32) -> &'a [u8],
-        word_at: impl Fn(u32, u32) -> (&'a str, &'a [u8]),
+        word_at: impl Fn(u32, u32) -> (&'a str, Positions),
+        long_at: impl Fn(u32, u32) -> &'a [u8],
     ) {
         for staged in self.staged_grams.drain(..) {
             let lists = self.grams.entry(staged.key).or_default();
-            lists.postings.push(staged.posting);
-            lists
-                .positions
-                .extend_from_slice(gram_positions(staged.run, staged.index));
+            with_positions(
+                staged.positions,
+                |long| long_at(staged.run, long),
+                |bytes| lists.add(staged.posting, bytes),
+            );
         }
         for (run, index, posting) in self.staged_words.drain(..) {
             let (word, positions) = word_at(run, index);
@@ -500,8 +598,11 @@ impl Bucket {
                 Some(lists) => lists,
                 None => self.words.entry(word.into()).or_default(),
             };
-            lists.postings.push(posting);
-            lists.positions.extend_from_slice(positions);
+            with_positions(
+                positions,
+                |long| long_at(run, long),
+                |bytes| lists.add(posting, bytes),
+            );
         }
     }
 
@@ -509,14 +610,13 @@ impl Bucket {
     /// positions.
     fn finish(self) -> Vec<FinishedTerm> {
         debug_assert!(self.staged_grams.is_empty() && self.staged_words.is_empty());
-        let finish = |term: String, lists: TermLists| FinishedTerm {
-            term,
-            postings: EncodedPostings::encode(lists.postings.into_iter().map(|packed| Posting {
-                ordinal: packed >> 3,
-                in_title: packed & 4 != 0,
-                frequency: packed & 3,
-            })),
-            positions: lists.positions,
+        let finish = |term: String, lists: TermLists| {
+            let (postings, positions) = lists.split();
+            FinishedTerm {
+                term,
+                postings,
+                positions,
+            }
         };
         self.grams
             .into_iter()
@@ -533,6 +633,39 @@ impl Bucket {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::Posting;
+
+    #[test]
+    fn pairs_keep_their_positions_title_first_then_text() {
+        let posts = [("人民币", "人民币 人民"), ("汇率", "人民")];
+        let index = search_index(&posts, |&(title, text)| (title, text));
+        let shard = &index.positions[shard_of("人民", index.positions.len() as u32) as usize];
+        let mut cursor = shard.terms["人民"].cursor();
+        let mut found = Vec::new();
+        // The title's units are 0-2, the text's start at 4: 人民 at 0, then 4 and 7.
+        cursor.next_posting(Some(&mut found)).unwrap();
+        assert_eq!(found, [0, 4, 7]);
+        // The second post has no title pair: its text starts at 2 + 1.
+        cursor.next_posting(Some(&mut found)).unwrap();
+        assert_eq!(found, [3]);
+        assert!(cursor.next_posting(None).is_none());
+        // Single units have postings and no positions.
+        let all: Vec<&String> = index
+            .positions
+            .iter()
+            .flat_map(|s| s.terms.keys())
+            .collect();
+        assert!(!all.iter().any(|t| t.as_str() == "人"));
+        // More positions than fit inline go through the long path.
+        let long = "人民".repeat(40);
+        let index = search_index(&[("", long.as_str())], |&(title, text)| (title, text));
+        let shard = &index.positions[shard_of("人民", index.positions.len() as u32) as usize];
+        shard.terms["人民"]
+            .cursor()
+            .next_posting(Some(&mut found))
+            .unwrap();
+        assert_eq!(found, (0..40).map(|i| 1 + 2 * i).collect::<Vec<u32>>());
+    }
 
     fn search_shards<T: Sync>(
         posts: &[T],
