@@ -120,4 +120,57 @@ for (const [posts, s] of sizes) {
   }
 }
 
+// Precision and recall per query class (tests/bench/precision.mjs), every engine on one query
+// set per size: Gazette at every size, the peers where they ran.
+const withPrecision = sizes.filter(([, s]) => s.precision?.engines);
+if (withPrecision.length) {
+  line('### Search precision and recall per query class');
+  line();
+  line('A post matches a query when every space-separated part of it (quotes only group) occurs in its title or article text, '
+    + 'full-width folded and lower-cased, and not inside a longer run of letters/digits: `2月` is not in `12月`, `30` not in `2030`, '
+    + '`3.6%` not in `13.6%` (ideographs are not letters here: `a股` is in `港a股`). Classes: `cjk` 2–6 ideographs; `latin` letters/digits '
+    + 'with `.` `%` `-` `,` `/` inside or at the end (`3.5%`, `hfo-1234yf`); `mixed` digits/letters against ideographs (`2月`, `a股`, `9%至`); '
+    + '`quoted` a cjk or mixed sample in `"…"`; `multi` two samples of one post. The query set is the 30 fixed queries, the issue\'s examples '
+    + 'and samples of the posts\' own text (seed 1), the same for every engine (`tests/bench/precision.mjs`). '
+    + 'Precision = correct hits / hits, recall = correct hits / matching posts, pooled over the class\'s queries; '
+    + 'the last column counts the queries whose own precision / recall is below 1.');
+  line();
+  const CLASS_ORDER = ['cjk', 'latin', 'mixed', 'quoted', 'multi', 'all'];
+  const engineName = (name, e) => (name === 'gazette' ? 'Gazette' : `${name} ${e.version ?? ''}`.trim());
+  for (const [posts, s] of withPrecision) {
+    const p = s.precision;
+    const counts = Object.entries(p.classes ?? {}).map(([c, k]) => `${c} ${k}`).join(', ');
+    line(`${n(Number(posts))} posts, ${n(p.queries)} queries (${counts}):`);
+    line();
+    const rows = [];
+    for (const [name, e] of Object.entries(p.engines)) {
+      if (!e.classes) {
+        rows.push([engineName(name, e), '–', '–', `failed: ${e.error ?? 'no answer'}`, '–', '–']);
+        continue;
+      }
+      for (const cls of CLASS_ORDER) {
+        const r = e.classes[cls];
+        if (!r) continue;
+        const bold = (v) => (cls === 'all' ? `**${v}**` : v);
+        rows.push([cls === 'cjk' ? engineName(name, e) : '', bold(cls), n(r.queries), bold(n(r.precision, 3)), bold(n(r.recall, 3)),
+          `${n(r.precision_below_1)} / ${n(r.recall_below_1)}`]);
+      }
+      if (e.error) rows.push(['', '', '', `stopped: ${e.error}`, '', '']);
+    }
+    table(['engine', 'class', 'queries', 'precision', 'recall', 'queries below 1.0 (precision / recall)'], rows);
+    line('<details><summary>Failing queries, the worst three per engine and class: hits (correct) / matching posts</summary>');
+    line();
+    const failures = [];
+    for (const [name, e] of Object.entries(p.engines)) {
+      for (const cls of CLASS_ORDER.slice(0, -1)) {
+        const list = e.classes?.[cls]?.failures ?? [];
+        if (list.length) failures.push([engineName(name, e), cls, list.slice(0, 3).map((f) => `\`${f.query.replaceAll('|', '\\|')}\` ${n(f.hits)} (${n(f.correct)}) / ${n(f.truth)}`).join('; ')]);
+      }
+    }
+    table(['engine', 'class', 'queries'], failures);
+    line('</details>');
+    line();
+  }
+}
+
 console.log(out.join('\n'));

@@ -5,8 +5,11 @@
 //! (`tests/bench/gazette.mjs`: home at every size; search, keystrokes and memory at 100k and
 //! 200k). At 10k and 100k posts the peers (Pagefind, FlexSearch, MiniSearch, installed at pinned
 //! versions by `npm ci` in `tests/bench/peers/`) run on the same posts and queries, and the
-//! recall of every engine is checked against the posts' text. With `jekyll` installed,
-//! `jekyll build` and `gazette build` run on the same 10,000 posts.
+//! recall of every engine is checked against the posts' text. At every size, precision and
+//! recall per query class (`tests/bench/precision.mjs`: CJK, Latin/digits, mixed, quoted,
+//! multi-word; a query set sampled from the posts) for Gazette, and for the peers where they
+//! run. With `jekyll` installed, `jekyll build` and `gazette build` run on the same 10,000
+//! posts.
 //!
 //! Results: `target/bench/results.json`, and the tables of BENCHMARKS.md in
 //! `target/bench/report.md` (`tests/bench/report.mjs`). `--smoke` runs the whole chain at
@@ -146,9 +149,10 @@ pub fn bench(tools: &Tools, plan: &Plan) -> Result<()> {
         let app = node_json(tools, "tests/bench/gazette.mjs", &app_args)?;
         std::fs::rename(&mounted, &archive)?;
         let mut entry = json!({ "builder": build, "app": app });
-        if plan.peers_at.contains(&posts) {
+        let peers_work = work.join(format!("peers-{posts}"));
+        let with_peers = plan.peers_at.contains(&posts);
+        if with_peers {
             entry["recall_gazette"] = gazette_recall(tools, &gazette, &archive)?;
-            let peers_work = work.join(format!("peers-{posts}"));
             let archive_arg = archive.to_str().context("UTF-8 path")?.to_string();
             let peers_arg = peers_work.to_str().context("UTF-8 path")?.to_string();
             entry["peers_prepare"] = node_json(
@@ -161,6 +165,15 @@ pub fn bench(tools: &Tools, plan: &Plan) -> Result<()> {
                 "tests/bench/peers/run.mjs",
                 &[archive_arg, peers_arg],
             )?;
+        }
+        entry["precision"] = precision(
+            tools,
+            &gazette,
+            &archive,
+            &work.join(format!("precision-queries-{posts}.json")),
+            with_peers.then_some(peers_work.as_path()),
+        )?;
+        if with_peers {
             set_aside(&work, &peers_work)?;
         }
         sizes.insert(posts.to_string(), entry);
@@ -408,6 +421,32 @@ fn gazette_recall(tools: &Tools, gazette: &Path, archive: &Path) -> Result<Value
             gazette.to_str().context("UTF-8 path")?.to_string(),
         ],
     )
+}
+
+/// Precision and recall per query class (`tests/bench/precision.mjs`): Gazette's hits
+/// (`gazette search`) and, when `peers` names a folder prepared by `peers/prepare.mjs`, the
+/// peers' hits, on one query set sampled from the archive's posts (written to `queries`, so
+/// that a run can be repeated on the same set), checked against the posts' text. Low figures
+/// are reported, never an error: the benchmark measures, the tests assert.
+fn precision(
+    tools: &Tools,
+    gazette: &Path,
+    archive: &Path,
+    queries: &Path,
+    peers: Option<&Path>,
+) -> Result<Value> {
+    let path = |p: &Path| p.to_str().context("UTF-8 path").map(str::to_string);
+    let mut args = vec![
+        path(archive)?,
+        "--gazette".to_string(),
+        path(gazette)?,
+        "--write-queries".to_string(),
+        path(queries)?,
+    ];
+    if let Some(peers) = peers {
+        args.extend(["--peers-dir".to_string(), path(peers)?]);
+    }
+    node_json(tools, "tests/bench/precision.mjs", &args)
 }
 
 /// `gazette build` and `jekyll build` on the same 10,000 posts with a one-line layout.

@@ -10,8 +10,9 @@
 //! - `cargo xtask bundle [ARCHIVE] [OUT.html]` — one self-contained HTML file (app, styles and
 //!   archive, default the demo) that works when opened from disk (`file://`), offline;
 //! - `cargo xtask bench [--sizes 1000,10000,100000,200000] [--no-jekyll] [--smoke]` — every
-//!   figure of BENCHMARKS.md from one run: builder, app in Chromium, peers, recall, Jekyll
-//!   (see `bench.rs`). `test` runs `bench --smoke` (1,000 posts) to keep the harness working.
+//!   figure of BENCHMARKS.md from one run: builder, app in Chromium, peers, recall, precision
+//!   and recall per query class, Jekyll (see `bench.rs`). `test` runs `bench --smoke` (1,000
+//!   posts) to keep the harness working.
 
 mod bench;
 mod bundle;

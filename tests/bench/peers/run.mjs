@@ -22,12 +22,20 @@
 // Memory: one more fresh page loads the index, runs all 30 queries, collects garbage and reads
 // the JS heap (CDP Runtime.getHeapUsage) and the wasm memories it created; Pagefind runs with
 // noWorker there so that its heap is in the page.
+//
+//   node tests/bench/peers/run.mjs ARCHIVE WORKDIR --queries FILE [--peers …]
+//
+// answers another query set instead (a JSON list of strings, or an object whose `queries` are
+// strings or { query } objects, as tests/bench/precision.mjs --write-queries writes it), without
+// timing: one page per peer loads the index once and runs every query; prints
+// { archive, posts, queries, peers: { <peer>: { version, hits: { query: [post id, …] } } } }.
+// tests/bench/precision.mjs uses the same code (`peerHits`) for its precision and recall.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../e2e/server.mjs';
 import { launch } from '../../e2e/browser.mjs';
-import { isChineseQuery, median, peerArgs, percentile, WARM_REPEATS } from './common.mjs';
+import { ALL_PEERS, isChineseQuery, median, peerArgs, percentile, WARM_REPEATS } from './common.mjs';
 import { recall } from './recall.mjs';
 
 const LOAD_TIMEOUT_MS = Number(process.env.PEERS_LOAD_TIMEOUT_MS ?? 300_000);
@@ -197,11 +205,10 @@ async function runPeer(browser, base, peer, queries, prepared, toPostId, archive
   return out;
 }
 
-async function main() {
-  const { archiveDir, workdir, peers } = peerArgs(process.argv.slice(2), 'run.mjs');
-  const prepared = JSON.parse(await readFile(join(workdir, 'prepare.json'), 'utf8'));
-  if (prepared.archive !== archiveDir) throw new Error(`${workdir} was prepared from ${prepared.archive}, not ${archiveDir}`);
-  const { queries } = JSON.parse(await readFile(new URL('../queries.json', import.meta.url), 'utf8'));
+/** What prepare.mjs wrote in WORKDIR, and how each peer's result ids map to post ids. */
+async function readPrepared(archiveDir, workdir) {
+  const report = JSON.parse(await readFile(join(workdir, 'prepare.json'), 'utf8'));
+  if (report.archive !== archiveDir) throw new Error(`${workdir} was prepared from ${report.archive}, not ${archiveDir}`);
   const ordinalToId = JSON.parse(await readFile(join(workdir, 'ids.json'), 'utf8'));
   const fragmentToId = JSON.parse(await readFile(join(workdir, 'pagefind-ids.json'), 'utf8').catch(() => '{}'));
   const toPostId = {
@@ -209,13 +216,92 @@ async function main() {
     flexsearch: (id) => ordinalToId[id],
     minisearch: (id) => id,
   };
+  return { report, toPostId };
+}
+
+/**
+ * Every query of `queries` on each peer, untimed: one fresh page per peer loads the index
+ * once and runs them all. Resolves with { <peer>: { version, hits: { query: [post id, …] },
+ * unknown_result_ids?, error? } }; a peer without an index, or whose page fails, says so in
+ * `error` (with the hits of the queries it answered before).
+ */
+export async function peerHits({ archiveDir, workdir, peers = ALL_PEERS, queries }) {
+  const { report, toPostId } = await readPrepared(archiveDir, workdir);
+  const server = await serve({ '/': { dir: join(workdir, 'site') } });
+  const browser = await launch({ browser: 'chromium' });
+  const out = {};
+  try {
+    for (const peer of peers) {
+      const prep = report.peers[peer];
+      const answer = { version: prep?.version ?? null, hits: {} };
+      out[peer] = answer;
+      if (!prep || prep.error) {
+        answer.error = `no index: ${prep?.error ?? 'run prepare.mjs first'}`;
+        continue;
+      }
+      log(`${peer}: ${queries.length} queries…`);
+      const context = await browser.newContext();
+      const unknown = new Set();
+      try {
+        const page = await context.newPage();
+        await page.goto(`${server.url}/${peer}.html`);
+        await withTimeout(page.evaluate(() => window.bench.load()), LOAD_TIMEOUT_MS, 'loading the index');
+        for (const query of queries) {
+          const { ids } = await withTimeout(page.evaluate((q) => window.bench.query(q), query), QUERY_TIMEOUT_MS, `query ${JSON.stringify(query)}`);
+          answer.hits[query] = ids.map((id) => {
+            const postId = toPostId[peer](id);
+            if (postId === undefined) unknown.add(String(id));
+            return postId ?? `?${id}`;
+          });
+        }
+      } catch (error) {
+        answer.error = `${String(error.message ?? error).split('\n')[0]} (after ${Object.keys(answer.hits).length} of ${queries.length} queries)`;
+        log(peer, 'failed:', answer.error);
+      } finally {
+        await context.close().catch(() => {});
+      }
+      if (unknown.size) answer.unknown_result_ids = [...unknown].slice(0, 5);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return out;
+}
+
+/** The queries of a --queries file: a JSON list of strings, or { queries: [string | { query }] }. */
+async function readQueries(file) {
+  const data = JSON.parse(await readFile(file, 'utf8'));
+  const list = Array.isArray(data) ? data : data.queries;
+  if (!Array.isArray(list)) throw new Error(`${file}: expected a JSON list of queries, or an object with one in \`queries\``);
+  return list.map((q) => (typeof q === 'string' ? q : q.query));
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf('--queries');
+  const queriesFile = at >= 0 ? argv.splice(at, 2)[1] : null;
+  if (at >= 0 && !queriesFile) {
+    console.error('usage: node run.mjs ARCHIVE WORKDIR [--peers …] [--queries FILE]');
+    process.exit(2);
+  }
+  const { archiveDir, workdir, peers } = peerArgs(argv, 'run.mjs');
+  if (queriesFile) {
+    const queries = await readQueries(resolve(queriesFile));
+    const { report } = await readPrepared(archiveDir, workdir);
+    const answers = await peerHits({ archiveDir, workdir, peers, queries });
+    console.log(JSON.stringify({ archive: archiveDir, posts: report.posts, queries: queries.length, peers: answers }));
+    return;
+  }
+  const { report: preparedReport, toPostId } = await readPrepared(archiveDir, workdir);
+  const { queries } = JSON.parse(await readFile(new URL('../queries.json', import.meta.url), 'utf8'));
 
   const server = await serve({ '/': { dir: join(workdir, 'site') } });
   // Chromium, whatever GAZETTE_BROWSER says: the memory figures come from its DevTools protocol.
   const browser = await launch({ browser: 'chromium' });
   const result = {
     archive: archiveDir,
-    posts: prepared.posts,
+    posts: preparedReport.posts,
     browser: `Chromium ${await browser.version()}`,
     queries: queries.length,
     definitions: {
@@ -234,7 +320,7 @@ async function main() {
   try {
     for (const peer of peers) {
       log(`${peer}…`);
-      result.peers[peer] = await runPeer(browser, server.url, peer, queries, prepared.peers[peer], toPostId[peer], archiveDir);
+      result.peers[peer] = await runPeer(browser, server.url, peer, queries, preparedReport.peers[peer], toPostId[peer], archiveDir);
     }
   } finally {
     await browser.close();
