@@ -251,16 +251,6 @@ impl Part {
     pub fn needs_positions(&self) -> bool {
         self.units.len() > 2
     }
-
-    /// Number of units.
-    pub fn len(&self) -> usize {
-        self.units.len()
-    }
-
-    /// Always false for a part of a parsed query.
-    pub fn is_empty(&self) -> bool {
-        self.units.is_empty()
-    }
 }
 
 /// What a reader typed, read as parts (see the module's documentation for what it matches).
@@ -283,7 +273,7 @@ impl Query {
             let part = Part {
                 units: std::mem::take(current),
             };
-            if !part.is_empty() && !parts.contains(&part) {
+            if !part.units.is_empty() && !parts.contains(&part) {
                 parts.push(part);
             }
         };
