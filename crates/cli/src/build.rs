@@ -10,7 +10,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 use gazette_core::build::{build_archive_with, BuildInput};
-use gazette_core::import::{import_file, ImportSettings, Outcome, SourceFile};
+use gazette_core::import::{import_file_with, ImportSettings, Outcome, SourceFile};
+use gazette_core::liquid::{LiquidSite, PostSummary, SiteInputs};
 use gazette_core::model::SiteInfo;
 use gazette_core::post_date::Zone;
 use gazette_core::report::{BuildReport, Rejection, Warning};
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::output::Staging;
 use crate::pages::FolderSize;
-use crate::sources::discover;
+use crate::sources::{discover, read_data, DiskIncludes};
 
 /// Inputs with at least this many files get a progress bar.
 const PROGRESS_THRESHOLD: usize = 2_000;
@@ -116,6 +117,8 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         markdown: config.markdown.clone(),
     };
 
+    let liquid = liquid_site(&sources, &settings, &config_path, &mut site_warnings);
+
     let progress = if sources.posts.len() >= PROGRESS_THRESHOLD && !options.quiet {
         ProgressBar::new(sources.posts.len() as u64).with_style(
             ProgressStyle::with_template("{spinner} 读取 {pos}/{len} posts {wide_bar} {eta}")
@@ -129,10 +132,11 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         .par_iter()
         .progress_with(progress.clone())
         .map_init(Vec::new, |buffer, path| {
-            read_and_import(path, buffer, &settings)
+            read_and_import(path, buffer, &settings, &liquid)
         })
         .collect();
     progress.finish_and_clear();
+    import_again_with_site_posts(&mut outcomes, &sources.posts, &settings, &liquid);
     timings.phase("import");
     outcomes.extend(sources.unreadable.into_iter().map(Outcome::Rejected));
 
@@ -215,23 +219,114 @@ fn split_site_url(url: &str) -> Result<(String, String)> {
 
 /// Reads `path` into `buffer` (a rayon job's, reused from file to file: no allocation per
 /// file, and no `stat` call for a size hint as `fs::read` makes) and imports it.
-fn read_and_import(path: &Path, buffer: &mut Vec<u8>, settings: &ImportSettings) -> Outcome {
+fn read_and_import(
+    path: &Path,
+    buffer: &mut Vec<u8>,
+    settings: &ImportSettings,
+    liquid: &LiquidSite,
+) -> Outcome {
     let shown = path.display().to_string();
     buffer.clear();
     // Through `Take`, which reads until the end without asking the file its size and
     // position first (`File::read_to_end` makes a `statx` and an `lseek` call per file).
     match File::open(path).and_then(|file| file.take(u64::MAX).read_to_end(buffer)) {
-        Ok(_) => import_file(
+        Ok(_) => import_file_with(
             SourceFile {
                 path: &shown,
                 bytes: buffer,
             },
             settings,
+            Some(liquid),
         ),
         Err(error) => Outcome::Rejected(Rejection {
             path: shown,
             reason: format!("cannot read: {error}"),
         }),
+    }
+}
+
+/// The site's Liquid environment: the whole `_config.yml`, `_data/`, `_includes/`.
+fn liquid_site(
+    sources: &crate::sources::Sources,
+    settings: &ImportSettings,
+    config_path: &str,
+    warnings: &mut Vec<Warning>,
+) -> LiquidSite {
+    let (data, data_warnings) = sources
+        .site_root
+        .as_deref()
+        .map(read_data)
+        .unwrap_or_default();
+    warnings.extend(data_warnings);
+    let (site, site_warnings) = LiquidSite::new(
+        &SiteInputs {
+            config_yaml: &sources.config_text,
+            url: &settings.url,
+            baseurl: &settings.baseurl,
+            title: &settings.title,
+            data,
+            time: None,
+            markdown: settings.markdown.clone(),
+        },
+        std::sync::Arc::new(DiskIncludes::new(sources.site_root.as_deref())),
+    );
+    let data_folder = sources
+        .site_root
+        .as_deref()
+        .map(|root| root.join("_data"))
+        .map_or_else(|| config_path.to_string(), |p| p.display().to_string());
+    warnings.extend(site_warnings.into_iter().map(|(file, message)| Warning {
+        path: format!("{data_folder}/{file}"),
+        line: None,
+        message,
+    }));
+    site
+}
+
+/// Posts whose Liquid asks for `site.posts`, `site.categories` or `site.tags` are imported a
+/// second time, once every post is known: only they pay for the list.
+fn import_again_with_site_posts(
+    outcomes: &mut [Outcome],
+    paths: &[PathBuf],
+    settings: &ImportSettings,
+    liquid: &LiquidSite,
+) {
+    let wanting: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| matches!(o, Outcome::Post(post) if post.wants_site_posts))
+        .map(|(index, _)| index)
+        .collect();
+    if wanting.is_empty() {
+        return;
+    }
+    let summaries: Vec<PostSummary> = outcomes
+        .iter()
+        .filter_map(|outcome| match outcome {
+            Outcome::Post(post) => Some(PostSummary {
+                id: post.id.clone(),
+                title: post.title.clone(),
+                date: post.date,
+                categories: post.categories.clone(),
+                tags: post.tags.clone(),
+                excerpt: post.excerpt.clone(),
+                path: post.path.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let with_posts = liquid.with_posts(&summaries);
+    let again: Vec<(usize, Outcome)> = wanting
+        .par_iter()
+        .map_init(Vec::new, |buffer, &index| {
+            (
+                index,
+                read_and_import(&paths[index], buffer, settings, &with_posts),
+            )
+        })
+        .collect();
+    for (index, outcome) in again {
+        outcomes[index] = outcome;
     }
 }
 

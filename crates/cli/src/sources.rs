@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use gazette_core::liquid::{refuse_include_name, DataFile, IncludeLookup, IncludeSource};
 use gazette_core::report::{Rejection, Skip, Warning};
 use gazette_core::site_config::{self, SiteConfig};
 use walkdir::WalkDir;
@@ -29,6 +30,9 @@ pub struct Sources {
     pub config: Option<(SiteConfig, String)>,
     /// What could not be read in that `_config.yml` as written (it never stops a build).
     pub config_warnings: Vec<Warning>,
+    /// The first site root and its `_config.yml` as written (for Liquid's `site`).
+    pub site_root: Option<PathBuf>,
+    pub config_text: String,
     /// Post-type files, sorted.
     pub posts: Vec<PathBuf>,
     /// Files that are not posts (images, data files).
@@ -50,9 +54,11 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
         let is_site_root = config_path.is_file();
         if is_site_root && sources.config.is_none() {
             let shown = config_path.display().to_string();
-            let (config, warnings) = read_config(&config_path, &shown);
+            let (config, warnings, text) = read_config(&config_path, &shown);
             sources.config = Some((config, shown));
             sources.config_warnings = warnings;
+            sources.site_root = Some(dir.clone());
+            sources.config_text = text;
         }
         walk(dir, is_site_root, &mut sources);
     }
@@ -67,7 +73,7 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
 
 /// Reads a site's `_config.yml` as far as it can be read: a file that cannot be read, or is
 /// not UTF-8, or holds broken YAML still gives a config (and warnings saying what was lost).
-fn read_config(path: &Path, shown: &str) -> (SiteConfig, Vec<Warning>) {
+fn read_config(path: &Path, shown: &str) -> (SiteConfig, Vec<Warning>, String) {
     let mut warnings = Vec::new();
     let mut warn = |line: Option<usize>, message: String| {
         warnings.push(Warning {
@@ -99,7 +105,7 @@ fn read_config(path: &Path, shown: &str) -> (SiteConfig, Vec<Warning>) {
     for warning in &config.warnings {
         warn(warning.line, warning.message.clone());
     }
-    (config, warnings)
+    (config, warnings, text)
 }
 
 /// Sorts `paths` component by component and drops repeats (the same file reached through two
@@ -182,6 +188,119 @@ fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
                 reason: "not a post file (Jekyll posts are .md, .markdown or .html)".into(),
             }),
         }
+    }
+}
+
+/// The files of a site's `_data/` for `site.data` (`.yml`, `.yaml`, `.json`, `.csv`, `.tsv`,
+/// in sub-folders too), and a warning for each that cannot be read.
+pub fn read_data(root: &Path) -> (Vec<DataFile>, Vec<Warning>) {
+    let folder = root.join("_data");
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    if !folder.is_dir() {
+        return (files, warnings);
+    }
+    for entry in WalkDir::new(&folder).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                warnings.push(Warning {
+                    path: folder.display().to_string(),
+                    line: None,
+                    message: format!("site.data: cannot read ({error})"),
+                });
+                continue;
+            }
+        };
+        let path = entry.path();
+        let is_data = path.extension().is_some_and(|e| {
+            let e = e.to_string_lossy().to_ascii_lowercase();
+            matches!(e.as_str(), "yml" | "yaml" | "json" | "csv" | "tsv")
+        });
+        if !entry.file_type().is_file() || !is_data {
+            continue;
+        }
+        let relative = path
+            .strip_prefix(&folder)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        match std::fs::read_to_string(path) {
+            Ok(text) => files.push(DataFile {
+                path: relative,
+                text,
+            }),
+            Err(error) => warnings.push(Warning {
+                path: path.display().to_string(),
+                line: None,
+                message: format!("site.data: cannot read ({error}): left out"),
+            }),
+        }
+    }
+    (files, warnings)
+}
+
+/// `{% include %}` from the site's `_includes/`, `{% include_relative %}` from the post's
+/// folder. A name that leaves its folder — `..`, an absolute path, or a symbolic link that
+/// points out of it — is refused.
+#[derive(Debug, Default)]
+pub struct DiskIncludes {
+    /// `_includes/`, resolved (no symbolic links).
+    includes: Option<PathBuf>,
+    /// The site root, resolved: `include_relative` stays inside it.
+    root: Option<PathBuf>,
+}
+
+impl DiskIncludes {
+    pub fn new(root: Option<&Path>) -> Self {
+        DiskIncludes {
+            includes: root.and_then(|r| r.join("_includes").canonicalize().ok()),
+            root: root.and_then(|r| r.canonicalize().ok()),
+        }
+    }
+
+    fn read_inside(folder: &Path, name: &str, fence: &Path) -> IncludeLookup {
+        if let Some(reason) = refuse_include_name(name) {
+            return IncludeLookup::Refused(reason);
+        }
+        let Ok(resolved) = folder.join(name).canonicalize() else {
+            return IncludeLookup::Missing;
+        };
+        if !resolved.starts_with(fence) {
+            return IncludeLookup::Refused(format!(
+                "it leads outside {} (a symbolic link)",
+                fence.display()
+            ));
+        }
+        match std::fs::read_to_string(&resolved) {
+            Ok(text) => IncludeLookup::Found(text),
+            Err(_) => IncludeLookup::Missing,
+        }
+    }
+}
+
+impl IncludeSource for DiskIncludes {
+    fn include(&self, name: &str) -> IncludeLookup {
+        if let Some(reason) = refuse_include_name(name) {
+            return IncludeLookup::Refused(reason);
+        }
+        match &self.includes {
+            Some(folder) => Self::read_inside(folder, name, folder),
+            None => IncludeLookup::Missing,
+        }
+    }
+
+    fn include_relative(&self, post_path: &str, name: &str) -> IncludeLookup {
+        let Some(folder) = Path::new(post_path)
+            .parent()
+            .and_then(|p| p.canonicalize().ok())
+        else {
+            return IncludeLookup::Missing;
+        };
+        let fence = self.root.clone().unwrap_or_else(|| folder.clone());
+        Self::read_inside(&folder, name, &fence)
     }
 }
 

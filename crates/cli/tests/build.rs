@@ -1184,3 +1184,96 @@ fn kramdown_constructs_render_like_jekyll() {
         }
     }
 }
+
+#[test]
+fn liquid_renders_like_jekyll() {
+    let site = fixtures().join("liquid");
+    let built = build(&[&site]);
+    // Every tag and filter of tests/fixtures/liquid/_posts, `_data/` in every format and
+    // includes with parameters: the same text and structural tags as Jekyll 4.3.1's render.
+    for name in ["tags", "filters", "data", "links"] {
+        let id = built
+            .posts()
+            .iter()
+            .find(|p| p["id"].as_str().unwrap().ends_with(name))
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let ours = text_and_tags(&built.body(&id));
+        let jekyll = text_and_tags(
+            &std::fs::read_to_string(site.join(format!("jekyll/{name}.html"))).unwrap(),
+        );
+        assert_eq!(ours, jekyll, "{name}");
+    }
+    let liquid_warnings: Vec<&Value> = built.report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["message"].as_str().unwrap().contains("Liquid"))
+        .collect();
+    assert!(liquid_warnings.is_empty(), "{liquid_warnings:?}");
+    // post_url and link point into the archive.
+    let links = built.body("2024-02-04-links");
+    assert!(
+        links.contains(r##"href="#/post/2024-02-01-tags""##),
+        "{links}"
+    );
+    assert!(
+        links.contains(r##"href="#/post/2024-02-03-data""##),
+        "{links}"
+    );
+}
+
+#[test]
+fn liquid_failures_keep_the_post_and_warn_with_the_line() {
+    let failures = fixtures().join("liquid/failures");
+    let built = build(&[&failures]);
+    assert_eq!(built.report["written"], 4, "{}", built.report);
+    let warnings = |file: &str| -> Vec<(u64, String)> {
+        built.report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["path"].as_str().unwrap().ends_with(file))
+            .map(|w| {
+                (
+                    w["line"].as_u64().unwrap_or(0),
+                    w["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .filter(|(_, m)| m.contains("Liquid"))
+            .collect()
+    };
+    // An unknown filter or tag is shown as text; the rest of the Liquid runs.
+    let unknown = built.body("2024-03-01-unknown");
+    assert!(
+        unknown.contains("{{ page.title | no_such_filter }}"),
+        "{unknown}"
+    );
+    assert!(unknown.contains("{% no_such_tag arg %}"), "{unknown}");
+    assert!(
+        unknown.contains("after Unknown tag and filter."),
+        "{unknown}"
+    );
+    let lines: Vec<u64> = warnings("unknown.md").iter().map(|w| w.0).collect();
+    assert_eq!(lines, [4, 5]);
+    // Missing and escaping includes are left out, each with its line.
+    let includes = built.body("2024-03-02-includes");
+    assert!(!includes.contains("root:"), "{includes}");
+    assert!(includes.contains("Four"), "{includes}");
+    let found = warnings("includes.md");
+    let lines: Vec<u64> = found.iter().map(|w| w.0).collect();
+    assert_eq!(lines, [5, 7, 9], "{found:?}");
+    assert!(found[1].1.contains("refused"), "{found:?}");
+    // A runaway loop does not run: the post keeps its text and its Liquid source.
+    let runaway = built.body("2024-03-03-runaway");
+    assert!(runaway.contains("Text before."), "{runaway}");
+    assert!(runaway.contains("(1..100000000)"), "{runaway}");
+    assert_eq!(warnings("runaway.md")[0].0, 6);
+    // A syntax error keeps the body as written.
+    let syntax = built.body("2024-03-04-syntax");
+    assert!(syntax.contains("Kept text."), "{syntax}");
+    assert!(syntax.contains("never closed"), "{syntax}");
+    assert_eq!(warnings("syntax.md").len(), 1);
+}

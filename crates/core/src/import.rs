@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveTime};
 
 use crate::front_matter;
 use crate::links::{host_of, rewrite_site_links};
-use crate::liquid::{self, LiquidSite};
+use crate::liquid::{self, LiquidSite, PageInputs, SiteInputs};
 use crate::markdown::{self, RenderedBody};
 use crate::post_date::{self, Zone};
 use crate::report::{Rejection, Warning};
@@ -48,6 +48,9 @@ pub struct ImportedPost {
     pub body: RenderedBody,
     pub excerpt: String,
     pub warnings: Vec<Warning>,
+    /// Its Liquid asks for `site.posts`, `site.categories` or `site.tags`, which it was
+    /// rendered without: the builder imports it again with them (see [`LiquidSite::with_posts`]).
+    pub wants_site_posts: bool,
 }
 
 /// What became of a file.
@@ -70,8 +73,34 @@ pub fn post_id(path: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(stem, _)| stem)
 }
 
-/// Imports one file.
+/// Imports one file, with a Liquid site made of `settings` alone (no `_data/`, no includes).
 pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
+    import_file_with(file, settings, None)
+}
+
+/// The Liquid site of `settings` alone, for callers that have no `_config.yml` text, data or
+/// includes.
+pub fn plain_liquid_site(settings: &ImportSettings) -> LiquidSite {
+    LiquidSite::new(
+        &SiteInputs {
+            url: &settings.url,
+            baseurl: &settings.baseurl,
+            title: &settings.title,
+            markdown: settings.markdown.clone(),
+            ..SiteInputs::default()
+        },
+        std::sync::Arc::new(liquid::MemoryIncludes::default()),
+    )
+    .0
+}
+
+/// Imports one file; `liquid` is the site's Liquid environment (made from `settings` when
+/// `None` and the body has Liquid).
+pub fn import_file_with(
+    file: SourceFile<'_>,
+    settings: &ImportSettings,
+    liquid: Option<&LiquidSite>,
+) -> Outcome {
     let reject = |reason: String| {
         Outcome::Rejected(Rejection {
             path: file.path.to_string(),
@@ -117,12 +146,33 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
         warn(date_line, message)
     });
 
-    let liquid_site = LiquidSite {
-        url: &settings.url,
-        baseurl: &settings.baseurl,
-        title: &settings.title,
+    let plain_site;
+    let liquid_site = match liquid {
+        Some(site) => site,
+        None => {
+            if memchr::memmem::find(split.body.as_bytes(), b"{{").is_some()
+                || memchr::memmem::find(split.body.as_bytes(), b"{%").is_some()
+            {
+                plain_site = plain_liquid_site(settings);
+                &plain_site
+            } else {
+                LiquidSite::empty()
+            }
+        }
     };
-    let resolved = liquid::resolve(split.body, &liquid_site);
+    let resolved = liquid::render(
+        split.body,
+        &PageInputs {
+            id: &id,
+            path: file.path,
+            front_matter_yaml: split.yaml,
+            title: front.title.as_deref(),
+            date,
+            categories: &front.categories,
+            tags: &front.tags,
+        },
+        liquid_site,
+    );
     for (line, message) in &resolved.warnings {
         warn(Some(split.body_first_line + line), message.clone());
     }
@@ -179,6 +229,7 @@ pub fn import_file(file: SourceFile<'_>, settings: &ImportSettings) -> Outcome {
         body,
         excerpt,
         warnings,
+        wants_site_posts: resolved.wants_site_posts,
     }))
 }
 

@@ -1,0 +1,332 @@
+//! The pass over a body before the engine parses it: kramdown attribute lists go (outside
+//! `{% highlight %}`, where `{:a => 1}` is code), `{% post_url %}` and `{% link %}` become the
+//! in-archive links they stand for, and every piece of markup is noted with its line (for
+//! warnings, and for [`super::recover`]). It also refuses, before anything runs, what would
+//! cost too much: blocks nested too deep and literal `for` ranges too long.
+
+use std::borrow::Cow;
+
+use super::limits;
+use super::post_link;
+
+/// What `{% link %}` needs to point outside the archive.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Links {
+    pub url: String,
+    pub baseurl: String,
+}
+
+/// `{{ … }}` or `{% … %}` as found in the prepared text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Markup {
+    /// Byte range in the prepared text.
+    pub start: usize,
+    pub end: usize,
+    pub is_tag: bool,
+    /// The tag's name (`if`, `include`); empty for an output.
+    pub name: String,
+    /// 0-based line.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Prepared {
+    pub text: String,
+    pub markups: Vec<Markup>,
+    /// Why the body must not run at all: `(line, message)`.
+    pub refusal: Option<(usize, String)>,
+}
+
+impl Prepared {
+    pub fn source(&self, markup: &Markup) -> &str {
+        &self.text[markup.start..markup.end]
+    }
+
+    /// The line of the first markup whose inside is `needle` (0 when none is).
+    pub fn line_of_markup(&self, needle: &str) -> usize {
+        let squeeze = |text: &str| text.split_whitespace().collect::<String>();
+        let needle = squeeze(needle);
+        self.markups
+            .iter()
+            .find(|m| squeeze(inner(self.source(m))) == needle)
+            .map_or(0, |m| m.line)
+    }
+
+    /// The line an engine error points at: the first markup its message quotes.
+    pub fn line_of_error(&self, error: &str) -> usize {
+        self.markups
+            .iter()
+            .find(|m| {
+                let inside = inner(self.source(m));
+                !inside.is_empty() && error.contains(inside)
+            })
+            .map_or(0, |m| m.line)
+    }
+}
+
+/// The text inside a markup's delimiters, without whitespace control and spaces.
+pub(super) fn inner(markup: &str) -> &str {
+    markup
+        .get(2..markup.len().saturating_sub(2))
+        .unwrap_or("")
+        .trim_matches(|c: char| c == '-' || c.is_whitespace())
+}
+
+/// Blocks the engine knows (their end tag is `end<name>`).
+const BLOCKS: &[&str] = &[
+    "if",
+    "unless",
+    "case",
+    "for",
+    "tablerow",
+    "capture",
+    "ifchanged",
+    "highlight",
+    "comment",
+    "raw",
+];
+
+pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut markups = Vec::new();
+    let mut refusal = None;
+    let mut line = 0;
+    let mut open_blocks: Vec<&'static str> = Vec::new();
+    // The iterations each open literal `for` stands for (1 for other loops).
+    let mut loops: Vec<u64> = Vec::new();
+    let mut in_code = 0usize;
+    let mut rest = body;
+    while let Some(at) = memchr::memchr(b'{', rest.as_bytes()) {
+        let before = &rest[..at];
+        line += memchr::memchr_iter(b'\n', before.as_bytes()).count();
+        out.push_str(before);
+        let after = &rest[at..];
+        if let Some(list) = after.strip_prefix("{:") {
+            // A kramdown attribute list never spans lines; in code it is code.
+            match list.find('}').map(|i| i + 2) {
+                Some(close) if in_code == 0 && !after[..close].contains('\n') => {
+                    rest = &after[close + 1..];
+                }
+                _ => {
+                    out.push_str("{:");
+                    rest = &after[2..];
+                }
+            }
+            continue;
+        }
+        let closer = if after.starts_with("{{") {
+            "}}"
+        } else if after.starts_with("{%") {
+            "%}"
+        } else {
+            out.push('{');
+            rest = &after[1..];
+            continue;
+        };
+        // The closer is searched after the opener: in `{%}` the `%}` overlaps the `{%`.
+        let Some(close) = after[2..].find(closer).map(|i| i + 4) else {
+            // Unclosed: the engine reports it; the recovery shows it as text.
+            markups.push(Markup {
+                start: out.len(),
+                end: out.len() + 2,
+                is_tag: closer == "%}",
+                name: String::new(),
+                line,
+            });
+            out.push_str(&after[..2]);
+            rest = &after[2..];
+            continue;
+        };
+        let source = &after[..close];
+        let markup_line = line;
+        line += memchr::memchr_iter(b'\n', source.as_bytes()).count();
+        rest = &after[close..];
+        if closer == "}}" {
+            markups.push(Markup {
+                start: out.len(),
+                end: out.len() + source.len(),
+                is_tag: false,
+                name: String::new(),
+                line: markup_line,
+            });
+            out.push_str(source);
+            continue;
+        }
+        let inside = inner(source);
+        let (name, args) = inside
+            .split_once(char::is_whitespace)
+            .map_or((inside, ""), |(n, a)| (n, a.trim()));
+        match name {
+            "post_url" => {
+                out.push_str(&post_link(file_stem(args)));
+                continue;
+            }
+            "link" if !args.contains("{{") => {
+                out.push_str(&page_link(args, links));
+                continue;
+            }
+            _ => {}
+        }
+        // Jekyll reads an include's name as a path (`notes/tip.html`), which the engine's
+        // tokens cannot spell: it is quoted here.
+        let quoted;
+        let source = match name {
+            "include" | "include_relative"
+                if !args.is_empty() && !args.starts_with(['"', '\'', '{']) =>
+            {
+                let (file, parameters) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+                quoted = format!("{{% {name} \"{file}\" {parameters} %}}");
+                quoted.as_str()
+            }
+            _ => source,
+        };
+        markups.push(Markup {
+            start: out.len(),
+            end: out.len() + source.len(),
+            is_tag: true,
+            name: name.to_string(),
+            line: markup_line,
+        });
+        out.push_str(source);
+        if name == "raw" || name == "comment" {
+            // What they hold is never Liquid (nor an attribute list): copied as it is.
+            let end_name = if name == "raw" {
+                "endraw"
+            } else {
+                "endcomment"
+            };
+            let (content, remainder) = block_content(rest, end_name);
+            line += memchr::memchr_iter(b'\n', content.as_bytes()).count();
+            out.push_str(content);
+            rest = remainder;
+            continue;
+        }
+        if let Some(block) = BLOCKS.iter().find(|b| **b == name) {
+            open_blocks.push(block);
+            if name == "highlight" {
+                in_code += 1;
+            }
+            if name == "for" {
+                loops.push(literal_range_length(args).unwrap_or(1));
+                let total = loops.iter().fold(1u64, |a, b| a.saturating_mul(*b));
+                if total > limits::LOOP_ITERATIONS && refusal.is_none() {
+                    refusal = Some((
+                        markup_line,
+                        format!(
+                            "Liquid loop of {total} iterations (more than {}): not run, the body is shown with its Liquid as text",
+                            limits::LOOP_ITERATIONS
+                        ),
+                    ));
+                }
+            }
+            if open_blocks.len() > limits::NESTING && refusal.is_none() {
+                refusal = Some((
+                    markup_line,
+                    format!(
+                        "Liquid blocks nested more than {} deep: not run, the body is shown with its Liquid as text",
+                        limits::NESTING
+                    ),
+                ));
+            }
+        } else if let Some(ended) = name.strip_prefix("end") {
+            if open_blocks.last() == Some(&ended) {
+                open_blocks.pop();
+                if ended == "highlight" {
+                    in_code = in_code.saturating_sub(1);
+                }
+                if ended == "for" {
+                    loops.pop();
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    Prepared {
+        text: out,
+        markups,
+        refusal,
+    }
+}
+
+/// `(1..100)` in `i in (1..100) limit: 3` → 100, when both ends are integers.
+fn literal_range_length(args: &str) -> Option<u64> {
+    let open = args.find('(')?;
+    let close = args[open..].find(')')? + open;
+    let (start, end) = args[open + 1..close].split_once("..")?;
+    let start: i64 = start.trim().parse().ok()?;
+    let end: i64 = end.trim().parse().ok()?;
+    Some(if end < start {
+        0
+    } else {
+        (end - start).unsigned_abs().saturating_add(1)
+    })
+}
+
+/// Splits `text` at the first `{% end_name %}`: `(content before it, text after it)`. An
+/// unclosed block runs to the end (the engine then reports it).
+fn block_content<'t>(text: &'t str, end_name: &str) -> (&'t str, &'t str) {
+    let mut search_from = 0;
+    while let Some(open) = text[search_from..].find("{%").map(|i| search_from + i) {
+        let Some(close) = text[open + 2..].find("%}").map(|i| open + 2 + i) else {
+            break;
+        };
+        if inner(&text[open..close + 2]) == end_name {
+            return (&text[..open], &text[open..]);
+        }
+        search_from = close + 2;
+    }
+    (text, "")
+}
+
+/// Removes kramdown attribute lists (`{:.class}`, `{: #id}`) from Markdown with no Liquid.
+pub fn strip_attribute_lists(body: &str) -> Cow<'_, str> {
+    if memchr::memmem::find(body.as_bytes(), b"{:").is_none() {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("{:") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        match after[2..].find('}').map(|i| i + 2) {
+            Some(close) if !after[..close].contains('\n') => rest = &after[close + 1..],
+            _ => {
+                out.push_str("{:");
+                rest = &after[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn join_url(base: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+/// `{% link _posts/2016-07-26-name.md %}` points at a post (in-app link); any other path
+/// points at a page of the original site.
+fn page_link(path: &str, links: &Links) -> String {
+    let path = path.trim_matches(|c| c == '"' || c == '\'');
+    if path.contains("_posts/") {
+        return post_link(file_stem(path));
+    }
+    let html_path = match path.rsplit_once('.') {
+        Some((stem, "md" | "markdown")) => format!("{stem}.html"),
+        _ => path.to_string(),
+    };
+    format!("{}{}", links.url, join_url(&links.baseurl, &html_path))
+}
+
+fn file_stem(path: &str) -> &str {
+    let path = path.trim_matches(|c| c == '"' || c == '\'');
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((stem, "md" | "markdown" | "html")) => stem,
+        _ => name,
+    }
+}

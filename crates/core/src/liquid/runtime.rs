@@ -1,0 +1,188 @@
+//! Running a parsed body: the globals (`site`, `page`), Jekyll's lenient lookups (an
+//! undefined variable is empty, as in Jekyll, where the engine would stop), the includes
+//! (parsed on first use, per post), and the output bound.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use liquid_core::model::{KString, KStringRef, ScalarCow, Value, ValueCow, ValueView};
+use liquid_core::runtime::{PartialStore, Registers, RuntimeBuilder};
+use liquid_core::{Error, Renderable, Result, Runtime, Template};
+
+use super::{limits, IncludeLookup, LiquidSite};
+
+/// Problems met while rendering that did not stop it: `(markup inside, message)`.
+#[derive(Debug, Default)]
+pub(super) struct Problems(pub Vec<(String, String)>);
+
+/// The site's kramdown options, for `markdownify` and `smartify`.
+#[derive(Debug, Default)]
+pub(super) struct SiteMarkdown(pub crate::markdown::MarkdownOptions);
+
+/// How many includes deep the render is.
+#[derive(Debug, Default)]
+pub(super) struct IncludeDepth(pub usize);
+
+/// Renders `template` with `site` and `page`: the text and the problems met, or the error
+/// that stopped it.
+pub(super) fn render(
+    template: &Template,
+    site: &LiquidSite,
+    page: &Value,
+    post_path: &str,
+) -> std::result::Result<(String, Vec<(String, String)>), String> {
+    let mut globals: HashMap<KStringRef<'_>, &dyn ValueView> = HashMap::new();
+    globals.insert("site".into(), site.site.as_ref());
+    globals.insert("page".into(), page);
+    let store = Includes {
+        site,
+        post_path,
+        parsed: RefCell::new(HashMap::new()),
+    };
+    let runtime = RuntimeBuilder::new()
+        .set_globals(&globals)
+        .set_partials(&store)
+        .build();
+    let runtime = Lenient(runtime);
+    runtime.registers().get_mut::<SiteMarkdown>().0 = site.markdown.clone();
+    let mut out = Bounded {
+        bytes: Vec::new(),
+        limit: limits::OUTPUT_BYTES,
+    };
+    template
+        .render_to(&mut out, &runtime)
+        .map_err(|error| error.to_string())?;
+    let problems = std::mem::take(&mut runtime.registers().get_mut::<Problems>().0);
+    let text = String::from_utf8(out.bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+    Ok((text, problems))
+}
+
+/// A writer that refuses to grow past `limit` bytes.
+pub(super) struct Bounded {
+    pub bytes: Vec<u8>,
+    pub limit: usize,
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            return Err(std::io::Error::other(format!(
+                "the output would pass {} bytes",
+                self.limit
+            )));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Jekyll's Liquid is lenient: `{{ page.missing }}` is empty. The engine's `get` fails
+/// instead; this frame answers what is missing with nil.
+pub(super) struct Lenient<R>(pub R);
+
+impl<R: Runtime> Runtime for Lenient<R> {
+    fn partials(&self) -> &dyn PartialStore {
+        self.0.partials()
+    }
+    fn name(&self) -> Option<KStringRef<'_>> {
+        self.0.name()
+    }
+    fn roots(&self) -> std::collections::BTreeSet<liquid_core::model::KStringCow<'_>> {
+        self.0.roots()
+    }
+    fn try_get(&self, path: &[ScalarCow<'_>]) -> Option<ValueCow<'_>> {
+        self.0.try_get(path)
+    }
+    fn get(&self, path: &[ScalarCow<'_>]) -> Result<ValueCow<'_>> {
+        Ok(self.0.try_get(path).unwrap_or(ValueCow::Owned(Value::Nil)))
+    }
+    fn set_global(&self, name: KString, val: Value) -> Option<Value> {
+        self.0.set_global(name, val)
+    }
+    fn set_index(&self, name: KString, val: Value) -> Option<Value> {
+        self.0.set_index(name, val)
+    }
+    fn get_index<'a>(&'a self, name: &str) -> Option<ValueCow<'a>> {
+        self.0.get_index(name)
+    }
+    fn registers(&self) -> &Registers {
+        self.0.registers()
+    }
+}
+
+/// The includes one post uses, each parsed once. Names are `include:<name>` (from
+/// `_includes/`) or `relative:<name>` (next to the post).
+struct Includes<'s> {
+    site: &'s LiquidSite,
+    post_path: &'s str,
+    parsed: RefCell<HashMap<String, Arc<dyn Renderable>>>,
+}
+
+impl std::fmt::Debug for Includes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Includes")
+            .field("post_path", &self.post_path)
+            .finish()
+    }
+}
+
+impl PartialStore for Includes<'_> {
+    fn contains(&self, name: &str) -> bool {
+        self.try_get(name).is_some()
+    }
+
+    fn names(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
+    fn try_get(&self, name: &str) -> Option<Arc<dyn Renderable>> {
+        self.get(name).ok()
+    }
+
+    fn get(&self, name: &str) -> Result<Arc<dyn Renderable>> {
+        if let Some(parsed) = self.parsed.borrow().get(name) {
+            return Ok(parsed.clone());
+        }
+        let lookup = match name.split_once(':') {
+            Some(("include", file)) => self.site.includes.include(file),
+            Some(("relative", file)) => self.site.includes.include_relative(self.post_path, file),
+            _ => IncludeLookup::Missing,
+        };
+        let text = match lookup {
+            IncludeLookup::Found(text) => text,
+            IncludeLookup::Missing => return Err(Error::with_msg("no such file")),
+            IncludeLookup::Refused(reason) => {
+                return Err(Error::with_msg(format!("refused: {reason}")))
+            }
+        };
+        let prepared = super::prepare::prepare(
+            &text,
+            &super::prepare::Links {
+                url: super::site_text(self.site, "url"),
+                baseurl: super::site_text(self.site, "baseurl"),
+            },
+        );
+        if let Some((_, message)) = prepared.refusal {
+            return Err(Error::with_msg(message));
+        }
+        let elements = liquid_core::parser::parse(&prepared.text, super::tags::language())
+            .map_err(|error| {
+                Error::with_msg(format!(
+                    "cannot be read: {}",
+                    super::first_line(&error.to_string())
+                ))
+            })?;
+        let parsed: Arc<dyn Renderable> = Arc::new(Template::new(elements));
+        self.parsed
+            .borrow_mut()
+            .insert(name.to_string(), parsed.clone());
+        Ok(parsed)
+    }
+}

@@ -1,0 +1,338 @@
+//! The Liquid language a post body is read with: the engine's standard tags, blocks and
+//! filters, the Jekyll filters `liquid-lib` ships, and Jekyll's own `include`,
+//! `include_relative` and `highlight` (`post_url` and `link` are resolved before parsing, in
+//! [`super::prepare`]).
+
+use std::io::Write;
+
+use liquid_core::error::ResultLiquidReplaceExt;
+use liquid_core::model::{KStringRef, Object, Value, ValueView};
+use liquid_core::parser::TagToken;
+use liquid_core::runtime::StackFrame;
+use liquid_core::{
+    BlockReflection, Expression, Language, ParseBlock, ParseFilter, ParseTag, Renderable, Result,
+    Runtime, TagBlock, TagReflection, TagTokenIter, Template,
+};
+use liquid_lib::{jekyll, stdlib};
+
+use super::filters;
+use super::limits;
+use super::runtime::{Bounded, IncludeDepth, Lenient, Problems};
+
+/// The language every body and include is parsed with (the same for every site: built once).
+pub(super) fn language() -> &'static Language {
+    static LANGUAGE: std::sync::OnceLock<Language> = std::sync::OnceLock::new();
+    LANGUAGE.get_or_init(build_language)
+}
+
+fn build_language() -> Language {
+    let mut language = Language::default();
+    let tags: [Box<dyn ParseTag>; 8] = [
+        Box::new(stdlib::AssignTag),
+        Box::new(stdlib::BreakTag),
+        Box::new(stdlib::ContinueTag),
+        Box::new(stdlib::CycleTag),
+        Box::new(stdlib::IncrementTag),
+        Box::new(stdlib::DecrementTag),
+        Box::new(Include::Include),
+        Box::new(Include::Relative),
+    ];
+    for tag in tags {
+        language
+            .tags
+            .register(tag.reflection().tag().to_string(), tag);
+    }
+    let blocks: [Box<dyn ParseBlock>; 10] = [
+        Box::new(stdlib::RawBlock),
+        Box::new(stdlib::IfBlock),
+        Box::new(stdlib::UnlessBlock),
+        Box::new(stdlib::IfChangedBlock),
+        Box::new(stdlib::ForBlock),
+        Box::new(stdlib::TableRowBlock),
+        Box::new(stdlib::CommentBlock),
+        Box::new(stdlib::CaptureBlock),
+        Box::new(stdlib::CaseBlock),
+        Box::new(Highlight),
+    ];
+    for block in blocks {
+        let name = block.reflection().start_tag().to_string();
+        language.blocks.register(name, block);
+    }
+    let standard: Vec<Box<dyn ParseFilter>> = vec![
+        Box::new(stdlib::Abs),
+        Box::new(stdlib::Append),
+        Box::new(stdlib::AtLeast),
+        Box::new(stdlib::AtMost),
+        Box::new(stdlib::Capitalize),
+        Box::new(stdlib::Ceil),
+        Box::new(stdlib::Compact),
+        Box::new(stdlib::Concat),
+        Box::new(stdlib::Date),
+        Box::new(stdlib::Default),
+        Box::new(stdlib::DividedBy),
+        Box::new(stdlib::Downcase),
+        Box::new(stdlib::Escape),
+        Box::new(stdlib::EscapeOnce),
+        Box::new(stdlib::First),
+        Box::new(stdlib::Floor),
+        Box::new(stdlib::Join),
+        Box::new(stdlib::Last),
+        Box::new(stdlib::Lstrip),
+        Box::new(stdlib::Map),
+        Box::new(stdlib::Minus),
+        Box::new(stdlib::Modulo),
+        Box::new(stdlib::NewlineToBr),
+        Box::new(stdlib::Plus),
+        Box::new(stdlib::Prepend),
+        Box::new(stdlib::Remove),
+        Box::new(stdlib::RemoveFirst),
+        Box::new(stdlib::Replace),
+        Box::new(stdlib::ReplaceFirst),
+        Box::new(stdlib::Reverse),
+        Box::new(stdlib::Round),
+        Box::new(stdlib::Rstrip),
+        Box::new(stdlib::Size),
+        Box::new(stdlib::Slice),
+        Box::new(stdlib::SortNatural),
+        Box::new(stdlib::Split),
+        Box::new(stdlib::Strip),
+        Box::new(stdlib::StripHtml),
+        Box::new(stdlib::StripNewlines),
+        Box::new(stdlib::Times),
+        Box::new(stdlib::Truncate),
+        Box::new(stdlib::TruncateWords),
+        Box::new(stdlib::Uniq),
+        Box::new(stdlib::Upcase),
+        Box::new(stdlib::UrlDecode),
+        Box::new(stdlib::UrlEncode),
+        // Jekyll's versions of `sort` (a property, nils first or last) and its array filters.
+        Box::new(jekyll::Sort),
+        Box::new(jekyll::Push),
+        Box::new(jekyll::Pop),
+        Box::new(jekyll::Shift),
+        Box::new(jekyll::Unshift),
+        Box::new(jekyll::ArrayToSentenceString),
+        Box::new(jekyll::Slugify),
+    ];
+    for filter in standard.into_iter().chain(filters::jekyll_filters()) {
+        let name = filter.reflection().name().to_string();
+        language.filters.register(name, filter);
+    }
+    language
+}
+
+/// `{% include name.html key="value" other=page.x %}` and `{% include_relative … %}`.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Include {
+    Include,
+    Relative,
+}
+
+impl TagReflection for Include {
+    fn tag(&self) -> &'static str {
+        match self {
+            Include::Include => "include",
+            Include::Relative => "include_relative",
+        }
+    }
+    fn description(&self) -> &'static str {
+        "Jekyll's include: a file of _includes/ (or next to the post), with parameters as include.*"
+    }
+}
+
+impl ParseTag for Include {
+    fn parse(
+        &self,
+        arguments: TagTokenIter<'_>,
+        _options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
+        let tokens: Vec<TagToken<'_>> = arguments.collect();
+        let source = tokens
+            .iter()
+            .map(TagToken::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let first_key = (1..tokens.len())
+            .find(|&i| tokens.get(i + 1).is_some_and(|t| t.as_str() == "="))
+            .unwrap_or(tokens.len());
+        let name: String = tokens[..first_key]
+            .iter()
+            .map(|t| t.as_str().trim_matches(|c| c == '"' || c == '\''))
+            .collect();
+        if name.is_empty() {
+            return Err(liquid_core::Error::with_msg("a file name is expected"));
+        }
+        let mut parameters = Vec::new();
+        let mut rest = tokens.into_iter().skip(first_key);
+        while let Some(key) = rest.next() {
+            let key = key.as_str().to_string();
+            match rest.next() {
+                Some(equals) if equals.as_str() == "=" => {}
+                _ => return Err(liquid_core::Error::with_msg("`key=value` is expected")),
+            }
+            let value = rest
+                .next()
+                .ok_or_else(|| liquid_core::Error::with_msg("a value is expected"))?
+                .expect_value()
+                .into_result()?;
+            parameters.push((key, value));
+        }
+        Ok(Box::new(IncludeCall {
+            kind: *self,
+            name,
+            parameters,
+            source: format!("{} {}", self.tag(), source),
+        }))
+    }
+
+    fn reflection(&self) -> &dyn TagReflection {
+        self
+    }
+}
+
+#[derive(Debug)]
+struct IncludeCall {
+    kind: Include,
+    name: String,
+    parameters: Vec<(String, Expression)>,
+    /// The tag's inside as written, for warnings.
+    source: String,
+}
+
+impl IncludeCall {
+    fn problem(&self, runtime: &dyn Runtime, message: String) {
+        runtime
+            .registers()
+            .get_mut::<Problems>()
+            .0
+            .push((self.source.clone(), message));
+    }
+}
+
+impl Renderable for IncludeCall {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let depth = runtime.registers().get_mut::<IncludeDepth>().0;
+        if depth >= limits::INCLUDE_DEPTH {
+            self.problem(
+                runtime,
+                format!(
+                    "Liquid {{% {} %}}: includes nested more than {} deep (a recursive include?); left out",
+                    self.source,
+                    limits::INCLUDE_DEPTH
+                ),
+            );
+            return Ok(());
+        }
+        let key = match self.kind {
+            Include::Include => format!("include:{}", self.name),
+            Include::Relative => format!("relative:{}", self.name),
+        };
+        let partial = match runtime.partials().get(&key) {
+            Ok(partial) => partial,
+            Err(error) => {
+                self.problem(
+                    runtime,
+                    format!(
+                        "Liquid {{% {} %}}: {}; left out",
+                        self.source,
+                        super::first_line(&error.to_string())
+                    ),
+                );
+                return Ok(());
+            }
+        };
+        let mut parameters = Object::new();
+        for (key, value) in &self.parameters {
+            let value = value
+                .try_evaluate(runtime)
+                .map_or(Value::Nil, |v| v.into_owned());
+            parameters.insert(key.clone().into(), value);
+        }
+        let parameters = Value::Object(parameters);
+        let mut frame: std::collections::HashMap<KStringRef<'_>, &dyn ValueView> =
+            std::collections::HashMap::new();
+        frame.insert("include".into(), &parameters);
+        let scope = Lenient(StackFrame::new(runtime, &frame));
+        runtime.registers().get_mut::<IncludeDepth>().0 += 1;
+        // Rendered aside first: an include that fails is left out whole, not cut in half.
+        let mut aside = Bounded {
+            bytes: Vec::new(),
+            limit: limits::OUTPUT_BYTES,
+        };
+        let rendered = partial.render_to(&mut aside, &scope);
+        runtime.registers().get_mut::<IncludeDepth>().0 -= 1;
+        match rendered {
+            Ok(()) => writer.write_all(&aside.bytes).replace("Failed to render"),
+            Err(error) => {
+                self.problem(
+                    runtime,
+                    format!(
+                        "Liquid {{% {} %}}: {}; left out",
+                        self.source,
+                        super::first_line(&error.to_string())
+                    ),
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `{% highlight ruby linenos %}…{% endhighlight %}`: a fenced code block (the archive shows
+/// code without colours), its body rendered as Liquid first, as Jekyll does.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Highlight;
+
+impl BlockReflection for Highlight {
+    fn start_tag(&self) -> &str {
+        "highlight"
+    }
+    fn end_tag(&self) -> &str {
+        "endhighlight"
+    }
+    fn description(&self) -> &str {
+        "Jekyll's highlight: a code block"
+    }
+}
+
+impl ParseBlock for Highlight {
+    fn parse(
+        &self,
+        arguments: TagTokenIter<'_>,
+        mut block: TagBlock<'_, '_>,
+        options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
+        let language = arguments
+            .map(|t| t.as_str().to_string())
+            .next()
+            .unwrap_or_default();
+        let body = Template::new(block.parse_all(options)?);
+        block.assert_empty();
+        Ok(Box::new(CodeBlock { language, body }))
+    }
+
+    fn reflection(&self) -> &dyn BlockReflection {
+        self
+    }
+}
+
+#[derive(Debug)]
+struct CodeBlock {
+    language: String,
+    body: Template,
+}
+
+impl Renderable for CodeBlock {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let mut code = Bounded {
+            bytes: Vec::new(),
+            limit: limits::OUTPUT_BYTES,
+        };
+        self.body.render_to(&mut code, runtime)?;
+        let code = String::from_utf8_lossy(&code.bytes);
+        let code = code.trim_matches('\n');
+        let longest_run = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat((longest_run + 1).max(3));
+        write!(writer, "\n{fence}{}\n{code}\n{fence}\n", self.language).replace("Failed to render")
+    }
+}

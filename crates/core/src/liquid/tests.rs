@@ -1,0 +1,409 @@
+//! Liquid as a post body sees it: tags, filters, context, and every way it can fail.
+
+use std::sync::Arc;
+
+use super::*;
+
+fn site_with(includes: MemoryIncludes, data: Vec<DataFile>) -> LiquidSite {
+    LiquidSite::new(
+        &SiteInputs {
+            config_yaml:
+                "title: 示例\nurl: https://example.org\nbaseurl: /blog\nauthor:\n  name: Ann\n",
+            url: "https://example.org",
+            baseurl: "/blog",
+            title: "示例",
+            data,
+            time: Some(DateTime::parse_from_rfc3339("2024-05-06T07:08:09+08:00").expect("a date")),
+            markdown: MarkdownOptions::default(),
+        },
+        Arc::new(includes),
+    )
+    .0
+}
+
+fn site() -> LiquidSite {
+    site_with(MemoryIncludes::default(), Vec::new())
+}
+
+fn page<'a>(yaml: &'a str) -> PageInputs<'a> {
+    PageInputs {
+        id: "2024-01-02-hello",
+        path: "_posts/2024-01-02-hello.md",
+        front_matter_yaml: yaml,
+        title: Some("Hello"),
+        date: Some(DateTime::parse_from_rfc3339("2024-01-02T03:04:05+00:00").expect("a date")),
+        categories: &[],
+        tags: &[],
+    }
+}
+
+fn run(body: &str) -> LiquidOutput<'_> {
+    render(body, &page("title: Hello\nlist: [b, a, c]\n"), &site())
+}
+
+fn text(body: &str) -> String {
+    let out = run(body);
+    assert!(out.warnings.is_empty(), "{body}: {:?}", out.warnings);
+    out.text.into_owned()
+}
+
+#[test]
+fn a_body_without_liquid_is_returned_as_it_is() {
+    assert!(matches!(
+        run("plain text").text,
+        Cow::Borrowed("plain text")
+    ));
+    assert!(matches!(run("a { b } {c}").text, Cow::Borrowed(_)));
+}
+
+#[test]
+fn highlight_becomes_a_fenced_block() {
+    assert_eq!(
+        text("Code:\n{% highlight ruby linenos %}\nputs 1\n{% endhighlight %}\nend"),
+        "Code:\n\n```ruby\nputs 1\n```\n\nend"
+    );
+}
+
+#[test]
+fn raw_inside_highlight_shows_only_what_it_holds() {
+    assert_eq!(
+        text("{% highlight liquid %}\n{% raw %}\n{{ page.title }} {% endraw %}\n{% endhighlight %}\nafter"),
+        "\n```liquid\n{{ page.title }} \n```\n\nafter"
+    );
+    // Liquid in a highlight body runs, as in Jekyll; `{:` there is code.
+    assert_eq!(
+        text("{% highlight ruby %}\nh = {:a => 1} # {{ site.url }}\n{% endhighlight %}\n{:.note}"),
+        "\n```ruby\nh = {:a => 1} # https://example.org\n```\n\n"
+    );
+}
+
+#[test]
+fn raw_keeps_its_text_verbatim() {
+    assert_eq!(
+        text("{% raw %}{{ not.liquid }} {% if %}{% endraw %}!"),
+        "{{ not.liquid }} {% if %}!"
+    );
+}
+
+#[test]
+fn site_and_page_variables_resolve() {
+    assert_eq!(
+        text("![x]({{ site.baseurl }}/a.png) {{site.url}} {{ site.author.name }} {{ page.title }} {{ page.id }} {{ page.url }}"),
+        "![x](/blog/a.png) https://example.org Ann Hello 2024-01-02-hello #/post/2024-01-02-hello"
+    );
+    assert_eq!(
+        text("{{ site.time | date: '%Y-%m-%d %H:%M' }}"),
+        "2024-05-06 07:08"
+    );
+    assert_eq!(text("{{ page.date | date: '%b %-d, %Y' }}"), "Jan 2, 2024");
+}
+
+#[test]
+fn an_undefined_variable_is_empty_as_in_jekyll() {
+    assert_eq!(text("a{{ page.author }}b{{ nothing.at.all }}c"), "abc");
+    assert_eq!(text("{% if page.author %}yes{% else %}no{% endif %}"), "no");
+}
+
+#[test]
+fn standard_tags_run() {
+    assert_eq!(
+        text("{% assign n = page.list | size %}{{ n }} {% capture c %}x{{ n }}{% endcapture %}{{ c }}"),
+        "3 x3"
+    );
+    assert_eq!(
+        text("{% for x in page.list limit: 2 %}{{ forloop.index }}{{ x }}{% unless forloop.last %},{% endunless %}{% endfor %}"),
+        "1b,2a"
+    );
+    assert_eq!(
+        text("{% case page.title %}{% when 'Hello' %}hi{% else %}?{% endcase %}{% comment %}no{% endcomment %}"),
+        "hi"
+    );
+    assert_eq!(
+        text("{% increment i %}{% increment i %}{% decrement j %}"),
+        "01-1"
+    );
+}
+
+#[test]
+fn post_url_and_link_become_in_archive_links() {
+    assert_eq!(
+        text("[a]({% post_url 2010-07-21-name %}) [b]({% link _posts/2016-07-26-x.md %}) [c]({% link about.md %})"),
+        "[a](#/post/2010-07-21-name) [b](#/post/2016-07-26-x) [c](https://example.org/blog/about.html)"
+    );
+}
+
+#[test]
+fn includes_take_parameters_and_refuse_paths_out() {
+    let mut includes = MemoryIncludes::default();
+    includes.includes.insert(
+        "figure.html".into(),
+        "<img src=\"{{ include.url | relative_url }}\" alt=\"{{ include.caption }}\">{% if include.missing %}!{% endif %}".into(),
+    );
+    includes
+        .includes
+        .insert("loop.html".into(), "x{% include loop.html %}".into());
+    includes
+        .relative
+        .insert("_posts/note.md".into(), "relative {{ page.title }}".into());
+    let site = site_with(includes, Vec::new());
+    let out = render(
+        "{% include figure.html url=\"/a.png\" caption=page.title %}\n{% include_relative note.md %}",
+        &page("title: Hi"),
+        &site,
+    );
+    assert_eq!(
+        out.text,
+        "<img src=\"/blog/a.png\" alt=\"Hello\">\nrelative Hello"
+    );
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+
+    let out = render(
+        "a\n{% include ../../etc/passwd %}\n{% include nothing.html %}\n{% include /etc/passwd %}\nb",
+        &page(""),
+        &site,
+    );
+    assert_eq!(out.text, "a\n\n\n\nb");
+    let lines: Vec<usize> = out.warnings.iter().map(|w| w.0).collect();
+    assert_eq!(lines, [1, 2, 3], "{:?}", out.warnings);
+    assert!(out.warnings[0].1.contains("refused"), "{:?}", out.warnings);
+    assert!(
+        out.warnings[1].1.contains("no such file"),
+        "{:?}",
+        out.warnings
+    );
+
+    let out = render("{% include loop.html %}", &page(""), &site);
+    assert_eq!(out.text, "x".repeat(limits::INCLUDE_DEPTH));
+    assert!(out.warnings[0].1.contains("nested"), "{:?}", out.warnings);
+}
+
+#[test]
+fn unknown_tags_and_filters_are_shown_as_text_and_the_rest_runs() {
+    let out = run("a {{ page.title | nosuch }}\n{% nosuchtag x %} {{ page.title }}");
+    assert_eq!(
+        out.text,
+        "a {{ page.title | nosuch }}\n{% nosuchtag x %} Hello"
+    );
+    let lines: Vec<usize> = out.warnings.iter().map(|w| w.0).collect();
+    assert_eq!(lines, [0, 1], "{:?}", out.warnings);
+    assert!(out.warnings[0]
+        .1
+        .starts_with("Liquid {{ page.title | nosuch }}"));
+}
+
+#[test]
+fn a_body_that_cannot_parse_is_kept_as_its_source() {
+    let out = run("one\n{% if page.title %}never closed\n{:.x}");
+    assert_eq!(out.text, "one\n{% if page.title %}never closed\n");
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+}
+
+#[test]
+fn runaway_loops_and_output_are_bounded() {
+    let out = run("{% for i in (1..100000000) %}x{% endfor %}");
+    assert_eq!(out.text, "{% for i in (1..100000000) %}x{% endfor %}");
+    assert!(
+        out.warnings[0].1.contains("iterations"),
+        "{:?}",
+        out.warnings
+    );
+    let out = run("{% for i in (1..1000) %}{% for j in (1..1000) %}x{% endfor %}{% endfor %}");
+    assert!(
+        out.warnings[0].1.contains("iterations"),
+        "{:?}",
+        out.warnings
+    );
+    let deep = "{% if true %}".repeat(limits::NESTING + 1);
+    let out = run(&deep);
+    assert!(out.warnings[0].1.contains("nested"), "{:?}", out.warnings);
+}
+
+#[test]
+fn kramdown_attribute_lists_are_removed() {
+    assert_eq!(
+        strip_attribute_lists("# Title {#top}\n\npara\n{:.lead}\n\n![i](x.png){: width=\"50\"}\n"),
+        "# Title {#top}\n\npara\n\n\n![i](x.png)\n"
+    );
+    assert_eq!(strip_attribute_lists("x {:}y"), "x y");
+    assert_eq!(strip_attribute_lists("a {:\nd"), "a {:\nd");
+    assert_eq!(text("{{ site.title }}\n{: .wide}"), "示例\n");
+}
+
+#[test]
+fn site_data_reads_every_format_and_nests_folders() {
+    let data = vec![
+        DataFile {
+            path: "releases.yml".into(),
+            text:
+                "- version: 3.0.0\n  url: {gz: a.tar.gz}\n- version: 2.7.0\n  url: {gz: b.tar.gz}\n"
+                    .into(),
+        },
+        DataFile {
+            path: "team.json".into(),
+            text: r#"{"lead": "Ann", "size": 3}"#.into(),
+        },
+        DataFile {
+            path: "prices.csv".into(),
+            text: "name,price\n\"apple, red\",3\npear,2\n".into(),
+        },
+        DataFile {
+            path: "sub/dir/cities.tsv".into(),
+            text: "city\tpop\nOslo\t700\n".into(),
+        },
+        DataFile {
+            path: "broken.json".into(),
+            text: "{".into(),
+        },
+    ];
+    let (value, warnings) = data_value(&data);
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].0, "broken.json");
+    let site = site_with(MemoryIncludes::default(), data);
+    let out = render(
+        "{% assign r = site.data.releases | where: \"version\", \"3.0.0\" | first %}{{ r.url.gz }} {{ site.data.team.lead }}{{ site.data.team.size | plus: 1 }} {{ site.data.prices[0].name }} {{ site.data.sub.dir.cities[0].pop }}",
+        &page(""),
+        &site,
+    );
+    assert_eq!(out.text, "a.tar.gz Ann4 apple, red 700");
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    drop(value);
+}
+
+#[test]
+fn site_posts_are_asked_for_and_then_given() {
+    let out = run("{% for p in site.posts %}{{ p.title }}{% endfor %}");
+    assert!(out.wants_site_posts);
+    let summary = |id: &str, day: u32| PostSummary {
+        id: id.into(),
+        title: id.to_uppercase(),
+        date: Some(
+            DateTime::parse_from_rfc3339(&format!("2024-01-{day:02}T00:00:00+00:00")).unwrap(),
+        ),
+        categories: vec!["news".into()],
+        tags: vec![],
+        excerpt: String::new(),
+        path: String::new(),
+    };
+    let site = site().with_posts(&[summary("a", 1), summary("b", 2)]);
+    let out = render(
+        "{% for p in site.posts %}{{ p.title }} {{ p.url }} {{ p.date | date_to_string }};{% endfor %}{{ site.categories.news | size }}",
+        &page(""),
+        &site,
+    );
+    assert!(!out.wants_site_posts);
+    assert_eq!(out.text, "B #/post/b 02 Jan 2024;A #/post/a 01 Jan 2024;2");
+}
+
+#[test]
+fn url_filters() {
+    assert_eq!(
+        text("{{ '/about/' | relative_url }} {{ 'a b' | relative_url }}"),
+        "/blog/about/ /blog/a%20b"
+    );
+    assert_eq!(
+        text("{{ 'about' | absolute_url }} {{ 'https://x.org/' | absolute_url }}"),
+        "https://example.org/blog/about https://x.org/"
+    );
+    assert_eq!(filters::relative_url("x", ""), "/x");
+    assert_eq!(
+        text("{{ 'a b&c/d' | cgi_escape }} {{ 'a b/é?x=1' | uri_escape }}"),
+        "a+b%26c%2Fd a%20b/%C3%A9?x=1"
+    );
+}
+
+#[test]
+fn date_filters() {
+    assert_eq!(
+        text("{{ page.date | date_to_string }}|{{ page.date | date_to_string: 'ordinal', 'US' }}|{{ page.date | date_to_long_string: 'ordinal' }}"),
+        "02 Jan 2024|Jan 2nd, 2024|2nd January 2024"
+    );
+    assert_eq!(
+        text("{{ page.date | date_to_xmlschema }}|{{ page.date | date_to_rfc822 }}"),
+        "2024-01-02T03:04:05+00:00|Tue, 02 Jan 2024 03:04:05 +0000"
+    );
+}
+
+#[test]
+fn text_filters() {
+    assert_eq!(
+        text("{{ '<a href=\"x\">&' | xml_escape }}"),
+        "&lt;a href=&quot;x&quot;&gt;&amp;"
+    );
+    assert_eq!(text("{{ 'Hello, World!' | slugify }}"), "hello-world");
+    assert_eq!(text("{{ '  a \n\t b  ' | normalize_whitespace }}"), "a b");
+    assert_eq!(text("{{ 'one two  three' | number_of_words }}"), "3");
+    assert_eq!(filters::number_of_words("汉字 and words", Some("cjk")), 4);
+    assert_eq!(filters::number_of_words("汉字 and words", Some("auto")), 4);
+    assert_eq!(filters::number_of_words("汉字 and words", None), 3);
+    assert_eq!(text("{{ '*hi*' | markdownify }}"), "<p><em>hi</em></p>\n");
+    assert_eq!(text("{{ \"it's -- ok...\" | smartify }}"), "it’s – ok…");
+}
+
+#[test]
+fn array_and_json_filters() {
+    assert_eq!(text("{{ page.list | sort | join: ',' }}"), "a,b,c");
+    assert_eq!(
+        text("{{ page.list | array_to_sentence_string }}"),
+        "b, a, and c"
+    );
+    assert_eq!(
+        text("{{ page.list | push: 'd' | jsonify }}"),
+        "[\"b\",\"a\",\"c\",\"d\"]"
+    );
+    assert_eq!(text("{{ page.list | pop | shift | join: ',' }}"), "a");
+    assert_eq!(
+        text("{{ page.list | unshift: 'z' | first }} {{ page.list | sample }}"),
+        "z b"
+    );
+    assert_eq!(
+        text("{{ page.list | inspect }}"),
+        "[&quot;b&quot;, &quot;a&quot;, &quot;c&quot;]"
+    );
+    assert_eq!(text("{{ site.author | jsonify }}"), "{\"name\":\"Ann\"}");
+}
+
+#[test]
+fn jekyll_array_filters_on_objects() {
+    let data = vec![DataFile {
+        path: "people.yml".into(),
+        text: "- {name: Ann, year: 2020, tags: [a, b]}\n- {name: Bo, year: 2021, tags: [b]}\n- {name: Cy, year: 2020}\n".into(),
+    }];
+    let site = site_with(MemoryIncludes::default(), data);
+    let out = |body: &str| {
+        let out = render(body, &page(""), &site);
+        assert!(out.warnings.is_empty(), "{body}: {:?}", out.warnings);
+        out.text.into_owned()
+    };
+    assert_eq!(
+        out("{{ site.data.people | where: 'year', '2020' | map: 'name' | join: ',' }}"),
+        "Ann,Cy"
+    );
+    assert_eq!(
+        out("{{ site.data.people | where: 'tags', 'b' | size }}"),
+        "2"
+    );
+    assert_eq!(
+        out("{% assign b = site.data.people | find: 'name', 'Bo' %}{{ b.year }}"),
+        "2021"
+    );
+    assert_eq!(
+        out("{% assign groups = site.data.people | group_by: 'year' %}{% for g in groups %}{{ g.name }}:{{ g.size }};{% endfor %}"),
+        "2020:2;2021:1;"
+    );
+    assert_eq!(
+        out("{{ site.data.people | where_exp: 'p', 'p.year > 2020' | map: 'name' | join: ',' }}"),
+        "Bo"
+    );
+    assert_eq!(
+        out("{% assign c = site.data.people | find_exp: 'p', \"p.name contains 'y'\" %}{{ c.name }}"),
+        "Cy"
+    );
+    assert_eq!(
+        out("{% assign g = site.data.people | group_by_exp: 'p', 'p.name | size' %}{{ g[0].name }}{{ g[0].size }}{{ g[1].name }}{{ g[1].size }}"),
+        "3122"
+    );
+    assert_eq!(
+        out("{% assign last = site.data.people | sort: 'name' | last %}{{ last.name }}"),
+        "Cy"
+    );
+}
