@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use gazette_core::archive::{
-    self, BodyChunk, CategoryTable, Days, IdShard, Manifest, OrdinalList, PositionShard, PostBody,
+    self, BodyChunk, CategoryTable, Days, IdShard, Manifest, PositionShard, PostBody, PostList,
     SearchShard, SummaryGroup, TagTable,
 };
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
@@ -54,6 +54,17 @@ impl Resource {
         }
     }
 
+    /// The summary group holding post `ordinal` (files are cut by post number), and the
+    /// summary's place in it; `None` for an ordinal the archive does not have.
+    pub fn summary_of(manifest: &Manifest, ordinal: u32) -> Option<(Resource, usize)> {
+        let size = manifest.layout.summary_group_size.max(1);
+        let number = archive::flip(manifest.post_count, ordinal)?;
+        Some((
+            Resource::SummaryGroup(number / size),
+            (number % size) as usize,
+        ))
+    }
+
     /// Whether loading it can change a query's answer (see [`ArchiveState::query_generation`]).
     fn affects_queries(self) -> bool {
         matches!(
@@ -97,7 +108,9 @@ pub enum Data {
     Bodies(Rc<HashMap<String, PostBody>>),
 }
 
-async fn fetch_resource(resource: Resource) -> Result<Data, String> {
+/// Fetches and decodes `resource` of an archive of `post_count` posts (post lists are turned
+/// into ordinals here).
+async fn fetch_resource(resource: Resource, post_count: u32) -> Result<Data, String> {
     let path = resource.path();
     Ok(match resource {
         Resource::Categories => {
@@ -108,9 +121,9 @@ async fn fetch_resource(resource: Resource) -> Result<Data, String> {
         Resource::SummaryGroup(_) => {
             Data::Summaries(Rc::new(fetch::<SummaryGroup>(&path).await?.posts))
         }
-        Resource::CategoryList(_) | Resource::TagList(_) => {
-            Data::Ordinals(Rc::new(fetch::<OrdinalList>(&path).await?.ordinals()))
-        }
+        Resource::CategoryList(_) | Resource::TagList(_) => Data::Ordinals(Rc::new(
+            fetch::<PostList>(&path).await?.ordinals(post_count),
+        )),
         Resource::SearchShard(_) => Data::Search(Rc::new(fetch_search_shard(&path).await?)),
         Resource::PositionShard(_) => Data::Positions(Rc::new(fetch_position_shard(&path).await?)),
         Resource::IdShard(_) => Data::Ids(Rc::new(fetch::<IdShard>(&path).await?)),
@@ -206,19 +219,30 @@ impl ArchiveState {
         })
     }
 
-    /// The summary of `ordinal`, if its group is loaded.
-    pub fn summary(&self, ordinal: u32, group_size: u32) -> Option<&PostSummary> {
-        match self.ready(Resource::SummaryGroup(ordinal / group_size))? {
-            Data::Summaries(posts) => posts.get((ordinal % group_size) as usize),
+    /// The summary of post `ordinal`, if its group is loaded.
+    pub fn summary(&self, manifest: &Manifest, ordinal: u32) -> Option<&PostSummary> {
+        let (group, place) = Resource::summary_of(manifest, ordinal)?;
+        match self.ready(group)? {
+            Data::Summaries(posts) => posts.get(place),
             _ => None,
         }
     }
 
-    pub fn ordinal_of(&self, id: &str, shard: u32) -> Option<Option<u32>> {
+    /// The ordinal of post `id` once its id shard is loaded (`Some(None)`: no such post).
+    pub fn ordinal_of(&self, manifest: &Manifest, id: &str, shard: u32) -> Option<Option<u32>> {
         match self.ready(Resource::IdShard(shard))? {
-            Data::Ids(ids) => Some(ids.ids.get(id).copied()),
+            Data::Ids(ids) => Some(
+                ids.ids
+                    .get(id)
+                    .and_then(|&number| archive::flip(manifest.post_count, number)),
+            ),
             _ => None,
         }
+    }
+
+    /// The ascending ordinals of category `index`'s posts, once its list is loaded.
+    pub fn category_ordinals(&self, index: u32) -> Option<&[u32]> {
+        self.category_list(index)
     }
 
     pub fn body(&self, chunk: u32, id: &str) -> Option<Option<&PostBody>> {
@@ -314,6 +338,11 @@ pub fn use_archive() -> ArchiveHandle {
 #[hook]
 pub fn use_resources(resources: Vec<Resource>) {
     let archive = use_archive();
+    // Resources are asked for once the manifest is in: every view waits for it.
+    let post_count = match &archive.manifest {
+        Load::Ready(manifest) => manifest.post_count,
+        _ => 0,
+    };
     let mut seen = HashSet::new();
     let missing: Vec<Resource> = resources
         .into_iter()
@@ -324,7 +353,7 @@ pub fn use_resources(resources: Vec<Resource>) {
             archive.dispatch(Action::Requested(resource));
             let archive = archive.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = fetch_resource(resource).await;
+                let result = fetch_resource(resource, post_count).await;
                 archive.dispatch(Action::Loaded(resource, result));
             });
         }

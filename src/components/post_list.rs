@@ -55,12 +55,13 @@ pub fn hit_list(props: &HitListProps) -> Html {
     let list = use_node_ref();
     let len = props.ordinals.len();
     let rows = use_visible_rows(list.clone(), len);
-    let group_size = props.manifest.layout.summary_group_size.max(1);
+    let manifest = &props.manifest;
     let range = rows.range(len);
     let visible = &props.ordinals[range.clone()];
     let mut groups: Vec<Resource> = visible
         .iter()
-        .map(|o| Resource::SummaryGroup(o / group_size))
+        .filter_map(|&o| Resource::summary_of(manifest, o))
+        .map(|(group, _)| group)
         .collect();
     // The rows name their sources: the category table comes with the first rows.
     groups.push(Resource::Categories);
@@ -73,7 +74,7 @@ pub fn hit_list(props: &HitListProps) -> Html {
     wanted.extend(
         visible
             .iter()
-            .filter_map(|&o| archive.summary(o, group_size))
+            .filter_map(|&o| archive.summary(manifest, o))
             .filter(|post| hides_its_hit(post, query))
             .map(|post| Resource::Chunk(post.chunk)),
     );
@@ -107,7 +108,7 @@ pub fn hit_list(props: &HitListProps) -> Html {
             <ol class="post-list virtual" ref={list} data-rows={set_size.clone()}>
                 { for visible.iter().zip(range.clone()).map(|(&ordinal, index)| {
                     let position = (index + 1).to_string();
-                    match archive.summary(ordinal, group_size) {
+                    match archive.summary(manifest, ordinal) {
                         Some(post) => {
                             let excerpt = hit_excerpt(&archive, post, query);
                             post_item(&archive, &props.manifest, post, query, Some(excerpt.as_deref().unwrap_or(&post.excerpt)), Some((&position, &set_size)))

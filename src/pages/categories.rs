@@ -1,5 +1,6 @@
 //! Every category, with a filter box: reaches all ~2000 finews sources by name or id.
 
+use gazette_core::archive::busiest_first;
 use gazette_core::i18n::Text;
 
 use crate::i18n::{self, t};
@@ -33,7 +34,7 @@ pub fn categories_page() -> Html {
     };
     let needle = query.to_lowercase();
     let all = archive.categories().unwrap_or_default();
-    let matching: Vec<_> = all
+    let mut matching: Vec<_> = all
         .iter()
         .filter(|c| {
             needle.is_empty()
@@ -41,6 +42,7 @@ pub fn categories_page() -> Html {
                 || c.id.to_lowercase().contains(&needle)
         })
         .collect();
+    matching.sort_by(|a, b| busiest_first((a.count, &a.id), (b.count, &b.id)));
     html! {
         <section class="categories" aria-labelledby="categories-title">
             <h1 id="categories-title">{ t(Text::SourcesTitle) }</h1>

@@ -21,14 +21,17 @@ pub struct PostPageProps {
     pub id: AttrValue,
 }
 
-/// Where finding a post got to: id → ordinal (id shard) → summary (summary group) → body
-/// (chunk) → neighbours' titles (their summary groups).
+/// Where finding a post got to: id → number (id shard) → summary (summary group) → body
+/// (chunk); and its first category's list → the neighbours' titles (their summary groups).
 enum Lookup<'a> {
     Waiting,
     NoSuchPost,
     Found {
         summary: &'a PostSummary,
         body: Option<&'a gazette_core::archive::PostBody>,
+        /// The next newer and next older post of its first category, once known.
+        newer: Option<&'a PostSummary>,
+        older: Option<&'a PostSummary>,
     },
 }
 
@@ -37,29 +40,53 @@ fn look_up<'a>(
     manifest: &Manifest,
     id: &str,
     needed: &mut Vec<Resource>,
+    extras: &mut Vec<Resource>,
 ) -> Lookup<'a> {
-    let group_size = manifest.layout.summary_group_size.max(1);
     let id_shard = shard_of(id, manifest.layout.id_shard_count);
     // The names of its sources and tags, fetched alongside the post itself.
     needed.extend([Resource::Categories, Resource::Tags]);
     needed.push(Resource::IdShard(id_shard));
-    let ordinal = match state.ordinal_of(id, id_shard) {
+    let ordinal = match state.ordinal_of(manifest, id, id_shard) {
         None => return Lookup::Waiting,
         Some(None) => return Lookup::NoSuchPost,
         Some(Some(ordinal)) => ordinal,
     };
-    needed.push(Resource::SummaryGroup(ordinal / group_size));
-    let Some(summary) = state.summary(ordinal, group_size) else {
+    let Some((group, _)) = Resource::summary_of(manifest, ordinal) else {
+        return Lookup::NoSuchPost;
+    };
+    needed.push(group);
+    let Some(summary) = state.summary(manifest, ordinal) else {
         return Lookup::Waiting;
     };
     needed.push(Resource::Chunk(summary.chunk));
     let body = state.body(summary.chunk, id).flatten();
-    if let Some(body) = body {
-        for neighbour in [body.newer, body.older].into_iter().flatten() {
-            needed.push(Resource::SummaryGroup(neighbour / group_size));
+    // Its neighbours come from its first category's list (no body file names them, so that
+    // a newer post changes no old file): extras, whose failure leaves the post shown.
+    let (mut newer, mut older) = (None, None);
+    if let Some(&category) = summary.categories.first() {
+        extras.push(Resource::CategoryList(category));
+        if let Some(list) = state.category_ordinals(category) {
+            if let Ok(i) = list.binary_search(&ordinal) {
+                let before = i.checked_sub(1).map(|j| list[j]);
+                for (slot, neighbour) in
+                    [(&mut newer, before), (&mut older, list.get(i + 1).copied())]
+                {
+                    if let Some(neighbour) = neighbour {
+                        if let Some((group, _)) = Resource::summary_of(manifest, neighbour) {
+                            extras.push(group);
+                        }
+                        *slot = state.summary(manifest, neighbour);
+                    }
+                }
+            }
         }
     }
-    Lookup::Found { summary, body }
+    Lookup::Found {
+        summary,
+        body,
+        newer,
+        older,
+    }
 }
 
 #[function_component(PostPage)]
@@ -67,11 +94,12 @@ pub fn post_page(props: &PostPageProps) -> Html {
     let manifest = use_manifest();
     let archive = use_archive();
     let mut needed = Vec::new();
-    let lookup = look_up(&archive, &manifest, &props.id, &mut needed);
+    let mut extras = Vec::new();
+    let lookup = look_up(&archive, &manifest, &props.id, &mut needed, &mut extras);
     let failure = archive.failure(&needed);
     let chunk_loaded = matches!(lookup, Lookup::Found { .. })
         && archive.body(needed_chunk(&needed), &props.id).is_some();
-    use_resources(needed);
+    use_resources(needed.into_iter().chain(extras).collect());
     {
         let title = match &lookup {
             Lookup::Found { summary, .. } => Some(summary.title.clone()),
@@ -98,19 +126,18 @@ pub fn post_page(props: &PostPageProps) -> Html {
         Lookup::NoSuchPost => html! {
             <ErrorPanel title={t(Text::PostNotFound)} message={tf(Text::PostNotFoundMessage, &[("id", &props.id)])} />
         },
-        Lookup::Found { summary, body } => {
+        Lookup::Found {
+            summary,
+            body,
+            newer,
+            older,
+        } => {
             let content = match body {
                 Some(body) => html! { <ArticleBody html={AttrValue::from(body.html.clone())} /> },
                 None if chunk_loaded => {
                     html! { <ErrorPanel title={t(Text::BodyMissing)} message={t(Text::BodyMissingMessage)} /> }
                 }
                 None => html! { <div class="loading" role="status">{ t(Text::LoadingBody) }</div> },
-            };
-            let group_size = manifest.layout.summary_group_size.max(1);
-            let neighbour = |ordinal: Option<u32>| {
-                ordinal
-                    .and_then(|o| archive.summary(o, group_size))
-                    .cloned()
             };
             let categories: Vec<CategoryInfo> = summary
                 .categories
@@ -126,7 +153,7 @@ pub fn post_page(props: &PostPageProps) -> Html {
                 <article class="post" aria-labelledby="post-title">
                     <PostHeader summary={summary.clone()} categories={categories.clone()} {tags} />
                     { content }
-                    { neighbours(categories.first(), neighbour(body.and_then(|b| b.newer)), neighbour(body.and_then(|b| b.older))) }
+                    { neighbours(categories.first(), newer.cloned(), older.cloned()) }
                 </article>
             }
         }

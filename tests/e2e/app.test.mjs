@@ -18,6 +18,8 @@ const SEED_ID = '2022-02-24-202202242288124890';
 const GAZETTE = resolve(process.env.GAZETTE_BIN ?? 'target/debug/gazette');
 let server;
 let mounts;
+/** The archive path of the seed post's body chunk. */
+let seedChunk;
 let browser;
 let base;
 
@@ -26,7 +28,14 @@ before(async () => {
   const wasmFiles = (await readdir(DIST)).filter((file) => file.endsWith('.wasm'));
   // The seed post's body edited by hand, as issue 16 found it: a form whose named controls
   // shadow `namespaceURI` and `localName`, which used to kill the wasm instance.
-  const chunk = JSON.parse(gunzipSync(await readFile(join(DIST, 'archive/bodies/0000.json.gz'))).toString('utf8'));
+  // Its body chunk: the one whose bodies include it (files are cut by post number, oldest
+  // first, so the newest post is in the last chunk).
+  let chunk;
+  for (const file of (await readdir(join(DIST, 'archive/bodies'))).sort()) {
+    const path = `archive/bodies/${file}`;
+    const bodies = JSON.parse(gunzipSync(await readFile(join(DIST, path))).toString('utf8'));
+    if (bodies.bodies.some((body) => body.id === SEED_ID)) [chunk, seedChunk] = [bodies, path];
+  }
   const seed = chunk.bodies.find((body) => body.id === SEED_ID);
   seed.html = `<form><input name=namespaceURI><input name=localName></form><p>表单之后的段落</p>${seed.html}`;
   mounts = {
@@ -35,10 +44,10 @@ before(async () => {
     '/truncated/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 1, "generator": "gaz' } },
     '/missing/': { dir: DIST, overrides: { 'archive/manifest.json': null } },
     '/future/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 99}' } },
-    '/nobody/': { dir: DIST, overrides: { 'archive/bodies/0000.json.gz': null } },
-    '/slow/': { dir: DIST, delays: { 'archive/bodies/0000.json.gz': 1500 } },
+    '/nobody/': { dir: DIST, overrides: { [seedChunk]: null } },
+    '/slow/': { dir: DIST, delays: { [seedChunk]: 1500 } },
     '/nowasm/': { dir: DIST, overrides: Object.fromEntries(wasmFiles.map((file) => [file, 'not wasm'])) },
-    '/clobbered/': { dir: DIST, overrides: { 'archive/bodies/0000.json.gz': JSON.stringify(chunk) } },
+    '/clobbered/': { dir: DIST, overrides: { [seedChunk]: JSON.stringify(chunk) } },
   };
   server = await serve(mounts);
   base = `${server.url}/gazette/`;
@@ -291,6 +300,30 @@ test('j/k move through a list and Enter opens the post', async (t) => {
   await page.locator('#post-title', { hasText: second }).waitFor();
 });
 
+test('a post links to the next newer and older post of its source, as its list orders them', async (t) => {
+  // No file of a post names its neighbours (a newer post would change it): the post page
+  // reads them from its source's list.
+  const { page, errors } = await openPage(t, `${base}#/category/emnews`);
+  await page.locator('.result-count', { hasText: '共 102 篇' }).waitFor();
+  const titles = await listTitles(page);
+  await page.locator('main .post-item > a').nth(1).click();
+  await page.locator('#post-title', { hasText: titles[1] }).waitFor();
+  await page.locator('.post-nav .newer .title').waitFor();
+  assert.equal(await page.locator('.post-nav .newer .title').innerText(), titles[0]);
+  assert.equal(await page.locator('.post-nav .older .title').innerText(), titles[2]);
+  await page.locator('.post-nav .older').click();
+  await page.locator('#post-title', { hasText: titles[2] }).waitFor();
+  await page.locator('.post-nav .newer .title', { hasText: titles[1] }).waitFor();
+  assert.equal(await page.locator('.post-nav .older .title').innerText(), titles[3]);
+  // The newest post of its source has no newer one.
+  await page.goto(`${base}#/category/emnews`);
+  await listTitles(page);
+  await page.locator('main .post-item > a').first().click();
+  await page.locator('.post-nav .older .title', { hasText: titles[1] }).waitFor();
+  assert.equal(await page.locator('.post-nav a.newer').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
 for (const [prefix, expected] of [
   ['truncated', /manifest\.json is not valid JSON/],
   ['missing', /服务器返回 404/],
@@ -456,7 +489,8 @@ test('a body chunk that 404s shows an error with a retry, and the rest of the ap
   const { page, errors } = await openPage(t, `${server.url}/nobody/#/post/${SEED_ID}`);
   const panel = page.locator('.error-panel');
   await panel.waitFor();
-  assert.match(await panel.innerText(), /无法载入这篇文章[\s\S]*bodies\/0000\.json[\s\S]*404/);
+  const chunkName = seedChunk.replace('archive/', '').replace('.gz', '').replaceAll('.', '\\.');
+  assert.match(await panel.innerText(), new RegExp(`无法载入这篇文章[\\s\\S]*${chunkName}[\\s\\S]*404`));
   assert.equal(await panel.locator('button', { hasText: '重试' }).count(), 1);
   await page.locator('.site-nav a', { hasText: '首页' }).click();
   await page.locator('.newest .post-item').first().waitFor();
@@ -564,8 +598,10 @@ test('a visited archive keeps working offline after a reload (service worker)', 
 });
 
 test('a rebuilt archive is never mixed with cached files of the old build (service worker)', async (t) => {
-  // The same site plus one post newer than all the others: every ordinal moves by one, so
-  // every summary group, list and shard of the new build differs from the old one's.
+  // The same site plus one post newer than all the others: it takes the next post number,
+  // so the open summary group, its source's list, the shards of its words and the head
+  // files of the new build differ from the old one's (a cache that mixed builds would show
+  // the old group, without the new post).
   const work = await mkdtemp(join(tmpdir(), 'gazette-rebuilt-'));
   t.after(() => rm(work, { recursive: true, force: true }));
   const site = join(work, 'site');

@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use gazette_core::archive::{
-    category_list_path, decode_bytes, decode_position_shard, decode_search_shard,
+    category_list_path, decode_bytes, decode_position_shard, decode_search_shard, flip,
     position_shard_path, search_shard_path, summary_group_path, tag_list_path, CategoryTable, Days,
-    Manifest, OrdinalList, PositionShard, SearchShard, SummaryGroup, TagTable, CATEGORIES_FILE,
+    Manifest, PositionShard, PostList, SearchShard, SummaryGroup, TagTable, CATEGORIES_FILE,
     DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
 };
 use gazette_core::filter::Filter;
@@ -141,12 +141,14 @@ impl Files {
             Need::Tags => self.tags = Some(read::<TagTable>(dir, TAGS_FILE)?.tags),
             Need::Days => self.days = Some(read(dir, DAYS_FILE)?),
             Need::CategoryList(n) => {
-                let list: OrdinalList = read(dir, &category_list_path(n))?;
-                self.category_lists.insert(n, list.ordinals());
+                let list: PostList = read(dir, &category_list_path(n))?;
+                let ordinals = list.ordinals(self.manifest.post_count);
+                self.category_lists.insert(n, ordinals);
             }
             Need::TagList(n) => {
-                let list: OrdinalList = read(dir, &tag_list_path(n))?;
-                self.tag_lists.insert(n, list.ordinals());
+                let list: PostList = read(dir, &tag_list_path(n))?;
+                let ordinals = list.ordinals(self.manifest.post_count);
+                self.tag_lists.insert(n, ordinals);
             }
             Need::SearchShard(n) => {
                 let file = search_shard_path(n);
@@ -164,15 +166,17 @@ impl Files {
 
     fn summary(&mut self, ordinal: u32) -> Result<PostSummary> {
         let size = self.manifest.layout.summary_group_size.max(1);
-        let group = ordinal / size;
+        let number = flip(self.manifest.post_count, ordinal)
+            .with_context(|| format!("the archive has no post {ordinal}"))?;
+        let group = number / size;
         if !self.groups.contains_key(&group) {
             let file: SummaryGroup = read(&self.dir, &summary_group_path(group))?;
             self.groups.insert(group, file.posts);
         }
         self.groups[&group]
-            .get((ordinal % size) as usize)
+            .get((number % size) as usize)
             .cloned()
-            .with_context(|| format!("{} has no post {ordinal}", summary_group_path(group)))
+            .with_context(|| format!("{} has no post {number}", summary_group_path(group)))
     }
 }
 

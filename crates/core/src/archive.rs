@@ -19,7 +19,7 @@ use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::search::{push_varint, EncodedPostings, PositionLists};
 
 /// Bumped on every incompatible change; the app refuses other versions with a clear message.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// File name of the manifest, relative to the archive folder. The one JSON file stored as
 /// plain text: it is small, the first thing a reader fetches, and the file a person opens to
@@ -120,70 +120,99 @@ pub struct CategoryLatest {
     pub posts: Vec<PostSummary>,
 }
 
-/// `categories.json`: every category, by descending post count then id. Posts, lists and
-/// the home page refer to them by position.
+/// `categories.json`: every category, in the order their first posts are numbered (so a
+/// category's position never changes when newer posts arrive). Posts, lists and the home
+/// page refer to them by position; people see them [`busiest_first`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryTable {
     pub schema_version: u32,
     pub categories: Vec<CategoryInfo>,
 }
 
-/// `tags.json`: every tag, by descending post count then name, referred to by position.
+/// `tags.json`: every tag, in the order their first posts are numbered, referred to by
+/// position.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagTable {
     pub schema_version: u32,
     pub tags: Vec<TagInfo>,
 }
 
-/// `summaries/NNNNN.json`: the summaries of ordinals `first_ordinal ..` (a group of
+/// `summaries/NNNNN.json`: the summaries of post numbers `first_number ..` (a group of
 /// [`Layout::summary_group_size`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryGroup {
     pub schema_version: u32,
-    pub first_ordinal: u32,
+    pub first_number: u32,
     pub posts: Vec<PostSummary>,
 }
 
-/// `lists/categories/N.json` and `lists/tags/N.json`: the ordinals of one category's or
-/// tag's posts, ascending (so newest first), gap-encoded: each number is the difference from
-/// the previous one (the first is the ordinal itself).
+/// The order in which categories (or tags) are shown to people: by descending post count,
+/// then by id or name. `(count, name)` of each.
+pub fn busiest_first(a: (u32, &str), b: (u32, &str)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
+}
+
+/// Post numbers and ordinals. Files name posts by **number**: their position oldest first,
+/// so that new posts take new numbers and the files holding older ones never change (issue
+/// 18). Views show posts newest first, by **ordinal**: `post_count - 1 - number`. Both are
+/// below `post_count`; the same function turns either into the other.
+pub fn flip(post_count: u32, number_or_ordinal: u32) -> Option<u32> {
+    post_count.checked_sub(1)?.checked_sub(number_or_ordinal)
+}
+
+/// `lists/categories/N.json` and `lists/tags/N.json`: the post numbers of one category's or
+/// tag's posts, ascending (so oldest first), gap-encoded: each number is the difference from
+/// the previous one (the first is the number itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrdinalList {
+pub struct PostList {
     pub schema_version: u32,
     pub gaps: Vec<u32>,
 }
 
-impl OrdinalList {
-    /// Gap-encodes ascending ordinals.
-    pub fn from_ordinals(ordinals: &[u32]) -> Self {
+impl PostList {
+    /// Gap-encodes ascending post numbers.
+    pub fn from_numbers(numbers: &[u32]) -> Self {
         let mut previous = 0;
-        OrdinalList {
+        PostList {
             schema_version: SCHEMA_VERSION,
-            gaps: ordinals
+            gaps: numbers
                 .iter()
-                .map(|&o| {
-                    let gap = o - previous;
-                    previous = o;
+                .map(|&n| {
+                    let gap = n - previous;
+                    previous = n;
                     gap
                 })
                 .collect(),
         }
     }
 
-    /// The ordinals, ascending.
-    pub fn ordinals(&self) -> Vec<u32> {
-        let mut ordinal = 0u32;
+    /// The post numbers, ascending.
+    pub fn numbers(&self) -> Vec<u32> {
+        let mut number = 0u32;
         self.gaps
             .iter()
             .map(|gap| {
-                ordinal = ordinal.saturating_add(*gap);
-                ordinal
+                number = number.saturating_add(*gap);
+                number
             })
             .collect()
     }
+
+    /// The posts' ordinals, ascending (newest first); numbers a damaged file holds beyond
+    /// `post_count` are left out.
+    pub fn ordinals(&self, post_count: u32) -> Vec<u32> {
+        let mut ordinals: Vec<u32> = self
+            .numbers()
+            .into_iter()
+            .filter_map(|n| flip(post_count, n))
+            .collect();
+        ordinals.reverse();
+        ordinals.dedup();
+        ordinals
+    }
 }
 
-/// `ids/NNNN.json`: post id → ordinal, for the ids whose hash falls in this shard.
+/// `ids/NNNN.json`: post id → post number, for the ids whose hash falls in this shard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdShard {
     pub schema_version: u32,
@@ -490,17 +519,12 @@ pub struct BodyChunk {
     pub bodies: Vec<PostBody>,
 }
 
-/// One post's sanitized HTML, and its neighbours in its first category.
+/// One post's sanitized HTML. (Its neighbours in its category come from the category's
+/// list: a body chunk holds nothing that a newer post could change.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostBody {
     pub id: String,
     pub html: String,
-    /// Ordinal of the next newer post of the same (first) category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub newer: Option<u32>,
-    /// Ordinal of the next older post of the same (first) category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub older: Option<u32>,
 }
 
 /// Path of body chunk `number`, relative to the archive folder.
@@ -805,8 +829,8 @@ pub struct Archive {
     pub tags: TagTable,
     pub days: Days,
     pub summaries: Vec<SummaryGroup>,
-    pub category_lists: Vec<OrdinalList>,
-    pub tag_lists: Vec<OrdinalList>,
+    pub category_lists: Vec<PostList>,
+    pub tag_lists: Vec<PostList>,
     pub id_shards: Vec<IdShard>,
     pub search_shards: Vec<SearchShard>,
     pub position_shards: Vec<PositionShard>,
@@ -859,13 +883,9 @@ impl Archive {
         files.extend(numbered(
             &self.category_lists,
             category_list_path,
-            ArchiveFile::Ordinals,
+            ArchiveFile::List,
         ));
-        files.extend(numbered(
-            &self.tag_lists,
-            tag_list_path,
-            ArchiveFile::Ordinals,
-        ));
+        files.extend(numbered(&self.tag_lists, tag_list_path, ArchiveFile::List));
         files.extend(numbered(&self.id_shards, id_shard_path, ArchiveFile::Ids));
         files.extend(numbered(&self.chunks, chunk_path, ArchiveFile::Bodies));
         files.extend(
@@ -897,7 +917,7 @@ pub enum ArchiveFile<'a> {
     Tags(&'a TagTable),
     Days(&'a Days),
     Summaries(&'a SummaryGroup),
-    Ordinals(&'a OrdinalList),
+    List(&'a PostList),
     Ids(&'a IdShard),
     Search(&'a SearchShard),
     Positions(&'a PositionShard),
@@ -919,7 +939,7 @@ impl ArchiveFile<'_> {
             ArchiveFile::Tags(v) => write_json(out, v),
             ArchiveFile::Days(v) => write_json(out, v),
             ArchiveFile::Summaries(v) => write_json(out, v),
-            ArchiveFile::Ordinals(v) => write_json(out, v),
+            ArchiveFile::List(v) => write_json(out, v),
             ArchiveFile::Ids(v) => write_json(out, v),
             ArchiveFile::Search(v) => v.write(out),
             ArchiveFile::Positions(v) => v.write(out),
@@ -1010,10 +1030,15 @@ mod tests {
     }
 
     #[test]
-    fn ordinal_lists_round_trip_through_gaps() {
-        let list = OrdinalList::from_ordinals(&[3, 4, 10, 200]);
+    fn post_lists_round_trip_through_gaps() {
+        let list = PostList::from_numbers(&[3, 4, 10, 200]);
         assert_eq!(list.gaps, [3, 1, 6, 190]);
-        assert_eq!(list.ordinals(), [3, 4, 10, 200]);
+        assert_eq!(list.numbers(), [3, 4, 10, 200]);
+        // 201 posts: number 200 is the newest (ordinal 0), number 3 ordinal 197.
+        assert_eq!(list.ordinals(201), [0, 190, 196, 197]);
+        // A damaged list naming posts the archive does not have loses only those.
+        assert_eq!(list.ordinals(11), [0, 6, 7]);
+        assert_eq!(flip(0, 0), None);
     }
 
     #[test]
@@ -1036,9 +1061,9 @@ mod tests {
     #[test]
     fn search_shards_round_trip_through_their_binary_layout() {
         use crate::search::{EncodedPostings, Posting};
-        let posting = |ordinal| Posting {
-            ordinal,
-            in_title: ordinal % 2 == 0,
+        let posting = |number| Posting {
+            number,
+            in_title: number % 2 == 0,
             frequency: 1,
         };
         let shard = SearchShard {

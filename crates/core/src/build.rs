@@ -1,13 +1,17 @@
 //! The whole-archive half of the builder: imported posts in, [`Archive`] and [`BuildReport`]
-//! out. Merges second copies of a post, numbers posts newest first, names categories, cuts
-//! bodies into chunks, builds the ordinal lists, the id and search shards, and picks what the
+//! out. Merges second copies of a post, numbers posts oldest first, names categories, cuts
+//! bodies into chunks, builds the post lists, the id and search shards, and picks what the
 //! home page shows.
+//!
+//! Everything a file holds about old posts is a function of the posts up to them in number
+//! order (chunk boundaries, category and tag positions, list contents), so that posts added
+//! after them change no file that holds only older ones (issue 18).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::archive::{
-    Archive, BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, Layout,
-    Manifest, OrdinalList, PeriodCount, PostBody, SummaryGroup, TagTable, CHUNK_TARGET_BYTES,
+    busiest_first, Archive, BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard,
+    Layout, Manifest, PeriodCount, PostBody, PostList, SummaryGroup, TagTable, CHUNK_TARGET_BYTES,
     SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
@@ -120,9 +124,16 @@ fn merge_copies(mut posts: Vec<ImportedPost>, report: &mut BuildReport) -> Vec<I
     kept
 }
 
-/// Ordinal order: newest local day first, then newest instant, then id; undated posts last,
-/// by id. Sorting by local day first keeps each day's posts contiguous even when posts carry
-/// different offsets.
+/// Post number order: the exact reverse of the ordinal order (newest local day first, then
+/// newest instant, then id; undated posts last, by id), so a post's ordinal is
+/// [`crate::archive::flip`] of its number. Sorting by local day first keeps each day's posts
+/// contiguous even when posts carry different offsets. Undated posts come first: an undated
+/// post renumbers the archive, a dated one only what is newer than it.
+fn sort_oldest_first(posts: &mut [ImportedPost]) {
+    sort_newest_first(posts);
+    posts.reverse();
+}
+
 fn sort_newest_first(posts: &mut [ImportedPost]) {
     posts.sort_by(|a, b| match (a.date, b.date) {
         (Some(x), Some(y)) => y
@@ -136,19 +147,21 @@ fn sort_newest_first(posts: &mut [ImportedPost]) {
     });
 }
 
-/// Names ordered by descending count, then by name.
-fn rank_by_count<'a>(counts: &HashMap<&'a str, u32>) -> Vec<&'a str> {
-    let mut names: Vec<&str> = counts.keys().copied().collect();
-    names.sort_by(|a, b| counts[b].cmp(&counts[a]).then_with(|| a.cmp(b)));
-    names
+/// Gives names positions in the order they are first seen: a name's position never changes
+/// when posts newer than its first are added.
+#[derive(Default)]
+struct Positions<'a> {
+    of: HashMap<&'a str, u32>,
+    names: Vec<&'a str>,
 }
 
-fn positions<'a>(names: &[&'a str]) -> HashMap<&'a str, u32> {
-    names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (*name, i as u32))
-        .collect()
+impl<'a> Positions<'a> {
+    fn position(&mut self, name: &'a str) -> u32 {
+        *self.of.entry(name).or_insert_with(|| {
+            self.names.push(name);
+            self.names.len() as u32 - 1
+        })
+    }
 }
 
 fn assemble<R: Send>(
@@ -156,7 +169,7 @@ fn assemble<R: Send>(
     site: SiteInfo,
     meanwhile: impl FnOnce(&Archive) -> R + Send,
 ) -> (Archive, R) {
-    sort_newest_first(&mut posts);
+    sort_oldest_first(&mut posts);
     // The full-text index is the largest job and needs only titles and text: it is built
     // beside everything else, so that no core idles while lists, chunks and feeds are made.
     // The bodies' HTML moves into the chunks rather than being copied (it is most of the
@@ -190,51 +203,45 @@ fn assemble_all_but_the_index(
     html: Vec<String>,
     site: SiteInfo,
 ) -> Archive {
-    let mut category_counts: HashMap<&str, u32> = HashMap::new();
-    let mut category_tags: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    let mut tag_counts: HashMap<&str, u32> = HashMap::new();
-    for post in posts {
-        for category in &post.categories {
-            *category_counts.entry(category).or_default() += 1;
-            category_tags
-                .entry(category)
-                .or_default()
-                .extend(post.tags.iter().map(String::as_str));
-        }
-        for tag in &post.tags {
-            *tag_counts.entry(tag).or_default() += 1;
-        }
-    }
-    let category_order = rank_by_count(&category_counts);
-    let tag_order = rank_by_count(&tag_counts);
-    let category_index = positions(&category_order);
-    let tag_index = positions(&tag_order);
-
-    // Summaries, ordinal lists and body chunks, in ordinal order.
+    // Summaries, post lists and body chunks, in number order; categories and tags take
+    // positions as they are first seen.
+    let mut category_positions = Positions::default();
+    let mut tag_positions = Positions::default();
+    let mut category_tags: Vec<BTreeSet<&str>> = Vec::new();
+    let mut category_numbers: Vec<Vec<u32>> = Vec::new();
+    let mut tag_numbers: Vec<Vec<u32>> = Vec::new();
     let mut summaries = Vec::with_capacity(posts.len());
-    let mut category_ordinals: Vec<Vec<u32>> = vec![Vec::new(); category_order.len()];
-    let mut tag_ordinals: Vec<Vec<u32>> = vec![Vec::new(); tag_order.len()];
-    let mut chunk_of = Vec::with_capacity(posts.len());
-    let mut chunk_count = 0u32;
+    let mut chunks: Vec<BodyChunk> = Vec::new();
     let mut chunk_bytes = CHUNK_TARGET_BYTES;
-    for (ordinal, (post, html)) in posts.iter().zip(&html).enumerate() {
+    for (number, (post, html)) in posts.iter().zip(html).enumerate() {
+        let number = number as u32;
         if chunk_bytes >= CHUNK_TARGET_BYTES {
-            chunk_count += 1;
+            chunks.push(BodyChunk {
+                schema_version: SCHEMA_VERSION,
+                bodies: Vec::new(),
+            });
             chunk_bytes = 0;
         }
         chunk_bytes += html.len();
-        chunk_of.push(chunk_count - 1);
         let categories: Vec<u32> = post
             .categories
             .iter()
-            .map(|c| category_index[c.as_str()])
+            .map(|c| category_positions.position(c))
             .collect();
-        let tags: Vec<u32> = post.tags.iter().map(|t| tag_index[t.as_str()]).collect();
+        let tags: Vec<u32> = post
+            .tags
+            .iter()
+            .map(|t| tag_positions.position(t))
+            .collect();
+        category_numbers.resize_with(category_positions.names.len(), Vec::new);
+        category_tags.resize_with(category_positions.names.len(), BTreeSet::new);
+        tag_numbers.resize_with(tag_positions.names.len(), Vec::new);
         for &c in &categories {
-            category_ordinals[c as usize].push(ordinal as u32);
+            category_numbers[c as usize].push(number);
+            category_tags[c as usize].extend(post.tags.iter().map(String::as_str));
         }
         for &t in &tags {
-            tag_ordinals[t as usize].push(ordinal as u32);
+            tag_numbers[t as usize].push(number);
         }
         summaries.push(PostSummary {
             id: post.id.clone(),
@@ -245,52 +252,39 @@ fn assemble_all_but_the_index(
             excerpt: post.excerpt.clone(),
             source: post.body.source.clone(),
             permalink: post.permalink.clone(),
-            chunk: chunk_count - 1,
+            chunk: chunks.len() as u32 - 1,
         });
-    }
-
-    let mut chunks: Vec<BodyChunk> = (0..chunk_count)
-        .map(|_| BodyChunk {
-            schema_version: SCHEMA_VERSION,
-            bodies: Vec::new(),
-        })
-        .collect();
-    for (ordinal, (post, html)) in posts.iter().zip(html).enumerate() {
-        let (newer, older) = match summaries[ordinal].categories.first() {
-            Some(&c) => neighbours(&category_ordinals[c as usize], ordinal as u32),
-            None => (None, None),
-        };
-        chunks[chunk_of[ordinal] as usize].bodies.push(PostBody {
+        chunks.last_mut().expect("pushed").bodies.push(PostBody {
             id: post.id.clone(),
             html,
-            newer,
-            older,
         });
     }
+    let chunk_count = chunks.len() as u32;
 
-    let categories: Vec<CategoryInfo> = category_order
+    let categories: Vec<CategoryInfo> = category_positions
+        .names
         .iter()
-        .enumerate()
-        .map(|(index, id)| {
-            let tags = &category_tags[id];
-            CategoryInfo {
-                id: id.to_string(),
-                name: match tags.iter().next() {
-                    Some(only) if tags.len() == 1 => only.to_string(),
-                    _ => id.to_string(),
-                },
-                count: category_counts[id],
-                latest: category_ordinals[index]
-                    .first()
-                    .and_then(|&o| summaries[o as usize].date.clone()),
-            }
+        .zip(&category_tags)
+        .zip(&category_numbers)
+        .map(|((id, tags), numbers)| CategoryInfo {
+            id: id.to_string(),
+            name: match tags.iter().next() {
+                Some(only) if tags.len() == 1 => only.to_string(),
+                _ => id.to_string(),
+            },
+            count: numbers.len() as u32,
+            latest: numbers
+                .last()
+                .and_then(|&n| summaries[n as usize].date.clone()),
         })
         .collect();
-    let tags: Vec<TagInfo> = tag_order
+    let tags: Vec<TagInfo> = tag_positions
+        .names
         .iter()
-        .map(|name| TagInfo {
+        .zip(&tag_numbers)
+        .map(|(name, numbers)| TagInfo {
             name: name.to_string(),
-            count: tag_counts[name],
+            count: numbers.len() as u32,
         })
         .collect();
 
@@ -328,12 +322,12 @@ fn assemble_all_but_the_index(
         undated_count: summaries.iter().filter(|s| s.date.is_none()).count() as u32,
         date_range,
         months: period_counts(Granularity::Month),
-        home: home_section(&summaries, &categories, &category_ordinals),
+        home: home_section(&summaries, &categories, &category_numbers),
         category_count: categories.len() as u32,
         tag_count: tags.len() as u32,
         layout,
     };
-    let documents = feeds(&manifest, &categories, &summaries, &category_ordinals);
+    let documents = feeds(&manifest, &categories, &summaries, &category_numbers);
     Archive {
         documents,
         manifest,
@@ -354,17 +348,17 @@ fn assemble_all_but_the_index(
             .enumerate()
             .map(|(group, posts)| SummaryGroup {
                 schema_version: SCHEMA_VERSION,
-                first_ordinal: group as u32 * SUMMARY_GROUP_SIZE,
+                first_number: group as u32 * SUMMARY_GROUP_SIZE,
                 posts: posts.to_vec(),
             })
             .collect(),
-        category_lists: category_ordinals
+        category_lists: category_numbers
             .iter()
-            .map(|o| OrdinalList::from_ordinals(o))
+            .map(|numbers| PostList::from_numbers(numbers))
             .collect(),
-        tag_lists: tag_ordinals
+        tag_lists: tag_numbers
             .iter()
-            .map(|o| OrdinalList::from_ordinals(o))
+            .map(|numbers| PostList::from_numbers(numbers))
             .collect(),
         id_shards,
         search_shards: Vec::new(),
@@ -379,7 +373,7 @@ fn feeds(
     manifest: &Manifest,
     categories: &[CategoryInfo],
     summaries: &[PostSummary],
-    category_ordinals: &[Vec<u32>],
+    category_numbers: &[Vec<u32>],
 ) -> Vec<(String, String)> {
     let Some(app_url) = feed::app_url(&manifest.site) else {
         return Vec::new();
@@ -396,7 +390,7 @@ fn feeds(
         lang: &site.lang,
     };
     let feed_url = |path: &str| format!("{app_url}archive/{path}");
-    let newest: Vec<&PostSummary> = summaries.iter().take(feed::FEED_ENTRIES).collect();
+    let newest: Vec<&PostSummary> = summaries.iter().rev().take(feed::FEED_ENTRIES).collect();
     let mut documents = vec![(
         "feed.xml".to_string(),
         feed::atom(
@@ -408,12 +402,13 @@ fn feeds(
             categories,
         ),
     )];
-    for (index, (category, ordinals)) in categories.iter().zip(category_ordinals).enumerate() {
+    for (index, (category, numbers)) in categories.iter().zip(category_numbers).enumerate() {
         let path = format!("feeds/{index}.xml");
-        let posts: Vec<&PostSummary> = ordinals
+        let posts: Vec<&PostSummary> = numbers
             .iter()
+            .rev()
             .take(feed::FEED_ENTRIES)
-            .map(|&o| &summaries[o as usize])
+            .map(|&n| &summaries[n as usize])
             .collect();
         let view = Route::Posts(crate::filter::Filter {
             category: Some(category.id.clone()),
@@ -438,38 +433,39 @@ fn feeds(
     documents
 }
 
-/// The ordinals just before and after `ordinal` in an ascending list that contains it.
-fn neighbours(list: &[u32], ordinal: u32) -> (Option<u32>, Option<u32>) {
-    match list.binary_search(&ordinal) {
-        Ok(i) => (i.checked_sub(1).map(|j| list[j]), list.get(i + 1).copied()),
-        Err(_) => (None, None),
-    }
-}
-
-/// The newest posts, the latest few titles of each of the busiest categories (categories
-/// are already ranked by size, so the busiest are the first indexes), and the categories
-/// those name.
+/// The newest posts, the latest few titles of each of the busiest categories, and the
+/// categories those name.
 fn home_section(
     summaries: &[PostSummary],
     categories: &[CategoryInfo],
-    category_ordinals: &[Vec<u32>],
+    category_numbers: &[Vec<u32>],
 ) -> HomeSection {
     // The home page shows titles only: its summaries go without excerpts.
     let brief = |post: &PostSummary| PostSummary {
         excerpt: String::new(),
         ..post.clone()
     };
-    let newest: Vec<PostSummary> = summaries.iter().take(HOME_NEWEST).map(brief).collect();
-    let busiest: Vec<CategoryLatest> = category_ordinals
+    let newest: Vec<PostSummary> = summaries
         .iter()
+        .rev()
+        .take(HOME_NEWEST)
+        .map(brief)
+        .collect();
+    let mut order: Vec<u32> = (0..categories.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&categories[a as usize], &categories[b as usize]);
+        busiest_first((a.count, &a.id), (b.count, &b.id))
+    });
+    let busiest: Vec<CategoryLatest> = order
+        .into_iter()
         .take(HOME_CATEGORIES)
-        .enumerate()
-        .map(|(category, ordinals)| CategoryLatest {
-            category: category as u32,
-            posts: ordinals
+        .map(|category| CategoryLatest {
+            category,
+            posts: category_numbers[category as usize]
                 .iter()
+                .rev()
                 .take(HOME_POSTS_PER_CATEGORY)
-                .map(|&o| brief(&summaries[o as usize]))
+                .map(|&n| brief(&summaries[n as usize]))
                 .collect(),
         })
         .collect();
@@ -489,7 +485,7 @@ fn home_section(
     }
 }
 
-/// Post id → ordinal, spread over shards by the id's hash.
+/// Post id → number, spread over shards by the id's hash.
 fn id_shards(posts: &[ImportedPost]) -> Vec<IdShard> {
     let count = posts
         .len()
@@ -497,8 +493,8 @@ fn id_shards(posts: &[ImportedPost]) -> Vec<IdShard> {
         .next_power_of_two()
         .max(1) as u32;
     let mut shards: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); count as usize];
-    for (ordinal, post) in posts.iter().enumerate() {
-        shards[search::shard_of(&post.id, count) as usize].insert(post.id.clone(), ordinal as u32);
+    for (number, post) in posts.iter().enumerate() {
+        shards[search::shard_of(&post.id, count) as usize].insert(post.id.clone(), number as u32);
     }
     shards
         .into_iter()

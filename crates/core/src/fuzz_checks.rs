@@ -3,7 +3,7 @@
 //! Each function must return normally for any input; a panic is a bug.
 
 use crate::archive::{
-    decode, BodyChunk, CategoryTable, Days, IdShard, Manifest, OrdinalList, PositionShard,
+    decode, BodyChunk, CategoryTable, Days, IdShard, Manifest, PositionShard, PostList,
     SearchShard, SummaryGroup, TagTable,
 };
 use crate::filter::{highlight, Filter};
@@ -142,7 +142,9 @@ pub fn decode_any(text: &str) {
     let _ = decode::<BodyChunk>("f", text);
     let _ = decode::<IdShard>("f", text);
     let _ = decode::<SummaryGroup>("f", text);
-    let list = decode::<OrdinalList>("f", text).ok().map(|l| l.ordinals());
+    let list = decode::<PostList>("f", text)
+        .ok()
+        .map(|l| l.ordinals(u32::MAX));
     let days = decode::<Days>("f", text).ok();
     let shard = search_shard_any(text.as_bytes());
     let positions = position_shard_any(text.as_bytes());

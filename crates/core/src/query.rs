@@ -8,7 +8,7 @@
 //! their positions). Relevance puts posts with more query parts in the title first, then
 //! higher frequency, then newer posts.
 
-use crate::archive::{Days, Manifest, PositionShard, SearchShard};
+use crate::archive::{flip, Days, Manifest, PositionShard, SearchShard};
 use crate::dates::{fitting_granularity, Granularity};
 use crate::filter::Filter;
 use crate::model::{CategoryInfo, TagInfo};
@@ -232,12 +232,34 @@ pub fn evaluate(
     })
 }
 
-/// The posts that hold `part`, ascending: `(ordinal, in the title, frequency)`. One unit or
-/// two are one term's postings; a longer part is the posts that have all its pairs, kept
+/// The posts that hold `part`, ascending: `(ordinal, in the title, frequency)` (postings come
+/// by post number, oldest first, and are turned into ordinals at the end). One unit or two
+/// are one term's postings; a longer part is the posts that have all its pairs, kept
 /// when the pairs stand one after the other (pair *i* at the first pair's position + *i*);
 /// its frequency is then the count of such places, and it counts as in the title when every
 /// pair is in the title (positions do not say which of the two a place is in).
 fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32, bool, u32)> {
+    let mut hits = numbered_part_hits(part, manifest, loaded);
+    // Ascending numbers are descending ordinals; a damaged posting beyond the archive's posts
+    // is left out.
+    hits.retain_mut(|hit| match flip(manifest.post_count, hit.0) {
+        Some(ordinal) => {
+            hit.0 = ordinal;
+            true
+        }
+        None => false,
+    });
+    hits.reverse();
+    hits.dedup_by_key(|hit| hit.0);
+    hits
+}
+
+/// [`part_hits`] by post number, ascending.
+fn numbered_part_hits(
+    part: &Part,
+    manifest: &Manifest,
+    loaded: &impl Loaded,
+) -> Vec<(u32, bool, u32)> {
     let layout = &manifest.layout;
     let empty = EncodedPostings::default();
     let terms = part.terms();
@@ -250,7 +272,7 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
     if !part.needs_positions() {
         return postings_of(&terms[0].0)
             .iter()
-            .map(|p| (p.ordinal, p.in_title, p.frequency))
+            .map(|p| (p.number, p.in_title, p.frequency))
             .collect();
     }
     // Posts with every pair, and whether every pair is in their title: start from the
@@ -261,19 +283,19 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
         .unwrap_or(0);
     let mut candidates: Vec<(u32, bool)> = lists[shortest]
         .iter()
-        .map(|p| (p.ordinal, p.in_title))
+        .map(|p| (p.number, p.in_title))
         .collect();
     for (i, list) in lists.iter().enumerate() {
         if i == shortest || candidates.is_empty() {
             continue;
         }
         let mut other = list.iter().peekable();
-        candidates.retain_mut(|(ordinal, in_title)| {
-            while other.peek().is_some_and(|p| p.ordinal < *ordinal) {
+        candidates.retain_mut(|(number, in_title)| {
+            while other.peek().is_some_and(|p| p.number < *number) {
                 other.next();
             }
             match other.peek() {
-                Some(p) if p.ordinal == *ordinal => {
+                Some(p) if p.number == *number => {
                     *in_title &= p.in_title;
                     true
                 }
@@ -285,7 +307,7 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
     // positions).
     let mut alive: Vec<(u32, bool, Vec<u32>)> = candidates
         .into_iter()
-        .map(|(ordinal, in_title)| (ordinal, in_title, Vec::new()))
+        .map(|(number, in_title)| (number, in_title, Vec::new()))
         .collect();
     let mut found = Vec::new();
     for (i, (term, offset)) in terms.iter().enumerate() {
@@ -306,7 +328,7 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
             let Some(candidate) = next.peek() else {
                 break;
             };
-            let wanted = candidate.0 == posting.ordinal;
+            let wanted = candidate.0 == posting.number;
             if cursor.next_posting(wanted.then_some(&mut found)).is_none() {
                 // Damaged positions: the rest of this term's posts cannot be checked.
                 break;
@@ -314,7 +336,7 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
             if !wanted {
                 continue;
             }
-            let (ordinal, in_title, starts) = next.next().expect("peeked");
+            let (number, in_title, starts) = next.next().expect("peeked");
             if i == 0 {
                 *starts = std::mem::take(&mut found);
             } else {
@@ -325,16 +347,16 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
                 });
             }
             if !starts.is_empty() {
-                kept.push((*ordinal, *in_title, std::mem::take(starts)));
+                kept.push((*number, *in_title, std::mem::take(starts)));
             }
         }
         alive = kept;
     }
     alive
         .into_iter()
-        .map(|(ordinal, in_title, starts)| {
+        .map(|(number, in_title, starts)| {
             let places = starts.len().min(MAX_TERM_FREQUENCY as usize);
-            (ordinal, in_title, places as u32)
+            (number, in_title, places as u32)
         })
         .collect()
 }
@@ -517,7 +539,9 @@ mod tests {
     }
 
     fn fixture() -> Fixture {
-        let index = search_index(POSTS, |&(_, title, text, _)| (title, text));
+        // The index numbers posts oldest first.
+        let oldest_first: Vec<_> = POSTS.iter().rev().collect();
+        let index = search_index(&oldest_first, |&&(_, title, text, _)| (title, text));
         let (shards, positions) = (numbered(index.shards), numbered(index.positions));
         let category = |id: &str| CategoryInfo {
             id: id.into(),

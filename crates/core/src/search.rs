@@ -381,22 +381,22 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 /// One post's occurrence of a term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Posting {
-    /// The post's position in the archive (newest first).
-    pub ordinal: u32,
+    /// The post's number (its position oldest first: [`crate::archive::flip`]).
+    pub number: u32,
     /// Whether the term is in the title.
     pub in_title: bool,
     /// Occurrences, capped at [`MAX_TERM_FREQUENCY`].
     pub frequency: u32,
 }
 
-/// A term's postings as stored in `search/NNNN.bin.gz`: each posting, ascending by ordinal,
-/// is the integer `(ordinal gap << 3) | (in title << 2) | frequency` written as a LEB128
+/// A term's postings as stored in `search/NNNN.bin.gz`: each posting, ascending by post number,
+/// is the integer `(number gap << 3) | (in title << 2) | frequency` written as a LEB128
 /// varint. A common term's gaps are small, so most postings take one byte.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EncodedPostings(Vec<u8>);
 
 impl EncodedPostings {
-    /// Encodes postings that are sorted by ordinal.
+    /// Encodes postings that are sorted by post number.
     pub fn encode(postings: impl IntoIterator<Item = Posting>) -> Self {
         let postings = postings.into_iter();
         // Most postings take one or two bytes: growing from empty, a byte at a time, cost
@@ -404,9 +404,9 @@ impl EncodedPostings {
         let mut bytes = Vec::with_capacity(postings.size_hint().0 * 2);
         let mut previous = 0;
         for p in postings {
-            debug_assert!(p.ordinal >= previous, "postings sorted by ordinal");
-            let gap = p.ordinal - previous;
-            previous = p.ordinal;
+            debug_assert!(p.number >= previous, "postings sorted by number");
+            let gap = p.number - previous;
+            previous = p.number;
             let value = (u64::from(gap) << 3)
                 | (u64::from(p.in_title) << 2)
                 | u64::from(p.frequency.min(MAX_TERM_FREQUENCY));
@@ -419,7 +419,7 @@ impl EncodedPostings {
     /// the query walks them without allocating).
     pub fn iter(&self) -> impl Iterator<Item = Posting> + '_ {
         let mut bytes = self.0.iter();
-        let mut ordinal = 0u32;
+        let mut number = 0u32;
         std::iter::from_fn(move || {
             let mut value = 0u64;
             let mut shift = 0;
@@ -432,9 +432,9 @@ impl EncodedPostings {
                     break;
                 }
             }
-            ordinal = ordinal.saturating_add(u32::try_from(value >> 3).unwrap_or(u32::MAX));
+            number = number.saturating_add(u32::try_from(value >> 3).unwrap_or(u32::MAX));
             Some(Posting {
-                ordinal,
+                number,
                 in_title: value & 4 != 0,
                 frequency: (value & 3) as u32,
             })
@@ -721,17 +721,17 @@ mod tests {
     fn postings_round_trip_through_their_bytes() {
         let postings = vec![
             Posting {
-                ordinal: 3,
+                number: 3,
                 in_title: true,
                 frequency: 2,
             },
             Posting {
-                ordinal: 10,
+                number: 10,
                 in_title: false,
                 frequency: 3,
             },
             Posting {
-                ordinal: 200_000,
+                number: 200_000,
                 in_title: false,
                 frequency: 1,
             },

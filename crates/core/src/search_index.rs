@@ -1,5 +1,5 @@
 //! Builds the full-text index files (`search/NNNN.bin.gz`, and the pair terms' positions in
-//! `search/positions/NNNN.bin.gz`) from posts in ordinal order.
+//! `search/positions/NNNN.bin.gz`) from posts in number order.
 //!
 //! At 100,000 posts the index holds over forty million postings, so the work is laid out for
 //! several cores and for the cache:
@@ -10,7 +10,7 @@
 //!    *bucket*, one of [`BUCKETS`], by a cheap hash, and written to the *part* of the buckets
 //!    it belongs to, one part per thread (buckets permitting): so the step below reads only
 //!    its own terms, 8 bytes per ideograph term.
-//! 2. Each thread takes its part, stages the batch's postings per bucket, in ordinal order,
+//! 2. Each thread takes its part, stages the batch's postings per bucket, in number order,
 //!    then appends the staged postings to its buckets' term maps. Buckets are few enough
 //!    that a thread's bucket headers and staging lists stay in its core's cache while it
 //!    stages, and each bucket's map (about 230 terms at 100,000 posts) stays in cache while
@@ -66,7 +66,7 @@ const RUNS_PER_THREAD: usize = 4;
 
 /// A posting's `(in title << 2) | frequency`.
 type Flags = u8;
-/// A posting while indexing: `(ordinal << 3) | flags`, so sorting by it sorts by ordinal.
+/// A posting while indexing: `(number << 3) | flags`, so sorting by it sorts by post number.
 /// Enough for 500 million posts.
 type Packed = u32;
 /// An ideograph term of one post while indexing: `(bucket << 47) | (gram key << 3) | flags`
@@ -102,7 +102,7 @@ pub struct SearchIndex {
     pub positions: Vec<PositionShard>,
 }
 
-/// The search index of `posts`, newest first (the ordinal order); `text_of` gives a post's
+/// The search index of `posts`, oldest first (the post number order); `text_of` gives a post's
 /// title and article text.
 pub fn search_index<T: Sync>(
     posts: &[T],
@@ -128,12 +128,12 @@ pub fn search_index<T: Sync>(
                 terms
             })
             .collect();
-        let first_ordinal = batch_number * BATCH;
+        let first_number = batch_number * BATCH;
         buckets
             .par_chunks_mut(per_part)
             .enumerate()
             .for_each(|(part, buckets)| {
-                add_batch(buckets, part, per_part, first_ordinal, run_len, &runs);
+                add_batch(buckets, part, per_part, first_number, run_len, &runs);
             });
     }
 
@@ -205,13 +205,13 @@ struct FinishedTerm {
 }
 
 /// Adds one batch's postings to `buckets`, which are part number `part` of all buckets
-/// (parts are `per_part` buckets long): staged per bucket first (in ordinal order), then
+/// (parts are `per_part` buckets long): staged per bucket first (in number order), then
 /// appended bucket by bucket. `runs` are the batch's runs of `run_len` posts, in order.
 fn add_batch(
     buckets: &mut [Bucket],
     part: usize,
     per_part: usize,
-    first_ordinal: usize,
+    first_number: usize,
     run_len: usize,
     runs: &[RunTerms],
 ) {
@@ -221,9 +221,9 @@ fn add_batch(
         let terms = &run.parts[part];
         let (mut grams_start, mut words_start) = (0, 0);
         for (offset, &(grams_end, words_end)) in terms.post_ends.iter().enumerate() {
-            let ordinal = Packed::try_from(first_ordinal + run_number * run_len + offset)
+            let number = Packed::try_from(first_number + run_number * run_len + offset)
                 .ok()
-                .filter(|&ordinal| ordinal < 1 << 29)
+                .filter(|&number| number < 1 << 29)
                 .expect("the index holds at most 2^29 posts")
                 << 3;
             for index in grams_start..grams_end as usize {
@@ -232,7 +232,7 @@ fn add_batch(
                     .staged_grams
                     .push(StagedGram {
                         key: gram_key(gram),
-                        posting: ordinal | gram_flags(gram),
+                        posting: number | gram_flags(gram),
                         run: run_id,
                         positions: terms.gram_positions[index],
                     });
@@ -245,7 +245,7 @@ fn add_batch(
                     .push((
                         run_id,
                         u32::try_from(index).expect("a run's words fit in u32"),
-                        ordinal | Packed::from(flags),
+                        number | Packed::from(flags),
                     ));
             }
             (grams_start, words_start) = (grams_end as usize, words_end as usize);
@@ -499,13 +499,13 @@ struct StagedGram {
 }
 
 /// A term's postings and positions so far, in one buffer so that adding a posting touches
-/// one place in memory: per posting, the varint `(ordinal gap << 3) | flags` (as
+/// one place in memory: per posting, the varint `(number gap << 3) | flags` (as
 /// [`EncodedPostings`] stores it), then the posting's positions (as [`PositionLists`] stores
 /// them) when the term is a pair. [`TermLists::split`] separates the two at the end.
 #[derive(Default)]
 struct TermLists {
     bytes: Vec<u8>,
-    /// The previous posting's ordinal, shifted as in a [`Packed`] posting.
+    /// The previous posting's number, shifted as in a [`Packed`] posting.
     last: Packed,
     has_positions: bool,
 }
@@ -577,7 +577,7 @@ struct Bucket {
 }
 
 impl Bucket {
-    /// Appends the staged postings, which are in ordinal order, so every term's postings
+    /// Appends the staged postings, which are in number order, so every term's postings
     /// (and positions) stay sorted.
     fn add_staged<'a>(
         &mut self,
@@ -690,8 +690,8 @@ mod tests {
             ("无关", "股 股 股 股"),
         ];
         let shards = search_shards(&posts, |&(title, text)| (title, text));
-        let posting = |ordinal, in_title, frequency| Posting {
-            ordinal,
+        let posting = |number, in_title, frequency| Posting {
+            number,
             in_title,
             frequency,
         };
@@ -714,14 +714,14 @@ mod tests {
     }
 
     #[test]
-    fn more_posts_than_a_batch_keep_their_ordinals() {
+    fn more_posts_than_a_batch_keep_their_numbers() {
         let posts: Vec<String> = (0..BATCH + 10).map(|i| format!("w{i} 共同")).collect();
         let shards = search_shards(&posts, |text| ("", text.as_str()));
         let all = postings(&shards, "共同");
         assert_eq!(all.len(), BATCH + 10);
-        assert!(all.iter().enumerate().all(|(i, p)| p.ordinal == i as u32));
+        assert!(all.iter().enumerate().all(|(i, p)| p.number == i as u32));
         assert_eq!(
-            postings(&shards, &format!("w{}", BATCH + 3))[0].ordinal,
+            postings(&shards, &format!("w{}", BATCH + 3))[0].number,
             (BATCH + 3) as u32
         );
     }

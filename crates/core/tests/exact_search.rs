@@ -8,7 +8,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use gazette_core::archive::{Archive, Days, Manifest, PositionShard, SearchShard};
+use gazette_core::archive::{flip, Archive, Days, Manifest, PositionShard, SearchShard};
 use gazette_core::build::{build_archive, BuildInput};
 use gazette_core::filter::Filter;
 use gazette_core::generate::{generate_post, sources, GenerateOptions};
@@ -141,7 +141,8 @@ impl Built {
         hits.ordinals
             .iter()
             .map(|&o| {
-                self.archive.summaries[(o / size) as usize].posts[(o % size) as usize]
+                let n = flip(self.manifest().post_count, o).expect("an ordinal of the archive");
+                self.archive.summaries[(n / size) as usize].posts[(n % size) as usize]
                     .id
                     .clone()
             })

@@ -29,7 +29,7 @@ fn serde_json_bytes(file: &ArchiveFile<'_>) -> Vec<u8> {
         ArchiveFile::Tags(v) => serde_json::to_vec(v),
         ArchiveFile::Days(v) => serde_json::to_vec(v),
         ArchiveFile::Summaries(v) => serde_json::to_vec(v),
-        ArchiveFile::Ordinals(v) => serde_json::to_vec(v),
+        ArchiveFile::List(v) => serde_json::to_vec(v),
         ArchiveFile::Ids(v) => serde_json::to_vec(v),
         // Binary, not JSON: its own round trip is tested in `archive`.
         ArchiveFile::Search(v) => {

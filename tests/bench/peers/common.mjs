@@ -16,11 +16,12 @@ export async function readArchiveJson(path) {
  */
 export async function readArchive(archiveDir) {
   const manifest = JSON.parse(await readFile(join(archiveDir, 'manifest.json'), 'utf8'));
-  if (manifest.schema_version !== 5) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 5`);
+  if (manifest.schema_version !== 6) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 6`);
   const posts = [];
   for (const name of (await readdir(join(archiveDir, 'summaries'))).filter((n) => n.endsWith('.json.gz')).sort()) {
     const group = await readArchiveJson(join(archiveDir, 'summaries', name));
-    group.posts.forEach((post, i) => posts.push({ ordinal: group.first_ordinal + i, id: post.id, title: post.title, html: null }));
+    // Files hold posts by number (oldest first); the ordinal is the position newest first.
+    group.posts.forEach((post, i) => posts.push({ ordinal: manifest.post_count - 1 - (group.first_number + i), id: post.id, title: post.title, html: null }));
   }
   posts.sort((a, b) => a.ordinal - b.ordinal);
   const byId = new Map(posts.map((post) => [post.id, post]));
