@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use gazette_core::archive::{
-    self, BodyChunk, CategoryTable, Days, IdShard, Manifest, PositionShard, PostBody, PostList,
-    SearchShard, SummaryGroup, TagTable,
+    self, BodyChunk, CategoryTable, Days, IdShard, IdShardKey, Manifest, PositionShard, PostBody,
+    PostList, SearchShard, SummaryGroup, TagTable,
 };
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::query::{Loaded, Need};
@@ -34,7 +34,7 @@ pub enum Resource {
     TagList(u32),
     SearchShard(u32),
     PositionShard(u32),
-    IdShard(u32),
+    IdShard(IdShardKey),
     Chunk(u32),
 }
 
@@ -229,7 +229,12 @@ impl ArchiveState {
     }
 
     /// The ordinal of post `id` once its id shard is loaded (`Some(None)`: no such post).
-    pub fn ordinal_of(&self, manifest: &Manifest, id: &str, shard: u32) -> Option<Option<u32>> {
+    pub fn ordinal_of(
+        &self,
+        manifest: &Manifest,
+        id: &str,
+        shard: IdShardKey,
+    ) -> Option<Option<u32>> {
         match self.ready(Resource::IdShard(shard))? {
             Data::Ids(ids) => Some(
                 ids.ids

@@ -6,7 +6,6 @@ use gazette_core::filter::Filter;
 use gazette_core::i18n::Text;
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::route::Route;
-use gazette_core::search::shard_of;
 use yew::prelude::*;
 
 use super::use_manifest;
@@ -42,9 +41,12 @@ fn look_up<'a>(
     needed: &mut Vec<Resource>,
     extras: &mut Vec<Resource>,
 ) -> Lookup<'a> {
-    let id_shard = shard_of(id, manifest.layout.id_shard_count);
     // The names of its sources and tags, fetched alongside the post itself.
     needed.extend([Resource::Categories, Resource::Tags]);
+    // No id of its month: no such post.
+    let Some(id_shard) = manifest.layout.id_shard_of(id) else {
+        return Lookup::NoSuchPost;
+    };
     needed.push(Resource::IdShard(id_shard));
     let ordinal = match state.ordinal_of(manifest, id, id_shard) {
         None => return Lookup::Waiting,

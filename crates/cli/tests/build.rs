@@ -564,13 +564,16 @@ fn the_search_index_finds_chinese_words_and_tickers() {
         "body text is indexed, not only the excerpt"
     );
     // The id shards find every post.
-    let id_shards = manifest["layout"]["id_shard_count"].as_u64().unwrap() as u32;
+    let layout: gazette_core::archive::Layout =
+        serde_json::from_value(manifest["layout"].clone()).unwrap();
     for (number, post) in built.posts().iter().enumerate() {
         let id = post["id"].as_str().unwrap();
-        let shard = read_json(&built.archive.join(format!(
-            "ids/{:04}.json.gz",
-            gazette_core::search::shard_of(id, id_shards)
-        )));
+        let key = layout.id_shard_of(id).unwrap();
+        let shard = read_json(
+            &built
+                .archive
+                .join(gazette_core::archive::id_shard_path(key)),
+        );
         assert_eq!(shard["ids"][id], number as u64);
     }
 }
@@ -1380,7 +1383,14 @@ fn newer_posts_change_no_file_that_holds_only_older_ones() {
             .iter()
             .find_map(|prefix| path.strip_prefix(prefix))
             .and_then(|rest| rest.split('.').next()?.parse::<u64>().ok());
-        let sealed = (path.starts_with("summaries/") && *path != open_group)
+        // Ids are grouped by the month their id starts with: months before the new posts'
+        // keep their files.
+        let old_month = path
+            .strip_prefix("ids/")
+            .and_then(|rest| rest.split('/').next())
+            .is_some_and(|month| month != "other" && month < &cutoff[..7]);
+        let sealed = old_month
+            || (path.starts_with("summaries/") && *path != open_group)
             || (path.starts_with("bodies/") && *path != open_chunk)
             || category.is_some_and(|c| !touched.contains(&c));
         if sealed {

@@ -87,8 +87,54 @@ pub struct Layout {
     /// Number of `search/positions/NNNN.bin.gz` shards, where a pair term's positions live
     /// (in shard `search::shard_of(term, n)`).
     pub position_shard_count: u32,
-    /// Number of `ids/NNNN.json` shards; an id lives in shard `search::shard_of(id, n)`.
-    pub id_shard_count: u32,
+    /// The id shards: for each group of ids (the month a Jekyll id starts with, `2022-02`,
+    /// or `other`), how many shards it has (`ids/<group>/NNNN.json.gz`); an id lives in shard
+    /// `search::shard_of(id, n)` of its group ([`Layout::id_shard_of`]).
+    pub id_shards: BTreeMap<String, u32>,
+}
+
+impl Layout {
+    /// Where post `id`'s number is, or `None` when the archive has no id of its group.
+    pub fn id_shard_of(&self, id: &str) -> Option<IdShardKey> {
+        let month = id_month(id);
+        let count = *self.id_shards.get(&id_group_name(month))?;
+        Some(IdShardKey {
+            month,
+            shard: crate::search::shard_of(id, count),
+        })
+    }
+}
+
+/// Which id shard: the id's month as `year * 100 + month` (0 for ids that do not start with
+/// a date) and the shard within that month's group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IdShardKey {
+    pub month: u32,
+    pub shard: u32,
+}
+
+/// The month a Jekyll post id starts with (`2022-02-24-slug` → 202202), or 0. Ids are grouped
+/// by it so that a new month's posts add id files instead of changing every old one.
+pub fn id_month(id: &str) -> u32 {
+    let b = id.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range.clone())
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .map(|d| d.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
+    };
+    let dated = b.len() > 11 && b[4] == b'-' && b[7] == b'-' && b[10] == b'-';
+    match (dated, digits(0..4), digits(5..7), digits(8..10)) {
+        (true, Some(year), Some(month @ 1..=12), Some(1..=31)) => year * 100 + month,
+        _ => 0,
+    }
+}
+
+/// The name of an id group: `2022-02`, or `other` for month 0.
+pub fn id_group_name(month: u32) -> String {
+    match month {
+        0 => "other".to_string(),
+        m => format!("{:04}-{:02}", m / 100, m % 100),
+    }
 }
 
 /// How many posts a calendar period holds.
@@ -212,7 +258,8 @@ impl PostList {
     }
 }
 
-/// `ids/NNNN.json`: post id → post number, for the ids whose hash falls in this shard.
+/// `ids/<group>/NNNN.json`: post id → post number, for the ids of one group (their month)
+/// whose hash falls in this shard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdShard {
     pub schema_version: u32,
@@ -557,9 +604,9 @@ pub fn position_shard_path(number: u32) -> String {
     format!("search/positions/{number:04}.bin.gz")
 }
 
-/// Path of id shard `number`.
-pub fn id_shard_path(number: u32) -> String {
-    format!("ids/{number:04}.json.gz")
+/// Path of id shard `key`.
+pub fn id_shard_path(key: IdShardKey) -> String {
+    format!("ids/{}/{:04}.json.gz", id_group_name(key.month), key.shard)
 }
 
 /// Why an archive file could not be read.
@@ -831,7 +878,7 @@ pub struct Archive {
     pub summaries: Vec<SummaryGroup>,
     pub category_lists: Vec<PostList>,
     pub tag_lists: Vec<PostList>,
-    pub id_shards: Vec<IdShard>,
+    pub id_shards: Vec<(IdShardKey, IdShard)>,
     pub search_shards: Vec<SearchShard>,
     pub position_shards: Vec<PositionShard>,
     pub chunks: Vec<BodyChunk>,
@@ -886,7 +933,11 @@ impl Archive {
             ArchiveFile::List,
         ));
         files.extend(numbered(&self.tag_lists, tag_list_path, ArchiveFile::List));
-        files.extend(numbered(&self.id_shards, id_shard_path, ArchiveFile::Ids));
+        files.extend(
+            self.id_shards
+                .iter()
+                .map(|(key, shard)| (id_shard_path(*key), ArchiveFile::Ids(shard))),
+        );
         files.extend(numbered(&self.chunks, chunk_path, ArchiveFile::Bodies));
         files.extend(
             self.documents
@@ -1027,6 +1078,41 @@ mod tests {
             error.to_string(),
             format!("days.json has schema_version 99; this Gazette reads version {SCHEMA_VERSION}")
         );
+    }
+
+    #[test]
+    fn ids_are_grouped_by_the_month_they_start_with() {
+        assert_eq!(id_month("2022-02-24-202202242288124890"), 202202);
+        assert_eq!(id_month("2021-12-01-init"), 202112);
+        for other in [
+            "-202205262391921712",
+            "2022-13-01-x",
+            "2022-02-24",
+            "init",
+            "2022-02-2x-a",
+            "２０２２-02-24-x",
+        ] {
+            assert_eq!(id_month(other), 0, "{other}");
+        }
+        assert_eq!(id_group_name(202202), "2022-02");
+        assert_eq!(id_group_name(0), "other");
+        let layout = Layout {
+            id_shards: [("2022-02".to_string(), 4)].into_iter().collect(),
+            ..Layout::default()
+        };
+        let key = layout.id_shard_of("2022-02-24-a").unwrap();
+        assert_eq!(key.month, 202202);
+        assert!(key.shard < 4);
+        assert_eq!(
+            id_shard_path(key),
+            format!("ids/2022-02/{:04}.json.gz", key.shard)
+        );
+        assert_eq!(
+            layout.id_shard_of("2022-03-01-a"),
+            None,
+            "no id of that month"
+        );
+        assert_eq!(layout.id_shard_of("init"), None);
     }
 
     #[test]

@@ -10,9 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::archive::{
-    busiest_first, Archive, BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard,
-    Layout, Manifest, PeriodCount, PostBody, PostList, SummaryGroup, TagTable, CHUNK_TARGET_BYTES,
-    SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
+    busiest_first, id_group_name, id_month, Archive, BodyChunk, CategoryLatest, CategoryTable,
+    Days, HomeSection, IdShard, IdShardKey, Layout, Manifest, PeriodCount, PostBody, PostList,
+    SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -305,13 +305,13 @@ fn assemble_all_but_the_index(
     let mut days = period_counts(Granularity::Day);
     days.reverse(); // ordinal order: newest first
 
-    let id_shards = id_shards(posts);
+    let (id_shards, id_table) = id_shards(posts);
     let layout = Layout {
         summary_group_size: SUMMARY_GROUP_SIZE,
         body_chunk_count: chunk_count,
         search_shard_count: 0,
         position_shard_count: 0,
-        id_shard_count: id_shards.len() as u32,
+        id_shards: id_table,
     };
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
@@ -485,22 +485,37 @@ fn home_section(
     }
 }
 
-/// Post id → number, spread over shards by the id's hash.
-fn id_shards(posts: &[ImportedPost]) -> Vec<IdShard> {
-    let count = posts
-        .len()
-        .div_ceil(IDS_PER_SHARD)
-        .next_power_of_two()
-        .max(1) as u32;
-    let mut shards: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); count as usize];
+/// Post id → number, grouped by the id's month (so that a new month's ids go into new files)
+/// and spread over each group's shards by the id's hash; the layout's table of groups.
+fn id_shards(posts: &[ImportedPost]) -> (Vec<(IdShardKey, IdShard)>, BTreeMap<String, u32>) {
+    let mut groups: BTreeMap<u32, Vec<(&str, u32)>> = BTreeMap::new();
     for (number, post) in posts.iter().enumerate() {
-        shards[search::shard_of(&post.id, count) as usize].insert(post.id.clone(), number as u32);
+        groups
+            .entry(id_month(&post.id))
+            .or_default()
+            .push((&post.id, number as u32));
     }
-    shards
-        .into_iter()
-        .map(|ids| IdShard {
-            schema_version: SCHEMA_VERSION,
-            ids,
-        })
-        .collect()
+    let mut shards = Vec::new();
+    let mut table = BTreeMap::new();
+    for (month, ids) in groups {
+        let count = ids.len().div_ceil(IDS_PER_SHARD).next_power_of_two() as u32;
+        table.insert(id_group_name(month), count);
+        let mut group: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); count as usize];
+        for (id, number) in ids {
+            group[search::shard_of(id, count) as usize].insert(id.to_string(), number);
+        }
+        shards.extend(group.into_iter().enumerate().map(|(shard, ids)| {
+            (
+                IdShardKey {
+                    month,
+                    shard: shard as u32,
+                },
+                IdShard {
+                    schema_version: SCHEMA_VERSION,
+                    ids,
+                },
+            )
+        }));
+    }
+    (shards, table)
 }

@@ -580,7 +580,7 @@ mod tests {
                     body_chunk_count: 1,
                     search_shard_count: shards.len() as u32,
                     position_shard_count: positions.len() as u32,
-                    id_shard_count: 1,
+                    id_shards: Default::default(),
                 },
             },
             lists,
