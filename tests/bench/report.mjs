@@ -173,4 +173,24 @@ if (withPrecision.length) {
   }
 }
 
+// What a one-day update rewrites (xtask's update_churn, tests/bench/churn.mjs; issue 18).
+const withUpdate = sizes.filter(([, s]) => s.update?.total);
+if (withUpdate.length) {
+  line('### A one-day update: files and bytes written anew');
+  line();
+  line('The archive of each size without its newest day\'s posts, then with them: the files the '
+    + 'full build writes anew (changed or new), by family, as a share of the full archive\'s files and bytes '
+    + '(`tests/bench/churn.mjs`).');
+  line();
+  const pct = (a, b) => (b ? `${n(100 * a / b, 2)}%` : '–');
+  const families = [...new Set(withUpdate.flatMap(([, s]) => Object.keys(s.update.families)))].sort();
+  const rows = [];
+  for (const [posts, s] of withUpdate) {
+    const u = s.update;
+    const cell = (r) => `${n(r.written)} of ${n(r.files)} (${pct(r.written, r.files)}); ${mb(r.writtenBytes)} (${pct(r.writtenBytes, r.bytes)})`;
+    rows.push([n(Number(posts)), `${u.day}: ${n(u.posts_added)}`, `**${cell(u.total)}**`, ...families.map((f) => (u.families[f] ? cell(u.families[f]) : '–'))]);
+  }
+  table(['posts', 'day: posts added', 'all files', ...families], rows);
+}
+
 console.log(out.join('\n'));

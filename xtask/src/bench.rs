@@ -8,8 +8,9 @@
 //! recall of every engine is checked against the posts' text. At every size, precision and
 //! recall per query class (`tests/bench/precision.mjs`: CJK, Latin/digits, mixed, quoted,
 //! multi-word; a query set sampled from the posts) for Gazette, and for the peers where they
-//! run. With `jekyll` installed, `jekyll build` and `gazette build` run on the same 10,000
-//! posts.
+//! run. At every size, what adding the newest day's posts to an archive of the rest rewrites
+//! (`tests/bench/churn.mjs`: files and bytes written, by family; issue 18). With `jekyll`
+//! installed, `jekyll build` and `gazette build` run on the same 10,000 posts.
 //!
 //! Results: `target/bench/results.json`, and the tables of BENCHMARKS.md in
 //! `target/bench/report.md` (`tests/bench/report.mjs`). `--smoke` runs the whole chain at
@@ -176,6 +177,7 @@ pub fn bench(tools: &Tools, plan: &Plan) -> Result<()> {
         if with_peers {
             set_aside(&work, &peers_work)?;
         }
+        entry["update"] = update_churn(tools, &gazette, &work, &site, &archive, posts)?;
         sizes.insert(posts.to_string(), entry);
         set_aside(&work, &site)?;
         set_aside(&work, &archive)?;
@@ -447,6 +449,79 @@ fn precision(
         args.extend(["--peers-dir".to_string(), path(peers)?]);
     }
     node_json(tools, "tests/bench/precision.mjs", &args)
+}
+
+/// What a one-day update rewrites: the site without its newest day's posts (a copy made of
+/// hard links) is built, and `tests/bench/churn.mjs` compares that archive with the full one
+/// (files and bytes written anew, by family). The newest day is the latest `YYYY-MM-DD`
+/// file-name prefix in `_posts/`; its files leave `old_post/` too.
+fn update_churn(
+    tools: &Tools,
+    gazette: &Path,
+    work: &Path,
+    site: &Path,
+    archive: &Path,
+    posts: u32,
+) -> Result<Value> {
+    let day_of = |name: &str| {
+        let b = name.as_bytes();
+        (b.len() > 11
+            && b[..10].iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                _ => c.is_ascii_digit(),
+            }))
+        .then(|| name[..10].to_string())
+    };
+    let names: Vec<String> = std::fs::read_dir(site.join("_posts"))?
+        .map(|e| Ok(e?.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_>>()?;
+    let newest = names
+        .iter()
+        .filter_map(|n| day_of(n))
+        .max()
+        .context("no dated post file")?;
+    let held: std::collections::HashSet<&str> = names
+        .iter()
+        .filter(|n| day_of(n).as_deref() == Some(&newest))
+        .map(String::as_str)
+        .collect();
+    let before_site = work.join(format!("site-{posts}-before"));
+    link_tree(site, &before_site, &|name| held.contains(name))?;
+    let before = work.join(format!("archive-{posts}-before"));
+    run(tools
+        .command(gazette.to_str().context("UTF-8 path")?)
+        .arg("build")
+        .arg(&before_site)
+        .arg(before_site.join("old_post"))
+        .arg("--out")
+        .arg(&before)
+        .arg("--quiet"))?;
+    let path = |p: &Path| p.to_str().context("UTF-8 path").map(str::to_string);
+    let mut churn = node_json(
+        tools,
+        "tests/bench/churn.mjs",
+        &[path(&before)?, path(archive)?, "--json".to_string()],
+    )?;
+    churn["day"] = json!(newest);
+    churn["posts_added"] = json!(held.len());
+    set_aside(work, &before_site)?;
+    set_aside(work, &before)?;
+    Ok(churn)
+}
+
+/// Copies the tree `from` to `to` as hard links, leaving out files whose name `skip` accepts.
+fn link_tree(from: &Path, to: &Path, skip: &dyn Fn(&str) -> bool) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            link_tree(&entry.path(), &target, skip)?;
+        } else if !skip(&entry.file_name().to_string_lossy()) {
+            std::fs::hard_link(entry.path(), &target)?;
+        }
+    }
+    Ok(())
 }
 
 /// `gazette build` and `jekyll build` on the same 10,000 posts with a one-line layout.

@@ -1,0 +1,76 @@
+// What an update changes: compares two archive folders (the one before an update and the one
+// after) file by file and prints how many files, and how many bytes, the update wrote anew
+// (changed or added) and removed, against the new archive's totals — issue 18's "changes
+// at most 1% of the archive's files, by count and by bytes".
+//
+//   node tests/bench/churn.mjs BEFORE AFTER [--json]
+//
+// A file counts as unchanged only when its path and bytes are the same in both. The bytes of
+// a changed or added file are its size after the update (what a host uploads and a returning
+// reader may download again). The result is grouped by the archive's top-level families
+// (summaries, bodies, search, ids, lists, feeds, the head files).
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+
+async function walk(root, dir = root, out = new Map()) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await walk(root, path, out);
+    else out.set(relative(root, path), path);
+  }
+  return out;
+}
+
+/** The family of an archive path: its first folder (search/positions apart), or "head". */
+function family(path) {
+  if (path.startsWith('search/positions/')) return 'positions';
+  const slash = path.indexOf('/');
+  return slash < 0 ? 'head' : path.slice(0, slash);
+}
+
+async function sameBytes(a, b) {
+  const [sa, sb] = await Promise.all([stat(a), stat(b)]);
+  if (sa.size !== sb.size) return false;
+  const [ba, bb] = await Promise.all([readFile(a), readFile(b)]);
+  return ba.equals(bb);
+}
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const [beforeDir, afterDir] = args.filter((a) => a !== '--json');
+if (!beforeDir || !afterDir) {
+  console.error('usage: node tests/bench/churn.mjs BEFORE AFTER [--json]');
+  process.exit(2);
+}
+const [before, after] = await Promise.all([walk(beforeDir), walk(afterDir)]);
+const families = new Map();
+const row = (name) => {
+  if (!families.has(name)) families.set(name, { files: 0, bytes: 0, written: 0, writtenBytes: 0, removed: 0 });
+  return families.get(name);
+};
+const total = { files: 0, bytes: 0, written: 0, writtenBytes: 0, removed: 0 };
+for (const [path, full] of after) {
+  const size = (await stat(full)).size;
+  const r = row(family(path));
+  r.files += 1; r.bytes += size; total.files += 1; total.bytes += size;
+  const old = before.get(path);
+  if (!old || !(await sameBytes(old, full))) {
+    r.written += 1; r.writtenBytes += size; total.written += 1; total.writtenBytes += size;
+  }
+}
+for (const path of before.keys()) {
+  if (!after.has(path)) { row(family(path)).removed += 1; total.removed += 1; }
+}
+const result = { total, families: Object.fromEntries([...families].sort()) };
+if (json) {
+  console.log(JSON.stringify(result));
+} else {
+  const pct = (a, b) => (b ? (100 * a / b).toFixed(2) : '0.00');
+  const mb = (n) => (n / 1e6).toFixed(2);
+  console.log('| family | files after | written (changed or new) | bytes written | removed |');
+  console.log('|---|---|---|---|---|');
+  for (const [name, r] of Object.entries(result.families)) {
+    console.log(`| ${name} | ${r.files} | ${r.written} (${pct(r.written, r.files)}%) | ${mb(r.writtenBytes)} MB of ${mb(r.bytes)} (${pct(r.writtenBytes, r.bytes)}%) | ${r.removed} |`);
+  }
+  console.log(`| **all** | ${total.files} | ${total.written} (${pct(total.written, total.files)}%) | ${mb(total.writtenBytes)} MB of ${mb(total.bytes)} (${pct(total.writtenBytes, total.bytes)}%) | ${total.removed} |`);
+}
