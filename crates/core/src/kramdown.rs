@@ -1,5 +1,6 @@
-//! kramdown's syntax where CommonMark's differs, as a pass over the Markdown source before
-//! pulldown-cmark reads it: emphasis next to punctuation, and `$$` math.
+//! kramdown's syntax where CommonMark's differs: a pass over the Markdown source before
+//! pulldown-cmark reads it (emphasis next to punctuation, `$$` math, lines), and passes over
+//! its events (blocks).
 //!
 //! **Emphasis.** kramdown opens `*`/`**` before any
 //! character but white space and closes it after any character but white space, where
@@ -26,8 +27,18 @@
 //! left to CommonMark (kramdown does not open it inside a word, which CommonMark agrees
 //! with).
 //!
-//! **Lists.** CommonMark wraps every item of a list in `<p>` as soon as one blank line
-//! separates two of its items; kramdown decides item by item ([`list_paragraphs`]).
+//! **Lines.** kramdown (GFM input) starts a list at a numbered line right after a paragraph
+//! line whatever its number (CommonMark only at 1), has no `2)` list items, reads a definition
+//! only after `: ` (pulldown-cmark also after `:x`), and ends a block at a line `^`: the
+//! source is written so that CommonMark reads the same ([`prepare`]); and it reads a link
+//! destination up to its closing parenthesis, spaces and all (`<…>` for CommonMark).
+//!
+//! **Blocks**, as passes over pulldown-cmark's events: CommonMark wraps every item of a list
+//! in `<p>` as soon as one blank line separates two of its items, kramdown decides item by item
+//! ([`list_paragraphs`]); each line before `: definition` is a term ([`definition_terms`]); a
+//! line that is only an inline tag (`<img …>`) starts a paragraph, not an HTML block
+//! ([`span_html_paragraphs`]); `{:toc}` after a list makes it the table of contents
+//! ([`table_of_contents`]).
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -311,6 +322,167 @@ pub fn definition_terms<'a>(
     out
 }
 
+/// The attribute list that asks kramdown for a table of contents, which the attribute-list
+/// pass ([`crate::liquid::strip_attribute_lists`]) leaves for [`table_of_contents`].
+pub const TOC_MARKER: &str = "{:toc}";
+
+/// kramdown's table of contents: a list that ends with `{:toc}` (`* TOC` then `{:toc}` on the
+/// next line) is replaced by the post's headings, nested by level, as kramdown nests them
+/// (their links left out: the archive's headings have no anchors). `{:toc}` anywhere else is
+/// an attribute list and goes.
+pub fn table_of_contents<'a>(
+    events: Vec<(Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let is_marker = |event: &Event<'_>| matches!(event, Event::Text(t) if t.trim() == TOC_MARKER);
+    if !events.iter().any(|(event, _)| is_marker(event)) {
+        return events;
+    }
+    // Each heading's level and inline content (links as their text, no footnote references,
+    // as kramdown writes a heading into its table of contents).
+    let mut headings: Vec<(pulldown_cmark::HeadingLevel, Vec<Event<'a>>)> = Vec::new();
+    let mut heading: Option<(pulldown_cmark::HeadingLevel, Vec<Event<'a>>)> = None;
+    for (event, _) in &events {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((*level, Vec::new())),
+            Event::End(TagEnd::Heading(_)) => headings.extend(heading.take()),
+            Event::Start(Tag::Link { .. })
+            | Event::End(TagEnd::Link)
+            | Event::FootnoteReference(_) => {}
+            _ => {
+                if let Some((_, content)) = &mut heading {
+                    content.push(event.clone());
+                }
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut events = events.into_iter().peekable();
+    while let Some((event, range)) = events.next() {
+        let Event::Start(Tag::List(first)) = event else {
+            if !is_marker(&event) {
+                out.push((event, range));
+            }
+            continue;
+        };
+        // The list, up to its end.
+        let mut list = vec![(Event::Start(Tag::List(first)), range.clone())];
+        let mut depth = 1;
+        for (event, range) in events.by_ref() {
+            match event {
+                Event::Start(Tag::List(_)) => depth += 1,
+                Event::End(TagEnd::List(_)) => depth -= 1,
+                _ => {}
+            }
+            list.push((event, range));
+            if depth == 0 {
+                break;
+            }
+        }
+        let marked = list
+            .iter()
+            .rev()
+            .find(|(event, _)| matches!(event, Event::Text(_)))
+            .is_some_and(|(event, _)| is_marker(event));
+        if !marked {
+            // Nested lists are looked at too.
+            out.push(list.remove(0));
+            let rest = table_of_contents(list);
+            out.extend(rest);
+            continue;
+        }
+        let ordered = first.is_some();
+        let tag = |e: Event<'a>| (e, range.clone());
+        out.push(tag(Event::Start(Tag::List(first))));
+        // The open items: their level, and whether a list of sub-headings is open in them.
+        let mut open: Vec<(pulldown_cmark::HeadingLevel, bool)> = Vec::new();
+        let close = |open: &mut Vec<(pulldown_cmark::HeadingLevel, bool)>,
+                     out: &mut Vec<(Event<'a>, Range<usize>)>| {
+            if let Some((_, sublist)) = open.pop() {
+                if sublist {
+                    out.push(tag(Event::End(TagEnd::List(ordered))));
+                }
+                out.push(tag(Event::End(TagEnd::Item)));
+            }
+        };
+        for (level, content) in &headings {
+            while let Some((top, sublist)) = open.last_mut() {
+                if *top < *level {
+                    if !*sublist {
+                        *sublist = true;
+                        out.push(tag(Event::Start(Tag::List(first))));
+                    }
+                    break;
+                }
+                close(&mut open, &mut out);
+            }
+            out.push(tag(Event::Start(Tag::Item)));
+            out.extend(content.iter().cloned().map(tag));
+            open.push((*level, false));
+        }
+        while !open.is_empty() {
+            close(&mut open, &mut out);
+        }
+        out.push(tag(Event::End(TagEnd::List(ordered))));
+    }
+    out
+}
+
+/// HTML elements kramdown reads as text in a paragraph (its `HTML_SPAN_ELEMENTS`), not as an
+/// HTML block.
+const SPAN_ELEMENTS: &[&str] = &[
+    "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em",
+    "i", "img", "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt",
+    "rtc", "ruby", "samp", "select", "small", "span", "strike", "strong", "sub", "sup", "textarea",
+    "tt", "u", "var",
+];
+
+/// A line that is only a span element's tag (`<img src="…">`) starts an HTML block in
+/// CommonMark and a paragraph in kramdown: such blocks become paragraphs (their HTML as it is).
+pub fn span_html_paragraphs<'a>(
+    mut events: Vec<(Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut at = 0;
+    while let Some(start) = events[at..]
+        .iter()
+        .position(|(e, _)| matches!(e, Event::Start(Tag::HtmlBlock)))
+        .map(|i| at + i)
+    {
+        let Some(end) = events[start..]
+            .iter()
+            .position(|(e, _)| matches!(e, Event::End(TagEnd::HtmlBlock)))
+            .map(|i| start + i)
+        else {
+            break;
+        };
+        at = end + 1;
+        let span = match events.get(start + 1) {
+            Some((Event::Html(html), _)) => {
+                let name: String = html
+                    .trim_start()
+                    .strip_prefix('<')
+                    .unwrap_or("")
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                SPAN_ELEMENTS.contains(&name.as_str())
+            }
+            _ => false,
+        };
+        if !span {
+            continue;
+        }
+        events[start].0 = Event::Start(Tag::Paragraph);
+        events[end].0 = Event::End(TagEnd::Paragraph);
+        for (event, _) in &mut events[start + 1..end] {
+            if let Event::Html(html) = event {
+                *event = Event::InlineHtml(std::mem::replace(html, "".into()));
+            }
+        }
+    }
+    events
+}
+
 /// Whether some `](` is followed by white space before the next `)` on its line: the cheap
 /// test for [`spaced_destinations`].
 fn may_have_spaced_destination(markdown: &str) -> bool {
@@ -507,7 +679,8 @@ struct Item {
 /// two of its items (a loose list), kramdown writes an item's first paragraph without `<p>`
 /// unless a blank line follows it — and the last item's only when no item before it is
 /// written so and the blank line is not the one that ends the list. Tight lists (no
-/// paragraph events) are the same in both.
+/// paragraph events) are the same in both. A definition's first paragraph is a `<p>` only
+/// when a blank line comes before its `:`.
 pub fn list_paragraphs<'a>(
     source: &str,
     events: Vec<(Event<'a>, Range<usize>)>,
@@ -515,7 +688,10 @@ pub fn list_paragraphs<'a>(
     let loose = events.windows(2).any(|pair| {
         matches!(
             (&pair[0].0, &pair[1].0),
-            (Event::Start(Tag::Item), Event::Start(Tag::Paragraph))
+            (
+                Event::Start(Tag::Item | Tag::DefinitionListDefinition),
+                Event::Start(Tag::Paragraph)
+            )
         )
     });
     if !loose {
@@ -529,6 +705,24 @@ pub fn list_paragraphs<'a>(
             Event::Start(Tag::Item) => {
                 if let Some(items) = lists.last_mut() {
                     items.push(Item::default());
+                }
+            }
+            // A definition's first paragraph is a <p> when a blank line comes before its `:`
+            // line.
+            Event::Start(Tag::Paragraph)
+                if at > 0
+                    && matches!(
+                        events[at - 1].0,
+                        Event::Start(Tag::DefinitionListDefinition)
+                    )
+                    && !blank_line_before(source, events[at - 1].1.start) =>
+            {
+                unwrapped[at] = true;
+                if let Some(end) = events[at..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph)))
+                {
+                    unwrapped[at + end] = true;
                 }
             }
             Event::Start(Tag::Paragraph)
@@ -574,6 +768,22 @@ pub fn list_paragraphs<'a>(
         .filter(|(_, unwrap)| !unwrap)
         .map(|(event, _)| event)
         .collect()
+}
+
+/// Whether the line before the one where `start` falls is blank (`>` marks of a block quote
+/// do not count).
+fn blank_line_before(source: &str, start: usize) -> bool {
+    let line_start = source[..start.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    if line_start == 0 {
+        return false;
+    }
+    let before = &source[..line_start - 1];
+    let previous = &before[before.rfind('\n').map_or(0, |newline| newline + 1)..];
+    previous
+        .trim_matches(|c: char| c.is_whitespace() || c == '>')
+        .is_empty()
 }
 
 /// Whether the line after the one where `end` falls (or the line at `end`, when it starts a

@@ -341,6 +341,11 @@ fn strip_text(text: &str, out: &mut String) {
             continue;
         }
         match after.strip_prefix("{:").and_then(|list| list.find('}')) {
+            // `{:toc}` asks for a table of contents, which Markdown writes in its place.
+            Some(close) if after[2..close + 2].trim() == "toc" => {
+                out.push_str(crate::kramdown::TOC_MARKER);
+                rest = &after[close + 3..];
+            }
             Some(close) => rest = &after[close + 3..],
             None => {
                 out.push('{');
