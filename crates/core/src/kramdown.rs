@@ -108,9 +108,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             if rewrite_line(trimmed, start + indent, &mut replacements) {
                 // A list item after a paragraph line: kramdown (GFM input) starts a list
                 // there whatever its number; CommonMark only at 1, so a blank line goes before.
-                let plain = paragraph
-                    .first()
-                    .is_some_and(|(_, first)| !opens_container(first));
+                let plain = !paragraph.is_empty()
+                    && !paragraph.iter().any(|(_, line)| opens_container(line));
                 if indent == 0 && plain {
                     pair_paragraph(markdown, &paragraph, &mut replacements);
                     paragraph.clear();
@@ -889,6 +888,7 @@ mod tests {
         );
         for text in [
             "1. a\n2. b\nfoo\n3. c\n",
+            "(Explain this:)\n1. one\n2. two\n",
             "para\n1. one\n",
             "Term\n: definition\n",
             "```\n2) code\n^\n```\n",
