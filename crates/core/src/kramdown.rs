@@ -560,7 +560,7 @@ fn spaced_destinations(
 
 /// The index after the code span that starts at `text[i]` (a run of backticks), or after the
 /// run when nothing closes it.
-fn skip_code_span(text: &str, i: usize) -> usize {
+pub(crate) fn skip_code_span(text: &str, i: usize) -> usize {
     let ticks = text.as_bytes()[i..]
         .iter()
         .take_while(|&&b| b == b'`')

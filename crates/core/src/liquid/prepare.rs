@@ -331,11 +331,7 @@ fn strip_text(text: &str, out: &mut String) {
         out.push_str(&rest[..at]);
         let after = &rest[at..];
         if after.starts_with('`') {
-            let ticks = after.bytes().take_while(|&b| b == b'`').count();
-            let span = match after[ticks..].find(&after[..ticks]) {
-                Some(end) => ticks + end + ticks,
-                None => ticks,
-            };
+            let span = crate::kramdown::skip_code_span(after, 0);
             out.push_str(&after[..span]);
             rest = &after[span..];
             continue;
