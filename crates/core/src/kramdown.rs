@@ -1,5 +1,6 @@
-//! kramdown's syntax where CommonMark's differs, as a pass over the Markdown source before
-//! pulldown-cmark reads it: emphasis next to punctuation, and `$$` math.
+//! kramdown's syntax where CommonMark's differs: a pass over the Markdown source before
+//! pulldown-cmark reads it (emphasis next to punctuation, `$$` math, lines), and passes over
+//! its events (blocks).
 //!
 //! **Emphasis.** kramdown opens `*`/`**` before any
 //! character but white space and closes it after any character but white space, where
@@ -25,8 +26,24 @@
 //! (blocks that start with `<`, tags), link destinations, escaped `\*` and `\$`; `_` is
 //! left to CommonMark (kramdown does not open it inside a word, which CommonMark agrees
 //! with).
+//!
+//! **Lines.** kramdown (GFM input) starts a list at a numbered line right after a paragraph
+//! line whatever its number (CommonMark only at 1), has no `2)` list items, reads a definition
+//! only after `: ` (pulldown-cmark also after `:x`), and ends a block at a line `^`: the
+//! source is written so that CommonMark reads the same ([`prepare`]); and it reads a link
+//! destination up to its closing parenthesis, spaces and all (`<…>` for CommonMark).
+//!
+//! **Blocks**, as passes over pulldown-cmark's events: CommonMark wraps every item of a list
+//! in `<p>` as soon as one blank line separates two of its items, kramdown decides item by item
+//! ([`list_paragraphs`]); each line before `: definition` is a term ([`definition_terms`]); a
+//! line that is only an inline tag (`<img …>`) starts a paragraph, not an HTML block
+//! ([`span_html_paragraphs`]); `{:toc}` after a list makes it the table of contents
+//! ([`table_of_contents`]).
 
 use std::borrow::Cow;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// A run of one or two delimiters (`*`, `$`, `<`) in a paragraph: its byte range.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +55,12 @@ struct Run {
 /// `markdown` with the emphasis pairs CommonMark would miss written as HTML, `<<` as «, and
 /// `$$` math written as kramdown writes it.
 pub fn prepare(markdown: &str) -> Cow<'_, str> {
-    if !markdown.contains('*') && !markdown.contains("$$") && !markdown.contains("<<") {
+    if !markdown.contains('*')
+        && !markdown.contains("$$")
+        && !markdown.contains("<<")
+        && !may_have_spaced_destination(markdown)
+        && !may_rewrite_lines(markdown)
+    {
         return Cow::Borrowed(markdown);
     }
     let mut replacements: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
@@ -71,6 +93,29 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             // An HTML block, up to the next blank line: raw HTML, not Markdown.
             paragraph.push((start, ""));
             continue;
+        }
+        let html_block = paragraph.first().is_some_and(|(_, first)| first.is_empty());
+        if !html_block {
+            if indent == 0 && trimmed.trim_end() == "^" {
+                // kramdown's end-of-block marker: it ends the block before it (two lists
+                // apart stay two lists) and writes nothing; an HTML comment does the same in
+                // CommonMark (the sanitizer drops it).
+                pair_paragraph(markdown, &paragraph, &mut replacements);
+                paragraph.clear();
+                replacements.push((start, 1, "<!-- -->".into()));
+                continue;
+            }
+            if rewrite_line(trimmed, start + indent, &mut replacements) {
+                // A list item after a paragraph line: kramdown (GFM input) starts a list
+                // there whatever its number; CommonMark only at 1, so a blank line goes before.
+                let plain = !paragraph.is_empty()
+                    && !paragraph.iter().any(|(_, line)| opens_container(line));
+                if indent == 0 && plain {
+                    pair_paragraph(markdown, &paragraph, &mut replacements);
+                    paragraph.clear();
+                    replacements.push((start, 0, "\n".into()));
+                }
+            }
         }
         paragraph.push((start, line));
     }
@@ -109,6 +154,7 @@ fn pair_paragraph(
     if math(text, first, replacements) {
         return;
     }
+    spaced_destinations(text, first, replacements);
     // `<<words>>`: kramdown writes «words»; CommonMark would read `<words>>` as an HTML tag.
     // Written here, the `>>` that follows is left to the typography pass.
     for run in runs(text, b'<').into_iter().filter(|run| run.len == 2) {
@@ -194,6 +240,338 @@ fn math(
     false
 }
 
+/// Whether some line starts (after spaces) with `^`, `:`, or digits and `.` or `)`: the cheap
+/// test for the line rewrites of [`prepare`].
+fn may_rewrite_lines(markdown: &str) -> bool {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', markdown.as_bytes()).map(|at| at + 1))
+        .any(|at| {
+            let line = markdown[at..].trim_start_matches(' ');
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            line.starts_with(['^', ':']) || (digits > 0 && line[digits..].starts_with(['.', ')']))
+        })
+}
+
+/// Records what a line of Markdown (`content`, its indentation taken off, at `at` in the
+/// source) needs to read as kramdown reads it: `:x` is no definition (kramdown needs white
+/// space after the colon), `2)` no list item (kramdown's are `2.` only). Returns whether the
+/// line starts an ordered list item numbered other than 1.
+fn rewrite_line(
+    content: &str,
+    at: usize,
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
+) -> bool {
+    let spaced = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']);
+    if content.starts_with(':') && !spaced(&content[1..]) {
+        replacements.push((at, 0, "\\".into()));
+        return false;
+    }
+    let digits = content.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 9 {
+        return false;
+    }
+    let after = &content[digits..];
+    if after.starts_with(')') && spaced(&after[1..]) {
+        replacements.push((at + digits, 0, "\\".into()));
+        return false;
+    }
+    after.starts_with('.')
+        && after[1..].starts_with([' ', '\t'])
+        && !after[1..].trim().is_empty()
+        && content[..digits].parse::<u32>() != Ok(1)
+}
+
+/// Whether a line opens a block quote or a list item (after up to three spaces).
+fn opens_container(line: &str) -> bool {
+    let content = line.trim_start_matches(' ');
+    let digits = content.bytes().take_while(u8::is_ascii_digit).count();
+    content.starts_with('>')
+        || (content.starts_with(['-', '*', '+']) && content[1..].starts_with([' ', '\t']))
+        || (digits > 0
+            && content[digits..].starts_with(['.', ')'])
+            && content[digits + 1..].starts_with([' ', '\t']))
+}
+
+/// kramdown's definition terms: each line of the paragraph before `: definition` is a term
+/// of its own (`<dt>`); pulldown-cmark makes the lines one term.
+pub fn definition_terms<'a>(
+    events: Vec<(Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::DefinitionListTitle)))
+    {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut in_title = false;
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::DefinitionListTitle) => in_title = true,
+            Event::End(TagEnd::DefinitionListTitle) => in_title = false,
+            Event::SoftBreak if in_title => {
+                out.push((Event::End(TagEnd::DefinitionListTitle), range.clone()));
+                out.push((Event::Start(Tag::DefinitionListTitle), range));
+                continue;
+            }
+            _ => {}
+        }
+        out.push((event, range));
+    }
+    out
+}
+
+/// The attribute list that asks kramdown for a table of contents, which the attribute-list
+/// pass ([`crate::liquid::strip_attribute_lists`]) leaves for [`table_of_contents`].
+pub const TOC_MARKER: &str = "{:toc}";
+
+/// kramdown's table of contents: a list that ends with `{:toc}` (`* TOC` then `{:toc}` on the
+/// next line) is replaced by the post's headings, nested by level, as kramdown nests them
+/// (their links left out: the archive's headings have no anchors). `{:toc}` anywhere else is
+/// an attribute list and goes.
+pub fn table_of_contents<'a>(
+    events: Vec<(Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let is_marker = |event: &Event<'_>| matches!(event, Event::Text(t) if t.trim() == TOC_MARKER);
+    if !events.iter().any(|(event, _)| is_marker(event)) {
+        return events;
+    }
+    // Each heading's level and inline content (links as their text, no footnote references,
+    // as kramdown writes a heading into its table of contents).
+    let mut headings: Vec<(pulldown_cmark::HeadingLevel, Vec<Event<'a>>)> = Vec::new();
+    let mut heading: Option<(pulldown_cmark::HeadingLevel, Vec<Event<'a>>)> = None;
+    for (event, _) in &events {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((*level, Vec::new())),
+            Event::End(TagEnd::Heading(_)) => headings.extend(heading.take()),
+            Event::Start(Tag::Link { .. })
+            | Event::End(TagEnd::Link)
+            | Event::FootnoteReference(_) => {}
+            _ => {
+                if let Some((_, content)) = &mut heading {
+                    content.push(event.clone());
+                }
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut events = events.into_iter().peekable();
+    while let Some((event, range)) = events.next() {
+        let Event::Start(Tag::List(first)) = event else {
+            if !is_marker(&event) {
+                out.push((event, range));
+            }
+            continue;
+        };
+        // The list, up to its end.
+        let mut list = vec![(Event::Start(Tag::List(first)), range.clone())];
+        let mut depth = 1;
+        for (event, range) in events.by_ref() {
+            match event {
+                Event::Start(Tag::List(_)) => depth += 1,
+                Event::End(TagEnd::List(_)) => depth -= 1,
+                _ => {}
+            }
+            list.push((event, range));
+            if depth == 0 {
+                break;
+            }
+        }
+        let marked = list
+            .iter()
+            .rev()
+            .find(|(event, _)| matches!(event, Event::Text(_)))
+            .is_some_and(|(event, _)| is_marker(event));
+        if !marked {
+            // Nested lists are looked at too.
+            out.push(list.remove(0));
+            let rest = table_of_contents(list);
+            out.extend(rest);
+            continue;
+        }
+        let ordered = first.is_some();
+        let tag = |e: Event<'a>| (e, range.clone());
+        out.push(tag(Event::Start(Tag::List(first))));
+        // The open items: their level, and whether a list of sub-headings is open in them.
+        let mut open: Vec<(pulldown_cmark::HeadingLevel, bool)> = Vec::new();
+        let close = |open: &mut Vec<(pulldown_cmark::HeadingLevel, bool)>,
+                     out: &mut Vec<(Event<'a>, Range<usize>)>| {
+            if let Some((_, sublist)) = open.pop() {
+                if sublist {
+                    out.push(tag(Event::End(TagEnd::List(ordered))));
+                }
+                out.push(tag(Event::End(TagEnd::Item)));
+            }
+        };
+        for (level, content) in &headings {
+            while let Some((top, sublist)) = open.last_mut() {
+                if *top < *level {
+                    if !*sublist {
+                        *sublist = true;
+                        out.push(tag(Event::Start(Tag::List(first))));
+                    }
+                    break;
+                }
+                close(&mut open, &mut out);
+            }
+            out.push(tag(Event::Start(Tag::Item)));
+            out.extend(content.iter().cloned().map(tag));
+            open.push((*level, false));
+        }
+        while !open.is_empty() {
+            close(&mut open, &mut out);
+        }
+        out.push(tag(Event::End(TagEnd::List(ordered))));
+    }
+    out
+}
+
+/// HTML elements kramdown reads as text in a paragraph (its `HTML_SPAN_ELEMENTS`), not as an
+/// HTML block.
+const SPAN_ELEMENTS: &[&str] = &[
+    "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em",
+    "i", "img", "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt",
+    "rtc", "ruby", "samp", "select", "small", "span", "strike", "strong", "sub", "sup", "textarea",
+    "tt", "u", "var",
+];
+
+/// A line that is only a span element's tag (`<img src="…">`) starts an HTML block in
+/// CommonMark and a paragraph in kramdown: such blocks become paragraphs (their HTML as it is).
+pub fn span_html_paragraphs<'a>(
+    mut events: Vec<(Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut at = 0;
+    while let Some(start) = events[at..]
+        .iter()
+        .position(|(e, _)| matches!(e, Event::Start(Tag::HtmlBlock)))
+        .map(|i| at + i)
+    {
+        let Some(end) = events[start..]
+            .iter()
+            .position(|(e, _)| matches!(e, Event::End(TagEnd::HtmlBlock)))
+            .map(|i| start + i)
+        else {
+            break;
+        };
+        at = end + 1;
+        let span = match events.get(start + 1) {
+            Some((Event::Html(html), _)) => {
+                let name: String = html
+                    .trim_start()
+                    .strip_prefix('<')
+                    .unwrap_or("")
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                SPAN_ELEMENTS.contains(&name.as_str())
+            }
+            _ => false,
+        };
+        if !span {
+            continue;
+        }
+        events[start].0 = Event::Start(Tag::Paragraph);
+        events[end].0 = Event::End(TagEnd::Paragraph);
+        for (event, _) in &mut events[start + 1..end] {
+            if let Event::Html(html) = event {
+                *event = Event::InlineHtml(std::mem::replace(html, "".into()));
+            }
+        }
+    }
+    events
+}
+
+/// Whether some `](` is followed by white space before the next `)` on its line: the cheap
+/// test for [`spaced_destinations`].
+fn may_have_spaced_destination(markdown: &str) -> bool {
+    markdown.match_indices("](").any(|(at, _)| {
+        let rest = &markdown[at + 2..];
+        let end = rest.find([')', '\n']).unwrap_or(rest.len());
+        rest[..end].contains([' ', '\t'])
+    })
+}
+
+/// Records inline link destinations that hold white space (`[text](a b)`, `[text]({post_url
+/// x})`) as `<a b>`: kramdown takes the destination up to the `)` that balances its `(` or up
+/// to white space before a quote (a title), spaces and all; CommonMark takes white space in a
+/// destination only between `<` and `>`, and would leave the link as text.
+fn spaced_destinations(
+    text: &str,
+    offset: usize,
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
+) {
+    let bytes = text.as_bytes();
+    let mut open_brackets = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'`' => i = skip_code_span(text, i),
+            b'<' => match text[i..].find('>') {
+                Some(end) if !text[i..i + end].contains('\n') => i += end + 1,
+                _ => i += 1,
+            },
+            b'[' => {
+                open_brackets += 1;
+                i += 1;
+            }
+            b']' if open_brackets > 0 && bytes.get(i + 1) == Some(&b'(') => {
+                open_brackets -= 1;
+                let start = i + 2;
+                let mut depth = 1;
+                let mut end = None;
+                for (j, &b) in bytes.iter().enumerate().skip(start) {
+                    match b {
+                        b'\n' => break,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = Some(j);
+                                break;
+                            }
+                        }
+                        b' ' | b'\t' if matches!(bytes.get(j + 1), Some(b'"' | b'\'')) => {
+                            end = Some(j);
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                let Some(end) = end else {
+                    i = start;
+                    continue;
+                };
+                let url = text[start..end].trim();
+                if url.contains([' ', '\t']) && !url.contains(['<', '>']) {
+                    replacements.push((offset + start, end - start, format!("<{url}>").into()));
+                }
+                i = end;
+            }
+            b']' => {
+                open_brackets = open_brackets.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+/// The index after the code span that starts at `text[i]` (a run of backticks), or after the
+/// run when nothing closes it.
+pub(crate) fn skip_code_span(text: &str, i: usize) -> usize {
+    let ticks = text.as_bytes()[i..]
+        .iter()
+        .take_while(|&&b| b == b'`')
+        .count();
+    let fence = &text[i..i + ticks];
+    match text[i + ticks..].find(fence) {
+        Some(end) => i + ticks + end + ticks,
+        None => i + ticks,
+    }
+}
+
 fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -209,14 +587,7 @@ fn runs(text: &str, marker: u8) -> Vec<Run> {
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 2,
-            b'`' => {
-                let ticks = bytes[i..].iter().take_while(|&&b| b == b'`').count();
-                let fence = &text[i..i + ticks];
-                match text[i + ticks..].find(fence) {
-                    Some(end) => i += ticks + end + ticks,
-                    None => i += ticks,
-                }
-            }
+            b'`' => i = skip_code_span(text, i),
             // `<<` is not a tag: kramdown writes it «.
             b'<' if bytes.get(i + 1) != Some(&b'<') => match text[i..].find('>') {
                 Some(end) if !text[i..i + end].contains('\n') => i += end + 1,
@@ -291,6 +662,146 @@ fn commonmark_closes(text: &str, run: Run) -> bool {
     flanking(before, after)
 }
 
+/// What an item of a loose list holds, for [`list_paragraphs`].
+#[derive(Debug, Default)]
+struct Item {
+    /// The indices of its first child's start and end events, when that child is a paragraph.
+    paragraph: Option<(usize, usize)>,
+    /// A blank line follows that paragraph.
+    blank_after: bool,
+    /// Another block follows that paragraph in the item.
+    more: bool,
+}
+
+/// kramdown's paragraphs in lists, applied to pulldown-cmark's events (with their source
+/// ranges): CommonMark writes every item of a list with `<p>` when a blank line separates any
+/// two of its items (a loose list), kramdown writes an item's first paragraph without `<p>`
+/// unless a blank line follows it — and the last item's only when no item before it is
+/// written so and the blank line is not the one that ends the list. Tight lists (no
+/// paragraph events) are the same in both. A definition's first paragraph is a `<p>` only
+/// when a blank line comes before its `:`.
+pub fn list_paragraphs<'a>(
+    source: &str,
+    events: Vec<(Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let loose = events.windows(2).any(|pair| {
+        matches!(
+            (&pair[0].0, &pair[1].0),
+            (
+                Event::Start(Tag::Item | Tag::DefinitionListDefinition),
+                Event::Start(Tag::Paragraph)
+            )
+        )
+    });
+    if !loose {
+        return events;
+    }
+    let mut unwrapped = vec![false; events.len()];
+    let mut lists: Vec<Vec<Item>> = Vec::new();
+    for (at, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::List(_)) => lists.push(Vec::new()),
+            Event::Start(Tag::Item) => {
+                if let Some(items) = lists.last_mut() {
+                    items.push(Item::default());
+                }
+            }
+            // A definition's first paragraph is a <p> when a blank line comes before its `:`
+            // line.
+            Event::Start(Tag::Paragraph)
+                if at > 0
+                    && matches!(
+                        events[at - 1].0,
+                        Event::Start(Tag::DefinitionListDefinition)
+                    )
+                    && !blank_line_before(source, events[at - 1].1.start) =>
+            {
+                unwrapped[at] = true;
+                if let Some(end) = events[at..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph)))
+                {
+                    unwrapped[at + end] = true;
+                }
+            }
+            Event::Start(Tag::Paragraph)
+                if at > 0 && matches!(events[at - 1].0, Event::Start(Tag::Item)) =>
+            {
+                let end = at
+                    + events[at..]
+                        .iter()
+                        .position(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph)))
+                        .unwrap_or(0);
+                if let Some(item) = lists.last_mut().and_then(|items| items.last_mut()) {
+                    item.paragraph = Some((at, end));
+                    item.blank_after = blank_line_after(source, range.end);
+                    item.more = !matches!(events.get(end + 1), Some((Event::End(TagEnd::Item), _)));
+                }
+            }
+            Event::End(TagEnd::List(_)) => {
+                let Some(items) = lists.pop() else { continue };
+                let mut any_unwrapped = false;
+                for (k, item) in items.iter().enumerate() {
+                    let Some((start, end)) = item.paragraph else {
+                        any_unwrapped = true;
+                        continue;
+                    };
+                    let unwrap = if k + 1 < items.len() {
+                        !item.blank_after
+                    } else {
+                        !(item.blank_after && item.more) && (items.len() == 1 || any_unwrapped)
+                    };
+                    if unwrap {
+                        unwrapped[start] = true;
+                        unwrapped[end] = true;
+                        any_unwrapped = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    events
+        .into_iter()
+        .zip(unwrapped)
+        .filter(|(_, unwrap)| !unwrap)
+        .map(|(event, _)| event)
+        .collect()
+}
+
+/// Whether the line before the one where `start` falls is blank (`>` marks of a block quote
+/// do not count).
+fn blank_line_before(source: &str, start: usize) -> bool {
+    let line_start = source[..start.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    if line_start == 0 {
+        return false;
+    }
+    let before = &source[..line_start - 1];
+    let previous = &before[before.rfind('\n').map_or(0, |newline| newline + 1)..];
+    previous
+        .trim_matches(|c: char| c.is_whitespace() || c == '>')
+        .is_empty()
+}
+
+/// Whether the line after the one where `end` falls (or the line at `end`, when it starts a
+/// line) is blank; `>` marks of a block quote do not count.
+fn blank_line_after(source: &str, end: usize) -> bool {
+    let mut rest = &source[end.min(source.len())..];
+    if end > 0 && !source[..end].ends_with('\n') {
+        match rest.find('\n') {
+            Some(newline) => rest = &rest[newline + 1..],
+            None => return false,
+        }
+    }
+    let line = rest.split('\n').next().unwrap_or("");
+    !rest.is_empty()
+        && line
+            .trim_matches(|c: char| c.is_whitespace() || c == '>')
+            .is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,6 +852,51 @@ mod tests {
             prepare("$$\nE = mc^2 < 3\n$$\n"),
             "<div class=\"math\">\\[E = mc^2 &lt; 3\\]</div>\n"
         );
+    }
+
+    #[test]
+    fn link_destinations_with_spaces_are_links() {
+        assert_eq!(
+            prepare("[链接]({post_url 2023-11-26-x})，后文"),
+            "[链接](<{post_url 2023-11-26-x}>)，后文"
+        );
+        assert_eq!(
+            prepare("[b](http://x.org/a b \"title\") and [c](d e f)"),
+            "[b](<http://x.org/a b> \"title\") and [c](<d e f>)"
+        );
+        assert_eq!(prepare("[m](n(o p)q)"), "[m](<n(o p)q>)");
+        for text in [
+            "[e](<f g>) [h](i \"t\") `[j](k l)`",
+            "no link ](a b) here",
+            "[a](b\nc d)",
+        ] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn lines_read_as_kramdown_reads_them() {
+        assert_eq!(prepare("* a\n^\n* b\n"), "* a\n<!-- -->\n* b\n");
+        assert_eq!(
+            prepare("Christmas of\n2007. This release\n"),
+            "Christmas of\n\n2007. This release\n"
+        );
+        assert_eq!(prepare("2) and 3) are\n"), "2\\) and 3) are\n");
+        assert_eq!(
+            prepare("效果：\n:camel: :blush:\n"),
+            "效果：\n\\:camel: :blush:\n"
+        );
+        for text in [
+            "1. a\n2. b\nfoo\n3. c\n",
+            "(Explain this:)\n1. one\n2. two\n",
+            "para\n1. one\n",
+            "Term\n: definition\n",
+            "```\n2) code\n^\n```\n",
+            "<div>\n:x\n</div>\n",
+            "版本 2.0 发布\n3.5 亿元\n",
+        ] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
     }
 
     #[test]

@@ -43,10 +43,32 @@ fn options() -> Options {
 /// The events of a post's source: Markdown with kramdown's typography and the site's
 /// options, or (for an `.html` post, which Jekyll does not convert, `None`) as it is.
 fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<'a>> {
-    let events: Vec<Event<'_>> = Parser::new_ext(source, options()).collect();
     let Some(markdown) = markdown else {
-        return events;
+        return Parser::new_ext(source, options()).collect();
     };
+    let events = crate::kramdown::table_of_contents(crate::kramdown::span_html_paragraphs(
+        crate::kramdown::definition_terms(crate::kramdown::list_paragraphs(
+            source,
+            Parser::new_ext(source, options())
+                .into_offset_iter()
+                .collect(),
+        )),
+    ));
+    // A quote escaped with a backslash stays straight (kramdown's escape is its own element).
+    let events = events
+        .into_iter()
+        .map(|(event, range)| {
+            let escaped = matches!(&event, Event::Text(text) if text.starts_with(['\'', '"']))
+                && source[..range.start]
+                    .bytes()
+                    .rev()
+                    .take_while(|&b| b == b'\\')
+                    .count()
+                    % 2
+                    == 1;
+            (event, escaped)
+        })
+        .collect();
     let mut events = crate::typography::apply(events, &markdown.quotes);
     if markdown.hard_wrap {
         for event in &mut events {

@@ -87,6 +87,17 @@ fn right(quotes: &Quotes, quote: char) -> &str {
 /// `text` with kramdown's typography; `emphasis_follows` says whether emphasis markup
 /// (`*`, `_`) comes right after the text, which kramdown's first rule looks at.
 pub fn smarten<'t>(text: &'t str, emphasis_follows: bool, quotes: &Quotes) -> Cow<'t, str> {
+    smarten_around(text, emphasis_follows, quotes, &[])
+}
+
+/// [`smarten`], the quotes at the byte offsets `escaped` (escaped with a backslash in the
+/// source) left straight.
+fn smarten_around<'t>(
+    text: &'t str,
+    emphasis_follows: bool,
+    quotes: &Quotes,
+    escaped: &[usize],
+) -> Cow<'t, str> {
     // Most text has nothing to change (a decimal point is not an ellipsis): one pass over
     // the bytes decides, without decoding.
     let bytes = text.as_bytes();
@@ -99,12 +110,27 @@ pub fn smarten<'t>(text: &'t str, emphasis_follows: bool, quotes: &Quotes) -> Co
         return Cow::Borrowed(text);
     }
     let chars: Vec<char> = text.chars().collect();
+    let literal: Vec<bool> = if escaped.is_empty() {
+        Vec::new()
+    } else {
+        text.char_indices()
+            .map(|(at, _)| escaped.contains(&at))
+            .collect()
+    };
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;
+    // Where the last quote or symbol kramdown replaced ends: its scanner resumes there, so a
+    // quote right after it has no character before it to stand on.
+    let mut resumed = 0;
     while i < chars.len() {
         let c = chars[i];
-        if c == '"' || c == '\'' {
-            i += smart_quote(&chars, i, emphasis_follows, quotes, &mut out);
+        if literal.get(i) == Some(&true) {
+            out.push(c);
+            i += 1;
+            resumed = i;
+        } else if c == '"' || c == '\'' {
+            i += smart_quote(&chars, i, i == resumed, emphasis_follows, quotes, &mut out);
+            resumed = i;
         } else if let Some(&(pattern, symbol)) = SYMBOLS.iter().find(|(pattern, _)| {
             pattern
                 .chars()
@@ -112,6 +138,7 @@ pub fn smarten<'t>(text: &'t str, emphasis_follows: bool, quotes: &Quotes) -> Co
         }) {
             out.push(symbol);
             i += pattern.len();
+            resumed = i;
         } else {
             out.push(c);
             i += 1;
@@ -132,10 +159,13 @@ const SYMBOLS: [(&str, char); 5] = [
 ];
 
 /// Writes the quote at `chars[i]` (and, for the two-quote rules, the next one) as kramdown
-/// would; returns how many characters were consumed.
+/// would; returns how many characters were consumed. `resumed`: the character before the
+/// quote was consumed by the rule before (kramdown's scanner stands on the quote, as at the
+/// start of a run: `"a""b"` is ”a”“b”).
 fn smart_quote(
     chars: &[char],
     i: usize,
+    resumed: bool,
     emphasis_follows: bool,
     quotes: &Quotes,
     out: &mut String,
@@ -146,7 +176,11 @@ fn smart_quote(
     let is_quote = |c: Option<char>| matches!(c, Some('"' | '\''));
     // A backslash before the quote: kramdown's start pattern cannot stand on it, so the
     // scanner stands on the quote, as at the start of a run.
-    let previous = i.checked_sub(1).map(|k| chars[k]).filter(|&c| c != '\\');
+    let previous = i
+        .checked_sub(1)
+        .filter(|_| !resumed)
+        .map(|k| chars[k])
+        .filter(|&c| c != '\\');
     match previous {
         // The scanner stands on the character before the quote.
         Some(p) if is_space(p) => {
@@ -227,31 +261,43 @@ fn pair_or_decade(chars: &[char], i: usize, quotes: &Quotes, out: &mut String) -
 
 /// Applies [`smarten`] to the text of `events` outside code blocks, merging adjacent text
 /// events first (pulldown-cmark splits text at some characters, kramdown's scanner does not).
-/// Text that does not change keeps its event as it was (no copy).
-pub fn apply<'a>(events: Vec<Event<'a>>, quotes: &Quotes) -> Vec<Event<'a>> {
-    let flush = |pending: &mut Option<CowStr<'a>>, out: &mut Vec<Event<'a>>, emphasis: bool| {
+/// Text that does not change keeps its event as it was (no copy). Each event comes with
+/// whether its text starts with a quote escaped in the source (`\'`), which stays straight.
+pub fn apply<'a>(events: Vec<(Event<'a>, bool)>, quotes: &Quotes) -> Vec<Event<'a>> {
+    let mut escaped: Vec<usize> = Vec::new();
+    let flush = |pending: &mut Option<CowStr<'a>>,
+                 escaped: &mut Vec<usize>,
+                 out: &mut Vec<Event<'a>>,
+                 emphasis: bool| {
         if let Some(text) = pending.take() {
-            let text = match smarten(&text, emphasis, quotes) {
+            let text = match smarten_around(&text, emphasis, quotes, escaped) {
                 Cow::Borrowed(_) => text,
                 Cow::Owned(smart) => CowStr::from(smart),
             };
             out.push(Event::Text(text));
         }
+        escaped.clear();
     };
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut in_code = 0usize;
     let mut pending: Option<CowStr<'a>> = None;
-    for event in events {
+    for (event, escapes) in events {
         match event {
             Event::Text(text) if in_code == 0 => {
+                let at = pending.as_ref().map_or(0, |before| before.len());
+                if escapes {
+                    escaped.push(at);
+                }
                 pending = Some(match pending.take() {
                     None => text,
                     Some(before) => CowStr::from(format!("{before}{text}")),
                 });
                 continue;
             }
-            Event::Start(Tag::Emphasis | Tag::Strong) => flush(&mut pending, &mut out, true),
-            _ => flush(&mut pending, &mut out, false),
+            Event::Start(Tag::Emphasis | Tag::Strong) => {
+                flush(&mut pending, &mut escaped, &mut out, true)
+            }
+            _ => flush(&mut pending, &mut escaped, &mut out, false),
         }
         match &event {
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,
@@ -260,7 +306,7 @@ pub fn apply<'a>(events: Vec<Event<'a>>, quotes: &Quotes) -> Vec<Event<'a>> {
         }
         out.push(event);
     }
-    flush(&mut pending, &mut out, false);
+    flush(&mut pending, &mut escaped, &mut out, false);
     out
 }
 
@@ -289,6 +335,13 @@ mod tests {
             "中文里的”引号”和’单引号’，还有……省略号。"
         );
         assert_eq!(s("\"Quoted\" at the start"), "“Quoted” at the start");
+        // A quote right after a quote (or a symbol) kramdown replaced: its scanner stands on
+        // the quote, so `""` between words is a closing then an opening quote.
+        assert_eq!(
+            s("那些\"三天速效\"\"纯天然\"\"祖传秘方\"字样"),
+            "那些”三天速效”“纯天然”“祖传秘方”字样"
+        );
+        assert_eq!(s("wait...\" he said"), "wait…” he said");
         assert_eq!(s("no quotes at all"), "no quotes at all");
         let quotes = Quotes::default();
         assert!(matches!(

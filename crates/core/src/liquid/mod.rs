@@ -8,8 +8,9 @@
 //! syntax error) is shown as text and the rest still runs; a missing or refused include is
 //! left out; a body whose Liquid cannot run at all is kept as its source. Each case is a
 //! warning with the body line. Work is bounded ([`limits`]). Kramdown attribute lists
-//! (`{:.class}`) are removed here too ([`prepare`]): they are the other curly-brace syntax
-//! that would otherwise show up as text.
+//! (`{:.class}`) are removed here too, from what Liquid wrote and outside code
+//! ([`strip_attribute_lists`]): they are the other curly-brace syntax that would otherwise show
+//! up as text.
 //!
 //! A body without `{{` or `{%` never reaches the engine (two memchr scans), and one without
 //! `{` at all is returned as it is.
@@ -295,7 +296,7 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
     };
     let prepared = prepare::prepare(body, &links);
     let (text, warnings) = match recover::parse(&prepared, tags::language()) {
-        Err(failure) => (strip_attribute_lists(body).into_owned(), vec![failure]),
+        Err(failure) => (body.to_string(), vec![failure]),
         Ok((template, mut warnings)) => {
             let page_value = page_value(page, body);
             match runtime::render(&template, site, &page_value, page.path) {
@@ -315,10 +316,16 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
                             first_line(&error)
                         ),
                     ));
-                    (strip_attribute_lists(body).into_owned(), warnings)
+                    (body.to_string(), warnings)
                 }
             }
         }
+    };
+    // kramdown reads the attribute lists of what Liquid wrote, code blocks of `highlight`
+    // among them (where `{:a => 1}` is code).
+    let text = match strip_attribute_lists(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(stripped) => stripped,
     };
     LiquidOutput {
         text: Cow::Owned(text),

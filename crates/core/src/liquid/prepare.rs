@@ -1,6 +1,5 @@
-//! The pass over a body before the engine parses it: kramdown attribute lists go (outside
-//! `{% highlight %}`, where `{:a => 1}` is code), `{% post_url %}` and `{% link %}` become the
-//! in-archive links they stand for, and every piece of markup is noted with its line (for
+//! The pass over a body before the engine parses it: `{% post_url %}` and `{% link %}` become
+//! the in-archive links they stand for, and every piece of markup is noted with its line (for
 //! warnings, and for [`super::recover`]). It also refuses, before anything runs, what would
 //! cost too much: blocks nested too deep and literal `for` ranges too long.
 
@@ -94,26 +93,12 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
     let mut open_blocks: Vec<&'static str> = Vec::new();
     // The iterations each open literal `for` stands for (1 for other loops).
     let mut loops: Vec<u64> = Vec::new();
-    let mut in_code = 0usize;
     let mut rest = body;
     while let Some(at) = memchr::memchr(b'{', rest.as_bytes()) {
         let before = &rest[..at];
         line += memchr::memchr_iter(b'\n', before.as_bytes()).count();
         out.push_str(before);
         let after = &rest[at..];
-        if let Some(list) = after.strip_prefix("{:") {
-            // A kramdown attribute list never spans lines; in code it is code.
-            match list.find('}').map(|i| i + 2) {
-                Some(close) if in_code == 0 && !after[..close].contains('\n') => {
-                    rest = &after[close + 1..];
-                }
-                _ => {
-                    out.push_str("{:");
-                    rest = &after[2..];
-                }
-            }
-            continue;
-        }
         let closer = if after.starts_with("{{") {
             "}}"
         } else if after.starts_with("{%") {
@@ -203,9 +188,6 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         }
         if let Some(block) = BLOCKS.iter().find(|b| **b == name) {
             open_blocks.push(block);
-            if name == "highlight" {
-                in_code += 1;
-            }
             if name == "for" {
                 loops.push(literal_range_length(args).unwrap_or(1));
                 let total = loops.iter().fold(1u64, |a, b| a.saturating_mul(*b));
@@ -231,9 +213,6 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         } else if let Some(ended) = name.strip_prefix("end") {
             if open_blocks.last() == Some(&ended) {
                 open_blocks.pop();
-                if ended == "highlight" {
-                    in_code = in_code.saturating_sub(1);
-                }
                 if ended == "for" {
                     loops.pop();
                 }
@@ -278,26 +257,99 @@ fn block_content<'t>(text: &'t str, end_name: &str) -> (&'t str, &'t str) {
     (text, "")
 }
 
-/// Removes kramdown attribute lists (`{:.class}`, `{: #id}`) from Markdown with no Liquid.
+/// Removes kramdown attribute lists (`{:.class}`, `{: #id}`, `{: width="50"}`, which may run
+/// over lines of a paragraph) from Markdown, outside code: fenced and indented code blocks
+/// and code spans keep theirs (`{:a => 1}` is Ruby), as in kramdown.
 pub fn strip_attribute_lists(body: &str) -> Cow<'_, str> {
     if memchr::memmem::find(body.as_bytes(), b"{:").is_none() {
         return Cow::Borrowed(body);
     }
     let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(at) = rest.find("{:") {
+    // The text since the last code line or blank line, where attribute lists are looked for.
+    let mut text_start = 0;
+    let mut fence: Option<(char, usize)> = None;
+    let mut previous_blank = true;
+    let mut indented_code = false;
+    // Inside a list, an indented code block is indented once more.
+    let mut in_list = false;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_start_matches([' ', '\t']);
+        let indent = line[..line.len() - content.len()]
+            .chars()
+            .map(|c| if c == '\t' { 4 } else { 1 })
+            .sum::<usize>();
+        let blank = content.trim().is_empty();
+        let is_code = if let Some((marker, length)) = fence {
+            let run = content.chars().take_while(|&c| c == marker).count();
+            if run >= length && content[run * marker.len_utf8()..].trim().is_empty() {
+                fence = None;
+            }
+            true
+        } else if let Some((marker, length)) = ['`', '~']
+            .into_iter()
+            .map(|m| (m, content.chars().take_while(|&c| c == m).count()))
+            .find(|&(_, length)| length >= 3)
+        {
+            fence = Some((marker, length));
+            true
+        } else {
+            let code_indent = if in_list { 8 } else { 4 };
+            indented_code = !blank && indent >= code_indent && (previous_blank || indented_code);
+            indented_code
+        };
+        if !blank && indent == 0 && !is_code {
+            let item = content.starts_with(['-', '*', '+'])
+                && content[1..].starts_with([' ', '\t'])
+                || content
+                    .split_once(['.', ')'])
+                    .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if item {
+                in_list = true;
+            } else if previous_blank {
+                in_list = false;
+            }
+        }
+        if is_code || blank {
+            strip_text(&body[text_start..start], &mut out);
+            out.push_str(line);
+            text_start = offset;
+        }
+        previous_blank = blank;
+    }
+    strip_text(&body[text_start..], &mut out);
+    Cow::Owned(out)
+}
+
+/// Writes `text` (lines of Markdown without a blank line or code block) without its attribute
+/// lists, code spans kept as they are.
+fn strip_text(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['{', '`']) {
         out.push_str(&rest[..at]);
         let after = &rest[at..];
-        match after[2..].find('}').map(|i| i + 2) {
-            Some(close) if !after[..close].contains('\n') => rest = &after[close + 1..],
-            _ => {
-                out.push_str("{:");
-                rest = &after[2..];
+        if after.starts_with('`') {
+            let span = crate::kramdown::skip_code_span(after, 0);
+            out.push_str(&after[..span]);
+            rest = &after[span..];
+            continue;
+        }
+        match after.strip_prefix("{:").and_then(|list| list.find('}')) {
+            // `{:toc}` asks for a table of contents, which Markdown writes in its place.
+            Some(close) if after[2..close + 2].trim() == "toc" => {
+                out.push_str(crate::kramdown::TOC_MARKER);
+                rest = &after[close + 3..];
+            }
+            Some(close) => rest = &after[close + 3..],
+            None => {
+                out.push('{');
+                rest = &after[1..];
             }
         }
     }
     out.push_str(rest);
-    Cow::Owned(out)
 }
 
 fn join_url(base: &str, path: &str) -> String {

@@ -226,6 +226,29 @@ fn kramdown_attribute_lists_are_removed() {
     );
     assert_eq!(strip_attribute_lists("x {:}y"), "x y");
     assert_eq!(strip_attribute_lists("a {:\nd"), "a {:\nd");
+    // One may run over the lines of a paragraph, not over a blank line.
+    assert_eq!(
+        strip_attribute_lists("![i](x.png){:\n.icon width=\"70\"} text\n"),
+        "![i](x.png) text\n"
+    );
+    assert_eq!(strip_attribute_lists("a {:\n\nb}"), "a {:\n\nb}");
+    assert_eq!(
+        strip_attribute_lists("`code` first\npara\n{: #id}\n"),
+        "`code` first\npara\n\n"
+    );
+    // Code keeps them: fenced (in a list too), indented, spans, and highlight's output.
+    for code in [
+        "```ruby\np h #=> {:b=>2}\n```\n",
+        "* item\n\n  ``` ruby\n  p h #=> {:b=>2}\n  ```\n",
+        "text\n\n    p h #=> {:b=>2}\n",
+        "`{:k=>1}` and ``{:a}``",
+    ] {
+        assert_eq!(strip_attribute_lists(code), code, "{code}");
+    }
+    assert_eq!(
+        text("{% highlight ruby %}\np {:a => 1}\n{% endhighlight %}\n{: .wide}"),
+        "\n```ruby\np {:a => 1}\n```\n\n"
+    );
     assert_eq!(text("{{ site.title }}\n{: .wide}"), "示例\n");
 }
 
