@@ -334,4 +334,58 @@ mod tests {
         assert!(!paths.iter().any(|p| p.as_os_str() == "site//_posts/a.md"));
         assert_eq!(paths.len(), 7);
     }
+
+    #[test]
+    fn includes_that_lead_out_of_their_folder_through_a_symbolic_link_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let includes = site.join("_includes");
+        std::fs::create_dir_all(includes.join("parts")).unwrap();
+        std::fs::create_dir_all(site.join("_posts")).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "outside").unwrap();
+        std::fs::write(includes.join("parts/note.html"), "inside").unwrap();
+        std::fs::write(site.join("_posts/nearby.md"), "next to the post").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), includes.join("secret.html"))
+            .unwrap();
+        std::os::unix::fs::symlink(dir.path(), includes.join("up")).unwrap();
+        std::os::unix::fs::symlink(
+            includes.join("parts/note.html"),
+            includes.join("alias.html"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join("_posts/out.md"))
+            .unwrap();
+        let disk = DiskIncludes::new(Some(&site));
+        assert_eq!(
+            disk.include("parts/note.html"),
+            IncludeLookup::Found("inside".into())
+        );
+        // A link that stays inside `_includes/` is followed.
+        assert_eq!(
+            disk.include("alias.html"),
+            IncludeLookup::Found("inside".into())
+        );
+        for out in ["secret.html", "up/secret.txt"] {
+            assert!(
+                matches!(disk.include(out), IncludeLookup::Refused(_)),
+                "{out}: {:?}",
+                disk.include(out)
+            );
+        }
+        assert!(matches!(
+            disk.include("../../secret.txt"),
+            IncludeLookup::Refused(_)
+        ));
+        assert_eq!(disk.include("missing.html"), IncludeLookup::Missing);
+        let post = site.join("_posts/a.md");
+        let post = post.to_str().unwrap();
+        assert_eq!(
+            disk.include_relative(post, "nearby.md"),
+            IncludeLookup::Found("next to the post".into())
+        );
+        assert!(matches!(
+            disk.include_relative(post, "out.md"),
+            IncludeLookup::Refused(_)
+        ));
+    }
 }

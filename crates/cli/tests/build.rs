@@ -1134,12 +1134,20 @@ fn text_and_tags(html: &str) -> (String, std::collections::BTreeMap<String, usiz
     let mut rest = html;
     while let Some(open) = rest.find('<') {
         text.push_str(&rest[..open]);
-        text.push(' ');
         let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        // An opening tag's name (a closing tag's is empty: only opening tags are counted).
         let name: String = rest[open + 1..close]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
+        // A tag separates words, but for `<span>`: Rouge's colouring (Jekyll's code) splits
+        // `greet(name)` into spans, and the archive shows code without them.
+        let tag = rest[open + 1..close].trim_start_matches('/');
+        let is_span =
+            tag.starts_with("span") && !tag[4..].starts_with(|c: char| c.is_ascii_alphanumeric());
+        if !is_span {
+            text.push(' ');
+        }
         if STRUCTURAL.split(' ').any(|tag| tag == name) {
             *tags.entry(name).or_insert(0) += 1;
         }
@@ -1220,7 +1228,7 @@ fn liquid_renders_like_jekyll() {
     let built = build(&[&site]);
     // Every tag and filter of tests/fixtures/liquid/_posts, `_data/` in every format and
     // includes with parameters: the same text and structural tags as Jekyll 4.3.1's render.
-    for name in ["tags", "filters", "data", "links"] {
+    for name in ["tags", "filters", "data", "links", "linenos"] {
         let id = built
             .posts()
             .iter()

@@ -279,7 +279,8 @@ impl Renderable for IncludeCall {
 }
 
 /// `{% highlight ruby linenos %}…{% endhighlight %}`: a fenced code block (the archive shows
-/// code without colours), its body rendered as Liquid first, as Jekyll does.
+/// code without colours), its body rendered as Liquid first, as Jekyll does; with `linenos`,
+/// Jekyll's table of line numbers beside the code.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Highlight;
 
@@ -302,13 +303,18 @@ impl ParseBlock for Highlight {
         mut block: TagBlock<'_, '_>,
         options: &Language,
     ) -> Result<Box<dyn Renderable>> {
-        let language = arguments
-            .map(|t| t.as_str().to_string())
-            .next()
-            .unwrap_or_default();
+        let mut arguments = arguments.map(|t| t.as_str().to_string());
+        let language = arguments.next().unwrap_or_default();
+        // `linenos`, `linenos=table` or `linenos=inline`: Jekyll draws the numbers beside
+        // the code either way once colouring is off.
+        let line_numbers = arguments.any(|a| a == "linenos" || a.starts_with("linenos="));
         let body = Template::new(block.parse_all(options)?);
         block.assert_empty();
-        Ok(Box::new(CodeBlock { language, body }))
+        Ok(Box::new(CodeBlock {
+            language,
+            line_numbers,
+            body,
+        }))
     }
 
     fn reflection(&self) -> &dyn BlockReflection {
@@ -319,6 +325,7 @@ impl ParseBlock for Highlight {
 #[derive(Debug)]
 struct CodeBlock {
     language: String,
+    line_numbers: bool,
     body: Template,
 }
 
@@ -331,8 +338,35 @@ impl Renderable for CodeBlock {
         self.body.render_to(&mut code, runtime)?;
         let code = String::from_utf8_lossy(&code.bytes);
         let code = code.trim_matches('\n');
+        if self.line_numbers {
+            return write!(writer, "\n{}\n", numbered_code(&self.language, code))
+                .replace("Failed to render");
+        }
         let longest_run = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat((longest_run + 1).max(3));
         write!(writer, "\n{fence}{}\n{code}\n{fence}\n", self.language).replace("Failed to render")
     }
+}
+
+/// Code with its line numbers, as Jekyll's `highlight … linenos` writes it (a table: the
+/// numbers, then the code), on one line — its newlines written `&#10;` — so that Markdown
+/// takes it as one HTML block whatever blank lines the code holds.
+fn numbered_code(language: &str, code: &str) -> String {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\n', "&#10;")
+    };
+    let numbers: String = (1..=code.lines().count().max(1))
+        .map(|n| format!("{n}&#10;"))
+        .collect();
+    let language = escape(language);
+    format!(
+        "<figure class=\"highlight\"><pre><code class=\"language-{language}\" data-lang=\"{language}\">\
+         <table class=\"rouge-table\"><tbody><tr><td class=\"gutter gl\"><pre class=\"lineno\">{numbers}</pre></td>\
+         <td class=\"code\"><pre>{}&#10;</pre></td></tr></tbody></table></code></pre></figure>",
+        escape(code)
+    )
 }

@@ -59,8 +59,20 @@ fn a_body_without_liquid_is_returned_as_it_is() {
 #[test]
 fn highlight_becomes_a_fenced_block() {
     assert_eq!(
-        text("Code:\n{% highlight ruby linenos %}\nputs 1\n{% endhighlight %}\nend"),
+        text("Code:\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\nend"),
         "Code:\n\n```ruby\nputs 1\n```\n\nend"
+    );
+    // With line numbers: Jekyll's table, on one line (a blank line in the code would end a
+    // Markdown HTML block), the code escaped.
+    let numbered = text("{% highlight ruby linenos %}\na < b\n\nc\n{% endhighlight %}");
+    assert_eq!(numbered.trim().lines().count(), 1, "{numbered}");
+    assert!(
+        numbered.contains(r#"<pre class="lineno">1&#10;2&#10;3&#10;</pre>"#),
+        "{numbered}"
+    );
+    assert!(
+        numbered.contains("<pre>a &lt; b&#10;&#10;c&#10;</pre>"),
+        "{numbered}"
     );
 }
 
