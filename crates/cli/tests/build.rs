@@ -1126,7 +1126,7 @@ fn odd_configs_never_stop_a_build() {
 
 /// The text of HTML (tags dropped, `&lt;` `&gt;` `&amp;` decoded, white space collapsed)
 /// and how many of each structural tag it opens.
-fn text_and_tags(html: &str) -> (String, std::collections::BTreeMap<String, usize>) {
+fn text_and_tags(html: &str) -> TextAndTags {
     const STRUCTURAL: &str =
         "p ul ol li dl dt dd strong em h1 h2 h3 h4 h5 h6 blockquote pre code table del";
     let mut text = String::new();
@@ -1166,6 +1166,22 @@ fn text_and_tags(html: &str) -> (String, std::collections::BTreeMap<String, usiz
     (text.split_whitespace().collect::<Vec<_>>().join(" "), tags)
 }
 
+/// The text and structural tags of the post whose id ends with `name`, as Gazette built it and
+/// as Jekyll rendered it (`<site>/jekyll/<name>.html`).
+type TextAndTags = (String, std::collections::BTreeMap<String, usize>);
+fn against_jekyll(built: &Built, site: &Path, name: &str) -> (TextAndTags, TextAndTags) {
+    let id = built
+        .posts()
+        .iter()
+        .find(|p| p["id"].as_str().unwrap().ends_with(name))
+        .unwrap_or_else(|| panic!("no post {name}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let jekyll = std::fs::read_to_string(site.join(format!("jekyll/{name}.html"))).unwrap();
+    (text_and_tags(&built.body(&id)), text_and_tags(&jekyll))
+}
+
 #[test]
 fn kramdown_constructs_render_like_jekyll() {
     let site = fixtures().join("kramdown");
@@ -1199,18 +1215,7 @@ fn kramdown_constructs_render_like_jekyll() {
         .map(|n| (n, true))
         .chain(different.iter().map(|n| (n, false)))
     {
-        let id = built
-            .posts()
-            .iter()
-            .find(|p| p["id"].as_str().unwrap().ends_with(name))
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let ours = text_and_tags(&built.body(&id));
-        let jekyll = text_and_tags(
-            &std::fs::read_to_string(site.join(format!("jekyll/{name}.html"))).unwrap(),
-        );
+        let (ours, jekyll) = against_jekyll(&built, &site, name);
         if expect_same {
             assert_eq!(ours, jekyll, "{name}");
         } else {
@@ -1229,18 +1234,7 @@ fn liquid_renders_like_jekyll() {
     // Every tag and filter of tests/fixtures/liquid/_posts, `_data/` in every format and
     // includes with parameters: the same text and structural tags as Jekyll 4.3.1's render.
     for name in ["tags", "filters", "data", "links", "linenos"] {
-        let id = built
-            .posts()
-            .iter()
-            .find(|p| p["id"].as_str().unwrap().ends_with(name))
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let ours = text_and_tags(&built.body(&id));
-        let jekyll = text_and_tags(
-            &std::fs::read_to_string(site.join(format!("jekyll/{name}.html"))).unwrap(),
-        );
+        let (ours, jekyll) = against_jekyll(&built, &site, name);
         assert_eq!(ours, jekyll, "{name}");
     }
     let liquid_warnings: Vec<&Value> = built.report["warnings"]
