@@ -200,6 +200,16 @@ struct IncludeCall {
 }
 
 impl IncludeCall {
+    /// Warns that the include was left out, and why.
+    fn left_out(&self, runtime: &dyn Runtime, why: &str) {
+        let message = format!(
+            "Liquid {{% {} %}}: {}; left out",
+            self.source,
+            super::first_line(why)
+        );
+        self.problem(runtime, message);
+    }
+
     fn problem(&self, runtime: &dyn Runtime, message: String) {
         runtime
             .registers()
@@ -230,14 +240,7 @@ impl Renderable for IncludeCall {
         let partial = match runtime.partials().get(&key) {
             Ok(partial) => partial,
             Err(error) => {
-                self.problem(
-                    runtime,
-                    format!(
-                        "Liquid {{% {} %}}: {}; left out",
-                        self.source,
-                        super::first_line(&error.to_string())
-                    ),
-                );
+                self.left_out(runtime, &error.to_string());
                 return Ok(());
             }
         };
@@ -264,14 +267,7 @@ impl Renderable for IncludeCall {
         match rendered {
             Ok(()) => writer.write_all(&aside.bytes).replace("Failed to render"),
             Err(error) => {
-                self.problem(
-                    runtime,
-                    format!(
-                        "Liquid {{% {} %}}: {}; left out",
-                        self.source,
-                        super::first_line(&error.to_string())
-                    ),
-                );
+                self.left_out(runtime, &error.to_string());
                 Ok(())
             }
         }
@@ -353,11 +349,10 @@ impl Renderable for CodeBlock {
 /// takes it as one HTML block whatever blank lines the code holds.
 fn numbered_code(language: &str, code: &str) -> String {
     let escape = |text: &str| {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-            .replace('\n', "&#10;")
+        let mut escaped = String::with_capacity(text.len());
+        // Writing to a String cannot fail.
+        let _ = pulldown_cmark_escape::escape_html(&mut escaped, text);
+        escaped.replace('\n', "&#10;")
     };
     let numbers: String = (1..=code.lines().count().max(1))
         .map(|n| format!("{n}&#10;"))
