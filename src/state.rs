@@ -245,11 +245,6 @@ impl ArchiveState {
         }
     }
 
-    /// The ascending ordinals of category `index`'s posts, once its list is loaded.
-    pub fn category_ordinals(&self, index: u32) -> Option<&[u32]> {
-        self.category_list(index)
-    }
-
     pub fn body(&self, chunk: u32, id: &str) -> Option<Option<&PostBody>> {
         match self.ready(Resource::Chunk(chunk))? {
             Data::Bodies(bodies) => Some(bodies.get(id)),

@@ -5,6 +5,7 @@ use gazette_core::archive::Manifest;
 use gazette_core::filter::Filter;
 use gazette_core::i18n::Text;
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
+use gazette_core::query::{neighbours, Loaded};
 use gazette_core::route::Route;
 use yew::prelude::*;
 
@@ -67,20 +68,16 @@ fn look_up<'a>(
     let (mut newer, mut older) = (None, None);
     if let Some(&category) = summary.categories.first() {
         extras.push(Resource::CategoryList(category));
-        if let Some(list) = state.category_ordinals(category) {
-            if let Ok(i) = list.binary_search(&ordinal) {
-                let before = i.checked_sub(1).map(|j| list[j]);
-                for (slot, neighbour) in
-                    [(&mut newer, before), (&mut older, list.get(i + 1).copied())]
-                {
-                    if let Some(neighbour) = neighbour {
-                        if let Some((group, _)) = Resource::summary_of(manifest, neighbour) {
-                            extras.push(group);
-                        }
-                        *slot = state.summary(manifest, neighbour);
-                    }
+        if let Some(list) = state.category_list(category) {
+            let (newer_ordinal, older_ordinal) = neighbours(list, ordinal);
+            let mut summary_of = |neighbour: u32| {
+                if let Some((group, _)) = Resource::summary_of(manifest, neighbour) {
+                    extras.push(group);
                 }
-            }
+                state.summary(manifest, neighbour)
+            };
+            newer = newer_ordinal.and_then(&mut summary_of);
+            older = older_ordinal.and_then(&mut summary_of);
         }
     }
     Lookup::Found {
@@ -155,7 +152,7 @@ pub fn post_page(props: &PostPageProps) -> Html {
                 <article class="post" aria-labelledby="post-title">
                     <PostHeader summary={summary.clone()} categories={categories.clone()} {tags} />
                     { content }
-                    { neighbours(categories.first(), newer.cloned(), older.cloned()) }
+                    { neighbour_links(categories.first(), newer.cloned(), older.cloned()) }
                 </article>
             }
         }
@@ -232,7 +229,7 @@ fn full_date(date: Option<&str>) -> String {
 }
 
 /// Newer/older post within the first category, and a link back to it.
-fn neighbours(
+fn neighbour_links(
     first_category: Option<&CategoryInfo>,
     newer: Option<PostSummary>,
     older: Option<PostSummary>,

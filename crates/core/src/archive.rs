@@ -247,15 +247,31 @@ impl PostList {
     /// The posts' ordinals, ascending (newest first); numbers a damaged file holds beyond
     /// `post_count` are left out.
     pub fn ordinals(&self, post_count: u32) -> Vec<u32> {
-        let mut ordinals: Vec<u32> = self
-            .numbers()
-            .into_iter()
-            .filter_map(|n| flip(post_count, n))
-            .collect();
-        ordinals.reverse();
-        ordinals.dedup();
-        ordinals
+        into_ordinal_order(self.numbers(), post_count, |number| number)
     }
+}
+
+/// Items ascending by post number made ascending by ordinal: each item's number (the field
+/// `number_of` points to) becomes its ordinal, items naming a post beyond `post_count` (a
+/// damaged file) are left out, and repeats are dropped.
+pub fn into_ordinal_order<T>(
+    mut items: Vec<T>,
+    post_count: u32,
+    number_of: impl Fn(&mut T) -> &mut u32,
+) -> Vec<T> {
+    items.retain_mut(|item| {
+        let number = number_of(item);
+        match flip(post_count, *number) {
+            Some(ordinal) => {
+                *number = ordinal;
+                true
+            }
+            None => false,
+        }
+    });
+    items.reverse();
+    items.dedup_by(|a, b| *number_of(a) == *number_of(b));
+    items
 }
 
 /// `ids/<group>/NNNN.json`: post id → post number, for the ids of one group (their month)

@@ -8,7 +8,7 @@
 //! their positions). Relevance puts posts with more query parts in the title first, then
 //! higher frequency, then newer posts.
 
-use crate::archive::{flip, Days, Manifest, PositionShard, SearchShard};
+use crate::archive::{into_ordinal_order, Days, Manifest, PositionShard, SearchShard};
 use crate::dates::{fitting_granularity, Granularity};
 use crate::filter::Filter;
 use crate::model::{CategoryInfo, TagInfo};
@@ -239,19 +239,11 @@ pub fn evaluate(
 /// its frequency is then the count of such places, and it counts as in the title when every
 /// pair is in the title (positions do not say which of the two a place is in).
 fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32, bool, u32)> {
-    let mut hits = numbered_part_hits(part, manifest, loaded);
-    // Ascending numbers are descending ordinals; a damaged posting beyond the archive's posts
-    // is left out.
-    hits.retain_mut(|hit| match flip(manifest.post_count, hit.0) {
-        Some(ordinal) => {
-            hit.0 = ordinal;
-            true
-        }
-        None => false,
-    });
-    hits.reverse();
-    hits.dedup_by_key(|hit| hit.0);
-    hits
+    into_ordinal_order(
+        numbered_part_hits(part, manifest, loaded),
+        manifest.post_count,
+        |hit| &mut hit.0,
+    )
 }
 
 /// [`part_hits`] by post number, ascending.
@@ -405,6 +397,15 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
         }
     }
     out
+}
+
+/// The items just before and after `item` in an ascending list that holds it: in a list of
+/// ordinals, the next newer and the next older post.
+pub fn neighbours(list: &[u32], item: u32) -> (Option<u32>, Option<u32>) {
+    match list.binary_search(&item) {
+        Ok(i) => (i.checked_sub(1).map(|j| list[j]), list.get(i + 1).copied()),
+        Err(_) => (None, None),
+    }
 }
 
 /// The ordinals `start..end` of the posts dated within `from..=to` (days are listed newest
@@ -616,6 +617,15 @@ mod tests {
             text: text.into(),
             ..Filter::default()
         }
+    }
+
+    #[test]
+    fn neighbours_are_the_items_either_side() {
+        let list = [2, 5, 9];
+        assert_eq!(neighbours(&list, 5), (Some(2), Some(9)));
+        assert_eq!(neighbours(&list, 2), (None, Some(5)));
+        assert_eq!(neighbours(&list, 9), (Some(5), None));
+        assert_eq!(neighbours(&list, 4), (None, None), "not in the list");
     }
 
     #[test]
