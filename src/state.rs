@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use gazette_core::archive::{
-    self, BodyChunk, CategoryTable, Days, IdShard, IdShardKey, Manifest, PositionShard, PostBody,
-    PostList, SearchShard, SummaryGroup, TagTable,
+    self, BodyChunk, CategoryTable, Days, IdShard, IdShardKey, IndexShardKey, Manifest,
+    PositionShard, PostBody, PostList, SearchShard, SummaryGroup, TagTable,
 };
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::query::{Loaded, Need};
@@ -32,8 +32,8 @@ pub enum Resource {
     SummaryGroup(u32),
     CategoryList(u32),
     TagList(u32),
-    SearchShard(u32),
-    PositionShard(u32),
+    SearchShard(IndexShardKey),
+    PositionShard(IndexShardKey),
     IdShard(IdShardKey),
     Chunk(u32),
 }
@@ -304,14 +304,14 @@ impl Loaded for ArchiveState {
             _ => None,
         }
     }
-    fn search_shard(&self, number: u32) -> Option<&SearchShard> {
-        match self.ready(Resource::SearchShard(number))? {
+    fn search_shard(&self, key: IndexShardKey) -> Option<&SearchShard> {
+        match self.ready(Resource::SearchShard(key))? {
             Data::Search(shard) => Some(shard),
             _ => None,
         }
     }
-    fn position_shard(&self, number: u32) -> Option<&PositionShard> {
-        match self.ready(Resource::PositionShard(number))? {
+    fn position_shard(&self, key: IndexShardKey) -> Option<&PositionShard> {
+        match self.ready(Resource::PositionShard(key))? {
             Data::Positions(shard) => Some(shard),
             _ => None,
         }

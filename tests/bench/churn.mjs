@@ -23,7 +23,7 @@ async function walk(root, dir = root, out = new Map()) {
 
 /** The family of an archive path: its first folder (search/positions apart), or "head". */
 function family(path) {
-  if (path.startsWith('search/positions/')) return 'positions';
+  if (path.startsWith('search/') && path.includes('/positions/')) return 'positions';
   const slash = path.indexOf('/');
   return slash < 0 ? 'head' : path.slice(0, slash);
 }

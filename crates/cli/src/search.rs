@@ -11,8 +11,8 @@ use clap::Args;
 use gazette_core::archive::{
     category_list_path, decode_bytes, decode_position_shard, decode_search_shard, flip,
     position_shard_path, search_shard_path, summary_group_path, tag_list_path, CategoryTable, Days,
-    Manifest, PositionShard, PostList, SearchShard, SummaryGroup, TagTable, CATEGORIES_FILE,
-    DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
+    IndexShardKey, Manifest, PositionShard, PostList, SearchShard, SummaryGroup, TagTable,
+    CATEGORIES_FILE, DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
 };
 use gazette_core::filter::Filter;
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
@@ -111,8 +111,8 @@ struct Files {
     days: Option<Days>,
     category_lists: HashMap<u32, Vec<u32>>,
     tag_lists: HashMap<u32, Vec<u32>>,
-    shards: HashMap<u32, SearchShard>,
-    positions: HashMap<u32, PositionShard>,
+    shards: HashMap<IndexShardKey, SearchShard>,
+    positions: HashMap<IndexShardKey, PositionShard>,
     groups: HashMap<u32, Vec<PostSummary>>,
 }
 
@@ -193,11 +193,11 @@ impl Loaded for Files {
     fn tag_list(&self, index: u32) -> Option<&[u32]> {
         self.tag_lists.get(&index).map(Vec::as_slice)
     }
-    fn search_shard(&self, number: u32) -> Option<&SearchShard> {
-        self.shards.get(&number)
+    fn search_shard(&self, key: IndexShardKey) -> Option<&SearchShard> {
+        self.shards.get(&key)
     }
-    fn position_shard(&self, number: u32) -> Option<&PositionShard> {
-        self.positions.get(&number)
+    fn position_shard(&self, key: IndexShardKey) -> Option<&PositionShard> {
+        self.positions.get(&key)
     }
     fn days(&self) -> Option<&Days> {
         self.days.as_ref()

@@ -547,10 +547,12 @@ fn a_handmade_site_covers_every_jekyll_case() {
 fn the_search_index_finds_chinese_words_and_tickers() {
     let built = finews();
     let manifest = built.manifest();
-    let shard_count = manifest["layout"]["search_shard_count"].as_u64().unwrap() as u32;
+    let segments: Vec<gazette_core::archive::Segment> =
+        serde_json::from_value(manifest["layout"]["segments"].clone()).unwrap();
+    assert_eq!(segments.len(), 1, "a small archive has one index segment");
     let postings = |term: &str| -> Vec<u64> {
-        let shard = gazette_core::search::shard_of(term, shard_count);
-        let file = format!("search/{shard:04}.bin.gz");
+        let key = segments[0].search_shard_of(term).unwrap();
+        let file = format!("search/0-{}/{:04}.bin.gz", segments[0].end, key.shard);
         let bytes = std::fs::read(built.archive.join(&file)).unwrap();
         assert!(gazette_core::archive::is_gzip(&bytes));
         let shard = gazette_core::archive::decode_search_shard(&file, &bytes).unwrap();
@@ -1311,7 +1313,8 @@ fn liquid_failures_keep_the_post_and_warn_with_the_line() {
 
 /// Issue 18's layout: posts are numbered oldest first, so a day of new posts takes new
 /// numbers and every file that holds only older posts — summary groups, body chunks, the
-/// lists and feeds of sources that got nothing new — comes out byte for byte as before.
+/// lists and feeds of sources that got nothing new, the full index segment of the first
+/// 4,096 posts — comes out byte for byte as before.
 #[test]
 fn newer_posts_change_no_file_that_holds_only_older_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -1319,7 +1322,7 @@ fn newer_posts_change_no_file_that_holds_only_older_ones() {
     let output = gazette(&[
         "gen",
         "--posts",
-        "3000",
+        "4400",
         "--seed",
         "7",
         "--categories",
@@ -1373,6 +1376,17 @@ fn newer_posts_change_no_file_that_holds_only_older_ones() {
             .unwrap()
     };
     let (open_group, open_chunk) = (last("summaries/"), last("bodies/"));
+    // The index segment of the newest posts is open; the one before it is full.
+    let segment_of = |path: &str| -> Option<(u32, u32)> {
+        let (first, end) = path
+            .strip_prefix("search/")?
+            .split('/')
+            .next()?
+            .split_once('-')?;
+        Some((first.parse().ok()?, end.parse().ok()?))
+    };
+    let open_segment = old.keys().filter_map(|p| segment_of(p)).max().unwrap();
+    assert!(open_segment.0 > 0, "the older posts fill an index segment");
     // Categories that got a new post (by position: positions never move).
     let touched: std::collections::BTreeSet<u64> = full.posts()[posts.len() - newest.len()..]
         .iter()
@@ -1410,7 +1424,8 @@ fn newer_posts_change_no_file_that_holds_only_older_ones() {
         let sealed = old_month
             || (path.starts_with("summaries/") && *path != open_group)
             || (path.starts_with("bodies/") && *path != open_chunk)
-            || category.is_some_and(|c| !touched.contains(&c));
+            || category.is_some_and(|c| !touched.contains(&c))
+            || segment_of(path).is_some_and(|segment| segment != open_segment);
         if sealed {
             assert!(
                 new.get(path) == Some(bytes),
@@ -1420,8 +1435,13 @@ fn newer_posts_change_no_file_that_holds_only_older_ones() {
         }
     }
     let summaries = old.keys().filter(|p| p.starts_with("summaries/")).count();
+    let sealed_index = old
+        .keys()
+        .filter(|p| segment_of(p).is_some_and(|s| s != open_segment))
+        .count();
+    assert!(sealed_index > 100, "{sealed_index} sealed index files");
     assert!(
-        kept > summaries,
+        kept > summaries + sealed_index,
         "only {kept} files checked: the test holds too little back or too much"
     );
 }

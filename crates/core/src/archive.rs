@@ -19,7 +19,7 @@ use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::search::{push_varint, EncodedPostings, PositionLists};
 
 /// Bumped on every incompatible change; the app refuses other versions with a clear message.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// File name of the manifest, relative to the archive folder. The one JSON file stored as
 /// plain text: it is small, the first thing a reader fetches, and the file a person opens to
@@ -81,12 +81,10 @@ pub struct Layout {
     pub summary_group_size: u32,
     /// Number of `bodies/NNNN.json` files.
     pub body_chunk_count: u32,
-    /// Number of `search/NNNN.bin.gz` shards; a term lives in shard
-    /// `search::shard_of(term, n)`.
-    pub search_shard_count: u32,
-    /// Number of `search/positions/NNNN.bin.gz` shards, where a pair term's positions live
-    /// (in shard `search::shard_of(term, n)`).
-    pub position_shard_count: u32,
+    /// The full-text index's segments, ascending by post number: each indexes the posts
+    /// `first..end` in its own folder (`search/<first>-<end>/`), so that new posts add
+    /// segments instead of changing every index file (see [`Segment`]).
+    pub segments: Vec<Segment>,
     /// The id shards: for each group of ids (the month a Jekyll id starts with, `2022-02`,
     /// or `other`), how many shards it has (`ids/<group>/NNNN.json.gz`); an id lives in shard
     /// `search::shard_of(id, n)` of its group ([`Layout::id_shard_of`]).
@@ -103,6 +101,49 @@ impl Layout {
             shard: crate::search::shard_of(id, count),
         })
     }
+}
+
+/// One segment of the full-text index: the postings (and the pair terms' positions) of the
+/// posts numbered `first..end`. A term's postings in the archive are its postings in every
+/// segment, in segment order. Within a segment a term lives in shard
+/// `search::shard_of(term, shards)` of `search/<first>-<end>/NNNN.bin.gz`, and a pair term's
+/// positions in shard `search::shard_of(term, position_shards)` of
+/// `search/<first>-<end>/positions/NNNN.bin.gz`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub first: u32,
+    pub end: u32,
+    pub shards: u32,
+    pub position_shards: u32,
+}
+
+impl Segment {
+    /// The search shard of this segment where `term` lives (`None` when it has no shards).
+    pub fn search_shard_of(&self, term: &str) -> Option<IndexShardKey> {
+        self.key(term, self.shards)
+    }
+
+    /// The position shard of this segment where pair `term`'s positions live.
+    pub fn position_shard_of(&self, term: &str) -> Option<IndexShardKey> {
+        self.key(term, self.position_shards)
+    }
+
+    fn key(&self, term: &str, count: u32) -> Option<IndexShardKey> {
+        (count > 0).then(|| IndexShardKey {
+            first: self.first,
+            end: self.end,
+            shard: crate::search::shard_of(term, count),
+        })
+    }
+}
+
+/// Which search or position shard: its segment's post numbers and its number in the segment
+/// (enough to name the file without the manifest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IndexShardKey {
+    pub first: u32,
+    pub end: u32,
+    pub shard: u32,
 }
 
 /// Which id shard: the id's month as `year * 100 + month` (0 for ids that do not start with
@@ -610,14 +651,17 @@ pub fn tag_list_path(index: u32) -> String {
     format!("lists/tags/{index}.json.gz")
 }
 
-/// Path of search shard `number`.
-pub fn search_shard_path(number: u32) -> String {
-    format!("search/{number:04}.bin.gz")
+/// Path of search shard `key`.
+pub fn search_shard_path(key: IndexShardKey) -> String {
+    format!("search/{}-{}/{:04}.bin.gz", key.first, key.end, key.shard)
 }
 
-/// Path of position shard `number`.
-pub fn position_shard_path(number: u32) -> String {
-    format!("search/positions/{number:04}.bin.gz")
+/// Path of position shard `key`.
+pub fn position_shard_path(key: IndexShardKey) -> String {
+    format!(
+        "search/{}-{}/positions/{:04}.bin.gz",
+        key.first, key.end, key.shard
+    )
 }
 
 /// Path of id shard `key`.
@@ -884,6 +928,52 @@ pub fn is_compressed_path(path: &str) -> bool {
     path.ends_with(COMPRESSED_EXTENSION)
 }
 
+/// One segment of the full-text index, in memory: the shards of [`Segment`] `first..end`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexSegment {
+    pub first: u32,
+    pub end: u32,
+    pub shards: Vec<SearchShard>,
+    pub positions: Vec<PositionShard>,
+}
+
+impl IndexSegment {
+    /// Shard `shard`'s key (search or positions).
+    pub fn key(&self, shard: usize) -> IndexShardKey {
+        IndexShardKey {
+            first: self.first,
+            end: self.end,
+            shard: shard as u32,
+        }
+    }
+
+    /// Every search shard with its key.
+    pub fn keyed_shards(&self) -> impl Iterator<Item = (IndexShardKey, &SearchShard)> {
+        self.shards
+            .iter()
+            .enumerate()
+            .map(|(n, s)| (self.key(n), s))
+    }
+
+    /// Every position shard with its key.
+    pub fn keyed_positions(&self) -> impl Iterator<Item = (IndexShardKey, &PositionShard)> {
+        self.positions
+            .iter()
+            .enumerate()
+            .map(|(n, s)| (self.key(n), s))
+    }
+
+    /// What the manifest says of it.
+    pub fn layout(&self) -> Segment {
+        Segment {
+            first: self.first,
+            end: self.end,
+            shards: self.shards.len() as u32,
+            position_shards: self.positions.len() as u32,
+        }
+    }
+}
+
 /// Every file of an archive, in memory, ready to be written by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Archive {
@@ -895,14 +985,30 @@ pub struct Archive {
     pub category_lists: Vec<PostList>,
     pub tag_lists: Vec<PostList>,
     pub id_shards: Vec<(IdShardKey, IdShard)>,
-    pub search_shards: Vec<SearchShard>,
-    pub position_shards: Vec<PositionShard>,
+    /// The full-text index, segment by segment (as `layout.segments` lists them).
+    pub index: Vec<IndexSegment>,
     pub chunks: Vec<BodyChunk>,
     /// Feeds: `(relative path, XML)`.
     pub documents: Vec<(String, String)>,
 }
 
 impl Archive {
+    /// Search shard `key`, when the archive has it.
+    pub fn search_shard(&self, key: IndexShardKey) -> Option<&SearchShard> {
+        self.index_segment(key)?.shards.get(key.shard as usize)
+    }
+
+    /// Position shard `key`, when the archive has it.
+    pub fn position_shard(&self, key: IndexShardKey) -> Option<&PositionShard> {
+        self.index_segment(key)?.positions.get(key.shard as usize)
+    }
+
+    fn index_segment(&self, key: IndexShardKey) -> Option<&IndexSegment> {
+        self.index
+            .iter()
+            .find(|s| (s.first, s.end) == (key.first, key.end))
+    }
+
     /// Every file of the archive as `(relative path, content)`, without serializing yet, so
     /// the caller can serialize and write them in parallel.
     pub fn files(&self) -> Vec<(String, ArchiveFile<'_>)> {
@@ -918,12 +1024,17 @@ impl Archive {
     /// The search shards, which are final only once the index is built. (The manifest,
     /// which records their count, is written last of all: see [`Manifest::build`].)
     pub fn index_files(&self) -> Vec<(String, ArchiveFile<'_>)> {
-        numbered(&self.search_shards, search_shard_path, ArchiveFile::Search)
-            .chain(numbered(
-                &self.position_shards,
-                position_shard_path,
-                ArchiveFile::Positions,
-            ))
+        self.index
+            .iter()
+            .flat_map(|segment| {
+                let shards = segment
+                    .keyed_shards()
+                    .map(|(key, shard)| (search_shard_path(key), ArchiveFile::Search(shard)));
+                let positions = segment
+                    .keyed_positions()
+                    .map(|(key, shard)| (position_shard_path(key), ArchiveFile::Positions(shard)));
+                shards.chain(positions)
+            })
             .collect()
     }
 

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::archive::{
     busiest_first, id_group_name, id_month, Archive, BodyChunk, CategoryLatest, CategoryTable,
-    Days, HomeSection, IdShard, IdShardKey, Layout, Manifest, PeriodCount, PostBody, PostList,
-    SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
+    Days, HomeSection, IdShard, IdShardKey, IndexSegment, Layout, Manifest, PeriodCount, PostBody,
+    PostList, SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -55,7 +55,7 @@ pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
 /// [`build_archive`], handing the archive to `meanwhile` as soon as everything but the
 /// search index is assembled, and running it beside the index build (the largest job). The
 /// builder writes [`Archive::files_before_index`] there, so that writing overlaps indexing.
-/// What `meanwhile` sees has no search or position shards yet, and shard counts of 0.
+/// What `meanwhile` sees has no index segments yet (in the archive or in its layout).
 pub fn build_archive_with<R: Send>(
     input: BuildInput,
     meanwhile: impl FnOnce(&Archive) -> R + Send,
@@ -186,10 +186,8 @@ fn assemble<R: Send>(
             (archive, result)
         },
     );
-    archive.manifest.layout.search_shard_count = index.shards.len() as u32;
-    archive.manifest.layout.position_shard_count = index.positions.len() as u32;
-    archive.search_shards = index.shards;
-    archive.position_shards = index.positions;
+    archive.manifest.layout.segments = index.iter().map(IndexSegment::layout).collect();
+    archive.index = index;
     // Millions of strings: freed on one core they took 67-72 ms at 100,000 posts, on all
     // cores 14-35 ms.
     posts.into_par_iter().for_each(drop);
@@ -309,8 +307,7 @@ fn assemble_all_but_the_index(
     let layout = Layout {
         summary_group_size: SUMMARY_GROUP_SIZE,
         body_chunk_count: chunk_count,
-        search_shard_count: 0,
-        position_shard_count: 0,
+        segments: Vec::new(),
         id_shards: id_table,
     };
     let manifest = Manifest {
@@ -361,8 +358,7 @@ fn assemble_all_but_the_index(
             .map(|numbers| PostList::from_numbers(numbers))
             .collect(),
         id_shards,
-        search_shards: Vec::new(),
-        position_shards: Vec::new(),
+        index: Vec::new(),
         chunks,
     }
 }

@@ -3,8 +3,8 @@
 //! Each function must return normally for any input; a panic is a bug.
 
 use crate::archive::{
-    decode, BodyChunk, CategoryTable, Days, IdShard, Manifest, PositionShard, PostList,
-    SearchShard, SummaryGroup, TagTable,
+    decode, BodyChunk, CategoryTable, Days, IdShard, IndexShardKey, Manifest, PositionShard,
+    PostList, SearchShard, SummaryGroup, TagTable,
 };
 use crate::filter::{highlight, Filter};
 use crate::import::{import_file, ImportSettings, SourceFile};
@@ -88,10 +88,10 @@ impl Loaded for Files {
     fn tag_list(&self, _: u32) -> Option<&[u32]> {
         self.list.as_deref()
     }
-    fn search_shard(&self, _: u32) -> Option<&SearchShard> {
+    fn search_shard(&self, _: IndexShardKey) -> Option<&SearchShard> {
         self.shard.as_ref()
     }
-    fn position_shard(&self, _: u32) -> Option<&PositionShard> {
+    fn position_shard(&self, _: IndexShardKey) -> Option<&PositionShard> {
         self.positions.as_ref()
     }
     fn days(&self) -> Option<&Days> {

@@ -8,11 +8,13 @@
 //! their positions). Relevance puts posts with more query parts in the title first, then
 //! higher frequency, then newer posts.
 
-use crate::archive::{into_ordinal_order, Days, Manifest, PositionShard, SearchShard};
+use crate::archive::{
+    into_ordinal_order, Days, IndexShardKey, Manifest, PositionShard, SearchShard, Segment,
+};
 use crate::dates::{fitting_granularity, Granularity};
 use crate::filter::Filter;
 use crate::model::{CategoryInfo, TagInfo};
-use crate::search::{shard_of, EncodedPostings, Part, Query, MAX_TERM_FREQUENCY};
+use crate::search::{EncodedPostings, Part, Query, MAX_TERM_FREQUENCY};
 
 /// A file the query needs before it can answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,9 +25,10 @@ pub enum Need {
     Tags,
     CategoryList(u32),
     TagList(u32),
-    SearchShard(u32),
+    /// A search shard of one segment: a term needs one in every segment.
+    SearchShard(IndexShardKey),
     /// A position shard: only a query part of three units or more needs one.
-    PositionShard(u32),
+    PositionShard(IndexShardKey),
     Days,
 }
 
@@ -39,8 +42,8 @@ pub trait Loaded {
     fn category_list(&self, index: u32) -> Option<&[u32]>;
     /// Ascending ordinals of tag `index`.
     fn tag_list(&self, index: u32) -> Option<&[u32]>;
-    fn search_shard(&self, number: u32) -> Option<&SearchShard>;
-    fn position_shard(&self, number: u32) -> Option<&PositionShard>;
+    fn search_shard(&self, key: IndexShardKey) -> Option<&SearchShard>;
+    fn position_shard(&self, key: IndexShardKey) -> Option<&PositionShard>;
     fn days(&self) -> Option<&Days>;
 }
 
@@ -75,7 +78,6 @@ pub fn needs(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Vec<
     if (filter.from.is_some() || filter.to.is_some()) && loaded.days().is_none() {
         needs.push(Need::Days);
     }
-    let layout = &manifest.layout;
     let mut need = |need: Need, loaded: bool| {
         if !loaded && !needs.contains(&need) {
             needs.push(need);
@@ -83,19 +85,20 @@ pub fn needs(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Vec<
     };
     for part in Query::parse(&filter.text).parts() {
         for (term, _) in part.terms() {
-            let shard = shard_of(&term, layout.search_shard_count);
-            need(
-                Need::SearchShard(shard),
-                loaded.search_shard(shard).is_some(),
-            );
-            // An archive without position shards has no positions to fetch (the part
-            // then matches nothing).
-            if part.needs_positions() && layout.position_shard_count > 0 {
-                let shard = shard_of(&term, layout.position_shard_count);
-                need(
-                    Need::PositionShard(shard),
-                    loaded.position_shard(shard).is_some(),
-                );
+            for segment in &manifest.layout.segments {
+                if let Some(key) = segment.search_shard_of(&term) {
+                    need(Need::SearchShard(key), loaded.search_shard(key).is_some());
+                }
+                // A segment without position shards has no positions to fetch (the part
+                // then matches nothing there).
+                if part.needs_positions() {
+                    if let Some(key) = segment.position_shard_of(&term) {
+                        need(
+                            Need::PositionShard(key),
+                            loaded.position_shard(key).is_some(),
+                        );
+                    }
+                }
             }
         }
     }
@@ -246,26 +249,43 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
     )
 }
 
-/// [`part_hits`] by post number, ascending.
+/// [`part_hits`] by post number, ascending: each segment's hits, in segment order.
 fn numbered_part_hits(
     part: &Part,
     manifest: &Manifest,
     loaded: &impl Loaded,
 ) -> Vec<(u32, bool, u32)> {
-    let layout = &manifest.layout;
-    let empty = EncodedPostings::default();
     let terms = part.terms();
+    let mut hits = Vec::new();
+    for segment in &manifest.layout.segments {
+        segment_part_hits(&terms, part.needs_positions(), segment, loaded, &mut hits);
+    }
+    hits
+}
+
+/// Appends the hits of a part (its `terms`) in one segment to `hits`.
+fn segment_part_hits(
+    terms: &[(String, u32)],
+    needs_positions: bool,
+    segment: &Segment,
+    loaded: &impl Loaded,
+    hits: &mut Vec<(u32, bool, u32)>,
+) {
+    let empty = EncodedPostings::default();
     let postings_of = |term: &str| -> &EncodedPostings {
-        loaded
-            .search_shard(shard_of(term, layout.search_shard_count))
+        segment
+            .search_shard_of(term)
+            .and_then(|key| loaded.search_shard(key))
             .and_then(|shard| shard.terms.get(term))
             .unwrap_or(&empty)
     };
-    if !part.needs_positions() {
-        return postings_of(&terms[0].0)
-            .iter()
-            .map(|p| (p.number, p.in_title, p.frequency))
-            .collect();
+    if !needs_positions {
+        hits.extend(
+            postings_of(&terms[0].0)
+                .iter()
+                .map(|p| (p.number, p.in_title, p.frequency)),
+        );
+        return;
     }
     // Posts with every pair, and whether every pair is in their title: start from the
     // shortest list.
@@ -306,12 +326,12 @@ fn numbered_part_hits(
         if alive.is_empty() {
             break;
         }
-        let Some(positions) = (layout.position_shard_count > 0)
-            .then(|| loaded.position_shard(shard_of(term, layout.position_shard_count)))
-            .flatten()
+        let Some(positions) = segment
+            .position_shard_of(term)
+            .and_then(|key| loaded.position_shard(key))
             .and_then(|shard| shard.terms.get(term))
         else {
-            return Vec::new();
+            return;
         };
         let mut cursor = positions.cursor();
         let mut kept = Vec::with_capacity(alive.len());
@@ -344,13 +364,10 @@ fn numbered_part_hits(
         }
         alive = kept;
     }
-    alive
-        .into_iter()
-        .map(|(number, in_title, starts)| {
-            let places = starts.len().min(MAX_TERM_FREQUENCY as usize);
-            (number, in_title, places as u32)
-        })
-        .collect()
+    hits.extend(alive.into_iter().map(|(number, in_title, starts)| {
+        let places = starts.len().min(MAX_TERM_FREQUENCY as usize);
+        (number, in_title, places as u32)
+    }));
 }
 
 /// Orders `(ordinal, title terms, frequency)` hits — ascending by ordinal, as postings come —
@@ -477,7 +494,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::archive::{HomeSection, Layout, PeriodCount, SCHEMA_VERSION};
+    use crate::archive::{HomeSection, IndexSegment, Layout, PeriodCount, SCHEMA_VERSION};
     use crate::model::{CategoryInfo, SiteInfo, TagInfo};
     use crate::search_index::search_index;
 
@@ -505,8 +522,8 @@ mod tests {
         categories: Vec<CategoryInfo>,
         tags: Vec<TagInfo>,
         lists: Vec<Vec<u32>>,
-        shards: HashMap<u32, SearchShard>,
-        positions: HashMap<u32, PositionShard>,
+        shards: HashMap<IndexShardKey, SearchShard>,
+        positions: HashMap<IndexShardKey, PositionShard>,
         days: Days,
     }
 
@@ -523,27 +540,30 @@ mod tests {
         fn tag_list(&self, _: u32) -> Option<&[u32]> {
             None
         }
-        fn search_shard(&self, number: u32) -> Option<&SearchShard> {
-            self.shards.get(&number)
+        fn search_shard(&self, key: IndexShardKey) -> Option<&SearchShard> {
+            self.shards.get(&key)
         }
-        fn position_shard(&self, number: u32) -> Option<&PositionShard> {
-            self.positions.get(&number)
+        fn position_shard(&self, key: IndexShardKey) -> Option<&PositionShard> {
+            self.positions.get(&key)
         }
         fn days(&self) -> Option<&Days> {
             Some(&self.days)
         }
     }
 
-    /// Shards by number.
-    fn numbered<T>(shards: Vec<T>) -> HashMap<u32, T> {
-        (0..).zip(shards).collect()
-    }
-
     fn fixture() -> Fixture {
         // The index numbers posts oldest first.
         let oldest_first: Vec<_> = POSTS.iter().rev().collect();
         let index = search_index(&oldest_first, |&&(_, title, text, _)| (title, text));
-        let (shards, positions) = (numbered(index.shards), numbered(index.positions));
+        let segments = index.iter().map(IndexSegment::layout).collect();
+        let shards = index
+            .iter()
+            .flat_map(|s| s.keyed_shards().map(|(k, s)| (k, s.clone())))
+            .collect();
+        let positions = index
+            .iter()
+            .flat_map(|s| s.keyed_positions().map(|(k, s)| (k, s.clone())))
+            .collect();
         let category = |id: &str| CategoryInfo {
             id: id.into(),
             name: id.into(),
@@ -579,8 +599,7 @@ mod tests {
                 layout: Layout {
                     summary_group_size: 32,
                     body_chunk_count: 1,
-                    search_shard_count: shards.len() as u32,
-                    position_shard_count: positions.len() as u32,
+                    segments,
                     id_shards: Default::default(),
                 },
             },

@@ -29,7 +29,7 @@ use std::hash::{BuildHasher, Hash};
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use crate::archive::{PositionShard, SearchShard, SCHEMA_VERSION};
+use crate::archive::{IndexSegment, PositionShard, SearchShard, SCHEMA_VERSION};
 use crate::search::{
     for_each_term, gram_text, push_varint, shard_of, EncodedPostings, PositionLists, Token,
     CHAR_BITS, MAX_TERM_FREQUENCY,
@@ -95,19 +95,71 @@ fn gram_flags(gram: PackedGram) -> Packed {
     (gram & 7) as Packed
 }
 
-/// The index files: the shards of postings and the shards of the pair terms' positions.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchIndex {
-    pub shards: Vec<SearchShard>,
-    pub positions: Vec<PositionShard>,
+/// Posts per segment of each level, smallest first: a segment of a level holds as many posts
+/// as eight of the level below, so that at most seven segments of each level (and one open
+/// segment of fewer than 4,096 posts) cover an archive. A segment of 262,144 posts is never
+/// merged again: two million posts are seven of them and at most 22 segments in all.
+///
+/// Segments are a function of the post count alone — the archive's posts from number 0 are
+/// cut into as many top-level segments as fit, the rest into as many of the next level, and
+/// so on, the last fewer than 4,096 posts making the open segment — so a full build and an
+/// update of the same posts give the same segments, and new posts (which take new numbers)
+/// change only the open segment until it fills, and the last segments of a level when eight
+/// of them merge into one of the level above.
+pub const SEGMENT_LEVELS: [u32; 3] = [4_096, 32_768, 262_144];
+
+/// Each level's shard targets, `(search, positions)` bytes before compression; the open
+/// segment uses the first. A query fetches one search shard per term from every segment, so a
+/// small segment's shards are smaller than a large one's: at most 7 × 2 KiB + 7 × 4 KiB of
+/// the small levels, beside the large segments' 8 KiB shards.
+const SHARD_TARGETS: [(usize, usize); 3] = [
+    (2 * 1024, 8 * 1024),
+    (4 * 1024, 16 * 1024),
+    (SHARD_TARGET_BYTES, POSITION_SHARD_TARGET_BYTES),
+];
+
+/// The segments of an archive of `post_count` posts: `(first, end, level)`, ascending, where
+/// `level` indexes [`SEGMENT_LEVELS`] (the open segment has level 0 too).
+pub fn segment_plan(post_count: u32) -> Vec<(u32, u32, usize)> {
+    let mut plan = Vec::new();
+    let mut first = 0;
+    for (level, &size) in SEGMENT_LEVELS.iter().enumerate().rev() {
+        while post_count - first >= size {
+            plan.push((first, first + size, level));
+            first += size;
+        }
+    }
+    if first < post_count {
+        plan.push((first, post_count, 0));
+    }
+    plan
 }
 
-/// The search index of `posts`, oldest first (the post number order); `text_of` gives a post's
-/// title and article text.
+/// The search index of `posts`, oldest first (the post number order), segment by segment (see
+/// [`segment_plan`]); `text_of` gives a post's title and article text. Segments are built one
+/// after the other, so the index holds one segment's terms in memory at a time.
 pub fn search_index<T: Sync>(
     posts: &[T],
     text_of: impl Fn(&T) -> (&str, &str) + Sync,
-) -> SearchIndex {
+) -> Vec<IndexSegment> {
+    let count = u32::try_from(posts.len()).expect("the index holds at most 2^29 posts");
+    segment_plan(count)
+        .into_iter()
+        .map(|(first, end, level)| {
+            let posts = &posts[first as usize..end as usize];
+            index_segment(posts, first, SHARD_TARGETS[level], &text_of)
+        })
+        .collect()
+}
+
+/// The segment of `posts`, which are numbered from `first`, with shards of about `targets`
+/// bytes (search, positions).
+fn index_segment<T: Sync>(
+    posts: &[T],
+    first: u32,
+    targets: (usize, usize),
+    text_of: &(impl Fn(&T) -> (&str, &str) + Sync),
+) -> IndexSegment {
     let mut buckets: Vec<Bucket> = (0..BUCKETS).map(|_| Bucket::default()).collect();
     let threads = rayon::current_num_threads().max(1);
     let per_part = BUCKETS.div_ceil(threads);
@@ -128,7 +180,7 @@ pub fn search_index<T: Sync>(
                 terms
             })
             .collect();
-        let first_number = batch_number * BATCH;
+        let first_number = first as usize + batch_number * BATCH;
         buckets
             .par_chunks_mut(per_part)
             .enumerate()
@@ -157,8 +209,8 @@ pub fn search_index<T: Sync>(
         .filter(|t| !t.positions.is_empty())
         .map(|t| t.term.len() + t.positions.len() + 2)
         .sum();
-    let shard_count = count_for(index_bytes, SHARD_TARGET_BYTES);
-    let position_shard_count = count_for(position_bytes, POSITION_SHARD_TARGET_BYTES);
+    let shard_count = count_for(index_bytes, targets.0);
+    let position_shard_count = count_for(position_bytes, targets.1);
     let mut shards: Vec<Vec<(String, EncodedPostings)>> = vec![Vec::new(); shard_count];
     let mut positions: Vec<Vec<(String, PositionLists)>> = vec![Vec::new(); position_shard_count];
     for FinishedTerm {
@@ -193,7 +245,12 @@ pub fn search_index<T: Sync>(
                 .collect()
         },
     );
-    SearchIndex { shards, positions }
+    IndexSegment {
+        first,
+        end: first + posts.len() as u32,
+        shards,
+        positions,
+    }
 }
 
 /// A term with everything the index files hold for it.
@@ -638,7 +695,7 @@ mod tests {
     #[test]
     fn pairs_keep_their_positions_title_first_then_text() {
         let posts = [("人民币", "人民币 人民"), ("汇率", "人民")];
-        let index = search_index(&posts, |&(title, text)| (title, text));
+        let index = one_segment(&posts, |&(title, text)| (title, text));
         let shard = &index.positions[shard_of("人民", index.positions.len() as u32) as usize];
         let mut cursor = shard.terms["人民"].cursor();
         let mut found = Vec::new();
@@ -658,7 +715,7 @@ mod tests {
         assert!(!all.iter().any(|t| t.as_str() == "人"));
         // More positions than fit inline go through the long path.
         let long = "人民".repeat(40);
-        let index = search_index(&[("", long.as_str())], |&(title, text)| (title, text));
+        let index = one_segment(&[("", long.as_str())], |&(title, text)| (title, text));
         let shard = &index.positions[shard_of("人民", index.positions.len() as u32) as usize];
         shard.terms["人民"]
             .cursor()
@@ -667,11 +724,19 @@ mod tests {
         assert_eq!(found, (0..40).map(|i| 1 + 2 * i).collect::<Vec<u32>>());
     }
 
+    /// The index of posts that fit in one segment.
+    fn one_segment<T: Sync>(
+        posts: &[T],
+        text_of: impl Fn(&T) -> (&str, &str) + Sync,
+    ) -> IndexSegment {
+        index_segment(posts, 0, SHARD_TARGETS[0], &text_of)
+    }
+
     fn search_shards<T: Sync>(
         posts: &[T],
         text_of: impl Fn(&T) -> (&str, &str) + Sync,
     ) -> Vec<SearchShard> {
-        search_index(posts, text_of).shards
+        one_segment(posts, text_of).shards
     }
 
     fn postings(shards: &[SearchShard], term: &str) -> Vec<Posting> {
@@ -753,9 +818,61 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_archive_has_one_empty_shard() {
-        let shards = search_shards(&[] as &[(&str, &str)], |&(t, x)| (t, x));
-        assert_eq!(shards.len(), 1);
-        assert!(shards[0].terms.is_empty());
+    fn an_empty_archive_has_no_segment() {
+        assert!(search_index(&[] as &[(&str, &str)], |&(t, x)| (t, x)).is_empty());
+    }
+
+    #[test]
+    fn segments_are_cut_by_the_post_count_alone() {
+        let [l0, l1, l2] = SEGMENT_LEVELS;
+        assert!(segment_plan(0).is_empty());
+        assert_eq!(segment_plan(5), [(0, 5, 0)]);
+        assert_eq!(segment_plan(l0), [(0, l0, 0)]);
+        assert_eq!(segment_plan(l0 + 1), [(0, l0, 0), (l0, l0 + 1, 0)]);
+        // 100,000 posts: three segments of 32,768, none of 4,096, then 1,696 open.
+        assert_eq!(
+            segment_plan(100_000),
+            [
+                (0, l1, 1),
+                (l1, 2 * l1, 1),
+                (2 * l1, 3 * l1, 1),
+                (3 * l1, 100_000, 0)
+            ]
+        );
+        // Two million: seven of the top level and at most seven of each other, contiguous.
+        let plan = segment_plan(2_000_000);
+        assert_eq!(plan.iter().filter(|s| s.2 == 2).count(), 7);
+        assert!(plan.len() <= 22);
+        assert!(plan.windows(2).all(|w| w[0].1 == w[1].0));
+        assert_eq!(plan.last().unwrap().1, 2_000_000);
+        // A sealed segment stays as the posts after it arrive, until its level fills.
+        let before = segment_plan(3 * l2 + 5 * l1 + 3 * l0 + 17);
+        let after = segment_plan(3 * l2 + 5 * l1 + 3 * l0 + 3_017);
+        assert_eq!(before[..before.len() - 1], after[..after.len() - 1]);
+    }
+
+    #[test]
+    fn postings_are_numbered_from_the_segment_start_and_split_by_segment() {
+        let posts: Vec<String> = (0..SEGMENT_LEVELS[0] + 3)
+            .map(|i| format!("w{i} 共同"))
+            .collect();
+        let index = search_index(&posts, |text| ("", text.as_str()));
+        assert_eq!(index.len(), 2);
+        assert_eq!(
+            (index[1].first, index[1].end),
+            (SEGMENT_LEVELS[0], SEGMENT_LEVELS[0] + 3)
+        );
+        let numbers: Vec<u32> = index
+            .iter()
+            .flat_map(|segment| postings(&segment.shards, "共同"))
+            .map(|p| p.number)
+            .collect();
+        assert_eq!(numbers, (0..SEGMENT_LEVELS[0] + 3).collect::<Vec<u32>>());
+        let last = format!("w{}", SEGMENT_LEVELS[0] + 1);
+        assert!(postings(&index[0].shards, &last).is_empty());
+        assert_eq!(
+            postings(&index[1].shards, &last)[0].number,
+            SEGMENT_LEVELS[0] + 1
+        );
     }
 }

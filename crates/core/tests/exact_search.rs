@@ -8,7 +8,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use gazette_core::archive::{flip, Archive, Days, Manifest, PositionShard, SearchShard};
+use gazette_core::archive::{
+    flip, Archive, Days, IndexShardKey, Manifest, PositionShard, SearchShard,
+};
 use gazette_core::build::{build_archive, BuildInput};
 use gazette_core::filter::Filter;
 use gazette_core::generate::{generate_post, sources, GenerateOptions};
@@ -38,11 +40,11 @@ impl Loaded for Built {
     fn tag_list(&self, _: u32) -> Option<&[u32]> {
         None
     }
-    fn search_shard(&self, number: u32) -> Option<&SearchShard> {
-        self.archive.search_shards.get(number as usize)
+    fn search_shard(&self, key: IndexShardKey) -> Option<&SearchShard> {
+        self.archive.search_shard(key)
     }
-    fn position_shard(&self, number: u32) -> Option<&PositionShard> {
-        self.archive.position_shards.get(number as usize)
+    fn position_shard(&self, key: IndexShardKey) -> Option<&PositionShard> {
+        self.archive.position_shard(key)
     }
     fn days(&self) -> Option<&Days> {
         None
@@ -74,7 +76,7 @@ fn build_once() -> Built {
         files_under(&root.join(site), &mut files);
     }
     let options = GenerateOptions {
-        posts: 1500,
+        posts: 4500,
         seed: 7,
         categories: 40,
         anomaly_rate: 0.0,
@@ -107,13 +109,15 @@ fn build_once() -> Built {
         .collect();
     let ids: BTreeSet<&String> = posts.iter().map(|p| &p.0).collect();
     assert_eq!(ids.len(), posts.len(), "post ids are unique in this test");
-    assert!(posts.len() > 1500, "only {} posts imported", posts.len());
+    assert!(posts.len() > 4500, "only {} posts imported", posts.len());
     posts.sort();
     let (archive, _) = build_archive(BuildInput {
         site: SiteInfo::default(),
         outcomes,
         ..BuildInput::default()
     });
+    // Enough posts for two index segments, so that answers join segments.
+    assert!(archive.index.len() >= 2, "one index segment");
     let units = posts
         .iter()
         .map(|(_, title, text)| (Units::of(title), Units::of(text)))
