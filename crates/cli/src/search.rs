@@ -2,6 +2,7 @@
 //! the viewer runs in the browser (`gazette_core::query`), reading only the files the query
 //! needs. For scripts, checks of an archive before publishing, and the recall benchmark.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -47,6 +48,10 @@ pub struct Options {
     /// Print JSON (`{"count", "hits": [{"id", "title", "date"}]}`) instead of lines.
     #[arg(long)]
     json: bool,
+    /// Also list, on standard error, every archive file the query read and its stored size:
+    /// what the viewer downloads for it (the manifest apart, which it already has).
+    #[arg(long)]
+    files: bool,
 }
 
 pub fn run(options: &Options) -> Result<ExitCode> {
@@ -99,12 +104,20 @@ pub fn run(options: &Options) -> Result<ExitCode> {
             );
         }
     }
+    if options.files {
+        let fetched = files.folder.fetched.borrow();
+        for (file, bytes) in fetched.iter().skip(1) {
+            eprintln!("{bytes}\t{file}");
+        }
+        let total: usize = fetched.iter().skip(1).map(|f| f.1).sum();
+        eprintln!("{total}\t{} files in all", fetched.len() - 1);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The archive's files read so far, as the browser's cache would hold them.
 struct Files {
-    dir: PathBuf,
+    folder: Folder,
     manifest: Manifest,
     categories: Option<Vec<CategoryInfo>>,
     tags: Option<Vec<TagInfo>>,
@@ -118,9 +131,13 @@ struct Files {
 
 impl Files {
     fn open(dir: &Path) -> Result<Self> {
-        Ok(Files {
-            manifest: read(dir, MANIFEST_FILE)?,
+        let folder = Folder {
             dir: dir.to_path_buf(),
+            fetched: RefCell::default(),
+        };
+        Ok(Files {
+            manifest: folder.read(MANIFEST_FILE)?,
+            folder,
             categories: None,
             tags: None,
             days: None,
@@ -133,31 +150,31 @@ impl Files {
     }
 
     fn load(&mut self, need: Need) -> Result<()> {
-        let dir = &self.dir;
+        let dir = &self.folder;
         match need {
             Need::Categories => {
-                self.categories = Some(read::<CategoryTable>(dir, CATEGORIES_FILE)?.categories)
+                self.categories = Some(dir.read::<CategoryTable>(CATEGORIES_FILE)?.categories)
             }
-            Need::Tags => self.tags = Some(read::<TagTable>(dir, TAGS_FILE)?.tags),
-            Need::Days => self.days = Some(read(dir, DAYS_FILE)?),
+            Need::Tags => self.tags = Some(dir.read::<TagTable>(TAGS_FILE)?.tags),
+            Need::Days => self.days = Some(dir.read(DAYS_FILE)?),
             Need::CategoryList(n) => {
-                let list: PostList = read(dir, &category_list_path(n))?;
+                let list: PostList = dir.read(&category_list_path(n))?;
                 let ordinals = list.ordinals(self.manifest.post_count);
                 self.category_lists.insert(n, ordinals);
             }
             Need::TagList(n) => {
-                let list: PostList = read(dir, &tag_list_path(n))?;
+                let list: PostList = dir.read(&tag_list_path(n))?;
                 let ordinals = list.ordinals(self.manifest.post_count);
                 self.tag_lists.insert(n, ordinals);
             }
             Need::SearchShard(n) => {
                 let file = search_shard_path(n);
-                let shard = decode_search_shard(&file, &read_bytes(dir, &file)?)?;
+                let shard = decode_search_shard(&file, &dir.bytes(&file)?)?;
                 self.shards.insert(n, shard);
             }
             Need::PositionShard(n) => {
                 let file = position_shard_path(n);
-                let shard = decode_position_shard(&file, &read_bytes(dir, &file)?)?;
+                let shard = decode_position_shard(&file, &dir.bytes(&file)?)?;
                 self.positions.insert(n, shard);
             }
         }
@@ -170,7 +187,7 @@ impl Files {
             .with_context(|| format!("the archive has no post {ordinal}"))?;
         let group = number / size;
         if !self.groups.contains_key(&group) {
-            let file: SummaryGroup = read(&self.dir, &summary_group_path(group))?;
+            let file: SummaryGroup = self.folder.read(&summary_group_path(group))?;
             self.groups.insert(group, file.posts);
         }
         self.groups[&group]
@@ -204,13 +221,26 @@ impl Loaded for Files {
     }
 }
 
-/// Reads and decodes one archive file (checking its schema version).
-fn read<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<T> {
-    Ok(decode_bytes(file, &read_bytes(dir, file)?)?)
+/// The archive folder, and every file read from it with its stored size, in order.
+struct Folder {
+    dir: PathBuf,
+    fetched: RefCell<Vec<(String, usize)>>,
 }
 
-/// The bytes of one archive file, as stored.
-fn read_bytes(dir: &Path, file: &str) -> Result<Vec<u8>> {
-    let path = dir.join(file);
-    std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
+impl Folder {
+    /// Reads and decodes one archive file (checking its schema version).
+    fn read<T: DeserializeOwned>(&self, file: &str) -> Result<T> {
+        Ok(decode_bytes(file, &self.bytes(file)?)?)
+    }
+
+    /// The bytes of one archive file, as stored.
+    fn bytes(&self, file: &str) -> Result<Vec<u8>> {
+        let path = self.dir.join(file);
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        self.fetched
+            .borrow_mut()
+            .push((file.to_string(), bytes.len()));
+        Ok(bytes)
+    }
 }

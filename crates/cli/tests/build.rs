@@ -899,6 +899,38 @@ fn search_answers_from_the_archive_like_the_viewer() {
         dates.windows(2).all(|w| w[0] >= w[1]),
         "newest first: {dates:?}"
     );
+    // --files lists what the query read, as stored, and their total: for a three-unit word,
+    // one search shard per pair and term, their position shards, and the hits' summaries.
+    let output = gazette(&["search", archive, "人民币", "--files", "--limit", "1"]);
+    assert!(output.status.success(), "{output:?}");
+    let listed = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<(u64, &str)> = listed
+        .lines()
+        .map(|l| {
+            let (bytes, file) = l.split_once('\t').unwrap();
+            (bytes.parse().unwrap(), file)
+        })
+        .collect();
+    let (total, all) = lines.last().unwrap();
+    let files = &lines[..lines.len() - 1];
+    assert_eq!(*all, format!("{} files in all", files.len()));
+    assert_eq!(*total, files.iter().map(|f| f.0).sum::<u64>());
+    for (bytes, file) in files {
+        let stored = std::fs::metadata(built.archive.join(file)).unwrap().len();
+        assert_eq!(*bytes, stored, "{file}");
+    }
+    let index = |positions: bool| {
+        files
+            .iter()
+            .filter(|f| f.1.starts_with("search/") && f.1.contains("/positions/") == positions)
+            .count()
+    };
+    assert!((1..=2).contains(&index(false)), "{listed}");
+    assert!((1..=2).contains(&index(true)), "{listed}");
+    assert!(
+        files.iter().any(|f| f.1.starts_with("summaries/")),
+        "{listed}"
+    );
     // An unknown category gives no hits and says why.
     let output = gazette(&["search", archive, "美元", "--category", "nope"]);
     assert!(output.status.success());
