@@ -36,20 +36,23 @@ fn bundled_file(file: &str) -> Option<Result<Vec<u8>, String>> {
 }
 
 thread_local! {
-    /// The build of the manifest in use ([`Manifest::build`]), once it has arrived.
-    static BUILD: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    /// The manifest in use, once it has arrived (without its home page, which no URL needs).
+    static VERSIONS: std::cell::RefCell<Option<Manifest>> = const { std::cell::RefCell::new(None) };
 }
 
-/// The URL of an archive file. Every file but the manifest carries the manifest's build
-/// (`?v=…`): after the archive is rebuilt, no cache can pair the new manifest with an old
-/// summary group, shard or body chunk (GitHub Pages lets browsers keep files ten minutes;
-/// the service worker keeps them until they change names).
+/// The URL of an archive file. Every file but the manifest carries a version (`?v=…`,
+/// [`Manifest::version_of`]): its segment's, for the files of one segment of posts, else
+/// the manifest's build. So after the archive is rebuilt no cache can pair the new manifest
+/// with an old summary group, shard or body chunk (GitHub Pages lets browsers keep files ten
+/// minutes; the service worker keeps them until their URL changes), and the files of a
+/// segment the update left as it was keep their URL, and stay cached.
 fn url_of(file: &str) -> String {
     let mut url = format!("{ARCHIVE_FOLDER}{file}");
-    BUILD.with_borrow(|build| {
-        if file != MANIFEST_FILE && !build.is_empty() {
+    VERSIONS.with_borrow(|manifest| {
+        let version = manifest.as_ref().map_or("", |m| m.version_of(file));
+        if file != MANIFEST_FILE && !version.is_empty() {
             url.push_str("?v=");
-            url.push_str(build);
+            url.push_str(version);
         }
     });
     url
@@ -111,6 +114,9 @@ pub async fn fetch_position_shard(file: &str) -> Result<PositionShard, String> {
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {
     let manifest: Manifest = fetch(MANIFEST_FILE).await?;
-    BUILD.set(manifest.build.clone());
+    VERSIONS.set(Some(Manifest {
+        home: Default::default(),
+        ..manifest.clone()
+    }));
     Ok(manifest)
 }

@@ -3,9 +3,12 @@
 // - index.html, the manifest, the day table and the unhashed scripts (boot.js, guard.js):
 //   network first (see new posts and a new app), cache if offline;
 // - everything else (hashed app files, summaries, shards, bodies): cache first. The app asks
-//   for every archive file but the manifest with the manifest's build in its URL (`?v=…`),
-//   so a rebuilt archive is fetched under new URLs and never mixed with cached files of the
-//   old one; once a file of a new build is fetched, the files of other builds are deleted.
+//   for every archive file but the manifest with a version in its URL (`?v=…`): the version
+//   of the segment of posts the file belongs to (its index, summary groups and body chunks),
+//   else the manifest's build. A rebuilt archive's changed files come under new URLs and are
+//   never mixed with cached files of the old one, while the files of segments the update left
+//   as they were keep their URLs and stay cached. When a manifest names a new build, cached
+//   files whose version it no longer names are deleted.
 const CACHE = 'gazette-v1';
 const FRESH = [/\/$/, /\/index\.html$/, /\/(boot|guard)\.js$/, /\/archive\/manifest\.json$/, /\/archive\/days\.json(\.gz)?$/];
 
@@ -24,7 +27,12 @@ async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok) cache.put(request, response.clone());
+    if (response.ok) {
+      await cache.put(request, response.clone());
+      if (/\/archive\/manifest\.json$/.test(new URL(request.url).pathname)) {
+        await forgetOldVersions(cache, response.clone());
+      }
+    }
     return response;
   } catch (error) {
     const cached = await cache.match(request, { ignoreSearch: true });
@@ -38,23 +46,31 @@ async function cacheFirst(request) {
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok) {
-    await cache.put(request, response.clone());
-    const build = new URL(request.url).searchParams.get('v');
-    if (build !== null) await forgetOtherBuilds(cache, build);
-  }
+  if (response.ok) await cache.put(request, response.clone());
   return response;
 }
 
-// The build whose files the cache holds (kept in memory: when the worker restarts, the first
-// new file checks again, which costs one listing of the cache).
-let cachedBuild = null;
+// The build whose versions the cache was last pruned to (kept in memory: when the worker
+// restarts, the first manifest prunes again, which costs one listing of the cache).
+let prunedFor = null;
 
-async function forgetOtherBuilds(cache, build) {
-  if (build === cachedBuild) return;
-  cachedBuild = build;
+// Deletes the cached archive files whose version the manifest no longer names. A manifest
+// that cannot be read deletes nothing.
+async function forgetOldVersions(cache, response) {
+  let manifest;
+  try {
+    manifest = await response.json();
+  } catch {
+    return;
+  }
+  if (typeof manifest?.build !== 'string' || manifest.build === prunedFor) return;
+  const live = new Set([manifest.build]);
+  for (const segment of manifest.layout?.segments ?? []) {
+    if (typeof segment?.version === 'string') live.add(segment.version);
+  }
+  prunedFor = manifest.build;
   for (const key of await cache.keys()) {
-    const other = new URL(key.url).searchParams.get('v');
-    if (other !== null && other !== build) await cache.delete(key);
+    const version = new URL(key.url).searchParams.get('v');
+    if (version !== null && !live.has(version)) await cache.delete(key);
   }
 }

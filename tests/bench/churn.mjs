@@ -9,6 +9,13 @@
 // a changed or added file are its size after the update (what a host uploads and a returning
 // reader may download again). The result is grouped by the archive's top-level families
 // (summaries, bodies, search, ids, lists, feeds, the head files).
+//
+// "Refetched" is what a returning reader whose cache held every file of BEFORE downloads
+// again to read the same files of AFTER: a file whose URL changed (feeds apart: the app does
+// not read them). The app asks for a file
+// under its path and a version (`?v=…`): the version of the segment whose posts the file
+// holds (its index files, summary groups, body chunks), else the build
+// (`Manifest::version_of`, crates/core/src/archive.rs, restated below).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
@@ -35,6 +42,25 @@ async function sameBytes(a, b) {
   return ba.equals(bb);
 }
 
+/** The version a reader puts in `path`'s URL, as `Layout::segment_holding` finds it. */
+function versionOf(manifest, path) {
+  const layout = manifest.layout ?? {};
+  const segments = layout.segments ?? [];
+  const number = (name) => Number.parseInt(name.split('.')[0], 10);
+  let segment;
+  let m;
+  if ((m = /^search\/(\d+)-(\d+)\//.exec(path))) {
+    segment = segments.find((s) => s.first === Number(m[1]) && s.end === Number(m[2]));
+  } else if (path.startsWith('summaries/')) {
+    const first = number(path.slice('summaries/'.length)) * layout.summary_group_size;
+    segment = segments.find((s) => s.first <= first && first < s.end);
+  } else if (path.startsWith('bodies/')) {
+    const chunk = number(path.slice('bodies/'.length));
+    segment = segments.find((s) => s.first_chunk <= chunk && chunk < s.end_chunk);
+  }
+  return segment?.version || manifest.build;
+}
+
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const [beforeDir, afterDir] = args.filter((a) => a !== '--json');
@@ -43,12 +69,15 @@ if (!beforeDir || !afterDir) {
   process.exit(2);
 }
 const [before, after] = await Promise.all([walk(beforeDir), walk(afterDir)]);
+const manifestOf = async (dir) => JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+const [beforeManifest, afterManifest] = await Promise.all([manifestOf(beforeDir), manifestOf(afterDir)]);
 const families = new Map();
+const empty = () => ({ files: 0, bytes: 0, written: 0, writtenBytes: 0, removed: 0, refetched: 0, refetchedBytes: 0 });
 const row = (name) => {
-  if (!families.has(name)) families.set(name, { files: 0, bytes: 0, written: 0, writtenBytes: 0, removed: 0 });
+  if (!families.has(name)) families.set(name, empty());
   return families.get(name);
 };
-const total = { files: 0, bytes: 0, written: 0, writtenBytes: 0, removed: 0 };
+const total = empty();
 for (const [path, full] of after) {
   const size = (await stat(full)).size;
   const r = row(family(path));
@@ -56,6 +85,11 @@ for (const [path, full] of after) {
   const old = before.get(path);
   if (!old || !(await sameBytes(old, full))) {
     r.written += 1; r.writtenBytes += size; total.written += 1; total.writtenBytes += size;
+  }
+  // The app never fetches the manifest with a version, nor the feeds (for feed readers).
+  if (path !== 'manifest.json' && !path.endsWith('.xml')
+    && (!old || versionOf(beforeManifest, path) !== versionOf(afterManifest, path))) {
+    r.refetched += 1; r.refetchedBytes += size; total.refetched += 1; total.refetchedBytes += size;
   }
 }
 for (const path of before.keys()) {
@@ -67,10 +101,9 @@ if (json) {
 } else {
   const pct = (a, b) => (b ? (100 * a / b).toFixed(2) : '0.00');
   const mb = (n) => (n / 1e6).toFixed(2);
-  console.log('| family | files after | written (changed or new) | bytes written | removed |');
-  console.log('|---|---|---|---|---|');
-  for (const [name, r] of Object.entries(result.families)) {
-    console.log(`| ${name} | ${r.files} | ${r.written} (${pct(r.written, r.files)}%) | ${mb(r.writtenBytes)} MB of ${mb(r.bytes)} (${pct(r.writtenBytes, r.bytes)}%) | ${r.removed} |`);
-  }
-  console.log(`| **all** | ${total.files} | ${total.written} (${pct(total.written, total.files)}%) | ${mb(total.writtenBytes)} MB of ${mb(total.bytes)} (${pct(total.writtenBytes, total.bytes)}%) | ${total.removed} |`);
+  console.log('| family | files after | written (changed or new) | bytes written | removed | a returning reader refetches |');
+  console.log('|---|---|---|---|---|---|');
+  const line = (name, r) => `| ${name} | ${r.files} | ${r.written} (${pct(r.written, r.files)}%) | ${mb(r.writtenBytes)} MB of ${mb(r.bytes)} (${pct(r.writtenBytes, r.bytes)}%) | ${r.removed} | ${r.refetched} files, ${mb(r.refetchedBytes)} MB (${pct(r.refetchedBytes, r.bytes)}%) |`;
+  for (const [name, r] of Object.entries(result.families)) console.log(line(name, r));
+  console.log(line('**all**', total));
 }

@@ -126,6 +126,17 @@ impl Staging {
     /// ([`Manifest::build`]).
     pub fn write_manifest(&mut self, manifest: &mut Manifest) -> Result<()> {
         manifest.build = self.build.finish();
+        let layout = manifest.layout.clone();
+        let versions = self.build.finish_groups(layout.segments.len(), |path| {
+            let segment = layout.segment_holding(path)?;
+            layout
+                .segments
+                .iter()
+                .position(|s| std::ptr::eq(s, segment))
+        });
+        for (segment, version) in manifest.layout.segments.iter_mut().zip(versions) {
+            segment.version = version;
+        }
         let mut json = Vec::new();
         ArchiveFile::Manifest(manifest).write(&mut json);
         let path = self.folder.join(MANIFEST_FILE);

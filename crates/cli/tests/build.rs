@@ -1466,6 +1466,46 @@ fn newer_posts_change_no_file_that_holds_only_older_ones() {
             kept += 1;
         }
     }
+    // Readers keep their cache: every file of the sealed segment (its index, summary groups
+    // and body chunks) has the same URL version in both manifests; the open one's changed.
+    let manifest = |built: &Built| -> gazette_core::archive::Manifest {
+        serde_json::from_value(built.manifest()).unwrap()
+    };
+    let (old_manifest, new_manifest) = (manifest(&before), manifest(&full));
+    let (sealed, open) = (
+        &old_manifest.layout.segments[0],
+        old_manifest.layout.segments.last().unwrap(),
+    );
+    assert_eq!((sealed.first, sealed.end), (0, 4096));
+    assert_eq!(sealed.version.len(), 16);
+    assert_eq!(new_manifest.layout.segments[0], *sealed);
+    assert_ne!(
+        new_manifest.layout.segments.last().unwrap().version,
+        open.version
+    );
+    let mut kept_urls = 0;
+    for path in old.keys() {
+        let Some(segment) = old_manifest.layout.segment_holding(path) else {
+            assert_eq!(old_manifest.version_of(path), old_manifest.build);
+            continue;
+        };
+        if segment == sealed {
+            assert_eq!(
+                new_manifest.version_of(path),
+                old_manifest.version_of(path),
+                "{path}"
+            );
+            assert_eq!(new.get(path), old.get(path), "{path}");
+            kept_urls += 1;
+        } else {
+            assert_ne!(new_manifest.version_of(path), old_manifest.version_of(path));
+        }
+    }
+    let sealed_bodies = (sealed.first_chunk..sealed.end_chunk).len();
+    assert!(
+        sealed_bodies > 5 && kept_urls > 4096 / 32 + sealed_bodies,
+        "{kept_urls}"
+    );
     let summaries = old.keys().filter(|p| p.starts_with("summaries/")).count();
     let sealed_index = old
         .keys()

@@ -41,11 +41,15 @@ pub const COMPRESSED_EXTENSION: &str = ".gz";
 pub const MAX_DECODED_BYTES: usize = 256 << 20;
 /// A body chunk is closed once its HTML passes this many bytes.
 pub const CHUNK_TARGET_BYTES: usize = 64 * 1024;
+/// Every index segment starts at a multiple of this many post numbers (the smallest
+/// segment's size), and so does a body chunk at such a number: a summary group or body chunk
+/// then holds posts of one segment only and takes that segment's version.
+pub const SEGMENT_POSTS: u32 = 4096;
 /// Summaries per `summaries/NNNNN.json` group.
 pub const SUMMARY_GROUP_SIZE: u32 = 32;
 
 /// `manifest.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub schema_version: u32,
     /// `gazette <version>`: which builder wrote it.
@@ -74,6 +78,19 @@ pub struct Manifest {
     pub layout: Layout,
 }
 
+impl Manifest {
+    /// What a reader adds to `file`'s URL (`?v=…`) so that no cache pairs this manifest with
+    /// another build's file: the version of the segment whose posts the file holds, when it
+    /// has one, else the build. So a file of a segment that an update leaves as it was keeps
+    /// its URL, and stays in the reader's cache.
+    pub fn version_of(&self, file: &str) -> &str {
+        match self.layout.segment_holding(file) {
+            Some(segment) if !segment.version.is_empty() => &segment.version,
+            _ => &self.build,
+        }
+    }
+}
+
 /// How many files of each kind the archive has, so the app can compute every path.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Layout {
@@ -92,6 +109,36 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The segment whose posts `file` (a path in the archive) holds only, if any: its index
+    /// files, and the summary groups and body chunks of its posts.
+    pub fn segment_holding(&self, file: &str) -> Option<&Segment> {
+        let number = |name: &str| -> Option<u32> { name.split('.').next()?.parse().ok() };
+        if let Some(rest) = file.strip_prefix("search/") {
+            let (first, end) = rest.split('/').next()?.split_once('-')?;
+            let (first, end) = (first.parse::<u32>().ok()?, end.parse::<u32>().ok()?);
+            return self
+                .segments
+                .iter()
+                .find(|s| (s.first, s.end) == (first, end));
+        }
+        if let Some(rest) = file.strip_prefix("summaries/") {
+            // Segments start at multiples of the group size: a group's first post says.
+            let first = number(rest)?.checked_mul(self.summary_group_size)?;
+            return self
+                .segments
+                .iter()
+                .find(|s| (s.first..s.end).contains(&first));
+        }
+        if let Some(rest) = file.strip_prefix("bodies/") {
+            let chunk = number(rest)?;
+            return self
+                .segments
+                .iter()
+                .find(|s| (s.first_chunk..s.end_chunk).contains(&chunk));
+        }
+        None
+    }
+
     /// Where post `id`'s number is, or `None` when the archive has no id of its group.
     pub fn id_shard_of(&self, id: &str) -> Option<IdShardKey> {
         let month = id_month(id);
@@ -103,18 +150,26 @@ impl Layout {
     }
 }
 
-/// One segment of the full-text index: the postings (and the pair terms' positions) of the
-/// posts numbered `first..end`. A term's postings in the archive are its postings in every
-/// segment, in segment order. Within a segment a term lives in shard
-/// `search::shard_of(term, shards)` of `search/<first>-<end>/NNNN.bin.gz`, and a pair term's
-/// positions in shard `search::shard_of(term, position_shards)` of
-/// `search/<first>-<end>/positions/NNNN.bin.gz`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One segment of the archive: the posts numbered `first..end`. Their full-text index is the
+/// segment's own: a term's postings in the archive are its postings in every segment, in
+/// segment order. Within a segment a term lives in shard `search::shard_of(term, shards)` of
+/// `search/<first>-<end>/NNNN.bin.gz`, and a pair term's positions in shard
+/// `search::shard_of(term, position_shards)` of `search/<first>-<end>/positions/NNNN.bin.gz`.
+/// Their summaries and bodies are the summary groups from `first / summary_group_size` and
+/// the body chunks `first_chunk..end_chunk`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     pub first: u32,
     pub end: u32,
     pub shards: u32,
     pub position_shards: u32,
+    pub first_chunk: u32,
+    pub end_chunk: u32,
+    /// 16 hex digits naming the bytes of the segment's files (its index, summary groups and
+    /// body chunks), as [`Manifest::build`] names the whole archive's: readers put it in
+    /// those files' URLs instead of the build, so a reader's cache keeps a segment's files
+    /// until the segment changes (issue 18). Empty before the archive is written.
+    pub version: String,
 }
 
 impl Segment {
@@ -906,6 +961,16 @@ impl BuildId {
 
     /// The id of every file recorded so far.
     pub fn finish(&self) -> String {
+        self.finish_groups(1, |_| Some(0)).remove(0)
+    }
+
+    /// The id of each of `groups` groups of the files recorded so far: `group_of` gives a
+    /// file's group by its path (`None`: in none).
+    pub fn finish_groups(
+        &self,
+        groups: usize,
+        group_of: impl Fn(&str) -> Option<usize>,
+    ) -> Vec<String> {
         use std::hash::{BuildHasher, Hasher};
         let mut digests = self
             .digests
@@ -913,13 +978,21 @@ impl BuildId {
             .expect("no writer panics holding the lock")
             .clone();
         digests.sort_unstable();
-        let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+        let mut hashers: Vec<_> = (0..groups)
+            .map(|_| rustc_hash::FxBuildHasher.build_hasher())
+            .collect();
         for (path, digest) in &digests {
+            let Some(hasher) = group_of(path).and_then(|g| hashers.get_mut(g)) else {
+                continue;
+            };
             hasher.write(path.as_bytes());
             hasher.write_u8(0);
             hasher.write_u64(*digest);
         }
-        format!("{:016x}", hasher.finish())
+        hashers
+            .into_iter()
+            .map(|h| format!("{:016x}", h.finish()))
+            .collect()
     }
 }
 
@@ -963,13 +1036,15 @@ impl IndexSegment {
             .map(|(n, s)| (self.key(n), s))
     }
 
-    /// What the manifest says of it.
+    /// What the manifest says of it (without its body chunks and version, which the builder
+    /// adds).
     pub fn layout(&self) -> Segment {
         Segment {
             first: self.first,
             end: self.end,
             shards: self.shards.len() as u32,
             position_shards: self.positions.len() as u32,
+            ..Segment::default()
         }
     }
 }
@@ -1269,6 +1344,55 @@ mod tests {
                 file: "days.json".into()
             }
         );
+    }
+
+    #[test]
+    fn a_file_takes_the_version_of_the_segment_whose_posts_it_holds() {
+        let segment = |first, end, chunks: (u32, u32), version: &str| Segment {
+            first,
+            end,
+            shards: 4,
+            position_shards: 2,
+            first_chunk: chunks.0,
+            end_chunk: chunks.1,
+            version: version.into(),
+        };
+        let manifest = Manifest {
+            build: "b".into(),
+            layout: Layout {
+                summary_group_size: 32,
+                segments: vec![
+                    segment(0, 4096, (0, 40), "s0"),
+                    segment(4096, 4100, (40, 41), "s1"),
+                ],
+                ..Layout::default()
+            },
+            ..Manifest::default()
+        };
+        for (file, version) in [
+            ("search/0-4096/0003.bin.gz", "s0"),
+            ("search/0-4096/positions/0001.bin.gz", "s0"),
+            ("search/4096-4100/0000.bin.gz", "s1"),
+            // A segment the manifest does not name (an older build's open one).
+            ("search/4096-4099/0000.bin.gz", "b"),
+            ("summaries/00000.json.gz", "s0"),
+            ("summaries/00127.json.gz", "s0"),
+            ("summaries/00128.json.gz", "s1"),
+            ("summaries/00129.json.gz", "b"),
+            ("bodies/0039.json.gz", "s0"),
+            ("bodies/0040.json.gz", "s1"),
+            ("bodies/0041.json.gz", "b"),
+            ("lists/categories/0.json.gz", "b"),
+            ("ids/2022-02/0000.json.gz", "b"),
+            ("search/x-y/0000.bin.gz", "b"),
+            ("days.json.gz", "b"),
+        ] {
+            assert_eq!(manifest.version_of(file), version, "{file}");
+        }
+        // Before the builder names versions, every file takes the build.
+        let mut unnamed = manifest.clone();
+        unnamed.layout.segments[0].version.clear();
+        assert_eq!(unnamed.version_of("bodies/0001.json.gz"), "b");
     }
 
     #[test]

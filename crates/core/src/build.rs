@@ -11,8 +11,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::archive::{
     busiest_first, id_group_name, id_month, Archive, BodyChunk, CategoryLatest, CategoryTable,
-    Days, HomeSection, IdShard, IdShardKey, IndexSegment, Layout, Manifest, PeriodCount, PostBody,
-    PostList, SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SUMMARY_GROUP_SIZE,
+    Days, HomeSection, IdShard, IdShardKey, Layout, Manifest, PeriodCount, PostBody, PostList,
+    Segment, SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SEGMENT_POSTS,
+    SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -186,7 +187,18 @@ fn assemble<R: Send>(
             (archive, result)
         },
     );
-    archive.manifest.layout.segments = index.iter().map(IndexSegment::layout).collect();
+    let chunk_of = |number: u32| {
+        let size = SUMMARY_GROUP_SIZE;
+        archive.summaries[(number / size) as usize].posts[(number % size) as usize].chunk
+    };
+    archive.manifest.layout.segments = index
+        .iter()
+        .map(|segment| Segment {
+            first_chunk: chunk_of(segment.first),
+            end_chunk: chunk_of(segment.end - 1) + 1,
+            ..segment.layout()
+        })
+        .collect();
     archive.index = index;
     // Millions of strings: freed on one core they took 67-72 ms at 100,000 posts, on all
     // cores 14-35 ms.
@@ -213,7 +225,9 @@ fn assemble_all_but_the_index(
     let mut chunk_bytes = CHUNK_TARGET_BYTES;
     for (number, (post, html)) in posts.iter().zip(html).enumerate() {
         let number = number as u32;
-        if chunk_bytes >= CHUNK_TARGET_BYTES {
+        // A chunk also starts with each segment's first post, so that it belongs to one
+        // segment (`Layout::segment_holding`).
+        if chunk_bytes >= CHUNK_TARGET_BYTES || (number % SEGMENT_POSTS == 0 && number > 0) {
             chunks.push(BodyChunk {
                 schema_version: SCHEMA_VERSION,
                 bodies: Vec::new(),

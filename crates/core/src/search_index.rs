@@ -30,7 +30,7 @@ use std::hash::{BuildHasher, Hash};
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use crate::archive::{IndexSegment, PositionShard, SearchShard, SCHEMA_VERSION};
+use crate::archive::{IndexSegment, PositionShard, SearchShard, SCHEMA_VERSION, SEGMENT_POSTS};
 use crate::search::{
     for_each_term, gram_text, push_varint, shard_of, EncodedPostings, PositionLists, Token,
     CHAR_BITS, MAX_TERM_FREQUENCY,
@@ -109,7 +109,7 @@ fn gram_flags(gram: PackedGram) -> Packed {
 /// update of the same posts give the same segments, and new posts (which take new numbers)
 /// change only the open segment until it fills, and the last segments of a level when eight
 /// of them merge into one of the level above.
-pub const SEGMENT_LEVELS: [u32; 3] = [4_096, 32_768, 262_144];
+pub const SEGMENT_LEVELS: [u32; 3] = [SEGMENT_POSTS, 8 * SEGMENT_POSTS, 64 * SEGMENT_POSTS];
 
 /// Each level's shard targets, `(search, positions)` bytes before compression; the open
 /// segment uses the first. A query fetches one search shard per term from every segment, so
