@@ -188,9 +188,11 @@ if (withUpdate.length) {
   for (const [posts, s] of withUpdate) {
     const u = s.update;
     const cell = (r) => `${n(r.written)} of ${n(r.files)} (${pct(r.written, r.files)}); ${mb(r.writtenBytes)} (${pct(r.writtenBytes, r.bytes)})`;
-    rows.push([n(Number(posts)), `${u.day}: ${n(u.posts_added)}`, `**${cell(u.total)}**`, ...families.map((f) => (u.families[f] ? cell(u.families[f]) : '–'))]);
+    const refetched = u.total.refetched === undefined ? '–'
+      : `${n(u.total.refetched)} files, ${mb(u.total.refetchedBytes)} (${pct(u.total.refetchedBytes, u.total.bytes)})`;
+    rows.push([n(Number(posts)), `${u.day}: ${n(u.posts_added)}`, `**${cell(u.total)}**`, refetched, ...families.map((f) => (u.families[f] ? cell(u.families[f]) : '–'))]);
   }
-  table(['posts', 'day: posts added', 'all files', ...families], rows);
+  table(['posts', 'day: posts added', 'all files', 'a returning reader downloads again', ...families], rows);
 }
 
 console.log(out.join('\n'));
