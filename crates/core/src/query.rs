@@ -85,7 +85,7 @@ pub fn needs(filter: &Filter, manifest: &Manifest, loaded: &impl Loaded) -> Vec<
     };
     for part in Query::parse(&filter.text).parts() {
         for (term, _) in part.terms() {
-            for segment in &manifest.layout.segments {
+            for segment in ordered_segments(manifest) {
                 if let Some(key) = segment.search_shard_of(&term) {
                     need(Need::SearchShard(key), loaded.search_shard(key).is_some());
                 }
@@ -249,7 +249,9 @@ fn part_hits(part: &Part, manifest: &Manifest, loaded: &impl Loaded) -> Vec<(u32
     )
 }
 
-/// [`part_hits`] by post number, ascending: each segment's hits, in segment order.
+/// [`part_hits`] by post number, ascending: each segment's hits, in segment order. A damaged
+/// archive cannot break the order: a segment that does not start after the previous one is
+/// skipped, and a posting outside its segment's numbers is dropped.
 fn numbered_part_hits(
     part: &Part,
     manifest: &Manifest,
@@ -257,10 +259,32 @@ fn numbered_part_hits(
 ) -> Vec<(u32, bool, u32)> {
     let terms = part.terms();
     let mut hits = Vec::new();
-    for segment in &manifest.layout.segments {
+    for segment in ordered_segments(manifest) {
+        let start = hits.len();
         segment_part_hits(&terms, part.needs_positions(), segment, loaded, &mut hits);
+        let mut kept = start;
+        for i in start..hits.len() {
+            if (segment.first..segment.end).contains(&hits[i].0) {
+                hits.swap(kept, i);
+                kept += 1;
+            }
+        }
+        hits.truncate(kept);
     }
     hits
+}
+
+/// The manifest's index segments, less any that does not start after the one before it
+/// (only a damaged manifest has such).
+fn ordered_segments(manifest: &Manifest) -> impl Iterator<Item = &Segment> {
+    let mut answered = 0;
+    manifest.layout.segments.iter().filter(move |segment| {
+        let ordered = segment.first >= answered && segment.end > segment.first;
+        if ordered {
+            answered = segment.end;
+        }
+        ordered
+    })
 }
 
 /// Appends the hits of a part (its `terms`) in one segment to `hits`.
@@ -735,6 +759,37 @@ mod tests {
         .unwrap();
         assert!(hits.unknown_name);
         assert!(hits.ordinals.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_segment_list_keeps_hits_ascending_and_in_range() {
+        let mut f = fixture();
+        let whole = evaluate(&text("人民"), &f.manifest, &f).unwrap();
+        assert!(!whole.ordinals.is_empty());
+        // The same segment twice, and one past the archive's end: answered once.
+        let segment = f.manifest.layout.segments[0].clone();
+        f.manifest.layout.segments = vec![
+            segment.clone(),
+            segment.clone(),
+            Segment {
+                first: 2,
+                ..segment.clone()
+            },
+        ];
+        assert_eq!(evaluate(&text("人民"), &f.manifest, &f).unwrap(), whole);
+        // A segment that claims fewer posts than its shards hold answers only for them.
+        // (人民 is in posts 2 and 3, numbered oldest first; a segment of posts 0-2 keeps 2.)
+        f.manifest.layout.segments = vec![Segment { end: 3, ..segment }];
+        let cut = |k: IndexShardKey| IndexShardKey { end: 3, ..k };
+        f.shards = f.shards.drain().map(|(k, v)| (cut(k), v)).collect();
+        f.positions = f.positions.drain().map(|(k, v)| (cut(k), v)).collect();
+        let post_2 = crate::archive::flip(f.manifest.post_count, 2).unwrap();
+        assert_eq!(whole.ordinals.len(), 2);
+        assert!(whole.ordinals.contains(&post_2));
+        for query in ["人民", "人民币"] {
+            let kept = evaluate(&text(query), &f.manifest, &f).unwrap();
+            assert_eq!(kept.ordinals, [post_2], "{query}");
+        }
     }
 
     #[test]
