@@ -25,6 +25,7 @@
 //! byte string per post and term, see [`PositionLists`]) and travel with its posting, so a
 //! term's positions end up in the same order as its postings.
 
+use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hash};
 
 use rayon::prelude::*;
@@ -202,6 +203,17 @@ fn index_segment<T: Sync>(
         .into_par_iter()
         .flat_map_iter(Bucket::finish)
         .collect();
+    into_shards(terms, first, first + posts.len() as u32, targets)
+}
+
+/// The segment of posts `first..end` whose terms are `terms` (in any order), with shards of
+/// about `targets` bytes.
+fn into_shards(
+    terms: Vec<FinishedTerm>,
+    first: u32,
+    end: u32,
+    targets: (usize, usize),
+) -> IndexSegment {
     // A term takes its bytes, its value's and about two bytes of lengths.
     let count_for = |bytes: usize, target: usize| {
         bytes
@@ -256,10 +268,51 @@ fn index_segment<T: Sync>(
     );
     IndexSegment {
         first,
-        end: first + posts.len() as u32,
+        end,
         shards,
         positions,
     }
+}
+
+/// The segment of level `level` (an index of [`SEGMENT_LEVELS`]) made of `parts`, consecutive
+/// segments that cover its posts: the same files as indexing its posts at once, because
+/// postings hold the archive's post numbers, so a term's postings in the whole are its
+/// postings in each part one after the other, and its positions lists likewise. So larger
+/// segments can be made from the files of smaller ones, without their posts.
+pub fn merge_segments(parts: &[IndexSegment], level: usize) -> IndexSegment {
+    let first = parts.first().map_or(0, |p| p.first);
+    let end = parts.last().map_or(first, |p| p.end);
+    assert!(
+        parts.windows(2).all(|w| w[0].end == w[1].first),
+        "merged segments are consecutive"
+    );
+    // Each term's postings and positions, part by part.
+    let mut merged: BTreeMap<&str, (Vec<&EncodedPostings>, Vec<u8>)> = BTreeMap::new();
+    for part in parts {
+        for shard in &part.shards {
+            for (term, postings) in &shard.terms {
+                merged.entry(term).or_default().0.push(postings);
+            }
+        }
+        for shard in &part.positions {
+            for (term, lists) in &shard.terms {
+                merged
+                    .entry(term)
+                    .or_default()
+                    .1
+                    .extend_from_slice(lists.as_bytes());
+            }
+        }
+    }
+    let terms = merged
+        .into_par_iter()
+        .map(|(term, (postings, positions))| FinishedTerm {
+            term: term.to_string(),
+            postings: EncodedPostings::encode(postings.into_iter().flat_map(|p| p.iter())),
+            positions,
+        })
+        .collect();
+    into_shards(terms, first, end, SHARD_TARGETS[level])
 }
 
 /// A term with everything the index files hold for it.
@@ -858,6 +911,39 @@ mod tests {
         let before = segment_plan(3 * l2 + 5 * l1 + 3 * l0 + 17);
         let after = segment_plan(3 * l2 + 5 * l1 + 3 * l0 + 3_017);
         assert_eq!(before[..before.len() - 1], after[..after.len() - 1]);
+    }
+
+    #[test]
+    fn a_merged_segment_is_the_segment_of_all_its_posts() {
+        let posts: Vec<(String, String)> = (0..300)
+            .map(|i| {
+                (
+                    format!("标题{} T{}", i % 7, i % 13),
+                    format!("离岸人民币{} 人民币 汇率 {i} A股 w{} 人民", i % 11, i % 50),
+                )
+            })
+            .collect();
+        fn text_of((title, text): &(String, String)) -> (&str, &str) {
+            (title, text)
+        }
+        for level in [0, 1, 2] {
+            let whole = index_segment(&posts, 0, SHARD_TARGETS[level], &text_of);
+            // Uneven parts, one of a single post.
+            let cuts = [0, 120, 121, 250, 300];
+            let parts: Vec<IndexSegment> = cuts
+                .windows(2)
+                .map(|w| index_segment(&posts[w[0]..w[1]], w[0] as u32, (64, 64), &text_of))
+                .collect();
+            assert_eq!(merge_segments(&parts, level), whole, "level {level}");
+        }
+        // Merging merged parts gives the same again.
+        let whole = index_segment(&posts, 0, SHARD_TARGETS[1], &text_of);
+        let halves: Vec<IndexSegment> = [(0, 150), (150, 300)]
+            .iter()
+            .map(|&(a, b)| index_segment(&posts[a..b], a as u32, SHARD_TARGETS[0], &text_of))
+            .collect();
+        assert_eq!(merge_segments(&halves, 1), whole);
+        assert!(whole.shards.len() > 1 && !whole.positions[0].terms.is_empty());
     }
 
     #[test]
