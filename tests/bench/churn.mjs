@@ -14,8 +14,9 @@
 // again to read the same files of AFTER: a file whose URL changed (feeds apart: the app does
 // not read them). The app asks for a file
 // under its path and a version (`?v=…`): the version of the segment whose posts the file
-// holds (its index files, summary groups, body chunks), else the build
-// (`Manifest::version_of`, crates/core/src/archive.rs, restated below).
+// holds (its index files, summary groups, body chunks; in the open segment each group and
+// chunk has its own), else the build (`Manifest::version_of`, crates/core/src/archive.rs,
+// restated below).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
@@ -52,11 +53,16 @@ function versionOf(manifest, path) {
   if ((m = /^search\/(\d+)-(\d+)\//.exec(path))) {
     segment = segments.find((s) => s.first === Number(m[1]) && s.end === Number(m[2]));
   } else if (path.startsWith('summaries/')) {
-    const first = number(path.slice('summaries/'.length)) * layout.summary_group_size;
+    const group = number(path.slice('summaries/'.length));
+    const first = group * layout.summary_group_size;
     segment = segments.find((s) => s.first <= first && first < s.end);
+    const own = segment?.group_versions?.[group - segment.first / layout.summary_group_size];
+    if (own) return own;
   } else if (path.startsWith('bodies/')) {
     const chunk = number(path.slice('bodies/'.length));
     segment = segments.find((s) => s.first_chunk <= chunk && chunk < s.end_chunk);
+    const own = segment?.chunk_versions?.[chunk - segment.first_chunk];
+    if (own) return own;
   }
   return segment?.version || manifest.build;
 }

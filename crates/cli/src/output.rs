@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 
 use anyhow::{bail, Context, Result};
 use gazette_core::archive::{
-    is_compressed_path, ArchiveFile, BuildId, Gzip, Manifest, MANIFEST_FILE,
+    chunk_path, is_compressed_path, summary_group_path, ArchiveFile, BuildId, Gzip, Manifest,
+    MANIFEST_FILE, SEGMENT_POSTS,
 };
 use rayon::prelude::*;
 
@@ -134,8 +135,22 @@ impl Staging {
                 .iter()
                 .position(|s| std::ptr::eq(s, segment))
         });
+        let size = layout.summary_group_size.max(1);
         for (segment, version) in manifest.layout.segments.iter_mut().zip(versions) {
             segment.version = version;
+            // The open segment: its groups and chunks each get their own version.
+            if segment.end - segment.first < SEGMENT_POSTS {
+                let groups: Vec<String> = (segment.first / size..segment.end.div_ceil(size))
+                    .map(summary_group_path)
+                    .collect();
+                let chunks: Vec<String> = (segment.first_chunk..segment.end_chunk)
+                    .map(chunk_path)
+                    .collect();
+                segment.group_versions =
+                    self.build.file_versions(groups.iter().map(String::as_str));
+                segment.chunk_versions =
+                    self.build.file_versions(chunks.iter().map(String::as_str));
+            }
         }
         let mut json = Vec::new();
         ArchiveFile::Manifest(manifest).write(&mut json);

@@ -10,7 +10,7 @@
 //! instant, then id; undated posts last). A day's posts are therefore contiguous, and a date
 //! range is an ordinal range.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -84,9 +84,25 @@ impl Manifest {
     /// has one, else the build. So a file of a segment that an update leaves as it was keeps
     /// its URL, and stays in the reader's cache.
     pub fn version_of(&self, file: &str) -> &str {
-        match self.layout.segment_holding(file) {
-            Some(segment) if !segment.version.is_empty() => &segment.version,
-            _ => &self.build,
+        let Some(segment) = self.layout.segment_holding(file) else {
+            return &self.build;
+        };
+        let own = |versions: &'_ [String], first: u32, prefix: &str| -> Option<usize> {
+            let name = file.strip_prefix(prefix)?.split('.').next()?;
+            let offset = name.parse::<u32>().ok()?.checked_sub(first)?;
+            (versions.len() > offset as usize).then_some(offset as usize)
+        };
+        let size = self.layout.summary_group_size.max(1);
+        if let Some(i) = own(&segment.group_versions, segment.first / size, "summaries/") {
+            return &segment.group_versions[i];
+        }
+        if let Some(i) = own(&segment.chunk_versions, segment.first_chunk, "bodies/") {
+            return &segment.chunk_versions[i];
+        }
+        if segment.version.is_empty() {
+            &self.build
+        } else {
+            &segment.version
         }
     }
 }
@@ -170,6 +186,14 @@ pub struct Segment {
     /// those files' URLs instead of the build, so a reader's cache keeps a segment's files
     /// until the segment changes (issue 18). Empty before the archive is written.
     pub version: String,
+    /// For the open segment (the last, of fewer than [`SEGMENT_POSTS`] posts), which every
+    /// update rewrites: each of its summary groups' and body chunks' own version (a hash of
+    /// its path and bytes), in order from its first group and `first_chunk`, so that the
+    /// groups and chunks an update leaves as they were keep their URLs. Empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_versions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chunk_versions: Vec<String>,
 }
 
 impl Segment {
@@ -959,6 +983,29 @@ impl BuildId {
             .push((path.to_string(), digest));
     }
 
+    /// The version of each of `paths` on its own (a hash of its path and bytes), or an empty
+    /// string for a path not recorded.
+    pub fn file_versions<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        use std::hash::{BuildHasher, Hasher};
+        let digests = self
+            .digests
+            .lock()
+            .expect("no writer panics holding the lock");
+        let by_path: HashMap<&str, u64> = digests.iter().map(|(p, d)| (p.as_str(), *d)).collect();
+        paths
+            .into_iter()
+            .map(|path| {
+                by_path.get(path).map_or_else(String::new, |digest| {
+                    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+                    hasher.write(path.as_bytes());
+                    hasher.write_u8(0);
+                    hasher.write_u64(*digest);
+                    format!("{:016x}", hasher.finish())
+                })
+            })
+            .collect()
+    }
+
     /// The id of every file recorded so far.
     pub fn finish(&self) -> String {
         self.finish_groups(1, |_| Some(0)).remove(0)
@@ -1356,6 +1403,7 @@ mod tests {
             first_chunk: chunks.0,
             end_chunk: chunks.1,
             version: version.into(),
+            ..Segment::default()
         };
         let manifest = Manifest {
             build: "b".into(),
@@ -1389,6 +1437,23 @@ mod tests {
         ] {
             assert_eq!(manifest.version_of(file), version, "{file}");
         }
+        // The open segment's groups and chunks have their own versions; files beyond the
+        // lists (a damaged manifest) fall back to the segment's.
+        let mut open = manifest.clone();
+        open.layout.segments[1].group_versions = vec!["g128".into()];
+        open.layout.segments[1].chunk_versions = vec!["c40".into()];
+        for (file, version) in [
+            ("summaries/00128.json.gz", "g128"),
+            ("bodies/0040.json.gz", "c40"),
+            ("search/4096-4100/0000.bin.gz", "s1"),
+            ("summaries/00127.json.gz", "s0"),
+        ] {
+            assert_eq!(open.version_of(file), version, "{file}");
+        }
+        open.layout.segments[1].end = 4200;
+        open.layout.segments[1].end_chunk = 42;
+        assert_eq!(open.version_of("summaries/00129.json.gz"), "s1");
+        assert_eq!(open.version_of("bodies/0041.json.gz"), "s1");
         // Before the builder names versions, every file takes the build.
         let mut unnamed = manifest.clone();
         unnamed.layout.segments[0].version.clear();
