@@ -10,7 +10,7 @@
 //! instant, then id; undated posts last). A day's posts are therefore contiguous, and a date
 //! range is an ordinal range.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -991,7 +991,8 @@ impl BuildId {
             .digests
             .lock()
             .expect("no writer panics holding the lock");
-        let by_path: HashMap<&str, u64> = digests.iter().map(|(p, d)| (p.as_str(), *d)).collect();
+        let by_path: std::collections::HashMap<&str, u64> =
+            digests.iter().map(|(p, d)| (p.as_str(), *d)).collect();
         paths
             .into_iter()
             .map(|path| {
