@@ -15,8 +15,8 @@
 // not read them). The app asks for a file
 // under its path and a version (`?v=…`): the version of the segment whose posts the file
 // holds (its index files, summary groups, body chunks; in the open segment each group and
-// chunk has its own), else the build (`Manifest::version_of`, crates/core/src/archive.rs,
-// restated below).
+// chunk has its own), an id shard its month's, else the build (`Manifest::version_of`,
+// crates/core/src/archive.rs, restated below).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
@@ -50,6 +50,7 @@ function versionOf(manifest, path) {
   const number = (name) => Number.parseInt(name.split('.')[0], 10);
   let segment;
   let m;
+  if ((m = /^ids\/([^/]+)\//.exec(path))) return layout.id_versions?.[m[1]] || manifest.build;
   if ((m = /^search\/(\d+)-(\d+)\//.exec(path))) {
     segment = segments.find((s) => s.first === Number(m[1]) && s.end === Number(m[2]));
   } else if (path.startsWith('summaries/')) {

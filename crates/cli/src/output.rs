@@ -135,6 +135,16 @@ impl Staging {
                 .iter()
                 .position(|s| std::ptr::eq(s, segment))
         });
+        let groups: Vec<&String> = layout.id_shards.keys().collect();
+        let id_versions = self.build.finish_groups(groups.len(), |path| {
+            let group = path.strip_prefix("ids/")?.split('/').next()?;
+            groups.iter().position(|g| g.as_str() == group)
+        });
+        manifest.layout.id_versions = groups
+            .iter()
+            .map(|g| g.to_string())
+            .zip(id_versions)
+            .collect();
         let size = layout.summary_group_size.max(1);
         for (segment, version) in manifest.layout.segments.iter_mut().zip(versions) {
             segment.version = version;

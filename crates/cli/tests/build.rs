@@ -1483,8 +1483,19 @@ fn newer_posts_change_no_file_that_holds_only_older_ones() {
         new_manifest.layout.segments.last().unwrap().version,
         open.version
     );
-    let (mut kept_urls, mut kept_open) = (0, 0);
+    let (mut kept_urls, mut kept_open, mut kept_ids) = (0, 0, 0);
     for path in old.keys() {
+        if let Some(month) = path.strip_prefix("ids/").and_then(|r| r.split('/').next()) {
+            // Id shards take their month's version: past months keep it.
+            let (old_version, new_version) =
+                (old_manifest.version_of(path), new_manifest.version_of(path));
+            assert_ne!(old_version, old_manifest.build, "{path}");
+            if month != "other" && month < &cutoff[..7] {
+                assert_eq!(old_version, new_version, "{path}");
+                kept_ids += 1;
+            }
+            continue;
+        }
         let Some(segment) = old_manifest.layout.segment_holding(path) else {
             assert_eq!(old_manifest.version_of(path), old_manifest.build);
             continue;
@@ -1519,6 +1530,7 @@ fn newer_posts_change_no_file_that_holds_only_older_ones() {
         kept_open >= 4,
         "{kept_open} unchanged files of the open segment"
     );
+    assert!(kept_ids >= 10, "{kept_ids} id shards of past months");
     let sealed_bodies = (sealed.first_chunk..sealed.end_chunk).len();
     assert!(
         sealed_bodies > 5 && kept_urls > 4096 / 32 + sealed_bodies,

@@ -84,6 +84,14 @@ impl Manifest {
     /// has one, else the build. So a file of a segment that an update leaves as it was keeps
     /// its URL, and stays in the reader's cache.
     pub fn version_of(&self, file: &str) -> &str {
+        if let Some(group) = file.strip_prefix("ids/").and_then(|r| r.split('/').next()) {
+            return self
+                .layout
+                .id_versions
+                .get(group)
+                .filter(|v| !v.is_empty())
+                .unwrap_or(&self.build);
+        }
         let Some(segment) = self.layout.segment_holding(file) else {
             return &self.build;
         };
@@ -122,6 +130,12 @@ pub struct Layout {
     /// or `other`), how many shards it has (`ids/<group>/NNNN.json.gz`); an id lives in shard
     /// `search::shard_of(id, n)` of its group ([`Layout::id_shard_of`]).
     pub id_shards: BTreeMap<String, u32>,
+    /// For each id group, a version of its shards (a hash of their paths and bytes) that
+    /// readers put in their URLs instead of the build, so that the id shards of months an
+    /// update adds nothing to stay in a returning reader's cache. Empty before the archive
+    /// is written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub id_versions: BTreeMap<String, String>,
 }
 
 impl Layout {
@@ -1455,6 +1469,11 @@ mod tests {
         open.layout.segments[1].end_chunk = 42;
         assert_eq!(open.version_of("summaries/00129.json.gz"), "s1");
         assert_eq!(open.version_of("bodies/0041.json.gz"), "s1");
+        // Id shards take their group's version.
+        let mut ids = manifest.clone();
+        ids.layout.id_versions = [("2022-02".to_string(), "m".to_string())].into();
+        assert_eq!(ids.version_of("ids/2022-02/0003.json.gz"), "m");
+        assert_eq!(ids.version_of("ids/2022-03/0000.json.gz"), "b");
         // Before the builder names versions, every file takes the build.
         let mut unnamed = manifest.clone();
         unnamed.layout.segments[0].version.clear();

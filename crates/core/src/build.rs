@@ -323,6 +323,7 @@ fn assemble_all_but_the_index(
         body_chunk_count: chunk_count,
         segments: Vec::new(),
         id_shards: id_table,
+        id_versions: BTreeMap::new(),
     };
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,

@@ -624,7 +624,7 @@ mod tests {
                     summary_group_size: 32,
                     body_chunk_count: 1,
                     segments,
-                    id_shards: Default::default(),
+                    ..Layout::default()
                 },
             },
             lists,
