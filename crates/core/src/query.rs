@@ -260,16 +260,9 @@ fn numbered_part_hits(
     let terms = part.terms();
     let mut hits = Vec::new();
     for segment in ordered_segments(manifest) {
-        let start = hits.len();
-        segment_part_hits(&terms, part.needs_positions(), segment, loaded, &mut hits);
-        let mut kept = start;
-        for i in start..hits.len() {
-            if (segment.first..segment.end).contains(&hits[i].0) {
-                hits.swap(kept, i);
-                kept += 1;
-            }
-        }
-        hits.truncate(kept);
+        let numbers = segment.first..segment.end;
+        let found = segment_part_hits(&terms, part.needs_positions(), segment, loaded);
+        hits.extend(found.into_iter().filter(|hit| numbers.contains(&hit.0)));
     }
     hits
 }
@@ -287,14 +280,13 @@ fn ordered_segments(manifest: &Manifest) -> impl Iterator<Item = &Segment> {
     })
 }
 
-/// Appends the hits of a part (its `terms`) in one segment to `hits`.
+/// The hits of a part (its `terms`) in one segment, ascending by post number.
 fn segment_part_hits(
     terms: &[(String, u32)],
     needs_positions: bool,
     segment: &Segment,
     loaded: &impl Loaded,
-    hits: &mut Vec<(u32, bool, u32)>,
-) {
+) -> Vec<(u32, bool, u32)> {
     let empty = EncodedPostings::default();
     let postings_of = |term: &str| -> &EncodedPostings {
         segment
@@ -304,12 +296,10 @@ fn segment_part_hits(
             .unwrap_or(&empty)
     };
     if !needs_positions {
-        hits.extend(
-            postings_of(&terms[0].0)
-                .iter()
-                .map(|p| (p.number, p.in_title, p.frequency)),
-        );
-        return;
+        return postings_of(&terms[0].0)
+            .iter()
+            .map(|p| (p.number, p.in_title, p.frequency))
+            .collect();
     }
     // Posts with every pair, and whether every pair is in their title: start from the
     // shortest list.
@@ -355,7 +345,7 @@ fn segment_part_hits(
             .and_then(|key| loaded.position_shard(key))
             .and_then(|shard| shard.terms.get(term))
         else {
-            return;
+            return Vec::new();
         };
         let mut cursor = positions.cursor();
         let mut kept = Vec::with_capacity(alive.len());
@@ -388,10 +378,13 @@ fn segment_part_hits(
         }
         alive = kept;
     }
-    hits.extend(alive.into_iter().map(|(number, in_title, starts)| {
-        let places = starts.len().min(MAX_TERM_FREQUENCY as usize);
-        (number, in_title, places as u32)
-    }));
+    alive
+        .into_iter()
+        .map(|(number, in_title, starts)| {
+            let places = starts.len().min(MAX_TERM_FREQUENCY as usize);
+            (number, in_title, places as u32)
+        })
+        .collect()
 }
 
 /// Orders `(ordinal, title terms, frequency)` hits — ascending by ordinal, as postings come —

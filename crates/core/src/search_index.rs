@@ -54,9 +54,9 @@ pub const MAX_SHARDS: usize = 16_384;
 /// halve the count and make each 12.3 KB.
 pub const SHARD_TARGET_BYTES: usize = 8 * 1024;
 /// A position shard of a top-level segment aims at about this many bytes (before
-/// compression). Only a query part
-/// of three units or more fetches position shards (one per pair), and their files were as
-/// many as the search shards at 8 KiB: at 100,000 posts 16,384 more files to write.
+/// compression). Only a query part of three units or more fetches position shards (one per
+/// pair), and their files were as many as the search shards at 8 KiB: at 100,000 posts
+/// 16,384 more files to write.
 pub const POSITION_SHARD_TARGET_BYTES: usize = 32 * 1024;
 /// Posts whose terms are extracted at once: keeps the terms and staged postings in memory
 /// to one batch's worth at any archive size, while a large batch touches each term's
