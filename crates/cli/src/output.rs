@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use anyhow::{bail, Context, Result};
 use gazette_core::archive::{
@@ -148,18 +148,23 @@ impl Staging {
         let size = layout.summary_group_size.max(1);
         for (segment, version) in manifest.layout.segments.iter_mut().zip(versions) {
             segment.version = version;
-            // The open segment: its groups and chunks each get their own version.
+            // The open segment: its groups and chunks each get their own version, a group
+            // of one file each.
             if segment.end - segment.first < SEGMENT_POSTS {
-                let groups: Vec<String> = (segment.first / size..segment.end.div_ceil(size))
+                let groups = segment.first / size..segment.end.div_ceil(size);
+                let chunks = segment.first_chunk..segment.end_chunk;
+                let files: HashMap<String, usize> = groups
+                    .clone()
                     .map(summary_group_path)
+                    .chain(chunks.map(chunk_path))
+                    .enumerate()
+                    .map(|(i, path)| (path, i))
                     .collect();
-                let chunks: Vec<String> = (segment.first_chunk..segment.end_chunk)
-                    .map(chunk_path)
-                    .collect();
-                segment.group_versions =
-                    self.build.file_versions(groups.iter().map(String::as_str));
-                segment.chunk_versions =
-                    self.build.file_versions(chunks.iter().map(String::as_str));
+                let mut versions = self
+                    .build
+                    .finish_groups(files.len(), |path| files.get(path).copied());
+                segment.chunk_versions = versions.split_off(groups.len());
+                segment.group_versions = versions;
             }
         }
         let mut json = Vec::new();

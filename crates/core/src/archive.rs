@@ -997,30 +997,6 @@ impl BuildId {
             .push((path.to_string(), digest));
     }
 
-    /// The version of each of `paths` on its own (a hash of its path and bytes), or an empty
-    /// string for a path not recorded.
-    pub fn file_versions<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-        use std::hash::{BuildHasher, Hasher};
-        let digests = self
-            .digests
-            .lock()
-            .expect("no writer panics holding the lock");
-        let by_path: std::collections::HashMap<&str, u64> =
-            digests.iter().map(|(p, d)| (p.as_str(), *d)).collect();
-        paths
-            .into_iter()
-            .map(|path| {
-                by_path.get(path).map_or_else(String::new, |digest| {
-                    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
-                    hasher.write(path.as_bytes());
-                    hasher.write_u8(0);
-                    hasher.write_u64(*digest);
-                    format!("{:016x}", hasher.finish())
-                })
-            })
-            .collect()
-    }
-
     /// The id of every file recorded so far.
     pub fn finish(&self) -> String {
         self.finish_groups(1, |_| Some(0)).remove(0)
