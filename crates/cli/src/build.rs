@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gazette_core::build::{build_archive_with, BuildInput};
-use gazette_core::import::{import_file_with, ImportSettings, Outcome, SourceFile};
+use gazette_core::build::{build_archive_streamed, BuildInput, ContentStore, LOAD_BATCH};
+use gazette_core::import::{import_file_with, Content, ImportSettings, Outcome, SourceFile};
 use gazette_core::liquid::{LiquidSite, PostSummary, SiteInputs};
 use gazette_core::model::SiteInfo;
 use gazette_core::post_date::Zone;
@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::output::Staging;
 use crate::pages::FolderSize;
 use crate::sources::{discover, read_data, DiskIncludes};
+use crate::spill::Spill;
 
 /// Inputs with at least this many files get a progress bar.
 const PROGRESS_THRESHOLD: usize = 2_000;
@@ -81,6 +82,12 @@ impl Timings {
         }
         self.last = now;
     }
+
+    fn note(&self, text: &str) {
+        if self.enabled {
+            eprintln!("timing: {text}");
+        }
+    }
 }
 
 pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<ExitCode> {
@@ -119,7 +126,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
 
     let liquid = liquid_site(&sources, &settings, &config_path, &mut site_warnings);
 
-    let progress = if sources.posts.len() >= PROGRESS_THRESHOLD && !options.quiet {
+    let progress = if report_progress(sources.posts.len(), options.quiet) {
         ProgressBar::new(sources.posts.len() as u64).with_style(
             ProgressStyle::with_template("{spinner} 读取 {pos}/{len} posts {wide_bar} {eta}")
                 .expect("valid template"),
@@ -127,17 +134,31 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     } else {
         ProgressBar::hidden()
     };
+    // Each post's content goes to disk as soon as it is imported (next to the archive, or in
+    // the system's temporary folder for `check`), so that memory holds only metadata.
+    let spill_folder = match &staging {
+        Some(staging) => staging.parent().to_path_buf(),
+        None => std::env::temp_dir(),
+    };
+    let spill = Spill::new_in(&spill_folder)?;
     let mut outcomes: Vec<Outcome> = sources
         .posts
         .par_iter()
         .progress_with(progress.clone())
         .map_init(Vec::new, |buffer, path| {
-            read_and_import(path, buffer, &settings, &liquid)
+            let mut outcome = read_and_import(path, buffer, &settings, &liquid);
+            spill.take(&mut outcome).map(|()| outcome)
         })
-        .collect();
+        .collect::<std::io::Result<_>>()
+        .with_context(|| spill.write_error())?;
     progress.finish_and_clear();
-    import_again_with_site_posts(&mut outcomes, &sources.posts, &settings, &liquid);
+    spill.finish_writing()?;
+    import_again_with_site_posts(&mut outcomes, &sources.posts, &settings, &liquid, &spill)?;
     timings.phase("import");
+    timings.note(&format!(
+        "the posts' content takes {:.1} MB of temporary disk",
+        spill.bytes() as f64 / 1e6
+    ));
     outcomes.extend(sources.unreadable.into_iter().map(Outcome::Rejected));
 
     let mut site = SiteInfo {
@@ -152,26 +173,43 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         site.url = origin;
         site.baseurl = path;
     }
-    // Everything but the search index is written while the index is being built.
-    let (mut archive, report, written) = build_archive_with(
+    // The posts' own files are written as they are made, in number order.
+    let written = if report_progress(sources.posts.len(), options.quiet) {
+        ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{spinner} 写入 {pos}/{len} posts {wide_bar} {eta}")
+                .expect("valid template"),
+        )
+    } else {
+        ProgressBar::hidden()
+    };
+    let post_count = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Post(_)))
+        .count();
+    written.set_length(post_count as u64);
+    let (mut archive, report) = build_archive_streamed(
         BuildInput {
             site,
             outcomes,
             ignored: sources.ignored,
             warnings: site_warnings,
         },
-        |archive| {
-            staging.as_ref().map_or(Ok(()), |staging| {
-                staging.write(&archive.files_before_index())
-            })
+        &spill,
+        LOAD_BATCH,
+        |files| -> Result<()> {
+            written.inc(files.summaries.iter().map(|g| g.posts.len() as u64).sum());
+            match &staging {
+                Some(staging) => staging.write(&files.files()),
+                None => Ok(()),
+            }
         },
-    );
-    written?;
+    )?;
+    written.finish_and_clear();
     debug_assert!(report.is_balanced());
     timings.phase("assemble");
 
     if let Some(mut staging) = staging {
-        staging.write(&archive.index_files())?;
+        staging.write(&archive.metadata_files())?;
         staging.write_manifest(&mut archive.manifest)?;
         staging.commit()?;
         timings.phase("write");
@@ -195,6 +233,11 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Whether a build of `files` files shows progress bars.
+fn report_progress(files: usize, quiet: bool) -> bool {
+    files >= PROGRESS_THRESHOLD && !quiet
 }
 
 /// `https://user.github.io/repo/` → (`https://user.github.io`, `/repo`).
@@ -290,7 +333,8 @@ fn import_again_with_site_posts(
     paths: &[PathBuf],
     settings: &ImportSettings,
     liquid: &LiquidSite,
-) {
+    spill: &Spill,
+) -> Result<()> {
     let wanting: Vec<usize> = outcomes
         .iter()
         .enumerate()
@@ -298,23 +342,31 @@ fn import_again_with_site_posts(
         .map(|(index, _)| index)
         .collect();
     if wanting.is_empty() {
-        return;
+        return Ok(());
     }
     let summaries: Vec<PostSummary> = outcomes
-        .iter()
+        .par_iter()
         .filter_map(|outcome| match outcome {
-            Outcome::Post(post) => Some(PostSummary {
+            Outcome::Post(post) => Some(post),
+            _ => None,
+        })
+        .map(|post| {
+            let excerpt = match &post.content {
+                Content::Held(content) => content.excerpt.clone(),
+                Content::Stored(at) => spill.load(at)?.excerpt,
+            };
+            Ok(PostSummary {
                 id: post.id.clone(),
                 title: post.title.clone(),
                 date: post.date,
                 categories: post.categories.clone(),
                 tags: post.tags.clone(),
-                excerpt: post.excerpt.clone(),
+                excerpt,
                 path: post.path.clone(),
-            }),
-            _ => None,
+            })
         })
-        .collect();
+        .collect::<std::io::Result<_>>()
+        .context("cannot read the posts' content back from the temporary file")?;
     let with_posts = liquid.with_posts(&summaries);
     let again: Vec<(usize, Outcome)> = wanting
         .par_iter()
@@ -325,9 +377,12 @@ fn import_again_with_site_posts(
             )
         })
         .collect();
-    for (index, outcome) in again {
+    for (index, mut outcome) in again {
+        spill.take(&mut outcome).with_context(|| spill.write_error())?;
         outcomes[index] = outcome;
     }
+    spill.finish_writing()?;
+    Ok(())
 }
 
 /// Says how big the archive came out (always warning when GitHub Pages would refuse it).

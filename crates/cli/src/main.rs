@@ -9,6 +9,7 @@ mod output;
 mod pages;
 mod search;
 mod sources;
+mod spill;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

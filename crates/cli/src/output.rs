@@ -79,6 +79,11 @@ impl Staging {
         })
     }
 
+    /// The folder the archive and its staging folder are in.
+    pub fn parent(&self) -> &Path {
+        self.folder.parent().unwrap_or(Path::new("."))
+    }
+
     /// Serializes (and, for the `.gz` paths, compresses) and writes `files`, in parallel.
     /// Their folders are created first, so the parallel writers never race to create them.
     pub fn write(&self, files: &[(String, ArchiveFile<'_>)]) -> Result<()> {

@@ -1066,6 +1066,17 @@ impl IndexSegment {
             .map(|(n, s)| (self.key(n), s))
     }
 
+    /// Its files: search shards, then position shards.
+    pub fn files(&self) -> impl Iterator<Item = (String, ArchiveFile<'_>)> {
+        let shards = self
+            .keyed_shards()
+            .map(|(key, shard)| (search_shard_path(key), ArchiveFile::Search(shard)));
+        let positions = self
+            .keyed_positions()
+            .map(|(key, shard)| (position_shard_path(key), ArchiveFile::Positions(shard)));
+        shards.chain(positions)
+    }
+
     /// Every position shard with its key.
     pub fn keyed_positions(&self) -> impl Iterator<Item = (IndexShardKey, &PositionShard)> {
         self.positions
@@ -1125,8 +1136,8 @@ impl Archive {
     /// Every file of the archive as `(relative path, content)`, without serializing yet, so
     /// the caller can serialize and write them in parallel.
     pub fn files(&self) -> Vec<(String, ArchiveFile<'_>)> {
-        let mut files = self.index_files();
-        files.extend(self.files_before_index());
+        let mut files = self.post_files();
+        files.extend(self.metadata_files());
         files.push((
             MANIFEST_FILE.to_string(),
             ArchiveFile::Manifest(&self.manifest),
@@ -1134,26 +1145,20 @@ impl Archive {
         files
     }
 
-    /// The search shards, which are final only once the index is built. (The manifest,
-    /// which records their count, is written last of all: see [`Manifest::build`].)
-    pub fn index_files(&self) -> Vec<(String, ArchiveFile<'_>)> {
-        self.index
-            .iter()
-            .flat_map(|segment| {
-                let shards = segment
-                    .keyed_shards()
-                    .map(|(key, shard)| (search_shard_path(key), ArchiveFile::Search(shard)));
-                let positions = segment
-                    .keyed_positions()
-                    .map(|(key, shard)| (position_shard_path(key), ArchiveFile::Positions(shard)));
-                shards.chain(positions)
-            })
-            .collect()
+    /// The posts' own files: summary groups, body chunks and the search index (which a
+    /// streaming build hands out as it makes them, see
+    /// [`crate::build::build_archive_streamed`], leaving these empty).
+    pub fn post_files(&self) -> Vec<(String, ArchiveFile<'_>)> {
+        let mut files: Vec<_> =
+            numbered(&self.summaries, summary_group_path, ArchiveFile::Summaries).collect();
+        files.extend(numbered(&self.chunks, chunk_path, ArchiveFile::Bodies));
+        files.extend(self.index.iter().flat_map(IndexSegment::files));
+        files
     }
 
-    /// Every file but the [index files](Archive::index_files): these are final before the
-    /// index is built, so the builder writes them while the index is still being made.
-    pub fn files_before_index(&self) -> Vec<(String, ArchiveFile<'_>)> {
+    /// Every file but the [posts' own](Archive::post_files) and the manifest: the tables,
+    /// lists, id shards and feeds, made from the posts' metadata.
+    pub fn metadata_files(&self) -> Vec<(String, ArchiveFile<'_>)> {
         let mut files = vec![
             (
                 CATEGORIES_FILE.to_string(),
@@ -1162,11 +1167,6 @@ impl Archive {
             (TAGS_FILE.to_string(), ArchiveFile::Tags(&self.tags)),
             (DAYS_FILE.to_string(), ArchiveFile::Days(&self.days)),
         ];
-        files.extend(numbered(
-            &self.summaries,
-            summary_group_path,
-            ArchiveFile::Summaries,
-        ));
         files.extend(numbered(
             &self.category_lists,
             category_list_path,
@@ -1178,7 +1178,6 @@ impl Archive {
                 .iter()
                 .map(|(key, shard)| (id_shard_path(*key), ArchiveFile::Ids(shard))),
         );
-        files.extend(numbered(&self.chunks, chunk_path, ArchiveFile::Bodies));
         files.extend(
             self.documents
                 .iter()

@@ -10,14 +10,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::archive::{
-    busiest_first, id_group_name, id_month, Archive, BodyChunk, CategoryLatest, CategoryTable,
-    Days, HomeSection, IdShard, IdShardKey, Layout, Manifest, PeriodCount, PostBody, PostList,
-    Segment, SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SEGMENT_POSTS,
-    SUMMARY_GROUP_SIZE,
+    busiest_first, chunk_path, id_group_name, id_month, summary_group_path, Archive, ArchiveFile,
+    BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, IdShardKey, IndexSegment,
+    Layout, Manifest, PeriodCount, PostBody, PostList, Segment, SummaryGroup, TagTable,
+    CHUNK_TARGET_BYTES, SCHEMA_VERSION, SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
-use crate::import::{ImportedPost, Outcome};
+use crate::import::{Content, ImportedPost, Outcome, PostContent, StoredContent};
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::post_date::to_rfc3339;
 use crate::report::{BuildReport, Merge, Skip, Warning};
@@ -47,20 +47,84 @@ pub struct BuildInput {
     pub warnings: Vec<Warning>,
 }
 
-/// Builds the archive and the report from imported files.
+/// Where a builder that bounds its memory keeps its posts' [`PostContent`] (HTML, text,
+/// excerpt) between importing them and writing their files in number order: the builder
+/// holds only what numbering and the small files need.
+pub trait ContentStore: Sync {
+    /// The content stored at `at`.
+    fn load(&self, at: &StoredContent) -> std::io::Result<PostContent>;
+}
+
+/// No store: for posts whose content is [held](Content::Held).
+pub struct NoStore;
+
+impl ContentStore for NoStore {
+    fn load(&self, _: &StoredContent) -> std::io::Result<PostContent> {
+        Err(std::io::Error::other(
+            "a post's content is stored, but there is no store",
+        ))
+    }
+}
+
+/// Files of consecutive posts, handed to the builder's sink as soon as they are made, in
+/// post number order: summary groups and body chunks a batch of posts at a time, and each
+/// index segment once its last post is added.
+#[derive(Debug, Default)]
+pub struct PostFiles {
+    pub summaries: Vec<SummaryGroup>,
+    /// The number of the first of `chunks`.
+    pub first_chunk: u32,
+    pub chunks: Vec<BodyChunk>,
+    pub index: Option<IndexSegment>,
+}
+
+impl PostFiles {
+    /// Its files as `(relative path, content)`, to be serialized and written.
+    pub fn files(&self) -> Vec<(String, ArchiveFile<'_>)> {
+        let summaries = self.summaries.iter().map(|group| {
+            (
+                summary_group_path(group.first_number / SUMMARY_GROUP_SIZE),
+                ArchiveFile::Summaries(group),
+            )
+        });
+        let chunks = (self.first_chunk..)
+            .zip(&self.chunks)
+            .map(|(n, chunk)| (chunk_path(n), ArchiveFile::Bodies(chunk)));
+        let index = self.index.iter().flat_map(IndexSegment::files);
+        summaries.chain(chunks).chain(index).collect()
+    }
+}
+
+/// Builds the archive and the report from imported files, in memory.
 pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
-    let (archive, report, ()) = build_archive_with(input, |_| ());
+    let mut summaries = Vec::new();
+    let mut chunks = Vec::new();
+    let mut index = Vec::new();
+    let built = build_archive_streamed(input, &NoStore, LOAD_BATCH, |files: PostFiles| {
+        summaries.extend(files.summaries);
+        chunks.extend(files.chunks);
+        index.extend(files.index);
+        Ok::<(), std::io::Error>(())
+    });
+    let (mut archive, report) = built.expect("held posts need no store and the sink never fails");
+    archive.summaries = summaries;
+    archive.chunks = chunks;
+    archive.index = index;
     (archive, report)
 }
 
-/// [`build_archive`], handing the archive to `meanwhile` as soon as everything but the
-/// search index is assembled, and running it beside the index build (the largest job). The
-/// builder writes [`Archive::files_before_index`] there, so that writing overlaps indexing.
-/// What `meanwhile` sees has no index segments yet (in the archive or in its layout).
-pub fn build_archive_with<R: Send>(
+/// Builds the archive and the report from imported files, handing the files of the posts
+/// (summary groups, body chunks, index segments: nearly all of the archive's bytes) to `sink`
+/// as they are made, in number order, and reading the posts' content from `store` only
+/// then, `batch` posts at a time (rounded up to whole summary groups; the archive is the
+/// same whatever the batch). Returns the rest: an archive whose `summaries`, `chunks` and
+/// `index` are empty (its layout lists the segments).
+pub fn build_archive_streamed<E: From<std::io::Error> + Send>(
     input: BuildInput,
-    meanwhile: impl FnOnce(&Archive) -> R + Send,
-) -> (Archive, BuildReport, R) {
+    store: &dyn ContentStore,
+    batch: u32,
+    sink: impl FnMut(PostFiles) -> Result<(), E> + Send,
+) -> Result<(Archive, BuildReport), E> {
     let mut report = BuildReport {
         read: input.outcomes.len() + input.ignored.len(),
         skipped: input.ignored,
@@ -78,12 +142,12 @@ pub fn build_archive_with<R: Send>(
             Outcome::Rejected(rejection) => report.rejected.push(rejection),
         }
     }
-    let posts = merge_copies(posts, &mut report);
-    for post in &posts {
+    let mut posts = merge_copies(posts, &mut report);
+    for post in &mut posts {
         if !post.warnings.is_empty() {
             report.warned += 1;
         }
-        report.warnings.extend(post.warnings.iter().cloned());
+        report.warnings.append(&mut post.warnings);
     }
     report
         .warnings
@@ -91,17 +155,9 @@ pub fn build_archive_with<R: Send>(
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.rejected.sort_by(|a, b| a.path.cmp(&b.path));
     report.written = posts.len();
-    let mut site = input.site;
-    if site.lang.is_empty() {
-        site.lang = crate::i18n::guess_language(
-            posts
-                .iter()
-                .flat_map(|p| [p.title.as_str(), p.excerpt.as_str()]),
-        )
-        .to_string();
-    }
-    let (archive, meanwhile_result) = assemble(posts, site, meanwhile);
-    (archive, report, meanwhile_result)
+    let batch = batch.max(1).next_multiple_of(SUMMARY_GROUP_SIZE);
+    let archive = assemble(posts, input.site, store, batch, sink)?;
+    Ok((archive, report))
 }
 
 /// Keeps one post per id: the first by path (so `_posts/` wins over `old_post/`); the other
@@ -117,7 +173,7 @@ fn merge_copies(mut posts: Vec<ImportedPost>, report: &mut BuildReport) -> Vec<I
                 dropped: post.path.clone(),
                 identical: previous.title == post.title
                     && previous.date == post.date
-                    && previous.body == post.body,
+                    && previous.content.digest() == post.content.digest(),
             }),
             _ => kept.push(post),
         }
@@ -165,119 +221,292 @@ impl<'a> Positions<'a> {
     }
 }
 
-fn assemble<R: Send>(
-    mut posts: Vec<ImportedPost>,
-    site: SiteInfo,
-    meanwhile: impl FnOnce(&Archive) -> R + Send,
-) -> (Archive, R) {
-    sort_oldest_first(&mut posts);
-    // The full-text index is the largest job and needs only titles and text: it is built
-    // beside everything else, so that no core idles while lists, chunks and feeds are made.
-    // The bodies' HTML moves into the chunks rather than being copied (it is most of the
-    // archive's bytes).
-    let html: Vec<String> = posts
-        .iter_mut()
-        .map(|post| std::mem::take(&mut post.body.html))
-        .collect();
-    let (index, (mut archive, meanwhile_result)) = rayon::join(
-        || search_index::search_index(&posts, |p| (p.title.as_str(), p.body.text.as_str())),
-        || {
-            let archive = assemble_all_but_the_index(&posts, html, site);
-            let result = meanwhile(&archive);
-            (archive, result)
-        },
-    );
-    let chunk_of = |number: u32| {
-        let size = SUMMARY_GROUP_SIZE;
-        archive.summaries[(number / size) as usize].posts[(number % size) as usize].chunk
-    };
-    archive.manifest.layout.segments = index
-        .iter()
-        .map(|segment| Segment {
-            first_chunk: chunk_of(segment.first),
-            end_chunk: chunk_of(segment.end - 1) + 1,
-            ..segment.layout()
-        })
-        .collect();
-    archive.index = index;
-    // Millions of strings: freed on one core they took 67-72 ms at 100,000 posts, on all
-    // cores 14-35 ms.
-    posts.into_par_iter().for_each(drop);
-    (archive, meanwhile_result)
+/// Posts whose content is loaded at once while their files are written, by default: the
+/// search index's batch (see [`search_index::SegmentBuilder`]), about 60 MB of generator
+/// posts' content.
+pub const LOAD_BATCH: u32 = 16_384;
+
+/// What the archive's files say about posts, from their metadata alone: category and tag
+/// positions (in the order they are first seen, so that a name's position never changes when
+/// newer posts are added) and each category's and tag's posts.
+struct Names<'a> {
+    categories: Positions<'a>,
+    tags: Positions<'a>,
+    /// The tags of each category's posts (a category's display name is its posts' one tag).
+    category_tags: Vec<BTreeSet<&'a str>>,
+    category_numbers: Vec<Vec<u32>>,
+    tag_numbers: Vec<Vec<u32>>,
 }
 
-/// Everything but `search/`: the archive comes back with no search shards. `html` is each
-/// post's body, in the order of `posts` (whose own `body.html` is empty by now).
-fn assemble_all_but_the_index(
-    posts: &[ImportedPost],
-    html: Vec<String>,
-    site: SiteInfo,
-) -> Archive {
-    // Summaries, post lists and body chunks, in number order; categories and tags take
-    // positions as they are first seen.
-    let mut category_positions = Positions::default();
-    let mut tag_positions = Positions::default();
-    let mut category_tags: Vec<BTreeSet<&str>> = Vec::new();
-    let mut category_numbers: Vec<Vec<u32>> = Vec::new();
-    let mut tag_numbers: Vec<Vec<u32>> = Vec::new();
-    let mut summaries = Vec::with_capacity(posts.len());
-    let mut chunks: Vec<BodyChunk> = Vec::new();
-    let mut chunk_bytes = CHUNK_TARGET_BYTES;
-    for (number, (post, html)) in posts.iter().zip(html).enumerate() {
-        let number = number as u32;
-        // A chunk also starts with each segment's first post, so that it belongs to one
-        // segment (`Layout::segment_holding`).
-        if chunk_bytes >= CHUNK_TARGET_BYTES || (number % SEGMENT_POSTS == 0 && number > 0) {
-            chunks.push(BodyChunk {
-                schema_version: SCHEMA_VERSION,
-                bodies: Vec::new(),
-            });
-            chunk_bytes = 0;
+impl<'a> Names<'a> {
+    fn of(posts: &'a [ImportedPost]) -> Names<'a> {
+        let mut names = Names {
+            categories: Positions::default(),
+            tags: Positions::default(),
+            category_tags: Vec::new(),
+            category_numbers: Vec::new(),
+            tag_numbers: Vec::new(),
+        };
+        for (number, post) in posts.iter().enumerate() {
+            let number = number as u32;
+            for category in &post.categories {
+                let c = names.categories.position(category) as usize;
+                if c == names.category_numbers.len() {
+                    names.category_numbers.push(Vec::new());
+                    names.category_tags.push(BTreeSet::new());
+                }
+                names.category_numbers[c].push(number);
+                names.category_tags[c].extend(post.tags.iter().map(String::as_str));
+            }
+            for tag in &post.tags {
+                let t = names.tags.position(tag) as usize;
+                if t == names.tag_numbers.len() {
+                    names.tag_numbers.push(Vec::new());
+                }
+                names.tag_numbers[t].push(number);
+            }
         }
-        chunk_bytes += html.len();
-        let categories: Vec<u32> = post
-            .categories
-            .iter()
-            .map(|c| category_positions.position(c))
-            .collect();
-        let tags: Vec<u32> = post
-            .tags
-            .iter()
-            .map(|t| tag_positions.position(t))
-            .collect();
-        category_numbers.resize_with(category_positions.names.len(), Vec::new);
-        category_tags.resize_with(category_positions.names.len(), BTreeSet::new);
-        tag_numbers.resize_with(tag_positions.names.len(), Vec::new);
-        for &c in &categories {
-            category_numbers[c as usize].push(number);
-            category_tags[c as usize].extend(post.tags.iter().map(String::as_str));
-        }
-        for &t in &tags {
-            tag_numbers[t as usize].push(number);
-        }
-        summaries.push(PostSummary {
+        names
+    }
+
+    /// A post's summary, but for its excerpt, source and chunk.
+    fn summary(&self, post: &ImportedPost) -> PostSummary {
+        PostSummary {
             id: post.id.clone(),
             title: post.title.clone(),
             date: post.date.as_ref().map(to_rfc3339),
-            categories,
-            tags,
-            excerpt: post.excerpt.clone(),
-            source: post.body.source.clone(),
+            categories: post
+                .categories
+                .iter()
+                .map(|c| self.categories.of[c.as_str()])
+                .collect(),
+            tags: post.tags.iter().map(|t| self.tags.of[t.as_str()]).collect(),
+            excerpt: String::new(),
+            source: None,
             permalink: post.permalink.clone(),
-            chunk: chunks.len() as u32 - 1,
-        });
-        chunks.last_mut().expect("pushed").bodies.push(PostBody {
-            id: post.id.clone(),
-            html,
-        });
+            chunk: 0,
+        }
     }
-    let chunk_count = chunks.len() as u32;
+}
 
-    let categories: Vec<CategoryInfo> = category_positions
+/// A post's content: a copy of what it holds, or what the store holds for it.
+fn content_of(post: &ImportedPost, store: &dyn ContentStore) -> std::io::Result<PostContent> {
+    match &post.content {
+        Content::Held(content) => Ok(PostContent::clone(content)),
+        Content::Stored(at) => store.load(at),
+    }
+}
+
+fn assemble<E: From<std::io::Error> + Send>(
+    mut posts: Vec<ImportedPost>,
+    mut site: SiteInfo,
+    store: &dyn ContentStore,
+    batch_size: u32,
+    mut sink: impl FnMut(PostFiles) -> Result<(), E> + Send,
+) -> Result<Archive, E> {
+    sort_oldest_first(&mut posts);
+    let names = Names::of(&posts);
+    let count = u32::try_from(posts.len()).expect("an archive holds at most 2^29 posts");
+
+    // The posts whose summaries the home page and the feeds show.
+    let mut wanted: HashMap<u32, Option<PostSummary>> = HashMap::new();
+    let newest =
+        |numbers: &[u32], n: usize| numbers.iter().rev().take(n).copied().collect::<Vec<_>>();
+    let all: Vec<u32> = (0..count).collect();
+    for numbers in std::iter::once(&all).chain(&names.category_numbers) {
+        for number in newest(numbers, feed::FEED_ENTRIES.max(HOME_NEWEST)) {
+            wanted.insert(number, None);
+        }
+    }
+    drop(all);
+
+    // The posts' own files, in number order, segment by segment, a batch of posts at a
+    // time: the batch's terms are indexed while its summaries and chunks are made and
+    // written.
+    let mut maker = PostFileMaker {
+        names: &names,
+        wanted,
+        letters: site
+            .lang
+            .is_empty()
+            .then(crate::i18n::LetterCounts::default),
+        open_chunk: None,
+        chunk_bytes: 0,
+        next_chunk: 0,
+    };
+    let mut segments = Vec::new();
+    for (first, end, level) in search_index::segment_plan(count) {
+        let mut index = search_index::SegmentBuilder::new(first, level);
+        let first_chunk = maker.next_chunk;
+        for batch_first in (first..end).step_by(batch_size as usize) {
+            let batch_end = end.min(batch_first + batch_size);
+            let batch = &posts[batch_first as usize..batch_end as usize];
+            // The text goes to the index, the rest to the summaries and chunks.
+            let (texts, contents): (Vec<String>, Vec<PostContent>) = batch
+                .par_iter()
+                .map(|post| {
+                    let mut content = content_of(post, store)?;
+                    Ok((std::mem::take(&mut content.text), content))
+                })
+                .collect::<std::io::Result<Vec<_>>>()?
+                .into_iter()
+                .unzip();
+            let ((), written) = rayon::join(
+                || {
+                    let texts: Vec<(&str, &str)> = batch
+                        .iter()
+                        .zip(&texts)
+                        .map(|(post, text)| (post.title.as_str(), text.as_str()))
+                        .collect();
+                    index.add(&texts, &|&(title, text): &(&str, &str)| (title, text));
+                },
+                || sink(maker.batch(batch_first, batch, contents, batch_end == end)),
+            );
+            written?;
+        }
+        let segment = index.finish();
+        segments.push(Segment {
+            first_chunk,
+            end_chunk: maker.next_chunk,
+            ..segment.layout()
+        });
+        sink(PostFiles {
+            first_chunk: maker.next_chunk,
+            index: Some(segment),
+            ..PostFiles::default()
+        })?;
+    }
+    if let Some(letters) = maker.letters {
+        site.lang = letters.language().to_string();
+    }
+    let wanted = maker.wanted;
+    let summary = |number: u32| {
+        wanted[&number]
+            .clone()
+            .expect("every wanted post was summarized")
+    };
+    Ok(assemble_the_rest(
+        &posts,
+        &names,
+        site,
+        segments,
+        maker.next_chunk,
+        summary,
+    ))
+}
+
+/// Makes the summary groups and body chunks of batches of consecutive posts.
+struct PostFileMaker<'a> {
+    names: &'a Names<'a>,
+    /// The summaries of the posts the home page and the feeds show, kept as they go by.
+    wanted: HashMap<u32, Option<PostSummary>>,
+    /// The titles' and excerpts' letters, when the site's language is to be guessed.
+    letters: Option<crate::i18n::LetterCounts>,
+    /// The last chunk, which the next batch's first posts may join.
+    open_chunk: Option<BodyChunk>,
+    chunk_bytes: usize,
+    /// The number the next chunk takes.
+    next_chunk: u32,
+}
+
+impl PostFileMaker<'_> {
+    /// The files of `posts`, numbered from `first`, whose contents are `contents`: every
+    /// summary group, and every chunk but the last unless `last_of_segment`.
+    fn batch(
+        &mut self,
+        first: u32,
+        posts: &[ImportedPost],
+        contents: Vec<PostContent>,
+        last_of_segment: bool,
+    ) -> PostFiles {
+        let mut files = PostFiles {
+            first_chunk: self.next_chunk - u32::from(self.open_chunk.is_some()),
+            ..PostFiles::default()
+        };
+        let mut summaries = Vec::with_capacity(posts.len());
+        for (number, (post, content)) in (first..).zip(posts.iter().zip(contents)) {
+            // A chunk also starts with each segment's first post, so that it belongs to one
+            // segment (`Layout::segment_holding`).
+            if self.open_chunk.is_none()
+                || self.chunk_bytes >= CHUNK_TARGET_BYTES
+                || number % SEGMENT_POSTS == 0
+            {
+                files.chunks.extend(self.open_chunk.take());
+                self.open_chunk = Some(BodyChunk {
+                    schema_version: SCHEMA_VERSION,
+                    bodies: Vec::new(),
+                });
+                self.next_chunk += 1;
+                self.chunk_bytes = 0;
+            }
+            self.chunk_bytes += content.html.len();
+            if let Some(letters) = &mut self.letters {
+                letters.add(&post.title);
+                letters.add(&content.excerpt);
+            }
+            let summary = PostSummary {
+                excerpt: content.excerpt,
+                source: content.source,
+                chunk: self.next_chunk - 1,
+                ..self.names.summary(post)
+            };
+            if let Some(kept) = self.wanted.get_mut(&number) {
+                *kept = Some(summary.clone());
+            }
+            summaries.push(summary);
+            let chunk = self.open_chunk.as_mut().expect("opened");
+            chunk.bodies.push(PostBody {
+                id: post.id.clone(),
+                html: content.html,
+            });
+        }
+        files.summaries = group_summaries(first, summaries);
+        if last_of_segment {
+            files.chunks.extend(self.open_chunk.take());
+        }
+        files
+    }
+}
+
+/// `summaries` of consecutive posts from `first` (a multiple of the group size) in groups.
+fn group_summaries(first: u32, summaries: Vec<PostSummary>) -> Vec<SummaryGroup> {
+    debug_assert_eq!(first % SUMMARY_GROUP_SIZE, 0);
+    let mut groups = Vec::new();
+    let mut summaries = summaries.into_iter().peekable();
+    let mut first_number = first;
+    while summaries.peek().is_some() {
+        let posts: Vec<PostSummary> = summaries
+            .by_ref()
+            .take(SUMMARY_GROUP_SIZE as usize)
+            .collect();
+        let len = posts.len() as u32;
+        groups.push(SummaryGroup {
+            schema_version: SCHEMA_VERSION,
+            first_number,
+            posts,
+        });
+        first_number += len;
+    }
+    groups
+}
+
+/// Everything but the posts' own files (summary groups, body chunks, index segments), from
+/// the posts' metadata; `summary` gives the summary of a post the home page or a feed shows.
+fn assemble_the_rest(
+    posts: &[ImportedPost],
+    names: &Names<'_>,
+    site: SiteInfo,
+    segments: Vec<Segment>,
+    chunk_count: u32,
+    summary: impl Fn(u32) -> PostSummary,
+) -> Archive {
+    let date_of = |number: u32| posts[number as usize].date.as_ref().map(to_rfc3339);
+    let categories: Vec<CategoryInfo> = names
+        .categories
         .names
         .iter()
-        .zip(&category_tags)
-        .zip(&category_numbers)
+        .zip(&names.category_tags)
+        .zip(&names.category_numbers)
         .map(|((id, tags), numbers)| CategoryInfo {
             id: id.to_string(),
             name: match tags.iter().next() {
@@ -285,28 +514,30 @@ fn assemble_all_but_the_index(
                 _ => id.to_string(),
             },
             count: numbers.len() as u32,
-            latest: numbers
-                .last()
-                .and_then(|&n| summaries[n as usize].date.clone()),
+            latest: numbers.last().and_then(|&n| date_of(n)),
         })
         .collect();
-    let tags: Vec<TagInfo> = tag_positions
+    let tags: Vec<TagInfo> = names
+        .tags
         .names
         .iter()
-        .zip(&tag_numbers)
+        .zip(&names.tag_numbers)
         .map(|(name, numbers)| TagInfo {
             name: name.to_string(),
             count: numbers.len() as u32,
         })
         .collect();
 
-    let dated: Vec<&str> = summaries.iter().filter_map(|s| s.date.as_deref()).collect();
+    let dated: Vec<String> = posts
+        .iter()
+        .filter_map(|post| post.date.as_ref().map(to_rfc3339))
+        .collect();
     let date_range = match (dated.iter().min(), dated.iter().max()) {
-        (Some(oldest), Some(newest)) => Some((oldest.to_string(), newest.to_string())),
+        (Some(oldest), Some(newest)) => Some((oldest.clone(), newest.clone())),
         _ => None,
     };
     let period_counts = |granularity| {
-        count_by_period(dated.iter().copied(), granularity)
+        count_by_period(dated.iter().map(String::as_str), granularity)
             .into_iter()
             .map(|(period, count)| PeriodCount {
                 period,
@@ -316,12 +547,14 @@ fn assemble_all_but_the_index(
     };
     let mut days = period_counts(Granularity::Day);
     days.reverse(); // ordinal order: newest first
+    let months = period_counts(Granularity::Month);
+    drop(dated);
 
     let (id_shards, id_table) = id_shards(posts);
     let layout = Layout {
         summary_group_size: SUMMARY_GROUP_SIZE,
         body_chunk_count: chunk_count,
-        segments: Vec::new(),
+        segments,
         id_shards: id_table,
         id_versions: BTreeMap::new(),
     };
@@ -330,16 +563,27 @@ fn assemble_all_but_the_index(
         generator: format!("gazette {}", env!("CARGO_PKG_VERSION")),
         build: String::new(),
         site,
-        post_count: summaries.len() as u32,
-        undated_count: summaries.iter().filter(|s| s.date.is_none()).count() as u32,
+        post_count: posts.len() as u32,
+        undated_count: posts.iter().filter(|p| p.date.is_none()).count() as u32,
         date_range,
-        months: period_counts(Granularity::Month),
-        home: home_section(&summaries, &categories, &category_numbers),
+        months,
+        home: home_section(
+            posts.len() as u32,
+            &summary,
+            &categories,
+            &names.category_numbers,
+        ),
         category_count: categories.len() as u32,
         tag_count: tags.len() as u32,
         layout,
     };
-    let documents = feeds(&manifest, &categories, &summaries, &category_numbers);
+    let documents = feeds(
+        &manifest,
+        &categories,
+        posts.len() as u32,
+        &summary,
+        &names.category_numbers,
+    );
     Archive {
         documents,
         manifest,
@@ -355,26 +599,20 @@ fn assemble_all_but_the_index(
             schema_version: SCHEMA_VERSION,
             days,
         },
-        summaries: summaries
-            .chunks(SUMMARY_GROUP_SIZE as usize)
-            .enumerate()
-            .map(|(group, posts)| SummaryGroup {
-                schema_version: SCHEMA_VERSION,
-                first_number: group as u32 * SUMMARY_GROUP_SIZE,
-                posts: posts.to_vec(),
-            })
-            .collect(),
-        category_lists: category_numbers
+        summaries: Vec::new(),
+        category_lists: names
+            .category_numbers
             .iter()
             .map(|numbers| PostList::from_numbers(numbers))
             .collect(),
-        tag_lists: tag_numbers
+        tag_lists: names
+            .tag_numbers
             .iter()
             .map(|numbers| PostList::from_numbers(numbers))
             .collect(),
         id_shards,
         index: Vec::new(),
-        chunks,
+        chunks: Vec::new(),
     }
 }
 
@@ -383,7 +621,8 @@ fn assemble_all_but_the_index(
 fn feeds(
     manifest: &Manifest,
     categories: &[CategoryInfo],
-    summaries: &[PostSummary],
+    post_count: u32,
+    summary: &impl Fn(u32) -> PostSummary,
     category_numbers: &[Vec<u32>],
 ) -> Vec<(String, String)> {
     let Some(app_url) = feed::app_url(&manifest.site) else {
@@ -401,7 +640,12 @@ fn feeds(
         lang: &site.lang,
     };
     let feed_url = |path: &str| format!("{app_url}archive/{path}");
-    let newest: Vec<&PostSummary> = summaries.iter().rev().take(feed::FEED_ENTRIES).collect();
+    let newest: Vec<PostSummary> = (0..post_count)
+        .rev()
+        .take(feed::FEED_ENTRIES)
+        .map(summary)
+        .collect();
+    let newest: Vec<&PostSummary> = newest.iter().collect();
     let mut documents = vec![(
         "feed.xml".to_string(),
         feed::atom(
@@ -415,12 +659,13 @@ fn feeds(
     )];
     for (index, (category, numbers)) in categories.iter().zip(category_numbers).enumerate() {
         let path = format!("feeds/{index}.xml");
-        let posts: Vec<&PostSummary> = numbers
+        let posts: Vec<PostSummary> = numbers
             .iter()
             .rev()
             .take(feed::FEED_ENTRIES)
-            .map(|&n| &summaries[n as usize])
+            .map(|&n| summary(n))
             .collect();
+        let posts: Vec<&PostSummary> = posts.iter().collect();
         let view = Route::Posts(crate::filter::Filter {
             category: Some(category.id.clone()),
             ..Default::default()
@@ -447,21 +692,17 @@ fn feeds(
 /// The newest posts, the latest few titles of each of the busiest categories, and the
 /// categories those name.
 fn home_section(
-    summaries: &[PostSummary],
+    post_count: u32,
+    summary: &impl Fn(u32) -> PostSummary,
     categories: &[CategoryInfo],
     category_numbers: &[Vec<u32>],
 ) -> HomeSection {
     // The home page shows titles only: its summaries go without excerpts.
-    let brief = |post: &PostSummary| PostSummary {
+    let brief = |number: u32| PostSummary {
         excerpt: String::new(),
-        ..post.clone()
+        ..summary(number)
     };
-    let newest: Vec<PostSummary> = summaries
-        .iter()
-        .rev()
-        .take(HOME_NEWEST)
-        .map(brief)
-        .collect();
+    let newest: Vec<PostSummary> = (0..post_count).rev().take(HOME_NEWEST).map(brief).collect();
     let mut order: Vec<u32> = (0..categories.len() as u32).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&categories[a as usize], &categories[b as usize]);
@@ -476,7 +717,7 @@ fn home_section(
                 .iter()
                 .rev()
                 .take(HOME_POSTS_PER_CATEGORY)
-                .map(|&n| brief(&summaries[n as usize]))
+                .map(|&n| brief(n))
                 .collect(),
         })
         .collect();

@@ -170,31 +170,51 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 /// none: `zh` when most letters are Han characters, `ja` or `ko` when kana or Hangul are,
 /// else `en` (Latin-script languages are not told apart; set `lang` for them).
 pub fn guess_language<'a>(texts: impl IntoIterator<Item = &'a str>) -> &'static str {
-    let (mut han, mut kana, mut hangul, mut other) = (0u64, 0u64, 0u64, 0u64);
+    let mut letters = LetterCounts::default();
     for text in texts {
+        letters.add(text);
+    }
+    letters.language()
+}
+
+/// Letters counted by script, text after text, for [`guess_language`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LetterCounts {
+    han: u64,
+    kana: u64,
+    hangul: u64,
+    other: u64,
+}
+
+impl LetterCounts {
+    pub fn add(&mut self, text: &str) {
         for c in text.chars() {
             match c {
-                '\u{3040}'..='\u{30FF}' => kana += 1,
-                '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' => hangul += 1,
+                '\u{3040}'..='\u{30FF}' => self.kana += 1,
+                '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' => self.hangul += 1,
                 '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
-                    han += 1
+                    self.han += 1
                 }
-                c if c.is_alphabetic() => other += 1,
+                c if c.is_alphabetic() => self.other += 1,
                 _ => {}
             }
         }
     }
-    let cjk = han + kana + hangul;
-    // A Chinese character stands for a word or syllable, a Latin letter for a sound: count
-    // characters against words' worth of letters.
-    if cjk == 0 || cjk * 4 < other {
-        "en"
-    } else if kana * 5 >= cjk {
-        "ja"
-    } else if hangul * 2 >= cjk {
-        "ko"
-    } else {
-        "zh"
+
+    /// The language the letters counted so far suggest.
+    pub fn language(&self) -> &'static str {
+        let cjk = self.han + self.kana + self.hangul;
+        // A Chinese character stands for a word or syllable, a Latin letter for a sound:
+        // count characters against words' worth of letters.
+        if cjk == 0 || cjk * 4 < self.other {
+            "en"
+        } else if self.kana * 5 >= cjk {
+            "ja"
+        } else if self.hangul * 2 >= cjk {
+            "ko"
+        } else {
+            "zh"
+        }
     }
 }
 

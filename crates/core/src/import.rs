@@ -2,13 +2,14 @@
 //! free of I/O so it runs in parallel and in tests on plain byte strings.
 
 use std::borrow::Cow;
+use std::hash::BuildHasher;
 
 use chrono::{DateTime, FixedOffset, NaiveTime};
 
 use crate::front_matter;
 use crate::links::{host_of, rewrite_site_links};
 use crate::liquid::{self, LiquidSite, PageInputs, SiteInputs};
-use crate::markdown::{self, RenderedBody};
+use crate::markdown;
 use crate::post_date::{self, Zone};
 use crate::report::{Rejection, Warning};
 use crate::text::{collapsed_excerpt, truncate_chars, EXCERPT_CHARS};
@@ -45,12 +46,70 @@ pub struct ImportedPost {
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub permalink: Option<String>,
-    pub body: RenderedBody,
-    pub excerpt: String,
+    /// Its HTML, text and excerpt: held in memory as imported, or stored away by a builder
+    /// that bounds its memory (see [`crate::build::ContentStore`]).
+    pub content: Content,
     pub warnings: Vec<Warning>,
     /// Its Liquid asks for `site.posts`, `site.categories` or `site.tags`, which it was
     /// rendered without: the builder imports it again with them (see [`LiquidSite::with_posts`]).
     pub wants_site_posts: bool,
+}
+
+/// A post's bulky parts: everything about it that only its own files (its summary group,
+/// body chunk and index segment) need. At 100,000 generator posts they were about 4 KB a
+/// post out of 4.5, so a builder that bounds its memory keeps them on disk until it writes
+/// those files, in post number order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PostContent {
+    /// Sanitized HTML.
+    pub html: String,
+    /// Readable text, one line per block: what the search index reads.
+    pub text: String,
+    /// Plain text, at most [`EXCERPT_CHARS`] characters.
+    pub excerpt: String,
+    /// The original article's URL (the post's first bare autolink).
+    pub source: Option<String>,
+}
+
+impl PostContent {
+    /// A hash of everything it holds, to tell two copies of a post apart without holding
+    /// both.
+    pub fn digest(&self) -> u64 {
+        rustc_hash::FxBuildHasher.hash_one(self)
+    }
+}
+
+/// Where a post's [`PostContent`] is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Held(Box<PostContent>),
+    /// In a [`crate::build::ContentStore`], which knows what `at` means.
+    Stored(StoredContent),
+}
+
+/// A stored [`PostContent`]'s place and digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredContent {
+    pub at: u64,
+    pub len: u32,
+    pub digest: u64,
+}
+
+impl Content {
+    /// The content, when it is held.
+    pub fn held(&self) -> Option<&PostContent> {
+        match self {
+            Content::Held(content) => Some(content),
+            Content::Stored(_) => None,
+        }
+    }
+
+    pub fn digest(&self) -> u64 {
+        match self {
+            Content::Held(content) => content.digest(),
+            Content::Stored(stored) => stored.digest,
+        }
+    }
 }
 
 /// What became of a file.
@@ -226,8 +285,12 @@ pub fn import_file_with(
         categories: front.categories,
         tags: front.tags,
         permalink: front.permalink,
-        body,
-        excerpt,
+        content: Content::Held(Box::new(PostContent {
+            html: body.html,
+            text: body.text,
+            excerpt,
+            source: body.source,
+        })),
         warnings,
         wants_site_posts: resolved.wants_site_posts,
     }))
@@ -384,7 +447,7 @@ mod tests {
         );
         assert_eq!(p.title, "标题");
         assert_eq!(p.categories, ["a", "b"]);
-        assert_eq!(p.body.html, "<p>正文</p>\n");
+        assert_eq!(p.content.held().unwrap().html, "<p>正文</p>\n");
     }
 
     #[test]
@@ -393,12 +456,12 @@ mod tests {
             "2020-01-01-a.md",
             "---\ntitle: t\n---\n第一段\n\n<!--more-->\n\n第二段\n",
         );
-        assert_eq!(p.excerpt, "第一段");
+        assert_eq!(p.content.held().unwrap().excerpt, "第一段");
         let q = post(
             "2020-01-01-b.md",
             "---\ntitle: t\nexcerpt_separator: <!--cut-->\n---\n甲\n<!--cut-->\n乙\n",
         );
-        assert_eq!(q.excerpt, "甲");
+        assert_eq!(q.content.held().unwrap().excerpt, "甲");
     }
 
     #[test]

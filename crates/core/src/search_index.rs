@@ -156,54 +156,95 @@ pub fn search_index<T: Sync>(
     segment_plan(count)
         .into_iter()
         .map(|(first, end, level)| {
-            let posts = &posts[first as usize..end as usize];
-            index_segment(posts, first, SHARD_TARGETS[level], &text_of)
+            let mut segment = SegmentBuilder::new(first, level);
+            segment.add(&posts[first as usize..end as usize], &text_of);
+            segment.finish()
         })
         .collect()
 }
 
-/// The segment of `posts`, which are numbered from `first`, with shards of about `targets`
-/// bytes (search, positions).
-fn index_segment<T: Sync>(
-    posts: &[T],
+/// One segment's index, built from its posts in number order, a batch at a time: a builder
+/// that streams its posts holds only the segment's terms and the batch it adds. How the
+/// posts are cut into batches does not change the result.
+pub struct SegmentBuilder {
     first: u32,
+    /// The number the next post added takes.
+    next: u32,
+    /// Shard sizes, search and positions (see [`SHARD_TARGETS`]).
     targets: (usize, usize),
-    text_of: &(impl Fn(&T) -> (&str, &str) + Sync),
-) -> IndexSegment {
-    let mut buckets: Vec<Bucket> = (0..BUCKETS).map(|_| Bucket::default()).collect();
-    let threads = rayon::current_num_threads().max(1);
-    let per_part = BUCKETS.div_ceil(threads);
-    let parts = BUCKETS.div_ceil(per_part);
-    // Looked up once per term: a division by a number unknown at compile time costs tens of
-    // cycles, which showed in profiles.
-    let part_of: Vec<u16> = (0..BUCKETS).map(|b| (b / per_part) as u16).collect();
-    let run_len = BATCH.div_ceil(threads * RUNS_PER_THREAD);
-    for (batch_number, batch) in posts.chunks(BATCH).enumerate() {
-        let runs: Vec<RunTerms> = batch
-            .par_chunks(run_len)
-            .map_init(Scratch::default, |scratch, run| {
-                let mut terms = RunTerms::new(parts);
-                for post in run {
-                    let (title, text) = text_of(post);
-                    scratch.extract_into(title, text, &part_of, &mut terms);
-                }
-                terms
-            })
-            .collect();
-        let first_number = first as usize + batch_number * BATCH;
-        buckets
-            .par_chunks_mut(per_part)
-            .enumerate()
-            .for_each(|(part, buckets)| {
-                add_batch(buckets, part, per_part, first_number, run_len, &runs);
-            });
+    buckets: Vec<Bucket>,
+    per_part: usize,
+    parts: usize,
+    /// Each bucket's part, looked up once per term: a division by a number unknown at
+    /// compile time costs tens of cycles, which showed in profiles.
+    part_of: Vec<u16>,
+    run_len: usize,
+}
+
+impl SegmentBuilder {
+    /// A segment whose first post is number `first`, of level `level` (an index of
+    /// [`SEGMENT_LEVELS`], which sizes its shards).
+    pub fn new(first: u32, level: usize) -> SegmentBuilder {
+        SegmentBuilder::with_targets(first, SHARD_TARGETS[level])
     }
 
-    let terms: Vec<FinishedTerm> = buckets
-        .into_par_iter()
-        .flat_map_iter(Bucket::finish)
-        .collect();
-    into_shards(terms, first, first + posts.len() as u32, targets)
+    fn with_targets(first: u32, targets: (usize, usize)) -> SegmentBuilder {
+        let threads = rayon::current_num_threads().max(1);
+        let per_part = BUCKETS.div_ceil(threads);
+        SegmentBuilder {
+            first,
+            next: first,
+            targets,
+            buckets: (0..BUCKETS).map(|_| Bucket::default()).collect(),
+            per_part,
+            parts: BUCKETS.div_ceil(per_part),
+            part_of: (0..BUCKETS).map(|b| (b / per_part) as u16).collect(),
+            run_len: BATCH.div_ceil(threads * RUNS_PER_THREAD),
+        }
+    }
+
+    /// The number the next post added takes.
+    pub fn next_number(&self) -> u32 {
+        self.next
+    }
+
+    /// Adds `posts`, the next ones in number order; `text_of` gives a post's title and
+    /// article text.
+    pub fn add<T: Sync>(&mut self, posts: &[T], text_of: &(impl Fn(&T) -> (&str, &str) + Sync)) {
+        let (parts, per_part, run_len) = (self.parts, self.per_part, self.run_len);
+        let part_of = &self.part_of;
+        for batch in posts.chunks(BATCH) {
+            let runs: Vec<RunTerms> = batch
+                .par_chunks(run_len)
+                .map_init(Scratch::default, |scratch, run| {
+                    let mut terms = RunTerms::new(parts);
+                    for post in run {
+                        let (title, text) = text_of(post);
+                        scratch.extract_into(title, text, part_of, &mut terms);
+                    }
+                    terms
+                })
+                .collect();
+            let first_number = self.next as usize;
+            self.buckets
+                .par_chunks_mut(per_part)
+                .enumerate()
+                .for_each(|(part, buckets)| {
+                    add_batch(buckets, part, per_part, first_number, run_len, &runs);
+                });
+            self.next += batch.len() as u32;
+        }
+    }
+
+    /// The segment of the posts added.
+    pub fn finish(self) -> IndexSegment {
+        let terms: Vec<FinishedTerm> = self
+            .buckets
+            .into_par_iter()
+            .flat_map_iter(Bucket::finish)
+            .collect();
+        into_shards(terms, self.first, self.next, self.targets)
+    }
 }
 
 /// The segment of posts `first..end` whose terms are `terms` (in any order), with shards of
@@ -787,6 +828,17 @@ mod tests {
     }
 
     /// The index of posts that fit in one segment.
+    fn index_segment<T: Sync>(
+        posts: &[T],
+        first: u32,
+        targets: (usize, usize),
+        text_of: &(impl Fn(&T) -> (&str, &str) + Sync),
+    ) -> IndexSegment {
+        let mut segment = SegmentBuilder::with_targets(first, targets);
+        segment.add(posts, text_of);
+        segment.finish()
+    }
+
     fn one_segment<T: Sync>(
         posts: &[T],
         text_of: impl Fn(&T) -> (&str, &str) + Sync,
@@ -944,6 +996,25 @@ mod tests {
             .collect();
         assert_eq!(merge_segments(&halves, 1), whole);
         assert!(whole.shards.len() > 1 && !whole.positions[0].terms.is_empty());
+    }
+
+    #[test]
+    fn a_segment_is_the_same_however_its_posts_are_added() {
+        let posts: Vec<(String, String)> = (0..40_000)
+            .map(|i| (format!("标题{}", i % 97), format!("人民币 汇率 {i} w{} 离岸", i % 500)))
+            .collect();
+        fn text_of((title, text): &(String, String)) -> (&str, &str) {
+            (title, text)
+        }
+        let mut at_once = SegmentBuilder::new(7, 1);
+        at_once.add(&posts, &text_of);
+        // Pieces smaller than the batch, and a piece that crosses a batch's end.
+        let mut in_pieces = SegmentBuilder::new(7, 1);
+        for piece in [&posts[..1], &posts[1..5_000], &posts[5_000..30_000], &posts[30_000..]] {
+            in_pieces.add(piece, &text_of);
+        }
+        assert_eq!(in_pieces.next_number(), 40_007);
+        assert_eq!(in_pieces.finish(), at_once.finish());
     }
 
     #[test]

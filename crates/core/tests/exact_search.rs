@@ -103,7 +103,11 @@ fn build_once() -> Built {
     let mut posts: Vec<(String, String, String)> = outcomes
         .iter()
         .filter_map(|o| match o {
-            Outcome::Post(p) => Some((p.id.clone(), p.title.clone(), p.body.text.clone())),
+            Outcome::Post(p) => Some((
+                p.id.clone(),
+                p.title.clone(),
+                p.content.held().expect("held").text.clone(),
+            )),
             _ => None,
         })
         .collect();

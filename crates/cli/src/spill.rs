@@ -1,0 +1,221 @@
+//! The builder's content store: each post's HTML, text, excerpt and source URL go to a
+//! temporary file as soon as the post is imported, and come back when the post's files are
+//! written, in number order. So the builder holds only the posts' metadata (about 0.5 KB a
+//! post instead of 4.5 at 100,000 generator posts) whatever the archive's size.
+//!
+//! The file is created unnamed (`O_TMPFILE` where the system has it) in the folder the
+//! archive is written to, so it is on the same disk as the output and the system removes it
+//! when the builder exits, however it exits.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+use gazette_core::build::ContentStore;
+use gazette_core::import::{Content, Outcome, PostContent, StoredContent};
+
+/// Writes go through a buffer of this size.
+const BUFFER_BYTES: usize = 1 << 20;
+/// A record's header: four lengths.
+const HEADER_BYTES: usize = 16;
+/// The source URL's length when the post has none.
+const NO_SOURCE: u32 = u32::MAX;
+
+/// Posts' content on disk. Records are appended by any thread; [`Spill::finish_writing`]
+/// flushes them before anything is loaded.
+pub struct Spill {
+    /// The folder it is in, for messages.
+    folder: std::path::PathBuf,
+    reader: File,
+    writer: Mutex<Writer>,
+}
+
+struct Writer {
+    file: BufWriter<File>,
+    /// Bytes written so far: the next record's offset.
+    end: u64,
+}
+
+impl Spill {
+    /// A store in `folder` (which must exist).
+    pub fn new_in(folder: &Path) -> Result<Spill> {
+        let file = tempfile::tempfile_in(folder).with_context(|| {
+            format!(
+                "cannot create a temporary file in {} for the posts' content",
+                folder.display()
+            )
+        })?;
+        let reader = file
+            .try_clone()
+            .context("cannot reopen the temporary file")?;
+        Ok(Spill {
+            folder: folder.to_path_buf(),
+            reader,
+            writer: Mutex::new(Writer {
+                file: BufWriter::with_capacity(BUFFER_BYTES, file),
+                end: 0,
+            }),
+        })
+    }
+
+    /// Moves a post's content into the store (anything else is left as it is).
+    pub fn take(&self, outcome: &mut Outcome) -> io::Result<()> {
+        if let Outcome::Post(post) = outcome {
+            if let Content::Held(content) = &post.content {
+                post.content = Content::Stored(self.store(content)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends `content`: a header of four little-endian `u32` lengths (HTML, text,
+    /// excerpt, source URL or [`NO_SOURCE`]) and the four strings.
+    pub fn store(&self, content: &PostContent) -> io::Result<StoredContent> {
+        let source = content.source.as_deref();
+        let length = |s: &str| {
+            u32::try_from(s.len())
+                .map_err(|_| io::Error::other("a post of 4 GB or more cannot be stored"))
+        };
+        let mut record = Vec::with_capacity(
+            HEADER_BYTES
+                + content.html.len()
+                + content.text.len()
+                + content.excerpt.len()
+                + source.map_or(0, str::len),
+        );
+        for text in [&content.html, &content.text, &content.excerpt] {
+            record.extend_from_slice(&length(text)?.to_le_bytes());
+        }
+        record.extend_from_slice(&source.map_or(Ok(NO_SOURCE), length)?.to_le_bytes());
+        for text in [&content.html, &content.text, &content.excerpt] {
+            record.extend_from_slice(text.as_bytes());
+        }
+        record.extend_from_slice(source.unwrap_or_default().as_bytes());
+        let len = u32::try_from(record.len())
+            .map_err(|_| io::Error::other("a post of 4 GB or more cannot be stored"))?;
+        let mut writer = self
+            .writer
+            .lock()
+            .expect("no writer panics holding the lock");
+        writer.file.write_all(&record)?;
+        let at = writer.end;
+        writer.end += u64::from(len);
+        Ok(StoredContent {
+            at,
+            len,
+            digest: content.digest(),
+        })
+    }
+
+    /// Flushes what was stored, so that it can be loaded.
+    pub fn finish_writing(&self) -> Result<()> {
+        self.writer
+            .lock()
+            .expect("no writer panics holding the lock")
+            .file
+            .flush()
+            .with_context(|| self.write_error())
+    }
+
+    /// What a failed write says.
+    pub fn write_error(&self) -> String {
+        format!(
+            "cannot write the posts' content to a temporary file in {}",
+            self.folder.display()
+        )
+    }
+
+    /// Bytes stored so far.
+    pub fn bytes(&self) -> u64 {
+        self.writer
+            .lock()
+            .expect("no writer panics holding the lock")
+            .end
+    }
+}
+
+impl ContentStore for Spill {
+    fn load(&self, at: &StoredContent) -> io::Result<PostContent> {
+        self.read(at).map_err(|error| {
+            io::Error::new(
+                error.kind(),
+                format!(
+                    "cannot read the posts' content back from a temporary file in {}: {error}",
+                    self.folder.display()
+                ),
+            )
+        })
+    }
+}
+
+impl Spill {
+    fn read(&self, at: &StoredContent) -> io::Result<PostContent> {
+        let mut record = vec![0; at.len as usize];
+        self.reader.read_exact_at(&mut record, at.at)?;
+        let damaged = || io::Error::new(io::ErrorKind::InvalidData, "a stored post is damaged");
+        let header = record.get(..HEADER_BYTES).ok_or_else(damaged)?;
+        let lengths: Vec<u32> = header
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
+            .collect();
+        let mut rest = &record[HEADER_BYTES..];
+        let mut next = |len: u32| -> io::Result<String> {
+            if len as usize > rest.len() {
+                return Err(damaged());
+            }
+            let (text, after) = rest.split_at(len as usize);
+            rest = after;
+            String::from_utf8(text.to_vec()).map_err(|_| damaged())
+        };
+        let content = PostContent {
+            html: next(lengths[0])?,
+            text: next(lengths[1])?,
+            excerpt: next(lengths[2])?,
+            source: match lengths[3] {
+                NO_SOURCE => None,
+                len => Some(next(len)?),
+            },
+        };
+        Ok(content)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_stored_loads_back() {
+        let folder = tempfile::tempdir().unwrap();
+        let spill = Spill::new_in(folder.path()).unwrap();
+        let posts = [
+            PostContent {
+                html: "<p>正文</p>\n".into(),
+                text: "正文".into(),
+                excerpt: "正文".into(),
+                source: Some("https://example.com/a".into()),
+            },
+            PostContent::default(),
+            PostContent {
+                html: "x".repeat(3 << 20),
+                source: Some(String::new()),
+                ..PostContent::default()
+            },
+        ];
+        let stored: Vec<StoredContent> = posts.iter().map(|p| spill.store(p).unwrap()).collect();
+        spill.finish_writing().unwrap();
+        for (post, at) in posts.iter().zip(&stored).rev() {
+            assert_eq!(&spill.load(at).unwrap(), post);
+            assert_eq!(at.digest, post.digest());
+        }
+        assert_eq!(
+            spill.bytes(),
+            stored.iter().map(|s| u64::from(s.len)).sum::<u64>()
+        );
+        // Nothing is left in the folder: the file has no name.
+        assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0);
+    }
+}
