@@ -378,7 +378,9 @@ fn import_again_with_site_posts(
         })
         .collect();
     for (index, mut outcome) in again {
-        spill.take(&mut outcome).with_context(|| spill.write_error())?;
+        spill
+            .take(&mut outcome)
+            .with_context(|| spill.write_error())?;
         outcomes[index] = outcome;
     }
     spill.finish_writing()?;

@@ -1098,6 +1098,47 @@ impl IndexSegment {
     }
 }
 
+/// Some shards of an index segment, each with its number: how a builder that streams the
+/// index hands it out (a segment of the top level is written a group of shards at a time).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexShards {
+    pub first: u32,
+    pub end: u32,
+    pub shards: Vec<(u32, SearchShard)>,
+    pub positions: Vec<(u32, PositionShard)>,
+}
+
+impl IndexShards {
+    /// Its files: search shards, then position shards.
+    pub fn files(&self) -> impl Iterator<Item = (String, ArchiveFile<'_>)> {
+        let key = |shard: u32| IndexShardKey {
+            first: self.first,
+            end: self.end,
+            shard,
+        };
+        let shards = self
+            .shards
+            .iter()
+            .map(move |(n, shard)| (search_shard_path(key(*n)), ArchiveFile::Search(shard)));
+        let positions = self
+            .positions
+            .iter()
+            .map(move |(n, shard)| (position_shard_path(key(*n)), ArchiveFile::Positions(shard)));
+        shards.chain(positions)
+    }
+}
+
+impl From<IndexSegment> for IndexShards {
+    fn from(segment: IndexSegment) -> IndexShards {
+        IndexShards {
+            first: segment.first,
+            end: segment.end,
+            shards: (0..).zip(segment.shards).collect(),
+            positions: (0..).zip(segment.positions).collect(),
+        }
+    }
+}
+
 /// Every file of an archive, in memory, ready to be written by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Archive {

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::archive::{
     busiest_first, chunk_path, id_group_name, id_month, summary_group_path, Archive, ArchiveFile,
     BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, IdShardKey, IndexSegment,
-    Layout, Manifest, PeriodCount, PostBody, PostList, Segment, SummaryGroup, TagTable,
-    CHUNK_TARGET_BYTES, SCHEMA_VERSION, SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
+    IndexShards, Layout, Manifest, PeriodCount, PostBody, PostList, Segment, SummaryGroup,
+    TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -75,7 +75,7 @@ pub struct PostFiles {
     /// The number of the first of `chunks`.
     pub first_chunk: u32,
     pub chunks: Vec<BodyChunk>,
-    pub index: Option<IndexSegment>,
+    pub index: Option<IndexShards>,
 }
 
 impl PostFiles {
@@ -90,7 +90,7 @@ impl PostFiles {
         let chunks = (self.first_chunk..)
             .zip(&self.chunks)
             .map(|(n, chunk)| (chunk_path(n), ArchiveFile::Bodies(chunk)));
-        let index = self.index.iter().flat_map(IndexSegment::files);
+        let index = self.index.iter().flat_map(IndexShards::files);
         summaries.chain(chunks).chain(index).collect()
     }
 }
@@ -99,7 +99,7 @@ impl PostFiles {
 pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
     let mut summaries = Vec::new();
     let mut chunks = Vec::new();
-    let mut index = Vec::new();
+    let mut index: Vec<IndexShards> = Vec::new();
     let built = build_archive_streamed(input, &NoStore, LOAD_BATCH, |files: PostFiles| {
         summaries.extend(files.summaries);
         chunks.extend(files.chunks);
@@ -109,7 +109,27 @@ pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
     let (mut archive, report) = built.expect("held posts need no store and the sink never fails");
     archive.summaries = summaries;
     archive.chunks = chunks;
-    archive.index = index;
+    // Each segment's shards, which a large segment hands out a group at a time.
+    let mut segments: BTreeMap<(u32, u32), IndexShards> = BTreeMap::new();
+    for part in index {
+        let segment = segments.entry((part.first, part.end)).or_default();
+        (segment.first, segment.end) = (part.first, part.end);
+        segment.shards.extend(part.shards);
+        segment.positions.extend(part.positions);
+    }
+    archive.index = segments
+        .into_values()
+        .map(|mut segment| {
+            segment.shards.sort_by_key(|&(n, _)| n);
+            segment.positions.sort_by_key(|&(n, _)| n);
+            IndexSegment {
+                first: segment.first,
+                end: segment.end,
+                shards: segment.shards.into_iter().map(|(_, s)| s).collect(),
+                positions: segment.positions.into_iter().map(|(_, s)| s).collect(),
+            }
+        })
+        .collect();
     (archive, report)
 }
 
@@ -222,7 +242,7 @@ impl<'a> Positions<'a> {
 }
 
 /// Posts whose content is loaded at once while their files are written, by default: the
-/// search index's batch (see [`search_index::SegmentBuilder`]), about 60 MB of generator
+/// search index's batch (see [`search_index::SegmentIndexer`]), about 60 MB of generator
 /// posts' content.
 pub const LOAD_BATCH: u32 = 16_384;
 
@@ -336,7 +356,7 @@ fn assemble<E: From<std::io::Error> + Send>(
     };
     let mut segments = Vec::new();
     for (first, end, level) in search_index::segment_plan(count) {
-        let mut index = search_index::SegmentBuilder::new(first, level);
+        let mut index = search_index::SegmentIndexer::new(first, level);
         let first_chunk = maker.next_chunk;
         for batch_first in (first..end).step_by(batch_size as usize) {
             let batch_end = end.min(batch_first + batch_size);
@@ -364,17 +384,18 @@ fn assemble<E: From<std::io::Error> + Send>(
             );
             written?;
         }
-        let segment = index.finish();
+        let layout = index.finish(|shards| {
+            sink(PostFiles {
+                first_chunk: maker.next_chunk,
+                index: Some(shards),
+                ..PostFiles::default()
+            })
+        })?;
         segments.push(Segment {
             first_chunk,
             end_chunk: maker.next_chunk,
-            ..segment.layout()
+            ..layout
         });
-        sink(PostFiles {
-            first_chunk: maker.next_chunk,
-            index: Some(segment),
-            ..PostFiles::default()
-        })?;
     }
     if let Some(letters) = maker.letters {
         site.lang = letters.language().to_string();

@@ -31,7 +31,9 @@ use std::hash::{BuildHasher, Hash};
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use crate::archive::{IndexSegment, PositionShard, SearchShard, SCHEMA_VERSION, SEGMENT_POSTS};
+use crate::archive::{
+    IndexSegment, IndexShards, PositionShard, SearchShard, Segment, SCHEMA_VERSION, SEGMENT_POSTS,
+};
 use crate::search::{
     for_each_term, gram_text, push_varint, shard_of, EncodedPostings, PositionLists, Token,
     CHAR_BITS, MAX_TERM_FREQUENCY,
@@ -247,6 +249,316 @@ impl SegmentBuilder {
     }
 }
 
+/// A segment's index built from its posts in number order, holding the terms of at most one
+/// block of [`SEGMENT_LEVELS`]`[1]` posts: a larger segment (the top level's, 262,144 posts,
+/// whose terms alone would take gigabytes) is built block by block, each block kept in its
+/// files' form (a third of its terms' size in memory), and the blocks merged at the end a
+/// group of shards at a time, which gives the same files as indexing the segment at once
+/// (see [`merge_segments`]).
+pub struct SegmentIndexer {
+    first: u32,
+    level: usize,
+    block: u32,
+    /// Finished blocks.
+    blocks: Vec<BlockFiles>,
+    current: SegmentBuilder,
+}
+
+impl SegmentIndexer {
+    /// The index of the segment of level `level` whose first post is number `first`.
+    pub fn new(first: u32, level: usize) -> SegmentIndexer {
+        SegmentIndexer::with_block(first, level, SEGMENT_LEVELS[1])
+    }
+
+    fn with_block(first: u32, level: usize, block: u32) -> SegmentIndexer {
+        SegmentIndexer {
+            first,
+            level,
+            block,
+            blocks: Vec::new(),
+            current: if SEGMENT_LEVELS[level] > block {
+                SegmentBuilder::with_targets(first, SHARD_TARGETS[1])
+            } else {
+                SegmentBuilder::new(first, level)
+            },
+        }
+    }
+
+    /// Adds `posts`, the next ones in number order (see [`SegmentBuilder::add`]).
+    pub fn add<T: Sync>(
+        &mut self,
+        mut posts: &[T],
+        text_of: &(impl Fn(&T) -> (&str, &str) + Sync),
+    ) {
+        if SEGMENT_LEVELS[self.level] <= self.block {
+            self.current.add(posts, text_of);
+            return;
+        }
+        while !posts.is_empty() {
+            let next = self.current.next_number();
+            let block_end = (next / self.block + 1) * self.block;
+            let (now, later) = posts.split_at(posts.len().min((block_end - next) as usize));
+            self.current.add(now, text_of);
+            if self.current.next_number() == block_end {
+                let finished = std::mem::replace(
+                    &mut self.current,
+                    SegmentBuilder::with_targets(block_end, SHARD_TARGETS[1]),
+                );
+                self.blocks.push(BlockFiles::of(&finished.finish()));
+            }
+            posts = later;
+        }
+    }
+
+    /// Hands the segment's shards to `emit`, a group at a time (all of them at once when
+    /// the segment was built in one piece), and returns its layout.
+    pub fn finish<E>(
+        mut self,
+        mut emit: impl FnMut(IndexShards) -> Result<(), E>,
+    ) -> Result<Segment, E> {
+        if self.blocks.is_empty() {
+            let segment = self.current.finish();
+            let layout = segment.layout();
+            emit(segment.into())?;
+            return Ok(layout);
+        }
+        let end = self.current.next_number();
+        if end > self.current.first {
+            self.blocks.push(BlockFiles::of(&self.current.finish()));
+        }
+        let (search_target, positions_target) = SHARD_TARGETS[self.level];
+        let (first, blocks) = (self.first, &self.blocks);
+        let shards = merge_blocks::<SearchMerge, E>(blocks, search_target, |shards| {
+            emit(IndexShards {
+                first,
+                end,
+                shards,
+                positions: Vec::new(),
+            })
+        })?;
+        let position_shards =
+            merge_blocks::<PositionMerge, E>(blocks, positions_target, |positions| {
+                emit(IndexShards {
+                    first,
+                    end,
+                    shards: Vec::new(),
+                    positions,
+                })
+            })?;
+        Ok(Segment {
+            first,
+            end,
+            shards,
+            position_shards,
+            ..Segment::default()
+        })
+    }
+}
+
+/// A finished block of a segment in its files' form, uncompressed.
+struct BlockFiles {
+    shards: Vec<Vec<u8>>,
+    positions: Vec<Vec<u8>>,
+}
+
+impl BlockFiles {
+    fn of(segment: &IndexSegment) -> BlockFiles {
+        let bytes = |write: &dyn Fn(&mut Vec<u8>)| {
+            let mut out = Vec::new();
+            write(&mut out);
+            out.shrink_to_fit();
+            out
+        };
+        let (shards, positions) = rayon::join(
+            || {
+                segment
+                    .shards
+                    .par_iter()
+                    .map(|shard| bytes(&|out| shard.write(out)))
+                    .collect()
+            },
+            || {
+                segment
+                    .positions
+                    .par_iter()
+                    .map(|shard| bytes(&|out| shard.write(out)))
+                    .collect()
+            },
+        );
+        BlockFiles { shards, positions }
+    }
+}
+
+/// One kind of index file, merged from blocks: search shards or position shards.
+trait MergeKind {
+    /// A term's value in one file.
+    type Value: Send;
+    type Shard: Send;
+    fn files(block: &BlockFiles) -> &[Vec<u8>];
+    fn read(bytes: &[u8]) -> BTreeMap<String, Self::Value>;
+    /// The term's value in the merged segment, from its values in the blocks, in order.
+    fn merge(parts: Vec<Self::Value>) -> Self::Value;
+    /// What the term adds to the shards' size (see [`into_shards`]).
+    fn size(term: &str, value: &Self::Value) -> usize;
+    fn shard(terms: BTreeMap<String, Self::Value>) -> Self::Shard;
+}
+
+struct SearchMerge;
+
+impl MergeKind for SearchMerge {
+    type Value = EncodedPostings;
+    type Shard = SearchShard;
+    fn files(block: &BlockFiles) -> &[Vec<u8>] {
+        &block.shards
+    }
+    fn read(bytes: &[u8]) -> BTreeMap<String, EncodedPostings> {
+        SearchShard::read("block", bytes)
+            .expect("a block reads back what it wrote")
+            .terms
+    }
+    fn merge(parts: Vec<EncodedPostings>) -> EncodedPostings {
+        match <[_; 1]>::try_from(parts) {
+            Ok([only]) => only,
+            Err(parts) => EncodedPostings::encode(parts.iter().flat_map(EncodedPostings::iter)),
+        }
+    }
+    fn size(term: &str, value: &EncodedPostings) -> usize {
+        term.len() + value.byte_len() + 2
+    }
+    fn shard(terms: BTreeMap<String, EncodedPostings>) -> SearchShard {
+        SearchShard {
+            schema_version: SCHEMA_VERSION,
+            terms,
+        }
+    }
+}
+
+struct PositionMerge;
+
+impl MergeKind for PositionMerge {
+    type Value = PositionLists;
+    type Shard = PositionShard;
+    fn files(block: &BlockFiles) -> &[Vec<u8>] {
+        &block.positions
+    }
+    fn read(bytes: &[u8]) -> BTreeMap<String, PositionLists> {
+        PositionShard::read("block", bytes)
+            .expect("a block reads back what it wrote")
+            .terms
+    }
+    fn merge(parts: Vec<PositionLists>) -> PositionLists {
+        match <[_; 1]>::try_from(parts) {
+            Ok([only]) => only,
+            Err(parts) => PositionLists::from_bytes(
+                parts.iter().flat_map(|p| p.as_bytes()).copied().collect(),
+            ),
+        }
+    }
+    fn size(term: &str, value: &PositionLists) -> usize {
+        term.len() + value.as_bytes().len() + 2
+    }
+    fn shard(terms: BTreeMap<String, PositionLists>) -> PositionShard {
+        PositionShard {
+            schema_version: SCHEMA_VERSION,
+            terms,
+        }
+    }
+}
+
+/// The merged terms of group `group` of `groups` (a power of two): the terms `t` with
+/// `shard_of(t, groups) == group`. Shard counts are powers of two and a term's shard is its
+/// hash modulo the count, so when `groups` divides a block's count the group's terms are
+/// exactly those of the block's shards `group`, `group + groups`, …, and otherwise all in
+/// its shard `group % count`.
+fn group_terms<K: MergeKind>(
+    blocks: &[BlockFiles],
+    group: u32,
+    groups: u32,
+) -> BTreeMap<String, K::Value> {
+    let mut terms: BTreeMap<String, Vec<K::Value>> = BTreeMap::new();
+    for block in blocks {
+        let files = K::files(block);
+        let count = files.len() as u32;
+        let step = groups.min(count);
+        for shard in (group % step..count).step_by(step as usize) {
+            for (term, value) in K::read(&files[shard as usize]) {
+                if groups <= count || shard_of(&term, groups) == group {
+                    terms.entry(term).or_default().push(value);
+                }
+            }
+        }
+    }
+    terms
+        .into_iter()
+        .map(|(term, parts)| (term, K::merge(parts)))
+        .collect()
+}
+
+/// Merges the blocks' files of kind `K` into shards of about `target` bytes, which go to
+/// `emit` a group at a time (each shard once, with its number), and returns the shard
+/// count. Two passes over the blocks: the merged size (which sets the shard count, as
+/// [`into_shards`] does), then the shards. Memory: a group of terms per thread.
+fn merge_blocks<K: MergeKind, E>(
+    blocks: &[BlockFiles],
+    target: usize,
+    mut emit: impl FnMut(Vec<(u32, K::Shard)>) -> Result<(), E>,
+) -> Result<u32, E> {
+    let smallest = blocks
+        .iter()
+        .map(|block| K::files(block).len() as u32)
+        .min()
+        .unwrap_or(1)
+        .max(1);
+    let size: usize = (0..smallest)
+        .into_par_iter()
+        .map(|group| {
+            group_terms::<K>(blocks, group, smallest)
+                .iter()
+                .map(|(term, value)| K::size(term, value))
+                .sum::<usize>()
+        })
+        .sum();
+    let count = shard_count(size, target);
+    let groups = smallest.min(count);
+    // A few groups at a time on every thread, then handed out in order.
+    let per_round = (rayon::current_num_threads() * 2) as u32;
+    for round in (0..groups).step_by(per_round as usize) {
+        let made: Vec<Vec<(u32, K::Shard)>> = (round..groups.min(round + per_round))
+            .into_par_iter()
+            .map(|group| {
+                let mut shards: BTreeMap<u32, BTreeMap<String, K::Value>> = (group..count)
+                    .step_by(groups as usize)
+                    .map(|shard| (shard, BTreeMap::new()))
+                    .collect();
+                for (term, value) in group_terms::<K>(blocks, group, groups) {
+                    let shard = shard_of(&term, count);
+                    shards
+                        .get_mut(&shard)
+                        .expect("a group's terms fall in its shards")
+                        .insert(term, value);
+                }
+                shards
+                    .into_iter()
+                    .map(|(shard, terms)| (shard, K::shard(terms)))
+                    .collect()
+            })
+            .collect();
+        for shards in made {
+            emit(shards)?;
+        }
+    }
+    Ok(count)
+}
+
+/// How many shards of about `target` bytes hold `bytes`: a power of two, at most
+/// [`MAX_SHARDS`].
+fn shard_count(bytes: usize, target: usize) -> u32 {
+    bytes
+        .div_ceil(target)
+        .next_power_of_two()
+        .clamp(1, MAX_SHARDS) as u32
+}
+
 /// The segment of posts `first..end` whose terms are `terms` (in any order), with shards of
 /// about `targets` bytes.
 fn into_shards(
@@ -256,12 +568,7 @@ fn into_shards(
     targets: (usize, usize),
 ) -> IndexSegment {
     // A term takes its bytes, its value's and about two bytes of lengths.
-    let count_for = |bytes: usize, target: usize| {
-        bytes
-            .div_ceil(target)
-            .next_power_of_two()
-            .clamp(1, MAX_SHARDS)
-    };
+    let count_for = |bytes: usize, target: usize| shard_count(bytes, target) as usize;
     let index_bytes: usize = terms
         .iter()
         .map(|t| t.term.len() + t.postings.byte_len() + 2)
@@ -1001,7 +1308,12 @@ mod tests {
     #[test]
     fn a_segment_is_the_same_however_its_posts_are_added() {
         let posts: Vec<(String, String)> = (0..40_000)
-            .map(|i| (format!("标题{}", i % 97), format!("人民币 汇率 {i} w{} 离岸", i % 500)))
+            .map(|i| {
+                (
+                    format!("标题{}", i % 97),
+                    format!("人民币 汇率 {i} w{} 离岸", i % 500),
+                )
+            })
             .collect();
         fn text_of((title, text): &(String, String)) -> (&str, &str) {
             (title, text)
@@ -1010,11 +1322,70 @@ mod tests {
         at_once.add(&posts, &text_of);
         // Pieces smaller than the batch, and a piece that crosses a batch's end.
         let mut in_pieces = SegmentBuilder::new(7, 1);
-        for piece in [&posts[..1], &posts[1..5_000], &posts[5_000..30_000], &posts[30_000..]] {
+        for piece in [
+            &posts[..1],
+            &posts[1..5_000],
+            &posts[5_000..30_000],
+            &posts[30_000..],
+        ] {
             in_pieces.add(piece, &text_of);
         }
         assert_eq!(in_pieces.next_number(), 40_007);
         assert_eq!(in_pieces.finish(), at_once.finish());
+    }
+
+    #[test]
+    fn a_segment_built_in_blocks_is_the_segment_built_at_once() {
+        let han = |i: u32| char::from_u32(0x4e00 + i % 3_000).unwrap();
+        let posts: Vec<(String, String)> = (0..5_000u32)
+            .map(|i| {
+                let text: String = (0..40).map(|k| han(i * 7 + k * k * 13)).collect();
+                (format!("题{}", i % 31), format!("人民币 {i} w{} {text}", i % 300))
+            })
+            .collect();
+        fn text_of((title, text): &(String, String)) -> (&str, &str) {
+            (title, text)
+        }
+        // Blocks of 1,000 numbered from 0: a segment from 4,096 starts and ends inside one,
+        // a segment from 4,000 is five whole blocks.
+        for (first, level, blocks) in [(4_096, 0, 5), (4_096, 2, 5), (4_000, 2, 5)] {
+            let end = first + 5_000;
+            let mut at_once = SegmentBuilder::new(first, level);
+            at_once.add(&posts, &text_of);
+            let mut in_blocks = SegmentIndexer::with_block(first, level, 1_000);
+            for piece in posts.chunks(700) {
+                in_blocks.add(piece, &text_of);
+            }
+            assert_eq!(in_blocks.blocks.len(), blocks, "blocks made");
+            let mut parts = Vec::new();
+            let layout = in_blocks
+                .finish(|part| {
+                    parts.push(part);
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+            let whole = at_once.finish();
+            assert!(whole.shards.len() >= 4 && whole.positions.len() >= 2);
+            if first == 4_000 {
+                assert!(parts.len() > 2, "handed out in groups: {}", parts.len());
+            }
+            let mut shards: Vec<(u32, SearchShard)> = Vec::new();
+            let mut positions: Vec<(u32, PositionShard)> = Vec::new();
+            for part in parts {
+                assert_eq!((part.first, part.end), (first, end));
+                shards.extend(part.shards);
+                positions.extend(part.positions);
+            }
+            shards.sort_by_key(|&(n, _)| n);
+            positions.sort_by_key(|&(n, _)| n);
+            assert_eq!(layout, whole.layout(), "{first} level {level}");
+            assert!(shards.iter().map(|&(n, _)| n).eq(0..layout.shards));
+            assert!(positions.iter().map(|&(n, _)| n).eq(0..layout.position_shards));
+            let shards: Vec<SearchShard> = shards.into_iter().map(|(_, s)| s).collect();
+            let positions: Vec<PositionShard> = positions.into_iter().map(|(_, s)| s).collect();
+            assert!(shards == whole.shards, "{first} level {level}: search shards");
+            assert!(positions == whole.positions, "{first} level {level}: position shards");
+        }
     }
 
     #[test]
