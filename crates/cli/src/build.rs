@@ -10,7 +10,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 use gazette_core::build::{build_archive_streamed, BuildInput, ContentStore, LOAD_BATCH};
-use gazette_core::import::{import_file_with, Content, ImportSettings, Outcome, SourceFile};
+use gazette_core::import::{
+    import_file_with, Content, ImportSettings, Outcome, PostContent, SourceFile,
+};
 use gazette_core::liquid::{LiquidSite, PostSummary, SiteInputs};
 use gazette_core::model::SiteInfo;
 use gazette_core::post_date::Zone;
@@ -94,7 +96,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     let mut timings = Timings::new(options.timings);
     // Checked first: a target that cannot be replaced fails before any work is done.
     let staging = out.map(Staging::new).transpose()?;
-    let sources = discover(dirs)?;
+    let mut sources = discover(dirs)?;
     timings.phase("discover");
     let (config, config_path) = sources.config.clone().unwrap_or_default();
     let mut site_warnings = sources.config_warnings.clone();
@@ -154,6 +156,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     progress.finish_and_clear();
     spill.finish_writing()?;
     import_again_with_site_posts(&mut outcomes, &sources.posts, &settings, &liquid, &spill)?;
+    let files = std::mem::take(&mut sources.posts).len();
     timings.phase("import");
     timings.note(&format!(
         "the posts' content takes {:.1} MB of temporary disk",
@@ -174,7 +177,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         site.baseurl = path;
     }
     // The posts' own files are written as they are made, in number order.
-    let written = if report_progress(sources.posts.len(), options.quiet) {
+    let written = if report_progress(files, options.quiet) {
         ProgressBar::new(0).with_style(
             ProgressStyle::with_template("{spinner} 写入 {pos}/{len} posts {wide_bar} {eta}")
                 .expect("valid template"),
@@ -351,13 +354,13 @@ fn import_again_with_site_posts(
             _ => None,
         })
         .map(|post| {
-            let excerpt = match &post.content {
-                Content::Held(content) => content.excerpt.clone(),
-                Content::Stored(at) => spill.load(at)?.excerpt,
+            let PostContent { title, excerpt, .. } = match &post.content {
+                Content::Held(content) => PostContent::clone(content),
+                Content::Stored(at) => spill.load(at)?,
             };
             Ok(PostSummary {
                 id: post.id.clone(),
-                title: post.title.clone(),
+                title,
                 date: post.date,
                 categories: post.categories.clone(),
                 tags: post.tags.clone(),

@@ -191,8 +191,8 @@ fn merge_copies(mut posts: Vec<ImportedPost>, report: &mut BuildReport) -> Vec<I
                 id: post.id.clone(),
                 kept: previous.path.clone(),
                 dropped: post.path.clone(),
-                identical: previous.title == post.title
-                    && previous.date == post.date
+                // The digest covers the title and the content.
+                identical: previous.date == post.date
                     && previous.content.digest() == post.content.digest(),
             }),
             _ => kept.push(post),
@@ -289,11 +289,11 @@ impl<'a> Names<'a> {
         names
     }
 
-    /// A post's summary, but for its excerpt, source and chunk.
+    /// A post's summary, but for its title, excerpt, source and chunk.
     fn summary(&self, post: &ImportedPost) -> PostSummary {
         PostSummary {
             id: post.id.clone(),
-            title: post.title.clone(),
+            title: String::new(),
             date: post.date.as_ref().map(to_rfc3339),
             categories: post
                 .categories
@@ -361,24 +361,21 @@ fn assemble<E: From<std::io::Error> + Send>(
         for batch_first in (first..end).step_by(batch_size as usize) {
             let batch_end = end.min(batch_first + batch_size);
             let batch = &posts[batch_first as usize..batch_end as usize];
-            // The text goes to the index, the rest to the summaries and chunks.
-            let (texts, contents): (Vec<String>, Vec<PostContent>) = batch
+            // The text (and a copy of the title) goes to the index, the rest to the
+            // summaries and chunks.
+            let (texts, contents): (Vec<(String, String)>, Vec<PostContent>) = batch
                 .par_iter()
                 .map(|post| {
                     let mut content = content_of(post, store)?;
-                    Ok((std::mem::take(&mut content.text), content))
+                    let text = std::mem::take(&mut content.text);
+                    Ok(((content.title.clone(), text), content))
                 })
                 .collect::<std::io::Result<Vec<_>>>()?
                 .into_iter()
                 .unzip();
             let ((), written) = rayon::join(
                 || {
-                    let texts: Vec<(&str, &str)> = batch
-                        .iter()
-                        .zip(&texts)
-                        .map(|(post, text)| (post.title.as_str(), text.as_str()))
-                        .collect();
-                    index.add(&texts, &|&(title, text): &(&str, &str)| (title, text));
+                    index.add(&texts, &|(title, text): &(String, String)| (title, text));
                 },
                 || sink(maker.batch(batch_first, batch, contents, batch_end == end)),
             );
@@ -462,10 +459,11 @@ impl PostFileMaker<'_> {
             }
             self.chunk_bytes += content.html.len();
             if let Some(letters) = &mut self.letters {
-                letters.add(&post.title);
+                letters.add(&content.title);
                 letters.add(&content.excerpt);
             }
             let summary = PostSummary {
+                title: content.title,
                 excerpt: content.excerpt,
                 source: content.source,
                 chunk: self.next_chunk - 1,

@@ -517,7 +517,7 @@ mod tests {
                     posts += 1;
                     warned += usize::from(!post.warnings.is_empty());
                     undated += usize::from(post.date.is_none());
-                    assert!(!post.title.is_empty());
+                    assert!(!post.content.held().unwrap().title.is_empty());
                 }
                 other => panic!("{}: {other:?}", file.path),
             }

@@ -1340,7 +1340,10 @@ mod tests {
         let posts: Vec<(String, String)> = (0..5_000u32)
             .map(|i| {
                 let text: String = (0..40).map(|k| han(i * 7 + k * k * 13)).collect();
-                (format!("题{}", i % 31), format!("人民币 {i} w{} {text}", i % 300))
+                (
+                    format!("题{}", i % 31),
+                    format!("人民币 {i} w{} {text}", i % 300),
+                )
             })
             .collect();
         fn text_of((title, text): &(String, String)) -> (&str, &str) {
@@ -1380,11 +1383,20 @@ mod tests {
             positions.sort_by_key(|&(n, _)| n);
             assert_eq!(layout, whole.layout(), "{first} level {level}");
             assert!(shards.iter().map(|&(n, _)| n).eq(0..layout.shards));
-            assert!(positions.iter().map(|&(n, _)| n).eq(0..layout.position_shards));
+            assert!(positions
+                .iter()
+                .map(|&(n, _)| n)
+                .eq(0..layout.position_shards));
             let shards: Vec<SearchShard> = shards.into_iter().map(|(_, s)| s).collect();
             let positions: Vec<PositionShard> = positions.into_iter().map(|(_, s)| s).collect();
-            assert!(shards == whole.shards, "{first} level {level}: search shards");
-            assert!(positions == whole.positions, "{first} level {level}: position shards");
+            assert!(
+                shards == whole.shards,
+                "{first} level {level}: search shards"
+            );
+            assert!(
+                positions == whole.positions,
+                "{first} level {level}: position shards"
+            );
         }
     }
 

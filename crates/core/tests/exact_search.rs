@@ -103,11 +103,10 @@ fn build_once() -> Built {
     let mut posts: Vec<(String, String, String)> = outcomes
         .iter()
         .filter_map(|o| match o {
-            Outcome::Post(p) => Some((
-                p.id.clone(),
-                p.title.clone(),
-                p.content.held().expect("held").text.clone(),
-            )),
+            Outcome::Post(p) => {
+                let content = p.content.held().expect("held");
+                Some((p.id.clone(), content.title.clone(), content.text.clone()))
+            }
             _ => None,
         })
         .collect();
