@@ -87,7 +87,7 @@ impl Timings {
 
     fn note(&self, text: &str) {
         if self.enabled {
-            eprintln!("timing: {text}");
+            eprintln!("{text}");
         }
     }
 }
@@ -159,7 +159,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     let files = std::mem::take(&mut sources.posts).len();
     timings.phase("import");
     timings.note(&format!(
-        "the posts' content takes {:.1} MB of temporary disk",
+        "temporary disk: {:.1} MB of the posts' content",
         spill.bytes() as f64 / 1e6
     ));
     outcomes.extend(sources.unreadable.into_iter().map(Outcome::Rejected));
