@@ -5,15 +5,16 @@
 //! English site) and generated posts, for the examples of the issue and for queries sampled
 //! from the posts' own text: any substring, cut anywhere, one or two parts.
 
+mod common;
+
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 
 use gazette_core::archive::{
     flip, Archive, Days, IndexShardKey, Manifest, PositionShard, SearchShard,
 };
 use gazette_core::build::{build_archive, BuildInput};
 use gazette_core::filter::Filter;
-use gazette_core::generate::{generate_post, sources, GenerateOptions};
+use gazette_core::generate::GenerateOptions;
 use gazette_core::import::{import_file, ImportSettings, Outcome, SourceFile};
 use gazette_core::model::{CategoryInfo, SiteInfo, TagInfo};
 use gazette_core::query::{evaluate, Loaded};
@@ -51,18 +52,6 @@ impl Loaded for Built {
     }
 }
 
-fn files_under(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-    for entry in std::fs::read_dir(dir).expect("a readable fixture folder") {
-        let path = entry.expect("a folder entry").path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md" || e == "html") {
-            let bytes = std::fs::read(&path).expect("a readable fixture");
-            out.push((path.display().to_string(), bytes));
-        }
-    }
-}
-
 /// The archive, built once for every test of this file.
 fn build() -> &'static Built {
     static BUILT: std::sync::OnceLock<Built> = std::sync::OnceLock::new();
@@ -70,25 +59,13 @@ fn build() -> &'static Built {
 }
 
 fn build_once() -> Built {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-    let mut files = Vec::new();
-    for site in ["finews", "english"] {
-        files_under(&root.join(site), &mut files);
-    }
-    let options = GenerateOptions {
+    let mut files = common::fixture_posts(&["finews", "english"]);
+    files.extend(common::generated_posts(&GenerateOptions {
         posts: 4500,
         seed: 7,
         categories: 40,
         anomaly_rate: 0.0,
-    };
-    let specs = sources(&options);
-    for index in 0..options.posts {
-        for file in generate_post(&options, &specs, index) {
-            if file.path.ends_with(".md") || file.path.ends_with(".html") {
-                files.push((format!("gen/{}", file.path), file.bytes));
-            }
-        }
-    }
+    }));
     let settings = ImportSettings {
         zone: "Asia/Shanghai".parse().expect("a known zone"),
         ..ImportSettings::default()

@@ -4,50 +4,29 @@
 //! any batch size, and over several index segments. A store that fails stops the build with
 //! its error.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io;
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gazette_core::build::{build_archive, build_archive_streamed, BuildInput, ContentStore};
-use gazette_core::generate::{generate_post, sources, GenerateOptions};
+use gazette_core::generate::GenerateOptions;
 use gazette_core::import::{
     import_file, Content, ImportSettings, Outcome, PostContent, SourceFile, StoredContent,
 };
 use gazette_core::model::SiteInfo;
 
-fn files_under(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-    for entry in std::fs::read_dir(dir).expect("a readable fixture folder") {
-        let path = entry.expect("a folder entry").path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md" || e == "html") {
-            let bytes = std::fs::read(&path).expect("a readable fixture");
-            out.push((path.display().to_string(), bytes));
-        }
-    }
-}
-
 /// The fixture posts (with their second copies, which the builder merges) and enough
 /// generator posts for two sealed index segments and an open one.
 fn outcomes() -> Vec<Outcome> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-    let mut files = Vec::new();
-    for site in ["finews", "english"] {
-        files_under(&root.join(site), &mut files);
-    }
-    let options = GenerateOptions {
+    let mut files = common::fixture_posts(&["finews", "english"]);
+    files.extend(common::generated_posts(&GenerateOptions {
         posts: 8_700,
         seed: 3,
         categories: 30,
         anomaly_rate: 0.02,
-    };
-    let specs = sources(&options);
-    for index in 0..options.posts {
-        for file in generate_post(&options, &specs, index) {
-            files.push((format!("gen/{}", file.path), file.bytes));
-        }
-    }
+    }));
     let settings = ImportSettings {
         zone: "Asia/Shanghai".parse().expect("a known zone"),
         ..ImportSettings::default()

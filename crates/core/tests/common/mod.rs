@@ -1,0 +1,39 @@
+//! Inputs shared by the core's integration tests: the fixture sites' posts and generator
+//! posts, as `(path, bytes)`.
+
+use std::path::Path;
+
+use gazette_core::generate::{generate_post, sources, GenerateOptions};
+
+/// The post files (`.md`, `.html`) of the fixture sites `sites` (folders of
+/// `tests/fixtures/`), second copies included.
+pub fn fixture_posts(sites: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let mut files = Vec::new();
+    for site in sites {
+        files_under(&root.join(site), &mut files);
+    }
+    files
+}
+
+fn files_under(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for entry in std::fs::read_dir(dir).expect("a readable fixture folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md" || e == "html") {
+            let bytes = std::fs::read(&path).expect("a readable fixture");
+            out.push((path.display().to_string(), bytes));
+        }
+    }
+}
+
+/// The post files the generator writes with `options`, under `gen/`.
+pub fn generated_posts(options: &GenerateOptions) -> Vec<(String, Vec<u8>)> {
+    let specs = sources(options);
+    (0..options.posts)
+        .flat_map(|index| generate_post(options, &specs, index))
+        .filter(|file| file.path.ends_with(".md") || file.path.ends_with(".html"))
+        .map(|file| (format!("gen/{}", file.path), file.bytes))
+        .collect()
+}
