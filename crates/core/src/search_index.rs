@@ -355,35 +355,58 @@ impl SegmentIndexer {
     }
 }
 
-/// A finished block of a segment in its files' form, uncompressed.
+/// A finished block of a segment in its files' form, uncompressed: each kind's files one
+/// after the other in one allocation (thousands of small ones fragmented the heap: the
+/// builder's memory grew by three times the blocks' bytes).
 struct BlockFiles {
-    shards: Vec<Vec<u8>>,
-    positions: Vec<Vec<u8>>,
+    shards: ShardBytes,
+    positions: ShardBytes,
+}
+
+/// Shard files laid end to end.
+#[derive(Default)]
+struct ShardBytes {
+    bytes: Vec<u8>,
+    /// Where each shard ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl ShardBytes {
+    fn of<S: Sync>(shards: &[S], write: impl Fn(&S, &mut Vec<u8>) + Sync) -> ShardBytes {
+        let files: Vec<Vec<u8>> = shards
+            .par_iter()
+            .map(|shard| {
+                let mut out = Vec::new();
+                write(shard, &mut out);
+                out
+            })
+            .collect();
+        let mut all = ShardBytes {
+            bytes: Vec::with_capacity(files.iter().map(Vec::len).sum()),
+            ends: Vec::with_capacity(files.len()),
+        };
+        for file in files {
+            all.bytes.extend_from_slice(&file);
+            all.ends.push(all.bytes.len());
+        }
+        all
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, shard: usize) -> &[u8] {
+        let start = shard.checked_sub(1).map_or(0, |previous| self.ends[previous]);
+        &self.bytes[start..self.ends[shard]]
+    }
 }
 
 impl BlockFiles {
     fn of(segment: &IndexSegment) -> BlockFiles {
-        let bytes = |write: &dyn Fn(&mut Vec<u8>)| {
-            let mut out = Vec::new();
-            write(&mut out);
-            out.shrink_to_fit();
-            out
-        };
         let (shards, positions) = rayon::join(
-            || {
-                segment
-                    .shards
-                    .par_iter()
-                    .map(|shard| bytes(&|out| shard.write(out)))
-                    .collect()
-            },
-            || {
-                segment
-                    .positions
-                    .par_iter()
-                    .map(|shard| bytes(&|out| shard.write(out)))
-                    .collect()
-            },
+            || ShardBytes::of(&segment.shards, SearchShard::write),
+            || ShardBytes::of(&segment.positions, PositionShard::write),
         );
         BlockFiles { shards, positions }
     }
@@ -394,7 +417,7 @@ trait MergeKind {
     /// A term's value in one file.
     type Value: Send;
     type Shard: Send;
-    fn files(block: &BlockFiles) -> &[Vec<u8>];
+    fn files(block: &BlockFiles) -> &ShardBytes;
     fn read(bytes: &[u8]) -> BTreeMap<String, Self::Value>;
     /// The term's value in the merged segment, from its values in the blocks, in order.
     fn merge(parts: Vec<Self::Value>) -> Self::Value;
@@ -408,7 +431,7 @@ struct SearchMerge;
 impl MergeKind for SearchMerge {
     type Value = EncodedPostings;
     type Shard = SearchShard;
-    fn files(block: &BlockFiles) -> &[Vec<u8>] {
+    fn files(block: &BlockFiles) -> &ShardBytes {
         &block.shards
     }
     fn read(bytes: &[u8]) -> BTreeMap<String, EncodedPostings> {
@@ -438,7 +461,7 @@ struct PositionMerge;
 impl MergeKind for PositionMerge {
     type Value = PositionLists;
     type Shard = PositionShard;
-    fn files(block: &BlockFiles) -> &[Vec<u8>] {
+    fn files(block: &BlockFiles) -> &ShardBytes {
         &block.positions
     }
     fn read(bytes: &[u8]) -> BTreeMap<String, PositionLists> {
@@ -481,7 +504,7 @@ fn group_terms<K: MergeKind>(
         let count = files.len() as u32;
         let step = groups.min(count);
         for shard in (group % step..count).step_by(step as usize) {
-            for (term, value) in K::read(&files[shard as usize]) {
+            for (term, value) in K::read(files.get(shard as usize)) {
                 if groups <= count || shard_of(&term, groups) == group {
                     terms.entry(term).or_default().push(value);
                 }
