@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gazette_core::build::{build_archive_streamed, BuildInput, ContentStore, LOAD_BATCH};
+use gazette_core::build::{
+    build_archive_streamed, BuildInput, ContentStore, Imported, Names, LOAD_BATCH,
+};
 use gazette_core::import::{
     import_file_with, Content, ImportSettings, Outcome, PostContent, SourceFile,
 };
@@ -143,26 +145,38 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         None => std::env::temp_dir(),
     };
     let spill = Spill::new_in(&spill_folder)?;
-    let mut outcomes: Vec<Outcome> = sources
+    // The builder keeps a compact record of each post (`Imported`), its categories and tags
+    // numbered in `names`.
+    let names = Names::default();
+    let imported: Vec<(Imported, bool)> = sources
         .posts
         .par_iter()
         .progress_with(progress.clone())
         .map_init(Vec::new, |buffer, path| {
-            let mut outcome = read_and_import(path, buffer, &settings, &liquid);
-            spill.take(&mut outcome).map(|()| outcome)
+            let outcome = read_and_import(path, buffer, &settings, &liquid);
+            keep(outcome, &spill, &names)
         })
         .collect::<std::io::Result<_>>()
         .with_context(|| spill.write_error())?;
     progress.finish_and_clear();
     spill.finish_writing()?;
-    import_again_with_site_posts(&mut outcomes, &sources.posts, &settings, &liquid, &spill)?;
+    let wanting: Vec<usize> = (0..imported.len()).filter(|&i| imported[i].1).collect();
+    let mut imported: Vec<Imported> = imported.into_iter().map(|(i, _)| i).collect();
+    import_again_with_site_posts(
+        &mut imported,
+        &wanting,
+        &sources.posts,
+        (&settings, &liquid),
+        &spill,
+        &names,
+    )?;
     let files = std::mem::take(&mut sources.posts).len();
     timings.phase("import");
     timings.note(&format!(
         "temporary disk: {:.1} MB of the posts' content",
         spill.bytes() as f64 / 1e6
     ));
-    outcomes.extend(sources.unreadable.into_iter().map(Outcome::Rejected));
+    imported.extend(sources.unreadable.into_iter().map(Imported::Rejected));
 
     let mut site = SiteInfo {
         timezone,
@@ -185,15 +199,16 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     } else {
         ProgressBar::hidden()
     };
-    let post_count = outcomes
+    let post_count = imported
         .iter()
-        .filter(|o| matches!(o, Outcome::Post(_)))
+        .filter(|o| matches!(o, Imported::Post(_)))
         .count();
     written.set_length(post_count as u64);
     let (mut archive, report) = build_archive_streamed(
         BuildInput {
             site,
-            outcomes,
+            imported,
+            names,
             ignored: sources.ignored,
             warnings: site_warnings,
         },
@@ -329,28 +344,33 @@ fn liquid_site(
     site
 }
 
-/// Posts whose Liquid asks for `site.posts`, `site.categories` or `site.tags` are imported a
-/// second time, once every post is known: only they pay for the list.
+/// The builder's record of `outcome`, its content moved to the store, and whether its Liquid
+/// asks for the site's posts.
+fn keep(outcome: Outcome, spill: &Spill, names: &Names) -> std::io::Result<(Imported, bool)> {
+    let mut outcome = outcome;
+    spill.take(&mut outcome)?;
+    let wants_site_posts = matches!(&outcome, Outcome::Post(post) if post.wants_site_posts);
+    Ok((Imported::of(outcome, names), wants_site_posts))
+}
+
+/// Posts whose Liquid asks for `site.posts`, `site.categories` or `site.tags` (`wanting`,
+/// indexes in `imported` and `paths`) are imported a second time, once every post is known:
+/// only they pay for the list.
 fn import_again_with_site_posts(
-    outcomes: &mut [Outcome],
+    imported: &mut [Imported],
+    wanting: &[usize],
     paths: &[PathBuf],
-    settings: &ImportSettings,
-    liquid: &LiquidSite,
+    (settings, liquid): (&ImportSettings, &LiquidSite),
     spill: &Spill,
+    names: &Names,
 ) -> Result<()> {
-    let wanting: Vec<usize> = outcomes
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| matches!(o, Outcome::Post(post) if post.wants_site_posts))
-        .map(|(index, _)| index)
-        .collect();
     if wanting.is_empty() {
         return Ok(());
     }
-    let summaries: Vec<PostSummary> = outcomes
+    let summaries: Vec<PostSummary> = imported
         .par_iter()
-        .filter_map(|outcome| match outcome {
-            Outcome::Post(post) => Some(post),
+        .filter_map(|imported| match imported {
+            Imported::Post(post) => Some(post),
             _ => None,
         })
         .map(|post| {
@@ -359,13 +379,17 @@ fn import_again_with_site_posts(
                 Content::Stored(at) => spill.load(at)?,
             };
             Ok(PostSummary {
-                id: post.id.clone(),
+                id: post.id.to_string(),
                 title,
                 date: post.date,
-                categories: post.categories.clone(),
-                tags: post.tags.clone(),
+                categories: post
+                    .categories
+                    .iter()
+                    .map(|&c| names.categories.name(c))
+                    .collect(),
+                tags: post.tags.iter().map(|&t| names.tags.name(t)).collect(),
                 excerpt,
-                path: post.path.clone(),
+                path: post.path.to_string(),
             })
         })
         .collect::<std::io::Result<_>>()
@@ -380,11 +404,9 @@ fn import_again_with_site_posts(
             )
         })
         .collect();
-    for (index, mut outcome) in again {
-        spill
-            .take(&mut outcome)
-            .with_context(|| spill.write_error())?;
-        outcomes[index] = outcome;
+    for (index, outcome) in again {
+        let (kept, _) = keep(outcome, spill, names).with_context(|| spill.write_error())?;
+        imported[index] = kept;
     }
     spill.finish_writing()?;
     Ok(())

@@ -20,10 +20,12 @@ use crate::feed;
 use crate::import::{Content, ImportedPost, Outcome, PostContent, StoredContent};
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::post_date::to_rfc3339;
+use crate::report::Rejection;
 use crate::report::{BuildReport, Merge, Skip, Warning};
 use crate::route::Route;
 use crate::search;
 use crate::search_index;
+use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
 /// Posts on the home page's "newest" list.
@@ -39,12 +41,144 @@ const IDS_PER_SHARD: usize = 2048;
 #[derive(Debug, Default)]
 pub struct BuildInput {
     pub site: SiteInfo,
-    /// One outcome per post-type file.
-    pub outcomes: Vec<Outcome>,
+    /// One entry per post-type file.
+    pub imported: Vec<Imported>,
+    /// The names the posts' categories and tags are numbers in.
+    pub names: Names,
     /// Files that were not post files at all (images, data), already explained.
     pub ignored: Vec<Skip>,
     /// Warnings about the site rather than a post (its `_config.yml`), put first in the report.
     pub warnings: Vec<Warning>,
+}
+
+impl BuildInput {
+    /// The input of `outcomes` (posts, with their content held or stored).
+    pub fn of_outcomes(site: SiteInfo, outcomes: Vec<Outcome>) -> BuildInput {
+        let names = Names::default();
+        let imported = outcomes
+            .into_iter()
+            .map(|outcome| Imported::of(outcome, &names))
+            .collect();
+        BuildInput {
+            site,
+            imported,
+            names,
+            ..BuildInput::default()
+        }
+    }
+}
+
+/// What the builder keeps of a post from its import to its files: about 0.3 KB, where the
+/// imported post took 0.8 (its content is in a [`ContentStore`], its categories and tags are
+/// numbers in [`Names`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostMeta {
+    pub id: Box<str>,
+    pub path: Box<str>,
+    pub date: Option<DateTime<FixedOffset>>,
+    /// Numbers in [`Names::categories`].
+    pub categories: Box<[u32]>,
+    /// Numbers in [`Names::tags`].
+    pub tags: Box<[u32]>,
+    pub permalink: Option<Box<str>>,
+    pub content: Content,
+    /// What the import had to say about it, for the report (when it is not a merged copy).
+    pub warnings: Box<[Warning]>,
+}
+
+/// What became of a file, as the builder keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    Post(PostMeta),
+    /// `published: false`: left out on purpose.
+    Unpublished {
+        path: String,
+    },
+    Rejected(Rejection),
+}
+
+impl Imported {
+    /// The builder's record of `outcome`, its names numbered in `names`.
+    pub fn of(outcome: Outcome, names: &Names) -> Imported {
+        match outcome {
+            Outcome::Post(post) => {
+                let ImportedPost {
+                    id,
+                    path,
+                    date,
+                    categories,
+                    tags,
+                    permalink,
+                    content,
+                    warnings,
+                    wants_site_posts: _,
+                } = *post;
+                Imported::Post(PostMeta {
+                    id: id.into(),
+                    path: path.into(),
+                    date,
+                    categories: categories
+                        .iter()
+                        .map(|c| names.categories.number(c))
+                        .collect(),
+                    tags: tags.iter().map(|t| names.tags.number(t)).collect(),
+                    permalink: permalink.map(String::into_boxed_str),
+                    content,
+                    warnings: warnings.into(),
+                })
+            }
+            Outcome::Unpublished { path } => Imported::Unpublished { path },
+            Outcome::Rejected(rejection) => Imported::Rejected(rejection),
+        }
+    }
+}
+
+/// The categories' and tags' names, numbered as the import threads meet them.
+#[derive(Debug, Default)]
+pub struct Names {
+    pub categories: NameTable,
+    pub tags: NameTable,
+}
+
+/// Names numbered in the order they were first asked for (by any thread).
+#[derive(Debug, Default)]
+pub struct NameTable {
+    table: std::sync::Mutex<(HashMap<String, u32>, Vec<String>)>,
+}
+
+impl NameTable {
+    /// The number of `name`.
+    pub fn number(&self, name: &str) -> u32 {
+        let mut table = self
+            .table
+            .lock()
+            .expect("no thread panics holding the lock");
+        let (numbers, names) = &mut *table;
+        if let Some(&number) = numbers.get(name) {
+            return number;
+        }
+        let number = u32::try_from(names.len()).expect("fewer than 2^32 names");
+        numbers.insert(name.to_string(), number);
+        names.push(name.to_string());
+        number
+    }
+
+    /// The name numbered `number`.
+    pub fn name(&self, number: u32) -> String {
+        let table = self
+            .table
+            .lock()
+            .expect("no thread panics holding the lock");
+        table.1[number as usize].clone()
+    }
+
+    /// Every name, by number.
+    pub fn into_names(self) -> Vec<String> {
+        self.table
+            .into_inner()
+            .expect("no thread panics holding the lock")
+            .1
+    }
 }
 
 /// Where a builder that bounds its memory keeps its posts' [`PostContent`] (HTML, text,
@@ -146,28 +280,28 @@ pub fn build_archive_streamed<E: From<std::io::Error> + Send>(
     sink: impl FnMut(PostFiles) -> Result<(), E> + Send,
 ) -> Result<(Archive, BuildReport), E> {
     let mut report = BuildReport {
-        read: input.outcomes.len() + input.ignored.len(),
+        read: input.imported.len() + input.ignored.len(),
         skipped: input.ignored,
         warnings: input.warnings,
         ..BuildReport::default()
     };
     let mut posts = Vec::new();
-    for outcome in input.outcomes {
-        match outcome {
-            Outcome::Post(post) => posts.push(*post),
-            Outcome::Unpublished { path } => report.skipped.push(Skip {
+    for imported in input.imported {
+        match imported {
+            Imported::Post(post) => posts.push(post),
+            Imported::Unpublished { path } => report.skipped.push(Skip {
                 path,
                 reason: "published: false".into(),
             }),
-            Outcome::Rejected(rejection) => report.rejected.push(rejection),
+            Imported::Rejected(rejection) => report.rejected.push(rejection),
         }
     }
-    let mut posts = merge_copies(posts, &mut report);
+    merge_copies(&mut posts, &mut report);
     for post in &mut posts {
         if !post.warnings.is_empty() {
             report.warned += 1;
+            report.warnings.extend(std::mem::take(&mut post.warnings));
         }
-        report.warnings.append(&mut post.warnings);
     }
     report
         .warnings
@@ -176,29 +310,33 @@ pub fn build_archive_streamed<E: From<std::io::Error> + Send>(
     report.rejected.sort_by(|a, b| a.path.cmp(&b.path));
     report.written = posts.len();
     let batch = batch.max(1).next_multiple_of(SUMMARY_GROUP_SIZE);
-    let archive = assemble(posts, input.site, store, batch, sink)?;
+    let names = (
+        input.names.categories.into_names(),
+        input.names.tags.into_names(),
+    );
+    let archive = assemble(posts, &names, input.site, store, batch, sink)?;
     Ok((archive, report))
 }
 
 /// Keeps one post per id: the first by path (so `_posts/` wins over `old_post/`); the other
-/// copies are reported as merged.
-fn merge_copies(mut posts: Vec<ImportedPost>, report: &mut BuildReport) -> Vec<ImportedPost> {
+/// copies are reported as merged. (In place: a second list of two million posts would
+/// double the builder's memory.)
+fn merge_copies(posts: &mut Vec<PostMeta>, report: &mut BuildReport) {
     posts.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
-    let mut kept: Vec<ImportedPost> = Vec::with_capacity(posts.len());
-    for post in posts {
-        match kept.last() {
-            Some(previous) if previous.id == post.id => report.merged.push(Merge {
-                id: post.id.clone(),
-                kept: previous.path.clone(),
-                dropped: post.path.clone(),
+    posts.dedup_by(|copy, kept| {
+        let same = copy.id == kept.id;
+        if same {
+            report.merged.push(Merge {
+                id: copy.id.to_string(),
+                kept: kept.path.to_string(),
+                dropped: copy.path.to_string(),
                 // The digest covers the title and the content.
-                identical: previous.date == post.date
-                    && previous.content.digest() == post.content.digest(),
-            }),
-            _ => kept.push(post),
+                identical: kept.date == copy.date && kept.content.digest() == copy.content.digest(),
+            });
         }
-    }
-    kept
+        same
+    });
+    posts.shrink_to_fit();
 }
 
 /// Post number order: the exact reverse of the ordinal order (newest local day first, then
@@ -206,12 +344,12 @@ fn merge_copies(mut posts: Vec<ImportedPost>, report: &mut BuildReport) -> Vec<I
 /// [`crate::archive::flip`] of its number. Sorting by local day first keeps each day's posts
 /// contiguous even when posts carry different offsets. Undated posts come first: an undated
 /// post renumbers the archive, a dated one only what is newer than it.
-fn sort_oldest_first(posts: &mut [ImportedPost]) {
+fn sort_oldest_first(posts: &mut [PostMeta]) {
     sort_newest_first(posts);
     posts.reverse();
 }
 
-fn sort_newest_first(posts: &mut [ImportedPost]) {
+fn sort_newest_first(posts: &mut [PostMeta]) {
     posts.sort_by(|a, b| match (a.date, b.date) {
         (Some(x), Some(y)) => y
             .date_naive()
@@ -224,20 +362,37 @@ fn sort_newest_first(posts: &mut [ImportedPost]) {
     });
 }
 
-/// Gives names positions in the order they are first seen: a name's position never changes
-/// when posts newer than its first are added.
-#[derive(Default)]
+/// Gives names (by their import number) positions in the order they are first seen: a
+/// name's position never changes when posts newer than its first are added.
 struct Positions<'a> {
-    of: HashMap<&'a str, u32>,
+    /// Import number → position, or `u32::MAX` when not seen yet.
+    of: Vec<u32>,
+    /// Position → name.
     names: Vec<&'a str>,
+    all: &'a [String],
 }
 
 impl<'a> Positions<'a> {
-    fn position(&mut self, name: &'a str) -> u32 {
-        *self.of.entry(name).or_insert_with(|| {
-            self.names.push(name);
-            self.names.len() as u32 - 1
-        })
+    fn new(all: &'a [String]) -> Positions<'a> {
+        Positions {
+            of: vec![u32::MAX; all.len()],
+            names: Vec::new(),
+            all,
+        }
+    }
+
+    fn position(&mut self, number: u32) -> u32 {
+        let position = &mut self.of[number as usize];
+        if *position == u32::MAX {
+            *position = self.names.len() as u32;
+            self.names.push(&self.all[number as usize]);
+        }
+        *position
+    }
+
+    /// The position of a name seen already.
+    fn of(&self, number: u32) -> u32 {
+        self.of[number as usize]
     }
 }
 
@@ -249,7 +404,7 @@ pub const LOAD_BATCH: u32 = 16_384;
 /// What the archive's files say about posts, from their metadata alone: category and tag
 /// positions (in the order they are first seen, so that a name's position never changes when
 /// newer posts are added) and each category's and tag's posts.
-struct Names<'a> {
+struct Catalog<'a> {
     categories: Positions<'a>,
     tags: Positions<'a>,
     /// The tags of each category's posts (a category's display name is its posts' one tag).
@@ -258,59 +413,61 @@ struct Names<'a> {
     tag_numbers: Vec<Vec<u32>>,
 }
 
-impl<'a> Names<'a> {
-    fn of(posts: &'a [ImportedPost]) -> Names<'a> {
-        let mut names = Names {
-            categories: Positions::default(),
-            tags: Positions::default(),
+impl<'a> Catalog<'a> {
+    /// `names`: the categories' and the tags' names, by import number.
+    fn of(posts: &[PostMeta], names: &'a (Vec<String>, Vec<String>)) -> Catalog<'a> {
+        let mut catalog = Catalog {
+            categories: Positions::new(&names.0),
+            tags: Positions::new(&names.1),
             category_tags: Vec::new(),
             category_numbers: Vec::new(),
             tag_numbers: Vec::new(),
         };
         for (number, post) in posts.iter().enumerate() {
             let number = number as u32;
-            for category in &post.categories {
-                let c = names.categories.position(category) as usize;
-                if c == names.category_numbers.len() {
-                    names.category_numbers.push(Vec::new());
-                    names.category_tags.push(BTreeSet::new());
+            for &category in &post.categories {
+                let c = catalog.categories.position(category) as usize;
+                if c == catalog.category_numbers.len() {
+                    catalog.category_numbers.push(Vec::new());
+                    catalog.category_tags.push(BTreeSet::new());
                 }
-                names.category_numbers[c].push(number);
-                names.category_tags[c].extend(post.tags.iter().map(String::as_str));
+                catalog.category_numbers[c].push(number);
+                catalog.category_tags[c]
+                    .extend(post.tags.iter().map(|&t| names.1[t as usize].as_str()));
             }
-            for tag in &post.tags {
-                let t = names.tags.position(tag) as usize;
-                if t == names.tag_numbers.len() {
-                    names.tag_numbers.push(Vec::new());
+            for &tag in &post.tags {
+                let t = catalog.tags.position(tag) as usize;
+                if t == catalog.tag_numbers.len() {
+                    catalog.tag_numbers.push(Vec::new());
                 }
-                names.tag_numbers[t].push(number);
+                catalog.tag_numbers[t].push(number);
             }
         }
-        names
+        catalog
     }
 
     /// A post's summary, but for its title, excerpt, source and chunk.
-    fn summary(&self, post: &ImportedPost) -> PostSummary {
+    fn summary(&self, post: &PostMeta) -> PostSummary {
         PostSummary {
-            id: post.id.clone(),
+            id: post.id.to_string(),
             title: String::new(),
             date: post.date.as_ref().map(to_rfc3339),
             categories: post
                 .categories
                 .iter()
-                .map(|c| self.categories.of[c.as_str()])
+                .map(|&c| self.categories.of(c))
                 .collect(),
-            tags: post.tags.iter().map(|t| self.tags.of[t.as_str()]).collect(),
+            tags: post.tags.iter().map(|&t| self.tags.of(t)).collect(),
             excerpt: String::new(),
             source: None,
-            permalink: post.permalink.clone(),
+            permalink: post.permalink.as_deref().map(str::to_string),
             chunk: 0,
         }
     }
 }
 
 /// A post's content: a copy of what it holds, or what the store holds for it.
-fn content_of(post: &ImportedPost, store: &dyn ContentStore) -> std::io::Result<PostContent> {
+fn content_of(post: &PostMeta, store: &dyn ContentStore) -> std::io::Result<PostContent> {
     match &post.content {
         Content::Held(content) => Ok(PostContent::clone(content)),
         Content::Stored(at) => store.load(at),
@@ -318,14 +475,15 @@ fn content_of(post: &ImportedPost, store: &dyn ContentStore) -> std::io::Result<
 }
 
 fn assemble<E: From<std::io::Error> + Send>(
-    mut posts: Vec<ImportedPost>,
+    mut posts: Vec<PostMeta>,
+    names: &(Vec<String>, Vec<String>),
     mut site: SiteInfo,
     store: &dyn ContentStore,
     batch_size: u32,
     mut sink: impl FnMut(PostFiles) -> Result<(), E> + Send,
 ) -> Result<Archive, E> {
     sort_oldest_first(&mut posts);
-    let names = Names::of(&posts);
+    let names = Catalog::of(&posts, names);
     let count = u32::try_from(posts.len()).expect("an archive holds at most 2^29 posts");
 
     // The posts whose summaries the home page and the feeds show.
@@ -415,7 +573,7 @@ fn assemble<E: From<std::io::Error> + Send>(
 
 /// Makes the summary groups and body chunks of batches of consecutive posts.
 struct PostFileMaker<'a> {
-    names: &'a Names<'a>,
+    names: &'a Catalog<'a>,
     /// The summaries of the posts the home page and the feeds show, kept as they go by.
     wanted: HashMap<u32, Option<PostSummary>>,
     /// The titles' and excerpts' letters, when the site's language is to be guessed.
@@ -433,7 +591,7 @@ impl PostFileMaker<'_> {
     fn batch(
         &mut self,
         first: u32,
-        posts: &[ImportedPost],
+        posts: &[PostMeta],
         contents: Vec<PostContent>,
         last_of_segment: bool,
     ) -> PostFiles {
@@ -475,7 +633,7 @@ impl PostFileMaker<'_> {
             summaries.push(summary);
             let chunk = self.open_chunk.as_mut().expect("opened");
             chunk.bodies.push(PostBody {
-                id: post.id.clone(),
+                id: post.id.to_string(),
                 html: content.html,
             });
         }
@@ -512,8 +670,8 @@ fn group_summaries(first: u32, summaries: Vec<PostSummary>) -> Vec<SummaryGroup>
 /// Everything but the posts' own files (summary groups, body chunks, index segments), from
 /// the posts' metadata; `summary` gives the summary of a post the home page or a feed shows.
 fn assemble_the_rest(
-    posts: &[ImportedPost],
-    names: &Names<'_>,
+    posts: &[PostMeta],
+    names: &Catalog<'_>,
     site: SiteInfo,
     segments: Vec<Segment>,
     chunk_count: u32,
@@ -758,7 +916,7 @@ fn home_section(
 
 /// Post id → number, grouped by the id's month (so that a new month's ids go into new files)
 /// and spread over each group's shards by the id's hash; the layout's table of groups.
-fn id_shards(posts: &[ImportedPost]) -> (Vec<(IdShardKey, IdShard)>, BTreeMap<String, u32>) {
+fn id_shards(posts: &[PostMeta]) -> (Vec<(IdShardKey, IdShard)>, BTreeMap<String, u32>) {
     let mut groups: BTreeMap<u32, Vec<(&str, u32)>> = BTreeMap::new();
     for (number, post) in posts.iter().enumerate() {
         groups

@@ -397,7 +397,9 @@ impl ShardBytes {
     }
 
     fn get(&self, shard: usize) -> &[u8] {
-        let start = shard.checked_sub(1).map_or(0, |previous| self.ends[previous]);
+        let start = shard
+            .checked_sub(1)
+            .map_or(0, |previous| self.ends[previous]);
         &self.bytes[start..self.ends[shard]]
     }
 }

@@ -91,11 +91,7 @@ fn build_once() -> Built {
     assert_eq!(ids.len(), posts.len(), "post ids are unique in this test");
     assert!(posts.len() > 4500, "only {} posts imported", posts.len());
     posts.sort();
-    let (archive, _) = build_archive(BuildInput {
-        site: SiteInfo::default(),
-        outcomes,
-        ..BuildInput::default()
-    });
+    let (archive, _) = build_archive(BuildInput::of_outcomes(SiteInfo::default(), outcomes));
     // Enough posts for two index segments, so that answers join segments.
     assert!(archive.index.len() >= 2, "one index segment");
     let units = posts

@@ -139,16 +139,15 @@ fn sonic_rs_writes_what_serde_json_writes() {
         .filter(|o| matches!(o, Outcome::Post(_)))
         .count();
     assert!(imported > 100, "only {imported} posts imported");
-    let (archive, _) = build_archive(BuildInput {
-        site: SiteInfo {
+    let (archive, _) = build_archive(BuildInput::of_outcomes(
+        SiteInfo {
             title: every_escape(),
             url: "https://example.org".into(),
             baseurl: "/archive".into(),
             ..SiteInfo::default()
         },
         outcomes,
-        ..BuildInput::default()
-    });
+    ));
     assert!(
         archive.manifest.site.title.contains('\u{1f}') && !archive.documents.is_empty(),
         "the manifest and the feeds carry the title with every escape"

@@ -38,14 +38,13 @@ fn outcomes() -> Vec<Outcome> {
 }
 
 fn input(outcomes: Vec<Outcome>) -> BuildInput {
-    BuildInput {
-        site: SiteInfo {
+    BuildInput::of_outcomes(
+        SiteInfo {
             url: "https://example.org".into(),
             ..SiteInfo::default()
         },
         outcomes,
-        ..BuildInput::default()
-    }
+    )
 }
 
 /// Contents in a vector; `fail_at` makes the load of that many posts fail.
