@@ -9,12 +9,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gazette_core::build::{
-    build_archive_streamed, BuildInput, ContentStore, Imported, Names, LOAD_BATCH,
-};
-use gazette_core::import::{
-    import_file_with, Content, ImportSettings, Outcome, PostContent, SourceFile,
-};
+use gazette_core::build::{build_archive_streamed, BuildInput, Imported, Names, LOAD_BATCH};
+use gazette_core::import::{import_file_with, ImportSettings, Outcome, PostContent, SourceFile};
 use gazette_core::liquid::{LiquidSite, PostSummary, SiteInputs};
 use gazette_core::model::SiteInfo;
 use gazette_core::post_date::Zone;
@@ -374,10 +370,7 @@ fn import_again_with_site_posts(
             _ => None,
         })
         .map(|post| {
-            let PostContent { title, excerpt, .. } = match &post.content {
-                Content::Held(content) => PostContent::clone(content),
-                Content::Stored(at) => spill.load(at)?,
-            };
+            let PostContent { title, excerpt, .. } = post.load_content(spill)?;
             Ok(PostSummary {
                 id: post.id.to_string(),
                 title,

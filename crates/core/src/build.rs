@@ -466,11 +466,13 @@ impl<'a> Catalog<'a> {
     }
 }
 
-/// A post's content: a copy of what it holds, or what the store holds for it.
-fn content_of(post: &PostMeta, store: &dyn ContentStore) -> std::io::Result<PostContent> {
-    match &post.content {
-        Content::Held(content) => Ok(PostContent::clone(content)),
-        Content::Stored(at) => store.load(at),
+impl PostMeta {
+    /// Its content: a copy of what it holds, or what `store` holds for it.
+    pub fn load_content(&self, store: &dyn ContentStore) -> std::io::Result<PostContent> {
+        match &self.content {
+            Content::Held(content) => Ok(PostContent::clone(content)),
+            Content::Stored(at) => store.load(at),
+        }
     }
 }
 
@@ -488,15 +490,14 @@ fn assemble<E: From<std::io::Error> + Send>(
 
     // The posts whose summaries the home page and the feeds show.
     let mut wanted: HashMap<u32, Option<PostSummary>> = HashMap::new();
-    let newest =
-        |numbers: &[u32], n: usize| numbers.iter().rev().take(n).copied().collect::<Vec<_>>();
-    let all: Vec<u32> = (0..count).collect();
-    for numbers in std::iter::once(&all).chain(&names.category_numbers) {
-        for number in newest(numbers, feed::FEED_ENTRIES.max(HOME_NEWEST)) {
-            wanted.insert(number, None);
-        }
+    let shown = feed::FEED_ENTRIES.max(HOME_NEWEST);
+    let newest_of_each = names
+        .category_numbers
+        .iter()
+        .flat_map(|numbers| numbers.iter().rev().take(shown).copied());
+    for number in (0..count).rev().take(shown).chain(newest_of_each) {
+        wanted.insert(number, None);
     }
-    drop(all);
 
     // The posts' own files, in number order, segment by segment, a batch of posts at a
     // time: the batch's terms are indexed while its summaries and chunks are made and
@@ -524,7 +525,7 @@ fn assemble<E: From<std::io::Error> + Send>(
             let (texts, contents): (Vec<(String, String)>, Vec<PostContent>) = batch
                 .par_iter()
                 .map(|post| {
-                    let mut content = content_of(post, store)?;
+                    let mut content = post.load_content(store)?;
                     let text = std::mem::take(&mut content.text);
                     Ok(((content.title.clone(), text), content))
                 })
