@@ -187,6 +187,15 @@ impl NameTable {
 pub trait ContentStore: Sync {
     /// The content stored at `at`.
     fn load(&self, at: &StoredContent) -> std::io::Result<PostContent>;
+
+    /// The content of `post`, whose content is [unloaded](Content::Unloaded): an update
+    /// imports it again from its file. (The caller checks it against the digest.)
+    fn load_again(&self, post: &PostMeta) -> std::io::Result<PostContent> {
+        Err(std::io::Error::other(format!(
+            "{}: the post's content was not loaded, and this store cannot import it again",
+            post.path
+        )))
+    }
 }
 
 /// No store: for posts whose content is [held](Content::Held).
@@ -279,6 +288,91 @@ pub fn build_archive_streamed<E: From<std::io::Error> + Send>(
     batch: u32,
     sink: impl FnMut(PostFiles) -> Result<(), E> + Send,
 ) -> Result<(Archive, BuildReport), E> {
+    build_archive_update(input, store, batch, None, sink).map(|built| (built.archive, built.report))
+}
+
+/// What [`build_archive_update`] returns.
+#[derive(Debug)]
+pub struct Built {
+    /// Without the posts' own files (see [`build_archive_streamed`]).
+    pub archive: Archive,
+    pub report: BuildReport,
+    /// What a later update needs to know of this build, and which files this one kept.
+    pub record: Record,
+}
+
+/// What an update needs to know of the build it updates (`gazette build --state` keeps it
+/// between builds), and which of the previous build's files a build kept as they were.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    /// Each post's digest ([`post_digest`]), in number order.
+    pub posts: Vec<u64>,
+    /// When the site's language was guessed: the letters of the titles and excerpts of the
+    /// posts before each segment's first, then of all posts. Empty otherwise.
+    pub letters: Vec<crate::i18n::LetterCounts>,
+    /// The posts numbered below this kept their summary groups and body chunks (0: none).
+    pub kept_posts: u32,
+    /// The body chunks numbered below this were kept.
+    pub kept_chunks: u32,
+    /// The segments (`first`, `end`) whose index files were kept.
+    pub kept_segments: Vec<(u32, u32)>,
+}
+
+impl Record {
+    /// Whether the archive file at `path` is one the build kept from the previous build
+    /// as it was (so it neither made nor wrote it).
+    pub fn keeps(&self, path: &str) -> bool {
+        let number = |name: &str| -> Option<u32> { name.split('.').next()?.parse().ok() };
+        if let Some(rest) = path.strip_prefix("summaries/") {
+            return number(rest).is_some_and(|group| {
+                (group + 1).saturating_mul(SUMMARY_GROUP_SIZE) <= self.kept_posts
+            });
+        }
+        if let Some(rest) = path.strip_prefix("bodies/") {
+            return number(rest).is_some_and(|chunk| chunk < self.kept_chunks);
+        }
+        if let Some(rest) = path.strip_prefix("search/") {
+            let Some((first, end)) = rest.split('/').next().and_then(|r| r.split_once('-')) else {
+                return false;
+            };
+            let (Ok(first), Ok(end)) = (first.parse::<u32>(), end.parse::<u32>()) else {
+                return false;
+            };
+            return self.kept_segments.contains(&(first, end));
+        }
+        false
+    }
+}
+
+/// What an update knows of the archive it updates: its [`Record`], its layout, and a way to
+/// read the files it keeps.
+pub struct Previous<'a> {
+    pub record: &'a Record,
+    pub layout: &'a Layout,
+    pub files: &'a dyn PreviousFiles,
+}
+
+/// The previous build's files, as an update reads them.
+pub trait PreviousFiles: Sync {
+    /// Summary group `group`.
+    fn summary_group(&self, group: u32) -> std::io::Result<SummaryGroup>;
+    /// The index files of `segment`, decompressed.
+    fn index(&self, segment: &Segment) -> std::io::Result<search_index::SegmentFiles>;
+}
+
+/// Builds the archive as [`build_archive_streamed`] does, but when `previous` describes the
+/// archive that this build replaces, makes only the files that hold a post that changed
+/// (was added, edited, removed or renumbered): the summary groups, body chunks and index
+/// segments before the first of them are kept as they were (`record.keeps`), their posts'
+/// content never loaded, and a segment that merges kept segments with newer posts is made
+/// from the kept segments' files. The result is the same archive as a full build's.
+pub fn build_archive_update<E: From<std::io::Error> + Send>(
+    input: BuildInput,
+    store: &dyn ContentStore,
+    batch: u32,
+    previous: Option<&Previous<'_>>,
+    sink: impl FnMut(PostFiles) -> Result<(), E> + Send,
+) -> Result<Built, E> {
     let mut report = BuildReport {
         read: input.imported.len() + input.ignored.len(),
         skipped: input.ignored,
@@ -314,8 +408,87 @@ pub fn build_archive_streamed<E: From<std::io::Error> + Send>(
         input.names.categories.into_names(),
         input.names.tags.into_names(),
     );
-    let archive = assemble(posts, &names, input.site, store, batch, sink)?;
-    Ok((archive, report))
+    let (archive, record) = assemble(posts, &names, input.site, store, batch, previous, sink)?;
+    Ok(Built {
+        archive,
+        report,
+        record,
+    })
+}
+
+/// A digest of everything the archive's files say about `post` (its names by name, not by
+/// import number), so that an update can tell the posts that changed.
+pub fn post_digest(post: &PostMeta, names: &(Vec<String>, Vec<String>)) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    let mut text = |text: &str| {
+        hasher.write(text.as_bytes());
+        hasher.write_u8(0xff);
+    };
+    text(&post.id);
+    text(post.permalink.as_deref().unwrap_or("\u{0}none"));
+    for &c in &post.categories {
+        text(&names.0[c as usize]);
+    }
+    text("\u{0}tags");
+    for &t in &post.tags {
+        text(&names.1[t as usize]);
+    }
+    if let Some(date) = post.date {
+        hasher.write_i64(date.timestamp());
+        hasher.write_u32(date.timestamp_subsec_nanos());
+        hasher.write_i32(date.offset().local_minus_utc());
+    }
+    hasher.write_u64(post.content.digest());
+    hasher.finish()
+}
+
+/// Where an update starts making files: the first post of the previous build's segment
+/// holding the first post whose digest changed (its open segment when posts were only
+/// added), so that every summary group, body chunk and segment before it stays as it was,
+/// and the new segment that straddles it (if any) is made of whole previous segments and
+/// newer posts. 0 (a full build) when the previous build's layout does not line up.
+fn resume_point(previous: &Previous<'_>, digests: &[u64], plan: &[(u32, u32, usize)]) -> u32 {
+    let old = &previous.record.posts;
+    let old_count = old.len() as u32;
+    let changed = old
+        .iter()
+        .zip(digests)
+        .position(|(a, b)| a != b)
+        .unwrap_or(old.len().min(digests.len())) as u32;
+    let segments = &previous.layout.segments;
+    if segments.last().map_or(0, |s| s.end) != old_count {
+        return 0;
+    }
+    let start = match segments.iter().find(|s| s.end > changed) {
+        Some(segment) => segment.first,
+        None => match segments.last() {
+            Some(open) if open.end - open.first < SEGMENT_POSTS => open.first,
+            _ => old_count,
+        },
+    };
+    for &(first, end, _) in plan {
+        if end <= start {
+            if !segments.iter().any(|s| (s.first, s.end) == (first, end)) {
+                return 0;
+            }
+        } else if first < start {
+            let mut at = first;
+            for s in segments
+                .iter()
+                .filter(|s| s.first >= first && s.end <= start)
+            {
+                if s.first != at {
+                    return 0;
+                }
+                at = s.end;
+            }
+            if at != start {
+                return 0;
+            }
+        }
+    }
+    start
 }
 
 /// Keeps one post per id: the first by path (so `_posts/` wins over `old_post/`); the other
@@ -472,26 +645,69 @@ impl PostMeta {
         match &self.content {
             Content::Held(content) => Ok(PostContent::clone(content)),
             Content::Stored(at) => store.load(at),
+            Content::Unloaded { digest } => {
+                let content = store.load_again(self)?;
+                if content.digest() != *digest {
+                    return Err(std::io::Error::other(format!(
+                        "{} changed while the archive was being updated (its content is not what the previous build recorded): run the build again",
+                        self.path
+                    )));
+                }
+                Ok(content)
+            }
         }
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn assemble<E: From<std::io::Error> + Send>(
     mut posts: Vec<PostMeta>,
     names: &(Vec<String>, Vec<String>),
     mut site: SiteInfo,
     store: &dyn ContentStore,
     batch_size: u32,
+    previous: Option<&Previous<'_>>,
     mut sink: impl FnMut(PostFiles) -> Result<(), E> + Send,
-) -> Result<Archive, E> {
+) -> Result<(Archive, Record), E> {
     sort_oldest_first(&mut posts);
-    let names = Catalog::of(&posts, names);
+    let digests: Vec<u64> = posts.par_iter().map(|p| post_digest(p, names)).collect();
+    let catalog = Catalog::of(&posts, names);
     let count = u32::try_from(posts.len()).expect("an archive holds at most 2^29 posts");
+    let plan = search_index::segment_plan(count);
+    let guess_language = site.lang.is_empty();
+
+    // What is kept of the previous build: everything before `start`.
+    let start = previous.map_or(0, |p| resume_point(p, &digests, &plan));
+    let previous = previous.filter(|p| {
+        start > 0 && (!guess_language || p.record.letters.len() == p.layout.segments.len() + 1)
+    });
+    let start = if previous.is_some() { start } else { 0 };
+    let old_segment = |first: u32| {
+        previous.and_then(|p| {
+            let at = p.layout.segments.iter().position(|s| s.first == first)?;
+            Some((at, &p.layout.segments[at]))
+        })
+    };
+    // The letters counted before post `first`, a segment boundary of the previous build.
+    let letters_before = |first: u32| -> Option<crate::i18n::LetterCounts> {
+        let previous = previous?;
+        let at = old_segment(first).map_or(previous.layout.segments.len(), |(at, _)| at);
+        previous.record.letters.get(at).copied()
+    };
+    let mut record = Record {
+        posts: digests,
+        kept_posts: start,
+        kept_chunks: match old_segment(start) {
+            Some((_, segment)) => segment.first_chunk,
+            None => previous.map_or(0, |p| p.layout.body_chunk_count),
+        },
+        ..Record::default()
+    };
 
     // The posts whose summaries the home page and the feeds show.
     let mut wanted: HashMap<u32, Option<PostSummary>> = HashMap::new();
     let shown = feed::FEED_ENTRIES.max(HOME_NEWEST);
-    let newest_of_each = names
+    let newest_of_each = catalog
         .category_numbers
         .iter()
         .flat_map(|numbers| numbers.iter().rev().take(shown).copied());
@@ -503,21 +719,52 @@ fn assemble<E: From<std::io::Error> + Send>(
     // time: the batch's terms are indexed while its summaries and chunks are made and
     // written.
     let mut maker = PostFileMaker {
-        names: &names,
+        names: &catalog,
         wanted,
-        letters: site
-            .lang
-            .is_empty()
-            .then(crate::i18n::LetterCounts::default),
+        letters: guess_language.then(|| letters_before(start).unwrap_or_default()),
         open_chunk: None,
         chunk_bytes: 0,
-        next_chunk: 0,
+        next_chunk: record.kept_chunks,
     };
     let mut segments = Vec::new();
-    for (first, end, level) in search_index::segment_plan(count) {
-        let mut index = search_index::SegmentIndexer::new(first, level);
-        let first_chunk = maker.next_chunk;
-        for batch_first in (first..end).step_by(batch_size as usize) {
+    for &(first, end, level) in &plan {
+        if guess_language {
+            let before = match letters_before(first) {
+                Some(letters) if first <= start => letters,
+                _ => maker.letters.unwrap_or_default(),
+            };
+            record.letters.push(before);
+        }
+        if end <= start {
+            let (_, kept) = old_segment(first).expect("checked by resume_point");
+            segments.push(kept.clone());
+            record.kept_segments.push((first, end));
+            continue;
+        }
+        let (mut index, first_chunk) = match previous.filter(|_| first < start) {
+            Some(previous) => {
+                let parts: Vec<&Segment> = previous
+                    .layout
+                    .segments
+                    .iter()
+                    .filter(|s| s.first >= first && s.end <= start)
+                    .collect();
+                let files = parts
+                    .par_iter()
+                    .map(|segment| previous.files.index(segment))
+                    .collect::<std::io::Result<Vec<_>>>()?;
+                let index = search_index::SegmentIndexer::resume(first, level, files, start)
+                    .map_err(|error| {
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, error.to_string())
+                    })?;
+                (index, parts[0].first_chunk)
+            }
+            None => (
+                search_index::SegmentIndexer::new(first, level),
+                maker.next_chunk,
+            ),
+        };
+        for batch_first in (first.max(start)..end).step_by(batch_size as usize) {
             let batch_end = end.min(batch_first + batch_size);
             let batch = &posts[batch_first as usize..batch_end as usize];
             // The text (and a copy of the title) goes to the index, the rest to the
@@ -554,22 +801,57 @@ fn assemble<E: From<std::io::Error> + Send>(
         });
     }
     if let Some(letters) = maker.letters {
+        record.letters.push(letters);
         site.lang = letters.language().to_string();
     }
-    let wanted = maker.wanted;
+    let mut wanted = maker.wanted;
+    // The summaries of kept posts that the home page and the feeds show, from their groups.
+    if let Some(previous) = previous {
+        let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (&number, summary) in &wanted {
+            if summary.is_none() && number < start {
+                groups
+                    .entry(number / SUMMARY_GROUP_SIZE)
+                    .or_default()
+                    .push(number);
+            }
+        }
+        let read: Vec<(u32, PostSummary)> = groups
+            .into_par_iter()
+            .map(|(group, numbers)| {
+                let file = previous.files.summary_group(group)?;
+                numbers
+                    .into_iter()
+                    .map(|number| {
+                        let at = number.checked_sub(file.first_number);
+                        match at.and_then(|at| file.posts.get(at as usize)) {
+                            Some(summary) => Ok((number, summary.clone())),
+                            None => Err(std::io::Error::new(
+                                std::io::ErrorKind::InvalidData,
+                                format!(
+                                    "{} does not hold post {number}",
+                                    summary_group_path(group)
+                                ),
+                            )),
+                        }
+                    })
+                    .collect::<std::io::Result<Vec<_>>>()
+            })
+            .collect::<std::io::Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        for (number, summary) in read {
+            wanted.insert(number, Some(summary));
+        }
+    }
     let summary = |number: u32| {
         wanted[&number]
             .clone()
             .expect("every wanted post was summarized")
     };
-    Ok(assemble_the_rest(
-        &posts,
-        &names,
-        site,
-        segments,
-        maker.next_chunk,
-        summary,
-    ))
+    let archive = assemble_the_rest(&posts, &catalog, site, segments, maker.next_chunk, summary);
+    Ok((archive, record))
 }
 
 /// Makes the summary groups and body chunks of batches of consecutive posts.

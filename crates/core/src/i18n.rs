@@ -178,7 +178,7 @@ pub fn guess_language<'a>(texts: impl IntoIterator<Item = &'a str>) -> &'static 
 }
 
 /// Letters counted by script, text after text, for [`guess_language`].
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct LetterCounts {
     han: u64,
     kana: u64,
@@ -187,6 +187,21 @@ pub struct LetterCounts {
 }
 
 impl LetterCounts {
+    /// The counts as numbers (Han, kana, Hangul, other letters), to be kept between builds.
+    pub fn to_counts(self) -> [u64; 4] {
+        [self.han, self.kana, self.hangul, self.other]
+    }
+
+    /// The counts [`LetterCounts::to_counts`] gave.
+    pub fn from_counts([han, kana, hangul, other]: [u64; 4]) -> LetterCounts {
+        LetterCounts {
+            han,
+            kana,
+            hangul,
+            other,
+        }
+    }
+
     pub fn add(&mut self, text: &str) {
         for c in text.chars() {
             match c {

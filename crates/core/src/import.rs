@@ -86,6 +86,12 @@ pub enum Content {
     Held(Box<PostContent>),
     /// In a [`crate::build::ContentStore`], which knows what `at` means.
     Stored(StoredContent),
+    /// Not loaded: an earlier build imported the post from a file that has not changed
+    /// since (`gazette build --state`). When an update rewrites its files, the store imports
+    /// it again ([`crate::build::ContentStore::load_again`]); the digest is its content's.
+    Unloaded {
+        digest: u64,
+    },
 }
 
 /// A stored [`PostContent`]'s place and digest.
@@ -101,7 +107,7 @@ impl Content {
     pub fn held(&self) -> Option<&PostContent> {
         match self {
             Content::Held(content) => Some(content),
-            Content::Stored(_) => None,
+            Content::Stored(_) | Content::Unloaded { .. } => None,
         }
     }
 
@@ -109,6 +115,7 @@ impl Content {
         match self {
             Content::Held(content) => content.digest(),
             Content::Stored(stored) => stored.digest,
+            Content::Unloaded { digest } => *digest,
         }
     }
 }

@@ -32,7 +32,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::archive::{
-    IndexSegment, IndexShards, PositionShard, SearchShard, Segment, SCHEMA_VERSION, SEGMENT_POSTS,
+    ArchiveError, IndexSegment, IndexShards, PositionShard, SearchShard, Segment, SCHEMA_VERSION,
+    SEGMENT_POSTS,
 };
 use crate::search::{
     for_each_term, gram_text, push_varint, shard_of, EncodedPostings, PositionLists, Token,
@@ -284,13 +285,41 @@ impl SegmentIndexer {
         }
     }
 
+    /// The index of the segment of level `level` whose first post is number `first`, whose
+    /// posts up to `next` are those of `parts`: the files of the consecutive segments of an
+    /// earlier build that cover them (an update, which merges them with the newer posts
+    /// instead of indexing their posts again; the result is the same files). Checks that
+    /// every part's files read as index files.
+    pub fn resume(
+        first: u32,
+        level: usize,
+        parts: Vec<SegmentFiles>,
+        next: u32,
+    ) -> Result<SegmentIndexer, ArchiveError> {
+        let mut indexer = SegmentIndexer::new(first, level);
+        indexer.current = SegmentBuilder::with_targets(next, SHARD_TARGETS[1]);
+        for part in parts {
+            for (name, shard) in part.shards.iter().enumerate() {
+                SearchShard::read(&format!("search shard {name}"), shard)?;
+            }
+            for (name, shard) in part.positions.iter().enumerate() {
+                PositionShard::read(&format!("position shard {name}"), shard)?;
+            }
+            indexer.blocks.push(BlockFiles {
+                shards: ShardBytes::concat(&part.shards),
+                positions: ShardBytes::concat(&part.positions),
+            });
+        }
+        Ok(indexer)
+    }
+
     /// Adds `posts`, the next ones in number order (see [`SegmentBuilder::add`]).
     pub fn add<T: Sync>(
         &mut self,
         mut posts: &[T],
         text_of: &(impl Fn(&T) -> (&str, &str) + Sync),
     ) {
-        if SEGMENT_LEVELS[self.level] <= self.block {
+        if SEGMENT_LEVELS[self.level] <= self.block && self.blocks.is_empty() {
             self.current.add(posts, text_of);
             return;
         }
@@ -355,6 +384,14 @@ impl SegmentIndexer {
     }
 }
 
+/// A segment's index files as an earlier build wrote them, decompressed: its search shards
+/// and its position shards, in shard order.
+#[derive(Debug, Default)]
+pub struct SegmentFiles {
+    pub shards: Vec<Vec<u8>>,
+    pub positions: Vec<Vec<u8>>,
+}
+
 /// A finished block of a segment in its files' form, uncompressed: each kind's files one
 /// after the other in one allocation (thousands of small ones fragmented the heap: the
 /// builder's memory grew by three times the blocks' bytes).
@@ -381,12 +418,16 @@ impl ShardBytes {
                 out
             })
             .collect();
+        ShardBytes::concat(&files)
+    }
+
+    fn concat(files: &[Vec<u8>]) -> ShardBytes {
         let mut all = ShardBytes {
             bytes: Vec::with_capacity(files.iter().map(Vec::len).sum()),
             ends: Vec::with_capacity(files.len()),
         };
         for file in files {
-            all.bytes.extend_from_slice(&file);
+            all.bytes.extend_from_slice(file);
             all.ends.push(all.bytes.len());
         }
         all
@@ -1423,6 +1464,80 @@ mod tests {
                 "{first} level {level}: position shards"
             );
         }
+    }
+
+    /// An update makes a segment from the files of the smaller segments an earlier build
+    /// wrote and the newer posts: the same files as indexing all its posts.
+    #[test]
+    fn a_segment_resumed_from_earlier_segments_files_is_the_segment_built_at_once() {
+        let han = |i: u32| char::from_u32(0x4e00 + i % 2_000).unwrap();
+        let size = SEGMENT_LEVELS[0];
+        let count = 3 * size + 1_500;
+        let posts: Vec<String> = (0..count)
+            .map(|i| {
+                let text: String = (0..24).map(|k| han(i * 11 + k * k * 7)).collect();
+                format!("港股 {i} w{} {text}", i % 500)
+            })
+            .collect();
+        fn text_of(text: &String) -> (&str, &str) {
+            ("", text)
+        }
+        // Three sealed segments of level 0 written by an earlier build, merged with the
+        // newer posts into the level-1 segment [0, 8 × 4,096).
+        let files_of = |segment: IndexSegment| SegmentFiles {
+            shards: segment
+                .shards
+                .iter()
+                .map(|s| {
+                    let mut out = Vec::new();
+                    s.write(&mut out);
+                    out
+                })
+                .collect(),
+            positions: segment
+                .positions
+                .iter()
+                .map(|s| {
+                    let mut out = Vec::new();
+                    s.write(&mut out);
+                    out
+                })
+                .collect(),
+        };
+        let earlier: Vec<SegmentFiles> = (0..3)
+            .map(|k| {
+                let mut segment = SegmentBuilder::new(k * size, 0);
+                segment.add(
+                    &posts[(k * size) as usize..((k + 1) * size) as usize],
+                    &text_of,
+                );
+                files_of(segment.finish())
+            })
+            .collect();
+        let mut resumed = SegmentIndexer::resume(0, 1, earlier, 3 * size).expect("valid files");
+        resumed.add(&posts[(3 * size) as usize..], &text_of);
+        let mut shards: Vec<(u32, SearchShard)> = Vec::new();
+        let mut positions: Vec<(u32, PositionShard)> = Vec::new();
+        let layout = resumed
+            .finish(|part| {
+                shards.extend(part.shards);
+                positions.extend(part.positions);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        let mut at_once = SegmentBuilder::new(0, 1);
+        at_once.add(&posts, &text_of);
+        let whole = at_once.finish();
+        assert_eq!(layout, whole.layout());
+        shards.sort_by_key(|&(n, _)| n);
+        positions.sort_by_key(|&(n, _)| n);
+        assert!(shards.into_iter().map(|(_, s)| s).eq(whole.shards));
+        assert!(positions.into_iter().map(|(_, s)| s).eq(whole.positions));
+
+        // A damaged file of an earlier segment is an error, not a panic.
+        let mut damaged = files_of(SegmentBuilder::new(0, 0).finish());
+        damaged.shards[0] = b"not an index file".to_vec();
+        assert!(SegmentIndexer::resume(0, 1, vec![damaged], size).is_err());
     }
 
     #[test]
