@@ -9,8 +9,13 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gazette_core::build::{build_archive_streamed, BuildInput, Imported, Names, LOAD_BATCH};
-use gazette_core::import::{import_file_with, ImportSettings, Outcome, PostContent, SourceFile};
+use gazette_core::build::{
+    build_archive_update, BuildInput, Built, ContentStore, Imported, NameTable, Names, PostMeta,
+    Previous, LOAD_BATCH,
+};
+use gazette_core::import::{
+    import_file_with, Content, ImportSettings, Outcome, PostContent, SourceFile, StoredContent,
+};
 use gazette_core::liquid::{LiquidSite, PostSummary, SiteInputs};
 use gazette_core::model::SiteInfo;
 use gazette_core::post_date::Zone;
@@ -22,6 +27,7 @@ use crate::output::Staging;
 use crate::pages::FolderSize;
 use crate::sources::{discover, read_data, DiskIncludes};
 use crate::spill::Spill;
+use crate::state::{self, ArchiveFiles, FileKey, SavedFile, Tail};
 
 /// Inputs with at least this many files get a progress bar.
 const PROGRESS_THRESHOLD: usize = 2_000;
@@ -52,6 +58,12 @@ pub struct Options {
     /// Print how long each phase took (for benchmarks).
     #[arg(long)]
     timings: bool,
+    /// Keep the builder's state in FILE (outside the archive: it is not for readers), and
+    /// when FILE describes the archive in --out, update that archive in place: only new and
+    /// changed post files are imported, and only the archive files that hold a post that
+    /// changed are made (the result is the archive a full build makes, byte for byte).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 }
 
 /// Phase durations for `--timings`.
@@ -126,6 +138,35 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
 
     let liquid = liquid_site(&sources, &settings, &config_path, &mut site_warnings);
 
+    // `--state`: what the previous build kept, when it describes the archive in `out`.
+    let state_path = options.state.as_deref().filter(|_| out.is_some());
+    let fingerprint = state_path.map(|_| {
+        let settings = format!(
+            "{dirs:?}\n{:?}\n{:?}\n{:?}",
+            options.timezone, options.site_url, options.lang
+        );
+        state::fingerprint(
+            &[settings.as_bytes(), sources.config_text.as_bytes()],
+            sources.site_root.as_deref(),
+        )
+    });
+    let loaded = match (state_path, out, fingerprint) {
+        (Some(path), Some(out), Some(fingerprint)) => match state::load(path, fingerprint, out) {
+            Ok(loaded) => Some(loaded),
+            Err(reason) => {
+                if !options.quiet {
+                    eprintln!(
+                        "note: {}: {reason}: building the whole archive",
+                        path.display()
+                    );
+                }
+                None
+            }
+        },
+        _ => None,
+    };
+    timings.phase("state");
+
     let progress = if report_progress(sources.posts.len(), options.quiet) {
         ProgressBar::new(sources.posts.len() as u64).with_style(
             ProgressStyle::with_template("{spinner} 读取 {pos}/{len} posts {wide_bar} {eta}")
@@ -143,21 +184,48 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     let spill = Spill::new_in(&spill_folder)?;
     // The builder keeps a compact record of each post (`Imported`), its categories and tags
     // numbered in `names`.
-    let names = Names::default();
-    let imported: Vec<(Imported, bool)> = sources
+    // An update numbers names as the previous build did, so that its records stay valid.
+    let names = match &loaded {
+        Some(loaded) => Names {
+            categories: NameTable::of_names(loaded.tail.categories.clone()),
+            tags: NameTable::of_names(loaded.tail.tags.clone()),
+        },
+        None => Names::default(),
+    };
+    let saved = loaded.as_ref().map(state::Loaded::by_path);
+    let reused = std::sync::atomic::AtomicUsize::new(0);
+    let imported: Vec<(Imported, bool, Option<FileKey>)> = sources
         .posts
         .par_iter()
         .progress_with(progress.clone())
         .map_init(Vec::new, |buffer, path| {
+            // With `--state`: the file's size and time (and the hash of its bytes).
+            let key = state_path.and_then(|_| FileKey::stat(path));
+            if let Some(imported) = saved.as_ref().and_then(|saved| {
+                let file = saved.get(path.display().to_string().as_str())?;
+                unchanged(file, key?, path, buffer)
+            }) {
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(imported);
+            }
             let outcome = read_and_import(path, buffer, &settings, &liquid);
-            keep(outcome, &spill, &names)
+            let key = key
+                .filter(|_| !matches!(outcome, Outcome::Rejected(_)))
+                .map(|key| FileKey {
+                    hash: state::content_hash(buffer),
+                    ..key
+                });
+            let (imported, wants) = keep(outcome, &spill, &names)?;
+            Ok((imported, wants, key))
         })
         .collect::<std::io::Result<_>>()
         .with_context(|| spill.write_error())?;
     progress.finish_and_clear();
     spill.finish_writing()?;
     let wanting: Vec<usize> = (0..imported.len()).filter(|&i| imported[i].1).collect();
-    let mut imported: Vec<Imported> = imported.into_iter().map(|(i, _)| i).collect();
+    let (mut imported, file_keys): (Vec<Imported>, Vec<Option<FileKey>>) =
+        imported.into_iter().map(|(i, _, key)| (i, key)).unzip();
+    drop(saved);
     import_again_with_site_posts(
         &mut imported,
         &wanting,
@@ -166,6 +234,31 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         &spill,
         &names,
     )?;
+    // The state's record of every post file, taken now (the build consumes the records).
+    let saved_files = match state_path {
+        Some(_) => {
+            let files: Vec<SavedFile> = sources
+                .posts
+                .iter()
+                .zip(&imported)
+                .zip(&file_keys)
+                .enumerate()
+                .filter_map(|(i, ((path, imported), key))| {
+                    let wants = wanting.binary_search(&i).is_ok();
+                    Some(SavedFile::of(
+                        path.display().to_string(),
+                        (*key)?,
+                        wants,
+                        imported,
+                    ))
+                })
+                .collect();
+            Some(state::encode_files(&files)?)
+        }
+        None => None,
+    };
+    let saved_names = state_path.map(|_| (names.categories.names(), names.tags.names()));
+    let reused = reused.into_inner();
     let files = std::mem::take(&mut sources.posts).len();
     timings.phase("import");
     timings.note(&format!(
@@ -200,7 +293,38 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         .filter(|o| matches!(o, Imported::Post(_)))
         .count();
     written.set_length(post_count as u64);
-    let (mut archive, report) = build_archive_streamed(
+    // An update writes in the archive's own folder: from here on, only a full build can
+    // mend it if the update stops half-way, so the state that allows updates goes first.
+    let staging = match (&loaded, out, state_path) {
+        (Some(loaded), Some(out), Some(state_path)) => {
+            drop(staging);
+            state::remove(state_path)?;
+            Some(Staging::update(out, loaded.tail.digests.clone()))
+        }
+        _ => staging,
+    };
+    let record = loaded.as_ref().map(|loaded| loaded.tail.record());
+    let archive_files = out.map(|out| ArchiveFiles {
+        dir: out.to_path_buf(),
+    });
+    let previous = match (&loaded, &record, &archive_files) {
+        (Some(loaded), Some(record), Some(files)) => Some(Previous {
+            record,
+            layout: &loaded.manifest.layout,
+            files,
+        }),
+        _ => None,
+    };
+    let store = UpdateStore {
+        spill: &spill,
+        settings: &settings,
+        liquid: &liquid,
+    };
+    let Built {
+        mut archive,
+        report,
+        record,
+    } = build_archive_update(
         BuildInput {
             site,
             imported,
@@ -208,8 +332,9 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             ignored: sources.ignored,
             warnings: site_warnings,
         },
-        &spill,
+        &store,
         LOAD_BATCH,
+        previous.as_ref(),
         |files| -> Result<()> {
             written.inc(files.summaries.iter().map(|g| g.posts.len() as u64).sum());
             match &staging {
@@ -218,15 +343,46 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             }
         },
     )?;
+    drop(previous);
+    drop(loaded);
     written.finish_and_clear();
     debug_assert!(report.is_balanced());
     timings.phase("assemble");
 
     if let Some(mut staging) = staging {
+        staging.keep(|path| record.keeps(path));
         staging.write(&archive.metadata_files())?;
         staging.write_manifest(&mut archive.manifest)?;
         staging.commit()?;
         timings.phase("write");
+        if let (Some(state_path), Some(fingerprint), Some(files), Some((categories, tags))) =
+            (state_path, fingerprint, &saved_files, saved_names)
+        {
+            let tail = Tail {
+                build: archive.manifest.build.clone(),
+                categories,
+                tags,
+                posts: record.posts,
+                letters: record.letters.iter().map(|l| l.to_counts()).collect(),
+                digests: staging.digests(),
+            };
+            state::save(state_path, fingerprint, files, &tail)?;
+            timings.phase("state");
+        }
+        let counts = staging.update_counts();
+        if record.kept_posts > 0 || counts.written + counts.unchanged > 0 {
+            if !options.quiet {
+                eprintln!(
+                    "updated in place: {} post files imported ({reused} unchanged since the last build), {} archive files written ({:.1} MB), {} made again unchanged, {} kept, {} removed",
+                    files - reused,
+                    counts.written,
+                    counts.written_bytes as f64 / 1e6,
+                    counts.unchanged,
+                    counts.kept,
+                    counts.removed,
+                );
+            }
+        }
     }
     // The process ends right after this: freeing the archive's millions of allocations one
     // by one would only delay the exit (~0.15 s at 100,000 posts), and the OS reclaims it all.
@@ -247,6 +403,68 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The saved record of `file`, when the file at `path` (whose size and time are `key`) is
+/// the one the state describes: the same size, and the same time or (a fresh checkout
+/// gives every file a new time) the same bytes. Posts whose Liquid lists the site's posts
+/// are imported again every time.
+fn unchanged(
+    file: &SavedFile,
+    key: FileKey,
+    path: &Path,
+    buffer: &mut Vec<u8>,
+) -> Option<(Imported, bool, Option<FileKey>)> {
+    if file.wants_site_posts || file.key.size != key.size {
+        return None;
+    }
+    if file.key.modified != key.modified {
+        buffer.clear();
+        File::open(path)
+            .and_then(|f| f.take(u64::MAX).read_to_end(buffer))
+            .ok()?;
+        if state::content_hash(buffer) != file.key.hash {
+            return None;
+        }
+    }
+    let key = FileKey {
+        hash: file.key.hash,
+        ..key
+    };
+    Some((file.to_imported()?, false, Some(key)))
+}
+
+/// The content store of a build: the temporary file, and for an update the post files
+/// whose content was not loaded, imported again.
+struct UpdateStore<'a> {
+    spill: &'a Spill,
+    settings: &'a ImportSettings,
+    liquid: &'a LiquidSite,
+}
+
+impl ContentStore for UpdateStore<'_> {
+    fn load(&self, at: &StoredContent) -> std::io::Result<PostContent> {
+        self.spill.load(at)
+    }
+
+    fn load_again(&self, post: &PostMeta) -> std::io::Result<PostContent> {
+        let mut buffer = Vec::new();
+        match read_and_import(
+            Path::new(&*post.path),
+            &mut buffer,
+            self.settings,
+            self.liquid,
+        ) {
+            Outcome::Post(imported) => match imported.content {
+                Content::Held(content) => Ok(*content),
+                _ => Err(std::io::Error::other("an imported post holds its content")),
+            },
+            _ => Err(std::io::Error::other(format!(
+                "{} is no longer a post: run the build again",
+                post.path
+            ))),
+        }
+    }
 }
 
 /// Whether a build of `files` files shows progress bars.

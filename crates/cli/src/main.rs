@@ -10,6 +10,7 @@ mod pages;
 mod search;
 mod sources;
 mod spill;
+mod state;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

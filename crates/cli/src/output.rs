@@ -7,7 +7,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{bail, Context, Result};
 use gazette_core::archive::{
@@ -29,6 +30,33 @@ pub struct Staging {
     build: BuildId,
     manifest_written: bool,
     committed: bool,
+    /// An update: the archive's own folder is written to, a file only when its bytes
+    /// changed.
+    update: Option<Update>,
+}
+
+/// What an update in place keeps count of.
+struct Update {
+    /// The previous build's files, with their digests.
+    previous: Vec<(String, u64)>,
+    written: AtomicUsize,
+    written_bytes: AtomicU64,
+    unchanged: AtomicUsize,
+    removed: usize,
+}
+
+/// What an update changed in the archive's folder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UpdateCounts {
+    /// Files written (new or changed), and their bytes.
+    pub written: usize,
+    pub written_bytes: u64,
+    /// Files made again with the bytes they had, so left alone.
+    pub unchanged: usize,
+    /// Files of the previous build kept without being made again.
+    pub kept: usize,
+    /// Files of the previous build that the archive no longer has.
+    pub removed: usize,
 }
 
 impl Staging {
@@ -76,7 +104,62 @@ impl Staging {
             build: BuildId::default(),
             manifest_written: false,
             committed: false,
+            update: None,
         })
+    }
+
+    /// Starts updating the archive in `out` in place, whose files are `previous` (paths and
+    /// digests, as [`Staging::digests`] gave them). Nothing is removed before
+    /// [`Staging::commit`]; an update that fails leaves an archive that only a full build
+    /// makes whole again (the caller removes the state that would allow an update first).
+    pub fn update(out: &Path, previous: Vec<(String, u64)>) -> Staging {
+        Staging {
+            out: out.to_path_buf(),
+            folder: out.to_path_buf(),
+            build: BuildId::default(),
+            manifest_written: false,
+            committed: false,
+            update: Some(Update {
+                previous,
+                written: AtomicUsize::new(0),
+                written_bytes: AtomicU64::new(0),
+                unchanged: AtomicUsize::new(0),
+                removed: 0,
+            }),
+        }
+    }
+
+    /// Counts the files of the previous build that `keeps` says the update kept as they
+    /// were, for the manifest's build id and versions.
+    pub fn keep(&self, keeps: impl Fn(&str) -> bool) {
+        if let Some(update) = &self.update {
+            for (path, digest) in &update.previous {
+                if keeps(path) {
+                    self.build.add_digest(path, *digest);
+                }
+            }
+        }
+    }
+
+    /// Every file of the archive but the manifest, with its digest (for the next update).
+    pub fn digests(&self) -> Vec<(String, u64)> {
+        self.build.digests()
+    }
+
+    /// What the update changed (zero for a full build).
+    pub fn update_counts(&self) -> UpdateCounts {
+        let Some(update) = &self.update else {
+            return UpdateCounts::default();
+        };
+        let written = update.written.load(Ordering::Relaxed);
+        let unchanged = update.unchanged.load(Ordering::Relaxed);
+        UpdateCounts {
+            written,
+            written_bytes: update.written_bytes.load(Ordering::Relaxed),
+            unchanged,
+            kept: self.build.digests().len() - written - unchanged,
+            removed: update.removed,
+        }
     }
 
     /// The folder the archive and its staging folder are in.
@@ -115,9 +198,26 @@ impl Staging {
                 };
                 self.build.add(relative, bytes);
                 let path = self.folder.join(relative);
-                let written = fs::File::create(&path)
-                    .and_then(|mut handle| handle.write_all(bytes))
-                    .with_context(|| format!("cannot write {}", path.display()));
+                let same = self.update.as_ref().is_some_and(|update| {
+                    let same = fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+                        && fs::read(&path).is_ok_and(|old| old == *bytes);
+                    if same {
+                        update.unchanged.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        update.written.fetch_add(1, Ordering::Relaxed);
+                        update
+                            .written_bytes
+                            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                    }
+                    same
+                });
+                let written = if same {
+                    Ok(())
+                } else {
+                    fs::File::create(&path)
+                        .and_then(|mut handle| handle.write_all(bytes))
+                        .with_context(|| format!("cannot write {}", path.display()))
+                };
                 for buffer in [json, compressed] {
                     if buffer.capacity() > KEPT_BUFFER_BYTES {
                         *buffer = Vec::new();
@@ -180,13 +280,36 @@ impl Staging {
         Ok(())
     }
 
-    /// Puts the written archive in the target's place.
-    pub fn commit(mut self) -> Result<()> {
+    /// Puts the written archive in the target's place (an update: removes the previous
+    /// build's files that the archive no longer has).
+    pub fn commit(&mut self) -> Result<()> {
         assert!(
             self.manifest_written,
             "the manifest is written before commit"
         );
-        swap_into_place(&self.folder, &self.out)?;
+        if let Some(update) = &mut self.update {
+            let now: HashSet<String> = self.build.digests().into_iter().map(|(p, _)| p).collect();
+            let mut folders = BTreeSet::new();
+            for (path, _) in &update.previous {
+                if now.contains(path) || path == MANIFEST_FILE {
+                    continue;
+                }
+                let file = self.folder.join(path);
+                fs::remove_file(&file)
+                    .with_context(|| format!("cannot remove {}", file.display()))?;
+                update.removed += 1;
+                folders.extend(file.parent().map(Path::to_path_buf));
+            }
+            // Folders left empty (a segment merged into a larger one), deepest first.
+            for folder in folders.iter().rev() {
+                let _ = fs::remove_dir(folder);
+                if let Some(parent) = folder.parent().filter(|p| *p != self.folder) {
+                    let _ = fs::remove_dir(parent);
+                }
+            }
+        } else {
+            swap_into_place(&self.folder, &self.out)?;
+        }
         self.committed = true;
         Ok(())
     }
@@ -194,7 +317,7 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.committed && self.update.is_none() {
             let _ = fs::remove_dir_all(&self.folder);
         }
     }

@@ -997,6 +997,26 @@ impl BuildId {
             .push((path.to_string(), digest));
     }
 
+    /// Records one file by its digest, as [`BuildId::digests`] gave it: a file an update
+    /// keeps from the previous build.
+    pub fn add_digest(&self, path: &str, digest: u64) {
+        self.digests
+            .lock()
+            .expect("no writer panics holding the lock")
+            .push((path.to_string(), digest));
+    }
+
+    /// Every file recorded so far, with its digest, sorted by path.
+    pub fn digests(&self) -> Vec<(String, u64)> {
+        let mut digests = self
+            .digests
+            .lock()
+            .expect("no writer panics holding the lock")
+            .clone();
+        digests.sort_unstable();
+        digests
+    }
+
     /// The id of every file recorded so far.
     pub fn finish(&self) -> String {
         self.finish_groups(1, |_| Some(0)).remove(0)

@@ -147,6 +147,28 @@ pub struct NameTable {
 }
 
 impl NameTable {
+    /// A table that numbers `names` as they are ordered (an earlier build's, kept with its
+    /// posts' records), and the names asked for later after them.
+    pub fn of_names(names: Vec<String>) -> NameTable {
+        let numbers = names
+            .iter()
+            .enumerate()
+            .map(|(number, name)| (name.clone(), number as u32))
+            .collect();
+        NameTable {
+            table: std::sync::Mutex::new((numbers, names)),
+        }
+    }
+
+    /// Every name so far, by number.
+    pub fn names(&self) -> Vec<String> {
+        self.table
+            .lock()
+            .expect("no thread panics holding the lock")
+            .1
+            .clone()
+    }
+
     /// The number of `name`.
     pub fn number(&self, name: &str) -> u32 {
         let mut table = self

@@ -1479,6 +1479,7 @@ mod tests {
                 format!("港股 {i} w{} {text}", i % 500)
             })
             .collect();
+        #[allow(clippy::ptr_arg)] // `add` hands it a `&String`
         fn text_of(text: &String) -> (&str, &str) {
             ("", text)
         }

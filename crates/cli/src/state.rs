@@ -1,0 +1,399 @@
+//! `gazette build --state FILE`: what a build keeps for the next one, so that the next one
+//! can update the archive in place (issue 18). The state holds every post file's size,
+//! modification time and content hash with the builder's record of it (id, date, names,
+//! warnings, its content's digest), every post's digest in number order, and every archive
+//! file's digest; an update imports only the files whose size or content changed, and makes
+//! only the archive files that hold a post that changed ([`build_archive_update`]).
+//!
+//! The file is the builder's own (postcard, read back only by the same Gazette version and
+//! settings: anything else means a full build); it is written next to the archive, never in
+//! it, because it is as large as a few percent of the archive and no reader needs it.
+//!
+//! [`build_archive_update`]: gazette_core::build::build_archive_update
+
+use std::collections::HashMap;
+use std::fs;
+use std::hash::{BuildHasher, Hasher};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, FixedOffset, TimeZone};
+use gazette_core::archive::{
+    decode, inflate, position_shard_path, search_shard_path, summary_group_path, IndexShardKey,
+    Manifest, Segment, SummaryGroup, MANIFEST_FILE,
+};
+use gazette_core::build::{Imported, PostMeta, PreviousFiles, Record};
+use gazette_core::i18n::LetterCounts;
+use gazette_core::import::Content;
+use gazette_core::report::{Rejection, Warning};
+use gazette_core::search_index::SegmentFiles;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever what the state holds or means changes.
+const STATE_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"GZSTATE\n";
+
+/// What identifies a source file's bytes without reading them again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileKey {
+    pub size: u64,
+    /// Seconds and nanoseconds since the epoch.
+    pub modified: (i64, u32),
+    /// [`content_hash`] of its bytes.
+    pub hash: u64,
+}
+
+impl FileKey {
+    /// The size and modification time of `path` (its hash to be filled in).
+    pub fn stat(path: &Path) -> Option<FileKey> {
+        let metadata = fs::metadata(path).ok()?;
+        let modified = metadata.modified().ok()?;
+        let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(FileKey {
+            size: metadata.len(),
+            modified: (since.as_secs() as i64, since.subsec_nanos()),
+            hash: 0,
+        })
+    }
+}
+
+/// A hash of a source file's bytes.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
+#[derive(Serialize, Deserialize)]
+struct Head {
+    version: u32,
+    generator: String,
+    fingerprint: u64,
+}
+
+/// One post file as the state keeps it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SavedFile {
+    pub path: String,
+    pub key: FileKey,
+    /// Its Liquid asks for the site's posts: imported again by every build.
+    pub wants_site_posts: bool,
+    imported: SavedImported,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum SavedImported {
+    Post {
+        id: String,
+        /// Seconds, nanoseconds, offset in seconds.
+        date: Option<(i64, u32, i32)>,
+        categories: Vec<u32>,
+        tags: Vec<u32>,
+        permalink: Option<String>,
+        digest: u64,
+        /// Path, line, message.
+        warnings: Vec<(String, Option<u64>, String)>,
+    },
+    Unpublished,
+    Rejected {
+        path: String,
+        reason: String,
+    },
+}
+
+impl SavedFile {
+    /// The state's record of `imported`, the file at `path` with `key`.
+    pub fn of(
+        path: String,
+        key: FileKey,
+        wants_site_posts: bool,
+        imported: &Imported,
+    ) -> SavedFile {
+        let imported = match imported {
+            Imported::Post(post) => SavedImported::Post {
+                id: post.id.to_string(),
+                date: post.date.map(|d| {
+                    (
+                        d.timestamp(),
+                        d.timestamp_subsec_nanos(),
+                        d.offset().local_minus_utc(),
+                    )
+                }),
+                categories: post.categories.to_vec(),
+                tags: post.tags.to_vec(),
+                permalink: post.permalink.as_deref().map(str::to_string),
+                digest: post.content.digest(),
+                warnings: post
+                    .warnings
+                    .iter()
+                    .map(|w| (w.path.clone(), w.line.map(|l| l as u64), w.message.clone()))
+                    .collect(),
+            },
+            Imported::Unpublished { .. } => SavedImported::Unpublished,
+            Imported::Rejected(rejection) => SavedImported::Rejected {
+                path: rejection.path.clone(),
+                reason: rejection.reason.clone(),
+            },
+        };
+        SavedFile {
+            path,
+            key,
+            wants_site_posts,
+            imported,
+        }
+    }
+
+    /// The builder's record of the file, its content [unloaded](Content::Unloaded); `None`
+    /// when the state is damaged.
+    pub fn to_imported(&self) -> Option<Imported> {
+        Some(match &self.imported {
+            SavedImported::Post {
+                id,
+                date,
+                categories,
+                tags,
+                permalink,
+                digest,
+                warnings,
+            } => Imported::Post(PostMeta {
+                id: id.as_str().into(),
+                path: self.path.as_str().into(),
+                date: match date {
+                    Some((seconds, nanos, offset)) => Some(
+                        FixedOffset::east_opt(*offset)?
+                            .timestamp_opt(*seconds, *nanos)
+                            .single()?,
+                    ),
+                    None => None::<DateTime<FixedOffset>>,
+                },
+                categories: categories.as_slice().into(),
+                tags: tags.as_slice().into(),
+                permalink: permalink.as_deref().map(Into::into),
+                content: Content::Unloaded { digest: *digest },
+                warnings: warnings
+                    .iter()
+                    .map(|(path, line, message)| Warning {
+                        path: path.clone(),
+                        line: line.map(|l| l as usize),
+                        message: message.clone(),
+                    })
+                    .collect(),
+            }),
+            SavedImported::Unpublished => Imported::Unpublished {
+                path: self.path.clone(),
+            },
+            SavedImported::Rejected { path, reason } => Imported::Rejected(Rejection {
+                path: path.clone(),
+                reason: reason.clone(),
+            }),
+        })
+    }
+}
+
+/// What the state says about the build as a whole.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Tail {
+    /// The manifest's `build`: the state describes that archive only.
+    pub build: String,
+    /// The names the saved records' category and tag numbers stand for.
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub posts: Vec<u64>,
+    pub letters: Vec<[u64; 4]>,
+    /// Every archive file but the manifest, with its digest.
+    pub digests: Vec<(String, u64)>,
+}
+
+impl Tail {
+    pub fn record(&self) -> Record {
+        Record {
+            posts: self.posts.clone(),
+            letters: self
+                .letters
+                .iter()
+                .map(|&c| LetterCounts::from_counts(c))
+                .collect(),
+            ..Record::default()
+        }
+    }
+}
+
+/// A state read back, and the archive it describes.
+pub struct Loaded {
+    pub files: Vec<SavedFile>,
+    pub tail: Tail,
+    pub manifest: Manifest,
+}
+
+impl Loaded {
+    /// The saved files by path.
+    pub fn by_path(&self) -> HashMap<&str, &SavedFile> {
+        self.files.iter().map(|f| (f.path.as_str(), f)).collect()
+    }
+}
+
+/// What everything a post's rendering depends on besides its own file hashes to: the
+/// Gazette version, the command's settings, `_config.yml`, `_data/` and `_includes/`.
+pub fn fingerprint(parts: &[&[u8]], site_root: Option<&Path>) -> u64 {
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.write_u32(STATE_VERSION);
+    for part in parts {
+        hasher.write_usize(part.len());
+        hasher.write(part);
+    }
+    if let Some(root) = site_root {
+        for folder in ["_data", "_includes"] {
+            for entry in walkdir::WalkDir::new(root.join(folder))
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+            {
+                hasher.write(entry.path().to_string_lossy().as_bytes());
+                let mut bytes = Vec::new();
+                if fs::File::open(entry.path())
+                    .and_then(|mut f| f.read_to_end(&mut bytes))
+                    .is_ok()
+                {
+                    hasher.write_u64(content_hash(&bytes));
+                }
+            }
+        }
+    }
+    hasher.finish()
+}
+
+/// Reads the state at `path` for the archive in `out`, built with settings whose
+/// [`fingerprint`] is `fingerprint`; `Err` says why an update is not possible.
+pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Loaded, String> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err("no state yet".into())
+        }
+        Err(error) => return Err(format!("cannot read it: {error}")),
+    };
+    let rest = bytes
+        .strip_prefix(MAGIC)
+        .ok_or("it is not a Gazette state file")?;
+    let damaged = |e: postcard::Error| format!("it is damaged ({e})");
+    let (head, rest): (Head, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
+    if head.version != STATE_VERSION || head.generator != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "it was written by {} (state {}), this is gazette {} (state {STATE_VERSION})",
+            head.generator,
+            head.version,
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    if head.fingerprint != fingerprint {
+        return Err(
+            "the settings, _config.yml, _data/ or _includes/ changed since the last build".into(),
+        );
+    }
+    let (files, rest): (Vec<SavedFile>, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
+    let (tail, _): (Tail, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
+    let manifest_path = out.join(MANIFEST_FILE);
+    let manifest: Manifest = fs::read_to_string(&manifest_path)
+        .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))
+        .and_then(|json| {
+            decode(&manifest_path.display().to_string(), &json).map_err(|e| e.to_string())
+        })?;
+    if manifest.build != tail.build {
+        return Err(format!(
+            "{} is not the archive it describes (built since by another command?)",
+            out.display()
+        ));
+    }
+    Ok(Loaded {
+        files,
+        tail,
+        manifest,
+    })
+}
+
+/// Writes the state to `path` (through a temporary file, so that a state is whole or
+/// absent): the head, the files (serialized before the build, `files`), the tail.
+pub fn save(path: &Path, fingerprint: u64, files: &[u8], tail: &Tail) -> Result<()> {
+    let mut bytes = MAGIC.to_vec();
+    let head = Head {
+        version: STATE_VERSION,
+        generator: env!("CARGO_PKG_VERSION").to_string(),
+        fingerprint,
+    };
+    bytes = postcard::to_extend(&head, bytes).context("cannot encode the state")?;
+    bytes.extend_from_slice(files);
+    bytes = postcard::to_extend(tail, bytes).context("cannot encode the state")?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let temporary = path.with_extension("tmp");
+    fs::write(&temporary, &bytes)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The saved files, serialized (the middle of the state file).
+pub fn encode_files(files: &[SavedFile]) -> Result<Vec<u8>> {
+    postcard::to_stdvec(files).context("cannot encode the state")
+}
+
+/// Removes the state at `path` (an update in place is about to change the archive: if it
+/// stops half-way, the next build must be a full one).
+pub fn remove(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            Err(error).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The previous archive's files, read back by an update.
+pub struct ArchiveFiles {
+    pub dir: PathBuf,
+}
+
+impl ArchiveFiles {
+    fn read(&self, relative: &str) -> std::io::Result<Vec<u8>> {
+        let path = self.dir.join(relative);
+        let bytes = fs::read(&path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        inflate(&path.display().to_string(), &bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
+    }
+}
+
+impl PreviousFiles for ArchiveFiles {
+    fn summary_group(&self, group: u32) -> std::io::Result<SummaryGroup> {
+        let path = summary_group_path(group);
+        let json = self.read(&path)?;
+        let json = std::str::from_utf8(&json)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        decode(&path, json)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
+    }
+
+    fn index(&self, segment: &Segment) -> std::io::Result<SegmentFiles> {
+        let key = |shard| IndexShardKey {
+            first: segment.first,
+            end: segment.end,
+            shard,
+        };
+        Ok(SegmentFiles {
+            shards: (0..segment.shards)
+                .into_par_iter()
+                .map(|n| self.read(&search_shard_path(key(n))))
+                .collect::<std::io::Result<_>>()?,
+            positions: (0..segment.position_shards)
+                .into_par_iter()
+                .map(|n| self.read(&position_shard_path(key(n))))
+                .collect::<std::io::Result<_>>()?,
+        })
+    }
+}
