@@ -343,7 +343,6 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             }
         },
     )?;
-    drop(previous);
     drop(loaded);
     written.finish_and_clear();
     debug_assert!(report.is_balanced());
@@ -370,18 +369,16 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             timings.phase("state");
         }
         let counts = staging.update_counts();
-        if record.kept_posts > 0 || counts.written + counts.unchanged > 0 {
-            if !options.quiet {
-                eprintln!(
-                    "updated in place: {} post files imported ({reused} unchanged since the last build), {} archive files written ({:.1} MB), {} made again unchanged, {} kept, {} removed",
-                    files - reused,
-                    counts.written,
-                    counts.written_bytes as f64 / 1e6,
-                    counts.unchanged,
-                    counts.kept,
-                    counts.removed,
-                );
-            }
+        if (record.kept_posts > 0 || counts.written + counts.unchanged > 0) && !options.quiet {
+            eprintln!(
+                "updated in place: {} post files imported ({reused} unchanged since the last build), {} archive files written ({:.1} MB), {} made again unchanged, {} kept, {} removed",
+                files - reused,
+                counts.written,
+                counts.written_bytes as f64 / 1e6,
+                counts.unchanged,
+                counts.kept,
+                counts.removed,
+            );
         }
     }
     // The process ends right after this: freeing the archive's millions of allocations one
