@@ -1650,3 +1650,144 @@ fn sites_render_like_jekyll() {
         "{same} of {total} posts render like Jekyll, fewer than 95%:\n{report}"
     );
 }
+
+/// Issue 18: `--state` keeps what the next build needs to update the archive in place. An
+/// update after a day of new posts, an edited post, a removed one and a file whose time
+/// changed but not its bytes imports only the new and changed files, writes only files whose
+/// bytes changed, and leaves the archive (and the report) a full build makes, byte for byte.
+/// A state that cannot be used (damaged, another archive) means a full build, said so.
+#[test]
+fn an_update_in_place_is_the_full_build_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let shown = |p: &Path| p.display().to_string();
+    let output = gazette(&[
+        "gen",
+        "--posts",
+        "5000",
+        "--seed",
+        "11",
+        "--categories",
+        "200",
+        "--out",
+        &shown(&site),
+    ]);
+    assert!(output.status.success(), "{:?}", output);
+    let (archive, state) = (
+        dir.path().join("archive"),
+        dir.path().join("state/gazette.state"),
+    );
+    let build_with = |out: &Path, state: Option<&Path>, report: &Path| -> String {
+        let mut args = vec![
+            "build".to_string(),
+            shown(&site),
+            shown(&site.join("old_post")),
+            "--out".into(),
+            shown(out),
+            "--report".into(),
+            shown(report),
+        ];
+        if let Some(state) = state {
+            args.extend(["--state".into(), shown(state)]);
+        }
+        let output = gazette(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "build failed: {stderr}");
+        stderr
+    };
+    // The newest days' files (by the date their names start with) arrive later.
+    let mut names: Vec<String> = std::fs::read_dir(site.join("_posts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let newest: Vec<String> = names[names.len() - 200..].to_vec();
+    let held = dir.path().join("held");
+    std::fs::create_dir_all(&held).unwrap();
+    let move_newest = |from: &Path, to: &Path| {
+        for name in &newest {
+            for folder in ["_posts", "old_post"] {
+                let (source, target) = (from.join(folder).join(name), to.join(folder).join(name));
+                if source.exists() {
+                    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                    std::fs::rename(source, target).unwrap();
+                }
+            }
+        }
+    };
+    move_newest(&site, &held);
+    let report = dir.path().join("report.json");
+    let first = build_with(&archive, Some(&state), &report);
+    assert!(!first.contains("updated in place"), "{first}");
+    assert!(state.is_file(), "the state is written");
+    assert!(
+        !walk(&archive, &archive).keys().any(|p| p.contains("state")),
+        "the state stays out of the archive"
+    );
+
+    // A day of news, an edit, a removal, a file touched but not changed.
+    move_newest(&held, &site);
+    let posts = site.join("_posts");
+    let edited = posts.join(&names[1_000]);
+    let mut text = std::fs::read_to_string(&edited).unwrap();
+    text.push_str("\n\n更正：本文数据已更新。\n");
+    std::fs::write(&edited, text).unwrap();
+    std::fs::remove_file(posts.join(&names[2_000])).unwrap();
+    let touched = posts.join(&names[3_000]);
+    let bytes = std::fs::read(&touched).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&touched, bytes).unwrap();
+
+    let update = build_with(&archive, Some(&state), &report);
+    let imported: usize = update
+        .split("updated in place: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("an update: {update}"));
+    assert!(
+        (200..=260).contains(&imported),
+        "only the new and edited files are imported: {imported}"
+    );
+    let full = dir.path().join("full");
+    let full_report = dir.path().join("full-report.json");
+    build_with(&full, None, &full_report);
+    let (updated, rebuilt) = (walk(&archive, &archive), walk(&full, &full));
+    assert_eq!(
+        updated.keys().collect::<Vec<_>>(),
+        rebuilt.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &rebuilt {
+        assert!(
+            &updated[path] == bytes,
+            "{path} differs from the full build's"
+        );
+    }
+    assert_eq!(
+        read_json(&report),
+        read_json(&full_report),
+        "the same report"
+    );
+
+    // Nothing changed: nothing is written but the manifest.
+    let again = build_with(&archive, Some(&state), &report);
+    assert!(
+        again.contains("updated in place: 0 post files imported")
+            && again.contains(" 0 archive files written"),
+        "{again}"
+    );
+    assert!(walk(&archive, &archive) == rebuilt);
+
+    // A damaged state: a full build, which says why.
+    std::fs::write(&state, b"GZSTATE\n\xff\xff").unwrap();
+    let damaged = build_with(&archive, Some(&state), &report);
+    assert!(
+        damaged.contains("is damaged") && damaged.contains("building the whole archive"),
+        "{damaged}"
+    );
+    assert!(walk(&archive, &archive) == rebuilt);
+    // The state that build wrote describes the archive: the next build is an update again.
+    let next = build_with(&archive, Some(&state), &report);
+    assert!(next.contains("updated in place"), "{next}");
+}
