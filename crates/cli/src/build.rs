@@ -27,7 +27,7 @@ use crate::output::Staging;
 use crate::pages::FolderSize;
 use crate::sources::{discover, read_data, DiskIncludes};
 use crate::spill::Spill;
-use crate::state::{self, ArchiveFiles, FileKey, SavedFile, Tail};
+use crate::state::{self, ArchiveFiles, FileKey, SavedEntry, StateWriter, Tail};
 
 /// Inputs with at least this many files get a progress bar.
 const PROGRESS_THRESHOLD: usize = 2_000;
@@ -192,21 +192,27 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         },
         None => Names::default(),
     };
-    let saved = loaded.as_ref().map(state::Loaded::by_path);
+    let mut loaded = loaded;
     let reused = std::sync::atomic::AtomicUsize::new(0);
-    let imported: Vec<(Imported, bool, Option<FileKey>)> = sources
+    /// A post file: unchanged since the state's build (its index there), or imported.
+    enum Found {
+        Unchanged(usize, FileKey),
+        Imported(Imported, bool, Option<FileKey>),
+    }
+    let found: Vec<Found> = sources
         .posts
         .par_iter()
         .progress_with(progress.clone())
         .map_init(Vec::new, |buffer, path| {
             // With `--state`: the file's size and time (and the hash of its bytes).
             let key = state_path.and_then(|_| FileKey::stat(path));
-            if let Some(imported) = saved.as_ref().and_then(|saved| {
-                let file = saved.get(path.display().to_string().as_str())?;
-                unchanged(file, key?, path, buffer)
+            if let Some(found) = loaded.as_ref().zip(key).and_then(|(loaded, key)| {
+                let at = loaded.find(&path.display().to_string())?;
+                let entry = loaded.files[at].as_ref()?;
+                unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
             }) {
                 reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return Ok(imported);
+                return Ok(found);
             }
             let outcome = read_and_import(path, buffer, &settings, &liquid);
             let key = key
@@ -216,16 +222,36 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                     ..key
                 });
             let (imported, wants) = keep(outcome, &spill, &names)?;
-            Ok((imported, wants, key))
+            Ok(Found::Imported(imported, wants, key))
         })
         .collect::<std::io::Result<_>>()
         .with_context(|| spill.write_error())?;
     progress.finish_and_clear();
     spill.finish_writing()?;
-    let wanting: Vec<usize> = (0..imported.len()).filter(|&i| imported[i].1).collect();
-    let (mut imported, file_keys): (Vec<Imported>, Vec<Option<FileKey>>) =
-        imported.into_iter().map(|(i, _, key)| (i, key)).unzip();
-    drop(saved);
+    let mut wanting = Vec::new();
+    let mut file_keys = Vec::with_capacity(found.len());
+    let mut imported = Vec::with_capacity(found.len());
+    for (i, found) in found.into_iter().enumerate() {
+        let (record, key) = match found {
+            Found::Unchanged(at, key) => {
+                let entry = loaded.as_mut().and_then(|l| l.files[at].take());
+                let entry = entry.expect("each saved file is found once");
+                (entry.imported, Some(key))
+            }
+            Found::Imported(record, wants, key) => {
+                if wants {
+                    wanting.push(i);
+                }
+                (record, key)
+            }
+        };
+        imported.push(record);
+        file_keys.push(key);
+    }
+    if let Some(loaded) = &mut loaded {
+        // Files the state describes that are gone.
+        loaded.files = Vec::new();
+    }
     import_again_with_site_posts(
         &mut imported,
         &wanting,
@@ -234,29 +260,29 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         &spill,
         &names,
     )?;
-    // The state's record of every post file, taken now (the build consumes the records).
-    let saved_files = match state_path {
-        Some(_) => {
-            let files: Vec<SavedFile> = sources
+    // The state's record of every post file goes to disk now (the build consumes the
+    // records).
+    let state_writer = match (state_path, fingerprint) {
+        (Some(path), Some(fingerprint)) => {
+            let count = file_keys.iter().flatten().count();
+            let mut writer = StateWriter::create(path, fingerprint, count)?;
+            for (i, ((path, imported), key)) in sources
                 .posts
                 .iter()
                 .zip(&imported)
                 .zip(&file_keys)
                 .enumerate()
-                .filter_map(|(i, ((path, imported), key))| {
+            {
+                if let Some(key) = key {
                     let wants = wanting.binary_search(&i).is_ok();
-                    Some(SavedFile::of(
-                        path.display().to_string(),
-                        (*key)?,
-                        wants,
-                        imported,
-                    ))
-                })
-                .collect();
-            Some(state::encode_files(&files)?)
+                    writer.put_file(&path.display().to_string(), *key, wants, imported)?;
+                }
+            }
+            Some(writer)
         }
-        None => None,
+        _ => None,
     };
+    drop(file_keys);
     let saved_names = state_path.map(|_| (names.categories.names(), names.tags.names()));
     let reused = reused.into_inner();
     let files = std::mem::take(&mut sources.posts).len();
@@ -354,9 +380,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         staging.write_manifest(&mut archive.manifest)?;
         staging.commit()?;
         timings.phase("write");
-        if let (Some(state_path), Some(fingerprint), Some(files), Some((categories, tags))) =
-            (state_path, fingerprint, &saved_files, saved_names)
-        {
+        if let (Some(writer), Some((categories, tags))) = (state_writer, saved_names) {
             let tail = Tail {
                 build: archive.manifest.build.clone(),
                 categories,
@@ -365,7 +389,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                 letters: record.letters.iter().map(|l| l.to_counts()).collect(),
                 digests: staging.digests(),
             };
-            state::save(state_path, fingerprint, files, &tail)?;
+            writer.finish(&tail)?;
             timings.phase("state");
         }
         let counts = staging.update_counts();
@@ -402,33 +426,32 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     })
 }
 
-/// The saved record of `file`, when the file at `path` (whose size and time are `key`) is
-/// the one the state describes: the same size, and the same time or (a fresh checkout
-/// gives every file a new time) the same bytes. Posts whose Liquid lists the site's posts
-/// are imported again every time.
+/// The key of the file at `path` (whose size and time are `key`) when it is the one `entry`
+/// describes: the same size, and the same time or (a fresh checkout gives every file a new
+/// time) the same bytes. Posts whose Liquid lists the site's posts are imported again every
+/// time.
 fn unchanged(
-    file: &SavedFile,
+    entry: &SavedEntry,
     key: FileKey,
     path: &Path,
     buffer: &mut Vec<u8>,
-) -> Option<(Imported, bool, Option<FileKey>)> {
-    if file.wants_site_posts || file.key.size != key.size {
+) -> Option<FileKey> {
+    if entry.wants_site_posts || entry.key.size != key.size {
         return None;
     }
-    if file.key.modified != key.modified {
+    if entry.key.modified != key.modified {
         buffer.clear();
         File::open(path)
             .and_then(|f| f.take(u64::MAX).read_to_end(buffer))
             .ok()?;
-        if state::content_hash(buffer) != file.key.hash {
+        if state::content_hash(buffer) != entry.key.hash {
             return None;
         }
     }
-    let key = FileKey {
-        hash: file.key.hash,
+    Some(FileKey {
+        hash: entry.key.hash,
         ..key
-    };
-    Some((file.to_imported()?, false, Some(key)))
+    })
 }
 
 /// The content store of a build: the temporary file, and for an update the post files

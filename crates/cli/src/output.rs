@@ -213,6 +213,14 @@ impl Staging {
                 });
                 let written = if same {
                     Ok(())
+                } else if self.update.is_some() {
+                    // In place: a new file renamed over the old one, so that no reader (or
+                    // hard-linked copy) ever sees a half-written file.
+                    let temporary = path.with_extension("gazette-new");
+                    fs::File::create(&temporary)
+                        .and_then(|mut handle| handle.write_all(bytes))
+                        .and_then(|()| fs::rename(&temporary, &path))
+                        .with_context(|| format!("cannot write {}", path.display()))
                 } else {
                     fs::File::create(&path)
                         .and_then(|mut handle| handle.write_all(bytes))
@@ -275,7 +283,10 @@ impl Staging {
         let mut json = Vec::new();
         ArchiveFile::Manifest(manifest).write(&mut json);
         let path = self.folder.join(MANIFEST_FILE);
-        fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
+        let temporary = path.with_extension("gazette-new");
+        fs::write(&temporary, json)
+            .and_then(|()| fs::rename(&temporary, &path))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         self.manifest_written = true;
         Ok(())
     }

@@ -11,10 +11,9 @@
 //!
 //! [`build_archive_update`]: gazette_core::build::build_archive_update
 
-use std::collections::HashMap;
 use std::fs;
 use std::hash::{BuildHasher, Hasher};
-use std::io::Read;
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -74,27 +73,24 @@ struct Head {
     fingerprint: u64,
 }
 
-/// One post file as the state keeps it.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct SavedFile {
-    pub path: String,
-    pub key: FileKey,
-    /// Its Liquid asks for the site's posts: imported again by every build.
-    pub wants_site_posts: bool,
+/// One post file as the state holds it, read back.
+#[derive(Debug, Deserialize)]
+struct SavedFile {
+    path: String,
+    key: FileKey,
+    wants_site_posts: bool,
     imported: SavedImported,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 enum SavedImported {
     Post {
         id: String,
-        /// Seconds, nanoseconds, offset in seconds.
         date: Option<(i64, u32, i32)>,
         categories: Vec<u32>,
         tags: Vec<u32>,
         permalink: Option<String>,
         digest: u64,
-        /// Path, line, message.
         warnings: Vec<(String, Option<u64>, String)>,
     },
     Unpublished,
@@ -104,17 +100,40 @@ enum SavedImported {
     },
 }
 
-impl SavedFile {
-    /// The state's record of `imported`, the file at `path` with `key`.
-    pub fn of(
-        path: String,
-        key: FileKey,
-        wants_site_posts: bool,
-        imported: &Imported,
-    ) -> SavedFile {
+/// [`SavedFile`] as it is written: borrowed from the builder's records (the same encoding).
+#[derive(Serialize)]
+struct SavedFileRef<'a> {
+    path: &'a str,
+    key: FileKey,
+    wants_site_posts: bool,
+    imported: SavedImportedRef<'a>,
+}
+
+#[derive(Serialize)]
+enum SavedImportedRef<'a> {
+    Post {
+        id: &'a str,
+        /// Seconds, nanoseconds, offset in seconds.
+        date: Option<(i64, u32, i32)>,
+        categories: &'a [u32],
+        tags: &'a [u32],
+        permalink: Option<&'a str>,
+        digest: u64,
+        /// Path, line, message.
+        warnings: Vec<(&'a str, Option<u64>, &'a str)>,
+    },
+    Unpublished,
+    Rejected {
+        path: &'a str,
+        reason: &'a str,
+    },
+}
+
+impl<'a> SavedFileRef<'a> {
+    fn of(path: &'a str, key: FileKey, wants_site_posts: bool, imported: &'a Imported) -> Self {
         let imported = match imported {
-            Imported::Post(post) => SavedImported::Post {
-                id: post.id.to_string(),
+            Imported::Post(post) => SavedImportedRef::Post {
+                id: &post.id,
                 date: post.date.map(|d| {
                     (
                         d.timestamp(),
@@ -122,34 +141,61 @@ impl SavedFile {
                         d.offset().local_minus_utc(),
                     )
                 }),
-                categories: post.categories.to_vec(),
-                tags: post.tags.to_vec(),
-                permalink: post.permalink.as_deref().map(str::to_string),
+                categories: &post.categories,
+                tags: &post.tags,
+                permalink: post.permalink.as_deref(),
                 digest: post.content.digest(),
                 warnings: post
                     .warnings
                     .iter()
-                    .map(|w| (w.path.clone(), w.line.map(|l| l as u64), w.message.clone()))
+                    .map(|w| {
+                        (
+                            w.path.as_str(),
+                            w.line.map(|l| l as u64),
+                            w.message.as_str(),
+                        )
+                    })
                     .collect(),
             },
-            Imported::Unpublished { .. } => SavedImported::Unpublished,
-            Imported::Rejected(rejection) => SavedImported::Rejected {
-                path: rejection.path.clone(),
-                reason: rejection.reason.clone(),
+            Imported::Unpublished { .. } => SavedImportedRef::Unpublished,
+            Imported::Rejected(rejection) => SavedImportedRef::Rejected {
+                path: &rejection.path,
+                reason: &rejection.reason,
             },
         };
-        SavedFile {
+        SavedFileRef {
             path,
             key,
             wants_site_posts,
             imported,
         }
     }
+}
 
-    /// The builder's record of the file, its content [unloaded](Content::Unloaded); `None`
-    /// when the state is damaged.
-    pub fn to_imported(&self) -> Option<Imported> {
-        Some(match &self.imported {
+/// A post file the state describes: the builder's record of it (its content
+/// [unloaded](Content::Unloaded)), its key, and whether its Liquid lists the site's posts
+/// (such a file is imported again by every build).
+#[derive(Debug)]
+pub struct SavedEntry {
+    pub imported: Imported,
+    pub key: FileKey,
+    pub wants_site_posts: bool,
+}
+
+impl SavedEntry {
+    fn path(&self) -> &str {
+        match &self.imported {
+            Imported::Post(post) => &post.path,
+            Imported::Unpublished { path } => path,
+            Imported::Rejected(rejection) => &rejection.path,
+        }
+    }
+}
+
+impl SavedFile {
+    /// The entry it stands for; `None` when the state is damaged.
+    fn into_entry(self) -> Option<SavedEntry> {
+        let imported = match self.imported {
             SavedImported::Post {
                 id,
                 date,
@@ -159,36 +205,38 @@ impl SavedFile {
                 digest,
                 warnings,
             } => Imported::Post(PostMeta {
-                id: id.as_str().into(),
-                path: self.path.as_str().into(),
+                id: id.into(),
+                path: self.path.into(),
                 date: match date {
                     Some((seconds, nanos, offset)) => Some(
-                        FixedOffset::east_opt(*offset)?
-                            .timestamp_opt(*seconds, *nanos)
+                        FixedOffset::east_opt(offset)?
+                            .timestamp_opt(seconds, nanos)
                             .single()?,
                     ),
                     None => None::<DateTime<FixedOffset>>,
                 },
-                categories: categories.as_slice().into(),
-                tags: tags.as_slice().into(),
-                permalink: permalink.as_deref().map(Into::into),
-                content: Content::Unloaded { digest: *digest },
+                categories: categories.into(),
+                tags: tags.into(),
+                permalink: permalink.map(Into::into),
+                content: Content::Unloaded { digest },
                 warnings: warnings
-                    .iter()
+                    .into_iter()
                     .map(|(path, line, message)| Warning {
-                        path: path.clone(),
+                        path,
                         line: line.map(|l| l as usize),
-                        message: message.clone(),
+                        message,
                     })
                     .collect(),
             }),
-            SavedImported::Unpublished => Imported::Unpublished {
-                path: self.path.clone(),
-            },
-            SavedImported::Rejected { path, reason } => Imported::Rejected(Rejection {
-                path: path.clone(),
-                reason: reason.clone(),
-            }),
+            SavedImported::Unpublished => Imported::Unpublished { path: self.path },
+            SavedImported::Rejected { path, reason } => {
+                Imported::Rejected(Rejection { path, reason })
+            }
+        };
+        Some(SavedEntry {
+            imported,
+            key: self.key,
+            wants_site_posts: self.wants_site_posts,
         })
     }
 }
@@ -223,15 +271,22 @@ impl Tail {
 
 /// A state read back, and the archive it describes.
 pub struct Loaded {
-    pub files: Vec<SavedFile>,
+    /// The post files it describes, each taken (`None`) once the build has used it.
+    pub files: Vec<Option<SavedEntry>>,
+    /// Indexes in `files`, by path.
+    by_path: Vec<u32>,
     pub tail: Tail,
     pub manifest: Manifest,
 }
 
 impl Loaded {
-    /// The saved files by path.
-    pub fn by_path(&self) -> HashMap<&str, &SavedFile> {
-        self.files.iter().map(|f| (f.path.as_str(), f)).collect()
+    /// The index in `files` of the file at `path`.
+    pub fn find(&self, path: &str) -> Option<usize> {
+        let path_at = |i: u32| self.files[i as usize].as_ref().map_or("", SavedEntry::path);
+        self.by_path
+            .binary_search_by(|&i| path_at(i).cmp(path))
+            .ok()
+            .map(|at| self.by_path[at] as usize)
     }
 }
 
@@ -295,8 +350,22 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
             "the settings, _config.yml, _data/ or _includes/ changed since the last build".into(),
         );
     }
-    let (files, rest): (Vec<SavedFile>, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
+    // One file at a time, each made into the builder's record at once: the state's own
+    // strings never all sit in memory beside the records.
+    let (count, mut rest): (u32, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
+    let mut files = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let (file, after): (SavedFile, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
+        rest = after;
+        files.push(Some(
+            file.into_entry()
+                .ok_or("it is damaged (a date out of range)")?,
+        ));
+    }
     let (tail, _): (Tail, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
+    let path_at = |i: u32| files[i as usize].as_ref().map_or("", SavedEntry::path);
+    let mut by_path: Vec<u32> = (0..count).collect();
+    by_path.par_sort_unstable_by(|&a, &b| path_at(a).cmp(path_at(b)));
     let manifest_path = out.join(MANIFEST_FILE);
     let manifest: Manifest = fs::read_to_string(&manifest_path)
         .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))
@@ -311,36 +380,89 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
     }
     Ok(Loaded {
         files,
+        by_path,
         tail,
         manifest,
     })
 }
 
-/// Writes the state to `path` (through a temporary file, so that a state is whole or
-/// absent): the head, the files (serialized before the build, `files`), the tail.
-pub fn save(path: &Path, fingerprint: u64, files: &[u8], tail: &Tail) -> Result<()> {
-    let mut bytes = MAGIC.to_vec();
-    let head = Head {
-        version: STATE_VERSION,
-        generator: env!("CARGO_PKG_VERSION").to_string(),
-        fingerprint,
-    };
-    bytes = postcard::to_extend(&head, bytes).context("cannot encode the state")?;
-    bytes.extend_from_slice(files);
-    bytes = postcard::to_extend(tail, bytes).context("cannot encode the state")?;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    let temporary = path.with_extension("tmp");
-    fs::write(&temporary, &bytes)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+/// A state being written: to a temporary file beside `path`, renamed to `path` when it
+/// is whole ([`StateWriter::finish`]), removed if the build fails first. The post files'
+/// records are written before the build (which consumes them), straight to disk.
+pub struct StateWriter {
+    path: PathBuf,
+    temporary: PathBuf,
+    file: Option<BufWriter<fs::File>>,
 }
 
-/// The saved files, serialized (the middle of the state file).
-pub fn encode_files(files: &[SavedFile]) -> Result<Vec<u8>> {
-    postcard::to_stdvec(files).context("cannot encode the state")
+impl StateWriter {
+    /// Starts the state of a build whose settings have `fingerprint`, with its `count`
+    /// post files, which [`StateWriter::put_file`] adds next.
+    pub fn create(path: &Path, fingerprint: u64, count: usize) -> Result<StateWriter> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let temporary = path.with_extension("gazette-new");
+        let file = fs::File::create(&temporary)
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        let mut writer = StateWriter {
+            path: path.to_path_buf(),
+            file: Some(BufWriter::new(file)),
+            temporary,
+        };
+        let head = Head {
+            version: STATE_VERSION,
+            generator: env!("CARGO_PKG_VERSION").to_string(),
+            fingerprint,
+        };
+        writer.put_bytes(MAGIC)?;
+        writer.put(&head)?;
+        writer.put(&(count as u32))?;
+        Ok(writer)
+    }
+
+    /// Adds the post file at `path`, with `key`, whose record is `imported`.
+    pub fn put_file(
+        &mut self,
+        path: &str,
+        key: FileKey,
+        wants_site_posts: bool,
+        imported: &Imported,
+    ) -> Result<()> {
+        self.put(&SavedFileRef::of(path, key, wants_site_posts, imported))
+    }
+
+    fn put<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        let bytes = postcard::to_stdvec(value).context("cannot encode the state")?;
+        self.put_bytes(&bytes)
+    }
+
+    fn put_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        let file = self.file.as_mut().expect("open until finished");
+        file.write_all(bytes)
+            .with_context(|| format!("cannot write {}", self.temporary.display()))
+    }
+
+    /// Ends the state with `tail` and puts it in its place.
+    pub fn finish(mut self, tail: &Tail) -> Result<()> {
+        self.put(tail)?;
+        let file = self.file.take().expect("open until finished");
+        file.into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot write {}", self.temporary.display()))?;
+        fs::rename(&self.temporary, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
+
+impl Drop for StateWriter {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.temporary);
+        }
+    }
 }
 
 /// Removes the state at `path` (an update in place is about to change the archive: if it
