@@ -193,6 +193,22 @@ if (withUpdate.length) {
     rows.push([n(Number(posts)), `${u.day}: ${n(u.posts_added)}`, `**${cell(u.total)}**`, refetched, ...families.map((f) => (u.families[f] ? cell(u.families[f]) : '–'))]);
   }
   table(['posts', 'day: posts added', 'all files', 'a returning reader downloads again', ...families], rows);
+
+  const inPlace = withUpdate.filter(([, s]) => s.update.in_place);
+  if (inPlace.length) {
+    line();
+    line('The same day added by `gazette build --state` (an update in place of the archive built '
+      + 'without the day, with its state): wall time and peak memory, post files imported, archive '
+      + 'files written, made again with the same bytes, kept without being made, removed; the '
+      + 'updated archive is checked byte for byte against the full build (the harness fails otherwise).');
+    line();
+    table(['posts', 'wall', 'peak memory', 'post files imported', 'files written', 'made again, unchanged', 'kept', 'removed', 'same as the full build'],
+      inPlace.map(([posts, s]) => {
+        const u = s.update.in_place;
+        return [n(Number(posts)), `${n(u.wall_s, 2)} s`, `${n(u.peak_mb)} MB`, n(u.imported),
+          `${n(u.written)} (${n(u.written_mb, 1)} MB)`, n(u.unchanged), n(u.kept), n(u.removed), u.identical ? 'yes' : 'no'];
+      }));
+  }
 }
 
 console.log(out.join('\n'));

@@ -207,7 +207,10 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             // With `--state`: the file's size and time (and the hash of its bytes).
             let key = state_path.and_then(|_| FileKey::stat(path));
             if let Some(found) = loaded.as_ref().zip(key).and_then(|(loaded, key)| {
-                let at = loaded.find(&path.display().to_string())?;
+                let at = match path.to_str() {
+                    Some(path) => loaded.find(path),
+                    None => loaded.find(&path.display().to_string()),
+                }?;
                 let entry = loaded.files[at].as_ref()?;
                 unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
             }) {

@@ -273,8 +273,9 @@ impl Tail {
 pub struct Loaded {
     /// The post files it describes, each taken (`None`) once the build has used it.
     pub files: Vec<Option<SavedEntry>>,
-    /// Indexes in `files`, by path.
-    by_path: Vec<u32>,
+    /// Index in `files` by path (a hash map: two million binary searches over long paths
+    /// with a common prefix cost a second).
+    by_path: rustc_hash::FxHashMap<Box<str>, u32>,
     pub tail: Tail,
     pub manifest: Manifest,
 }
@@ -282,11 +283,7 @@ pub struct Loaded {
 impl Loaded {
     /// The index in `files` of the file at `path`.
     pub fn find(&self, path: &str) -> Option<usize> {
-        let path_at = |i: u32| self.files[i as usize].as_ref().map_or("", SavedEntry::path);
-        self.by_path
-            .binary_search_by(|&i| path_at(i).cmp(path))
-            .ok()
-            .map(|at| self.by_path[at] as usize)
+        self.by_path.get(path).map(|&at| at as usize)
     }
 }
 
@@ -363,9 +360,13 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
         ));
     }
     let (tail, _): (Tail, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
-    let path_at = |i: u32| files[i as usize].as_ref().map_or("", SavedEntry::path);
-    let mut by_path: Vec<u32> = (0..count).collect();
-    by_path.par_sort_unstable_by(|&a, &b| path_at(a).cmp(path_at(b)));
+    let mut by_path = rustc_hash::FxHashMap::default();
+    by_path.reserve(files.len());
+    for (at, file) in files.iter().enumerate() {
+        if let Some(file) = file {
+            by_path.insert(file.path().into(), at as u32);
+        }
+    }
     let manifest_path = out.join(MANIFEST_FILE);
     let manifest: Manifest = fs::read_to_string(&manifest_path)
         .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))

@@ -517,7 +517,8 @@ fn resume_point(previous: &Previous<'_>, digests: &[u64], plan: &[(u32, u32, usi
 /// copies are reported as merged. (In place: a second list of two million posts would
 /// double the builder's memory.)
 fn merge_copies(posts: &mut Vec<PostMeta>, report: &mut BuildReport) {
-    posts.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
+    // (id, path) is unique: an unstable sort gives the one order.
+    posts.par_sort_unstable_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
     posts.dedup_by(|copy, kept| {
         let same = copy.id == kept.id;
         if same {
@@ -545,7 +546,8 @@ fn sort_oldest_first(posts: &mut [PostMeta]) {
 }
 
 fn sort_newest_first(posts: &mut [PostMeta]) {
-    posts.sort_by(|a, b| match (a.date, b.date) {
+    // Ids are unique once copies are merged: an unstable sort gives the one order.
+    posts.par_sort_unstable_by(|a, b| match (a.date, b.date) {
         (Some(x), Some(y)) => y
             .date_naive()
             .cmp(&x.date_naive())
