@@ -197,7 +197,8 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     /// A post file: unchanged since the state's build (its index there), or imported.
     enum Found {
         Unchanged(usize, FileKey),
-        Imported(Imported, bool, Option<FileKey>),
+        // Boxed: most files are unchanged, and a record is twice the size of the rest.
+        Imported(Box<(Imported, bool, Option<FileKey>)>),
     }
     let found: Vec<Found> = sources
         .posts
@@ -225,12 +226,15 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                     ..key
                 });
             let (imported, wants) = keep(outcome, &spill, &names)?;
-            Ok(Found::Imported(imported, wants, key))
+            Ok(Found::Imported(Box::new((imported, wants, key))))
         })
         .collect::<std::io::Result<_>>()
         .with_context(|| spill.write_error())?;
     progress.finish_and_clear();
     spill.finish_writing()?;
+    if let Some(loaded) = &mut loaded {
+        loaded.forget_paths();
+    }
     let mut wanting = Vec::new();
     let mut file_keys = Vec::with_capacity(found.len());
     let mut imported = Vec::with_capacity(found.len());
@@ -241,7 +245,8 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                 let entry = entry.expect("each saved file is found once");
                 (entry.imported, Some(key))
             }
-            Found::Imported(record, wants, key) => {
+            Found::Imported(found) => {
+                let (record, wants, key) = *found;
                 if wants {
                     wanting.push(i);
                 }

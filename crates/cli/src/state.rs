@@ -58,6 +58,12 @@ impl FileKey {
     }
 }
 
+fn path_hash(path: &str) -> u64 {
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    hasher.write(path.as_bytes());
+    hasher.finish()
+}
+
 /// A hash of a source file's bytes.
 pub fn content_hash(bytes: &[u8]) -> u64 {
     let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
@@ -273,9 +279,11 @@ impl Tail {
 pub struct Loaded {
     /// The post files it describes, each taken (`None`) once the build has used it.
     pub files: Vec<Option<SavedEntry>>,
-    /// Index in `files` by path (a hash map: two million binary searches over long paths
-    /// with a common prefix cost a second).
-    by_path: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// Index in `files` by a hash of the path (two million binary searches over long paths
+    /// with a common prefix cost a second; a map of the paths themselves, 150 MB at two
+    /// million posts). `u32::MAX`: two paths share the hash, and neither is found (both are
+    /// imported again).
+    by_path: rustc_hash::FxHashMap<u64, u32>,
     pub tail: Tail,
     pub manifest: Manifest,
 }
@@ -283,7 +291,14 @@ pub struct Loaded {
 impl Loaded {
     /// The index in `files` of the file at `path`.
     pub fn find(&self, path: &str) -> Option<usize> {
-        self.by_path.get(path).map(|&at| at as usize)
+        let at = *self.by_path.get(&path_hash(path))? as usize;
+        let entry = self.files.get(at)?.as_ref()?;
+        (entry.path() == path).then_some(at)
+    }
+
+    /// Lets go of what [`Loaded::find`] needs, once every file has been looked up.
+    pub fn forget_paths(&mut self) {
+        self.by_path = Default::default();
     }
 }
 
@@ -364,7 +379,10 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
     by_path.reserve(files.len());
     for (at, file) in files.iter().enumerate() {
         if let Some(file) = file {
-            by_path.insert(file.path().into(), at as u32);
+            by_path
+                .entry(path_hash(file.path()))
+                .and_modify(|shared| *shared = u32::MAX)
+                .or_insert(at as u32);
         }
     }
     let manifest_path = out.join(MANIFEST_FILE);
