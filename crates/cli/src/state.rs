@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever what the state holds or means changes.
-const STATE_VERSION: u32 = 1;
+const STATE_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"GZSTATE\n";
 
 /// What identifies a source file's bytes without reading them again.
@@ -362,6 +362,28 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
             "the settings, _config.yml, _data/ or _includes/ changed since the last build".into(),
         );
     }
+    // The tail first (its length ends the file): whether the state describes the archive
+    // in `out` is known before two million records are read.
+    let tail_len = rest
+        .len()
+        .checked_sub(8)
+        .map(|at| u64::from_le_bytes(rest[at..].try_into().expect("8 bytes")) as usize)
+        .filter(|&len| len + 8 <= rest.len())
+        .ok_or("it is damaged (it ends too early)")?;
+    let (rest, tail_bytes) = rest[..rest.len() - 8].split_at(rest.len() - 8 - tail_len);
+    let tail: Tail = postcard::from_bytes(tail_bytes).map_err(damaged)?;
+    let manifest_path = out.join(MANIFEST_FILE);
+    let manifest: Manifest = fs::read_to_string(&manifest_path)
+        .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))
+        .and_then(|json| {
+            decode(&manifest_path.display().to_string(), &json).map_err(|e| e.to_string())
+        })?;
+    if manifest.build != tail.build {
+        return Err(format!(
+            "{} is not the archive it describes (built since by another command?)",
+            out.display()
+        ));
+    }
     // One file at a time, each made into the builder's record at once: the state's own
     // strings never all sit in memory beside the records.
     let (count, mut rest): (u32, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
@@ -374,7 +396,9 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
                 .ok_or("it is damaged (a date out of range)")?,
         ));
     }
-    let (tail, _): (Tail, _) = postcard::take_from_bytes(rest).map_err(damaged)?;
+    if !rest.is_empty() {
+        return Err("it is damaged (bytes left over)".into());
+    }
     let mut by_path = rustc_hash::FxHashMap::default();
     by_path.reserve(files.len());
     for (at, file) in files.iter().enumerate() {
@@ -384,18 +408,6 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
                 .and_modify(|shared| *shared = u32::MAX)
                 .or_insert(at as u32);
         }
-    }
-    let manifest_path = out.join(MANIFEST_FILE);
-    let manifest: Manifest = fs::read_to_string(&manifest_path)
-        .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))
-        .and_then(|json| {
-            decode(&manifest_path.display().to_string(), &json).map_err(|e| e.to_string())
-        })?;
-    if manifest.build != tail.build {
-        return Err(format!(
-            "{} is not the archive it describes (built since by another command?)",
-            out.display()
-        ));
     }
     Ok(Loaded {
         files,
@@ -463,9 +475,12 @@ impl StateWriter {
             .with_context(|| format!("cannot write {}", self.temporary.display()))
     }
 
-    /// Ends the state with `tail` and puts it in its place.
+    /// Ends the state with `tail` (and its length, so that a reader finds it first) and
+    /// puts it in its place.
     pub fn finish(mut self, tail: &Tail) -> Result<()> {
-        self.put(tail)?;
+        let bytes = postcard::to_stdvec(tail).context("cannot encode the state")?;
+        self.put_bytes(&bytes)?;
+        self.put_bytes(&(bytes.len() as u64).to_le_bytes())?;
         let file = self.file.take().expect("open until finished");
         file.into_inner()
             .map_err(|e| e.into_error())
