@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use gazette_core::liquid::{refuse_include_name, DataFile, IncludeLookup, IncludeSource};
 use gazette_core::report::{Rejection, Skip, Warning};
 use gazette_core::site_config::{self, SiteConfig};
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 /// Extensions Jekyll renders as posts.
@@ -120,7 +121,7 @@ fn sort_and_dedup(paths: &mut Vec<PathBuf>) {
         .map(|path| (component_key(&path), path))
         .collect();
     // Stable: of two spellings of one path, the one found first (the earlier folder) stays.
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.par_sort_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.0 == b.0);
     paths.extend(keyed.into_iter().map(|(_, path)| path));
 }

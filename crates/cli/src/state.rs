@@ -303,11 +303,22 @@ impl Loaded {
 }
 
 /// What everything a post's rendering depends on besides its own file hashes to: the
-/// Gazette version, the command's settings, `_config.yml`, `_data/` and `_includes/`.
+/// Gazette program itself (its bytes: the version number stays the same across commits,
+/// and a builder that renders differently must not reuse an older one's records), the
+/// command's settings, `_config.yml`, `_data/` and `_includes/`.
 pub fn fingerprint(parts: &[&[u8]], site_root: Option<&Path>) -> u64 {
     let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
     hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.write_u32(STATE_VERSION);
+    match std::env::current_exe().and_then(fs::read) {
+        Ok(program) => hasher.write_u64(content_hash(&program)),
+        // Unknown: a fingerprint no later build shares, so the state is never trusted.
+        Err(_) => hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        ),
+    }
     for part in parts {
         hasher.write_usize(part.len());
         hasher.write(part);
@@ -359,7 +370,7 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
     }
     if head.fingerprint != fingerprint {
         return Err(
-            "the settings, _config.yml, _data/ or _includes/ changed since the last build".into(),
+            "the Gazette program, the settings, _config.yml, _data/ or _includes/ changed since the last build".into(),
         );
     }
     // The tail first (its length ends the file): whether the state describes the archive
