@@ -105,6 +105,9 @@ impl Timings {
 pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<ExitCode> {
     let mut timings = Timings::new(options.timings);
     // Checked first: a target that cannot be replaced fails before any work is done.
+    if let (Some(state), Some(out)) = (&options.state, out) {
+        check_state_path(state, out)?;
+    }
     let staging = out.map(Staging::new).transpose()?;
     let mut sources = discover(dirs)?;
     timings.phase("discover");
@@ -432,6 +435,27 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Refuses a `--state` path that cannot hold the state (a folder) or that lies inside the
+/// archive (readers would download it, and a full build replaces the folder).
+fn check_state_path(state: &Path, out: &Path) -> Result<()> {
+    if state.is_dir() {
+        anyhow::bail!(
+            "--state {}: it is a folder; give the path of a file, such as {}",
+            state.display(),
+            state.join("gazette.state").display()
+        );
+    }
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    if absolute(state).starts_with(absolute(out)) {
+        anyhow::bail!(
+            "--state {}: the state must be kept outside the archive folder {} (it is the builder's, not the readers')",
+            state.display(),
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// The key of the file at `path` (whose size and time are `key`) when it is the one `entry`

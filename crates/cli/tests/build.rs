@@ -719,6 +719,29 @@ fn unusable_arguments_fail_with_one_clear_line() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown time zone"));
+
+    // `--state` is a file outside the archive.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("archive");
+    let site = fixtures().join("finews");
+    for (state, message) in [
+        (dir.path().to_path_buf(), "it is a folder"),
+        (out.join("gazette.state"), "outside the archive folder"),
+    ] {
+        let output = gazette(&[
+            "build",
+            site.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--state",
+            state.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(!out.exists(), "nothing is written");
+    }
 }
 
 #[test]
