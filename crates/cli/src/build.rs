@@ -109,7 +109,18 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         check_state_path(state, out)?;
     }
     let staging = out.map(Staging::new).transpose()?;
-    let mut sources = discover(dirs)?;
+    // `--state`: what the previous build kept, read while the sources are found (whether it
+    // describes this build is decided below).
+    let state_path = options.state.as_deref().filter(|_| out.is_some());
+    let (discovered, read_state) = std::thread::scope(|scope| {
+        let reading = state_path
+            .zip(out)
+            .map(|(path, out)| scope.spawn(move || state::load(path, out)));
+        let discovered = discover(dirs);
+        let read = reading.map(|reading| reading.join().expect("reading the state never panics"));
+        (discovered, read)
+    });
+    let mut sources = discovered?;
     timings.phase("discover");
     let (config, config_path) = sources.config.clone().unwrap_or_default();
     let mut site_warnings = sources.config_warnings.clone();
@@ -141,8 +152,6 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
 
     let liquid = liquid_site(&sources, &settings, &config_path, &mut site_warnings);
 
-    // `--state`: what the previous build kept, when it describes the archive in `out`.
-    let state_path = options.state.as_deref().filter(|_| out.is_some());
     let fingerprint = state_path.map(|_| {
         let settings = format!(
             "{dirs:?}\n{:?}\n{:?}\n{:?}",
@@ -153,8 +162,14 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             sources.site_root.as_deref(),
         )
     });
-    let loaded = match (state_path, out, fingerprint) {
-        (Some(path), Some(out), Some(fingerprint)) => match state::load(path, fingerprint, out) {
+    let loaded = match (state_path, read_state, fingerprint) {
+        (Some(path), Some(read), Some(fingerprint)) => match read.and_then(|loaded| {
+            if loaded.fingerprint == fingerprint {
+                Ok(loaded)
+            } else {
+                Err("the Gazette program, the settings, _config.yml, _data/ or _includes/ changed since the last build".to_string())
+            }
+        }) {
             Ok(loaded) => Some(loaded),
             Err(reason) => {
                 if !options.quiet {

@@ -277,6 +277,8 @@ impl Tail {
 
 /// A state read back, and the archive it describes.
 pub struct Loaded {
+    /// The [`fingerprint`] of the build it describes: the caller compares it with its own.
+    pub fingerprint: u64,
     /// The post files it describes, each taken (`None`) once the build has used it.
     pub files: Vec<Option<SavedEntry>>,
     /// Index in `files` by a hash of the path (two million binary searches over long paths
@@ -345,9 +347,9 @@ pub fn fingerprint(parts: &[&[u8]], site_root: Option<&Path>) -> u64 {
     hasher.finish()
 }
 
-/// Reads the state at `path` for the archive in `out`, built with settings whose
-/// [`fingerprint`] is `fingerprint`; `Err` says why an update is not possible.
-pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Loaded, String> {
+/// Reads the state at `path` for the archive in `out` (the caller checks its
+/// [`fingerprint`]); `Err` says why an update is not possible.
+pub fn load(path: &Path, out: &Path) -> std::result::Result<Loaded, String> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -367,11 +369,6 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
             head.version,
             env!("CARGO_PKG_VERSION")
         ));
-    }
-    if head.fingerprint != fingerprint {
-        return Err(
-            "the Gazette program, the settings, _config.yml, _data/ or _includes/ changed since the last build".into(),
-        );
     }
     // The tail first (its length ends the file): whether the state describes the archive
     // in `out` is known before two million records are read.
@@ -421,6 +418,7 @@ pub fn load(path: &Path, fingerprint: u64, out: &Path) -> std::result::Result<Lo
         }
     }
     Ok(Loaded {
+        fingerprint: head.fingerprint,
         files,
         by_path,
         tail,

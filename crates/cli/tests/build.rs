@@ -1813,4 +1813,16 @@ fn an_update_in_place_is_the_full_build_byte_for_byte() {
     // The state that build wrote describes the archive: the next build is an update again.
     let next = build_with(&archive, Some(&state), &report);
     assert!(next.contains("updated in place"), "{next}");
+
+    // A changed `_config.yml` may change every post: a full build, which says why.
+    let config = site.join("_config.yml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\ndescription: 每日财经新闻\n");
+    std::fs::write(&config, text).unwrap();
+    let changed = build_with(&archive, Some(&state), &report);
+    assert!(
+        changed.contains("_config.yml") && changed.contains("building the whole archive"),
+        "{changed}"
+    );
+    assert!(!changed.contains("updated in place"), "{changed}");
 }
