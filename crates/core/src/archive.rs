@@ -1030,12 +1030,7 @@ impl BuildId {
         group_of: impl Fn(&str) -> Option<usize>,
     ) -> Vec<String> {
         use std::hash::{BuildHasher, Hasher};
-        let mut digests = self
-            .digests
-            .lock()
-            .expect("no writer panics holding the lock")
-            .clone();
-        digests.sort_unstable();
+        let digests = self.digests();
         let mut hashers: Vec<_> = (0..groups)
             .map(|_| rustc_hash::FxBuildHasher.build_hasher())
             .collect();

@@ -1485,25 +1485,19 @@ mod tests {
         }
         // Three sealed segments of level 0 written by an earlier build, merged with the
         // newer posts into the level-1 segment [0, 8 × 4,096).
+        fn written<S>(shards: &[S], write: fn(&S, &mut Vec<u8>)) -> Vec<Vec<u8>> {
+            shards
+                .iter()
+                .map(|shard| {
+                    let mut out = Vec::new();
+                    write(shard, &mut out);
+                    out
+                })
+                .collect()
+        }
         let files_of = |segment: IndexSegment| SegmentFiles {
-            shards: segment
-                .shards
-                .iter()
-                .map(|s| {
-                    let mut out = Vec::new();
-                    s.write(&mut out);
-                    out
-                })
-                .collect(),
-            positions: segment
-                .positions
-                .iter()
-                .map(|s| {
-                    let mut out = Vec::new();
-                    s.write(&mut out);
-                    out
-                })
-                .collect(),
+            shards: written(&segment.shards, SearchShard::write),
+            positions: written(&segment.positions, PositionShard::write),
         };
         let earlier: Vec<SegmentFiles> = (0..3)
             .map(|k| {

@@ -10,12 +10,9 @@ use std::collections::BTreeMap;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use gazette_core::build::{build_archive, build_archive_streamed, BuildInput, ContentStore};
+use gazette_core::build::{build_archive, build_archive_streamed, ContentStore};
 use gazette_core::generate::GenerateOptions;
-use gazette_core::import::{
-    import_file, Content, ImportSettings, Outcome, PostContent, SourceFile, StoredContent,
-};
-use gazette_core::model::SiteInfo;
+use gazette_core::import::{Content, Outcome, PostContent, StoredContent};
 
 /// The fixture posts (with their second copies, which the builder merges) and enough
 /// generator posts for two sealed index segments and an open one.
@@ -27,24 +24,7 @@ fn outcomes() -> Vec<Outcome> {
         categories: 30,
         anomaly_rate: 0.02,
     }));
-    let settings = ImportSettings {
-        zone: "Asia/Shanghai".parse().expect("a known zone"),
-        ..ImportSettings::default()
-    };
-    files
-        .iter()
-        .map(|(path, bytes)| import_file(SourceFile { path, bytes }, &settings))
-        .collect()
-}
-
-fn input(outcomes: Vec<Outcome>) -> BuildInput {
-    BuildInput::of_outcomes(
-        SiteInfo {
-            url: "https://example.org".into(),
-            ..SiteInfo::default()
-        },
-        outcomes,
-    )
+    common::import_all(&files)
 }
 
 /// Contents in a vector; `fail_at` makes the load of that many posts fail.
@@ -101,7 +81,7 @@ fn bytes_of(
 #[test]
 fn a_streamed_build_from_a_store_is_the_build_that_holds_everything() {
     let outcomes = outcomes();
-    let (held, held_report) = build_archive(input(outcomes.clone()));
+    let (held, held_report) = build_archive(common::input(outcomes.clone()));
     assert!(held.index.len() >= 3, "two sealed segments and an open one");
     let expected: BTreeMap<String, Vec<u8>> = bytes_of(held.files()).into_iter().collect();
 
@@ -114,7 +94,7 @@ fn a_streamed_build_from_a_store_is_the_build_that_holds_everything() {
         let mut written: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut next_summary = 0;
         let (rest, report) = build_archive_streamed(
-            input(stored_outcomes.clone()),
+            common::input(stored_outcomes.clone()),
             &store,
             batch,
             |files| -> io::Result<()> {
@@ -164,10 +144,15 @@ fn a_store_that_fails_stops_the_build_with_its_error() {
     };
     store.take(&mut outcomes);
     let mut sunk = 0;
-    let error = build_archive_streamed(input(outcomes), &store, 1000, |_| -> io::Result<()> {
-        sunk += 1;
-        Ok(())
-    })
+    let error = build_archive_streamed(
+        common::input(outcomes),
+        &store,
+        1000,
+        |_| -> io::Result<()> {
+            sunk += 1;
+            Ok(())
+        },
+    )
     .expect_err("a failing store fails the build");
     assert_eq!(error.to_string(), "the disk went away");
     assert!(sunk > 0, "files before the failure were handed out");

@@ -12,13 +12,10 @@ use gazette_core::archive::{
     decode, summary_group_path, ArchiveFile, Layout, Segment, SummaryGroup, MANIFEST_FILE,
 };
 use gazette_core::build::{
-    build_archive_update, BuildInput, ContentStore, PostMeta, Previous, PreviousFiles, Record,
+    build_archive_update, ContentStore, PostMeta, Previous, PreviousFiles, Record,
 };
 use gazette_core::generate::GenerateOptions;
-use gazette_core::import::{
-    import_file, Content, ImportSettings, Outcome, PostContent, SourceFile, StoredContent,
-};
-use gazette_core::model::SiteInfo;
+use gazette_core::import::{Content, Outcome, PostContent, StoredContent};
 use gazette_core::search_index::SegmentFiles;
 
 type Files = BTreeMap<String, Vec<u8>>;
@@ -35,24 +32,7 @@ fn sources() -> Vec<(String, Vec<u8>)> {
 }
 
 fn import(files: &[(String, Vec<u8>)]) -> Vec<Outcome> {
-    let settings = ImportSettings {
-        zone: "Asia/Shanghai".parse().expect("a known zone"),
-        ..ImportSettings::default()
-    };
-    files
-        .iter()
-        .map(|(path, bytes)| import_file(SourceFile { path, bytes }, &settings))
-        .collect()
-}
-
-fn input(outcomes: Vec<Outcome>) -> BuildInput {
-    BuildInput::of_outcomes(
-        SiteInfo {
-            url: "https://example.org".into(),
-            ..SiteInfo::default()
-        },
-        outcomes,
-    )
+    common::import_all(files)
 }
 
 /// The contents of the current sources, by path: what an update imports again.
@@ -117,10 +97,16 @@ fn build(
         layout,
         files: files.as_ref().expect("with the record"),
     });
-    let built = build_archive_update(input(outcomes), store, 1_000, previous.as_ref(), |files| {
-        write(files.files());
-        Ok::<(), io::Error>(())
-    })
+    let built = build_archive_update(
+        common::input(outcomes),
+        store,
+        1_000,
+        previous.as_ref(),
+        |files| {
+            write(files.files());
+            Ok::<(), io::Error>(())
+        },
+    )
     .expect("the build works");
     write(built.archive.metadata_files());
     write(vec![(

@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
+use gazette_core::build::BuildInput;
 use gazette_core::generate::{generate_post, sources, GenerateOptions};
+use gazette_core::import::{import_file, ImportSettings, Outcome, SourceFile};
+use gazette_core::model::SiteInfo;
 
 /// The post files (`.md`, `.html`) of the fixture sites `sites` (folders of
 /// `tests/fixtures/`), second copies included.
@@ -36,4 +39,30 @@ pub fn generated_posts(options: &GenerateOptions) -> Vec<(String, Vec<u8>)> {
         .filter(|file| file.path.ends_with(".md") || file.path.ends_with(".html"))
         .map(|file| (format!("gen/{}", file.path), file.bytes))
         .collect()
+}
+
+/// `files` imported as the integration tests import them (dates without an offset in
+/// Shanghai's time).
+#[allow(dead_code)] // not every test binary uses every helper
+pub fn import_all(files: &[(String, Vec<u8>)]) -> Vec<Outcome> {
+    let settings = ImportSettings {
+        zone: "Asia/Shanghai".parse().expect("a known zone"),
+        ..ImportSettings::default()
+    };
+    files
+        .iter()
+        .map(|(path, bytes)| import_file(SourceFile { path, bytes }, &settings))
+        .collect()
+}
+
+/// The builder's input of `outcomes`, for a site with a public URL (so it has feeds).
+#[allow(dead_code)]
+pub fn input(outcomes: Vec<Outcome>) -> BuildInput {
+    BuildInput::of_outcomes(
+        SiteInfo {
+            url: "https://example.org".into(),
+            ..SiteInfo::default()
+        },
+        outcomes,
+    )
 }
