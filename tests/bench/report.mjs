@@ -205,7 +205,7 @@ if (withUpdate.length) {
     table(['posts', 'wall', 'peak memory', 'post files imported', 'files written', 'made again, unchanged', 'kept', 'removed', 'same as the full build'],
       inPlace.map(([posts, s]) => {
         const u = s.update.in_place;
-        return [n(Number(posts)), `${n(u.wall_s, 2)} s`, `${n(u.peak_mb)} MB`, n(u.imported),
+        return [n(Number(posts)), `${n(u.wall_s, 2)} s`, `${n(u.peak_mb)} MB`, `${n(u.imported)} (and ${n(u.read_again)} read again)`,
           `${n(u.written)} (${n(u.written_mb, 1)} MB)`, n(u.unchanged), n(u.kept), n(u.removed), u.identical ? 'yes' : 'no'];
       }));
   }

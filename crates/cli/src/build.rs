@@ -371,6 +371,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         spill: &spill,
         settings: &settings,
         liquid: &liquid,
+        again: std::sync::atomic::AtomicUsize::new(0),
     };
     let Built {
         mut archive,
@@ -421,8 +422,9 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         let counts = staging.update_counts();
         if (record.kept_posts > 0 || counts.written + counts.unchanged > 0) && !options.quiet {
             eprintln!(
-                "updated in place: {} post files imported ({reused} unchanged since the last build), {} archive files written ({:.1} MB), {} made again unchanged, {} kept, {} removed",
+                "updated in place: {} post files imported ({reused} unchanged since the last build; {} of them read again for the files they share with changed posts), {} archive files written ({:.1} MB), {} made again unchanged, {} kept, {} removed",
                 files - reused,
+                store.again.into_inner(),
                 counts.written,
                 counts.written_bytes as f64 / 1e6,
                 counts.unchanged,
@@ -507,6 +509,8 @@ struct UpdateStore<'a> {
     spill: &'a Spill,
     settings: &'a ImportSettings,
     liquid: &'a LiquidSite,
+    /// Posts imported again (unchanged posts that share files with changed ones).
+    again: std::sync::atomic::AtomicUsize,
 }
 
 impl ContentStore for UpdateStore<'_> {
@@ -515,6 +519,8 @@ impl ContentStore for UpdateStore<'_> {
     }
 
     fn load_again(&self, post: &PostMeta) -> std::io::Result<PostContent> {
+        self.again
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut buffer = Vec::new();
         match read_and_import(
             Path::new(&*post.path),
