@@ -5,6 +5,7 @@
 
 mod build;
 mod generate;
+mod git;
 mod output;
 mod pages;
 mod search;

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever what the state holds or means changes.
-const STATE_VERSION: u32 = 2;
+const STATE_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"GZSTATE\n";
 
 /// What identifies a source file's bytes without reading them again.
@@ -42,6 +42,9 @@ pub struct FileKey {
     pub modified: (i64, u32),
     /// [`content_hash`] of its bytes.
     pub hash: u64,
+    /// Its git blob id (the first 64 bits), when the site is a git checkout and git finds
+    /// the file as committed: equal ids mean equal bytes, whatever the file's time.
+    pub git: Option<u64>,
 }
 
 impl FileKey {
@@ -54,6 +57,7 @@ impl FileKey {
             size: metadata.len(),
             modified: (since.as_secs() as i64, since.subsec_nanos()),
             hash: 0,
+            git: None,
         })
     }
 }

@@ -1826,3 +1826,100 @@ fn an_update_in_place_is_the_full_build_byte_for_byte() {
     );
     assert!(!changed.contains("updated in place"), "{changed}");
 }
+
+/// Issue 18, in CI: a fresh checkout gives every file a new time. When the site is a git
+/// checkout, git's index vouches for the files it finds as committed, so the update reads
+/// none of them; a file changed in the working copy is still imported, and the archive is
+/// the full build's.
+#[test]
+fn after_a_fresh_checkout_git_vouches_for_the_unchanged_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = |p: &Path| p.display().to_string();
+    let git = |args: &[&str]| {
+        let output = Command::new("git")
+            .args([
+                "-c",
+                "user.name=Gazette",
+                "-c",
+                "user.email=gazette@example.org",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+    };
+    let origin = dir.path().join("origin");
+    let output = gazette(&[
+        "gen",
+        "--posts",
+        "1500",
+        "--seed",
+        "4",
+        "--out",
+        &shown(&origin),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    git(&["-C", &shown(&origin), "init", "-q"]);
+    git(&["-C", &shown(&origin), "add", "-A"]);
+    git(&["-C", &shown(&origin), "commit", "-q", "-m", "posts"]);
+    let site = dir.path().join("site");
+    let checkout = || {
+        let _ = std::fs::remove_dir_all(&site);
+        git(&["clone", "-q", &shown(&origin), &shown(&site)]);
+    };
+    let (archive, state) = (dir.path().join("archive"), dir.path().join("gazette.state"));
+    let build = |out: &Path, state: Option<&Path>| -> String {
+        let mut args = vec![
+            "build".to_string(),
+            shown(&site),
+            "--out".into(),
+            shown(out),
+        ];
+        if let Some(state) = state {
+            args.extend(["--state".into(), shown(state)]);
+        }
+        let output = gazette(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "build failed: {stderr}");
+        stderr
+    };
+    checkout();
+    build(&archive, Some(&state));
+
+    // A fresh checkout of the same commit, one file edited in the working copy.
+    checkout();
+    let posts = site.join("_posts");
+    let mut names: Vec<_> = std::fs::read_dir(&posts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let edited = &names[names.len() / 2];
+    let mut text = std::fs::read_to_string(edited).unwrap();
+    text.push_str("\n\n（本文有更新）\n");
+    std::fs::write(edited, text).unwrap();
+
+    let update = build(&archive, Some(&state));
+    let summary = update
+        .lines()
+        .find(|l| l.starts_with("updated in place: "))
+        .unwrap_or_else(|| panic!("an update: {update}"));
+    let numbers: Vec<usize> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let (imported, unchanged, by_git) = (numbers[0], numbers[1], numbers[2]);
+    assert_eq!(imported, 1, "only the edited file is imported: {summary}");
+    assert!(unchanged > 1_400, "{summary}");
+    assert_eq!(
+        by_git, unchanged,
+        "git vouches for every unchanged file: {summary}"
+    );
+
+    let full = dir.path().join("full");
+    build(&full, None);
+    assert!(
+        walk(&archive, &archive) == walk(&full, &full),
+        "the full build's archive"
+    );
+}
