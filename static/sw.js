@@ -9,7 +9,13 @@
 //   never mixed with cached files of the old one, while the files of segments the update left
 //   as they were keep their URLs and stay cached. When a manifest names a new build, cached
 //   files whose version it no longer names are deleted.
+//
+// Only the app's and the archive's own files are its business: what an article names
+// (images, media, frames) goes to the network untouched, so that a load the page cancels
+// or the network fails stays the page's own (a worker that answered for it would turn a
+// missing image into a worker error).
 const CACHE = 'gazette-v1';
+const CONTENT = new Set(['image', 'audio', 'video', 'track', 'object', 'embed', 'frame', 'iframe']);
 const FRESH = [/\/$/, /\/index\.html$/, /\/(boot|guard)\.js$/, /\/archive\/manifest\.json$/, /\/archive\/days\.json(\.gz)?$/];
 
 self.addEventListener('install', () => self.skipWaiting());
@@ -19,6 +25,7 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (CONTENT.has(request.destination) && !/\/favicon(-[0-9a-f]+)?\.svg$/.test(url.pathname)) return;
   const fresh = FRESH.some((pattern) => pattern.test(url.pathname));
   event.respondWith(fresh ? networkFirst(request) : cacheFirst(request));
 });
