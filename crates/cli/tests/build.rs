@@ -1674,6 +1674,26 @@ fn sites_render_like_jekyll() {
     );
 }
 
+/// `gazette build INPUTS --out OUT [--state STATE] EXTRA…`, which must succeed: its stderr.
+fn build_with_state(
+    inputs: &[PathBuf],
+    out: &Path,
+    state: Option<&Path>,
+    extra: &[&str],
+) -> String {
+    let mut args: Vec<String> = vec!["build".into()];
+    args.extend(inputs.iter().map(|p| p.display().to_string()));
+    args.extend(["--out".into(), out.display().to_string()]);
+    if let Some(state) = state {
+        args.extend(["--state".into(), state.display().to_string()]);
+    }
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let output = gazette(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "build failed: {stderr}");
+    stderr
+}
+
 /// Issue 18: `--state` keeps what the next build needs to update the archive in place. An
 /// update after a day of new posts, an edited post, a removed one and a file whose time
 /// changed but not its bytes imports only the new and changed files, writes only files whose
@@ -1701,22 +1721,8 @@ fn an_update_in_place_is_the_full_build_byte_for_byte() {
         dir.path().join("state/gazette.state"),
     );
     let build_with = |out: &Path, state: Option<&Path>, report: &Path| -> String {
-        let mut args = vec![
-            "build".to_string(),
-            shown(&site),
-            shown(&site.join("old_post")),
-            "--out".into(),
-            shown(out),
-            "--report".into(),
-            shown(report),
-        ];
-        if let Some(state) = state {
-            args.extend(["--state".into(), shown(state)]);
-        }
-        let output = gazette(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(output.status.success(), "build failed: {stderr}");
-        stderr
+        let (inputs, report) = ([site.clone(), site.join("old_post")], shown(report));
+        build_with_state(&inputs, out, state, &["--report", &report])
     };
     // The newest days' files (by the date their names start with) arrive later.
     let mut names: Vec<String> = std::fs::read_dir(site.join("_posts"))
@@ -1869,19 +1875,7 @@ fn after_a_fresh_checkout_git_vouches_for_the_unchanged_files() {
     };
     let (archive, state) = (dir.path().join("archive"), dir.path().join("gazette.state"));
     let build = |out: &Path, state: Option<&Path>| -> String {
-        let mut args = vec![
-            "build".to_string(),
-            shown(&site),
-            "--out".into(),
-            shown(out),
-        ];
-        if let Some(state) = state {
-            args.extend(["--state".into(), shown(state)]);
-        }
-        let output = gazette(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(output.status.success(), "build failed: {stderr}");
-        stderr
+        build_with_state(std::slice::from_ref(&site), out, state, &[])
     };
     checkout();
     build(&archive, Some(&state));
