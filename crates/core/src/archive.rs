@@ -142,31 +142,23 @@ impl Layout {
     /// The segment whose posts `file` (a path in the archive) holds only, if any: its index
     /// files, and the summary groups and body chunks of its posts.
     pub fn segment_holding(&self, file: &str) -> Option<&Segment> {
-        let number = |name: &str| -> Option<u32> { name.split('.').next()?.parse().ok() };
-        if let Some(rest) = file.strip_prefix("search/") {
-            let (first, end) = rest.split('/').next()?.split_once('-')?;
-            let (first, end) = (first.parse::<u32>().ok()?, end.parse::<u32>().ok()?);
-            return self
+        match PostFilePath::of(file)? {
+            PostFilePath::Index { first, end } => self
                 .segments
                 .iter()
-                .find(|s| (s.first, s.end) == (first, end));
-        }
-        if let Some(rest) = file.strip_prefix("summaries/") {
-            // Segments start at multiples of the group size: a group's first post says.
-            let first = number(rest)?.checked_mul(self.summary_group_size)?;
-            return self
+                .find(|s| (s.first, s.end) == (first, end)),
+            PostFilePath::SummaryGroup(group) => {
+                // Segments start at multiples of the group size: a group's first post says.
+                let first = group.checked_mul(self.summary_group_size)?;
+                self.segments
+                    .iter()
+                    .find(|s| (s.first..s.end).contains(&first))
+            }
+            PostFilePath::Chunk(chunk) => self
                 .segments
                 .iter()
-                .find(|s| (s.first..s.end).contains(&first));
+                .find(|s| (s.first_chunk..s.end_chunk).contains(&chunk)),
         }
-        if let Some(rest) = file.strip_prefix("bodies/") {
-            let chunk = number(rest)?;
-            return self
-                .segments
-                .iter()
-                .find(|s| (s.first_chunk..s.end_chunk).contains(&chunk));
-        }
-        None
     }
 
     /// Where post `id`'s number is, or `None` when the archive has no id of its group.
@@ -177,6 +169,36 @@ impl Layout {
             month,
             shard: crate::search::shard_of(id, count),
         })
+    }
+}
+
+/// Which of the posts' own files a path in the archive names: a summary group, a body
+/// chunk, or a file (search or position shard) of an index segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostFilePath {
+    SummaryGroup(u32),
+    Chunk(u32),
+    Index { first: u32, end: u32 },
+}
+
+impl PostFilePath {
+    /// What `file` names, when it is one of the posts' own files.
+    pub fn of(file: &str) -> Option<PostFilePath> {
+        let number = |name: &str| -> Option<u32> { name.split('.').next()?.parse().ok() };
+        if let Some(rest) = file.strip_prefix("search/") {
+            let (first, end) = rest.split('/').next()?.split_once('-')?;
+            return Some(PostFilePath::Index {
+                first: first.parse().ok()?,
+                end: end.parse().ok()?,
+            });
+        }
+        if let Some(rest) = file.strip_prefix("summaries/") {
+            return number(rest).map(PostFilePath::SummaryGroup);
+        }
+        if let Some(rest) = file.strip_prefix("bodies/") {
+            return number(rest).map(PostFilePath::Chunk);
+        }
+        None
     }
 }
 

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::archive::{
     busiest_first, chunk_path, id_group_name, id_month, summary_group_path, Archive, ArchiveFile,
     BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, IdShardKey, IndexSegment,
-    IndexShards, Layout, Manifest, PeriodCount, PostBody, PostList, Segment, SummaryGroup,
-    TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
+    IndexShards, Layout, Manifest, PeriodCount, PostBody, PostFilePath, PostList, Segment,
+    SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -344,25 +344,14 @@ impl Record {
     /// Whether the archive file at `path` is one the build kept from the previous build
     /// as it was (so it neither made nor wrote it).
     pub fn keeps(&self, path: &str) -> bool {
-        let number = |name: &str| -> Option<u32> { name.split('.').next()?.parse().ok() };
-        if let Some(rest) = path.strip_prefix("summaries/") {
-            return number(rest).is_some_and(|group| {
-                (group + 1).saturating_mul(SUMMARY_GROUP_SIZE) <= self.kept_posts
-            });
+        match PostFilePath::of(path) {
+            Some(PostFilePath::SummaryGroup(group)) => {
+                group.saturating_add(1).saturating_mul(SUMMARY_GROUP_SIZE) <= self.kept_posts
+            }
+            Some(PostFilePath::Chunk(chunk)) => chunk < self.kept_chunks,
+            Some(PostFilePath::Index { first, end }) => self.kept_segments.contains(&(first, end)),
+            None => false,
         }
-        if let Some(rest) = path.strip_prefix("bodies/") {
-            return number(rest).is_some_and(|chunk| chunk < self.kept_chunks);
-        }
-        if let Some(rest) = path.strip_prefix("search/") {
-            let Some((first, end)) = rest.split('/').next().and_then(|r| r.split_once('-')) else {
-                return false;
-            };
-            let (Ok(first), Ok(end)) = (first.parse::<u32>(), end.parse::<u32>()) else {
-                return false;
-            };
-            return self.kept_segments.contains(&(first, end));
-        }
-        false
     }
 }
 
