@@ -13,43 +13,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rustc_hash::FxHashMap;
+use crate::state::PathIndex;
 
 /// Blob ids (their first 64 bits) of the clean tracked files under `dirs`, by path as the
 /// builder names the file (`dir` joined with the path under it).
-#[derive(Default)]
-pub struct Blobs {
-    /// By a hash of the path (two million paths would take 200 MB): two paths with one hash
-    /// are both left out.
-    by_path: FxHashMap<u64, Option<u64>>,
-}
-
-impl Blobs {
-    pub fn get(&self, path: &str) -> Option<u64> {
-        *self.by_path.get(&path_key(path))?
-    }
-}
-
-fn path_key(path: &str) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
-    hasher.write(path.as_bytes());
-    hasher.finish()
-}
-
-pub fn clean_blobs(dirs: &[PathBuf]) -> Blobs {
-    let mut blobs = Blobs::default();
+pub fn clean_blobs(dirs: &[PathBuf]) -> PathIndex<u64> {
+    let mut blobs = PathIndex::default();
     for dir in dirs {
         for (path, id) in blobs_under(dir).unwrap_or_default() {
-            blobs
-                .by_path
-                .entry(path_key(&path))
-                .and_modify(|known| {
-                    if *known != Some(id) {
-                        *known = None;
-                    }
-                })
-                .or_insert(Some(id));
+            blobs.insert(&path, id);
         }
     }
     blobs

@@ -13,14 +13,15 @@
 
 use std::fs;
 use std::hash::{BuildHasher, Hasher};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset, TimeZone};
 use gazette_core::archive::{
-    decode, inflate, position_shard_path, search_shard_path, summary_group_path, IndexShardKey,
-    Manifest, Segment, SummaryGroup, MANIFEST_FILE,
+    decode, decode_bytes, position_shard_path, search_shard_path, stored_contents,
+    summary_group_path, ArchiveError, IndexShardKey, Manifest, Segment, SummaryGroup,
+    MANIFEST_FILE,
 };
 use gazette_core::build::{Imported, PostMeta, PreviousFiles, Record};
 use gazette_core::i18n::LetterCounts;
@@ -62,10 +63,50 @@ impl FileKey {
     }
 }
 
-fn path_hash(path: &str) -> u64 {
-    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
-    hasher.write(path.as_bytes());
-    hasher.finish()
+/// Values by a hash of a path, not the path itself (two million paths as keys take about
+/// 200 MB). Two paths with one hash are both left out: a lookup of either finds nothing, and
+/// the builder treats the file as one it knows nothing of.
+#[derive(Debug)]
+pub struct PathIndex<V> {
+    by_hash: rustc_hash::FxHashMap<u64, Option<V>>,
+}
+
+impl<V> Default for PathIndex<V> {
+    fn default() -> Self {
+        PathIndex {
+            by_hash: Default::default(),
+        }
+    }
+}
+
+impl<V: Copy + PartialEq> PathIndex<V> {
+    fn hash(path: &str) -> u64 {
+        let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+        hasher.write(path.as_bytes());
+        hasher.finish()
+    }
+
+    pub fn with_capacity(capacity: usize) -> Self {
+        let mut index = PathIndex::default();
+        index.by_hash.reserve(capacity);
+        index
+    }
+
+    /// Files `value` under `path` (the same value twice under one path is one entry).
+    pub fn insert(&mut self, path: &str, value: V) {
+        self.by_hash
+            .entry(Self::hash(path))
+            .and_modify(|known| {
+                if *known != Some(value) {
+                    *known = None;
+                }
+            })
+            .or_insert(Some(value));
+    }
+
+    pub fn get(&self, path: &str) -> Option<V> {
+        *self.by_hash.get(&Self::hash(path))?
+    }
 }
 
 /// A hash of a source file's bytes.
@@ -285,11 +326,9 @@ pub struct Loaded {
     pub fingerprint: u64,
     /// The post files it describes, each taken (`None`) once the build has used it.
     pub files: Vec<Option<SavedEntry>>,
-    /// Index in `files` by a hash of the path (two million binary searches over long paths
-    /// with a common prefix cost a second; a map of the paths themselves, 150 MB at two
-    /// million posts). `u32::MAX`: two paths share the hash, and neither is found (both are
-    /// imported again).
-    by_path: rustc_hash::FxHashMap<u64, u32>,
+    /// Index in `files` by path (two million binary searches over long paths with a common
+    /// prefix cost a second).
+    by_path: PathIndex<u32>,
     pub tail: Tail,
     pub manifest: Manifest,
 }
@@ -297,7 +336,7 @@ pub struct Loaded {
 impl Loaded {
     /// The index in `files` of the file at `path`.
     pub fn find(&self, path: &str) -> Option<usize> {
-        let at = *self.by_path.get(&path_hash(path))? as usize;
+        let at = self.by_path.get(path)? as usize;
         let entry = self.files.get(at)?.as_ref()?;
         (entry.path() == path).then_some(at)
     }
@@ -338,11 +377,7 @@ pub fn fingerprint(parts: &[&[u8]], site_root: Option<&Path>) -> u64 {
                 .filter(|e| e.file_type().is_file())
             {
                 hasher.write(entry.path().to_string_lossy().as_bytes());
-                let mut bytes = Vec::new();
-                if fs::File::open(entry.path())
-                    .and_then(|mut f| f.read_to_end(&mut bytes))
-                    .is_ok()
-                {
+                if let Ok(bytes) = fs::read(entry.path()) {
                     hasher.write_u64(content_hash(&bytes));
                 }
             }
@@ -411,14 +446,10 @@ pub fn load(path: &Path, out: &Path) -> std::result::Result<Loaded, String> {
     if !rest.is_empty() {
         return Err("it is damaged (bytes left over)".into());
     }
-    let mut by_path = rustc_hash::FxHashMap::default();
-    by_path.reserve(files.len());
+    let mut by_path = PathIndex::with_capacity(files.len());
     for (at, file) in files.iter().enumerate() {
         if let Some(file) = file {
-            by_path
-                .entry(path_hash(file.path()))
-                .and_modify(|shared| *shared = u32::MAX)
-                .or_insert(at as u32);
+            by_path.insert(file.path(), at as u32);
         }
     }
     Ok(Loaded {
@@ -529,23 +560,30 @@ pub struct ArchiveFiles {
 }
 
 impl ArchiveFiles {
-    fn read(&self, relative: &str) -> std::io::Result<Vec<u8>> {
+    /// The bytes of one archive file, as stored.
+    fn bytes(&self, relative: &str) -> std::io::Result<Vec<u8>> {
         let path = self.dir.join(relative);
-        let bytes = fs::read(&path)
-            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-        inflate(&path.display().to_string(), &bytes)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
+        fs::read(&path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
     }
+
+    /// The contents of one archive file (decoded from gzip, as readers do).
+    fn read(&self, relative: &str) -> std::io::Result<Vec<u8>> {
+        let bytes = self.bytes(relative)?;
+        stored_contents(relative, &bytes)
+            .map(std::borrow::Cow::into_owned)
+            .map_err(invalid_data)
+    }
+}
+
+fn invalid_data(error: ArchiveError) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, error.to_string())
 }
 
 impl PreviousFiles for ArchiveFiles {
     fn summary_group(&self, group: u32) -> std::io::Result<SummaryGroup> {
         let path = summary_group_path(group);
-        let json = self.read(&path)?;
-        let json = std::str::from_utf8(&json)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        decode(&path, json)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
+        decode_bytes(&path, &self.bytes(&path)?).map_err(invalid_data)
     }
 
     fn index(&self, segment: &Segment) -> std::io::Result<SegmentFiles> {
