@@ -436,8 +436,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             writer.finish(&tail)?;
             timings.phase("state");
         }
-        let counts = staging.update_counts();
-        if (record.kept_posts > 0 || counts.written + counts.unchanged > 0) && !options.quiet {
+        if let Some(counts) = staging.update_counts().filter(|_| !options.quiet) {
             eprintln!(
                 "updated in place: {} post files imported ({reused} unchanged since the last build, {} of them by git's word; {} of them read again for the files they share with changed posts), {} archive files written ({:.1} MB), {} made again unchanged, {} kept, {} removed",
                 files - reused,
@@ -507,10 +506,7 @@ fn unchanged(
         return None;
     }
     if entry.key.modified != key.modified {
-        buffer.clear();
-        File::open(path)
-            .and_then(|f| f.take(u64::MAX).read_to_end(buffer))
-            .ok()?;
+        read_whole(path, buffer).ok()?;
         if state::content_hash(buffer) != entry.key.hash {
             return None;
         }
@@ -583,6 +579,15 @@ fn split_site_url(url: &str) -> Result<(String, String)> {
     ))
 }
 
+/// Reads the file at `path` into `buffer` (emptied first), through `Take`, which reads until
+/// the end without asking the file its size and position first (`File::read_to_end` makes a
+/// `statx` and an `lseek` call per file).
+fn read_whole(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+    buffer.clear();
+    File::open(path).and_then(|file| file.take(u64::MAX).read_to_end(buffer))?;
+    Ok(())
+}
+
 /// Reads `path` into `buffer` (a rayon job's, reused from file to file: no allocation per
 /// file, and no `stat` call for a size hint as `fs::read` makes) and imports it.
 fn read_and_import(
@@ -592,10 +597,7 @@ fn read_and_import(
     liquid: &LiquidSite,
 ) -> Outcome {
     let shown = path.display().to_string();
-    buffer.clear();
-    // Through `Take`, which reads until the end without asking the file its size and
-    // position first (`File::read_to_end` makes a `statx` and an `lseek` call per file).
-    match File::open(path).and_then(|file| file.take(u64::MAX).read_to_end(buffer)) {
+    match read_whole(path, buffer) {
         Ok(_) => import_file_with(
             SourceFile {
                 path: &shown,

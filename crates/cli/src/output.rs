@@ -42,11 +42,13 @@ struct Update {
     written: AtomicUsize,
     written_bytes: AtomicU64,
     unchanged: AtomicUsize,
+    /// Files of the previous build kept without being made again.
+    kept: usize,
     removed: usize,
 }
 
 /// What an update changed in the archive's folder.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateCounts {
     /// Files written (new or changed), and their bytes.
     pub written: usize,
@@ -124,6 +126,7 @@ impl Staging {
                 written: AtomicUsize::new(0),
                 written_bytes: AtomicU64::new(0),
                 unchanged: AtomicUsize::new(0),
+                kept: 0,
                 removed: 0,
             }),
         }
@@ -131,11 +134,12 @@ impl Staging {
 
     /// Counts the files of the previous build that `keeps` says the update kept as they
     /// were, for the manifest's build id and versions.
-    pub fn keep(&self, keeps: impl Fn(&str) -> bool) {
-        if let Some(update) = &self.update {
+    pub fn keep(&mut self, keeps: impl Fn(&str) -> bool) {
+        if let Some(update) = &mut self.update {
             for (path, digest) in &update.previous {
                 if keeps(path) {
                     self.build.add_digest(path, *digest);
+                    update.kept += 1;
                 }
             }
         }
@@ -146,20 +150,16 @@ impl Staging {
         self.build.digests()
     }
 
-    /// What the update changed (zero for a full build).
-    pub fn update_counts(&self) -> UpdateCounts {
-        let Some(update) = &self.update else {
-            return UpdateCounts::default();
-        };
-        let written = update.written.load(Ordering::Relaxed);
-        let unchanged = update.unchanged.load(Ordering::Relaxed);
-        UpdateCounts {
-            written,
+    /// What the update changed (`None`: a full build).
+    pub fn update_counts(&self) -> Option<UpdateCounts> {
+        let update = self.update.as_ref()?;
+        Some(UpdateCounts {
+            written: update.written.load(Ordering::Relaxed),
             written_bytes: update.written_bytes.load(Ordering::Relaxed),
-            unchanged,
-            kept: self.build.digests().len() - written - unchanged,
+            unchanged: update.unchanged.load(Ordering::Relaxed),
+            kept: update.kept,
             removed: update.removed,
-        }
+        })
     }
 
     /// The folder the archive and its staging folder are in.
@@ -211,19 +211,24 @@ impl Staging {
                     }
                     same
                 });
+                // In place, a new file is renamed over the old one, so that no reader (or
+                // hard-linked copy) ever sees a half-written file.
+                let target = match &self.update {
+                    Some(_) => path.with_extension("gazette-new"),
+                    None => path.clone(),
+                };
                 let written = if same {
                     Ok(())
-                } else if self.update.is_some() {
-                    // In place: a new file renamed over the old one, so that no reader (or
-                    // hard-linked copy) ever sees a half-written file.
-                    let temporary = path.with_extension("gazette-new");
-                    fs::File::create(&temporary)
-                        .and_then(|mut handle| handle.write_all(bytes))
-                        .and_then(|()| fs::rename(&temporary, &path))
-                        .with_context(|| format!("cannot write {}", path.display()))
                 } else {
-                    fs::File::create(&path)
+                    fs::File::create(&target)
                         .and_then(|mut handle| handle.write_all(bytes))
+                        .and_then(|()| {
+                            if target == path {
+                                Ok(())
+                            } else {
+                                fs::rename(&target, &path)
+                            }
+                        })
                         .with_context(|| format!("cannot write {}", path.display()))
                 };
                 for buffer in [json, compressed] {

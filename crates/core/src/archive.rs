@@ -1012,11 +1012,7 @@ impl BuildId {
         hasher.write(path.as_bytes());
         hasher.write_u8(0);
         hasher.write(bytes);
-        let digest = hasher.finish();
-        self.digests
-            .lock()
-            .expect("no writer panics holding the lock")
-            .push((path.to_string(), digest));
+        self.add_digest(path, hasher.finish());
     }
 
     /// Records one file by its digest, as [`BuildId::digests`] gave it: a file an update
