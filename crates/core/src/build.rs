@@ -820,41 +820,7 @@ fn assemble<E: From<std::io::Error> + Send>(
     let mut wanted = maker.wanted;
     // The summaries of kept posts that the home page and the feeds show, from their groups.
     if let Some(previous) = previous {
-        let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        for (&number, summary) in &wanted {
-            if summary.is_none() && number < start {
-                groups
-                    .entry(number / SUMMARY_GROUP_SIZE)
-                    .or_default()
-                    .push(number);
-            }
-        }
-        let read: Vec<(u32, PostSummary)> = groups
-            .into_par_iter()
-            .map(|(group, numbers)| {
-                let file = previous.files.summary_group(group)?;
-                numbers
-                    .into_iter()
-                    .map(|number| {
-                        let at = number.checked_sub(file.first_number);
-                        match at.and_then(|at| file.posts.get(at as usize)) {
-                            Some(summary) => Ok((number, summary.clone())),
-                            None => Err(std::io::Error::new(
-                                std::io::ErrorKind::InvalidData,
-                                format!(
-                                    "{} does not hold post {number}",
-                                    summary_group_path(group)
-                                ),
-                            )),
-                        }
-                    })
-                    .collect::<std::io::Result<Vec<_>>>()
-            })
-            .collect::<std::io::Result<Vec<_>>>()?
-            .into_iter()
-            .flatten()
-            .collect();
-        for (number, summary) in read {
+        for (number, summary) in kept_summaries(previous, &wanted, start)? {
             wanted.insert(number, Some(summary));
         }
     }
@@ -865,6 +831,44 @@ fn assemble<E: From<std::io::Error> + Send>(
     };
     let archive = assemble_the_rest(&posts, &catalog, site, segments, maker.next_chunk, summary);
     Ok((archive, record))
+}
+
+/// The summaries, as the previous build's summary groups hold them, of the posts before
+/// `start` (kept) that `wanted` still lacks.
+fn kept_summaries(
+    previous: &Previous<'_>,
+    wanted: &HashMap<u32, Option<PostSummary>>,
+    start: u32,
+) -> std::io::Result<Vec<(u32, PostSummary)>> {
+    let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (&number, summary) in wanted {
+        if summary.is_none() && number < start {
+            groups
+                .entry(number / SUMMARY_GROUP_SIZE)
+                .or_default()
+                .push(number);
+        }
+    }
+    let read = groups
+        .into_par_iter()
+        .map(|(group, numbers)| {
+            let file = previous.files.summary_group(group)?;
+            numbers
+                .into_iter()
+                .map(|number| {
+                    let at = number.checked_sub(file.first_number);
+                    match at.and_then(|at| file.posts.get(at as usize)) {
+                        Some(summary) => Ok((number, summary.clone())),
+                        None => Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!("{} does not hold post {number}", summary_group_path(group)),
+                        )),
+                    }
+                })
+                .collect::<std::io::Result<Vec<_>>>()
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    Ok(read.into_iter().flatten().collect())
 }
 
 /// Makes the summary groups and body chunks of batches of consecutive posts.
