@@ -378,16 +378,27 @@ fn the_committed_demo_archive_is_up_to_date() {
     let built = finews().files();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/archive");
     let committed = walk(&demo, &demo);
-    assert_eq!(
-        built.keys().collect::<Vec<_>>(),
-        committed.keys().collect::<Vec<_>>(),
-        "static/archive is stale: run `cargo xtask demo`"
+    assert_same_files(
+        &committed,
+        &built,
+        "static/archive is stale: run `cargo xtask demo`",
     );
-    for (file, bytes) in &built {
-        assert!(
-            bytes == &committed[file],
-            "static/archive/{file} is stale: run `cargo xtask demo`"
-        );
+}
+
+/// Asserts that `actual` holds the files of `expected`, no more, each with the same bytes;
+/// `what` says what a difference means.
+fn assert_same_files(
+    actual: &std::collections::BTreeMap<String, Vec<u8>>,
+    expected: &std::collections::BTreeMap<String, Vec<u8>>,
+    what: &str,
+) {
+    assert_eq!(
+        actual.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "{what}: not the same files"
+    );
+    for (file, bytes) in expected {
+        assert!(&actual[file] == bytes, "{what}: {file} differs");
     }
 }
 
@@ -1781,18 +1792,12 @@ fn an_update_in_place_is_the_full_build_byte_for_byte() {
     let full = dir.path().join("full");
     let full_report = dir.path().join("full-report.json");
     build_with(&full, None, &full_report);
-    let (updated, rebuilt) = (walk(&archive, &archive), walk(&full, &full));
-    assert_eq!(
-        updated.keys().collect::<Vec<_>>(),
-        rebuilt.keys().collect::<Vec<_>>(),
-        "the same files"
+    let rebuilt = walk(&full, &full);
+    assert_same_files(
+        &walk(&archive, &archive),
+        &rebuilt,
+        "the update against the full build",
     );
-    for (path, bytes) in &rebuilt {
-        assert!(
-            &updated[path] == bytes,
-            "{path} differs from the full build's"
-        );
-    }
     assert_eq!(
         read_json(&report),
         read_json(&full_report),
@@ -1806,7 +1811,11 @@ fn an_update_in_place_is_the_full_build_byte_for_byte() {
             && again.contains(" 0 archive files written"),
         "{again}"
     );
-    assert!(walk(&archive, &archive) == rebuilt);
+    assert_same_files(
+        &walk(&archive, &archive),
+        &rebuilt,
+        "after an update that changed nothing",
+    );
 
     // A damaged state: a full build, which says why.
     std::fs::write(&state, b"GZSTATE\n\xff\xff").unwrap();
@@ -1815,7 +1824,11 @@ fn an_update_in_place_is_the_full_build_byte_for_byte() {
         damaged.contains("is damaged") && damaged.contains("building the whole archive"),
         "{damaged}"
     );
-    assert!(walk(&archive, &archive) == rebuilt);
+    assert_same_files(
+        &walk(&archive, &archive),
+        &rebuilt,
+        "after a full build for a damaged state",
+    );
     // The state that build wrote describes the archive: the next build is an update again.
     let next = build_with(&archive, Some(&state), &report);
     assert!(next.contains("updated in place"), "{next}");
@@ -1912,8 +1925,9 @@ fn after_a_fresh_checkout_git_vouches_for_the_unchanged_files() {
 
     let full = dir.path().join("full");
     build(&full, None);
-    assert!(
-        walk(&archive, &archive) == walk(&full, &full),
-        "the full build's archive"
+    assert_same_files(
+        &walk(&archive, &archive),
+        &walk(&full, &full),
+        "the update after a fresh checkout against the full build",
     );
 }
