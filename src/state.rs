@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use gazette_core::archive::{
-    self, BodyChunk, CategoryTable, Days, IdShard, IdShardKey, IndexShardKey, Manifest,
-    PositionShard, PostBody, PostList, SearchShard, SummaryGroup, TagTable,
+    self, BodyChunk, CategoryTable, Days, IdShard, IdShardKey, IndexShardKey, ListKey, Manifest,
+    PositionShard, PostBody, PostList, SearchShard, SegmentLists, SummaryGroup, TagTable,
 };
 use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::query::{Loaded, Need};
@@ -108,9 +108,9 @@ pub enum Data {
     Bodies(Rc<HashMap<String, PostBody>>),
 }
 
-/// Fetches and decodes `resource` of an archive of `post_count` posts (post lists are turned
-/// into ordinals here).
-async fn fetch_resource(resource: Resource, post_count: u32) -> Result<Data, String> {
+/// Fetches and decodes `resource` of the archive `manifest` describes (post lists are
+/// turned into ordinals here).
+async fn fetch_resource(resource: Resource, manifest: &Manifest) -> Result<Data, String> {
     let path = resource.path();
     Ok(match resource {
         Resource::Categories => {
@@ -121,9 +121,12 @@ async fn fetch_resource(resource: Resource, post_count: u32) -> Result<Data, Str
         Resource::SummaryGroup(_) => {
             Data::Summaries(Rc::new(fetch::<SummaryGroup>(&path).await?.posts))
         }
-        Resource::CategoryList(_) | Resource::TagList(_) => Data::Ordinals(Rc::new(
-            fetch::<PostList>(&path).await?.ordinals(post_count),
-        )),
+        Resource::CategoryList(n) => {
+            Data::Ordinals(Rc::new(fetch_list(ListKey::category(n), manifest).await?))
+        }
+        Resource::TagList(n) => {
+            Data::Ordinals(Rc::new(fetch_list(ListKey::tag(n), manifest).await?))
+        }
         Resource::SearchShard(_) => Data::Search(Rc::new(fetch_search_shard(&path).await?)),
         Resource::PositionShard(_) => Data::Positions(Rc::new(fetch_position_shard(&path).await?)),
         Resource::IdShard(_) => Data::Ids(Rc::new(fetch::<IdShard>(&path).await?)),
@@ -138,6 +141,19 @@ async fn fetch_resource(resource: Resource, post_count: u32) -> Result<Data, Str
             ))
         }
     })
+}
+
+/// The ordinals of a category's or tag's posts: its own list file and the list files of
+/// the newest segments, fetched at once (the latter are shared by every list, so a second
+/// list finds them cached).
+async fn fetch_list(list: ListKey, manifest: &Manifest) -> Result<Vec<u32>, String> {
+    let (path, parts) = manifest.layout.list_files(list);
+    let parts =
+        futures::future::try_join_all(parts.into_iter().map(|part| async move {
+            fetch::<SegmentLists>(&archive::segment_list_path(part)).await
+        }));
+    let (base, parts) = futures::future::try_join(fetch::<PostList>(&path), parts).await?;
+    Ok(list.ordinals(&base, &parts, manifest.post_count))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -339,9 +355,9 @@ pub fn use_archive() -> ArchiveHandle {
 pub fn use_resources(resources: Vec<Resource>) {
     let archive = use_archive();
     // Resources are asked for once the manifest is in: every view waits for it.
-    let post_count = match &archive.manifest {
-        Load::Ready(manifest) => manifest.post_count,
-        _ => 0,
+    let manifest = match &archive.manifest {
+        Load::Ready(manifest) => manifest.clone(),
+        _ => Rc::new(Manifest::default()),
     };
     let mut seen = HashSet::new();
     let missing: Vec<Resource> = resources
@@ -352,8 +368,9 @@ pub fn use_resources(resources: Vec<Resource>) {
         for &resource in missing {
             archive.dispatch(Action::Requested(resource));
             let archive = archive.clone();
+            let manifest = manifest.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = fetch_resource(resource, post_count).await;
+                let result = fetch_resource(resource, &manifest).await;
                 archive.dispatch(Action::Loaded(resource, result));
             });
         }

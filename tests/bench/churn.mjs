@@ -14,9 +14,10 @@
 // again to read the same files of AFTER: a file whose URL changed (feeds apart: the app does
 // not read them). The app asks for a file
 // under its path and a version (`?v=…`): the version of the segment whose posts the file
-// holds (its index files, summary groups, body chunks; in the open segment each group and
-// chunk has its own), an id shard its month's, else the build (`Manifest::version_of`,
-// crates/core/src/archive.rs, restated below).
+// holds (its index and list files, summary groups, body chunks; in the open segment each
+// group and chunk has its own), an id shard its month's, a category's or tag's list the
+// lists' version, else the build (`Manifest::version_of`, crates/core/src/archive.rs,
+// restated below).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
@@ -51,8 +52,9 @@ function versionOf(manifest, path) {
   let segment;
   let m;
   if ((m = /^ids\/([^/]+)\//.exec(path))) return layout.id_versions?.[m[1]] || manifest.build;
-  if ((m = /^search\/(\d+)-(\d+)\//.exec(path))) {
-    segment = segments.find((s) => s.first === Number(m[1]) && s.end === Number(m[2]));
+  if (/^lists\/(categories|tags)\//.test(path) && layout.list_version) return layout.list_version;
+  if ((m = /^(?:search|lists\/segments)\/(\d+)\//.exec(path))) {
+    segment = segments.find((s) => s.first === Number(m[1]));
   } else if (path.startsWith('summaries/')) {
     const group = number(path.slice('summaries/'.length));
     const first = group * layout.summary_group_size;

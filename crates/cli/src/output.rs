@@ -258,6 +258,14 @@ impl Staging {
             let group = path.strip_prefix("ids/")?.split('/').next()?;
             groups.iter().position(|g| g.as_str() == group)
         });
+        let base_lists = |path: &str| {
+            (path.starts_with("lists/categories/") || path.starts_with("lists/tags/")).then_some(0)
+        };
+        manifest.layout.list_version = self
+            .build
+            .finish_groups(1, base_lists)
+            .pop()
+            .unwrap_or_default();
         manifest.layout.id_versions = groups
             .iter()
             .map(|g| g.to_string())

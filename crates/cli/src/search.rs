@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use gazette_core::archive::{
-    category_list_path, decode_bytes, decode_position_shard, decode_search_shard, flip,
-    position_shard_path, search_shard_path, summary_group_path, tag_list_path, CategoryTable, Days,
-    IndexShardKey, Manifest, PositionShard, PostList, SearchShard, SummaryGroup, TagTable,
+    decode_bytes, decode_position_shard, decode_search_shard, flip, position_shard_path,
+    search_shard_path, segment_list_path, summary_group_path, CategoryTable, Days, IndexShardKey,
+    ListKey, Manifest, PositionShard, PostList, SearchShard, SegmentLists, SummaryGroup, TagTable,
     CATEGORIES_FILE, DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
 };
 use gazette_core::filter::Filter;
@@ -158,13 +158,11 @@ impl Files {
             Need::Tags => self.tags = Some(dir.read::<TagTable>(TAGS_FILE)?.tags),
             Need::Days => self.days = Some(dir.read(DAYS_FILE)?),
             Need::CategoryList(n) => {
-                let list: PostList = dir.read(&category_list_path(n))?;
-                let ordinals = list.ordinals(self.manifest.post_count);
+                let ordinals = self.list(ListKey::category(n))?;
                 self.category_lists.insert(n, ordinals);
             }
             Need::TagList(n) => {
-                let list: PostList = dir.read(&tag_list_path(n))?;
-                let ordinals = list.ordinals(self.manifest.post_count);
+                let ordinals = self.list(ListKey::tag(n))?;
                 self.tag_lists.insert(n, ordinals);
             }
             Need::SearchShard(n) => {
@@ -179,6 +177,18 @@ impl Files {
             }
         }
         Ok(())
+    }
+
+    /// The ordinals of a category's or tag's posts, from its list and the list files of the
+    /// newest segments.
+    fn list(&self, key: ListKey) -> Result<Vec<u32>> {
+        let (path, parts) = self.manifest.layout.list_files(key);
+        let base: PostList = self.folder.read(&path)?;
+        let parts: Vec<SegmentLists> = parts
+            .into_iter()
+            .map(|part| self.folder.read(&segment_list_path(part)))
+            .collect::<Result<_>>()?;
+        Ok(key.ordinals(&base, &parts, self.manifest.post_count))
     }
 
     fn summary(&mut self, ordinal: u32) -> Result<PostSummary> {

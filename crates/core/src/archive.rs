@@ -19,7 +19,7 @@ use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::search::{push_varint, EncodedPostings, PositionLists};
 
 /// Bumped on every incompatible change; the app refuses other versions with a clear message.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// File name of the manifest, relative to the archive folder. The one JSON file stored as
 /// plain text: it is small, the first thing a reader fetches, and the file a person opens to
@@ -92,6 +92,10 @@ impl Manifest {
                 .filter(|v| !v.is_empty())
                 .unwrap_or(&self.build);
         }
+        let base_list = file.starts_with("lists/categories/") || file.starts_with("lists/tags/");
+        if base_list && !self.layout.list_version.is_empty() {
+            return &self.layout.list_version;
+        }
         let Some(segment) = self.layout.segment_holding(file) else {
             return &self.build;
         };
@@ -136,6 +140,12 @@ pub struct Layout {
     /// is written.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub id_versions: BTreeMap<String, String>,
+    /// The version readers put in the URLs of `lists/categories/` and `lists/tags/` (a hash
+    /// of those files' paths and bytes): they change only when segments merge, so a
+    /// returning reader keeps them across ordinary updates. Empty before the archive is
+    /// written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub list_version: String,
 }
 
 impl Layout {
@@ -143,10 +153,7 @@ impl Layout {
     /// files, and the summary groups and body chunks of its posts.
     pub fn segment_holding(&self, file: &str) -> Option<&Segment> {
         match PostFilePath::of(file)? {
-            PostFilePath::Index { first, end } => self
-                .segments
-                .iter()
-                .find(|s| (s.first, s.end) == (first, end)),
+            PostFilePath::Segment { first } => self.segments.iter().find(|s| s.first == first),
             PostFilePath::SummaryGroup(group) => {
                 // Segments start at multiples of the group size: a group's first post says.
                 let first = group.checked_mul(self.summary_group_size)?;
@@ -161,6 +168,33 @@ impl Layout {
         }
     }
 
+    /// The first post number whose category and tag lists are not in `lists/categories/`
+    /// and `lists/tags/` but in their segment's list files: the first post of the first
+    /// segment with list files (the small segments at the archive's end, which updates
+    /// change), or the end of the last segment when none has any.
+    pub fn list_split(&self) -> u32 {
+        self.segments
+            .iter()
+            .find(|s| s.list_shards > 0)
+            .or(self.segments.last())
+            .map_or(0, |s| if s.list_shards > 0 { s.first } else { s.end })
+    }
+
+    /// The files that hold the post numbers of category or tag `index`: its list, then
+    /// the list file of each segment above [`Layout::list_split`] where they would be.
+    pub fn list_files(&self, list: ListKey) -> (String, Vec<SegmentListKey>) {
+        let parts = self
+            .segments
+            .iter()
+            .filter(|s| s.list_shards > 0)
+            .map(|s| SegmentListKey {
+                first: s.first,
+                shard: list.index % s.list_shards,
+            })
+            .collect();
+        (list.path(), parts)
+    }
+
     /// Where post `id`'s number is, or `None` when the archive has no id of its group.
     pub fn id_shard_of(&self, id: &str) -> Option<IdShardKey> {
         let month = id_month(id);
@@ -173,23 +207,27 @@ impl Layout {
 }
 
 /// Which of the posts' own files a path in the archive names: a summary group, a body
-/// chunk, or a file (search or position shard) of an index segment.
+/// chunk, or a file of the segment starting at post `first` (a search or position shard of
+/// its index, a file of its lists). A segment's folders are named by its first post only,
+/// so that the open segment, sealing and merging, rewrites the same paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PostFilePath {
     SummaryGroup(u32),
     Chunk(u32),
-    Index { first: u32, end: u32 },
+    Segment { first: u32 },
 }
 
 impl PostFilePath {
     /// What `file` names, when it is one of the posts' own files.
     pub fn of(file: &str) -> Option<PostFilePath> {
         let number = |name: &str| -> Option<u32> { name.split('.').next()?.parse().ok() };
-        if let Some(rest) = file.strip_prefix("search/") {
-            let (first, end) = rest.split('/').next()?.split_once('-')?;
-            return Some(PostFilePath::Index {
+        if let Some(rest) = file
+            .strip_prefix("search/")
+            .or_else(|| file.strip_prefix("lists/segments/"))
+        {
+            let (first, _) = rest.split_once('/')?;
+            return Some(PostFilePath::Segment {
                 first: first.parse().ok()?,
-                end: end.parse().ok()?,
             });
         }
         if let Some(rest) = file.strip_prefix("summaries/") {
@@ -230,6 +268,12 @@ pub struct Segment {
     pub group_versions: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub chunk_versions: Vec<String>,
+    /// How many list files (`lists/segments/<first>/NNNN.json.gz`) hold the category and tag
+    /// lists of this segment's posts: nonzero for the segments above [`Layout::list_split`]
+    /// (those of fewer than [`SEGMENT_POSTS`] * 8 posts), whose posts the lists of
+    /// `lists/categories/` and `lists/tags/` leave out.
+    #[serde(default)]
+    pub list_shards: u32,
 }
 
 impl Segment {
@@ -360,6 +404,98 @@ pub fn busiest_first(a: (u32, &str), b: (u32, &str)) -> std::cmp::Ordering {
 /// below `post_count`; the same function turns either into the other.
 pub fn flip(post_count: u32, number_or_ordinal: u32) -> Option<u32> {
     post_count.checked_sub(1)?.checked_sub(number_or_ordinal)
+}
+
+/// A category's or a tag's post list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ListKey {
+    pub kind: ListKind,
+    /// The category's or tag's position in its table.
+    pub index: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ListKind {
+    Category,
+    Tag,
+}
+
+impl ListKey {
+    pub fn category(index: u32) -> Self {
+        ListKey {
+            kind: ListKind::Category,
+            index,
+        }
+    }
+
+    pub fn tag(index: u32) -> Self {
+        ListKey {
+            kind: ListKind::Tag,
+            index,
+        }
+    }
+
+    /// Its file of the posts below [`Layout::list_split`].
+    pub fn path(self) -> String {
+        match self.kind {
+            ListKind::Category => category_list_path(self.index),
+            ListKind::Tag => tag_list_path(self.index),
+        }
+    }
+
+    /// Its post numbers, ascending: those of its own file, then those each segment list
+    /// file of [`Layout::list_files`] holds for it (numbers out of order or out of their
+    /// segment, which only a damaged file has, are left out).
+    pub fn numbers(self, base: &PostList, parts: &[SegmentLists]) -> Vec<u32> {
+        let mut numbers = base.numbers();
+        for part in parts {
+            let map = match self.kind {
+                ListKind::Category => &part.categories,
+                ListKind::Tag => &part.tags,
+            };
+            let Some(gaps) = map.get(&self.index) else {
+                continue;
+            };
+            let mut number = part.first;
+            for gap in gaps {
+                number = number.saturating_add(*gap);
+                if numbers.last().is_none_or(|&last| number > last) {
+                    numbers.push(number);
+                }
+            }
+        }
+        numbers
+    }
+
+    /// Its [`ListKey::numbers`] as ordinals (newest first) of an archive of `post_count`
+    /// posts, leaving out numbers beyond it.
+    pub fn ordinals(self, base: &PostList, parts: &[SegmentLists], post_count: u32) -> Vec<u32> {
+        into_ordinal_order(self.numbers(base, parts), post_count, |number| number)
+    }
+}
+
+/// Which segment list file: its segment's first post and its shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SegmentListKey {
+    pub first: u32,
+    pub shard: u32,
+}
+
+/// Path of segment list file `key`.
+pub fn segment_list_path(key: SegmentListKey) -> String {
+    format!("lists/segments/{}/{:04}.json.gz", key.first, key.shard)
+}
+
+/// `lists/segments/<first>/NNNN.json.gz`: the category and tag lists of one segment's posts
+/// (of a segment above [`Layout::list_split`]), for the categories and tags whose position
+/// is `NNNN` modulo the segment's [`Segment::list_shards`]: position → the post numbers,
+/// ascending, gap-encoded from `first` (the first gap is the first number minus `first`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentLists {
+    pub schema_version: u32,
+    pub first: u32,
+    pub categories: BTreeMap<u32, Vec<u32>>,
+    pub tags: BTreeMap<u32, Vec<u32>>,
 }
 
 /// `lists/categories/N.json` and `lists/tags/N.json`: the post numbers of one category's or
@@ -768,15 +904,12 @@ pub fn tag_list_path(index: u32) -> String {
 
 /// Path of search shard `key`.
 pub fn search_shard_path(key: IndexShardKey) -> String {
-    format!("search/{}-{}/{:04}.bin.gz", key.first, key.end, key.shard)
+    format!("search/{}/{:04}.bin.gz", key.first, key.shard)
 }
 
 /// Path of position shard `key`.
 pub fn position_shard_path(key: IndexShardKey) -> String {
-    format!(
-        "search/{}-{}/positions/{:04}.bin.gz",
-        key.first, key.end, key.shard
-    )
+    format!("search/{}/positions/{:04}.bin.gz", key.first, key.shard)
 }
 
 /// Path of id shard `key`.
@@ -1182,6 +1315,9 @@ pub struct Archive {
     pub summaries: Vec<SummaryGroup>,
     pub category_lists: Vec<PostList>,
     pub tag_lists: Vec<PostList>,
+    /// The list files of the segments above [`Layout::list_split`] (but those an update
+    /// keeps as they were).
+    pub segment_lists: Vec<(SegmentListKey, SegmentLists)>,
     pub id_shards: Vec<(IdShardKey, IdShard)>,
     /// The full-text index, segment by segment (as `layout.segments` lists them).
     pub index: Vec<IndexSegment>,
@@ -1248,6 +1384,11 @@ impl Archive {
         ));
         files.extend(numbered(&self.tag_lists, tag_list_path, ArchiveFile::List));
         files.extend(
+            self.segment_lists
+                .iter()
+                .map(|(key, lists)| (segment_list_path(*key), ArchiveFile::SegmentLists(lists))),
+        );
+        files.extend(
             self.id_shards
                 .iter()
                 .map(|(key, shard)| (id_shard_path(*key), ArchiveFile::Ids(shard))),
@@ -1282,6 +1423,7 @@ pub enum ArchiveFile<'a> {
     Days(&'a Days),
     Summaries(&'a SummaryGroup),
     List(&'a PostList),
+    SegmentLists(&'a SegmentLists),
     Ids(&'a IdShard),
     Search(&'a SearchShard),
     Positions(&'a PositionShard),
@@ -1304,6 +1446,7 @@ impl ArchiveFile<'_> {
             ArchiveFile::Days(v) => write_json(out, v),
             ArchiveFile::Summaries(v) => write_json(out, v),
             ArchiveFile::List(v) => write_json(out, v),
+            ArchiveFile::SegmentLists(v) => write_json(out, v),
             ArchiveFile::Ids(v) => write_json(out, v),
             ArchiveFile::Search(v) => v.write(out),
             ArchiveFile::Positions(v) => v.write(out),
@@ -1458,6 +1601,66 @@ mod tests {
     }
 
     #[test]
+    fn a_list_is_its_own_file_then_its_part_of_each_newest_segment() {
+        let segment = |first, end, list_shards| Segment {
+            first,
+            end,
+            list_shards,
+            ..Segment::default()
+        };
+        let mut layout = Layout {
+            segments: vec![
+                segment(0, 32768, 0),
+                segment(32768, 36864, 4),
+                segment(36864, 37000, 1),
+            ],
+            ..Layout::default()
+        };
+        assert_eq!(layout.list_split(), 32768);
+        let (path, parts) = layout.list_files(ListKey::tag(6));
+        assert_eq!(path, "lists/tags/6.json.gz");
+        assert_eq!(
+            parts
+                .iter()
+                .map(|&k| segment_list_path(k))
+                .collect::<Vec<_>>(),
+            [
+                "lists/segments/32768/0002.json.gz",
+                "lists/segments/36864/0000.json.gz"
+            ]
+        );
+        let part = |first, tags: &[(u32, &[u32])]| SegmentLists {
+            schema_version: SCHEMA_VERSION,
+            first,
+            categories: [(6, vec![1])].into(),
+            tags: tags.iter().map(|(t, g)| (*t, g.to_vec())).collect(),
+        };
+        let base = PostList::from_numbers(&[3, 40]);
+        let parts = [
+            part(32768, &[(6, &[0, 5]), (2, &[9])]),
+            // Out of order (a damaged file): left out.
+            part(36864, &[(6, &[2, 0])]),
+        ];
+        assert_eq!(
+            ListKey::tag(6).numbers(&base, &parts),
+            [3, 40, 32768, 32773, 36866]
+        );
+        assert_eq!(
+            ListKey::category(6).numbers(&base, &parts),
+            [3, 40, 32769, 36865]
+        );
+        assert_eq!(
+            ListKey::tag(6).ordinals(&base, &parts, 36867),
+            [0, 4093, 4098, 36826, 36863]
+        );
+        // Without small segments the lists hold every post.
+        layout.segments.truncate(1);
+        assert_eq!(layout.list_split(), 32768);
+        assert!(layout.list_files(ListKey::tag(6)).1.is_empty());
+        assert_eq!(Layout::default().list_split(), 0);
+    }
+
+    #[test]
     fn a_file_takes_the_version_of_the_segment_whose_posts_it_holds() {
         let segment = |first, end, chunks: (u32, u32), version: &str| Segment {
             first,
@@ -1482,11 +1685,13 @@ mod tests {
             ..Manifest::default()
         };
         for (file, version) in [
-            ("search/0-4096/0003.bin.gz", "s0"),
-            ("search/0-4096/positions/0001.bin.gz", "s0"),
-            ("search/4096-4100/0000.bin.gz", "s1"),
-            // A segment the manifest does not name (an older build's open one).
-            ("search/4096-4099/0000.bin.gz", "b"),
+            ("search/0/0003.bin.gz", "s0"),
+            ("search/0/positions/0001.bin.gz", "s0"),
+            ("search/4096/0000.bin.gz", "s1"),
+            ("lists/segments/4096/0000.json.gz", "s1"),
+            // A segment the manifest does not name.
+            ("search/4100/0000.bin.gz", "b"),
+            ("lists/segments/4100/0000.json.gz", "b"),
             ("summaries/00000.json.gz", "s0"),
             ("summaries/00127.json.gz", "s0"),
             ("summaries/00128.json.gz", "s1"),
@@ -1496,7 +1701,8 @@ mod tests {
             ("bodies/0041.json.gz", "b"),
             ("lists/categories/0.json.gz", "b"),
             ("ids/2022-02/0000.json.gz", "b"),
-            ("search/x-y/0000.bin.gz", "b"),
+            ("search/x/0000.bin.gz", "b"),
+            ("search/0-4096/0000.bin.gz", "b"),
             ("days.json.gz", "b"),
         ] {
             assert_eq!(manifest.version_of(file), version, "{file}");
@@ -1509,7 +1715,7 @@ mod tests {
         for (file, version) in [
             ("summaries/00128.json.gz", "g128"),
             ("bodies/0040.json.gz", "c40"),
-            ("search/4096-4100/0000.bin.gz", "s1"),
+            ("search/4096/0000.bin.gz", "s1"),
             ("summaries/00127.json.gz", "s0"),
         ] {
             assert_eq!(open.version_of(file), version, "{file}");
@@ -1523,6 +1729,12 @@ mod tests {
         ids.layout.id_versions = [("2022-02".to_string(), "m".to_string())].into();
         assert_eq!(ids.version_of("ids/2022-02/0003.json.gz"), "m");
         assert_eq!(ids.version_of("ids/2022-03/0000.json.gz"), "b");
+        // The lists below the split take the lists' version.
+        let mut lists = manifest.clone();
+        lists.layout.list_version = "l".into();
+        assert_eq!(lists.version_of("lists/categories/7.json.gz"), "l");
+        assert_eq!(lists.version_of("lists/tags/0.json.gz"), "l");
+        assert_eq!(lists.version_of("lists/segments/0/0000.json.gz"), "s0");
         // Before the builder names versions, every file takes the build.
         let mut unnamed = manifest.clone();
         unnamed.layout.segments[0].version.clear();

@@ -13,7 +13,8 @@ use crate::archive::{
     busiest_first, chunk_path, id_group_name, id_month, summary_group_path, Archive, ArchiveFile,
     BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, IdShardKey, IndexSegment,
     IndexShards, Layout, Manifest, PeriodCount, PostBody, PostFilePath, PostList, Segment,
-    SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION, SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
+    SegmentListKey, SegmentLists, SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION,
+    SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -336,7 +337,7 @@ pub struct Record {
     pub kept_posts: u32,
     /// The body chunks numbered below this were kept.
     pub kept_chunks: u32,
-    /// The segments (`first`, `end`) whose index files were kept.
+    /// The segments (`first`, `end`) whose files (index, lists) were kept.
     pub kept_segments: Vec<(u32, u32)>,
 }
 
@@ -349,7 +350,9 @@ impl Record {
                 group.saturating_add(1).saturating_mul(SUMMARY_GROUP_SIZE) <= self.kept_posts
             }
             Some(PostFilePath::Chunk(chunk)) => chunk < self.kept_chunks,
-            Some(PostFilePath::Index { first, end }) => self.kept_segments.contains(&(first, end)),
+            Some(PostFilePath::Segment { first }) => {
+                self.kept_segments.iter().any(|&(kept, _)| kept == first)
+            }
             None => false,
         }
     }
@@ -829,7 +832,15 @@ fn assemble<E: From<std::io::Error> + Send>(
             .clone()
             .expect("every wanted post was summarized")
     };
-    let archive = assemble_the_rest(&posts, &catalog, site, segments, maker.next_chunk, summary);
+    let archive = assemble_the_rest(
+        &posts,
+        &catalog,
+        site,
+        segments,
+        &record.kept_segments,
+        maker.next_chunk,
+        summary,
+    );
     Ok((archive, record))
 }
 
@@ -973,10 +984,17 @@ fn assemble_the_rest(
     posts: &[PostMeta],
     names: &Catalog<'_>,
     site: SiteInfo,
-    segments: Vec<Segment>,
+    mut segments: Vec<Segment>,
+    kept_segments: &[(u32, u32)],
     chunk_count: u32,
     summary: impl Fn(u32) -> PostSummary,
 ) -> Archive {
+    let (split, segment_lists) = segment_lists(
+        &mut segments,
+        &names.category_numbers,
+        &names.tag_numbers,
+        kept_segments,
+    );
     let date_of = |number: u32| posts[number as usize].date.as_ref().map(to_rfc3339);
     let categories: Vec<CategoryInfo> = names
         .categories
@@ -1034,6 +1052,7 @@ fn assemble_the_rest(
         segments,
         id_shards: id_table,
         id_versions: BTreeMap::new(),
+        list_version: String::new(),
     };
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
@@ -1080,17 +1099,118 @@ fn assemble_the_rest(
         category_lists: names
             .category_numbers
             .iter()
-            .map(|numbers| PostList::from_numbers(numbers))
+            .map(|numbers| PostList::from_numbers(below(numbers, split)))
             .collect(),
         tag_lists: names
             .tag_numbers
             .iter()
-            .map(|numbers| PostList::from_numbers(numbers))
+            .map(|numbers| PostList::from_numbers(below(numbers, split)))
             .collect(),
+        segment_lists,
         id_shards,
         index: Vec::new(),
         chunks: Vec::new(),
     }
+}
+
+/// About how many post numbers a segment list file holds: a list view reads one such file
+/// of each segment above the split, so they stay small.
+const SEGMENT_LIST_NUMBERS: usize = 512;
+/// At most this many list files a segment.
+const MAX_SEGMENT_LIST_SHARDS: u32 = 64;
+
+/// The lists of the segments of at most [`SEGMENT_POSTS`] posts at the archive's end (those
+/// after the last larger one): sets their [`Segment::list_shards`] and makes their list
+/// files (but those of `kept` segments, which an update keeps as they were). Returns the
+/// split ([`Layout::list_split`]): the category and tag lists proper hold the numbers below
+/// it, so that a day's posts change a few shared list files instead of the list of every
+/// category and tag that got posts.
+fn segment_lists(
+    segments: &mut [Segment],
+    category_numbers: &[Vec<u32>],
+    tag_numbers: &[Vec<u32>],
+    kept: &[(u32, u32)],
+) -> (u32, Vec<(SegmentListKey, SegmentLists)>) {
+    let small = segments
+        .iter()
+        .rposition(|s| s.end - s.first > SEGMENT_POSTS)
+        .map_or(0, |last_large| last_large + 1);
+    let mut files = Vec::new();
+    for segment in &mut segments[small..] {
+        let range = segment.first..segment.end;
+        let within = |lists: &[Vec<u32>]| -> Vec<(u32, Vec<u32>)> {
+            lists
+                .iter()
+                .enumerate()
+                .filter_map(|(index, numbers)| {
+                    let from = numbers.partition_point(|&n| n < range.start);
+                    let to = numbers.partition_point(|&n| n < range.end);
+                    (from < to).then(|| (index as u32, numbers[from..to].to_vec()))
+                })
+                .collect()
+        };
+        let categories = within(category_numbers);
+        let tags = within(tag_numbers);
+        let count: usize = categories
+            .iter()
+            .chain(&tags)
+            .map(|(_, numbers)| numbers.len())
+            .sum();
+        let shards = (count.div_ceil(SEGMENT_LIST_NUMBERS).max(1) as u32)
+            .next_power_of_two()
+            .min(MAX_SEGMENT_LIST_SHARDS);
+        segment.list_shards = shards;
+        if kept.iter().any(|&(first, _)| first == segment.first) {
+            continue;
+        }
+        let mut shard_files: Vec<SegmentLists> = (0..shards)
+            .map(|_| SegmentLists {
+                schema_version: SCHEMA_VERSION,
+                first: segment.first,
+                ..SegmentLists::default()
+            })
+            .collect();
+        let gaps = |numbers: &[u32]| -> Vec<u32> {
+            let mut previous = range.start;
+            numbers
+                .iter()
+                .map(|&n| {
+                    let gap = n - previous;
+                    previous = n;
+                    gap
+                })
+                .collect()
+        };
+        for (index, numbers) in &categories {
+            shard_files[(index % shards) as usize]
+                .categories
+                .insert(*index, gaps(numbers));
+        }
+        for (index, numbers) in &tags {
+            shard_files[(index % shards) as usize]
+                .tags
+                .insert(*index, gaps(numbers));
+        }
+        files.extend((0..).zip(shard_files).map(|(shard, lists)| {
+            (
+                SegmentListKey {
+                    first: segment.first,
+                    shard,
+                },
+                lists,
+            )
+        }));
+    }
+    let split = match segments.get(small) {
+        Some(segment) => segment.first,
+        None => segments.last().map_or(0, |s| s.end),
+    };
+    (split, files)
+}
+
+/// The numbers of `numbers` (ascending) below `split`.
+fn below(numbers: &[u32], split: u32) -> &[u32] {
+    &numbers[..numbers.partition_point(|&n| n < split)]
 }
 
 /// `feed.xml` (newest posts) and `feeds/<category>.xml`, when the site's public URL is known
@@ -1247,4 +1367,75 @@ fn id_shards(posts: &[PostMeta]) -> (Vec<(IdShardKey, IdShard)>, BTreeMap<String
         }));
     }
     (shards, table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::ListKey;
+
+    #[test]
+    fn the_newest_small_segments_hold_their_lists_and_the_lists_the_rest() {
+        let segment = |first, end| Segment {
+            first,
+            end,
+            ..Segment::default()
+        };
+        let mut segments = vec![
+            segment(0, 32768),
+            segment(32768, 36864),
+            segment(36864, 40960),
+            segment(40960, 41000),
+        ];
+        // Category 0: a post in every segment; 1: only old posts; 2: many new posts.
+        let categories = vec![
+            vec![5, 32768, 36900, 40999],
+            vec![7, 8],
+            (32768..36864).step_by(2).collect::<Vec<u32>>(),
+        ];
+        let tags = vec![vec![40960]];
+        let (split, files) = segment_lists(&mut segments, &categories, &tags, &[]);
+        assert_eq!(split, 32768);
+        let shards: Vec<u32> = segments.iter().map(|s| s.list_shards).collect();
+        assert_eq!(
+            shards,
+            [0, 8, 1, 1],
+            "2,049 numbers: five files of 512, rounded up to eight"
+        );
+        let layout = Layout {
+            segments: segments.clone(),
+            ..Layout::default()
+        };
+        let file = |key| {
+            files
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, lists)| lists.clone())
+                .expect("a list file for every shard of every small segment")
+        };
+        assert_eq!(files.len(), 10);
+        for (key, numbers) in (0..)
+            .map(ListKey::category)
+            .zip(&categories)
+            .chain((0..).map(ListKey::tag).zip(&tags))
+        {
+            let base = PostList::from_numbers(below(numbers, split));
+            let parts: Vec<SegmentLists> = layout.list_files(key).1.into_iter().map(file).collect();
+            assert_eq!(&key.numbers(&base, &parts), numbers, "{key:?}");
+        }
+        // An update makes no list file of a segment it keeps, but counts its shards.
+        let mut again = segments.clone();
+        again.iter_mut().for_each(|s| s.list_shards = 0);
+        let (_, files) = segment_lists(&mut again, &categories, &tags, &[(32768, 36864)]);
+        assert_eq!(again, segments);
+        assert_eq!(files.len(), 2);
+        // Without a large segment, every number is in the segments' files.
+        let mut small = vec![segment(0, 4096), segment(4096, 4100)];
+        assert_eq!(segment_lists(&mut small, &categories, &tags, &[]).0, 0);
+        let mut large = vec![segment(0, 32768)];
+        assert_eq!(
+            segment_lists(&mut large, &categories, &tags, &[]),
+            (32768, Vec::new())
+        );
+    }
 }

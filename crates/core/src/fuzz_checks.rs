@@ -3,8 +3,8 @@
 //! Each function must return normally for any input; a panic is a bug.
 
 use crate::archive::{
-    decode, BodyChunk, CategoryTable, Days, IdShard, IndexShardKey, Manifest, PositionShard,
-    PostList, SearchShard, SummaryGroup, TagTable,
+    decode, BodyChunk, CategoryTable, Days, IdShard, IndexShardKey, ListKey, Manifest,
+    PositionShard, PostList, SearchShard, SegmentLists, SummaryGroup, TagTable,
 };
 use crate::filter::{highlight, Filter};
 use crate::import::{import_file, ImportSettings, SourceFile};
@@ -142,6 +142,12 @@ pub fn decode_any(text: &str) {
     let _ = decode::<BodyChunk>("f", text);
     let _ = decode::<IdShard>("f", text);
     let _ = decode::<SummaryGroup>("f", text);
+    if let Ok(part) = decode::<SegmentLists>("f", text) {
+        let base = PostList::from_numbers(&[0, 5, u32::MAX - 1]);
+        for key in [ListKey::category(0), ListKey::tag(1)] {
+            let _ = key.ordinals(&base, std::slice::from_ref(&part), u32::MAX);
+        }
+    }
     let list = decode::<PostList>("f", text)
         .ok()
         .map(|l| l.ordinals(u32::MAX));

@@ -28,8 +28,9 @@ fn serde_json_bytes(file: &ArchiveFile<'_>) -> Vec<u8> {
         ArchiveFile::Categories(v) => serde_json::to_vec(v),
         ArchiveFile::Tags(v) => serde_json::to_vec(v),
         ArchiveFile::Days(v) => serde_json::to_vec(v),
-        ArchiveFile::Summaries(v) => serde_json::to_vec(v),
         ArchiveFile::List(v) => serde_json::to_vec(v),
+        ArchiveFile::SegmentLists(v) => serde_json::to_vec(v),
+        ArchiveFile::Summaries(v) => serde_json::to_vec(v),
         ArchiveFile::Ids(v) => serde_json::to_vec(v),
         // Binary, not JSON: its own round trip is tested in `archive`.
         ArchiveFile::Search(v) => {
