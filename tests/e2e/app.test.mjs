@@ -639,3 +639,46 @@ test('a rebuilt archive is never mixed with cached files of the old build (servi
   await page.locator('.article-body', { hasText: '重建之后的正文' }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('a source\'s list joins its own file and the newest segments\' shared list files', async (t) => {
+  // An archive past the first merged segment of 32,768 posts: a category's posts below the
+  // list split are in its own list file, the newer ones in the shared list files of the
+  // segments after it (docs/archive-format.md). Its whole list must be there, once.
+  const work = await mkdtemp(join(tmpdir(), 'gazette-lists-'));
+  t.after(() => rm(work, { recursive: true, force: true }));
+  const site = join(work, 'site');
+  execFileSync(GAZETTE, ['gen', '--posts', '37000', '--seed', '5', '--categories', '12', '--anomaly-rate', '0', '--out', site]);
+  const dist = join(work, 'dist');
+  await cp(DIST, dist, { recursive: true });
+  await rm(join(dist, 'archive'), { recursive: true });
+  execFileSync(GAZETTE, ['build', site, '--out', join(dist, 'archive'), '--quiet']);
+  const manifest = JSON.parse(await readFile(join(dist, 'archive/manifest.json'), 'utf8'));
+  const segments = manifest.layout.segments.map((s) => [s.first, s.end, s.list_shards > 0]);
+  assert.deepEqual(segments, [[0, 32768, false], [32768, 36864, true], [36864, 37000, true]]);
+
+  // The truth, from the posts themselves: each category's posts and the newest one's title.
+  const counts = new Map();
+  const newest = new Map();
+  for (const file of await readdir(join(site, '_posts'))) {
+    const text = await readFile(join(site, '_posts', file), 'utf8');
+    const category = /^categories: (.+)$/m.exec(text)[1];
+    const date = /^date: (.+)$/m.exec(text)[1];
+    const title = JSON.parse(/^title: (.+)$/m.exec(text)[1]);
+    counts.set(category, (counts.get(category) ?? 0) + 1);
+    if (!newest.has(category) || newest.get(category).date < date) newest.set(category, { date, title });
+  }
+  mounts['/lists/'] = { dir: dist };
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const [busiest, quietest] = [...counts].sort((a, b) => b[1] - a[1]).filter((_, i, all) => i === 0 || i === all.length - 1);
+  for (const [category, count] of [busiest, quietest]) {
+    await page.goto(`${server.url}/lists/#/category/${category}`);
+    await page.locator('.result-count', { hasText: `共 ${count.toLocaleString('en-US')} 篇` }).waitFor();
+    const titles = await listTitles(page);
+    assert.equal(titles[0], newest.get(category).title, `${category}: its newest post first`);
+  }
+  assert.deepEqual(errors, []);
+});
