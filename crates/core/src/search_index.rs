@@ -115,8 +115,8 @@ fn gram_flags(gram: PackedGram) -> Packed {
 /// of them merge into one of the level above.
 pub const SEGMENT_LEVELS: [u32; 3] = [SEGMENT_POSTS, 8 * SEGMENT_POSTS, 64 * SEGMENT_POSTS];
 
-/// Each level's shard targets, `(search, positions)` bytes before compression; the open
-/// segment uses the first. A query fetches one search shard per term from every segment, so
+/// Each level's shard targets, `(search, positions)` bytes before compression (the open
+/// segment's are [`OPEN_SHARD_TARGETS`]). A query fetches one search shard per term from every segment, so
 /// small shards keep a query's download small, and a segment of small shards is many files:
 /// the open segment and the newest small segments are what an update rewrites, and their
 /// file count is what a day's update changes. Measured on 100,000 generator posts (30 bench
@@ -130,6 +130,23 @@ const SHARD_TARGETS: [(usize, usize); 3] = [
     (4 * 1024, 16 * 1024),
     (SHARD_TARGET_BYTES, POSITION_SHARD_TARGET_BYTES),
 ];
+
+/// The open segment's shard targets (fewer than [`SEGMENT_POSTS`] posts), twice those of
+/// the sealed segments of its level: every update rewrites all of its files, so halving them
+/// halves what a day changes there, for about 2 KB more a query term reads from it (one
+/// segment of the archive's). At two million posts a day of 2,782 posts then changes about
+/// 0.45% of the files instead of 0.71%, and a day that seals a segment about 0.9% instead of
+/// 1.08% (BENCHMARKS.md, format 8).
+const OPEN_SHARD_TARGETS: (usize, usize) = (8 * 1024, 32 * 1024);
+
+/// The shard targets of a segment of level `level` holding `posts` posts.
+fn shard_targets(level: usize, posts: u32) -> (usize, usize) {
+    if level == 0 && posts < SEGMENT_POSTS {
+        OPEN_SHARD_TARGETS
+    } else {
+        SHARD_TARGETS[level]
+    }
+}
 
 /// The segments of an archive of `post_count` posts: `(first, end, level)`, ascending, where
 /// `level` indexes [`SEGMENT_LEVELS`] (the open segment has level 0 too).
@@ -175,6 +192,9 @@ pub struct SegmentBuilder {
     next: u32,
     /// Shard sizes, search and positions (see [`SHARD_TARGETS`]).
     targets: (usize, usize),
+    /// The segment's level when it was given one ([`shard_targets`] then decides its
+    /// targets by its size when it is finished).
+    level: Option<usize>,
     buckets: Vec<Bucket>,
     per_part: usize,
     parts: usize,
@@ -188,7 +208,10 @@ impl SegmentBuilder {
     /// A segment whose first post is number `first`, of level `level` (an index of
     /// [`SEGMENT_LEVELS`], which sizes its shards).
     pub fn new(first: u32, level: usize) -> SegmentBuilder {
-        SegmentBuilder::with_targets(first, SHARD_TARGETS[level])
+        SegmentBuilder {
+            level: Some(level),
+            ..SegmentBuilder::with_targets(first, SHARD_TARGETS[level])
+        }
     }
 
     fn with_targets(first: u32, targets: (usize, usize)) -> SegmentBuilder {
@@ -198,6 +221,7 @@ impl SegmentBuilder {
             first,
             next: first,
             targets,
+            level: None,
             buckets: (0..BUCKETS).map(|_| Bucket::default()).collect(),
             per_part,
             parts: BUCKETS.div_ceil(per_part),
@@ -246,7 +270,11 @@ impl SegmentBuilder {
             .into_par_iter()
             .flat_map_iter(Bucket::finish)
             .collect();
-        into_shards(terms, self.first, self.next, self.targets)
+        let targets = match self.level {
+            Some(level) => shard_targets(level, self.next - self.first),
+            None => self.targets,
+        };
+        into_shards(terms, self.first, self.next, targets)
     }
 }
 
@@ -355,7 +383,7 @@ impl SegmentIndexer {
         if end > self.current.first {
             self.blocks.push(BlockFiles::of(&self.current.finish()));
         }
-        let (search_target, positions_target) = SHARD_TARGETS[self.level];
+        let (search_target, positions_target) = shard_targets(self.level, end - self.first);
         let (first, blocks) = (self.first, &self.blocks);
         let shards = merge_blocks::<SearchMerge, E>(blocks, search_target, |shards| {
             emit(IndexShards {
@@ -726,7 +754,7 @@ pub fn merge_segments(parts: &[IndexSegment], level: usize) -> IndexSegment {
             positions,
         })
         .collect();
-    into_shards(terms, first, end, SHARD_TARGETS[level])
+    into_shards(terms, first, end, shard_targets(level, end - first))
 }
 
 /// A term with everything the index files hold for it.
@@ -1352,7 +1380,7 @@ mod tests {
             (title, text)
         }
         for level in [0, 1, 2] {
-            let whole = index_segment(&posts, 0, SHARD_TARGETS[level], &text_of);
+            let whole = index_segment(&posts, 0, shard_targets(level, 300), &text_of);
             // Uneven parts, one of a single post.
             let cuts = [0, 120, 121, 250, 300];
             let parts: Vec<IndexSegment> = cuts
