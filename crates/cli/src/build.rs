@@ -223,12 +223,15 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         // Boxed: most files are unchanged, and a record is twice the size of the rest.
         Imported(Box<(Imported, bool, Option<FileKey>)>),
     }
+    let folders = state_path
+        .map(|_| crate::state::Folders::of(&sources.posts))
+        .unwrap_or_default();
     let found: Vec<Found> = sources
         .posts
         .par_iter()
         .progress_with(progress.clone())
         .map_init(Vec::new, |buffer, path| {
-            let shown = path.to_string_lossy();
+            let shown = shown_path(path);
             let blob = blobs.get(&shown);
             let saved = loaded.as_ref().and_then(|loaded| {
                 let at = loaded.find(&shown)?;
@@ -244,7 +247,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             }
             // With `--state`: the file's size and time (and the hash of its bytes).
             let key = state_path
-                .and_then(|_| FileKey::stat(path))
+                .and_then(|_| folders.stat(path))
                 .map(|key| FileKey { git: blob, ..key });
             if let Some(found) = saved.zip(key).and_then(|((at, entry), key)| {
                 unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
@@ -318,7 +321,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             {
                 if let Some(key) = key {
                     let wants = wanting.binary_search(&i).is_ok();
-                    writer.put_file(&path.display().to_string(), *key, wants, imported)?;
+                    writer.put_file(&shown_path(path), *key, wants, imported)?;
                 }
             }
             Some(writer)
@@ -588,6 +591,15 @@ fn read_whole(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `path` as the report and the state name it: its text (a path that is not UTF-8 with the
+/// invalid bytes replaced). The UTF-8 check first: two million paths go through here.
+fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
+    match path.to_str() {
+        Some(text) => text.into(),
+        None => path.to_string_lossy(),
+    }
+}
+
 /// Reads `path` into `buffer` (a rayon job's, reused from file to file: no allocation per
 /// file, and no `stat` call for a size hint as `fs::read` makes) and imports it.
 fn read_and_import(
@@ -721,10 +733,16 @@ fn import_again_with_site_posts(
 /// the whole site is what Pages publishes, so that is what is measured against its limits.
 fn report_size(out: &Path, posts: usize, quiet: bool) -> Result<()> {
     let archive = FolderSize::measure(out)?;
+    // The site the archive is in (the app's folder): its other files, plus the archive.
     let site = out
         .parent()
         .filter(|parent| parent.join("index.html").is_file())
-        .map(|parent| FolderSize::measure(parent).map(|size| (parent, size)))
+        .map(|parent| -> Result<_> {
+            let mut size = FolderSize::measure_without(parent, Some(out))?;
+            let name = out.file_name().unwrap_or_default().to_string_lossy();
+            size.add(&name, &archive);
+            Ok((parent, size))
+        })
         .transpose()?;
     if !quiet {
         eprintln!("archive: {posts} posts, {}", archive.describe());

@@ -116,14 +116,23 @@ fn read_config(path: &Path, shown: &str) -> (SiteConfig, Vec<Warning>, String) {
 /// own ordering re-parses both paths' components at every comparison, which was most of
 /// `discover`'s time. The order is `Path`'s for paths under the same folder.
 fn sort_and_dedup(paths: &mut Vec<PathBuf>) {
-    let mut keyed: Vec<(Vec<u8>, PathBuf)> = std::mem::take(paths)
-        .into_iter()
-        .map(|path| (component_key(&path), path))
+    let mut found: Vec<Option<PathBuf>> = std::mem::take(paths).into_iter().map(Some).collect();
+    let mut keyed: Vec<(Vec<u8>, usize)> = found
+        .par_iter()
+        .enumerate()
+        .map(|(at, path)| {
+            (
+                component_key(path.as_deref().expect("every path is there")),
+                at,
+            )
+        })
         .collect();
-    // Stable: of two spellings of one path, the one found first (the earlier folder) stays.
-    keyed.par_sort_by(|a, b| a.0.cmp(&b.0));
+    // By key, then by the order found (an unstable sort of distinct pairs, cheaper than a
+    // stable one): of two spellings of one path, the one found first (the earlier folder)
+    // stays.
+    keyed.par_sort_unstable();
     keyed.dedup_by(|a, b| a.0 == b.0);
-    paths.extend(keyed.into_iter().map(|(_, path)| path));
+    paths.extend(keyed.into_iter().filter_map(|(_, at)| found[at].take()));
 }
 
 fn component_key(path: &Path) -> Vec<u8> {

@@ -19,9 +19,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset, TimeZone};
 use gazette_core::archive::{
-    decode, decode_bytes, position_shard_path, search_shard_path, stored_contents,
-    summary_group_path, ArchiveError, IndexShardKey, Manifest, Segment, SummaryGroup,
-    MANIFEST_FILE,
+    decode, position_shard_path, search_shard_path, stored_contents_fast, summary_group_path,
+    ArchiveError, IndexShardKey, Manifest, Segment, SummaryGroup, MANIFEST_FILE,
 };
 use gazette_core::build::{Imported, PostMeta, PreviousFiles, Record};
 use gazette_core::i18n::LetterCounts;
@@ -54,12 +53,84 @@ impl FileKey {
         let metadata = fs::metadata(path).ok()?;
         let modified = metadata.modified().ok()?;
         let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
-        Some(FileKey {
-            size: metadata.len(),
-            modified: (since.as_secs() as i64, since.subsec_nanos()),
+        Some(FileKey::of(
+            metadata.len(),
+            (since.as_secs() as i64, since.subsec_nanos()),
+        ))
+    }
+
+    /// [`FileKey::stat`] of the file `name` in the open folder `folder`: the kernel looks up
+    /// one name instead of the whole path (the same size and time).
+    #[cfg(unix)]
+    pub fn stat_in(folder: &fs::File, name: &std::ffi::OsStr) -> Option<FileKey> {
+        let stat = rustix::fs::statat(folder, name, rustix::fs::AtFlags::empty()).ok()?;
+        // `i64` here; narrower on some 32-bit targets.
+        #[allow(clippy::useless_conversion)]
+        let seconds = i64::from(stat.st_mtime);
+        let nanoseconds = u32::try_from(stat.st_mtime_nsec).ok()?;
+        if seconds < 0 {
+            // Before the epoch: as `FileKey::stat`, no key.
+            return None;
+        }
+        Some(FileKey::of(
+            u64::try_from(stat.st_size).ok()?,
+            (seconds, nanoseconds),
+        ))
+    }
+
+    fn of(size: u64, modified: (i64, u32)) -> FileKey {
+        FileKey {
+            size,
+            modified,
             hash: 0,
             git: None,
-        })
+        }
+    }
+}
+
+/// The folders of a list of files, each opened once, so that the files can be looked at
+/// from their folder ([`FileKey::stat_in`]).
+#[derive(Default)]
+pub struct Folders {
+    #[cfg(unix)]
+    open: rustc_hash::FxHashMap<PathBuf, fs::File>,
+}
+
+impl Folders {
+    /// Opens the folder of each of `files` (a folder that cannot be opened is left out: its
+    /// files are looked at by their path).
+    pub fn of(files: &[PathBuf]) -> Folders {
+        #[cfg(unix)]
+        {
+            let mut open = rustc_hash::FxHashMap::default();
+            let mut last: Option<&Path> = None;
+            for parent in files.iter().filter_map(|f| f.parent()) {
+                if last != Some(parent) && !open.contains_key(parent) {
+                    if let Ok(folder) = fs::File::open(parent) {
+                        open.insert(parent.to_path_buf(), folder);
+                    }
+                }
+                last = Some(parent);
+            }
+            Folders { open }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = files;
+            Folders {}
+        }
+    }
+
+    /// [`FileKey::stat`] of `path`, from its folder when it is open.
+    pub fn stat(&self, path: &Path) -> Option<FileKey> {
+        #[cfg(unix)]
+        if let (Some(folder), Some(name)) = (
+            path.parent().and_then(|parent| self.open.get(parent)),
+            path.file_name(),
+        ) {
+            return FileKey::stat_in(folder, name);
+        }
+        FileKey::stat(path)
     }
 }
 
@@ -570,9 +641,7 @@ impl ArchiveFiles {
     /// The contents of one archive file (decoded from gzip, as readers do).
     fn read(&self, relative: &str) -> std::io::Result<Vec<u8>> {
         let bytes = self.bytes(relative)?;
-        stored_contents(relative, &bytes)
-            .map(std::borrow::Cow::into_owned)
-            .map_err(invalid_data)
+        stored_contents_fast(relative, &bytes).map_err(invalid_data)
     }
 }
 
@@ -583,7 +652,11 @@ fn invalid_data(error: ArchiveError) -> std::io::Error {
 impl PreviousFiles for ArchiveFiles {
     fn summary_group(&self, group: u32) -> std::io::Result<SummaryGroup> {
         let path = summary_group_path(group);
-        decode_bytes(&path, &self.bytes(&path)?).map_err(invalid_data)
+        let json = self.read(&path)?;
+        let text = std::str::from_utf8(&json).map_err(|e| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{path}: {e}"))
+        })?;
+        decode(&path, text).map_err(invalid_data)
     }
 
     fn index(&self, segment: &Segment) -> std::io::Result<SegmentFiles> {
@@ -602,5 +675,31 @@ impl PreviousFiles for ArchiveFiles {
                 .map(|n| self.read(&position_shard_path(key(n))))
                 .collect::<std::io::Result<_>>()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_looked_at_from_its_folder_has_the_key_of_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = ["a.md", "b.md"]
+            .iter()
+            .map(|name| dir.path().join(name))
+            .collect();
+        fs::write(&files[0], "first").unwrap();
+        fs::write(&files[1], "second, longer").unwrap();
+        let folders = Folders::of(&files);
+        for file in &files {
+            let key = FileKey::stat(file).unwrap();
+            assert_eq!(folders.stat(file), Some(key));
+            assert_eq!(key.size, fs::metadata(file).unwrap().len());
+        }
+        // A file that is gone has no key, from its folder or not.
+        let gone = dir.path().join("gone.md");
+        assert_eq!(folders.stat(&gone), None);
+        assert_eq!(Folders::default().stat(&files[1]), FileKey::stat(&files[1]));
     }
 }
