@@ -434,6 +434,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                 tags,
                 posts: record.posts,
                 letters: record.letters.iter().map(|l| l.to_counts()).collect(),
+                id_month_ends: record.id_month_ends,
                 digests: staging.digests(),
             };
             writer.finish(&tail)?;

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever what the state holds or means changes.
-const STATE_VERSION: u32 = 3;
+const STATE_VERSION: u32 = 4;
 const MAGIC: &[u8; 8] = b"GZSTATE\n";
 
 /// What identifies a source file's bytes without reading them again.
@@ -373,6 +373,8 @@ pub struct Tail {
     pub tags: Vec<String>,
     pub posts: Vec<u64>,
     pub letters: Vec<[u64; 4]>,
+    /// [`Record::id_month_ends`].
+    pub id_month_ends: Vec<(u32, u32)>,
     /// Every archive file but the manifest, with its digest.
     pub digests: Vec<(String, u64)>,
 }
@@ -386,6 +388,7 @@ impl Tail {
                 .iter()
                 .map(|&c| LetterCounts::from_counts(c))
                 .collect(),
+            id_month_ends: self.id_month_ends.clone(),
             ..Record::default()
         }
     }

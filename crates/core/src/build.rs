@@ -339,6 +339,12 @@ pub struct Record {
     pub kept_chunks: u32,
     /// The segments (`first`, `end`) whose files (index, lists) were kept.
     pub kept_segments: Vec<(u32, u32)>,
+    /// For each id month ([`id_month`], ascending), one past the highest number of a post
+    /// whose id is of that month: an update keeps the id shards of a month whose posts are
+    /// all before its start, in this build and in the previous one.
+    pub id_month_ends: Vec<(u32, u32)>,
+    /// The id months whose shards were kept.
+    pub kept_id_months: Vec<u32>,
 }
 
 impl Record {
@@ -350,6 +356,12 @@ impl Record {
                 group.saturating_add(1).saturating_mul(SUMMARY_GROUP_SIZE) <= self.kept_posts
             }
             Some(PostFilePath::Chunk(chunk)) => chunk < self.kept_chunks,
+            None if path.starts_with("ids/") => {
+                let group = path["ids/".len()..].split('/').next().unwrap_or_default();
+                self.kept_id_months
+                    .iter()
+                    .any(|&month| id_group_name(month) == group)
+            }
             Some(PostFilePath::Segment { first }) => {
                 self.kept_segments.iter().any(|&(kept, _)| kept == first)
             }
@@ -710,8 +722,28 @@ fn assemble<E: From<std::io::Error> + Send>(
         let at = old_segment(first).map_or(previous.layout.segments.len(), |(at, _)| at);
         previous.record.letters.get(at).copied()
     };
+    let id_month_ends = id_month_ends(&posts);
+    // An id month whose posts are all before `start`, now and in the previous build, has
+    // the same posts with the same numbers: its shards are kept.
+    let kept_id_months: Vec<u32> = match previous {
+        Some(previous) => id_month_ends
+            .iter()
+            .filter(|&&(month, end)| {
+                end <= start
+                    && previous
+                        .record
+                        .id_month_ends
+                        .iter()
+                        .any(|&(old, old_end)| old == month && old_end <= start)
+            })
+            .map(|&(month, _)| month)
+            .collect(),
+        None => Vec::new(),
+    };
     let mut record = Record {
         posts: digests,
+        id_month_ends,
+        kept_id_months,
         kept_posts: start,
         kept_chunks: match old_segment(start) {
             Some((_, segment)) => segment.first_chunk,
@@ -837,7 +869,7 @@ fn assemble<E: From<std::io::Error> + Send>(
         &catalog,
         site,
         segments,
-        &record.kept_segments,
+        (&record.kept_segments, &record.kept_id_months),
         maker.next_chunk,
         summary,
     );
@@ -985,7 +1017,7 @@ fn assemble_the_rest(
     names: &Catalog<'_>,
     site: SiteInfo,
     mut segments: Vec<Segment>,
-    kept_segments: &[(u32, u32)],
+    (kept_segments, kept_id_months): (&[(u32, u32)], &[u32]),
     chunk_count: u32,
     summary: impl Fn(u32) -> PostSummary,
 ) -> Archive {
@@ -1045,7 +1077,7 @@ fn assemble_the_rest(
     let months = period_counts(Granularity::Month);
     drop(dated);
 
-    let (id_shards, id_table) = id_shards(posts);
+    let (id_shards, id_table) = id_shards(posts, kept_id_months);
     let layout = Layout {
         summary_group_size: SUMMARY_GROUP_SIZE,
         body_chunk_count: chunk_count,
@@ -1336,19 +1368,32 @@ fn home_section(
 
 /// Post id → number, grouped by the id's month (so that a new month's ids go into new files)
 /// and spread over each group's shards by the id's hash; the layout's table of groups.
-fn id_shards(posts: &[PostMeta]) -> (Vec<(IdShardKey, IdShard)>, BTreeMap<String, u32>) {
+/// The id shards of `posts` (but those of the `kept` months, which an update keeps as they
+/// were) and the number of shards of every month.
+fn id_shards(
+    posts: &[PostMeta],
+    kept: &[u32],
+) -> (Vec<(IdShardKey, IdShard)>, BTreeMap<String, u32>) {
     let mut groups: BTreeMap<u32, Vec<(&str, u32)>> = BTreeMap::new();
+    let mut sizes: BTreeMap<u32, usize> = BTreeMap::new();
     for (number, post) in posts.iter().enumerate() {
-        groups
-            .entry(id_month(&post.id))
-            .or_default()
-            .push((&post.id, number as u32));
+        let month = id_month(&post.id);
+        *sizes.entry(month).or_default() += 1;
+        if !kept.contains(&month) {
+            groups
+                .entry(month)
+                .or_default()
+                .push((&post.id, number as u32));
+        }
     }
+    let shard_count = |size: usize| size.div_ceil(IDS_PER_SHARD).next_power_of_two() as u32;
+    let table = sizes
+        .iter()
+        .map(|(&month, &size)| (id_group_name(month), shard_count(size)))
+        .collect();
     let mut shards = Vec::new();
-    let mut table = BTreeMap::new();
     for (month, ids) in groups {
-        let count = ids.len().div_ceil(IDS_PER_SHARD).next_power_of_two() as u32;
-        table.insert(id_group_name(month), count);
+        let count = shard_count(ids.len());
         let mut group: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); count as usize];
         for (id, number) in ids {
             group[search::shard_of(id, count) as usize].insert(id.to_string(), number);
@@ -1367,6 +1412,15 @@ fn id_shards(posts: &[PostMeta]) -> (Vec<(IdShardKey, IdShard)>, BTreeMap<String
         }));
     }
     (shards, table)
+}
+
+/// [`Record::id_month_ends`] of `posts`.
+fn id_month_ends(posts: &[PostMeta]) -> Vec<(u32, u32)> {
+    let mut ends: BTreeMap<u32, u32> = BTreeMap::new();
+    for (number, post) in posts.iter().enumerate() {
+        ends.insert(id_month(&post.id), number as u32 + 1);
+    }
+    ends.into_iter().collect()
 }
 
 #[cfg(test)]

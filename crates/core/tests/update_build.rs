@@ -144,8 +144,12 @@ fn as_an_update(
 }
 
 /// Updates the archive of `before` to `now` and checks it against the full build of
-/// `now`; returns how many of the full build's files the update kept.
-fn check_update(before: &[(String, Vec<u8>)], now: &[(String, Vec<u8>)], case: &str) -> usize {
+/// `now`; returns the full build's files the update kept.
+fn check_update(
+    before: &[(String, Vec<u8>)],
+    now: &[(String, Vec<u8>)],
+    case: &str,
+) -> Vec<String> {
     let (old_files, old_record, old_layout) =
         build(import(before), &gazette_core::build::NoStore, None);
     let (full, full_record, _) = build(import(now), &gazette_core::build::NoStore, None);
@@ -157,10 +161,10 @@ fn check_update(before: &[(String, Vec<u8>)], now: &[(String, Vec<u8>)], case: &
     );
     assert_eq!(record.posts, full_record.posts, "{case}: the same posts");
     assert_eq!(record.letters, full_record.letters, "{case}: letters");
-    let mut kept = 0;
+    let mut kept = Vec::new();
     for (path, bytes) in &full {
         if record.keeps(path) {
-            kept += 1;
+            kept.push(path.clone());
             assert!(!made.contains_key(path), "{case}: {path} kept and made");
             assert!(
                 old_files.get(path) == Some(bytes),
@@ -208,8 +212,13 @@ fn an_update_that_adds_the_newest_posts_keeps_the_older_files_and_equals_a_full_
     let all = newest_last(&sources());
     let before = &all[..all.len() - 1_300];
     let kept = check_update(before, &all, "adding 1,300 posts");
-    // Two sealed segments of 4,096 posts and their summaries and chunks are kept.
-    assert!(kept > 500, "kept {kept} files");
+    // Two sealed segments of 4,096 posts and their summaries and chunks are kept, and the
+    // id shards of the months before the new posts'.
+    assert!(kept.len() > 500, "kept {} files", kept.len());
+    assert!(
+        kept.iter().filter(|p| p.starts_with("ids/")).count() > 10,
+        "the id shards of past months are kept"
+    );
 }
 
 #[test]
@@ -220,10 +229,10 @@ fn an_update_that_edits_and_removes_posts_equals_a_full_build() {
     let edited = &mut now[6_000].1;
     edited.extend_from_slice("\n\n补充：本文已更新。\n".as_bytes());
     now.remove(8_500);
-    let kept = check_update(&all, &now, "an edit and a removal");
+    let kept = check_update(&all, &now, "an edit and a removal").len();
     assert!(kept > 100, "the first segment's files are kept: {kept}");
 
     // Nothing changed: only the open segment's files are made again.
-    let kept = check_update(&all, &all, "no change");
+    let kept = check_update(&all, &all, "no change").len();
     assert!(kept > 1_000, "kept {kept} files");
 }
