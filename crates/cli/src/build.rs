@@ -312,16 +312,30 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         (Some(path), Some(fingerprint)) => {
             let count = file_keys.iter().flatten().count();
             let mut writer = StateWriter::create(path, fingerprint, count)?;
-            for (i, ((path, imported), key)) in sources
-                .posts
-                .iter()
-                .zip(&imported)
-                .zip(&file_keys)
-                .enumerate()
+            // Encoded in parallel, a slice of files at a time, and written in order.
+            const SLICE: usize = 16_384;
+            let slices = sources.posts.len().div_ceil(SLICE);
+            for batch in (0..slices)
+                .collect::<Vec<_>>()
+                .chunks(rayon::current_num_threads() * 2)
             {
-                if let Some(key) = key {
-                    let wants = wanting.binary_search(&i).is_ok();
-                    writer.put_file(&shown_path(path), *key, wants, imported)?;
+                let encoded = batch
+                    .par_iter()
+                    .map(|&slice| {
+                        let range = slice * SLICE..((slice + 1) * SLICE).min(sources.posts.len());
+                        let mut out = Vec::new();
+                        for i in range {
+                            if let Some(key) = file_keys[i] {
+                                let wants = wanting.binary_search(&i).is_ok();
+                                let path = shown_path(&sources.posts[i]);
+                                out = state::encode_file(out, &path, key, wants, &imported[i])?;
+                            }
+                        }
+                        Ok(out)
+                    })
+                    .collect::<Result<Vec<Vec<u8>>>>()?;
+                for bytes in &encoded {
+                    writer.put_encoded(bytes)?;
                 }
             }
             Some(writer)

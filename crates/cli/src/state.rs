@@ -394,6 +394,23 @@ impl Tail {
     }
 }
 
+/// Appends to `out` the state's record of the post file at `path`, with `key`, whose record
+/// is `imported` (what [`StateWriter::put_encoded`] writes; encoded apart so that the records
+/// of two million files are encoded in parallel).
+pub fn encode_file(
+    out: Vec<u8>,
+    path: &str,
+    key: FileKey,
+    wants_site_posts: bool,
+    imported: &Imported,
+) -> Result<Vec<u8>> {
+    postcard::to_extend(
+        &SavedFileRef::of(path, key, wants_site_posts, imported),
+        out,
+    )
+    .context("cannot encode the state")
+}
+
 /// A state read back, and the archive it describes.
 pub struct Loaded {
     /// The [`fingerprint`] of the build it describes: the caller compares it with its own.
@@ -571,15 +588,9 @@ impl StateWriter {
         Ok(writer)
     }
 
-    /// Adds the post file at `path`, with `key`, whose record is `imported`.
-    pub fn put_file(
-        &mut self,
-        path: &str,
-        key: FileKey,
-        wants_site_posts: bool,
-        imported: &Imported,
-    ) -> Result<()> {
-        self.put(&SavedFileRef::of(path, key, wants_site_posts, imported))
+    /// Adds post files already encoded by [`encode_file`], in order.
+    pub fn put_encoded(&mut self, encoded: &[u8]) -> Result<()> {
+        self.put_bytes(encoded)
     }
 
     fn put<T: Serialize>(&mut self, value: &T) -> Result<()> {

@@ -1055,27 +1055,7 @@ fn assemble_the_rest(
         })
         .collect();
 
-    let dated: Vec<String> = posts
-        .iter()
-        .filter_map(|post| post.date.as_ref().map(to_rfc3339))
-        .collect();
-    let date_range = match (dated.iter().min(), dated.iter().max()) {
-        (Some(oldest), Some(newest)) => Some((oldest.clone(), newest.clone())),
-        _ => None,
-    };
-    let period_counts = |granularity| {
-        count_by_period(dated.iter().map(String::as_str), granularity)
-            .into_iter()
-            .map(|(period, count)| PeriodCount {
-                period,
-                count: count as u32,
-            })
-            .collect::<Vec<_>>()
-    };
-    let mut days = period_counts(Granularity::Day);
-    days.reverse(); // ordinal order: newest first
-    let months = period_counts(Granularity::Month);
-    drop(dated);
+    let (date_range, days, months) = date_tables(posts);
 
     let (id_shards, id_table) = id_shards(posts, kept_id_months);
     let layout = Layout {
@@ -1414,6 +1394,86 @@ fn id_shards(
     (shards, table)
 }
 
+/// The archive's first and last dates (the least and greatest RFC 3339 strings, as written),
+/// and its posts per day (newest first) and per month (oldest first), by the date part of
+/// each post's own RFC 3339 date — made from the dates themselves: two million dates written
+/// out as strings and sorted as strings took a second of an update.
+fn date_tables(
+    posts: &[PostMeta],
+) -> (Option<(String, String)>, Vec<PeriodCount>, Vec<PeriodCount>) {
+    use chrono::Datelike;
+    let dates: Vec<&DateTime<FixedOffset>> = posts.iter().filter_map(|p| p.date.as_ref()).collect();
+    // Four-digit years write fixed-width dates, whose string order is the order of their
+    // local date and time, then of their offset's text: only the posts at the least and
+    // greatest local time need writing out. Other years take the strings' way.
+    let plain = dates.par_iter().all(|d| (0..=9999).contains(&d.year()));
+    let extreme = |pick_max: bool| -> Option<String> {
+        if plain {
+            let local = |d: &&&DateTime<FixedOffset>| d.naive_local();
+            let at = if pick_max {
+                dates.par_iter().map(|d| d.naive_local()).max()?
+            } else {
+                dates.par_iter().map(|d| d.naive_local()).min()?
+            };
+            let ties = dates
+                .iter()
+                .filter(|d| local(d) == at)
+                .map(|d| to_rfc3339(d));
+            if pick_max {
+                ties.max()
+            } else {
+                ties.min()
+            }
+        } else {
+            let all = dates.par_iter().map(|d| to_rfc3339(d));
+            if pick_max {
+                all.max()
+            } else {
+                all.min()
+            }
+        }
+    };
+    let date_range = extreme(false).zip(extreme(true));
+    let counts = |counts: Vec<(String, usize)>| -> Vec<PeriodCount> {
+        counts
+            .into_iter()
+            .map(|(period, count)| PeriodCount {
+                period,
+                count: count as u32,
+            })
+            .collect()
+    };
+    let (mut days, months) = if plain {
+        let mut local_days: Vec<chrono::NaiveDate> =
+            dates.par_iter().map(|d| d.date_naive()).collect();
+        local_days.par_sort_unstable();
+        let mut days: Vec<(String, usize)> = Vec::new();
+        let mut months: Vec<(String, usize)> = Vec::new();
+        for day in local_days.chunk_by(|a, b| a == b) {
+            let (date, count) = (day[0], day.len());
+            days.push((
+                format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
+                count,
+            ));
+            let month = format!("{:04}-{:02}", date.year(), date.month());
+            match months.last_mut() {
+                Some((last, total)) if *last == month => *total += count,
+                _ => months.push((month, count)),
+            }
+        }
+        (counts(days), counts(months))
+    } else {
+        let written: Vec<String> = dates.iter().map(|d| to_rfc3339(d)).collect();
+        let written = || written.iter().map(String::as_str);
+        (
+            counts(count_by_period(written(), Granularity::Day)),
+            counts(count_by_period(written(), Granularity::Month)),
+        )
+    };
+    days.reverse(); // ordinal order: newest first
+    (date_range, days, months)
+}
+
 /// [`Record::id_month_ends`] of `posts`.
 fn id_month_ends(posts: &[PostMeta]) -> Vec<(u32, u32)> {
     let mut ends: BTreeMap<u32, u32> = BTreeMap::new();
@@ -1427,6 +1487,64 @@ fn id_month_ends(posts: &[PostMeta]) -> Vec<(u32, u32)> {
 mod tests {
     use super::*;
     use crate::archive::ListKey;
+
+    #[test]
+    fn date_tables_are_the_tables_of_the_dates_written_out() {
+        let post = |date: Option<&str>| PostMeta {
+            id: "x".into(),
+            path: "x".into(),
+            date: date.map(|d| DateTime::parse_from_rfc3339(d).expect("a date")),
+            categories: Box::new([]),
+            tags: Box::new([]),
+            permalink: None,
+            content: Content::Unloaded { digest: 0 },
+            warnings: Box::new([]),
+        };
+        let dates = [
+            None,
+            // The least local time twice, under two offsets: the least string wins.
+            Some("2021-06-01T00:30:00+08:00"),
+            Some("2021-06-01T00:30:00-05:00"),
+            Some("2021-06-01T23:59:59+00:00"),
+            Some("2021-06-30T12:00:00+08:00"),
+            Some("2021-07-01T00:00:00+08:00"),
+            Some("2022-01-02T08:00:00-03:00"),
+            Some("2022-01-02T08:00:00+03:00"),
+        ];
+        let posts: Vec<PostMeta> = dates.iter().map(|d| post(*d)).collect();
+        let written: Vec<String> = posts
+            .iter()
+            .filter_map(|p| p.date.as_ref().map(to_rfc3339))
+            .collect();
+        let by_strings = |granularity| -> Vec<PeriodCount> {
+            count_by_period(written.iter().map(String::as_str), granularity)
+                .into_iter()
+                .map(|(period, count)| PeriodCount {
+                    period,
+                    count: count as u32,
+                })
+                .collect()
+        };
+        let (range, days, months) = date_tables(&posts);
+        let expected_range = written
+            .iter()
+            .min()
+            .cloned()
+            .zip(written.iter().max().cloned());
+        assert_eq!(range, expected_range);
+        assert_eq!(
+            range,
+            Some((
+                "2021-06-01T00:30:00+08:00".to_string(),
+                "2022-01-02T08:00:00-03:00".to_string()
+            ))
+        );
+        let mut expected_days = by_strings(Granularity::Day);
+        expected_days.reverse();
+        assert_eq!(days, expected_days);
+        assert_eq!(months, by_strings(Granularity::Month));
+        assert_eq!(date_tables(&[post(None)]), (None, Vec::new(), Vec::new()));
+    }
 
     #[test]
     fn the_newest_small_segments_hold_their_lists_and_the_lists_the_rest() {
