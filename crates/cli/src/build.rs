@@ -226,15 +226,18 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     let folders = state_path
         .map(|_| crate::state::Folders::of(&sources.posts))
         .unwrap_or_default();
+    // Each path as text once, for the state, git and the report.
+    let shown: Vec<std::borrow::Cow<'_, str>> =
+        sources.posts.par_iter().map(|p| shown_path(p)).collect();
     let found: Vec<Found> = sources
         .posts
         .par_iter()
+        .zip(&shown)
         .progress_with(progress.clone())
-        .map_init(Vec::new, |buffer, path| {
-            let shown = shown_path(path);
-            let blob = blobs.get(&shown);
+        .map_init(Vec::new, |buffer, (path, shown)| {
+            let blob = blobs.get(shown);
             let saved = loaded.as_ref().and_then(|loaded| {
-                let at = loaded.find(&shown)?;
+                let at = loaded.find(shown)?;
                 Some((at, loaded.files[at].as_ref()?))
             });
             // Git vouches for the file's bytes: no need to look at it.
@@ -327,8 +330,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                         for i in range {
                             if let Some(key) = file_keys[i] {
                                 let wants = wanting.binary_search(&i).is_ok();
-                                let path = shown_path(&sources.posts[i]);
-                                out = state::encode_file(out, &path, key, wants, &imported[i])?;
+                                out = state::encode_file(out, &shown[i], key, wants, &imported[i])?;
                             }
                         }
                         Ok(out)
@@ -449,6 +451,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                 posts: record.posts,
                 letters: record.letters.iter().map(|l| l.to_counts()).collect(),
                 id_month_ends: record.id_month_ends,
+                shown: serde_json::to_string(&record.shown).context("cannot encode the state")?,
                 digests: staging.digests(),
             };
             writer.finish(&tail)?;

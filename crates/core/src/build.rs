@@ -345,6 +345,9 @@ pub struct Record {
     pub id_month_ends: Vec<(u32, u32)>,
     /// The id months whose shards were kept.
     pub kept_id_months: Vec<u32>,
+    /// The summaries the home page and the feeds show, by post number (ascending): an update
+    /// takes those of kept posts from here instead of reading their summary groups.
+    pub shown: Vec<(u32, PostSummary)>,
 }
 
 impl Record {
@@ -859,6 +862,11 @@ fn assemble<E: From<std::io::Error> + Send>(
             wanted.insert(number, Some(summary));
         }
     }
+    record.shown = wanted
+        .iter()
+        .filter_map(|(&number, summary)| Some((number, summary.clone()?)))
+        .collect();
+    record.shown.par_sort_unstable_by_key(|&(number, _)| number);
     let summary = |number: u32| {
         wanted[&number]
             .clone()
@@ -884,8 +892,16 @@ fn kept_summaries(
     start: u32,
 ) -> std::io::Result<Vec<(u32, PostSummary)>> {
     let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut found = Vec::new();
+    let shown = &previous.record.shown;
     for (&number, summary) in wanted {
         if summary.is_none() && number < start {
+            // A kept post is the same post under the same number: what the previous build
+            // showed of it is its summary.
+            if let Ok(at) = shown.binary_search_by_key(&number, |&(n, _)| n) {
+                found.push(shown[at].clone());
+                continue;
+            }
             groups
                 .entry(number / SUMMARY_GROUP_SIZE)
                 .or_default()
@@ -911,7 +927,8 @@ fn kept_summaries(
                 .collect::<std::io::Result<Vec<_>>>()
         })
         .collect::<std::io::Result<Vec<_>>>()?;
-    Ok(read.into_iter().flatten().collect())
+    found.extend(read.into_iter().flatten());
+    Ok(found)
 }
 
 /// Makes the summary groups and body chunks of batches of consecutive posts.
