@@ -451,6 +451,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                 posts: record.posts,
                 letters: record.letters.iter().map(|l| l.to_counts()).collect(),
                 id_month_ends: record.id_month_ends,
+                lists: record.lists,
                 shown: serde_json::to_string(&record.shown).context("cannot encode the state")?,
                 digests: staging.digests(),
             };

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever what the state holds or means changes.
-const STATE_VERSION: u32 = 5;
+const STATE_VERSION: u32 = 6;
 const MAGIC: &[u8; 8] = b"GZSTATE\n";
 
 /// What identifies a source file's bytes without reading them again.
@@ -375,6 +375,8 @@ pub struct Tail {
     pub letters: Vec<[u64; 4]>,
     /// [`Record::id_month_ends`].
     pub id_month_ends: Vec<(u32, u32)>,
+    /// [`Record::lists`].
+    pub lists: (u32, u32, u32),
     /// [`Record::shown`], as JSON (summaries leave out empty fields, which a format without
     /// field names could not read back).
     pub shown: String,
@@ -392,6 +394,7 @@ impl Tail {
                 .map(|&c| LetterCounts::from_counts(c))
                 .collect(),
             id_month_ends: self.id_month_ends.clone(),
+            lists: self.lists,
             // Damaged, it is only a shortcut lost: the summaries are read from their groups.
             shown: serde_json::from_str(&self.shown).unwrap_or_default(),
             ..Record::default()

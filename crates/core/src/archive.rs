@@ -1334,6 +1334,9 @@ pub struct Archive {
     pub tags: TagTable,
     pub days: Days,
     pub summaries: Vec<SummaryGroup>,
+    /// The positions of the first category and tag in `category_lists` and `tag_lists`
+    /// (those before keep their files from the previous build: an update).
+    pub lists_from: (u32, u32),
     pub category_lists: Vec<PostList>,
     pub tag_lists: Vec<PostList>,
     /// The list files of the segments above [`Layout::list_split`] (but those an update
@@ -1398,12 +1401,16 @@ impl Archive {
             (TAGS_FILE.to_string(), ArchiveFile::Tags(&self.tags)),
             (DAYS_FILE.to_string(), ArchiveFile::Days(&self.days)),
         ];
-        files.extend(numbered(
+        files.extend(lists_from(
             &self.category_lists,
+            self.lists_from.0,
             category_list_path,
-            ArchiveFile::List,
         ));
-        files.extend(numbered(&self.tag_lists, tag_list_path, ArchiveFile::List));
+        files.extend(lists_from(
+            &self.tag_lists,
+            self.lists_from.1,
+            tag_list_path,
+        ));
         files.extend(
             self.segment_lists
                 .iter()
@@ -1421,6 +1428,17 @@ impl Archive {
         );
         files
     }
+}
+
+/// `lists` as the list files of positions `from..`.
+fn lists_from(
+    lists: &[PostList],
+    from: u32,
+    path: fn(u32) -> String,
+) -> impl Iterator<Item = (String, ArchiveFile<'_>)> {
+    (from..)
+        .zip(lists)
+        .map(move |(n, list)| (path(n), ArchiveFile::List(list)))
 }
 
 /// `items` as numbered files: `(path(i), wrap(item))`.

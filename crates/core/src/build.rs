@@ -348,6 +348,10 @@ pub struct Record {
     /// The summaries the home page and the feeds show, by post number (ascending): an update
     /// takes those of kept posts from here instead of reading their summary groups.
     pub shown: Vec<(u32, PostSummary)>,
+    /// The list split ([`Layout::list_split`]) and how many categories and tags have lists.
+    pub lists: (u32, u32, u32),
+    /// The categories and tags below these positions kept their lists.
+    pub kept_lists: (u32, u32),
 }
 
 impl Record {
@@ -359,6 +363,13 @@ impl Record {
                 group.saturating_add(1).saturating_mul(SUMMARY_GROUP_SIZE) <= self.kept_posts
             }
             Some(PostFilePath::Chunk(chunk)) => chunk < self.kept_chunks,
+            None if path.starts_with("lists/") => {
+                let numbered = |prefix: &str| -> Option<u32> {
+                    path.strip_prefix(prefix)?.split('.').next()?.parse().ok()
+                };
+                numbered("lists/categories/").is_some_and(|n| n < self.kept_lists.0)
+                    || numbered("lists/tags/").is_some_and(|n| n < self.kept_lists.1)
+            }
             None if path.starts_with("ids/") => {
                 let group = path["ids/".len()..].split('/').next().unwrap_or_default();
                 self.kept_id_months
@@ -872,12 +883,13 @@ fn assemble<E: From<std::io::Error> + Send>(
             .clone()
             .expect("every wanted post was summarized")
     };
+    let previous_lists = previous.map(|p| (p.record.lists, start));
     let archive = assemble_the_rest(
         &posts,
         &catalog,
         site,
         segments,
-        (&record.kept_segments, &record.kept_id_months),
+        (&mut record, previous_lists),
         maker.next_chunk,
         summary,
     );
@@ -1027,6 +1039,9 @@ fn group_summaries(first: u32, summaries: Vec<PostSummary>) -> Vec<SummaryGroup>
     groups
 }
 
+/// The previous build's [`Record::lists`], and where the update starts.
+type ListsBefore = ((u32, u32, u32), u32);
+
 /// Everything but the posts' own files (summary groups, body chunks, index segments), from
 /// the posts' metadata; `summary` gives the summary of a post the home page or a feed shows.
 fn assemble_the_rest(
@@ -1034,7 +1049,7 @@ fn assemble_the_rest(
     names: &Catalog<'_>,
     site: SiteInfo,
     mut segments: Vec<Segment>,
-    (kept_segments, kept_id_months): (&[(u32, u32)], &[u32]),
+    (record, previous_lists): (&mut Record, Option<ListsBefore>),
     chunk_count: u32,
     summary: impl Fn(u32) -> PostSummary,
 ) -> Archive {
@@ -1042,8 +1057,23 @@ fn assemble_the_rest(
         &mut segments,
         &names.category_numbers,
         &names.tag_numbers,
-        kept_segments,
+        &record.kept_segments,
     );
+    let counts = (
+        names.category_numbers.len() as u32,
+        names.tag_numbers.len() as u32,
+    );
+    record.lists = (split, counts.0, counts.1);
+    // The lists below the split hold only posts before it: when it has not moved and every
+    // post before it was kept, the lists of the categories and tags the last build had are
+    // the same files.
+    record.kept_lists = match previous_lists {
+        Some(((old_split, categories, tags), start)) if old_split == split && split <= start => {
+            (categories.min(counts.0), tags.min(counts.1))
+        }
+        _ => (0, 0),
+    };
+    let kept_id_months = record.kept_id_months.clone();
     let date_of = |number: u32| posts[number as usize].date.as_ref().map(to_rfc3339);
     let categories: Vec<CategoryInfo> = names
         .categories
@@ -1074,7 +1104,7 @@ fn assemble_the_rest(
 
     let (date_range, days, months) = date_tables(posts);
 
-    let (id_shards, id_table) = id_shards(posts, kept_id_months);
+    let (id_shards, id_table) = id_shards(posts, &kept_id_months);
     let layout = Layout {
         summary_group_size: SUMMARY_GROUP_SIZE,
         body_chunk_count: chunk_count,
@@ -1125,13 +1155,12 @@ fn assemble_the_rest(
             days,
         },
         summaries: Vec::new(),
-        category_lists: names
-            .category_numbers
+        lists_from: record.kept_lists,
+        category_lists: names.category_numbers[record.kept_lists.0 as usize..]
             .iter()
             .map(|numbers| PostList::from_numbers(below(numbers, split)))
             .collect(),
-        tag_lists: names
-            .tag_numbers
+        tag_lists: names.tag_numbers[record.kept_lists.1 as usize..]
             .iter()
             .map(|numbers| PostList::from_numbers(below(numbers, split)))
             .collect(),

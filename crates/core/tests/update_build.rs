@@ -219,6 +219,9 @@ fn an_update_that_adds_the_newest_posts_keeps_the_older_files_and_equals_a_full_
         kept.iter().filter(|p| p.starts_with("ids/")).count() > 10,
         "the id shards of past months are kept"
     );
+    // The list split has not moved: the categories' and tags' own lists are kept.
+    assert!(kept.iter().any(|p| p.starts_with("lists/categories/")));
+    assert!(kept.iter().any(|p| p.starts_with("lists/tags/")));
 }
 
 #[test]
