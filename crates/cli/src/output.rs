@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{bail, Context, Result};
 use gazette_core::archive::{
-    chunk_path, is_compressed_path, summary_group_path, ArchiveFile, BuildId, Gzip, Manifest,
-    MANIFEST_FILE, SEGMENT_POSTS,
+    chunk_path, is_compressed_path, summary_group_path, ArchiveFile, BuildId, Gzip, ListKey,
+    Manifest, MANIFEST_FILE, SEGMENT_POSTS,
 };
 use rayon::prelude::*;
 
@@ -258,9 +258,7 @@ impl Staging {
             let group = path.strip_prefix("ids/")?.split('/').next()?;
             groups.iter().position(|g| g.as_str() == group)
         });
-        let base_lists = |path: &str| {
-            (path.starts_with("lists/categories/") || path.starts_with("lists/tags/")).then_some(0)
-        };
+        let base_lists = |path: &str| ListKey::of_path(path).map(|_| 0);
         manifest.layout.list_version = self
             .build
             .finish_groups(1, base_lists)

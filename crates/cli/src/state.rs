@@ -19,8 +19,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset, TimeZone};
 use gazette_core::archive::{
-    decode, position_shard_path, search_shard_path, stored_contents_fast, summary_group_path,
-    ArchiveError, IndexShardKey, Manifest, Segment, SummaryGroup, MANIFEST_FILE,
+    decode, decode_bytes, position_shard_path, search_shard_path, stored_contents_fast,
+    summary_group_path, ArchiveError, IndexShardKey, Manifest, Segment, SummaryGroup,
+    MANIFEST_FILE,
 };
 use gazette_core::build::{Imported, PostMeta, PreviousFiles, Record};
 use gazette_core::i18n::LetterCounts;
@@ -674,11 +675,8 @@ fn invalid_data(error: ArchiveError) -> std::io::Error {
 impl PreviousFiles for ArchiveFiles {
     fn summary_group(&self, group: u32) -> std::io::Result<SummaryGroup> {
         let path = summary_group_path(group);
-        let json = self.read(&path)?;
-        let text = std::str::from_utf8(&json).map_err(|e| {
-            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{path}: {e}"))
-        })?;
-        decode(&path, text).map_err(invalid_data)
+        // Decompressed here (fast), then decoded as readers decode a plain file.
+        decode_bytes(&path, &self.read(&path)?).map_err(invalid_data)
     }
 
     fn index(&self, segment: &Segment) -> std::io::Result<SegmentFiles> {

@@ -92,8 +92,7 @@ impl Manifest {
                 .filter(|v| !v.is_empty())
                 .unwrap_or(&self.build);
         }
-        let base_list = file.starts_with("lists/categories/") || file.starts_with("lists/tags/");
-        if base_list && !self.layout.list_version.is_empty() {
+        if ListKey::of_path(file).is_some() && !self.layout.list_version.is_empty() {
             return &self.layout.list_version;
         }
         let Some(segment) = self.layout.segment_holding(file) else {
@@ -441,6 +440,15 @@ impl ListKey {
             ListKind::Category => category_list_path(self.index),
             ListKind::Tag => tag_list_path(self.index),
         }
+    }
+
+    /// The list whose own file is at `path` (the inverse of [`ListKey::path`]).
+    pub fn of_path(path: &str) -> Option<ListKey> {
+        let index = |rest: &str| -> Option<u32> { rest.strip_suffix(".json.gz")?.parse().ok() };
+        if let Some(rest) = path.strip_prefix("lists/categories/") {
+            return index(rest).map(ListKey::category);
+        }
+        index(path.strip_prefix("lists/tags/")?).map(ListKey::tag)
     }
 
     /// Its post numbers, ascending: those of its own file, then those each segment list
@@ -1680,6 +1688,20 @@ mod tests {
         assert_eq!(layout.list_split(), 32768);
         let (path, parts) = layout.list_files(ListKey::tag(6));
         assert_eq!(path, "lists/tags/6.json.gz");
+        for key in [
+            ListKey::tag(6),
+            ListKey::category(0),
+            ListKey::category(2040),
+        ] {
+            assert_eq!(ListKey::of_path(&key.path()), Some(key));
+        }
+        for other in [
+            "lists/segments/0/0000.json.gz",
+            "lists/tags/x.json.gz",
+            "ids/other/0000.json.gz",
+        ] {
+            assert_eq!(ListKey::of_path(other), None, "{other}");
+        }
         assert_eq!(
             parts
                 .iter()
