@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::archive::{
     busiest_first, chunk_path, id_group_name, id_month, summary_group_path, Archive, ArchiveFile,
     BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, IdShardKey, IndexSegment,
-    IndexShards, Layout, Manifest, PeriodCount, PostBody, PostFilePath, PostList, Segment,
-    SegmentListKey, SegmentLists, SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION,
-    SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
+    IndexShards, Layout, ListKey, ListKind, Manifest, PeriodCount, PostBody, PostFilePath,
+    PostList, Segment, SegmentListKey, SegmentLists, SummaryGroup, TagTable, CHUNK_TARGET_BYTES,
+    SCHEMA_VERSION, SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -363,13 +363,17 @@ impl Record {
                 group.saturating_add(1).saturating_mul(SUMMARY_GROUP_SIZE) <= self.kept_posts
             }
             Some(PostFilePath::Chunk(chunk)) => chunk < self.kept_chunks,
-            None if path.starts_with("lists/") => {
-                let numbered = |prefix: &str| -> Option<u32> {
-                    path.strip_prefix(prefix)?.split('.').next()?.parse().ok()
-                };
-                numbered("lists/categories/").is_some_and(|n| n < self.kept_lists.0)
-                    || numbered("lists/tags/").is_some_and(|n| n < self.kept_lists.1)
-            }
+            None if path.starts_with("lists/") => match ListKey::of_path(path) {
+                Some(ListKey {
+                    kind: ListKind::Category,
+                    index,
+                }) => index < self.kept_lists.0,
+                Some(ListKey {
+                    kind: ListKind::Tag,
+                    index,
+                }) => index < self.kept_lists.1,
+                None => false,
+            },
             None if path.starts_with("ids/") => {
                 let group = path["ids/".len()..].split('/').next().unwrap_or_default();
                 self.kept_id_months
@@ -883,13 +887,12 @@ fn assemble<E: From<std::io::Error> + Send>(
             .clone()
             .expect("every wanted post was summarized")
     };
-    let previous_lists = previous.map(|p| (p.record.lists, start));
     let archive = assemble_the_rest(
         &posts,
         &catalog,
         site,
         segments,
-        (&mut record, previous_lists),
+        (&mut record, previous.map(|p| (p.record, start))),
         maker.next_chunk,
         summary,
     );
@@ -1039,9 +1042,6 @@ fn group_summaries(first: u32, summaries: Vec<PostSummary>) -> Vec<SummaryGroup>
     groups
 }
 
-/// The previous build's [`Record::lists`], and where the update starts.
-type ListsBefore = ((u32, u32, u32), u32);
-
 /// Everything but the posts' own files (summary groups, body chunks, index segments), from
 /// the posts' metadata; `summary` gives the summary of a post the home page or a feed shows.
 fn assemble_the_rest(
@@ -1049,7 +1049,7 @@ fn assemble_the_rest(
     names: &Catalog<'_>,
     site: SiteInfo,
     mut segments: Vec<Segment>,
-    (record, previous_lists): (&mut Record, Option<ListsBefore>),
+    (record, previous): (&mut Record, Option<(&Record, u32)>),
     chunk_count: u32,
     summary: impl Fn(u32) -> PostSummary,
 ) -> Archive {
@@ -1067,13 +1067,13 @@ fn assemble_the_rest(
     // The lists below the split hold only posts before it: when it has not moved and every
     // post before it was kept, the lists of the categories and tags the last build had are
     // the same files.
-    record.kept_lists = match previous_lists {
-        Some(((old_split, categories, tags), start)) if old_split == split && split <= start => {
-            (categories.min(counts.0), tags.min(counts.1))
-        }
+    record.kept_lists = match previous {
+        Some((previous, start)) if previous.lists.0 == split && split <= start => (
+            previous.lists.1.min(counts.0),
+            previous.lists.2.min(counts.1),
+        ),
         _ => (0, 0),
     };
-    let kept_id_months = record.kept_id_months.clone();
     let date_of = |number: u32| posts[number as usize].date.as_ref().map(to_rfc3339);
     let categories: Vec<CategoryInfo> = names
         .categories
@@ -1104,7 +1104,7 @@ fn assemble_the_rest(
 
     let (date_range, days, months) = date_tables(posts);
 
-    let (id_shards, id_table) = id_shards(posts, &kept_id_months);
+    let (id_shards, id_table) = id_shards(posts, &record.kept_id_months);
     let layout = Layout {
         summary_group_size: SUMMARY_GROUP_SIZE,
         body_chunk_count: chunk_count,
@@ -1449,37 +1449,6 @@ fn date_tables(
 ) -> (Option<(String, String)>, Vec<PeriodCount>, Vec<PeriodCount>) {
     use chrono::Datelike;
     let dates: Vec<&DateTime<FixedOffset>> = posts.iter().filter_map(|p| p.date.as_ref()).collect();
-    // Four-digit years write fixed-width dates, whose string order is the order of their
-    // local date and time, then of their offset's text: only the posts at the least and
-    // greatest local time need writing out. Other years take the strings' way.
-    let plain = dates.par_iter().all(|d| (0..=9999).contains(&d.year()));
-    let extreme = |pick_max: bool| -> Option<String> {
-        if plain {
-            let local = |d: &&&DateTime<FixedOffset>| d.naive_local();
-            let at = if pick_max {
-                dates.par_iter().map(|d| d.naive_local()).max()?
-            } else {
-                dates.par_iter().map(|d| d.naive_local()).min()?
-            };
-            let ties = dates
-                .iter()
-                .filter(|d| local(d) == at)
-                .map(|d| to_rfc3339(d));
-            if pick_max {
-                ties.max()
-            } else {
-                ties.min()
-            }
-        } else {
-            let all = dates.par_iter().map(|d| to_rfc3339(d));
-            if pick_max {
-                all.max()
-            } else {
-                all.min()
-            }
-        }
-    };
-    let date_range = extreme(false).zip(extreme(true));
     let counts = |counts: Vec<(String, usize)>| -> Vec<PeriodCount> {
         counts
             .into_iter()
@@ -1489,35 +1458,56 @@ fn date_tables(
             })
             .collect()
     };
-    let (mut days, months) = if plain {
-        let mut local_days: Vec<chrono::NaiveDate> =
-            dates.par_iter().map(|d| d.date_naive()).collect();
-        local_days.par_sort_unstable();
-        let mut days: Vec<(String, usize)> = Vec::new();
-        let mut months: Vec<(String, usize)> = Vec::new();
-        for day in local_days.chunk_by(|a, b| a == b) {
-            let (date, count) = (day[0], day.len());
-            days.push((
-                format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
-                count,
-            ));
-            let month = format!("{:04}-{:02}", date.year(), date.month());
-            match months.last_mut() {
-                Some((last, total)) if *last == month => *total += count,
-                _ => months.push((month, count)),
-            }
-        }
-        (counts(days), counts(months))
-    } else {
+    if !dates.par_iter().all(|d| (0..=9999).contains(&d.year())) {
+        // Years of other widths: the strings' own order and prefixes.
         let written: Vec<String> = dates.iter().map(|d| to_rfc3339(d)).collect();
-        let written = || written.iter().map(String::as_str);
-        (
-            counts(count_by_period(written(), Granularity::Day)),
-            counts(count_by_period(written(), Granularity::Month)),
-        )
+        let range = written
+            .iter()
+            .min()
+            .cloned()
+            .zip(written.iter().max().cloned());
+        let by = |granularity| {
+            counts(count_by_period(
+                written.iter().map(String::as_str),
+                granularity,
+            ))
+        };
+        let mut days = by(Granularity::Day);
+        days.reverse(); // ordinal order: newest first
+        return (range, days, by(Granularity::Month));
+    }
+    // Four-digit years write fixed-width dates, whose string order is the order of their
+    // local date and time, then of their offset's text: only the dates at the least and
+    // greatest local time need writing out.
+    let written_at = |at: chrono::NaiveDateTime| {
+        dates
+            .iter()
+            .filter(move |d| d.naive_local() == at)
+            .map(|d| to_rfc3339(d))
     };
+    let least = dates.par_iter().map(|d| d.naive_local()).min();
+    let greatest = dates.par_iter().map(|d| d.naive_local()).max();
+    let range = least
+        .and_then(|at| written_at(at).min())
+        .zip(greatest.and_then(|at| written_at(at).max()));
+    let mut local_days: Vec<chrono::NaiveDate> = dates.par_iter().map(|d| d.date_naive()).collect();
+    local_days.par_sort_unstable();
+    let mut days: Vec<(String, usize)> = Vec::new();
+    let mut months: Vec<(String, usize)> = Vec::new();
+    for day in local_days.chunk_by(|a, b| a == b) {
+        let (date, count) = (day[0], day.len());
+        days.push((
+            format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
+            count,
+        ));
+        let month = format!("{:04}-{:02}", date.year(), date.month());
+        match months.last_mut() {
+            Some((last, total)) if *last == month => *total += count,
+            _ => months.push((month, count)),
+        }
+    }
     days.reverse(); // ordinal order: newest first
-    (date_range, days, months)
+    (range, counts(days), counts(months))
 }
 
 /// [`Record::id_month_ends`] of `posts`.
@@ -1532,7 +1522,6 @@ fn id_month_ends(posts: &[PostMeta]) -> Vec<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::ListKey;
 
     #[test]
     fn date_tables_are_the_tables_of_the_dates_written_out() {
@@ -1590,6 +1579,25 @@ mod tests {
         assert_eq!(days, expected_days);
         assert_eq!(months, by_strings(Granularity::Month));
         assert_eq!(date_tables(&[post(None)]), (None, Vec::new(), Vec::new()));
+        // A five-digit year: the strings' way itself.
+        let mut far = posts.clone();
+        far[0].date = chrono::NaiveDate::from_ymd_opt(10_000, 3, 1)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|t| t.and_utc().fixed_offset());
+        let written: Vec<String> = far
+            .iter()
+            .filter_map(|p| p.date.as_ref().map(to_rfc3339))
+            .collect();
+        let (range, _, months) = date_tables(&far);
+        assert_eq!(
+            range,
+            written
+                .iter()
+                .min()
+                .cloned()
+                .zip(written.iter().max().cloned())
+        );
+        assert_eq!(months.len(), 4, "{months:?}");
     }
 
     #[test]
