@@ -686,6 +686,19 @@ impl<'a> Catalog<'a> {
 }
 
 impl PostMeta {
+    /// Its content, for the builder's last use of it: what the post holds is moved out
+    /// (leaving only its digest, so that a later use would import it again from its file),
+    /// otherwise what `store` holds for it.
+    pub fn take_content(&mut self, store: &dyn ContentStore) -> std::io::Result<PostContent> {
+        if let Content::Held(content) = &mut self.content {
+            let digest = content.digest();
+            let content = std::mem::take(&mut **content);
+            self.content = Content::Unloaded { digest };
+            return Ok(content);
+        }
+        self.load_content(store)
+    }
+
     /// Its content: a copy of what it holds, or what `store` holds for it.
     pub fn load_content(&self, store: &dyn ContentStore) -> std::io::Result<PostContent> {
         match &self.content {
@@ -832,13 +845,13 @@ fn assemble<E: From<std::io::Error> + Send>(
         };
         for batch_first in (first.max(start)..end).step_by(batch_size as usize) {
             let batch_end = end.min(batch_first + batch_size);
-            let batch = &posts[batch_first as usize..batch_end as usize];
+            let batch = &mut posts[batch_first as usize..batch_end as usize];
             // The text (and a copy of the title) goes to the index, the rest to the
             // summaries and chunks.
             let (texts, contents): (Vec<(String, String)>, Vec<PostContent>) = batch
-                .par_iter()
+                .par_iter_mut()
                 .map(|post| {
-                    let mut content = post.load_content(store)?;
+                    let mut content = post.take_content(store)?;
                     let text = std::mem::take(&mut content.text);
                     Ok(((content.title.clone(), text), content))
                 })
