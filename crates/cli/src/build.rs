@@ -20,7 +20,7 @@ use gazette_core::liquid::{LiquidSite, PostSummary, SiteInputs};
 use gazette_core::model::SiteInfo;
 use gazette_core::post_date::Zone;
 use gazette_core::report::{BuildReport, Rejection, Warning};
-use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::output::Staging;
@@ -31,6 +31,8 @@ use crate::state::{self, ArchiveFiles, FileKey, SavedEntry, StateWriter, Tail};
 
 /// Inputs with at least this many files get a progress bar.
 const PROGRESS_THRESHOLD: usize = 2_000;
+/// Files a worker looks at between two moves of the progress bar.
+const PROGRESS_STEP: u64 = 256;
 /// How many warnings and rejections the terminal summary lists before pointing at `--report`.
 const LISTED_PROBLEMS: usize = 20;
 
@@ -254,45 +256,59 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     // Each path as text once, for the state, git and the report.
     let shown: Vec<std::borrow::Cow<'_, str>> =
         sources.posts.par_iter().map(|p| shown_path(p)).collect();
+    // Each worker's buffer, the state's file after the last one it found, and the files it
+    // looked at since it last moved the progress bar (moved a few hundred at a time: it
+    // reads the clock at every move).
     let found: Vec<Found> = sources
         .posts
         .par_iter()
         .zip(&shown)
-        .progress_with(progress.clone())
-        .map_init(Vec::new, |buffer, (path, shown)| {
-            let blob = blobs.get(shown);
-            let saved = loaded.as_ref().and_then(|loaded| {
-                let at = loaded.find(shown)?;
-                Some((at, loaded.files[at].as_ref()?))
-            });
-            // Git vouches for the file's bytes: no need to look at it.
-            if let Some((at, entry)) = saved.filter(|(_, entry)| {
-                blob.is_some() && entry.key.git == blob && !entry.wants_site_posts
-            }) {
-                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                by_git.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return Ok(Found::Unchanged(at, entry.key));
-            }
-            // With `--state`: the file's size and time (and the hash of its bytes).
-            let key = state_path
-                .and_then(|_| folders.stat(path))
-                .map(|key| FileKey { git: blob, ..key });
-            if let Some(found) = saved.zip(key).and_then(|((at, entry), key)| {
-                unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
-            }) {
-                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return Ok(found);
-            }
-            let outcome = read_and_import(path, buffer, &settings, &liquid);
-            let key = key
-                .filter(|_| !matches!(outcome, Outcome::Rejected(_)))
-                .map(|key| FileKey {
-                    hash: state::content_hash(buffer),
-                    ..key
+        .map_init(
+            || (Vec::new(), 0, 0),
+            |(buffer, next, unreported), (path, shown)| {
+                *unreported += 1;
+                if *unreported == PROGRESS_STEP {
+                    progress.inc(PROGRESS_STEP);
+                    *unreported = 0;
+                }
+                let blob = if blobs.is_empty() {
+                    None
+                } else {
+                    blobs.get(shown)
+                };
+                let saved = loaded.as_ref().and_then(|loaded| {
+                    let at = loaded.find_after(shown, next)?;
+                    Some((at, loaded.files[at].as_ref()?))
                 });
-            let (imported, wants) = keep(outcome, &spill, &names)?;
-            Ok(Found::Imported(Box::new((imported, wants, key))))
-        })
+                // Git vouches for the file's bytes: no need to look at it.
+                if let Some((at, entry)) = saved.filter(|(_, entry)| {
+                    blob.is_some() && entry.key.git == blob && !entry.wants_site_posts
+                }) {
+                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    by_git.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(Found::Unchanged(at, entry.key));
+                }
+                // With `--state`: the file's size and time (and the hash of its bytes).
+                let key = state_path
+                    .and_then(|_| folders.stat(path))
+                    .map(|key| FileKey { git: blob, ..key });
+                if let Some(found) = saved.zip(key).and_then(|((at, entry), key)| {
+                    unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
+                }) {
+                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(found);
+                }
+                let outcome = read_and_import(path, buffer, &settings, &liquid);
+                let key = key
+                    .filter(|_| !matches!(outcome, Outcome::Rejected(_)))
+                    .map(|key| FileKey {
+                        hash: state::content_hash(buffer),
+                        ..key
+                    });
+                let (imported, wants) = keep(outcome, &spill, &names)?;
+                Ok(Found::Imported(Box::new((imported, wants, key))))
+            },
+        )
         .collect::<std::io::Result<_>>()
         .with_context(|| spill.write_error())?;
     progress.finish_and_clear();

@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{bail, Context, Result};
@@ -310,12 +310,18 @@ impl Staging {
             "the manifest is written before commit"
         );
         if let Some(update) = &mut self.update {
-            let now: HashSet<String> = self.build.digests().into_iter().map(|(p, _)| p).collect();
+            // The previous build's files that this one does not have.
+            let gone: Vec<&String> = self.build.with_digests(|now| {
+                let has = |path: &str| now.binary_search_by(|(p, _)| p.as_str().cmp(path)).is_ok();
+                update
+                    .previous
+                    .iter()
+                    .map(|(path, _)| path)
+                    .filter(|path| !has(path) && *path != MANIFEST_FILE)
+                    .collect()
+            });
             let mut folders = BTreeSet::new();
-            for (path, _) in &update.previous {
-                if now.contains(path) || path == MANIFEST_FILE {
-                    continue;
-                }
+            for path in gone {
                 let file = self.folder.join(path);
                 fs::remove_file(&file)
                     .with_context(|| format!("cannot remove {}", file.display()))?;

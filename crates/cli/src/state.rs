@@ -106,7 +106,10 @@ impl Folders {
             let mut open = rustc_hash::FxHashMap::default();
             let mut last: Option<&Path> = None;
             for parent in files.iter().filter_map(|f| f.parent()) {
-                if last != Some(parent) && !open.contains_key(parent) {
+                // By bytes: `Path`'s own equality walks the components.
+                if last.map(Path::as_os_str) != Some(parent.as_os_str())
+                    && !open.contains_key(parent)
+                {
                     if let Ok(folder) = fs::File::open(parent) {
                         open.insert(parent.to_path_buf(), folder);
                     }
@@ -178,6 +181,10 @@ impl<V: Copy + PartialEq> PathIndex<V> {
 
     pub fn get(&self, path: &str) -> Option<V> {
         *self.by_hash.get(&Self::hash(path))?
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_hash.is_empty()
     }
 }
 
@@ -439,6 +446,18 @@ impl Loaded {
         let at = self.by_path.get(path)? as usize;
         let entry = self.files.get(at)?.as_ref()?;
         (entry.path() == path).then_some(at)
+    }
+
+    /// [`Loaded::find`], trying the file after the last one found first (`next`, which it
+    /// moves on): files are looked up in the order the state lists them, so that is almost
+    /// always the one, read from memory in order instead of through a hash table.
+    pub fn find_after(&self, path: &str, next: &mut usize) -> Option<usize> {
+        let at = match self.files.get(*next) {
+            Some(Some(entry)) if entry.path() == path => *next,
+            _ => self.find(path)?,
+        };
+        *next = at + 1;
+        Some(at)
     }
 
     /// Lets go of what [`Loaded::find`] needs, once every file has been looked up.

@@ -1162,7 +1162,8 @@ impl Default for Gzip {
 #[cfg(feature = "import")]
 #[derive(Debug, Default)]
 pub struct BuildId {
-    digests: std::sync::Mutex<Vec<(String, u64)>>,
+    /// The files' paths and digests, and whether they are sorted.
+    digests: std::sync::Mutex<(Vec<(String, u64)>, bool)>,
 }
 
 #[cfg(feature = "import")]
@@ -1180,21 +1181,33 @@ impl BuildId {
     /// Records one file by its digest, as [`BuildId::digests`] gave it: a file an update
     /// keeps from the previous build.
     pub fn add_digest(&self, path: &str, digest: u64) {
-        self.digests
+        let mut digests = self
+            .digests
             .lock()
-            .expect("no writer panics holding the lock")
-            .push((path.to_string(), digest));
+            .expect("no writer panics holding the lock");
+        digests.0.push((path.to_string(), digest));
+        digests.1 = false;
+    }
+
+    /// Lends every file recorded so far, with its digest, sorted by path (sorted once, in
+    /// place, until more files are recorded).
+    pub fn with_digests<R>(&self, read: impl FnOnce(&[(String, u64)]) -> R) -> R {
+        use rayon::slice::ParallelSliceMut;
+        let mut digests = self
+            .digests
+            .lock()
+            .expect("no writer panics holding the lock");
+        let (list, sorted) = &mut *digests;
+        if !*sorted {
+            list.par_sort_unstable();
+            *sorted = true;
+        }
+        read(list)
     }
 
     /// Every file recorded so far, with its digest, sorted by path.
     pub fn digests(&self) -> Vec<(String, u64)> {
-        let mut digests = self
-            .digests
-            .lock()
-            .expect("no writer panics holding the lock")
-            .clone();
-        digests.sort_unstable();
-        digests
+        self.with_digests(<[_]>::to_vec)
     }
 
     /// The id of every file recorded so far.
@@ -1210,18 +1223,19 @@ impl BuildId {
         group_of: impl Fn(&str) -> Option<usize>,
     ) -> Vec<String> {
         use std::hash::{BuildHasher, Hasher};
-        let digests = self.digests();
         let mut hashers: Vec<_> = (0..groups)
             .map(|_| rustc_hash::FxBuildHasher.build_hasher())
             .collect();
-        for (path, digest) in &digests {
-            let Some(hasher) = group_of(path).and_then(|g| hashers.get_mut(g)) else {
-                continue;
-            };
-            hasher.write(path.as_bytes());
-            hasher.write_u8(0);
-            hasher.write_u64(*digest);
-        }
+        self.with_digests(|digests| {
+            for (path, digest) in digests {
+                let Some(hasher) = group_of(path).and_then(|g| hashers.get_mut(g)) else {
+                    continue;
+                };
+                hasher.write(path.as_bytes());
+                hasher.write_u8(0);
+                hasher.write_u64(*digest);
+            }
+        });
         hashers
             .into_iter()
             .map(|h| format!("{:016x}", h.finish()))

@@ -540,7 +540,8 @@ fn resume_point(previous: &Previous<'_>, digests: &[u64], plan: &[(u32, u32, usi
 /// double the builder's memory.)
 fn merge_copies(posts: &mut Vec<PostMeta>, report: &mut BuildReport) {
     // (id, path) is unique: an unstable sort gives the one order.
-    posts.par_sort_unstable_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
+    let order = sorted_order(posts, |post| (&*post.id, &*post.path));
+    permute(posts, order);
     posts.dedup_by(|copy, kept| {
         let same = copy.id == kept.id;
         if same {
@@ -563,22 +564,58 @@ fn merge_copies(posts: &mut Vec<PostMeta>, report: &mut BuildReport) {
 /// contiguous even when posts carry different offsets. Undated posts come first: an undated
 /// post renumbers the archive, a dated one only what is newer than it.
 fn sort_oldest_first(posts: &mut [PostMeta]) {
-    sort_newest_first(posts);
-    posts.reverse();
+    // The reverse of newest first: undated posts by id, descending; then by local day, by
+    // instant, and by id, descending, within one instant. Ids are unique once copies are
+    // merged, so the order is total.
+    let order = sorted_order(posts, |post| {
+        let date = post.date.map(|date| {
+            (
+                date.date_naive(),
+                date.timestamp(),
+                date.timestamp_subsec_nanos(),
+            )
+        });
+        (date, std::cmp::Reverse(&*post.id))
+    });
+    permute(posts, order);
 }
 
-fn sort_newest_first(posts: &mut [PostMeta]) {
-    // Ids are unique once copies are merged: an unstable sort gives the one order.
-    posts.par_sort_unstable_by(|a, b| match (a.date, b.date) {
-        (Some(x), Some(y)) => y
-            .date_naive()
-            .cmp(&x.date_naive())
-            .then(y.cmp(&x))
-            .then_with(|| a.id.cmp(&b.id)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.id.cmp(&b.id),
-    });
+/// The order of `items` by `key` (which must tell any two apart): `order[i]` is the index
+/// of the item that goes to place `i`. The keys are made once and sorted, not the items
+/// themselves, which are large (a sort moves each many times).
+fn sorted_order<'a, T: Sync, K: Ord + Send>(
+    items: &'a [T],
+    key: impl Fn(&'a T) -> K + Sync,
+) -> Vec<u32> {
+    let mut keyed: Vec<(K, u32)> = items
+        .par_iter()
+        .enumerate()
+        .map(|(at, item)| (key(item), u32::try_from(at).expect("at most 2^32 items")))
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, at)| at).collect()
+}
+
+/// Puts `items` in `order` (see [`sorted_order`]) in place, one cycle of the permutation at
+/// a time: each item moves once (by a swap), and no second list of items is made.
+fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
+    const DONE: u32 = u32::MAX;
+    for start in 0..order.len() {
+        if order[start] == DONE {
+            continue;
+        }
+        // The item that started at `start` is at `at`; the place `at` wants the item
+        // `order[at]`, which has not moved yet (or is that first item).
+        let mut at = start;
+        loop {
+            let from = std::mem::replace(&mut order[at], DONE) as usize;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// Gives names (by their import number) positions in the order they are first seen: a
@@ -1535,6 +1572,66 @@ fn id_month_ends(posts: &[PostMeta]) -> Vec<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn posts_are_numbered_by_day_instant_and_id_as_the_comparison_says() {
+        use rand::{seq::SliceRandom, Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let dates = [
+            None,
+            Some("2021-06-01T00:30:00+08:00"),
+            Some("2021-05-31T16:30:00+00:00"),
+            Some("2021-06-01T00:30:00-05:00"),
+            Some("2021-06-01T23:59:59+00:00"),
+            Some("2022-01-02T08:00:00-03:00"),
+            Some("2022-01-02T08:00:00+03:00"),
+        ];
+        let mut posts: Vec<PostMeta> = (0..500)
+            .map(|n| PostMeta {
+                id: format!("p{}", rng.gen_range(0..10_000) * 1000 + n).into(),
+                path: format!("_posts/{n}.md").into(),
+                date: dates[rng.gen_range(0..dates.len())]
+                    .map(|d| DateTime::parse_from_rfc3339(d).expect("a date")),
+                categories: Box::new([]),
+                tags: Box::new([]),
+                permalink: None,
+                content: Content::Unloaded { digest: n },
+                warnings: Box::new([]),
+            })
+            .collect();
+        posts.shuffle(&mut rng);
+        // The order as a comparison of whole posts: newest first (newest local day, newest
+        // instant, then id; undated last by id), reversed.
+        let mut expected = posts.clone();
+        expected.sort_by(|a, b| match (a.date, b.date) {
+            (Some(x), Some(y)) => y
+                .date_naive()
+                .cmp(&x.date_naive())
+                .then(y.cmp(&x))
+                .then_with(|| a.id.cmp(&b.id)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.id.cmp(&b.id),
+        });
+        expected.reverse();
+        sort_oldest_first(&mut posts);
+        assert_eq!(posts, expected);
+    }
+
+    #[test]
+    fn a_permutation_puts_every_item_in_its_place_once() {
+        use rand::{seq::SliceRandom, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for len in [0, 1, 2, 3, 10, 1000] {
+            let mut items: Vec<String> = (0..len).map(|n| format!("{n:05}")).collect();
+            items.shuffle(&mut rng);
+            let order = sorted_order(&items, |item| item.as_str());
+            let mut expected = items.clone();
+            expected.sort();
+            permute(&mut items, order);
+            assert_eq!(items, expected, "{len} items");
+        }
+    }
 
     #[test]
     fn date_tables_are_the_tables_of_the_dates_written_out() {
