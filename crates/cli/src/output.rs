@@ -94,6 +94,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "archive".into());
+        remove_abandoned_staging(&parent, &name);
         let folder = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if folder.exists() {
             fs::remove_dir_all(&folder)
@@ -340,6 +341,59 @@ impl Staging {
         }
         self.committed = true;
         Ok(())
+    }
+}
+
+/// Removes the staging folders (`.{name}.tmp-PID`) in `parent` that builds which no longer
+/// run left behind: a build that is killed (a signal, a cancelled CI job) cannot remove its
+/// own, and each may hold most of an archive. A folder whose process still runs (another
+/// build of the same archive) or whose owner cannot be told is left alone.
+fn remove_abandoned_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || process_runs(pid) {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() && fs::remove_dir_all(&path).is_ok() {
+            eprintln!(
+                "note: removed {}, left by an interrupted build",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Whether process `pid` runs (or might: anything but "no such process" counts as yes).
+fn process_runs(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        match i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            Some(pid) => !matches!(
+                rustix::process::test_kill_process(pid),
+                Err(rustix::io::Errno::SRCH)
+            ),
+            None => true,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
     }
 }
 

@@ -831,6 +831,37 @@ fn rebuilding_replaces_the_previous_archive() {
 
 #[cfg(unix)]
 #[test]
+fn a_staging_folder_left_by_a_killed_build_is_removed_by_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("archive");
+    // A process that has ended: its folder is litter. This test's own process runs: its
+    // folder could be another build's, and stays.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let ended = child.id();
+    child.wait().unwrap();
+    let abandoned = dir.path().join(format!(".archive.tmp-{ended}"));
+    let running = dir
+        .path()
+        .join(format!(".archive.tmp-{}", std::process::id()));
+    for folder in [&abandoned, &running] {
+        std::fs::create_dir_all(folder.join("bodies")).unwrap();
+        std::fs::write(folder.join("bodies/0000.json.gz"), b"half written").unwrap();
+    }
+    let output = gazette(&[
+        "build",
+        fixtures().join("finews").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!abandoned.exists(), "{stderr}");
+    assert!(stderr.contains("left by an interrupted build"), "{stderr}");
+    assert!(running.join("bodies/0000.json.gz").is_file());
+    assert!(out.join("manifest.json").is_file());
+}
+
+#[test]
 fn symlink_loops_and_dangling_links_are_reported_not_fatal() {
     let dir = tempfile::tempdir().unwrap();
     let posts = dir.path().join("posts");
