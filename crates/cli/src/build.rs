@@ -271,11 +271,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                     progress.inc(PROGRESS_STEP);
                     *unreported = 0;
                 }
-                let blob = if blobs.is_empty() {
-                    None
-                } else {
-                    blobs.get(shown)
-                };
+                let blob = blobs.get(shown);
                 let saved = loaded.as_ref().and_then(|loaded| {
                     let at = loaded.find_after(shown, next)?;
                     Some((at, loaded.files[at].as_ref()?))

@@ -101,21 +101,11 @@ impl Spill {
     /// Whether `content` fits in what is left of the budget (which it then takes).
     fn hold(&self, content: &PostContent) -> bool {
         let size = held_size(content);
-        let mut held = self.held.load(Ordering::Relaxed);
-        loop {
-            if held.saturating_add(size) > self.budget {
-                return false;
-            }
-            match self.held.compare_exchange_weak(
-                held,
-                held + size,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(now) => held = now,
-            }
-        }
+        self.held
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |held| {
+                held.checked_add(size).filter(|&now| now <= self.budget)
+            })
+            .is_ok()
     }
 
     /// Bytes of content held in memory.

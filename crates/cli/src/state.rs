@@ -180,11 +180,11 @@ impl<V: Copy + PartialEq> PathIndex<V> {
     }
 
     pub fn get(&self, path: &str) -> Option<V> {
+        // Empty (not a git checkout): no need to hash the path.
+        if self.by_hash.is_empty() {
+            return None;
+        }
         *self.by_hash.get(&Self::hash(path))?
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_hash.is_empty()
     }
 }
 

@@ -1405,9 +1405,14 @@ impl Archive {
     /// streaming build hands out as it makes them, see
     /// [`crate::build::build_archive_streamed`], leaving these empty).
     pub fn post_files(&self) -> Vec<(String, ArchiveFile<'_>)> {
-        let mut files: Vec<_> =
-            numbered(&self.summaries, summary_group_path, ArchiveFile::Summaries).collect();
-        files.extend(numbered(&self.chunks, chunk_path, ArchiveFile::Bodies));
+        let mut files: Vec<_> = numbered(
+            &self.summaries,
+            0,
+            summary_group_path,
+            ArchiveFile::Summaries,
+        )
+        .collect();
+        files.extend(numbered(&self.chunks, 0, chunk_path, ArchiveFile::Bodies));
         files.extend(self.index.iter().flat_map(IndexSegment::files));
         files
     }
@@ -1423,15 +1428,17 @@ impl Archive {
             (TAGS_FILE.to_string(), ArchiveFile::Tags(&self.tags)),
             (DAYS_FILE.to_string(), ArchiveFile::Days(&self.days)),
         ];
-        files.extend(lists_from(
+        files.extend(numbered(
             &self.category_lists,
             self.lists_from.0,
             category_list_path,
+            ArchiveFile::List,
         ));
-        files.extend(lists_from(
+        files.extend(numbered(
             &self.tag_lists,
             self.lists_from.1,
             tag_list_path,
+            ArchiveFile::List,
         ));
         files.extend(
             self.segment_lists
@@ -1452,27 +1459,16 @@ impl Archive {
     }
 }
 
-/// `lists` as the list files of positions `from..`.
-fn lists_from(
-    lists: &[PostList],
-    from: u32,
-    path: fn(u32) -> String,
-) -> impl Iterator<Item = (String, ArchiveFile<'_>)> {
-    (from..)
-        .zip(lists)
-        .map(move |(n, list)| (path(n), ArchiveFile::List(list)))
-}
-
-/// `items` as numbered files: `(path(i), wrap(item))`.
+/// `items` as files numbered from `from`: `(path(from + i), wrap(item))`.
 fn numbered<'a, T>(
     items: &'a [T],
+    from: u32,
     path: fn(u32) -> String,
     wrap: fn(&'a T) -> ArchiveFile<'a>,
 ) -> impl Iterator<Item = (String, ArchiveFile<'a>)> {
-    items
-        .iter()
-        .enumerate()
-        .map(move |(i, item)| (path(i as u32), wrap(item)))
+    (from..)
+        .zip(items)
+        .map(move |(n, item)| (path(n), wrap(item)))
 }
 
 /// One file of an [`Archive`], borrowed.
