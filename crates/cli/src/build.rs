@@ -603,7 +603,7 @@ impl ContentStore for UpdateStore<'_> {
             self.liquid,
         ) {
             Outcome::Post(imported) => match imported.content {
-                Content::Held(content) => Ok(*content),
+                Content::Held(held) => Ok(held.into_content()),
                 _ => Err(std::io::Error::other("an imported post holds its content")),
             },
             _ => Err(std::io::Error::other(format!(

@@ -89,9 +89,9 @@ impl Spill {
     /// the file (anything else is left as it is).
     pub fn take(&self, outcome: &mut Outcome) -> io::Result<()> {
         if let Outcome::Post(post) = outcome {
-            if let Content::Held(content) = &post.content {
-                if !self.hold(content) {
-                    post.content = Content::Stored(self.store(content)?);
+            if let Content::Held(held) = &post.content {
+                if !self.hold(held.content()) {
+                    post.content = Content::Stored(self.store(held.content(), held.digest())?);
                 }
             }
         }
@@ -116,7 +116,7 @@ impl Spill {
     /// Appends `content`: its record's length as a little-endian `u32`, then the record
     /// deflated. The record is a header of five little-endian `u32` lengths (title, HTML,
     /// text, excerpt, source URL or [`NO_SOURCE`]) and the five strings.
-    pub fn store(&self, content: &PostContent) -> io::Result<StoredContent> {
+    pub fn store(&self, content: &PostContent, digest: u64) -> io::Result<StoredContent> {
         let source = content.source.as_deref();
         let length = |s: &str| {
             u32::try_from(s.len())
@@ -163,11 +163,7 @@ impl Spill {
         writer.file.write_all(&stored)?;
         let at = writer.end;
         writer.end += u64::from(len);
-        Ok(StoredContent {
-            at,
-            len,
-            digest: content.digest(),
-        })
+        Ok(StoredContent { at, len, digest })
     }
 
     /// Flushes what was stored, so that it can be loaded.
@@ -276,6 +272,7 @@ impl Spill {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gazette_core::import::HeldContent;
 
     #[test]
     fn what_is_stored_loads_back() {
@@ -296,7 +293,10 @@ mod tests {
                 ..PostContent::default()
             },
         ];
-        let stored: Vec<StoredContent> = posts.iter().map(|p| spill.store(p).unwrap()).collect();
+        let stored: Vec<StoredContent> = posts
+            .iter()
+            .map(|p| spill.store(p, p.digest()).unwrap())
+            .collect();
         spill.finish_writing().unwrap();
         for (post, at) in posts.iter().zip(&stored).rev() {
             assert_eq!(&spill.load(at).unwrap(), post);
@@ -346,7 +346,7 @@ mod tests {
                 &Default::default(),
             );
             if let Outcome::Post(post) = &mut outcome {
-                post.content = Content::Held(Box::new(content(html)));
+                post.content = Content::Held(HeldContent::new(content(html)));
             }
             outcome
         };
@@ -366,7 +366,7 @@ mod tests {
             })
             .collect();
         // The first fits and stays; the second would pass the budget and goes to the file.
-        assert!(matches!(contents[0], Content::Held(held) if **held == first));
+        assert!(matches!(contents[0], Content::Held(held) if *held.content() == first));
         let Content::Stored(at) = contents[1] else {
             panic!("the second post is stored: {:?}", contents[1]);
         };

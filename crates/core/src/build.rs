@@ -730,19 +730,24 @@ impl PostMeta {
     /// (leaving only its digest, so that a later use would import it again from its file),
     /// otherwise what `store` holds for it.
     pub fn take_content(&mut self, store: &dyn ContentStore) -> std::io::Result<PostContent> {
-        if let Content::Held(content) = &mut self.content {
-            let digest = content.digest();
-            let content = std::mem::take(&mut **content);
-            self.content = Content::Unloaded { digest };
-            return Ok(content);
+        match std::mem::replace(&mut self.content, Content::Unloaded { digest: 0 }) {
+            Content::Held(held) => {
+                self.content = Content::Unloaded {
+                    digest: held.digest(),
+                };
+                Ok(held.into_content())
+            }
+            other => {
+                self.content = other;
+                self.load_content(store)
+            }
         }
-        self.load_content(store)
     }
 
     /// Its content: a copy of what it holds, or what `store` holds for it.
     pub fn load_content(&self, store: &dyn ContentStore) -> std::io::Result<PostContent> {
         match &self.content {
-            Content::Held(content) => Ok(PostContent::clone(content)),
+            Content::Held(held) => Ok(held.content().clone()),
             Content::Stored(at) => store.load(at),
             Content::Unloaded { digest } => {
                 let content = store.load_again(self)?;

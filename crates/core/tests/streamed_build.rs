@@ -40,10 +40,10 @@ impl VecStore {
     fn take(&mut self, outcomes: &mut [Outcome]) {
         for outcome in outcomes {
             if let Outcome::Post(post) = outcome {
-                let Content::Held(content) = &post.content else {
+                let Content::Held(held) = &post.content else {
                     panic!("imported posts hold their content");
                 };
-                let content = PostContent::clone(content);
+                let content = held.content().clone();
                 post.content = Content::Stored(StoredContent {
                     at: self.contents.len() as u64,
                     len: 0,
