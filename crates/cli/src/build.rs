@@ -475,11 +475,13 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     debug_assert!(report.is_balanced());
     timings.phase("assemble");
 
+    let mut archive_size = None;
     if let Some(mut staging) = staging {
         staging.keep(|path| record.keeps(path));
         staging.write(&archive.metadata_files())?;
         staging.write_manifest(&mut archive.manifest)?;
         staging.commit()?;
+        archive_size = staging.archive_size();
         timings.phase("write");
         if let (Some(writer), Some((categories, tags))) = (state_writer, saved_names) {
             let tail = Tail {
@@ -521,9 +523,10 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     if !options.quiet {
         print_report(&report, out, options.report.is_some());
     }
-    if let Some(out) = out {
-        report_size(out, report.written, options.quiet)?;
+    if let (Some(out), Some(size)) = (out, &archive_size) {
+        report_size(out, size, report.written, options.quiet)?;
     }
+    timings.phase("report");
     Ok(if out.is_none() && !report.rejected.is_empty() {
         ExitCode::FAILURE
     } else {
@@ -785,11 +788,11 @@ fn import_again_with_site_posts(
     Ok(())
 }
 
-/// Says how big the archive came out (always warning when GitHub Pages would refuse it).
-/// When the archive sits in a site folder (an `index.html` beside it, as in `dist/archive`),
-/// the whole site is what Pages publishes, so that is what is measured against its limits.
-fn report_size(out: &Path, posts: usize, quiet: bool) -> Result<()> {
-    let archive = FolderSize::measure(out)?;
+/// Says how big the archive in `out` came out (always warning when GitHub Pages would refuse
+/// it): `archive`, its size as written. When the archive sits in a site folder (an
+/// `index.html` beside it, as in `dist/archive`), the whole site is what Pages publishes, so
+/// that is what is measured against its limits.
+fn report_size(out: &Path, archive: &FolderSize, posts: usize, quiet: bool) -> Result<()> {
     // The site the archive is in (the app's folder): its other files, plus the archive.
     let site = out
         .parent()
@@ -797,7 +800,7 @@ fn report_size(out: &Path, posts: usize, quiet: bool) -> Result<()> {
         .map(|parent| -> Result<_> {
             let mut size = FolderSize::measure_without(parent, Some(out))?;
             let name = out.file_name().unwrap_or_default().to_string_lossy();
-            size.add(&name, &archive);
+            size.add(&name, archive);
             Ok((parent, size))
         })
         .transpose()?;

@@ -12,10 +12,12 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{bail, Context, Result};
 use gazette_core::archive::{
-    chunk_path, is_compressed_path, summary_group_path, ArchiveFile, BuildId, Gzip, ListKey,
-    Manifest, MANIFEST_FILE, SEGMENT_POSTS,
+    chunk_path, is_compressed_path, summary_group_path, ArchiveFile, BuildId, FileDigest, Gzip,
+    ListKey, Manifest, MANIFEST_FILE, SEGMENT_POSTS,
 };
 use rayon::prelude::*;
+
+use crate::pages::FolderSize;
 
 /// A serialization buffer bigger than this is freed after its file rather than kept.
 const KEPT_BUFFER_BYTES: usize = 64 << 20;
@@ -28,6 +30,8 @@ pub struct Staging {
     folder: PathBuf,
     /// Every file written so far, for the manifest's build id.
     build: BuildId,
+    /// The manifest's size, once written.
+    manifest_bytes: Option<u64>,
     manifest_written: bool,
     committed: bool,
     /// An update: the archive's own folder is written to, a file only when its bytes
@@ -37,8 +41,8 @@ pub struct Staging {
 
 /// What an update in place keeps count of.
 struct Update {
-    /// The previous build's files, with their digests.
-    previous: Vec<(String, u64)>,
+    /// The previous build's files.
+    previous: Vec<FileDigest>,
     written: AtomicUsize,
     written_bytes: AtomicU64,
     unchanged: AtomicUsize,
@@ -105,21 +109,23 @@ impl Staging {
             out: out.to_path_buf(),
             folder,
             build: BuildId::default(),
+            manifest_bytes: None,
             manifest_written: false,
             committed: false,
             update: None,
         })
     }
 
-    /// Starts updating the archive in `out` in place, whose files are `previous` (paths and
-    /// digests, as [`Staging::digests`] gave them). Nothing is removed before
+    /// Starts updating the archive in `out` in place, whose files are `previous` (as
+    /// [`Staging::digests`] gave them). Nothing is removed before
     /// [`Staging::commit`]; an update that fails leaves an archive that only a full build
     /// makes whole again (the caller removes the state that would allow an update first).
-    pub fn update(out: &Path, previous: Vec<(String, u64)>) -> Staging {
+    pub fn update(out: &Path, previous: Vec<FileDigest>) -> Staging {
         Staging {
             out: out.to_path_buf(),
             folder: out.to_path_buf(),
             build: BuildId::default(),
+            manifest_bytes: None,
             manifest_written: false,
             committed: false,
             update: Some(Update {
@@ -137,9 +143,9 @@ impl Staging {
     /// were, for the manifest's build id and versions.
     pub fn keep(&mut self, keeps: impl Fn(&str) -> bool) {
         if let Some(update) = &mut self.update {
-            for (path, digest) in &update.previous {
-                if keeps(path) {
-                    self.build.add_digest(path, *digest);
+            for file in &update.previous {
+                if keeps(&file.path) {
+                    self.build.add_digest(file.clone());
                     update.kept += 1;
                 }
             }
@@ -147,8 +153,23 @@ impl Staging {
     }
 
     /// Every file of the archive but the manifest, with its digest (for the next update).
-    pub fn digests(&self) -> Vec<(String, u64)> {
+    pub fn digests(&self) -> Vec<FileDigest> {
         self.build.digests()
+    }
+
+    /// The size of the archive written: its files as recorded (those written and those an
+    /// update kept), which is the folder's content without walking its hundreds of
+    /// thousands of files again. `None` before the manifest is written.
+    pub fn archive_size(&self) -> Option<FolderSize> {
+        let manifest = self.manifest_bytes?;
+        Some(self.build.with_digests(|files| {
+            FolderSize::of_files(
+                files
+                    .iter()
+                    .map(|file| (file.path.as_str(), file.size))
+                    .chain([(MANIFEST_FILE, manifest)]),
+            )
+        }))
     }
 
     /// What the update changed (`None`: a full build).
@@ -296,6 +317,7 @@ impl Staging {
         ArchiveFile::Manifest(manifest).write(&mut json);
         let path = self.folder.join(MANIFEST_FILE);
         let temporary = path.with_extension("gazette-new");
+        self.manifest_bytes = Some(json.len() as u64);
         fs::write(&temporary, json)
             .and_then(|()| fs::rename(&temporary, &path))
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -313,11 +335,11 @@ impl Staging {
         if let Some(update) = &mut self.update {
             // The previous build's files that this one does not have.
             let gone: Vec<&String> = self.build.with_digests(|now| {
-                let has = |path: &str| now.binary_search_by(|(p, _)| p.as_str().cmp(path)).is_ok();
+                let has = |path: &str| now.binary_search_by(|f| f.path.as_str().cmp(path)).is_ok();
                 update
                     .previous
                     .iter()
-                    .map(|(path, _)| path)
+                    .map(|file| &file.path)
                     .filter(|path| !has(path) && *path != MANIFEST_FILE)
                     .collect()
             });

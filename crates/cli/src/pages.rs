@@ -56,32 +56,40 @@ impl FolderSize {
                     .with_context(|| format!("cannot read {}", path.display()))
             })
             .collect::<Result<Vec<u64>>>()?;
-        let relative = |path: &Path| {
-            path.strip_prefix(folder)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace('\\', "/")
-        };
-        let mut size = FolderSize {
-            total_bytes: sizes.iter().sum(),
-            files: files.len() as u64,
-            ..FolderSize::default()
-        };
-        // The largest: the first of the largest in path order, so the line is the same
-        // whatever order the file system lists folders in.
-        let largest = files
+        let relative: Vec<String> = files
             .iter()
-            .zip(&sizes)
-            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)));
-        size.largest = largest.map(|(path, bytes)| (relative(path), *bytes));
-        size.too_large = files
-            .iter()
-            .zip(&sizes)
-            .filter(|(_, bytes)| **bytes > FILE_LIMIT_BYTES)
-            .map(|(path, bytes)| (relative(path), *bytes))
+            .map(|path| {
+                path.strip_prefix(folder)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
+        Ok(FolderSize::of_files(
+            relative.iter().map(String::as_str).zip(sizes),
+        ))
+    }
+
+    /// The size of a folder whose files are `files`: each one's path relative to the
+    /// folder (`/` between folders) and size.
+    pub fn of_files<'a>(files: impl IntoIterator<Item = (&'a str, u64)>) -> FolderSize {
+        let mut size = FolderSize::default();
+        // The largest: the first of the largest in path order, so the line is the same
+        // whatever order the files come in.
+        let mut largest: Option<(&str, u64)> = None;
+        for (path, bytes) in files {
+            size.total_bytes += bytes;
+            size.files += 1;
+            if largest.is_none_or(|(most_path, most)| (bytes, most_path) > (most, path)) {
+                largest = Some((path, bytes));
+            }
+            if bytes > FILE_LIMIT_BYTES {
+                size.too_large.push((path.to_string(), bytes));
+            }
+        }
+        size.largest = largest.map(|(path, bytes)| (path.to_string(), bytes));
         size.sort_too_large();
-        Ok(size)
+        size
     }
 
     /// Adds `inner`, the size of the folder `under` within this one (its paths are taken as

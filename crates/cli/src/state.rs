@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset, TimeZone};
 use gazette_core::archive::{
     decode, decode_bytes, position_shard_path, search_shard_path, stored_contents_fast,
-    summary_group_path, ArchiveError, IndexShardKey, Manifest, Segment, SummaryGroup,
+    summary_group_path, ArchiveError, FileDigest, IndexShardKey, Manifest, Segment, SummaryGroup,
     MANIFEST_FILE,
 };
 use gazette_core::build::{Imported, PostMeta, PreviousFiles, Record};
@@ -388,8 +388,8 @@ pub struct Tail {
     /// [`Record::shown`], as JSON (summaries leave out empty fields, which a format without
     /// field names could not read back).
     pub shown: String,
-    /// Every archive file but the manifest, with its digest.
-    pub digests: Vec<(String, u64)>,
+    /// Every archive file but the manifest, with its digest and size.
+    pub digests: Vec<FileDigest>,
 }
 
 impl Tail {

@@ -1773,6 +1773,24 @@ fn build_with_state(
     stderr
 }
 
+/// The archive's size as a build states it (`archive: N posts, SIZE`, from the files it
+/// recorded writing and keeping, without walking the folder) is what `gazette pages-check`
+/// measures by walking the archive's folder.
+fn assert_size_line_is_the_folders(stderr: &str, archive: &Path) {
+    let said = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("archive: "))
+        .and_then(|l| l.split_once(" posts, "))
+        .map(|(_, size)| size.to_string())
+        .unwrap_or_else(|| panic!("no size line in {stderr}"));
+    let check = gazette(&["pages-check", archive.to_str().unwrap()]);
+    let measured = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        said.contains(" files; largest ") && measured.contains(&said),
+        "the build said {said:?}; pages-check: {measured}"
+    );
+}
+
 /// Issue 18: `--state` keeps what the next build needs to update the archive in place. An
 /// update after a day of new posts, an edited post, a removed one and a file whose time
 /// changed but not its bytes imports only the new and changed files, writes only files whose
@@ -1827,6 +1845,7 @@ fn an_update_in_place_is_the_full_build_byte_for_byte() {
     let report = dir.path().join("report.json");
     let first = build_with(&archive, Some(&state), &report);
     assert!(!first.contains("updated in place"), "{first}");
+    assert_size_line_is_the_folders(&first, &archive);
     assert!(state.is_file(), "the state is written");
     assert!(
         !walk(&archive, &archive).keys().any(|p| p.contains("state")),
@@ -1857,6 +1876,7 @@ fn an_update_in_place_is_the_full_build_byte_for_byte() {
         (200..=260).contains(&imported),
         "only the new and edited files are imported: {imported}"
     );
+    assert_size_line_is_the_folders(&update, &archive);
     let full = dir.path().join("full");
     let full_report = dir.path().join("full-report.json");
     build_with(&full, None, &full_report);
@@ -1884,6 +1904,7 @@ fn an_update_in_place_is_the_full_build_byte_for_byte() {
         &rebuilt,
         "after an update that changed nothing",
     );
+    assert_size_line_is_the_folders(&again, &archive);
 
     // A damaged state: a full build, which says why.
     std::fs::write(&state, b"GZSTATE\n\xff\xff").unwrap();

@@ -1156,14 +1156,24 @@ impl Default for Gzip {
     }
 }
 
+/// One archive file as the builder records it: its path, the digest of its path and bytes
+/// ([`BuildId::add`]), and its size in bytes (as stored, compressed or not).
+#[cfg(feature = "import")]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileDigest {
+    pub path: String,
+    pub digest: u64,
+    pub size: u64,
+}
+
 /// The [`Manifest::build`] of a set of files: each file's path and bytes hashed on its own
 /// (so files can be hashed as they are written, in any order, on any thread), then the
 /// digests combined in path order. Deterministic: the same files, the same id.
 #[cfg(feature = "import")]
 #[derive(Debug, Default)]
 pub struct BuildId {
-    /// The files' paths and digests, and whether they are sorted.
-    digests: std::sync::Mutex<(Vec<(String, u64)>, bool)>,
+    /// The files, and whether they are sorted.
+    digests: std::sync::Mutex<(Vec<FileDigest>, bool)>,
 }
 
 #[cfg(feature = "import")]
@@ -1175,23 +1185,27 @@ impl BuildId {
         hasher.write(path.as_bytes());
         hasher.write_u8(0);
         hasher.write(bytes);
-        self.add_digest(path, hasher.finish());
+        self.add_digest(FileDigest {
+            path: path.to_string(),
+            digest: hasher.finish(),
+            size: bytes.len() as u64,
+        });
     }
 
-    /// Records one file by its digest, as [`BuildId::digests`] gave it: a file an update
-    /// keeps from the previous build.
-    pub fn add_digest(&self, path: &str, digest: u64) {
+    /// Records one file as [`BuildId::digests`] gave it: a file an update keeps from the
+    /// previous build.
+    pub fn add_digest(&self, file: FileDigest) {
         let mut digests = self
             .digests
             .lock()
             .expect("no writer panics holding the lock");
-        digests.0.push((path.to_string(), digest));
+        digests.0.push(file);
         digests.1 = false;
     }
 
-    /// Lends every file recorded so far, with its digest, sorted by path (sorted once, in
-    /// place, until more files are recorded).
-    pub fn with_digests<R>(&self, read: impl FnOnce(&[(String, u64)]) -> R) -> R {
+    /// Lends every file recorded so far, sorted by path (sorted once, in place, until more
+    /// files are recorded).
+    pub fn with_digests<R>(&self, read: impl FnOnce(&[FileDigest]) -> R) -> R {
         use rayon::slice::ParallelSliceMut;
         let mut digests = self
             .digests
@@ -1205,8 +1219,8 @@ impl BuildId {
         read(list)
     }
 
-    /// Every file recorded so far, with its digest, sorted by path.
-    pub fn digests(&self) -> Vec<(String, u64)> {
+    /// Every file recorded so far, sorted by path.
+    pub fn digests(&self) -> Vec<FileDigest> {
         self.with_digests(<[_]>::to_vec)
     }
 
@@ -1227,7 +1241,7 @@ impl BuildId {
             .map(|_| rustc_hash::FxBuildHasher.build_hasher())
             .collect();
         self.with_digests(|digests| {
-            for (path, digest) in digests {
+            for FileDigest { path, digest, .. } in digests {
                 let Some(hasher) = group_of(path).and_then(|g| hashers.get_mut(g)) else {
                     continue;
                 };
