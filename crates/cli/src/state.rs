@@ -2,7 +2,7 @@
 //! can update the archive in place (issue 18). The state holds every post file's size,
 //! modification time and content hash with the builder's record of it (id, date, names,
 //! warnings, its content's digest), every post's digest in number order, and every archive
-//! file's digest; an update imports only the files whose size or content changed, and makes
+//! file's digest and size; an update imports only the files whose size or content changed, and makes
 //! only the archive files that hold a post that changed ([`build_archive_update`]).
 //!
 //! The file is the builder's own (postcard, read back only by the same Gazette version and
