@@ -281,7 +281,9 @@ pub fn import_file_with(
         None => markdown::render_html_post(&resolved.text),
     };
     if let Some(host) = host_of(&settings.url) {
-        body.html = rewrite_site_links(&body.html, host, &settings.baseurl);
+        if let Cow::Owned(html) = rewrite_site_links(&body.html, host, &settings.baseurl) {
+            body.html = html;
+        }
     }
 
     let separator = front

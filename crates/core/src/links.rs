@@ -2,6 +2,8 @@
 //! `_config.yml`, e.g. finews' `//finews.withounder.com/category/nanfangPlus.html` "返回…"
 //! links) become in-app links at build time, so they keep working after the move.
 
+use std::borrow::Cow;
+
 use crate::route::{legacy_route, Route};
 
 /// The host of a site URL (`https://finews.withounder.com` → `finews.withounder.com`).
@@ -13,10 +15,11 @@ pub fn host_of(url: &str) -> Option<&str> {
 
 /// Rewrites `href`s of sanitized HTML that point at `host` (with `http:`, `https:` or no
 /// scheme) to the in-app route for the same page. In-app links open in the same tab, so their
-/// `target="_blank"` is dropped. Links the app has no view for are left alone.
-pub fn rewrite_site_links(html: &str, host: &str, baseurl: &str) -> String {
-    if host.is_empty() || !html.contains(host) {
-        return html.to_string();
+/// `target="_blank"` is dropped. Links the app has no view for are left alone. HTML that does
+/// not name the host (most posts) is lent back as it is, not copied.
+pub fn rewrite_site_links<'a>(html: &'a str, host: &str, baseurl: &str) -> Cow<'a, str> {
+    if host.is_empty() || memchr::memmem::find(html.as_bytes(), host.as_bytes()).is_none() {
+        return Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -26,7 +29,7 @@ pub fn rewrite_site_links(html: &str, host: &str, baseurl: &str) -> String {
         let after = &rest[start + TAG.len()..];
         let Some(end) = after.find('"') else {
             out.push_str(&rest[start..]);
-            return out;
+            return Cow::Owned(out);
         };
         let href = &after[..end];
         match in_app_route(href, host, baseurl) {
@@ -47,7 +50,7 @@ pub fn rewrite_site_links(html: &str, host: &str, baseurl: &str) -> String {
         rest = &after[end..];
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 fn in_app_route(href: &str, host: &str, baseurl: &str) -> Option<Route> {
