@@ -55,9 +55,12 @@ struct Run {
 /// `markdown` with the emphasis pairs CommonMark would miss written as HTML, `<<` as «, and
 /// `$$` math written as kramdown writes it.
 pub fn prepare(markdown: &str) -> Cow<'_, str> {
-    if !markdown.contains('*')
-        && !markdown.contains("$$")
-        && !markdown.contains("<<")
+    // memchr's searches: std's `contains` with a two-byte pattern (a two-way search) was 1%
+    // of a build's instructions, over every post's whole text.
+    let has = |needle: &[u8]| memchr::memmem::find(markdown.as_bytes(), needle).is_some();
+    if memchr::memchr(b'*', markdown.as_bytes()).is_none()
+        && !has(b"$$")
+        && !has(b"<<")
         && !may_have_spaced_destination(markdown)
         && !may_rewrite_lines(markdown)
     {
@@ -200,7 +203,7 @@ fn math(
     offset: usize,
     replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
 ) -> bool {
-    if !text.contains("$$") {
+    if memchr::memmem::find(text.as_bytes(), b"$$").is_none() {
         return false;
     }
     let body = text.trim_end();
