@@ -32,7 +32,6 @@ pub struct Staging {
     build: BuildId,
     /// The manifest's size, once written.
     manifest_bytes: Option<u64>,
-    manifest_written: bool,
     committed: bool,
     /// An update: the archive's own folder is written to, a file only when its bytes
     /// changed.
@@ -110,7 +109,6 @@ impl Staging {
             folder,
             build: BuildId::default(),
             manifest_bytes: None,
-            manifest_written: false,
             committed: false,
             update: None,
         })
@@ -126,7 +124,6 @@ impl Staging {
             folder: out.to_path_buf(),
             build: BuildId::default(),
             manifest_bytes: None,
-            manifest_written: false,
             committed: false,
             update: Some(Update {
                 previous,
@@ -317,11 +314,11 @@ impl Staging {
         ArchiveFile::Manifest(manifest).write(&mut json);
         let path = self.folder.join(MANIFEST_FILE);
         let temporary = path.with_extension("gazette-new");
-        self.manifest_bytes = Some(json.len() as u64);
+        let bytes = json.len() as u64;
         fs::write(&temporary, json)
             .and_then(|()| fs::rename(&temporary, &path))
             .with_context(|| format!("cannot write {}", path.display()))?;
-        self.manifest_written = true;
+        self.manifest_bytes = Some(bytes);
         Ok(())
     }
 
@@ -329,7 +326,7 @@ impl Staging {
     /// build's files that the archive no longer has).
     pub fn commit(&mut self) -> Result<()> {
         assert!(
-            self.manifest_written,
+            self.manifest_bytes.is_some(),
             "the manifest is written before commit"
         );
         if let Some(update) = &mut self.update {
