@@ -36,8 +36,8 @@ use crate::archive::{
     SEGMENT_POSTS,
 };
 use crate::search::{
-    for_each_term, gram_text, push_varint, shard_of, EncodedPostings, PositionLists, Token,
-    CHAR_BITS, MAX_TERM_FREQUENCY,
+    for_each_term, gram_chars, gram_text, push_varint, shard_of, EncodedPostings, PositionLists,
+    Token, CHAR_BITS, MAX_TERM_FREQUENCY,
 };
 
 /// Terms are grouped into this many buckets while indexing (a power of two). Timing the index
@@ -941,6 +941,17 @@ impl TermStats {
 /// [`Scratch::ideographs`] instead of its map of grams.
 const IDEOGRAPHS: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
 
+/// The place in [`Scratch::ideographs`] of a gram that is one common ideograph (a unit: a
+/// pair has two characters).
+fn ideograph_slot(key: u64) -> Option<u16> {
+    match gram_chars(key) {
+        (c, None) if IDEOGRAPHS.contains(&u32::from(c)) => {
+            Some((u32::from(c) - IDEOGRAPHS.start()) as u16)
+        }
+        _ => None,
+    }
+}
+
 /// A thread's reusable maps for [`Scratch::extract_into`] (they keep their capacity from post
 /// to post, so extracting allocates only new words).
 #[derive(Default)]
@@ -999,24 +1010,21 @@ impl Scratch {
             let units = for_each_term(part, |token, position| {
                 let position = position.map(|p| p.saturating_add(first_unit));
                 match token {
-                    Token::Gram(key)
-                        if position.is_none()
-                            && key & ((1 << CHAR_BITS) - 1) == 0
-                            && IDEOGRAPHS.contains(&((key >> CHAR_BITS) as u32)) =>
-                    {
-                        let slot = ((key >> CHAR_BITS) as u32 - IDEOGRAPHS.start()) as u16;
-                        let flags = &mut ideographs[usize::from(slot)];
-                        if *flags == 0 {
-                            seen_ideographs.push(slot);
+                    Token::Gram(key) => match ideograph_slot(key) {
+                        Some(slot) => {
+                            let flags = &mut ideographs[usize::from(slot)];
+                            if *flags == 0 {
+                                seen_ideographs.push(slot);
+                            }
+                            count(flags, in_title);
                         }
-                        count(flags, in_title);
-                    }
-                    Token::Gram(key) => note(
-                        grams.entry(key).or_insert(TermStats::EMPTY),
-                        positions,
-                        position,
-                        in_title,
-                    ),
+                        None => note(
+                            grams.entry(key).or_insert(TermStats::EMPTY),
+                            positions,
+                            position,
+                            in_title,
+                        ),
+                    },
                     Token::Text(word) => match words.get_mut(word) {
                         Some(stats) => note(stats, positions, position, in_title),
                         None => {
@@ -1046,24 +1054,19 @@ impl Scratch {
             part.keep_positions(encoded)
         };
         let end = |len: usize| u32::try_from(len).expect("a run's terms fit in u32");
-        for slot in seen_ideographs.drain(..) {
-            let flags = std::mem::take(&mut ideographs[usize::from(slot)]);
+        let ideograph_terms = seen_ideographs.drain(..).map(|slot| {
             let c = char::from_u32(IDEOGRAPHS.start() + u32::from(slot))
                 .expect("the common ideographs are characters");
-            let key = crate::search::gram_key(c, None);
-            let bucket = bucket_of(key);
-            let part = &mut terms.parts[usize::from(part_of[usize::from(bucket)])];
-            part.grams.push(pack_gram(bucket, key, flags));
-            let kept = keep(
-                &TermStats {
+            let flags = std::mem::take(&mut ideographs[usize::from(slot)]);
+            (
+                crate::search::gram_key(c, None),
+                TermStats {
                     flags,
                     ..TermStats::EMPTY
                 },
-                part,
-            );
-            part.gram_positions.push(kept);
-        }
-        for (key, stats) in grams.drain() {
+            )
+        });
+        for (key, stats) in ideograph_terms.chain(grams.drain()) {
             let bucket = bucket_of(key);
             let part = &mut terms.parts[usize::from(part_of[usize::from(bucket)])];
             part.grams.push(pack_gram(bucket, key, stats.flags));
