@@ -259,54 +259,61 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     // Each worker's buffer, the state's file after the last one it found, and the files it
     // looked at since it last moved the progress bar (moved a few hundred at a time: it
     // reads the clock at every move).
-    let found: Vec<Found> = sources
-        .posts
-        .par_iter()
-        .zip(&shown)
-        .map_init(
-            || (Vec::new(), 0, 0),
-            |(buffer, next, unreported), (path, shown)| {
-                *unreported += 1;
-                if *unreported == PROGRESS_STEP {
-                    progress.inc(PROGRESS_STEP);
-                    *unreported = 0;
-                }
-                let blob = blobs.get(shown);
-                let saved = loaded.as_ref().and_then(|loaded| {
-                    let at = loaded.find_after(shown, next)?;
-                    Some((at, loaded.files[at].as_ref()?))
-                });
-                // Git vouches for the file's bytes: no need to look at it.
-                if let Some((at, entry)) = saved.filter(|(_, entry)| {
-                    blob.is_some() && entry.key.git == blob && !entry.wants_site_posts
-                }) {
-                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    by_git.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    return Ok(Found::Unchanged(at, entry.key));
-                }
-                // With `--state`: the file's size and time (and the hash of its bytes).
-                let key = state_path
-                    .and_then(|_| folders.stat(path))
-                    .map(|key| FileKey { git: blob, ..key });
-                if let Some(found) = saved.zip(key).and_then(|((at, entry), key)| {
-                    unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
-                }) {
-                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    return Ok(found);
-                }
-                let outcome = read_and_import(path, buffer, &settings, &liquid);
-                let key = key
-                    .filter(|_| !matches!(outcome, Outcome::Rejected(_)))
-                    .map(|key| FileKey {
-                        hash: state::content_hash(buffer),
-                        ..key
-                    });
-                let (imported, wants) = keep(outcome, &spill, &names)?;
-                Ok(Found::Imported(Box::new((imported, wants, key))))
-            },
-        )
-        .collect::<std::io::Result<_>>()
-        .with_context(|| spill.write_error())?;
+    let import_one = |(buffer, next, unreported): &mut (Vec<u8>, usize, u64),
+                      (path, shown): (&PathBuf, &std::borrow::Cow<'_, str>)|
+     -> std::io::Result<Found> {
+        *unreported += 1;
+        if *unreported == PROGRESS_STEP {
+            progress.inc(PROGRESS_STEP);
+            *unreported = 0;
+        }
+        let blob = blobs.get(shown);
+        let saved = loaded.as_ref().and_then(|loaded| {
+            let at = loaded.find_after(shown, next)?;
+            Some((at, loaded.files[at].as_ref()?))
+        });
+        // Git vouches for the file's bytes: no need to look at it.
+        if let Some((at, entry)) = saved
+            .filter(|(_, entry)| blob.is_some() && entry.key.git == blob && !entry.wants_site_posts)
+        {
+            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            by_git.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(Found::Unchanged(at, entry.key));
+        }
+        // With `--state`: the file's size and time (and the hash of its bytes).
+        let key = state_path
+            .and_then(|_| folders.stat(path))
+            .map(|key| FileKey { git: blob, ..key });
+        if let Some(found) = saved.zip(key).and_then(|((at, entry), key)| {
+            unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
+        }) {
+            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(found);
+        }
+        let outcome = read_and_import(path, buffer, &settings, &liquid);
+        let key = key
+            .filter(|_| !matches!(outcome, Outcome::Rejected(_)))
+            .map(|key| FileKey {
+                hash: state::content_hash(buffer),
+                ..key
+            });
+        let (imported, wants) = keep(outcome, &spill, &names)?;
+        Ok(Found::Imported(Box::new((imported, wants, key))))
+    };
+    let import = |range: std::ops::Range<usize>| -> std::io::Result<Vec<Found>> {
+        sources.posts[range.clone()]
+            .par_iter()
+            .zip(&shown[range])
+            .map_init(|| (Vec::new(), 0, 0), import_one)
+            .collect()
+    };
+    // A full build reads every file: the kernel reads them ahead. An update reads only the
+    // few that changed.
+    let found = match &loaded {
+        None => crate::prefetch::in_slices(&sources.posts, import),
+        Some(_) => import(0..sources.posts.len()),
+    }
+    .with_context(|| spill.write_error())?;
     progress.finish_and_clear();
     spill.finish_writing()?;
     drop(blobs);

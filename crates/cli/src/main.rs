@@ -8,6 +8,7 @@ mod generate;
 mod git;
 mod output;
 mod pages;
+mod prefetch;
 mod search;
 mod sources;
 mod spill;
