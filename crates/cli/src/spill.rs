@@ -253,7 +253,10 @@ impl Spill {
             }
             let (text, after) = rest.split_at(len as usize);
             rest = after;
-            String::from_utf8(text.to_vec()).map_err(|_| damaged())
+            // simdutf8's check: std's took 1% of a 2M build, on Chinese text read back.
+            simdutf8::basic::from_utf8(text)
+                .map(str::to_owned)
+                .map_err(|_| damaged())
         };
         let content = PostContent {
             title: next(lengths[0])?,
