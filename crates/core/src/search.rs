@@ -415,6 +415,59 @@ impl EncodedPostings {
         EncodedPostings(bytes)
     }
 
+    /// The postings of `parts` one after the other, where each part's numbers follow the
+    /// previous part's (the parts of a merged segment): the bytes of encoding them all at
+    /// once, made by copying each part's bytes and writing again only its first posting,
+    /// whose gap now counts from the previous part's last number instead of from 0. (Merges
+    /// decoded and encoded every posting: 1.6% of a 2M build.) Parts whose numbers do not
+    /// follow (a damaged file) are decoded, and what goes back is dropped.
+    pub fn concat<'a>(parts: impl IntoIterator<Item = &'a EncodedPostings>) -> EncodedPostings {
+        let parts: Vec<&EncodedPostings> = parts.into_iter().collect();
+        // Damaged parts: every posting decoded, those that go back dropped (encoding needs
+        // them in order).
+        let decoded = || {
+            let mut last = 0;
+            EncodedPostings::encode(parts.iter().flat_map(|p| p.iter()).filter(|p| {
+                let follows = p.number >= last;
+                last = last.max(p.number);
+                follows
+            }))
+        };
+        let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+        // The last number so far, once there is one.
+        let mut last: Option<u64> = None;
+        for part in parts.iter().filter(|p| !p.0.is_empty()) {
+            let (Some((first, first_len)), Some(part_last)) =
+                (varint_prefix(&part.0), part.last_number())
+            else {
+                return decoded();
+            };
+            match last {
+                None => bytes.extend_from_slice(&part.0),
+                Some(previous) if first >> 3 >= previous => {
+                    push_varint(&mut bytes, (((first >> 3) - previous) << 3) | (first & 7));
+                    bytes.extend_from_slice(&part.0[first_len..]);
+                }
+                Some(_) => return decoded(),
+            }
+            last = Some(part_last);
+        }
+        EncodedPostings(bytes)
+    }
+
+    /// The number of the last posting (the sum of the gaps); `None` when a number is cut
+    /// off or the sum overflows.
+    fn last_number(&self) -> Option<u64> {
+        let mut rest = self.0.as_slice();
+        let mut number = 0u64;
+        while !rest.is_empty() {
+            let (value, len) = varint_prefix(rest)?;
+            number = number.checked_add(value >> 3)?;
+            rest = &rest[len..];
+        }
+        Some(number)
+    }
+
     /// The postings, decoded as they are walked (a common term has a posting in most posts;
     /// the query walks them without allocating).
     pub fn iter(&self) -> impl Iterator<Item = Posting> + '_ {
@@ -534,6 +587,19 @@ impl PositionCursor<'_> {
         }
         None
     }
+}
+
+/// The varint at the start of `bytes` and its length; `None` when it is cut off or longer
+/// than ten bytes.
+fn varint_prefix(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (i, &byte) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
 }
 
 /// Appends `value` as an unsigned LEB128 varint (7 bits a byte, low bits first).
@@ -762,6 +828,63 @@ mod tests {
         assert!(cursor.next_posting(None).is_none());
         let damaged = PositionLists::from_bytes(vec![0x81]);
         assert!(damaged.cursor().next_posting(None).is_none());
+    }
+
+    #[test]
+    #[cfg(feature = "import")] // rand comes with the builder's features
+    fn concatenated_parts_are_the_postings_encoded_at_once() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for round in 0..200 {
+            // Parts of consecutive number ranges, some empty, some sharing an edge number.
+            let mut number = 0u32;
+            let parts: Vec<Vec<Posting>> = (0..rng.gen_range(1..6))
+                .map(|_| {
+                    (0..rng.gen_range(0..(if round % 2 == 0 { 4 } else { 300 })))
+                        .map(|_| {
+                            number += rng.gen_range(0..(if round % 3 == 0 { 3 } else { 70_000 }));
+                            Posting {
+                                number,
+                                in_title: rng.gen_bool(0.1),
+                                frequency: rng.gen_range(1..=3),
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let encoded: Vec<EncodedPostings> = parts
+                .iter()
+                .map(|p| EncodedPostings::encode(p.clone()))
+                .collect();
+            let whole = EncodedPostings::encode(parts.concat());
+            assert_eq!(EncodedPostings::concat(&encoded), whole, "round {round}");
+        }
+    }
+
+    #[test]
+    fn parts_that_do_not_follow_are_decoded_without_panicking() {
+        let part = |numbers: &[u32]| {
+            EncodedPostings::encode(numbers.iter().map(|&number| Posting {
+                number,
+                in_title: false,
+                frequency: 1,
+            }))
+        };
+        // A damaged archive file's postings may go backwards or be cut off: the postings that
+        // follow in order are kept, and nothing panics.
+        let backwards = [part(&[5, 9]), part(&[3])];
+        let decoded: Vec<u32> = EncodedPostings::concat(&backwards)
+            .iter()
+            .map(|p| p.number)
+            .collect();
+        assert_eq!(decoded, [5, 9]);
+        let cut = [part(&[5]), EncodedPostings(vec![0x1e, 0x80])];
+        let _ = EncodedPostings::concat(&cut);
+        let huge = [
+            part(&[5]),
+            EncodedPostings(vec![0xff; 9].into_iter().chain([1]).collect()),
+        ];
+        let _ = EncodedPostings::concat(&huge);
     }
 
     #[test]

@@ -513,7 +513,7 @@ impl MergeKind for SearchMerge {
     fn merge(parts: Vec<EncodedPostings>) -> EncodedPostings {
         match <[_; 1]>::try_from(parts) {
             Ok([only]) => only,
-            Err(parts) => EncodedPostings::encode(parts.iter().flat_map(EncodedPostings::iter)),
+            Err(parts) => EncodedPostings::concat(&parts),
         }
     }
     fn size(term: &str, value: &EncodedPostings) -> usize {
@@ -750,7 +750,7 @@ pub fn merge_segments(parts: &[IndexSegment], level: usize) -> IndexSegment {
         .into_par_iter()
         .map(|(term, (postings, positions))| FinishedTerm {
             term: term.to_string(),
-            postings: EncodedPostings::encode(postings.into_iter().flat_map(|p| p.iter())),
+            postings: EncodedPostings::concat(postings),
             positions,
         })
         .collect();
