@@ -40,6 +40,18 @@ thread_local! {
     );
     static DECOMPRESSOR: RefCell<libdeflater::Decompressor> =
         RefCell::new(libdeflater::Decompressor::new());
+    /// A record as stored and as inflated, while it is read back: kept from post to post, so
+    /// that two million posts are not two million pairs of zeroed allocations.
+    static READ_BUFFERS: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// The first `len` bytes of `buffer`, grown (with zeros) when it is shorter; what they held
+/// before is left to be overwritten.
+fn first_bytes(buffer: &mut Vec<u8>, len: usize) -> &mut [u8] {
+    if buffer.len() < len {
+        buffer.resize(len, 0);
+    }
+    &mut buffer[..len]
 }
 
 /// Posts' content in memory up to a budget, and on disk beyond it. Records are appended by
@@ -224,8 +236,17 @@ impl ContentStore for Spill {
 
 impl Spill {
     fn read(&self, at: &StoredContent) -> io::Result<PostContent> {
-        let mut stored = vec![0; at.len as usize];
-        self.reader.read_exact_at(&mut stored, at.at)?;
+        READ_BUFFERS.with_borrow_mut(|(stored, record)| self.read_with(at, stored, record))
+    }
+
+    fn read_with(
+        &self,
+        at: &StoredContent,
+        stored: &mut Vec<u8>,
+        record: &mut Vec<u8>,
+    ) -> io::Result<PostContent> {
+        let stored = first_bytes(stored, at.len as usize);
+        self.reader.read_exact_at(stored, at.at)?;
         let damaged = || io::Error::new(io::ErrorKind::InvalidData, "a stored post is damaged");
         let (raw_len, deflated) = stored.split_at_checked(4).ok_or_else(damaged)?;
         let raw_len = u32::from_le_bytes(raw_len.try_into().expect("four bytes")) as usize;
@@ -234,9 +255,9 @@ impl Spill {
         if raw_len > deflated.len().saturating_mul(1_100) + 64 {
             return Err(damaged());
         }
-        let mut record = vec![0; raw_len];
+        let record = first_bytes(record, raw_len);
         let inflated = DECOMPRESSOR
-            .with_borrow_mut(|decompressor| decompressor.deflate_decompress(deflated, &mut record))
+            .with_borrow_mut(|decompressor| decompressor.deflate_decompress(deflated, record))
             .map_err(|_| damaged())?;
         if inflated != raw_len {
             return Err(damaged());
