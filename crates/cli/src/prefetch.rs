@@ -39,17 +39,25 @@ pub fn in_slices<T, E>(
         for _ in 0..THREADS.min(paths.len().div_ceil(SLICE)) {
             scope.spawn(|| ahead.run(paths));
         }
+        // The threads stop however the work ends: with its results, an error or a panic
+        // (which the scope would otherwise wait on forever, the threads waiting for slices).
+        let _stop = Stop(&ahead);
         let mut out = Vec::with_capacity(paths.len());
-        let result = (|| {
-            for start in (0..paths.len()).step_by(SLICE) {
-                ahead.allow(paths.len().min(start + SLICE * (AHEAD + 1)));
-                out.extend(work(start..paths.len().min(start + SLICE))?);
-            }
-            Ok(())
-        })();
-        ahead.finish();
-        result.map(|()| out)
+        for start in (0..paths.len()).step_by(SLICE) {
+            ahead.allow(paths.len().min(start + SLICE * (AHEAD + 1)));
+            out.extend(work(start..paths.len().min(start + SLICE))?);
+        }
+        Ok(out)
     })
+}
+
+/// Stops the reading threads when dropped.
+struct Stop<'a>(&'a Ahead);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        self.0.finish();
+    }
 }
 
 struct Ahead {
@@ -160,6 +168,29 @@ mod tests {
         });
         assert_eq!(result, Err(format!("failed at {SLICE}")));
         assert_eq!(slices, 2, "no slice after the failed one");
+    }
+
+    #[test]
+    fn a_panic_in_the_work_is_a_panic_not_a_hang() {
+        // More files than the threads may ask for when the work fails: they wait for the
+        // next slice, which never comes.
+        let (dir, paths) = files((AHEAD + 4) * SLICE);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        // On a thread of its own, so that a hang fails the test instead of stopping the run.
+        std::thread::spawn(move || {
+            let outcome = std::panic::catch_unwind(|| {
+                let _: Result<Vec<()>, ()> = in_slices(&paths, |range| {
+                    assert!(range.start < SLICE, "the work fails");
+                    Ok(vec![(); range.len()])
+                });
+            });
+            let _ = sender.send(outcome.is_err());
+            drop(dir);
+        });
+        let panicked = receiver
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("in_slices returns (by panicking) when its work panics");
+        assert!(panicked);
     }
 
     #[test]
