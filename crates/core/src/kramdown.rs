@@ -488,10 +488,13 @@ pub fn span_html_paragraphs<'a>(
 /// Whether some `](` is followed by white space before the next `)` on its line: the cheap
 /// test for [`spaced_destinations`].
 fn may_have_spaced_destination(markdown: &str) -> bool {
-    markdown.match_indices("](").any(|(at, _)| {
-        let rest = &markdown[at + 2..];
-        let end = rest.find([')', '\n']).unwrap_or(rest.len());
-        rest[..end].contains([' ', '\t'])
+    // memchr's searches (std's two-way search for "](" over every post's whole text was 0.8%
+    // of a build's instructions).
+    let bytes = markdown.as_bytes();
+    memchr::memmem::find_iter(bytes, b"](").any(|at| {
+        let rest = &bytes[at + 2..];
+        let end = memchr::memchr2(b')', b'\n', rest).unwrap_or(rest.len());
+        memchr::memchr2(b' ', b'\t', &rest[..end]).is_some()
     })
 }
 
