@@ -397,10 +397,16 @@ pub fn is_allowed_attribute(tag: &str, attribute: &str) -> bool {
 /// characters and whitespace are ignored — so `java\tscript:` or ` javascript:` cannot
 /// sneak through as "relative".
 pub fn is_allowed_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
-        .collect();
+    // Most URLs are printable ASCII, with nothing to take out: read as they are (a copy of
+    // every link's URL was 0.5% of a build's instructions).
+    let cleaned: std::borrow::Cow<'_, str> = if url.bytes().all(|b| b.is_ascii_graphic()) {
+        url.into()
+    } else {
+        url.chars()
+            .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
+            .collect::<String>()
+            .into()
+    };
     match scheme_of(&cleaned) {
         None => true,
         Some(scheme) => ALLOWED_URL_SCHEMES
