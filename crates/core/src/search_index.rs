@@ -1114,7 +1114,8 @@ struct TermLists {
     bytes: Vec<u8>,
     /// The previous posting's number, shifted as in a [`Packed`] posting.
     last: Packed,
-    has_positions: bool,
+    /// How many of `bytes` are positions (none for a single unit).
+    position_bytes: u32,
 }
 
 impl TermLists {
@@ -1124,35 +1125,37 @@ impl TermLists {
         push_varint(&mut self.bytes, u64::from(posting - self.last));
         self.last = posting & !7;
         if !positions.is_empty() {
-            self.has_positions = true;
+            self.position_bytes +=
+                u32::try_from(positions.len()).expect("a block's positions fit in u32");
             append_small(&mut self.bytes, positions);
         }
     }
 
-    /// The encoded postings and the position lists' bytes (empty for a single unit).
+    /// The encoded postings and the position lists' bytes (empty for a single unit), each
+    /// allocated once at its size: one pass that copies a posting's varint, then its position
+    /// varints up to the one whose `more` bit (bit 0 of its first byte) is clear, without
+    /// decoding them. (Decoding every varint and growing both vectors from empty was 6.6% of
+    /// a 10k build's instructions with their copies and reallocations.)
     fn split(self) -> (EncodedPostings, Vec<u8>) {
         let valid = "the builder writes whole varints";
-        if !self.has_positions {
+        if self.position_bytes == 0 {
             return (
                 EncodedPostings::from_bytes(self.bytes).expect(valid),
                 Vec::new(),
             );
         }
-        let (mut postings, mut positions) = (Vec::new(), Vec::new());
-        let mut rest = self.bytes.as_slice();
-        while !rest.is_empty() {
-            let (_, len) = varint_at(rest);
-            postings.extend_from_slice(&rest[..len]);
-            rest = &rest[len..];
-            loop {
-                let (value, len) = varint_at(rest);
-                positions.extend_from_slice(&rest[..len]);
-                rest = &rest[len..];
-                if value & 1 == 0 {
-                    break;
-                }
-            }
+        let bytes = self.bytes.as_slice();
+        let position_bytes = self.position_bytes as usize;
+        let mut postings = Vec::with_capacity(bytes.len() - position_bytes);
+        let mut positions = Vec::with_capacity(position_bytes);
+        let mut at = 0;
+        while at < bytes.len() {
+            let posting_end = varint_end(bytes, at);
+            append_small(&mut postings, &bytes[at..posting_end]);
+            at = positions_end(bytes, posting_end);
+            append_small(&mut positions, &bytes[posting_end..at]);
         }
+        debug_assert_eq!(positions.len(), position_bytes);
         (
             EncodedPostings::from_bytes(postings).expect(valid),
             positions,
@@ -1160,16 +1163,24 @@ impl TermLists {
     }
 }
 
-/// The varint at the start of `bytes` (which the builder wrote whole) and its length.
-fn varint_at(bytes: &[u8]) -> (u64, usize) {
-    let mut value = 0u64;
-    for (i, &byte) in bytes.iter().enumerate() {
-        value |= u64::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            return (value, i + 1);
+/// Where the varint that starts at `at` ends (the builder wrote it whole).
+fn varint_end(bytes: &[u8], mut at: usize) -> usize {
+    while bytes[at] & 0x80 != 0 {
+        at += 1;
+    }
+    at + 1
+}
+
+/// Where the positions of one posting that start at `at` end: after the first varint whose
+/// `more` bit (see [`PositionLists`]) is clear.
+fn positions_end(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        let more = bytes[at] & 1 != 0;
+        at = varint_end(bytes, at);
+        if !more {
+            return at;
         }
     }
-    unreachable!("a varint the builder wrote is whole")
 }
 
 /// The terms of one bucket, with their postings so far, and the current batch's postings
