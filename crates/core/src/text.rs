@@ -14,7 +14,6 @@ pub const EXCERPT_CHARS: usize = 140;
 /// byte below `E4`, so Chinese text (lead bytes `E4`..`E9`) is stepped over, not decoded.
 fn push_collapsed(out: &mut String, text: &str) {
     let start = out.len();
-    let bytes = text.as_bytes();
     let mut push_word = |word: &str| {
         if !word.is_empty() {
             if out.len() > start {
@@ -24,22 +23,8 @@ fn push_collapsed(out: &mut String, text: &str) {
         }
     };
     let (mut word_start, mut at) = (0, 0);
-    while at < bytes.len() {
-        let lead = bytes[at];
-        let (len, is_space) = if lead < 0x80 {
-            (
-                1,
-                matches!(lead, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'),
-            )
-        } else if lead >= 0xE4 {
-            (if lead < 0xF0 { 3 } else { 4 }, false)
-        } else {
-            let c = text[at..]
-                .chars()
-                .next()
-                .expect("`at` is a character boundary before the end");
-            (c.len_utf8(), c.is_whitespace())
-        };
+    while at < text.len() {
+        let (len, is_space) = step(text, at);
         if is_space {
             push_word(&text[word_start..at]);
             word_start = at + len;
@@ -49,6 +34,26 @@ fn push_collapsed(out: &mut String, text: &str) {
     push_word(&text[word_start..]);
 }
 
+/// The length of the character at `at` (a character boundary before the end of `text`) and
+/// whether it is white space, decoding it only where a space can be (see [`push_collapsed`]).
+fn step(text: &str, at: usize) -> (usize, bool) {
+    let lead = text.as_bytes()[at];
+    if lead < 0x80 {
+        (
+            1,
+            matches!(lead, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'),
+        )
+    } else if lead >= 0xE4 {
+        (if lead < 0xF0 { 3 } else { 4 }, false)
+    } else {
+        let c = text[at..]
+            .chars()
+            .next()
+            .expect("`at` is a character boundary before the end");
+        (c.len_utf8(), c.is_whitespace())
+    }
+}
+
 /// `text` with its whitespace collapsed (see [`push_collapsed`]), cut by [`truncate_chars`]
 /// to `max` characters, reading only as much of `text` as the result needs: an excerpt of a
 /// long article costs the excerpt, not the article (Chinese paragraphs hold no spaces, so
@@ -56,37 +61,60 @@ fn push_collapsed(out: &mut String, text: &str) {
 pub fn collapsed_excerpt(text: &str, max: usize) -> String {
     // `max` + 1 characters of at most four bytes, and a space before the last.
     let mut out = String::with_capacity(4 * (max + 2));
+    // Characters of the result so far (the words in `out`, the current word's characters
+    // read, and the spaces before words).
     let mut chars = 0;
-    // The length of `out` when it held `max` characters: where `truncate_chars` would cut.
+    // The length of the result when it held `max` characters: where `truncate_chars` cuts.
     let mut cut_at = None;
-    let mut push = |out: &mut String, chars: &mut usize, c: char| {
-        if *chars == max {
-            cut_at = Some(out.len());
-        }
-        out.push(c);
-        *chars += 1;
-    };
-    let mut space_before = false;
-    for c in text.trim_start().chars() {
-        if c.is_whitespace() {
-            space_before = true;
+    // The current word: where it starts in `text`, and where it will start in `out` (after a
+    // space when a word is there already). Words are copied whole, not a character at a time.
+    let mut word: Option<(usize, usize)> = None;
+    let mut at = 0;
+    while at < text.len() {
+        let (len, is_space) = step(text, at);
+        if is_space {
+            if let Some((start, _)) = word.take() {
+                push_word(&mut out, &text[start..at]);
+            }
+            at += len;
             continue;
         }
         // One character past `max` is enough to know that the excerpt is cut.
         if chars > max {
             break;
         }
-        if space_before {
-            push(&mut out, &mut chars, ' ');
-            space_before = false;
+        let (start, out_start) = *word.get_or_insert_with(|| {
+            let spaced = !out.is_empty();
+            if spaced {
+                if chars == max {
+                    cut_at = Some(out.len());
+                }
+                chars += 1;
+            }
+            (at, out.len() + usize::from(spaced))
+        });
+        if chars == max {
+            cut_at = Some(out_start + (at - start));
         }
-        push(&mut out, &mut chars, c);
+        chars += 1;
+        at += len;
+    }
+    if let Some((start, _)) = word {
+        push_word(&mut out, &text[start..at]);
     }
     if let Some(at) = cut_at {
         out.truncate(at);
         end_with_ellipsis(&mut out);
     }
     out
+}
+
+/// Appends `word`, after a space when `out` holds a word already.
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
 }
 
 /// Cuts `text` to at most `max` characters, ending with `…` when something was cut.
@@ -360,6 +388,33 @@ mod tests {
         assert_eq!(article_text("<人"), "<人");
         assert_eq!(article_text("<p>甲</p><p>乙 <b"), "甲\n乙 <b");
         assert_eq!(article_text("<>x"), "x");
+    }
+
+    #[test]
+    fn a_collapsed_excerpt_is_the_truncated_collapsed_text_of_any_text() {
+        // Every kind of character the scan tells apart: ASCII letters and spaces, two-byte
+        // letters and spaces (U+00A0, U+0085), three-byte spaces (U+2003, U+3000) and letters
+        // below and above the Chinese lead bytes, Chinese, and four-byte characters.
+        let alphabet: Vec<char> = "a Z\t\n\r\u{b}\u{c}é\u{a0}\u{85}\u{2003}\u{3000}ア人民币，😀"
+            .chars()
+            .collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let len = next(24);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let max = next(14);
+            assert_eq!(
+                collapsed_excerpt(&text, max),
+                truncate_chars(&collapse_whitespace(&text), max),
+                "{text:?} at {max}"
+            );
+        }
     }
 
     #[test]
