@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 /// Files in a slice: large enough that the workers' pause between slices is nothing, small
-/// enough that the first slice (read without help) is.
+/// enough that the first slice (asked for while the workers read it) is.
 const SLICE: usize = 1024;
 /// Slices read ahead of the one being imported.
 const AHEAD: usize = 2;
@@ -31,6 +31,7 @@ pub fn in_slices<T, E>(
 ) -> Result<Vec<T>, E> {
     let ahead = Ahead {
         next: AtomicUsize::new(0),
+        floor: AtomicUsize::new(0),
         limit: Mutex::new(0),
         moved: Condvar::new(),
         stop: AtomicBool::new(false),
@@ -44,7 +45,7 @@ pub fn in_slices<T, E>(
         let _stop = Stop(&ahead);
         let mut out = Vec::with_capacity(paths.len());
         for start in (0..paths.len()).step_by(SLICE) {
-            ahead.allow(paths.len().min(start + SLICE * (AHEAD + 1)));
+            ahead.allow(start, paths.len().min(start + SLICE * (AHEAD + 1)));
             out.extend(work(start..paths.len().min(start + SLICE))?);
         }
         Ok(out)
@@ -63,6 +64,9 @@ impl Drop for Stop<'_> {
 struct Ahead {
     /// The next file to ask for.
     next: AtomicUsize,
+    /// The first file of the slice being imported: files before it are read already (from
+    /// a warm cache the workers outrun the threads, which then skip ahead).
+    floor: AtomicUsize,
     /// Files before this one may be asked for.
     limit: Mutex<usize>,
     moved: Condvar,
@@ -76,6 +80,11 @@ impl Ahead {
             if at >= paths.len() {
                 return;
             }
+            let floor = self.floor.load(Ordering::Relaxed);
+            if at < floor {
+                self.next.fetch_max(floor, Ordering::Relaxed);
+                continue;
+            }
             let mut limit = self.limit.lock().expect("never poisoned");
             while at >= *limit && !self.stop.load(Ordering::Relaxed) {
                 limit = self.moved.wait(limit).expect("never poisoned");
@@ -88,7 +97,9 @@ impl Ahead {
         }
     }
 
-    fn allow(&self, limit: usize) {
+    /// The workers are at file `floor`; files before `limit` may be asked for.
+    fn allow(&self, floor: usize, limit: usize) {
+        self.floor.store(floor, Ordering::Relaxed);
         *self.limit.lock().expect("never poisoned") = limit;
         self.moved.notify_all();
     }
