@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
-use crate::search::{push_varint, EncodedPostings, PositionLists};
+use crate::search::{push_varint, read_varint, EncodedPostings, PositionLists};
 
 /// Bumped on every incompatible change; the app refuses other versions with a clear message.
 pub const SCHEMA_VERSION: u32 = 8;
@@ -859,20 +859,6 @@ pub fn decode_search_shard(file: &str, bytes: &[u8]) -> Result<SearchShard, Arch
 /// Reads a position shard as fetched or read: gzip or not (see [`stored_contents`]).
 pub fn decode_position_shard(file: &str, bytes: &[u8]) -> Result<PositionShard, ArchiveError> {
     PositionShard::read(file, &stored_contents(file, bytes)?)
-}
-
-/// A LEB128 varint from the front of `bytes` (advanced past it); `None` when it is cut off or
-/// longer than a `u64`.
-fn read_varint(bytes: &mut &[u8]) -> Option<u64> {
-    let mut value = 0u64;
-    for (i, &byte) in bytes.iter().enumerate().take(10) {
-        value |= u64::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            *bytes = &bytes[i + 1..];
-            return Some(value);
-        }
-    }
-    None
 }
 
 /// `bodies/NNNN.json`.

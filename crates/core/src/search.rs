@@ -437,8 +437,9 @@ impl EncodedPostings {
         // The last number so far, once there is one.
         let mut last: Option<u64> = None;
         for part in parts.iter().filter(|p| !p.0.is_empty()) {
-            let (Some((first, first_len)), Some(part_last)) =
-                (varint_prefix(&part.0), part.last_number())
+            let mut after_first = part.0.as_slice();
+            let (Some(first), Some(part_last)) =
+                (read_varint(&mut after_first), part.last_number())
             else {
                 return decoded();
             };
@@ -446,7 +447,7 @@ impl EncodedPostings {
                 None => bytes.extend_from_slice(&part.0),
                 Some(previous) if first >> 3 >= previous => {
                     push_varint(&mut bytes, (((first >> 3) - previous) << 3) | (first & 7));
-                    bytes.extend_from_slice(&part.0[first_len..]);
+                    bytes.extend_from_slice(after_first);
                 }
                 Some(_) => return decoded(),
             }
@@ -461,9 +462,7 @@ impl EncodedPostings {
         let mut rest = self.0.as_slice();
         let mut number = 0u64;
         while !rest.is_empty() {
-            let (value, len) = varint_prefix(rest)?;
-            number = number.checked_add(value >> 3)?;
-            rest = &rest[len..];
+            number = number.checked_add(read_varint(&mut rest)? >> 3)?;
         }
         Some(number)
     }
@@ -577,26 +576,19 @@ impl PositionCursor<'_> {
     }
 
     fn varint(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for (i, &byte) in self.bytes.iter().enumerate().take(10) {
-            value |= u64::from(byte & 0x7f) << (7 * i);
-            if byte & 0x80 == 0 {
-                self.bytes = &self.bytes[i + 1..];
-                return Some(value);
-            }
-        }
-        None
+        read_varint(&mut self.bytes)
     }
 }
 
-/// The varint at the start of `bytes` and its length; `None` when it is cut off or longer
-/// than ten bytes.
-fn varint_prefix(bytes: &[u8]) -> Option<(u64, usize)> {
+/// A LEB128 varint from the front of `bytes` (advanced past it); `None` when it is cut off or
+/// longer than ten bytes (the stored files' readers and the builder's merges share it).
+pub(crate) fn read_varint(bytes: &mut &[u8]) -> Option<u64> {
     let mut value = 0u64;
     for (i, &byte) in bytes.iter().enumerate().take(10) {
         value |= u64::from(byte & 0x7f) << (7 * i);
         if byte & 0x80 == 0 {
-            return Some((value, i + 1));
+            *bytes = &bytes[i + 1..];
+            return Some(value);
         }
     }
     None

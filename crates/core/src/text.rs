@@ -14,24 +14,21 @@ pub const EXCERPT_CHARS: usize = 140;
 /// byte below `E4`, so Chinese text (lead bytes `E4`..`E9`) is stepped over, not decoded.
 fn push_collapsed(out: &mut String, text: &str) {
     let start = out.len();
-    let mut push_word = |word: &str| {
+    let mut push = |word: &str| {
         if !word.is_empty() {
-            if out.len() > start {
-                out.push(' ');
-            }
-            out.push_str(word);
+            push_word(out, start, word);
         }
     };
     let (mut word_start, mut at) = (0, 0);
     while at < text.len() {
         let (len, is_space) = step(text, at);
         if is_space {
-            push_word(&text[word_start..at]);
+            push(&text[word_start..at]);
             word_start = at + len;
         }
         at += len;
     }
-    push_word(&text[word_start..]);
+    push(&text[word_start..]);
 }
 
 /// The length of the character at `at` (a character boundary before the end of `text`) and
@@ -74,7 +71,7 @@ pub fn collapsed_excerpt(text: &str, max: usize) -> String {
         let (len, is_space) = step(text, at);
         if is_space {
             if let Some((start, _)) = word.take() {
-                push_word(&mut out, &text[start..at]);
+                push_word(&mut out, 0, &text[start..at]);
             }
             at += len;
             continue;
@@ -100,7 +97,7 @@ pub fn collapsed_excerpt(text: &str, max: usize) -> String {
         at += len;
     }
     if let Some((start, _)) = word {
-        push_word(&mut out, &text[start..at]);
+        push_word(&mut out, 0, &text[start..at]);
     }
     if let Some(at) = cut_at {
         out.truncate(at);
@@ -109,9 +106,10 @@ pub fn collapsed_excerpt(text: &str, max: usize) -> String {
     out
 }
 
-/// Appends `word`, after a space when `out` holds a word already.
-fn push_word(out: &mut String, word: &str) {
-    if !out.is_empty() {
+/// Appends `word`, after a space when `out` holds a word already past `start` (where the
+/// collapsed text begins).
+fn push_word(out: &mut String, start: usize, word: &str) {
+    if out.len() > start {
         out.push(' ');
     }
     out.push_str(word);
