@@ -32,6 +32,13 @@ pub fn parse_mapping(text: &str) -> Result<BTreeMap<String, Field>, YamlError> {
     if text.trim().is_empty() {
         return Ok(BTreeMap::new());
     }
+    match simple::parse(text) {
+        Some(fields) => Ok(fields),
+        None => parse_with_serde_yaml(text),
+    }
+}
+
+fn parse_with_serde_yaml(text: &str) -> Result<BTreeMap<String, Field>, YamlError> {
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| YamlError {
         line: e.location().map(|l| l.line()),
         message: e.to_string(),
@@ -49,6 +56,121 @@ pub fn parse_mapping(text: &str) -> Result<BTreeMap<String, Field>, YamlError> {
         .into_iter()
         .filter_map(|(key, value)| Some((scalar_text(&key)?, field_of(value))))
         .collect())
+}
+
+/// The front matter of nearly every news post (`key: value` lines, quoted titles, `[a, b]`
+/// lists), read without building serde_yaml's document: its scanner, parser and `Value` tree
+/// were 6% of a build's time, for lines any reader can split. It gives exactly what serde_yaml
+/// gives (a randomized differential test holds the two together) and declines, so that
+/// serde_yaml decides, anything else: a character YAML treats specially, a scalar YAML would
+/// read as a number, a boolean or null, an escape, a comment, an indented line, a duplicate
+/// key.
+mod simple {
+    use super::Field;
+    use std::collections::BTreeMap;
+
+    pub(super) fn parse(text: &str) -> Option<BTreeMap<String, Field>> {
+        if !text.chars().all(plain_char) {
+            return None;
+        }
+        let mut fields = BTreeMap::new();
+        for line in text.split('\n') {
+            if line.trim_start_matches(' ').is_empty() {
+                continue;
+            }
+            let (key, value) = line.split_once(':')?;
+            if !is_key(key) {
+                return None;
+            }
+            let field = match value.strip_prefix(' ') {
+                Some(value) => value_of(value.trim_matches(' '))?,
+                None if value.is_empty() => Field::Null,
+                None => return None,
+            };
+            if fields.insert(key.to_string(), field).is_some() {
+                return None;
+            }
+        }
+        Some(fields)
+    }
+
+    /// Printable, and neither a tab nor a line break YAML knows besides `\n` (`\r`, NEL,
+    /// U+2028, U+2029), nor a byte order mark.
+    fn plain_char(c: char) -> bool {
+        (c >= ' ' || c == '\n')
+            && !matches!(
+                c,
+                '\u{7f}'
+                    ..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            )
+    }
+
+    /// A key YAML reads as the same text: a letter or `_` first, then letters, digits, `_`
+    /// and `-`, and not a word YAML could take for null or a boolean.
+    fn is_key(key: &str) -> bool {
+        key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && !is_special_word(key)
+    }
+
+    /// A value on its key's line, its surrounding spaces trimmed.
+    fn value_of(value: &str) -> Option<Field> {
+        if value.is_empty() {
+            return Some(Field::Null);
+        }
+        for quote in ['"', '\''] {
+            if let Some(inner) = value.strip_prefix(quote) {
+                // Escapes (`\` in double quotes, `''` in single ones) go to serde_yaml.
+                let inner = inner.strip_suffix(quote)?;
+                return (!inner.contains([quote, '\\'])).then(|| Field::Text(inner.to_string()));
+            }
+        }
+        if let Some(inner) = value.strip_prefix('[') {
+            let inner = inner.strip_suffix(']')?;
+            if inner.trim_matches(' ').is_empty() {
+                return Some(Field::List(Vec::new()));
+            }
+            return inner
+                .split(',')
+                .map(|item| {
+                    let item = item.trim_matches(' ');
+                    let flow_safe = !item.contains(['[', ']', '{', '}', ':', '#', '"', '\'']);
+                    (flow_safe && is_text(item)).then(|| item.to_string())
+                })
+                .collect::<Option<Vec<String>>>()
+                .map(Field::List);
+        }
+        (is_text(value) && !value.contains(": ") && !value.contains(" #") && !value.ends_with(':'))
+            .then(|| Field::Text(value.to_string()))
+    }
+
+    /// Whether YAML reads `scalar` (trimmed, on one line) as this very text: it does not
+    /// start with an indicator and cannot be a number, a boolean or null. A scalar with a
+    /// space inside is none of those (`2022-02-24 17:03:45 +0800` is text); one without is
+    /// declined when it starts with a digit, a sign or a dot.
+    fn is_text(scalar: &str) -> bool {
+        let Some(first) = scalar.chars().next() else {
+            return false;
+        };
+        if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+            return false;
+        }
+        scalar.contains(' ')
+            || !(first.is_ascii_digit() || matches!(first, '+' | '.') || is_special_word(scalar))
+    }
+
+    /// Words some YAML reads as null, a boolean or a number.
+    fn is_special_word(word: &str) -> bool {
+        const WORDS: [&str; 14] = [
+            "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", "inf", "infinity",
+            "nan", "",
+        ];
+        WORDS
+            .iter()
+            .any(|special| special.eq_ignore_ascii_case(word))
+    }
 }
 
 fn field_of(value: serde_yaml::Value) -> Field {
@@ -206,6 +328,144 @@ mod tests {
         let map = parse_mapping(&kept).unwrap();
         assert_eq!(map["gems"], Field::List(vec!["c".into()]));
         assert_eq!(parse_lines(text)["gems"], Field::List(vec!["c".into()]));
+    }
+
+    #[test]
+    fn news_front_matter_is_read_without_serde_yaml() {
+        let text = "layout: post\ntitle: \"华兰生物：目前公司流感疫苗覆盖全国2500多家疾控中心\"\ndate: 2021-12-08 15:16:45 +0800\ncategories: emnews\ntags: [东财滚动新闻, A股]\nurl: http://x.cn/a:b\nempty:\n";
+        let fields = simple::parse(text).expect("the simple reading takes it");
+        assert_eq!(Ok(fields), parse_with_serde_yaml(text));
+    }
+
+    /// A random front matter made of pieces YAML treats in every way: plain text, numbers,
+    /// booleans, nulls, quotes with and without escapes, flow lists, indicators, comments,
+    /// indentation, tabs, odd line breaks, duplicate keys.
+    fn random_front_matter(rng: &mut impl rand::Rng) -> String {
+        const KEYS: [&str; 14] = [
+            "title",
+            "date",
+            "tags",
+            "categories",
+            "a-b",
+            "_x",
+            "true",
+            "N",
+            "null",
+            "a b",
+            "1a",
+            "k:",
+            "",
+            "Title",
+        ];
+        const PIECES: [&str; 60] = [
+            "新闻",
+            "word",
+            "two words",
+            "3",
+            "3.0",
+            "0x1F",
+            "1e3",
+            "-5",
+            "+5",
+            ".5",
+            ".inf",
+            "inf",
+            "NaN",
+            "true",
+            "False",
+            "yes",
+            "~",
+            "null",
+            "\"",
+            "'",
+            "\\",
+            "\"\"",
+            "''",
+            "[",
+            "]",
+            ",",
+            "{",
+            "}",
+            "#",
+            " #",
+            ": ",
+            ":",
+            "a:b",
+            "-",
+            "- ",
+            "?",
+            "&a",
+            "*a",
+            "!",
+            "|",
+            ">",
+            "%",
+            "@",
+            "`",
+            " ",
+            "  ",
+            "\t",
+            "\r",
+            "\u{2028}",
+            "\u{85}",
+            "\u{feff}",
+            "2021-12-08 15:16:45 +0800",
+            "http://x.cn/a",
+            "“引号”",
+            "\\n",
+            "A股",
+            "[a, b]",
+            "[]",
+            "[1, two]",
+            "'it''s'",
+        ];
+        let mut text = String::new();
+        for _ in 0..rng.gen_range(1..6) {
+            match rng.gen_range(0..12) {
+                0 => text.push_str("# comment"),
+                1 => text.push_str("  indented: x"),
+                2 => {}
+                _ => {
+                    text.push_str(KEYS[rng.gen_range(0..KEYS.len())]);
+                    text.push_str([": ", ":", ":  ", " : "][rng.gen_range(0..4)]);
+                    let quote = ["", "\"", "'", "["][rng.gen_range(0..4)];
+                    text.push_str(quote);
+                    for _ in 0..rng.gen_range(0..4) {
+                        text.push_str(PIECES[rng.gen_range(0..PIECES.len())]);
+                        if rng.gen_bool(0.3) {
+                            text.push_str(", ");
+                        }
+                    }
+                    text.push_str(match quote {
+                        "[" => "]",
+                        other => other,
+                    });
+                    if rng.gen_bool(0.2) {
+                        text.push(' ');
+                    }
+                }
+            }
+            text.push('\n');
+        }
+        text
+    }
+
+    #[test]
+    fn the_simple_reading_agrees_with_serde_yaml() {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut taken = 0;
+        for _ in 0..200_000 {
+            let text = random_front_matter(&mut rng);
+            if let Some(fields) = simple::parse(&text) {
+                taken += 1;
+                assert_eq!(Ok(fields), parse_with_serde_yaml(&text), "{text:?}");
+            }
+        }
+        assert!(
+            taken > 5_000,
+            "the test reaches the simple reading: {taken}"
+        );
     }
 
     #[test]
