@@ -259,59 +259,69 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     // Each worker's buffer, the state's file after the last one it found, and the files it
     // looked at since it last moved the progress bar (moved a few hundred at a time: it
     // reads the clock at every move).
-    let import_one = |(buffer, next, unreported): &mut (Vec<u8>, usize, u64),
-                      (path, shown): (&PathBuf, &std::borrow::Cow<'_, str>)|
-     -> std::io::Result<Found> {
-        *unreported += 1;
-        if *unreported == PROGRESS_STEP {
-            progress.inc(PROGRESS_STEP);
-            *unreported = 0;
-        }
-        let blob = blobs.get(shown);
-        let saved = loaded.as_ref().and_then(|loaded| {
-            let at = loaded.find_after(shown, next)?;
-            Some((at, loaded.files[at].as_ref()?))
-        });
-        // Git vouches for the file's bytes: no need to look at it.
-        if let Some((at, entry)) = saved
-            .filter(|(_, entry)| blob.is_some() && entry.key.git == blob && !entry.wants_site_posts)
-        {
-            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            by_git.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return Ok(Found::Unchanged(at, entry.key));
-        }
-        // With `--state`: the file's size and time (and the hash of its bytes).
-        let key = state_path
-            .and_then(|_| folders.stat(path))
-            .map(|key| FileKey { git: blob, ..key });
-        if let Some(found) = saved.zip(key).and_then(|((at, entry), key)| {
-            unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
-        }) {
-            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return Ok(found);
-        }
-        let outcome = read_and_import(path, buffer, &settings, &liquid);
-        let key = key
-            .filter(|_| !matches!(outcome, Outcome::Rejected(_)))
-            .map(|key| FileKey {
-                hash: state::content_hash(buffer),
-                ..key
+    let import_one =
+        |(buffer, next, unreported): &mut (Vec<u8>, usize, u64),
+         (path, shown, opened): (&PathBuf, &std::borrow::Cow<'_, str>, Option<File>)|
+         -> std::io::Result<Found> {
+            *unreported += 1;
+            if *unreported == PROGRESS_STEP {
+                progress.inc(PROGRESS_STEP);
+                *unreported = 0;
+            }
+            let blob = blobs.get(shown);
+            let saved = loaded.as_ref().and_then(|loaded| {
+                let at = loaded.find_after(shown, next)?;
+                Some((at, loaded.files[at].as_ref()?))
             });
-        let (imported, wants) = keep(outcome, &spill, &names)?;
-        Ok(Found::Imported(Box::new((imported, wants, key))))
-    };
-    let import = |range: std::ops::Range<usize>| -> std::io::Result<Vec<Found>> {
+            // Git vouches for the file's bytes: no need to look at it.
+            if let Some((at, entry)) = saved.filter(|(_, entry)| {
+                blob.is_some() && entry.key.git == blob && !entry.wants_site_posts
+            }) {
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                by_git.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(Found::Unchanged(at, entry.key));
+            }
+            // With `--state`: the file's size and time (and the hash of its bytes).
+            let key = state_path
+                .and_then(|_| folders.stat(path))
+                .map(|key| FileKey { git: blob, ..key });
+            if let Some(found) = saved.zip(key).and_then(|((at, entry), key)| {
+                unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
+            }) {
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(found);
+            }
+            let outcome = read_and_import(path, opened, buffer, &settings, &liquid);
+            let key = key
+                .filter(|_| !matches!(outcome, Outcome::Rejected(_)))
+                .map(|key| FileKey {
+                    hash: state::content_hash(buffer),
+                    ..key
+                });
+            let (imported, wants) = keep(outcome, &spill, &names)?;
+            Ok(Found::Imported(Box::new((imported, wants, key))))
+        };
+    let import = |range: std::ops::Range<usize>,
+                  opened: &crate::prefetch::Opened|
+     -> std::io::Result<Vec<Found>> {
+        let start = range.start;
         sources.posts[range.clone()]
             .par_iter()
             .zip(&shown[range])
-            .map_init(|| (Vec::new(), 0, 0), import_one)
+            .enumerate()
+            .map_init(
+                || (Vec::new(), 0, 0),
+                |scratch, (i, (path, shown))| {
+                    import_one(scratch, (path, shown, opened.take(start + i)))
+                },
+            )
             .collect()
     };
     // A full build reads every file: the kernel reads them ahead. An update reads only the
     // few that changed.
     let found = match &loaded {
         None => crate::prefetch::in_slices(&sources.posts, import),
-        Some(_) => import(0..sources.posts.len()),
+        Some(_) => import(0..sources.posts.len(), &crate::prefetch::Opened::none()),
     }
     .with_context(|| spill.write_error())?;
     progress.finish_and_clear();
@@ -576,7 +586,7 @@ fn unchanged(
         return None;
     }
     if entry.key.modified != key.modified {
-        read_whole(path, buffer).ok()?;
+        read_whole(path, None, buffer).ok()?;
         if state::content_hash(buffer) != entry.key.hash {
             return None;
         }
@@ -608,6 +618,7 @@ impl ContentStore for UpdateStore<'_> {
         let mut buffer = Vec::new();
         match read_and_import(
             Path::new(&*post.path),
+            None,
             &mut buffer,
             self.settings,
             self.liquid,
@@ -649,12 +660,14 @@ fn split_site_url(url: &str) -> Result<(String, String)> {
     ))
 }
 
-/// Reads the file at `path` into `buffer` (emptied first), through `Take`, which reads until
-/// the end without asking the file its size and position first (`File::read_to_end` makes a
-/// `statx` and an `lseek` call per file).
-fn read_whole(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+/// Reads the file at `path` (`opened`, when it was opened ahead) into `buffer` (emptied
+/// first), through `Take`, which reads until the end without asking the file its size and
+/// position first (`File::read_to_end` makes a `statx` and an `lseek` call per file).
+fn read_whole(path: &Path, opened: Option<File>, buffer: &mut Vec<u8>) -> std::io::Result<()> {
     buffer.clear();
-    File::open(path).and_then(|file| file.take(u64::MAX).read_to_end(buffer))?;
+    opened
+        .map_or_else(|| File::open(path), Ok)
+        .and_then(|file| file.take(u64::MAX).read_to_end(buffer))?;
     Ok(())
 }
 
@@ -667,16 +680,18 @@ fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Reads `path` into `buffer` (a rayon job's, reused from file to file: no allocation per
-/// file, and no `stat` call for a size hint as `fs::read` makes) and imports it.
+/// Reads `path` (`opened`, when it was opened ahead) into `buffer` (a rayon job's, reused from
+/// file to file: no allocation per file, and no `stat` call for a size hint as `fs::read`
+/// makes) and imports it.
 fn read_and_import(
     path: &Path,
+    opened: Option<File>,
     buffer: &mut Vec<u8>,
     settings: &ImportSettings,
     liquid: &LiquidSite,
 ) -> Outcome {
     let shown = path.display().to_string();
-    match read_whole(path, buffer) {
+    match read_whole(path, opened, buffer) {
         Ok(_) => import_file_with(
             SourceFile {
                 path: &shown,
@@ -783,7 +798,7 @@ fn import_again_with_site_posts(
         .map_init(Vec::new, |buffer, &index| {
             (
                 index,
-                read_and_import(&paths[index], buffer, settings, &with_posts),
+                read_and_import(&paths[index], None, buffer, settings, &with_posts),
             )
         })
         .collect();
