@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{bail, Context, Result};
 use gazette_core::archive::{
-    chunk_path, is_compressed_path, summary_group_path, ArchiveFile, BuildId, FileDigest, Gzip,
-    ListKey, Manifest, MANIFEST_FILE, SEGMENT_POSTS,
+    chunk_path, summary_group_path, ArchiveFile, BuildId, FileDigest, Gzip, ListKey, Manifest,
+    MANIFEST_FILE, SEGMENT_POSTS,
 };
 use rayon::prelude::*;
 
@@ -207,14 +207,8 @@ impl Staging {
         files.par_iter().try_for_each_init(
             || (Vec::new(), Vec::new()),
             |(json, compressed), (relative, file)| {
-                json.clear();
-                file.write(json);
-                let bytes = if is_compressed_path(relative) {
-                    GZIP.with_borrow_mut(|gzip| gzip.compress(json, compressed));
-                    &*compressed
-                } else {
-                    &*json
-                };
+                let bytes =
+                    GZIP.with_borrow_mut(|gzip| file.store(relative, gzip, json, compressed));
                 self.build.add(relative, bytes);
                 let path = self.folder.join(relative);
                 let same = self.update.as_ref().is_some_and(|update| {

@@ -1511,6 +1511,31 @@ impl ArchiveFile<'_> {
             ArchiveFile::Text(text) => out.extend_from_slice(text.as_bytes()),
         }
     }
+
+    /// Appends the file's bytes as stored to `out` (emptied first): [`ArchiveFile::write`]'s
+    /// bytes in `scratch`, then, for a compressed `path`, gzip — the index's varints as Huffman
+    /// coded literals ([`crate::gzip_literals`]: faster, and smaller, than LZ77 on them), the
+    /// rest (JSON) by `gzip`. Returns the stored bytes: `out`, or `scratch` when not compressed.
+    pub fn store<'b>(
+        &self,
+        path: &str,
+        gzip: &mut Gzip,
+        scratch: &'b mut Vec<u8>,
+        out: &'b mut Vec<u8>,
+    ) -> &'b [u8] {
+        scratch.clear();
+        self.write(scratch);
+        if !is_compressed_path(path) {
+            return scratch;
+        }
+        match self {
+            ArchiveFile::Search(_) | ArchiveFile::Positions(_) => {
+                crate::gzip_literals::compress(scratch, out)
+            }
+            _ => gzip.compress(scratch, out),
+        }
+        out
+    }
 }
 
 /// Compact JSON and a newline, as `serde_json::to_vec` writes it (see the test

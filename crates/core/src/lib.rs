@@ -29,6 +29,8 @@ pub mod fuzz_checks;
 #[cfg(feature = "import")]
 pub mod generate;
 #[cfg(feature = "import")]
+pub mod gzip_literals;
+#[cfg(feature = "import")]
 pub mod import;
 #[cfg(feature = "import")]
 pub mod kramdown;
