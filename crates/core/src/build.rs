@@ -924,6 +924,8 @@ fn assemble<E: From<std::io::Error> + Send>(
             ..layout
         });
     }
+    // The index is built: its scratch vectors go.
+    search_index::release_scratch();
     if let Some(letters) = maker.letters {
         record.letters.push(letters);
         site.lang = letters.language().to_string();

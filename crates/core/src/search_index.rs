@@ -222,7 +222,7 @@ impl SegmentBuilder {
             next: first,
             targets,
             level: None,
-            buckets: (0..BUCKETS).map(|_| Bucket::default()).collect(),
+            buckets: Recycled::buckets(),
             per_part,
             parts: BUCKETS.div_ceil(per_part),
             part_of: (0..BUCKETS).map(|b| (b / per_part) as u16).collect(),
@@ -244,7 +244,7 @@ impl SegmentBuilder {
             let runs: Vec<RunTerms> = batch
                 .par_chunks(run_len)
                 .map_init(Scratch::default, |scratch, run| {
-                    let mut terms = RunTerms::new(parts);
+                    let mut terms = Recycled::run_terms(parts);
                     for post in run {
                         let (title, text) = text_of(post);
                         scratch.extract_into(title, text, part_of, &mut terms);
@@ -259,12 +259,14 @@ impl SegmentBuilder {
                 .for_each(|(part, buckets)| {
                     add_batch(buckets, part, per_part, first_number, run_len, &runs);
                 });
+            Recycled::give_run_terms(runs);
             self.next += batch.len() as u32;
         }
     }
 
     /// The segment of the posts added.
-    pub fn finish(self) -> IndexSegment {
+    pub fn finish(mut self) -> IndexSegment {
+        Recycled::give_buckets(&mut self.buckets);
         let terms: Vec<FinishedTerm> = self
             .buckets
             .into_par_iter()
@@ -383,6 +385,7 @@ impl SegmentIndexer {
         if end > self.current.first {
             self.blocks.push(BlockFiles::of(&self.current.finish()));
         }
+        release_scratch();
         let (search_target, positions_target) = shard_targets(self.level, end - self.first);
         let (first, blocks) = (self.first, &self.blocks);
         let shards = merge_blocks::<SearchMerge, E>(blocks, search_target, |shards| {
@@ -836,6 +839,83 @@ fn count(flags: &mut Flags, in_title: bool) {
     }
 }
 
+/// The indexing's largest scratch vectors, emptied and kept with their capacity from batch
+/// to batch and from segment to segment (a 100k build makes four segment builders and seven
+/// batches): the run terms of a batch and the buckets' staging lists, each some hundred
+/// megabytes at 100,000 posts. Made anew each time, they were more than half of a build's
+/// page faults (fresh pages cost the kernel a few microseconds each: 0.5-1 s of a 100k
+/// build). [`release_scratch`] lets them go.
+#[derive(Default)]
+struct Recycled {
+    run_terms: Vec<RunTerms>,
+    staging: Vec<(Vec<StagedGram>, Vec<StagedWord>)>,
+}
+
+static RECYCLED: std::sync::Mutex<Recycled> = std::sync::Mutex::new(Recycled {
+    run_terms: Vec::new(),
+    staging: Vec::new(),
+});
+
+impl Recycled {
+    fn with<R>(f: impl FnOnce(&mut Recycled) -> R) -> R {
+        f(&mut RECYCLED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    /// An empty [`RunTerms`] of `parts` parts.
+    fn run_terms(parts: usize) -> RunTerms {
+        Recycled::with(|recycled| recycled.run_terms.pop())
+            .filter(|terms| terms.parts.len() == parts)
+            .unwrap_or_else(|| RunTerms::new(parts))
+    }
+
+    fn give_run_terms(runs: Vec<RunTerms>) {
+        let runs: Vec<RunTerms> = runs
+            .into_iter()
+            .map(|mut terms| {
+                terms.parts.iter_mut().for_each(PartTerms::clear);
+                terms
+            })
+            .collect();
+        Recycled::with(|recycled| recycled.run_terms.extend(runs));
+    }
+
+    /// [`BUCKETS`] empty buckets, with the staging lists of earlier ones.
+    fn buckets() -> Vec<Bucket> {
+        let mut staging = Recycled::with(|recycled| std::mem::take(&mut recycled.staging));
+        (0..BUCKETS)
+            .map(|_| {
+                let (staged_grams, staged_words) = staging.pop().unwrap_or_default();
+                Bucket {
+                    staged_grams,
+                    staged_words,
+                    ..Bucket::default()
+                }
+            })
+            .collect()
+    }
+
+    fn give_buckets(buckets: &mut [Bucket]) {
+        let staging: Vec<_> = buckets
+            .iter_mut()
+            .map(|bucket| {
+                (
+                    std::mem::take(&mut bucket.staged_grams),
+                    std::mem::take(&mut bucket.staged_words),
+                )
+            })
+            .collect();
+        Recycled::with(|recycled| recycled.staging = staging);
+    }
+}
+
+/// Frees the scratch vectors the indexing keeps from segment to segment (before a merge of
+/// blocks, which needs the memory, and once the index is built).
+pub fn release_scratch() {
+    Recycled::with(|recycled| *recycled = Recycled::default());
+}
+
 /// The distinct terms of a run of consecutive posts, split by part of the buckets.
 struct RunTerms {
     parts: Vec<PartTerms>,
@@ -865,6 +945,16 @@ struct PartTerms {
 }
 
 impl PartTerms {
+    /// Empties the lists, keeping their capacity.
+    fn clear(&mut self) {
+        self.grams.clear();
+        self.gram_positions.clear();
+        self.words.clear();
+        self.long_bytes.clear();
+        self.long_ranges.clear();
+        self.post_ends.clear();
+    }
+
     /// Keeps a posting's position bytes: inline when short, else in `long_bytes`.
     fn keep_positions(&mut self, bytes: &[u8]) -> Positions {
         if bytes.len() <= INLINE_POSITIONS {
@@ -1096,6 +1186,10 @@ fn append_small(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
+/// A word's posting staged for its bucket: `(run of the batch, word of that run's part,
+/// posting)`.
+type StagedWord = (u32, u32, Packed);
+
 /// A gram's posting staged for its bucket, with its positions (long ones are in its run's
 /// part).
 struct StagedGram {
@@ -1188,8 +1282,7 @@ fn positions_end(bytes: &[u8], mut at: usize) -> usize {
 #[derive(Default)]
 struct Bucket {
     staged_grams: Vec<StagedGram>,
-    /// `(run of the batch, word of that run's part, posting)`.
-    staged_words: Vec<(u32, u32, Packed)>,
+    staged_words: Vec<StagedWord>,
     grams: FxHashMap<u64, TermLists>,
     words: FxHashMap<Box<str>, TermLists>,
 }
