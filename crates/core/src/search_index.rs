@@ -852,10 +852,10 @@ fn count(flags: &mut Flags, in_title: bool) {
 
 /// The indexing's largest scratch vectors, emptied and kept with their capacity from batch
 /// to batch and from segment to segment by segments built in one piece (a 100k build makes
-/// four segment builders and seven batches): the run terms of a batch and the buckets' staging lists, each some hundred
-/// megabytes at 100,000 posts. Made anew each time, they were more than half of a build's
-/// page faults (fresh pages cost the kernel a few microseconds each: 0.5-1 s of a 100k
-/// build). [`release_scratch`] lets them go.
+/// four segment builders and seven batches): the run terms of a batch and the buckets'
+/// staging lists, each some hundred megabytes at 100,000 posts. Made anew each time, they
+/// were more than half of a build's page faults (fresh pages cost the kernel a few
+/// microseconds each: 0.5-1 s of a 100k build). [`release_scratch`] lets them go.
 #[derive(Default)]
 struct Recycled {
     run_terms: Vec<RunTerms>,

@@ -332,7 +332,13 @@ mod tests {
 
     #[test]
     fn news_front_matter_is_read_without_serde_yaml() {
-        let text = "layout: post\ntitle: \"华兰生物：目前公司流感疫苗覆盖全国2500多家疾控中心\"\ndate: 2021-12-08 15:16:45 +0800\ncategories: emnews\ntags: [东财滚动新闻, A股]\nurl: http://x.cn/a:b\nempty:\n";
+        let text = "layout: post\n\
+            title: \"华兰生物：目前公司流感疫苗覆盖全国2500多家疾控中心\"\n\
+            date: 2021-12-08 15:16:45 +0800\n\
+            categories: emnews\n\
+            tags: [东财滚动新闻, A股]\n\
+            url: http://x.cn/a:b\n\
+            empty:\n";
         let fields = simple::parse(text).expect("the simple reading takes it");
         assert_eq!(Ok(fields), parse_with_serde_yaml(text));
     }
