@@ -163,9 +163,9 @@ mod simple {
 
     /// Words some YAML reads as null, a boolean or a number.
     fn is_special_word(word: &str) -> bool {
-        const WORDS: [&str; 14] = [
+        const WORDS: [&str; 13] = [
             "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", "inf", "infinity",
-            "nan", "",
+            "nan",
         ];
         WORDS
             .iter()
