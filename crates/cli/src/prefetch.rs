@@ -111,9 +111,9 @@ impl Opened {
     }
 }
 
-/// Whether `count` more files may stay open: the soft limit on open files is raised to the
-/// hard one when it is lower than they need with [`SPARE_DESCRIPTORS`] more (Linux's
-/// default soft limit is 1,024).
+/// Whether `count` more files may stay open: the soft limit on open files is raised (as far
+/// as the hard one allows) when it is lower than they need with [`SPARE_DESCRIPTORS`] more
+/// (Linux's default soft limit is 1,024; an unlimited hard limit allows any).
 #[cfg(unix)]
 fn may_hold_open(count: usize) -> bool {
     use rustix::process::{getrlimit, setrlimit, Resource};
@@ -121,9 +121,9 @@ fn may_hold_open(count: usize) -> bool {
     let mut limit = getrlimit(Resource::Nofile);
     match limit.current {
         Some(current) if current < needed => {
-            limit.current = limit.maximum.map(|maximum| maximum.min(needed));
-            limit.current.is_some_and(|raised| raised >= needed)
-                && setrlimit(Resource::Nofile, limit).is_ok()
+            let raised = limit.maximum.map_or(needed, |maximum| maximum.min(needed));
+            limit.current = Some(raised);
+            raised >= needed && setrlimit(Resource::Nofile, limit).is_ok()
         }
         _ => true,
     }
