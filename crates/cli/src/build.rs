@@ -1,6 +1,7 @@
 //! `gazette build` and `gazette check`: discover, import in parallel, assemble (and, for
 //! `build`, write all but the index meanwhile), write the index, report.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -261,7 +262,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     // reads the clock at every move).
     let import_one =
         |(buffer, next, unreported): &mut (Vec<u8>, usize, u64),
-         (path, shown, opened): (&PathBuf, &std::borrow::Cow<'_, str>, Option<File>)|
+         ((index, path), shown, opened): ((usize, &PathBuf), &Cow<'_, str>, Option<File>)|
          -> std::io::Result<Found> {
             *unreported += 1;
             if *unreported == PROGRESS_STEP {
@@ -283,7 +284,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             }
             // With `--state`: the file's size and time (and the hash of its bytes).
             let key = state_path
-                .and_then(|_| folders.stat(path))
+                .and_then(|_| folders.stat(index, path))
                 .map(|key| FileKey { git: blob, ..key });
             if let Some(found) = saved.zip(key).and_then(|((at, entry), key)| {
                 unchanged(entry, key, path, buffer).map(|key| Found::Unchanged(at, key))
@@ -312,7 +313,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             .map_init(
                 || (Vec::new(), 0, 0),
                 |scratch, (i, (path, shown))| {
-                    import_one(scratch, (path, shown, opened.take(start + i)))
+                    import_one(scratch, ((start + i, path), shown, opened.take(start + i)))
                 },
             )
             .collect()

@@ -132,7 +132,11 @@ fn sort_and_dedup(paths: &mut Vec<PathBuf>) {
     // stays.
     keyed.par_sort_unstable();
     keyed.dedup_by(|a, b| a.0 == b.0);
-    paths.extend(keyed.into_iter().filter_map(|(_, at)| found[at].take()));
+    // The keys are let go of on every core (two million of them, one at a time, were a
+    // tenth of a second).
+    let order: Vec<usize> = keyed.into_par_iter().map(|(_, at)| at).collect();
+    paths.reserve_exact(order.len());
+    paths.extend(order.into_iter().filter_map(|at| found[at].take()));
 }
 
 fn component_key(path: &Path) -> Vec<u8> {
@@ -147,6 +151,8 @@ fn component_key(path: &Path) -> Vec<u8> {
 }
 
 fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
+    // The last folder asked about, and whether it is inside a `_posts/` folder.
+    let mut in_posts: Option<(PathBuf, bool)> = None;
     let entries = WalkDir::new(dir)
         .follow_links(true)
         .into_iter()
@@ -179,21 +185,32 @@ fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
         }
         let path = entry.path();
         // In a site root only `_posts/` folders hold posts; layouts and pages are not input.
-        if is_site_root
-            && !path
-                .strip_prefix(dir)
-                .is_ok_and(|p| p.components().any(|c| c.as_os_str() == "_posts"))
-        {
-            continue;
-        }
-        let extension = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match extension {
-            Some(ext) if POST_EXTENSIONS.contains(&ext.as_str()) => {
-                sources.posts.push(path.to_path_buf())
+        // Asked once per folder (a folder's files come one after another): a flat `_posts/`
+        // of two million files would otherwise parse every path into its components.
+        if is_site_root {
+            let folder = path.parent();
+            let holds_posts = match &in_posts {
+                Some((last, holds)) if Some(last.as_path()) == folder => *holds,
+                _ => {
+                    let holds = folder
+                        .and_then(|folder| folder.strip_prefix(dir).ok())
+                        .is_some_and(|p| p.components().any(|c| c.as_os_str() == "_posts"));
+                    in_posts = folder.map(|folder| (folder.to_path_buf(), holds));
+                    holds
+                }
+            };
+            if !holds_posts {
+                continue;
             }
-            _ => sources.ignored.push(Skip {
+        }
+        let is_post = path.extension().is_some_and(|extension| {
+            POST_EXTENSIONS
+                .iter()
+                .any(|known| extension.eq_ignore_ascii_case(known))
+        });
+        match is_post {
+            true => sources.posts.push(path.to_path_buf()),
+            false => sources.ignored.push(Skip {
                 path: path.display().to_string(),
                 reason: "not a post file (Jekyll posts are .md, .markdown or .html)".into(),
             }),

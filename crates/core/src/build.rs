@@ -423,17 +423,27 @@ pub fn build_archive_update<E: From<std::io::Error> + Send>(
         warnings: input.warnings,
         ..BuildReport::default()
     };
-    let mut posts = Vec::new();
-    for imported in input.imported {
-        match imported {
-            Imported::Post(post) => posts.push(post),
-            Imported::Unpublished { path } => report.skipped.push(Skip {
-                path,
-                reason: "published: false".into(),
-            }),
-            Imported::Rejected(rejection) => report.rejected.push(rejection),
-        }
-    }
+    // Collected in the list's own memory (std does so when the items are of one size, as
+    // here): a new list of two million posts, grown as it filled, took a third of a second
+    // on one core, most of it the kernel's fresh pages.
+    let mut posts: Vec<PostMeta> = input
+        .imported
+        .into_iter()
+        .filter_map(|imported| match imported {
+            Imported::Post(post) => Some(post),
+            Imported::Unpublished { path } => {
+                report.skipped.push(Skip {
+                    path,
+                    reason: "published: false".into(),
+                });
+                None
+            }
+            Imported::Rejected(rejection) => {
+                report.rejected.push(rejection);
+                None
+            }
+        })
+        .collect();
     merge_copies(&mut posts, &mut report);
     for post in &mut posts {
         if !post.warnings.is_empty() {
@@ -536,24 +546,34 @@ fn resume_point(previous: &Previous<'_>, digests: &[u64], plan: &[(u32, u32, usi
 }
 
 /// Keeps one post per id: the first by path (so `_posts/` wins over `old_post/`); the other
-/// copies are reported as merged. (In place: a second list of two million posts would
-/// double the builder's memory.)
+/// copies are reported as merged. The posts stay in their order (they are put in number
+/// order next, [`sort_oldest_first`]), and only those after the first copy move, once:
+/// sorting two million posts by id here too, then closing the copies' gaps all along the
+/// list, only moved memory (a third of a second, on one core, of a one-day update at two
+/// million posts).
 fn merge_copies(posts: &mut Vec<PostMeta>, report: &mut BuildReport) {
     // (id, path) is unique: an unstable sort gives the one order.
     let order = sorted_order(posts, |post| (&*post.id, &*post.path));
-    permute(posts, order);
-    posts.dedup_by(|copy, kept| {
-        let same = copy.id == kept.id;
-        if same {
+    let mut copy = vec![false; posts.len()];
+    let mut runs = order.iter().map(|&at| at as usize).peekable();
+    while let Some(kept) = runs.next() {
+        while let Some(at) = runs.next_if(|&at| posts[at].id == posts[kept].id) {
+            let (kept, dropped) = (&posts[kept], &posts[at]);
             report.merged.push(Merge {
-                id: copy.id.to_string(),
+                id: dropped.id.to_string(),
                 kept: kept.path.to_string(),
-                dropped: copy.path.to_string(),
+                dropped: dropped.path.to_string(),
                 // The digest covers the title and the content.
-                identical: kept.date == copy.date && kept.content.digest() == copy.content.digest(),
+                identical: kept.date == dropped.date
+                    && kept.content.digest() == dropped.content.digest(),
             });
+            copy[at] = true;
         }
-        same
+    }
+    let mut at = 0;
+    posts.retain(|_| {
+        at += 1;
+        !copy[at - 1]
     });
     posts.shrink_to_fit();
 }
@@ -1653,6 +1673,49 @@ mod tests {
             permute(&mut items, order);
             assert_eq!(items, expected, "{len} items");
         }
+    }
+
+    #[test]
+    fn copies_of_a_post_leave_the_first_by_path_and_the_rest_in_their_order() {
+        let post = |id: &str, path: &str, digest: u64| PostMeta {
+            id: id.into(),
+            path: path.into(),
+            date: None,
+            categories: Box::new([]),
+            tags: Box::new([]),
+            permalink: None,
+            content: Content::Unloaded { digest },
+            warnings: Box::new([]),
+        };
+        let mut posts = vec![
+            post("b", "_posts/b.md", 1),
+            post("b", "old_post/b.md", 1),
+            post("a", "old_post/a.md", 2),
+            post("c", "_posts/c.md", 3),
+            post("a", "_posts/a.md", 2),
+            post("b", "old_post/x/b.md", 9),
+            post("d", "_posts/d.md", 4),
+        ];
+        let mut report = BuildReport::default();
+        merge_copies(&mut posts, &mut report);
+        let left: Vec<&str> = posts.iter().map(|p| &*p.path).collect();
+        assert_eq!(
+            left,
+            ["_posts/b.md", "_posts/c.md", "_posts/a.md", "_posts/d.md"]
+        );
+        let merged: Vec<(&str, &str, &str, bool)> = report
+            .merged
+            .iter()
+            .map(|m| (&*m.id, &*m.kept, &*m.dropped, m.identical))
+            .collect();
+        assert_eq!(
+            merged,
+            [
+                ("a", "_posts/a.md", "old_post/a.md", true),
+                ("b", "_posts/b.md", "old_post/b.md", true),
+                ("b", "_posts/b.md", "old_post/x/b.md", false),
+            ]
+        );
     }
 
     #[test]
