@@ -209,7 +209,8 @@ fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
                 .any(|known| extension.eq_ignore_ascii_case(known))
         });
         match is_post {
-            true => sources.posts.push(path.to_path_buf()),
+            // The entry's own path, not a copy.
+            true => sources.posts.push(entry.into_path()),
             false => sources.ignored.push(Skip {
                 path: path.display().to_string(),
                 reason: "not a post file (Jekyll posts are .md, .markdown or .html)".into(),
