@@ -7,16 +7,15 @@
 //!
 //! 1. The posts of a batch are cut into runs of consecutive posts, and each post's distinct
 //!    terms are extracted in parallel with a per-thread scratch map (no sorting; ideograph
-//!    terms are integers, see [`crate::search::gram_key`]). Each term is tagged with a
-//!    *bucket*, one of [`BUCKETS`], by a cheap hash, and written to the *part* of the buckets
-//!    it belongs to, one part per thread (buckets permitting): so the step below reads only
-//!    its own terms, 8 bytes per ideograph term.
-//! 2. Each thread takes its part, stages the batch's postings per bucket, in number order,
-//!    then appends the staged postings to its buckets' term maps. Buckets are few enough
-//!    that a thread's bucket headers and staging lists stay in its core's cache while it
-//!    stages, and each bucket's map (about 230 terms at 100,000 posts) stays in cache while
-//!    its postings are appended, where one map of hundreds of thousands of terms missed it on
-//!    nearly every posting.
+//!    terms are integers, see [`crate::search::gram_key`]). Each term goes to one of
+//!    [`BUCKETS`] *buckets*, picked by a cheap hash, and is written to its run's list for
+//!    that bucket (16 bytes per ideograph term, with the post's place in the run). Buckets
+//!    are few enough that a run's list ends stay in its core's cache.
+//! 2. Each thread takes a part of the buckets and, bucket by bucket, appends the postings
+//!    of every run's list for that bucket, runs in order, to the bucket's term map: each
+//!    bucket's map (about 230 terms at 100,000 posts) stays in cache while its postings are
+//!    appended, where one map of hundreds of thousands of terms missed it on nearly every
+//!    posting.
 //! 3. Once the index's size is known the shard count is picked, and each term goes to the
 //!    shard [`crate::search::shard_of`] names for it (computed once per term, not per
 //!    posting); the same for the position shards, sized on the positions' own bytes.
@@ -42,8 +41,8 @@ use crate::search::{
 
 /// Terms are grouped into this many buckets while indexing (a power of two). Timing the index
 /// alone at 100,000 posts in six interleaved rounds, 16,384 buckets (whose headers and
-/// staging lists outgrow a core's cache) took 8–32% longer than 1,024 in five rounds and
-/// tied in one.
+/// per-bucket lists outgrow a core's cache) took 8–32% longer than 1,024 in five rounds and
+/// tied in one (measured with the staging lists that the runs' bucket lists replaced).
 const BUCKETS: usize = 1024;
 /// The most shards an index may have.
 pub const MAX_SHARDS: usize = 16_384;
@@ -61,8 +60,8 @@ pub const SHARD_TARGET_BYTES: usize = 8 * 1024;
 /// pair), and their files were as many as the search shards at 8 KiB: at 100,000 posts
 /// 16,384 more files to write.
 pub const POSITION_SHARD_TARGET_BYTES: usize = 32 * 1024;
-/// Posts whose terms are extracted at once: keeps the terms and staged postings in memory
-/// to one batch's worth at any archive size, while a large batch touches each term's
+/// Posts whose terms are extracted at once: keeps the extracted terms in memory to one
+/// batch's worth at any archive size, while a large batch touches each term's
 /// postings list fewer times (batches of 1,024 and 4,096 posts were slower in each of three
 /// interleaved rounds; from 4,096 to 16,384 the builder's peak memory at 100,000 posts grew
 /// from 1.08 to 1.18 GB).
@@ -76,22 +75,24 @@ type Flags = u8;
 /// A posting while indexing: `(number << 3) | flags`, so sorting by it sorts by post number.
 /// Enough for 500 million posts.
 type Packed = u32;
-/// An ideograph term of one post while indexing: `(bucket << 47) | (gram key << 3) | flags`
-/// (a gram key takes 44 bits, two characters of 22).
+/// An ideograph term of one post while indexing: `(post's place in its run << 47) | (gram
+/// key << 3) | flags` (a gram key takes 44 bits, two characters of 22).
 type PackedGram = u64;
 
 const GRAM_KEY_BITS: u32 = 2 * CHAR_BITS;
-const BUCKET_SHIFT: u32 = GRAM_KEY_BITS + 3;
-const _: () = assert!(BUCKET_SHIFT + BUCKETS.trailing_zeros() <= 64);
+const OFFSET_SHIFT: u32 = GRAM_KEY_BITS + 3;
+/// Posts a run may hold: their places fit in the bits above a gram's key.
+const MAX_RUN_LEN: usize = 1 << (64 - OFFSET_SHIFT);
+const _: () = assert!(BATCH <= MAX_RUN_LEN);
 const _: () = assert!(BUCKETS.is_power_of_two() && BUCKETS <= 1 << 16); // buckets are u16
 
-fn pack_gram(bucket: u16, key: u64, flags: Flags) -> PackedGram {
-    debug_assert!(key < 1 << GRAM_KEY_BITS);
-    (u64::from(bucket) << BUCKET_SHIFT) | (key << 3) | u64::from(flags)
+fn pack_gram(offset: u32, key: u64, flags: Flags) -> PackedGram {
+    debug_assert!(key < 1 << GRAM_KEY_BITS && (offset as usize) < MAX_RUN_LEN);
+    (u64::from(offset) << OFFSET_SHIFT) | (key << 3) | u64::from(flags)
 }
 
-fn gram_bucket(gram: PackedGram) -> usize {
-    (gram >> BUCKET_SHIFT) as usize
+fn gram_offset(gram: PackedGram) -> u32 {
+    (gram >> OFFSET_SHIFT) as u32
 }
 
 fn gram_key(gram: PackedGram) -> u64 {
@@ -196,11 +197,8 @@ pub struct SegmentBuilder {
     /// targets by its size when it is finished).
     level: Option<usize>,
     buckets: Vec<Bucket>,
+    /// Buckets per thread when postings are appended (see [`add_batch`]).
     per_part: usize,
-    parts: usize,
-    /// Each bucket's part, looked up once per term: a division by a number unknown at
-    /// compile time costs tens of cycles, which showed in profiles.
-    part_of: Vec<u16>,
     run_len: usize,
     /// Whether its scratch vectors are kept for the next batch and segment ([`Recycled`]):
     /// a segment built in one piece; not a block of a larger segment, whose blocks'
@@ -228,10 +226,8 @@ impl SegmentBuilder {
             next: first,
             targets,
             level: None,
-            buckets: Recycled::buckets(),
+            buckets: (0..BUCKETS).map(|_| Bucket::default()).collect(),
             per_part,
-            parts: BUCKETS.div_ceil(per_part),
-            part_of: (0..BUCKETS).map(|b| (b / per_part) as u16).collect(),
             run_len: BATCH.div_ceil(threads * RUNS_PER_THREAD),
             recycles: false,
         }
@@ -245,17 +241,17 @@ impl SegmentBuilder {
     /// Adds `posts`, the next ones in number order; `text_of` gives a post's title and
     /// article text.
     pub fn add<T: Sync>(&mut self, posts: &[T], text_of: &(impl Fn(&T) -> (&str, &str) + Sync)) {
-        let (parts, per_part, run_len) = (self.parts, self.per_part, self.run_len);
-        let part_of = &self.part_of;
+        let (per_part, run_len) = (self.per_part, self.run_len);
         for batch in posts.chunks(BATCH) {
             let runs: Vec<RunTerms> = batch
                 .par_chunks(run_len)
                 .map_init(Scratch::default, |scratch, run| {
-                    let mut terms = Recycled::run_terms(parts);
-                    for post in run {
+                    let mut terms = Recycled::run_terms();
+                    for (offset, post) in (0..).zip(run) {
                         let (title, text) = text_of(post);
-                        scratch.extract_into(title, text, part_of, &mut terms);
+                        scratch.extract_into(title, text, offset, &mut terms);
                     }
+                    terms.posts = run.len();
                     terms
                 })
                 .collect();
@@ -264,7 +260,7 @@ impl SegmentBuilder {
                 .par_chunks_mut(per_part)
                 .enumerate()
                 .for_each(|(part, buckets)| {
-                    add_batch(buckets, part, per_part, first_number, run_len, &runs);
+                    add_batch(buckets, part * per_part, first_number, run_len, &runs);
                 });
             if self.recycles {
                 Recycled::give_run_terms(runs);
@@ -274,10 +270,7 @@ impl SegmentBuilder {
     }
 
     /// The segment of the posts added.
-    pub fn finish(mut self) -> IndexSegment {
-        if self.recycles {
-            Recycled::give_buckets(&mut self.buckets);
-        }
+    pub fn finish(self) -> IndexSegment {
         let terms: Vec<FinishedTerm> = self
             .buckets
             .into_par_iter()
@@ -779,61 +772,52 @@ struct FinishedTerm {
     positions: Vec<u8>,
 }
 
-/// Adds one batch's postings to `buckets`, which are part number `part` of all buckets
-/// (parts are `per_part` buckets long): staged per bucket first (in number order), then
-/// appended bucket by bucket. `runs` are the batch's runs of `run_len` posts, in order.
+/// Appends one batch's postings to `buckets`, the buckets from number `first_bucket` on,
+/// bucket by bucket (so that one bucket's terms stay in the cache while their postings are
+/// appended), each from the batch's runs in order, so every term's postings (and positions)
+/// stay in number order. `runs` are the batch's runs of `run_len` posts.
 fn add_batch(
     buckets: &mut [Bucket],
-    part: usize,
-    per_part: usize,
+    first_bucket: usize,
     first_number: usize,
     run_len: usize,
     runs: &[RunTerms],
 ) {
-    let first_bucket = part * per_part;
-    for (run_number, run) in runs.iter().enumerate() {
-        let run_id = u32::try_from(run_number).expect("runs per batch fit in u32");
-        let terms = &run.parts[part];
-        let (mut grams_start, mut words_start) = (0, 0);
-        for (offset, &(grams_end, words_end)) in terms.post_ends.iter().enumerate() {
-            let number = Packed::try_from(first_number + run_number * run_len + offset)
+    // Each run's first number, checked once: a posting is `(number << 3) | flags`.
+    let firsts: Vec<Packed> = (0..runs.len())
+        .map(|run| {
+            let first = first_number + run * run_len;
+            Packed::try_from(first)
                 .ok()
-                .filter(|&number| number < 1 << 29)
+                .filter(|&first| (first as usize) + runs[run].posts <= 1 << 29)
                 .expect("the index holds at most 2^29 posts")
-                << 3;
-            for index in grams_start..grams_end as usize {
-                let gram = terms.grams[index];
-                buckets[gram_bucket(gram) - first_bucket]
-                    .staged_grams
-                    .push(StagedGram {
-                        key: gram_key(gram),
-                        posting: number | gram_flags(gram),
-                        run: run_id,
-                        positions: terms.gram_positions[index],
-                    });
+        })
+        .collect();
+    for (bucket_number, bucket) in (first_bucket..).zip(buckets) {
+        for (run, &first) in runs.iter().zip(&firsts) {
+            let terms = &run.buckets[bucket_number];
+            for &(gram, positions) in &terms.grams {
+                let posting = ((first + gram_offset(gram)) << 3) | gram_flags(gram);
+                let lists = bucket.grams.entry(gram_key(gram)).or_default();
+                with_positions(
+                    positions,
+                    |long| run.long.get(long),
+                    |bytes| lists.add(posting, bytes),
+                );
             }
-            for index in words_start..words_end as usize {
-                let bucket = terms.words[index].1;
-                let flags = terms.words[index].2;
-                buckets[usize::from(bucket) - first_bucket]
-                    .staged_words
-                    .push((
-                        run_id,
-                        u32::try_from(index).expect("a run's words fit in u32"),
-                        number | Packed::from(flags),
-                    ));
+            for (word, offset_flags, positions) in &terms.words {
+                let posting = ((first + (offset_flags >> 3)) << 3) | (offset_flags & 7);
+                let lists = match bucket.words.get_mut(word.as_str()) {
+                    Some(lists) => lists,
+                    None => bucket.words.entry(word.as_str().into()).or_default(),
+                };
+                with_positions(
+                    *positions,
+                    |long| run.long.get(long),
+                    |bytes| lists.add(posting, bytes),
+                );
             }
-            (grams_start, words_start) = (grams_end as usize, words_end as usize);
         }
-    }
-    for bucket in buckets {
-        bucket.add_staged(
-            |run, index| {
-                let (word, _, _, positions) = &runs[run as usize].parts[part].words[index as usize];
-                (word.as_str(), *positions)
-            },
-            |run, long| runs[run as usize].parts[part].long_positions(long),
-        );
     }
 }
 
@@ -852,19 +836,17 @@ fn count(flags: &mut Flags, in_title: bool) {
 
 /// The indexing's largest scratch vectors, emptied and kept with their capacity from batch
 /// to batch and from segment to segment by segments built in one piece (a 100k build makes
-/// four segment builders and seven batches): the run terms of a batch and the buckets'
-/// staging lists, each some hundred megabytes at 100,000 posts. Made anew each time, they
-/// were more than half of a build's page faults (fresh pages cost the kernel a few
-/// microseconds each: 0.5-1 s of a 100k build). [`release_scratch`] lets them go.
+/// four segment builders and seven batches): the run terms of a batch, some hundred
+/// megabytes at 100,000 posts. Made anew each time, they were more than half of a build's
+/// page faults (fresh pages cost the kernel a few microseconds each: 0.5-1 s of a 100k
+/// build). [`release_scratch`] lets them go.
 #[derive(Default)]
 struct Recycled {
     run_terms: Vec<RunTerms>,
-    staging: Vec<(Vec<StagedGram>, Vec<StagedWord>)>,
 }
 
 static RECYCLED: std::sync::Mutex<Recycled> = std::sync::Mutex::new(Recycled {
     run_terms: Vec::new(),
-    staging: Vec::new(),
 });
 
 impl Recycled {
@@ -874,50 +856,20 @@ impl Recycled {
             .unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
-    /// An empty [`RunTerms`] of `parts` parts.
-    fn run_terms(parts: usize) -> RunTerms {
-        Recycled::with(|recycled| recycled.run_terms.pop())
-            .filter(|terms| terms.parts.len() == parts)
-            .unwrap_or_else(|| RunTerms::new(parts))
+    /// An empty [`RunTerms`].
+    fn run_terms() -> RunTerms {
+        Recycled::with(|recycled| recycled.run_terms.pop()).unwrap_or_else(RunTerms::new)
     }
 
     fn give_run_terms(runs: Vec<RunTerms>) {
         let runs: Vec<RunTerms> = runs
             .into_iter()
             .map(|mut terms| {
-                terms.parts.iter_mut().for_each(PartTerms::clear);
+                terms.clear();
                 terms
             })
             .collect();
         Recycled::with(|recycled| recycled.run_terms.extend(runs));
-    }
-
-    /// [`BUCKETS`] empty buckets, with the staging lists of earlier ones.
-    fn buckets() -> Vec<Bucket> {
-        let mut staging = Recycled::with(|recycled| std::mem::take(&mut recycled.staging));
-        (0..BUCKETS)
-            .map(|_| {
-                let (staged_grams, staged_words) = staging.pop().unwrap_or_default();
-                Bucket {
-                    staged_grams,
-                    staged_words,
-                    ..Bucket::default()
-                }
-            })
-            .collect()
-    }
-
-    fn give_buckets(buckets: &mut [Bucket]) {
-        let staging: Vec<_> = buckets
-            .iter_mut()
-            .map(|bucket| {
-                (
-                    std::mem::take(&mut bucket.staged_grams),
-                    std::mem::take(&mut bucket.staged_words),
-                )
-            })
-            .collect();
-        Recycled::with(|recycled| recycled.staging = staging);
     }
 }
 
@@ -927,47 +879,58 @@ pub fn release_scratch() {
     Recycled::with(|recycled| *recycled = Recycled::default());
 }
 
-/// The distinct terms of a run of consecutive posts, split by part of the buckets.
+/// The distinct terms of a run of consecutive posts, by bucket: each post's terms go
+/// straight to their bucket's lists as they are extracted, where appending them to the
+/// buckets' term maps reads them (before, they were written once by post and copied again
+/// into per-bucket staging lists, a pass over every posting of the batch and a hundred more
+/// megabytes at 100,000 posts).
 struct RunTerms {
-    parts: Vec<PartTerms>,
+    buckets: Vec<RunBucket>,
+    long: LongPositions,
+    /// How many posts the run holds.
+    posts: usize,
 }
 
 impl RunTerms {
-    fn new(parts: usize) -> Self {
+    fn new() -> Self {
         RunTerms {
-            parts: (0..parts).map(|_| PartTerms::default()).collect(),
+            buckets: (0..BUCKETS).map(|_| RunBucket::default()).collect(),
+            long: LongPositions::default(),
+            posts: 0,
         }
     }
-}
 
-/// The terms of a run's posts that belong to one part of the buckets.
-#[derive(Default)]
-struct PartTerms {
-    grams: Vec<PackedGram>,
-    /// Per gram, its [`Positions`].
-    gram_positions: Vec<Positions>,
-    /// `(word, bucket, flags, positions)`.
-    words: Vec<(String, u16, Flags, Positions)>,
-    /// The bytes of positions too long to keep inline, and each one's range in them.
-    long_bytes: Vec<u8>,
-    long_ranges: Vec<(u32, u32)>,
-    /// Per post of the run, in order: where its grams and its words end.
-    post_ends: Vec<(u32, u32)>,
-}
-
-impl PartTerms {
     /// Empties the lists, keeping their capacity.
     fn clear(&mut self) {
-        self.grams.clear();
-        self.gram_positions.clear();
-        self.words.clear();
-        self.long_bytes.clear();
-        self.long_ranges.clear();
-        self.post_ends.clear();
+        for bucket in &mut self.buckets {
+            bucket.grams.clear();
+            bucket.words.clear();
+        }
+        self.long.bytes.clear();
+        self.long.ranges.clear();
+        self.posts = 0;
     }
+}
 
-    /// Keeps a posting's position bytes: inline when short, else in `long_bytes`.
-    fn keep_positions(&mut self, bytes: &[u8]) -> Positions {
+/// The terms of a run's posts that belong to one bucket, in post order.
+#[derive(Default)]
+struct RunBucket {
+    /// Per gram of a post, its [`PackedGram`] and [`Positions`].
+    grams: Vec<(PackedGram, Positions)>,
+    /// `(word, (post's place in its run << 3) | flags, positions)`.
+    words: Vec<(String, u32, Positions)>,
+}
+
+/// The bytes of a run's positions too long to keep inline, and each one's range in them.
+#[derive(Default)]
+struct LongPositions {
+    bytes: Vec<u8>,
+    ranges: Vec<(u32, u32)>,
+}
+
+impl LongPositions {
+    /// Keeps a posting's position bytes: inline when short, else here.
+    fn keep(&mut self, bytes: &[u8]) -> Positions {
         if bytes.len() <= INLINE_POSITIONS {
             let mut value = (bytes.len() as u64) << 56;
             for (i, &byte) in bytes.iter().enumerate() {
@@ -976,16 +939,16 @@ impl PartTerms {
             return value;
         }
         let offset = |len: usize| u32::try_from(len).expect("a run's positions fit in u32");
-        let start = offset(self.long_bytes.len());
-        self.long_bytes.extend_from_slice(bytes);
-        let range = (start, offset(self.long_bytes.len()));
-        self.long_ranges.push(range);
-        LONG_POSITIONS | (self.long_ranges.len() as u64 - 1)
+        let start = offset(self.bytes.len());
+        self.bytes.extend_from_slice(bytes);
+        let range = (start, offset(self.bytes.len()));
+        self.ranges.push(range);
+        LONG_POSITIONS | (self.ranges.len() as u64 - 1)
     }
 
-    fn long_positions(&self, long: u32) -> &[u8] {
-        let (start, end) = self.long_ranges[long as usize];
-        &self.long_bytes[start as usize..end as usize]
+    fn get(&self, long: u32) -> &[u8] {
+        let (start, end) = self.ranges[long as usize];
+        &self.bytes[start as usize..end as usize]
     }
 }
 
@@ -1091,8 +1054,9 @@ fn note(
 }
 
 impl Scratch {
-    /// Appends one post's distinct terms to `terms`, each to its part (`part_of[bucket]`).
-    fn extract_into(&mut self, title: &str, text: &str, part_of: &[u16], terms: &mut RunTerms) {
+    /// Appends one post's distinct terms to `terms`, each to its bucket; `offset` is the
+    /// post's place in its run.
+    fn extract_into(&mut self, title: &str, text: &str, offset: u32, terms: &mut RunTerms) {
         let Scratch {
             ideographs,
             seen_ideographs,
@@ -1139,7 +1103,7 @@ impl Scratch {
             first_unit = units.saturating_add(1);
         }
         // A term's positions, kept by its part; none for a single unit.
-        let mut keep = |stats: &TermStats, part: &mut PartTerms| {
+        let mut keep = |stats: &TermStats, long: &mut LongPositions| {
             encoded.clear();
             let mut link = stats.positions.head;
             if link != NONE {
@@ -1152,9 +1116,8 @@ impl Scratch {
                     }),
                 );
             }
-            part.keep_positions(encoded)
+            long.keep(encoded)
         };
-        let end = |len: usize| u32::try_from(len).expect("a run's terms fit in u32");
         let ideograph_terms = seen_ideographs.drain(..).map(|slot| {
             let c = char::from_u32(IDEOGRAPHS.start() + u32::from(slot))
                 .expect("the common ideographs are characters");
@@ -1168,23 +1131,19 @@ impl Scratch {
             )
         });
         for (key, stats) in ideograph_terms.chain(grams.drain()) {
-            let bucket = bucket_of(key);
-            let part = &mut terms.parts[usize::from(part_of[usize::from(bucket)])];
-            part.grams.push(pack_gram(bucket, key, stats.flags));
-            let kept = keep(&stats, part);
-            part.gram_positions.push(kept);
+            let kept = keep(&stats, &mut terms.long);
+            terms.buckets[usize::from(bucket_of(key))]
+                .grams
+                .push((pack_gram(offset, key, stats.flags), kept));
         }
         for (word, stats) in words.drain() {
-            let bucket = bucket_of(word.as_str());
-            let part = &mut terms.parts[usize::from(part_of[usize::from(bucket)])];
-            let kept = keep(&stats, part);
-            part.words.push((word, bucket, stats.flags, kept));
+            let kept = keep(&stats, &mut terms.long);
+            let bucket = usize::from(bucket_of(word.as_str()));
+            terms.buckets[bucket]
+                .words
+                .push((word, (offset << 3) | u32::from(stats.flags), kept));
         }
         positions.clear();
-        for part in &mut terms.parts {
-            part.post_ends
-                .push((end(part.grams.len()), end(part.words.len())));
-        }
     }
 }
 
@@ -1195,19 +1154,6 @@ fn append_small(out: &mut Vec<u8>, bytes: &[u8]) {
     for &byte in bytes {
         out.push(byte);
     }
-}
-
-/// A word's posting staged for its bucket: `(run of the batch, word of that run's part,
-/// posting)`.
-type StagedWord = (u32, u32, Packed);
-
-/// A gram's posting staged for its bucket, with its positions (long ones are in its run's
-/// part).
-struct StagedGram {
-    key: u64,
-    posting: Packed,
-    run: u32,
-    positions: Positions,
 }
 
 /// A term's postings and positions so far, in one buffer so that adding a posting touches
@@ -1288,50 +1234,17 @@ fn positions_end(bytes: &[u8], mut at: usize) -> usize {
     }
 }
 
-/// The terms of one bucket, with their postings so far, and the current batch's postings
-/// staged for them (the staging lists keep their capacity from batch to batch).
+/// The terms of one bucket, with their postings so far.
 #[derive(Default)]
 struct Bucket {
-    staged_grams: Vec<StagedGram>,
-    staged_words: Vec<StagedWord>,
     grams: FxHashMap<u64, TermLists>,
     words: FxHashMap<Box<str>, TermLists>,
 }
 
 impl Bucket {
-    /// Appends the staged postings, which are in number order, so every term's postings
-    /// (and positions) stay sorted.
-    fn add_staged<'a>(
-        &mut self,
-        word_at: impl Fn(u32, u32) -> (&'a str, Positions),
-        long_at: impl Fn(u32, u32) -> &'a [u8],
-    ) {
-        for staged in self.staged_grams.drain(..) {
-            let lists = self.grams.entry(staged.key).or_default();
-            with_positions(
-                staged.positions,
-                |long| long_at(staged.run, long),
-                |bytes| lists.add(staged.posting, bytes),
-            );
-        }
-        for (run, index, posting) in self.staged_words.drain(..) {
-            let (word, positions) = word_at(run, index);
-            let lists = match self.words.get_mut(word) {
-                Some(lists) => lists,
-                None => self.words.entry(word.into()).or_default(),
-            };
-            with_positions(
-                positions,
-                |long| long_at(run, long),
-                |bytes| lists.add(posting, bytes),
-            );
-        }
-    }
-
     /// The bucket's terms as the index files spell them, with their encoded postings and
     /// positions.
     fn finish(self) -> Vec<FinishedTerm> {
-        debug_assert!(self.staged_grams.is_empty() && self.staged_words.is_empty());
         let finish = |term: String, lists: TermLists| {
             let (postings, positions) = lists.split();
             FinishedTerm {
