@@ -330,31 +330,30 @@ const MAX_SYMBOLS: usize = LITERALS;
 /// order) and the code is built again. A code has at least two symbols (a lone one gets a
 /// partner), so that it is complete, as decoders require.
 fn code_lengths(frequencies: &[u32], limit: u8, lengths: &mut [u8]) {
-    let mut leaves = [(0u32, 0u16); MAX_SYMBOLS];
+    // Each used symbol as one number (frequency, then symbol), so that one sort of integers
+    // orders them: a third of the instructions of sorting pairs, which was most of a small
+    // file's cost.
+    let key = |frequency: u32, symbol: usize| u64::from(frequency) << 16 | symbol as u64;
+    let mut keys = [0u64; MAX_SYMBOLS];
     let mut n = 0;
     for (symbol, &frequency) in frequencies.iter().enumerate() {
         if frequency > 0 {
-            leaves[n] = (frequency, symbol as u16);
+            keys[n] = key(frequency, symbol);
             n += 1;
         }
     }
     let mut partner = 0;
     while n < 2 {
         if frequencies[partner] == 0 {
-            leaves[n] = (1, partner as u16);
+            keys[n] = key(1, partner);
             n += 1;
         }
         partner += 1;
     }
-    let leaves = &mut leaves[..n];
-    // Sorted as one number each (frequency, then symbol): a third of the instructions of
-    // sorting the pairs, which was most of a small file's cost.
-    let mut keys = [0u64; MAX_SYMBOLS];
-    for (key, &(frequency, symbol)) in keys.iter_mut().zip(leaves.iter()) {
-        *key = u64::from(frequency) << 16 | u64::from(symbol);
-    }
     keys[..n].sort_unstable();
-    for (leaf, &key) in leaves.iter_mut().zip(keys.iter()) {
+    let mut leaves = [(0u32, 0u16); MAX_SYMBOLS];
+    let leaves = &mut leaves[..n];
+    for (leaf, &key) in leaves.iter_mut().zip(&keys) {
         *leaf = ((key >> 16) as u32, key as u16);
     }
     let mut depth = [0u16; 2 * MAX_SYMBOLS];
