@@ -30,12 +30,21 @@ pub fn import_any(bytes: &[u8]) {
     );
 }
 
-/// Markdown + sanitize: the output's tags hold no script and no event handler.
+/// Markdown + sanitize: the output's tags hold no script and no event handler, and both fast
+/// paths (plain Markdown, raw HTML) agree with the full one.
 pub fn render_any(text: &str) {
     if let Some((fast, full)) = crate::markdown::fast_and_full(text) {
         assert_eq!(
             fast, full,
             "the plain-Markdown fast path differs from the sanitizer"
+        );
+    }
+    // The input as raw HTML, which the sanitizer's own fast path must clean as ammonia does.
+    if let Some(fast) = crate::raw_html::sanitize(text) {
+        assert_eq!(
+            fast,
+            crate::sanitize::ammonia_sanitize(text),
+            "the raw HTML fast path differs from ammonia"
         );
     }
     let rendered = render(text, &crate::markdown::MarkdownOptions::default());

@@ -45,6 +45,8 @@ mod plain_html;
 #[cfg(feature = "import")]
 pub mod post_date;
 #[cfg(feature = "sanitize")]
+mod raw_html;
+#[cfg(feature = "sanitize")]
 pub mod sanitize;
 #[cfg(feature = "import")]
 pub mod search_index;

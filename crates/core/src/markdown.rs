@@ -239,6 +239,102 @@ mod tests {
         }
     }
 
+    /// pulldown-cmark's HTML for `markdown` (what the sanitizer is given), when the plain
+    /// Markdown fast path declines it.
+    fn raw_html_of(markdown: &str) -> Option<String> {
+        let source = crate::kramdown::prepare(markdown);
+        let events = events(&source, Some(&MarkdownOptions::default()));
+        if plain_html::render(&events).is_some() {
+            return None;
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        Some(html)
+    }
+
+    /// Whether the raw HTML fast path took `html`; it must then give ammonia's bytes.
+    fn raw_fast_path_agrees(html: &str) -> bool {
+        match crate::raw_html::sanitize(html) {
+            Some(fast) => {
+                let full = crate::sanitize::ammonia_sanitize(html);
+                assert_eq!(
+                    fast, full,
+                    "raw HTML fast path and ammonia differ for {html:?}"
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn raw_html_fast_path_matches_ammonia_on_posts_and_attacks() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests");
+        let mut files = Vec::new();
+        files_under(&root.join("fixtures"), &mut files);
+        let (mut fast, mut full) = (0, 0);
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let body = crate::front_matter::split(&text).map_or(text.as_str(), |s| s.body);
+            // Bodies as the sanitizer gets them, and as HTML themselves.
+            raw_fast_path_agrees(body);
+            let Some(html) = raw_html_of(body) else {
+                continue;
+            };
+            if raw_fast_path_agrees(&html) {
+                fast += 1;
+            } else {
+                full += 1;
+            }
+        }
+        eprintln!("fixtures: fast {fast}, full {full}");
+        assert!(fast >= 10 && full >= 1, "fast {fast}, full {full}");
+
+        let vectors: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("xss/vectors.json")).unwrap())
+                .unwrap();
+        for vector in vectors["vectors"].as_array().unwrap() {
+            let html = vector["html"].as_str().unwrap();
+            raw_fast_path_agrees(html);
+            if let Some(rendered) = raw_html_of(html) {
+                raw_fast_path_agrees(&rendered);
+            }
+        }
+
+        // The generator's posts: a third of them are finews-style raw HTML (paragraphs,
+        // stock links in spans, images in `<center>`), which the fast path must take.
+        let options = crate::generate::GenerateOptions {
+            posts: 3000,
+            seed: 11,
+            categories: 50,
+            anomaly_rate: 0.05,
+        };
+        let sources = crate::generate::sources(&options);
+        let (mut raw, mut taken) = (0, 0);
+        for index in 0..options.posts {
+            for file in crate::generate::generate_post(&options, &sources, index) {
+                let text = String::from_utf8(file.bytes).unwrap();
+                let body = crate::front_matter::split(&text).map_or(text.as_str(), |s| s.body);
+                let html = if file.path.ends_with(".md") {
+                    match raw_html_of(body) {
+                        Some(html) => html,
+                        None => continue,
+                    }
+                } else {
+                    body.to_string()
+                };
+                raw += 1;
+                if raw_fast_path_agrees(&html) {
+                    taken += 1;
+                }
+            }
+        }
+        eprintln!("generated: took {taken} of {raw}");
+        assert!(raw > 500 && taken * 10 >= raw * 9, "took {taken} of {raw}");
+    }
+
     #[test]
     fn fast_path_matches_the_sanitizer_on_random_markdown() {
         use rand::{Rng, SeedableRng};

@@ -17,7 +17,8 @@
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use crate::sanitize::push_forced_attributes;
+use crate::raw_html::{escape_attribute, escape_text};
+use crate::sanitize::{ammonia_keeps_url, push_forced_attributes};
 use crate::sanitize_policy as policy;
 
 /// The sanitized HTML of `events`, or `None` when they hold anything outside the subset.
@@ -160,50 +161,5 @@ fn kept_href(link_type: LinkType, dest_url: &CowStr<'_>) -> Option<String> {
     } else {
         written
     };
-    let ammonia_keeps = match url::Url::parse(&href) {
-        Ok(url) => policy::ALLOWED_URL_SCHEMES.contains(&url.scheme()),
-        Err(url::ParseError::RelativeUrlWithoutBase) => true,
-        Err(_) => false,
-    };
-    (ammonia_keeps && policy::is_allowed_url(&href)).then_some(href)
-}
-
-/// html5ever's escaping of text: `&`, `<`, `>` and no-break spaces. `None` for a NUL, which
-/// html5ever drops from text (the full path handles it).
-fn escape_text(out: &mut String, text: &str) -> Option<()> {
-    escape(out, text, false)
-}
-
-/// html5ever's escaping of attribute values: `&`, `"`, `<`, `>` and no-break spaces. `None`
-/// for a NUL, which html5ever replaces in attributes.
-fn escape_attribute(out: &mut String, value: &str) -> Option<()> {
-    escape(out, value, true)
-}
-
-fn escape(out: &mut String, text: &str, attribute: bool) -> Option<()> {
-    // Every character to replace is ASCII but the no-break space (C2 A0 in UTF-8), so runs
-    // between them are copied whole and every cut falls on a character boundary.
-    let bytes = text.as_bytes();
-    let mut run_start = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        let (replacement, width) = match bytes[at] {
-            b'&' => ("&amp;", 1),
-            b'<' => ("&lt;", 1),
-            b'>' => ("&gt;", 1),
-            b'"' if attribute => ("&quot;", 1),
-            0xC2 if bytes.get(at + 1) == Some(&0xA0) => ("&nbsp;", 2),
-            0 => return None,
-            _ => {
-                at += 1;
-                continue;
-            }
-        };
-        out.push_str(&text[run_start..at]);
-        out.push_str(replacement);
-        at += width;
-        run_start = at;
-    }
-    out.push_str(&text[run_start..]);
-    Some(())
+    (ammonia_keeps_url(&href) && policy::is_allowed_url(&href)).then_some(href)
 }

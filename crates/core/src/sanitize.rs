@@ -46,6 +46,14 @@ fn cleaner() -> &'static Builder<'static> {
 
 /// Cleans article HTML under the policy, then adds the policy's forced attributes.
 pub fn sanitize_html(html: &str) -> String {
+    if let Some(clean) = crate::raw_html::sanitize(html) {
+        return clean;
+    }
+    ammonia_sanitize(html)
+}
+
+/// [`sanitize_html`] by ammonia alone (the full path, which the fast path must equal).
+pub(crate) fn ammonia_sanitize(html: &str) -> String {
     // `Document::to_string` serializes into bytes, checks them with std's UTF-8 validator and
     // copies them into a `String`; the bytes are read once more here anyway, into `out`.
     let mut serialized = Vec::with_capacity(html.len());
@@ -83,6 +91,16 @@ fn add_forced_attributes(clean: &str) -> String {
 
 /// Writes `tag`'s [`policy::FORCED_ATTRIBUTES`], each with a leading space, in the policy's
 /// order.
+/// Whether ammonia keeps `url` in a URL attribute: it parses it with the `url` crate and keeps
+/// it when the scheme is allowed, or when it is relative (`UrlRelative::PassThrough`).
+pub(crate) fn ammonia_keeps_url(url: &str) -> bool {
+    match url::Url::parse(url) {
+        Ok(url) => policy::ALLOWED_URL_SCHEMES.contains(&url.scheme()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => true,
+        Err(_) => false,
+    }
+}
+
 pub(crate) fn push_forced_attributes(out: &mut String, tag: &str) {
     for &(forced_tag, attribute, value) in policy::FORCED_ATTRIBUTES {
         if forced_tag == tag {
