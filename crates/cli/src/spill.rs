@@ -7,9 +7,11 @@
 //!
 //! The file is created unnamed (`O_TMPFILE` where the system has it) in the folder the
 //! archive is written to, so it is on the same disk as the output and the system removes it
-//! when the builder exits, however it exits. Each record is deflated (libdeflate's fastest
-//! level): at two million posts the content would otherwise take about 8 GB of a CI runner's
-//! 14 GB of disk, beside the sources and the archive.
+//! when the builder exits, however it exits. Each record is compressed with LZ4: at two
+//! million posts the content would otherwise take about 8 GB of a CI runner's 14 GB of disk,
+//! beside the sources and the archive. (libdeflate's fastest level made it a quarter smaller,
+//! for 11% of a 2M build's CPU: LZ4 compresses three times and decompresses five times as
+//! fast; BENCHMARKS.md, "Raw HTML without ammonia".)
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -29,17 +31,11 @@ const BUFFER_BYTES: usize = 1 << 20;
 const HEADER_BYTES: usize = 20;
 /// The source URL's length when the post has none.
 const NO_SOURCE: u32 = u32::MAX;
-/// libdeflate's fastest level.
-const LEVEL: i32 = 1;
+/// LZ4 expands at most 255 times (a run of length bytes): a record that claims more is
+/// damage, not a post (and not an allocation of gigabytes).
+const MAX_EXPANSION: usize = 256;
 
 thread_local! {
-    static COMPRESSOR: RefCell<libdeflater::Compressor> = RefCell::new(
-        libdeflater::Compressor::new(
-            libdeflater::CompressionLvl::new(LEVEL).expect("a valid level"),
-        ),
-    );
-    static DECOMPRESSOR: RefCell<libdeflater::Decompressor> =
-        RefCell::new(libdeflater::Decompressor::new());
     /// A record as stored and as inflated, while it is read back: kept from post to post, so
     /// that two million posts are not two million pairs of zeroed allocations.
     static READ_BUFFERS: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
@@ -126,7 +122,7 @@ impl Spill {
     }
 
     /// Appends `content`: its record's length as a little-endian `u32`, then the record
-    /// deflated. The record is a header of five little-endian `u32` lengths (title, HTML,
+    /// compressed (an LZ4 block). The record is a header of five little-endian `u32` lengths (title, HTML,
     /// text, excerpt, source URL or [`NO_SOURCE`]) and the five strings.
     pub fn store(&self, content: &PostContent, digest: u64) -> io::Result<StoredContent> {
         let source = content.source.as_deref();
@@ -158,15 +154,11 @@ impl Spill {
         record.extend_from_slice(source.unwrap_or_default().as_bytes());
         let too_big = || io::Error::other("a post of 4 GB or more cannot be stored");
         let raw_len = u32::try_from(record.len()).map_err(|_| too_big())?;
-        let stored = COMPRESSOR.with_borrow_mut(|compressor| {
-            let mut stored = vec![0; 4 + compressor.deflate_compress_bound(record.len())];
-            stored[..4].copy_from_slice(&raw_len.to_le_bytes());
-            let written = compressor
-                .deflate_compress(&record, &mut stored[4..])
-                .expect("the output holds the compress bound");
-            stored.truncate(4 + written);
-            stored
-        });
+        let mut stored = vec![0; 4 + lz4_flex::block::get_maximum_output_size(record.len())];
+        stored[..4].copy_from_slice(&raw_len.to_le_bytes());
+        let written = lz4_flex::block::compress_into(&record, &mut stored[4..])
+            .expect("the output holds the largest compressed size");
+        stored.truncate(4 + written);
         let len = u32::try_from(stored.len()).map_err(|_| too_big())?;
         let mut writer = self
             .writer
@@ -248,18 +240,15 @@ impl Spill {
         let stored = first_bytes(stored, at.len as usize);
         self.reader.read_exact_at(stored, at.at)?;
         let damaged = || io::Error::new(io::ErrorKind::InvalidData, "a stored post is damaged");
-        let (raw_len, deflated) = stored.split_at_checked(4).ok_or_else(damaged)?;
+        let (raw_len, compressed) = stored.split_at_checked(4).ok_or_else(damaged)?;
         let raw_len = u32::from_le_bytes(raw_len.try_into().expect("four bytes")) as usize;
-        // Deflate expands at most about 1,032 times: a larger length is damage, not a post
-        // (and not an allocation of gigabytes).
-        if raw_len > deflated.len().saturating_mul(1_100) + 64 {
+        if raw_len > compressed.len().saturating_mul(MAX_EXPANSION) + 64 {
             return Err(damaged());
         }
         let record = first_bytes(record, raw_len);
-        let inflated = DECOMPRESSOR
-            .with_borrow_mut(|decompressor| decompressor.deflate_decompress(deflated, record))
-            .map_err(|_| damaged())?;
-        if inflated != raw_len {
+        let decompressed =
+            lz4_flex::block::decompress_into(compressed, record).map_err(|_| damaged())?;
+        if decompressed != raw_len {
             return Err(damaged());
         }
         let header = record.get(..HEADER_BYTES).ok_or_else(damaged)?;
