@@ -197,17 +197,38 @@ mod tests {
         }
     }
 
-    #[test]
-    fn fast_path_matches_the_sanitizer_on_real_posts_and_attacks() {
+    /// The bodies of the fixtures' text files (their front matter left out), and the XSS
+    /// vectors' HTML.
+    fn fixture_bodies_and_attacks() -> (Vec<String>, Vec<String>) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests");
         let mut files = Vec::new();
         files_under(&root.join("fixtures"), &mut files);
+        let bodies = files
+            .iter()
+            // The binary and Latin-1 fixtures are not text.
+            .filter_map(|path| std::fs::read_to_string(path).ok())
+            .map(|text| {
+                let body = crate::front_matter::split(&text).map_or(text.as_str(), |s| s.body);
+                body.to_string()
+            })
+            .collect();
+        let vectors: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("xss/vectors.json")).unwrap())
+                .unwrap();
+        let attacks = vectors["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|vector| vector["html"].as_str().unwrap().to_string())
+            .collect();
+        (bodies, attacks)
+    }
+
+    #[test]
+    fn fast_path_matches_the_sanitizer_on_real_posts_and_attacks() {
+        let (bodies, attacks) = fixture_bodies_and_attacks();
         let (mut fast, mut full) = (0, 0);
-        for path in files {
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue; // the binary and Latin-1 fixtures
-            };
-            let body = crate::front_matter::split(&text).map_or(text.as_str(), |s| s.body);
+        for body in &bodies {
             if fast_path_agrees(body) {
                 fast += 1;
             } else {
@@ -218,13 +239,8 @@ mod tests {
         // hold raw HTML, tables and images.
         assert!(fast >= 80 && full >= 5, "fast {fast}, full {full}");
 
-        let vectors: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("xss/vectors.json")).unwrap())
-                .unwrap();
-        let vectors = vectors["vectors"].as_array().unwrap();
-        assert!(vectors.len() > 200);
-        for vector in vectors {
-            let html = vector["html"].as_str().unwrap();
+        assert!(attacks.len() > 200);
+        for html in &attacks {
             // As raw HTML, and as Markdown link destinations, titles and text.
             for markdown in [
                 html.to_string(),
@@ -269,15 +285,9 @@ mod tests {
 
     #[test]
     fn raw_html_fast_path_matches_ammonia_on_posts_and_attacks() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests");
-        let mut files = Vec::new();
-        files_under(&root.join("fixtures"), &mut files);
+        let (bodies, attacks) = fixture_bodies_and_attacks();
         let (mut fast, mut full) = (0, 0);
-        for path in files {
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            let body = crate::front_matter::split(&text).map_or(text.as_str(), |s| s.body);
+        for body in &bodies {
             // Bodies as the sanitizer gets them, and as HTML themselves.
             raw_fast_path_agrees(body);
             let Some(html) = raw_html_of(body) else {
@@ -292,11 +302,7 @@ mod tests {
         eprintln!("fixtures: fast {fast}, full {full}");
         assert!(fast >= 10 && full >= 1, "fast {fast}, full {full}");
 
-        let vectors: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("xss/vectors.json")).unwrap())
-                .unwrap();
-        for vector in vectors["vectors"].as_array().unwrap() {
-            let html = vector["html"].as_str().unwrap();
+        for html in &attacks {
             raw_fast_path_agrees(html);
             if let Some(rendered) = raw_html_of(html) {
                 raw_fast_path_agrees(&rendered);

@@ -502,20 +502,25 @@ fn lowered(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// The tag name that starts at `start` in `s` and where it ends (at white space, `/` or `>`),
+/// when it is made of the characters element names are usually made of; `None` for others
+/// (which the tokenizer takes, and this module leaves to the full path) and at the input's end.
+fn tag_name(s: &str, start: usize) -> Option<(&str, usize)> {
+    let end = start
+        + s.as_bytes()[start..]
+            .iter()
+            .position(|&b| is_tag_whitespace(b) || b == b'/' || b == b'>')?;
+    let name = &s[start..end];
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.'))
+        .then_some((name, end))
+}
+
 /// The start tag at the start of `s` (`<` and a letter) and its length, or `None` for any
 /// form the tokenizer reads with an error this module does not model.
 fn start_tag(s: &str) -> Option<(StartTag<'_>, usize)> {
     let bytes = s.as_bytes();
-    let name_end = 1 + bytes[1..]
-        .iter()
-        .position(|&b| is_tag_whitespace(b) || b == b'/' || b == b'>')?;
-    let name = &s[1..name_end];
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.'))
-    {
-        return None;
-    }
+    let (name, name_end) = tag_name(s, 1)?;
     let mut tag = StartTag {
         name: lowered(name),
         attributes: Vec::new(),
@@ -615,16 +620,7 @@ fn end_tag(s: &str) -> Option<(Cow<'_, str>, usize)> {
     if !bytes.get(2)?.is_ascii_alphabetic() {
         return None;
     }
-    let name_end = 2 + bytes[2..]
-        .iter()
-        .position(|&b| is_tag_whitespace(b) || b == b'/' || b == b'>')?;
-    let name = &s[2..name_end];
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.'))
-    {
-        return None;
-    }
+    let (name, name_end) = tag_name(s, 2)?;
     let mut at = name_end;
     while bytes.get(at).copied().is_some_and(is_tag_whitespace) {
         at += 1;
