@@ -175,17 +175,9 @@ impl<'a> Writer<'a> {
             Kind::ListItem => {
                 // The nearest open `li`, unless a special element other than `address`,
                 // `div` or `p` comes first.
-                let mut close = None;
-                for (i, element) in self.open.iter().enumerate().rev() {
-                    if element.kind == Kind::ListItem {
-                        close = Some(i);
-                        break;
-                    }
-                    let passable = matches!(element.name.as_ref(), "address" | "div" | "p");
-                    if element.special && !passable {
-                        break;
-                    }
-                }
+                let close = self.open_list_item(|e| {
+                    e.special && !matches!(e.name.as_ref(), "address" | "div" | "p")
+                });
                 if let Some(i) = close {
                     self.generate_implied_end_tags(Some(Kind::ListItem))?;
                     self.pop_to(i)?;
@@ -283,16 +275,7 @@ impl<'a> Writer<'a> {
             }
             Kind::ListItem => {
                 // In list item scope: an open `li` before any `ol` or `ul`.
-                let mut found = None;
-                for (i, element) in self.open.iter().enumerate().rev() {
-                    if element.kind == Kind::ListItem {
-                        found = Some(i);
-                        break;
-                    }
-                    if matches!(element.name.as_ref(), "ol" | "ul") {
-                        break;
-                    }
-                }
+                let found = self.open_list_item(|e| matches!(e.name.as_ref(), "ol" | "ul"));
                 let Some(i) = found else {
                     return Some(());
                 };
@@ -312,6 +295,20 @@ impl<'a> Writer<'a> {
             }
             Kind::Ordinary => self.other_end_tag(name),
         }
+    }
+
+    /// The place of the nearest open `li`, unless an element for which `stop` holds comes
+    /// first.
+    fn open_list_item(&self, stop: impl Fn(&Open<'_>) -> bool) -> Option<usize> {
+        for (i, element) in self.open.iter().enumerate().rev() {
+            if element.kind == Kind::ListItem {
+                return Some(i);
+            }
+            if stop(element) {
+                return None;
+            }
+        }
+        None
     }
 
     /// "Any other end tag": the nearest open element of that name, unless a special element
