@@ -4,7 +4,7 @@
 //! Posts copied from news sites are paragraphs of raw HTML (`<p>`, `<strong>`, `<span>`, links,
 //! an image in a `<center>`). For them ammonia's path — html5ever tokenizes the HTML, builds a
 //! DOM under the HTML standard's tree-construction rules, ammonia walks and prunes the tree,
-//! html5ever serializes it — was a sixth of the whole builder's CPU time. This module reads the
+//! html5ever serializes it — was 12% of a 100,000-post build's CPU time. This module reads the
 //! same input in one pass and writes the cleaned HTML as it goes, which is exact as long as
 //! every element the tree builder makes is appended where the input stands (the current node),
 //! so the tree's order is the input's. That holds for the rules it models — the `in body`
@@ -17,9 +17,9 @@
 //! with odd characters, NUL and CR), and every element the policy removes with its content.
 //!
 //! Safety never depends on it: it writes only elements and attributes the policy allows,
-//! with text and values escaped as html5ever escapes them. Exactness is held by a
-//! differential test against ammonia (the generator's posts, random markup, the corpus) and by
-//! the render fuzz target.
+//! with text and values escaped as html5ever escapes them. Exactness is held by differential
+//! tests against ammonia (the generator's posts, the fixtures with their real finews posts, the
+//! XSS vectors, random markup) and by the render fuzz target.
 
 use std::borrow::Cow;
 
