@@ -122,8 +122,8 @@ impl Spill {
     }
 
     /// Appends `content`: its record's length as a little-endian `u32`, then the record
-    /// compressed (an LZ4 block). The record is a header of five little-endian `u32` lengths (title, HTML,
-    /// text, excerpt, source URL or [`NO_SOURCE`]) and the five strings.
+    /// compressed (an LZ4 block). The record is a header of five little-endian `u32` lengths
+    /// (title, HTML, text, excerpt, source URL or [`NO_SOURCE`]) and the five strings.
     pub fn store(&self, content: &PostContent, digest: u64) -> io::Result<StoredContent> {
         let source = content.source.as_deref();
         let length = |s: &str| {

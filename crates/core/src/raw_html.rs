@@ -40,20 +40,12 @@ pub fn sanitize(html: &str) -> Option<String> {
     };
     let mut rest = html;
     while !rest.is_empty() {
-        let Some(at) = memchr::memchr2(b'<', b'&', rest.as_bytes()) else {
-            escape_text(&mut writer.out, rest)?;
-            break;
-        };
-        escape_text(&mut writer.out, &rest[..at])?;
+        // The text up to the next `<`, its character references decoded, escaped again.
+        let at = memchr::memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
+        escape_text(&mut writer.out, &decode_references(&rest[..at])?)?;
         rest = &rest[at..];
-        if rest.starts_with('&') {
-            let (decoded, len) = character_reference(rest).ok()?;
-            match decoded {
-                Some(c) => push_char_escaped(&mut writer.out, c),
-                None => escape_text(&mut writer.out, &rest[..len])?,
-            }
-            rest = &rest[len..];
-            continue;
+        if rest.is_empty() {
+            break;
         }
         let bytes = rest.as_bytes();
         match bytes.get(1) {
@@ -246,18 +238,16 @@ impl<'a> Writer<'a> {
     }
 
     fn end(&mut self, name: &str) -> Option<()> {
-        match name {
-            "p" => {
-                if !self.open.iter().any(|e| e.name == "p") {
-                    // html5ever inserts an empty paragraph, then closes it.
-                    self.out.push_str("<p></p>");
-                    return Some(());
-                }
-                return self.close_paragraph();
+        if name == "p" {
+            if !self.open.iter().any(|e| e.name == "p") {
+                // html5ever inserts an empty paragraph, then closes it.
+                self.out.push_str("<p></p>");
+                return Some(());
             }
-            "br" | "body" | "html" => return None,
-            _ => {}
+            return self.close_paragraph();
         }
+        // `</br>`, `</body>`, `</html>` and every other end tag with rules of its own are
+        // the full path's (`kind_of` declines them).
         match kind_of(name)? {
             Kind::Block => {
                 let Some(i) = self.open.iter().rposition(|e| e.name == name) else {
@@ -395,17 +385,6 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// Pushes `c` as html5ever's serializer escapes text.
-fn push_char_escaped(out: &mut String, c: char) {
-    match c {
-        '&' => out.push_str("&amp;"),
-        '<' => out.push_str("&lt;"),
-        '>' => out.push_str("&gt;"),
-        '\u{a0}' => out.push_str("&nbsp;"),
-        c => out.push(c),
-    }
-}
-
 /// The named character references the HTML standard decodes without their `;` (the legacy
 /// ones), which a run of letters after `&` may start with.
 const LEGACY_REFERENCES: [&str; 106] = [
@@ -426,9 +405,9 @@ const LEGACY_REFERENCES: [&str; 106] = [
 /// text is itself — and its length: `&` itself when no name or number follows; a run of
 /// letters and digits no reference starts with (`&imageType=k` in an image URL) as itself;
 /// the few named references news markup uses, with their `;`; decimal and hexadecimal
-/// references to ordinary characters. `Err` for every other form (legacy names without `;`,
+/// references to ordinary characters. `None` for every other form (legacy names without `;`,
 /// other names, replaced or control code points), which the full path decodes.
-fn character_reference(s: &str) -> Result<(Option<char>, usize), ()> {
+fn character_reference(s: &str) -> Option<(Option<char>, usize)> {
     let bytes = s.as_bytes();
     match bytes.get(1) {
         Some(b'#') => {
@@ -442,18 +421,18 @@ fn character_reference(s: &str) -> Result<(Option<char>, usize), ()> {
                 .count();
             let end = digits_start + digits;
             if digits == 0 || digits > 7 || bytes.get(end) != Some(&b';') {
-                return Err(());
+                return None;
             }
             let text = &s[digits_start..end];
             if radix == 10 && !text.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(());
+                return None;
             }
-            let value = u32::from_str_radix(text, radix).map_err(drop)?;
+            let value = u32::from_str_radix(text, radix).ok()?;
             let ordinary = matches!(value, 0x09 | 0x0A | 0x20..=0x7E | 0xA0..=0x10FFFF)
                 && !(0xFDD0..=0xFDEF).contains(&value)
                 && value & 0xFFFE != 0xFFFE;
-            let c = char::from_u32(value).filter(|_| ordinary).ok_or(())?;
-            Ok((Some(c), end + 1))
+            let c = char::from_u32(value).filter(|_| ordinary)?;
+            Some((Some(c), end + 1))
         }
         Some(b) if b.is_ascii_alphanumeric() => {
             let run = 1 + bytes[1..]
@@ -469,20 +448,20 @@ fn character_reference(s: &str) -> Result<(Option<char>, usize), ()> {
                     "quot" => '"',
                     "apos" => '\'',
                     "nbsp" => '\u{a0}',
-                    _ => return Err(()),
+                    _ => return None,
                 };
-                return Ok((Some(c), run + 1));
+                return Some((Some(c), run + 1));
             }
             if LEGACY_REFERENCES
                 .iter()
                 .any(|legacy| name.starts_with(legacy))
             {
-                return Err(());
+                return None;
             }
-            Ok((None, run))
+            Some((None, run))
         }
         // `&` before anything else is itself.
-        _ => Ok((None, 1)),
+        _ => Some((None, 1)),
     }
 }
 
@@ -554,7 +533,7 @@ fn start_tag(s: &str) -> Option<(StartTag<'_>, usize)> {
             match *bytes.get(at)? {
                 quote @ (b'"' | b'\'') => {
                     let close = at + 1 + memchr::memchr(quote, &bytes[at + 1..])?;
-                    let value = attribute_value(&s[at + 1..close])?;
+                    let value = decode_references(&s[at + 1..close])?;
                     at = close + 1;
                     // After a quoted value: whitespace, `/` or `>`.
                     let next = *bytes.get(at)?;
@@ -577,7 +556,7 @@ fn start_tag(s: &str) -> Option<(StartTag<'_>, usize)> {
                         return None;
                     }
                     at = end;
-                    attribute_value(raw)?
+                    decode_references(raw)?
                 }
             }
         } else {
@@ -590,8 +569,9 @@ fn start_tag(s: &str) -> Option<(StartTag<'_>, usize)> {
     }
 }
 
-/// An attribute value with its character references decoded.
-fn attribute_value(raw: &str) -> Option<Cow<'_, str>> {
+/// Text or an attribute value with its character references decoded (the tokenizer decodes
+/// the modeled ones alike in both; see [`character_reference`]).
+fn decode_references(raw: &str) -> Option<Cow<'_, str>> {
     if !raw.contains('&') {
         return Some(Cow::Borrowed(raw));
     }
@@ -599,7 +579,7 @@ fn attribute_value(raw: &str) -> Option<Cow<'_, str>> {
     let mut rest = raw;
     while let Some(at) = rest.find('&') {
         value.push_str(&rest[..at]);
-        let (c, len) = character_reference(&rest[at..]).ok()?;
+        let (c, len) = character_reference(&rest[at..])?;
         match c {
             Some(c) => value.push(c),
             None => value.push_str(&rest[at..at + len]),
