@@ -61,18 +61,33 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
     if memchr::memchr(b'*', markdown.as_bytes()).is_none()
         && !has(b"$$")
         && !has(b"<<")
+        && memchr::memchr(b'`', markdown.as_bytes()).is_none()
         && !may_have_spaced_destination(markdown)
         && !may_rewrite_lines(markdown)
+        && !has_html_block_with_blank_line(markdown)
     {
         return Cow::Borrowed(markdown);
     }
     let mut replacements: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
     let mut fence: Option<&str> = None;
     let mut paragraph: Vec<(usize, &str)> = Vec::new();
+    // The content columns of the open list items, innermost last, and whether the line
+    // before was blank (see `lazy_line`).
+    let mut items: Vec<usize> = Vec::new();
+    let mut after_blank = true;
+    // Where the HTML block that kramdown reads to its end tag ends (see `html_block_end`).
+    let mut html_until = 0;
     let mut offset = 0;
     for line in markdown.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
+        if start < html_until {
+            if line.trim().is_empty() {
+                // kramdown's HTML block goes on to its end tag; CommonMark's would end here.
+                replacements.push((start, line.trim_end_matches('\n').len(), "<!-- -->".into()));
+            }
+            continue;
+        }
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
         if let Some(marker) = fence {
@@ -82,24 +97,72 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             continue;
         }
         if indent < 4 && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
-            pair_paragraph(markdown, &paragraph, &mut replacements);
-            paragraph.clear();
-            fence = Some(&trimmed[..3]);
-            continue;
+            if fence_closes(trimmed, &markdown[offset..]) {
+                pair_paragraph(markdown, &paragraph, &mut replacements);
+                paragraph.clear();
+                fence = Some(&trimmed[..3]);
+                after_blank = false;
+                continue;
+            }
+            // kramdown's fenced block needs its closing fence: without one, the line is text.
+            let run = trimmed
+                .bytes()
+                .take_while(|&b| b == trimmed.as_bytes()[0])
+                .count();
+            for i in 0..run {
+                replacements.push((start + indent + i, 0, "\\".into()));
+            }
+        }
+        if trimmed.trim().is_empty() {
+            after_blank = true;
+        } else {
+            let column = leading_column(line);
+            match list_item_column(line) {
+                Some(content) if column < 4 || items.iter().any(|&c| column >= c) => {
+                    items.retain(|&c| c <= column);
+                    items.push(content);
+                }
+                _ => match items.last() {
+                    Some(&content) if column < content => {
+                        if !after_blank && lazy_line(trimmed) {
+                            // kramdown takes every line up to a blank one into the item:
+                            // indented, CommonMark does too (a heading's next line, say).
+                            let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+                            replacements.push((start, width, " ".repeat(content).into()));
+                        } else {
+                            items.retain(|&c| c <= column);
+                        }
+                    }
+                    _ => {}
+                },
+            }
+            after_blank = false;
         }
         if trimmed.trim().is_empty() || indent >= 4 || line.starts_with('\t') {
             pair_paragraph(markdown, &paragraph, &mut replacements);
             paragraph.clear();
             continue;
         }
-        if paragraph.is_empty() && trimmed.starts_with('<') {
-            // An HTML block, up to the next blank line: raw HTML, not Markdown.
-            paragraph.push((start, ""));
+        let html_block = paragraph.first().is_some_and(|(_, first)| first.is_empty());
+        if (paragraph.is_empty() || html_block) && trimmed.starts_with('<') {
+            // An HTML block, up to the next blank line: raw HTML, not Markdown; or, for a
+            // block element, up to its end tag as kramdown reads it (also after a line of
+            // HTML before it, a comment say, which kramdown reads as a block of its own).
+            if let Some(end) = html_block_end(markdown, start + indent) {
+                html_until = end;
+            }
+            if paragraph.is_empty() {
+                paragraph.push((start, ""));
+            }
             continue;
         }
-        let html_block = paragraph.first().is_some_and(|(_, first)| first.is_empty());
         if !html_block {
+            if indent < 4 && is_hashes(trimmed) {
+                // kramdown's heading needs text: a line of `#` alone is a paragraph's.
+                replacements.push((start + indent, 0, "\\".into()));
+            }
             if indent == 0 && trimmed.trim_end() == "^" {
+                items.clear();
                 // kramdown's end-of-block marker: it ends the block before it (two lists
                 // apart stay two lists) and writes nothing; an HTML comment does the same in
                 // CommonMark (the sanitizer drops it).
@@ -158,6 +221,7 @@ fn pair_paragraph(
         return;
     }
     spaced_destinations(text, first, replacements);
+    literal_backticks(text, first, replacements);
     // `<<words>>`: kramdown writes «words»; CommonMark would read `<words>>` as an HTML tag.
     // Written here, the `>>` that follows is left to the typography pass.
     for run in runs(text, b'<').into_iter().filter(|run| run.len == 2) {
@@ -251,7 +315,11 @@ fn may_rewrite_lines(markdown: &str) -> bool {
         .any(|at| {
             let line = markdown[at..].trim_start_matches(' ');
             let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-            line.starts_with(['^', ':']) || (digits > 0 && line[digits..].starts_with(['.', ')']))
+            let first_line = line.split('\n').next().unwrap_or("");
+            line.starts_with(['^', ':'])
+                || (digits > 0 && line[digits..].starts_with(['.', ')']))
+                || (line.starts_with(['-', '+']) && line[1..].starts_with([' ', '\t']))
+                || is_hashes(first_line)
         })
 }
 
@@ -485,6 +553,239 @@ pub fn span_html_paragraphs<'a>(
     events
 }
 
+/// Whether a line (after its indentation) is only one to six `#`: an empty heading in
+/// CommonMark, text in kramdown.
+fn is_hashes(trimmed: &str) -> bool {
+    let line = trimmed.trim_end();
+    (1..=6).contains(&line.len()) && line.bytes().all(|b| b == b'#')
+}
+
+/// Whether the fence that opens a line (`trimmed`, after its indentation) has a closing fence
+/// in `rest` (the lines after it): kramdown's fenced block needs one, and without it reads the
+/// line as text.
+fn fence_closes(trimmed: &str, rest: &str) -> bool {
+    let marker = trimmed.as_bytes()[0];
+    let len = trimmed.bytes().take_while(|&b| b == marker).count();
+    rest.split_inclusive('\n').any(|line| {
+        let content = line.trim_start_matches(' ');
+        line.len() - content.len() < 4
+            && content.bytes().take_while(|&b| b == marker).count() >= len
+            && content.trim_start_matches(marker as char).trim().is_empty()
+    })
+}
+
+/// The column a line's text starts at (a tab goes to the next multiple of four).
+fn leading_column(line: &str) -> usize {
+    let mut column = 0;
+    for b in line.bytes() {
+        match b {
+            b' ' => column += 1,
+            b'\t' => column = (column / 4 + 1) * 4,
+            _ => break,
+        }
+    }
+    column
+}
+
+/// The column of a list item's content, when the line starts a list item (`-`, `*`, `+` or
+/// digits and `.`, then white space).
+fn list_item_column(line: &str) -> Option<usize> {
+    let column = leading_column(line);
+    let content = line.trim_start_matches([' ', '\t']);
+    let digits = content.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match content.as_bytes().first()? {
+        b'-' | b'*' | b'+' => 1,
+        _ if (1..=9).contains(&digits) && content[digits..].starts_with('.') => digits + 1,
+        _ => return None,
+    };
+    let after = &content[marker..];
+    let spaces = after.bytes().take_while(|&b| b == b' ').count();
+    if after.trim().is_empty() {
+        return (!after.is_empty() || marker == 1).then_some(column + marker + 1);
+    }
+    match after.as_bytes()[0] {
+        b' ' if spaces <= 4 => Some(column + marker + spaces),
+        b' ' | b'\t' => Some(column + marker + 1),
+        _ => None,
+    }
+}
+
+/// Whether kramdown takes a line that is not indented enough into the list item before it
+/// (when no blank line comes between): every line but an attribute list, an HTML block's tag,
+/// the end-of-block marker and (left to CommonMark here) a fence.
+fn lazy_line(trimmed: &str) -> bool {
+    let block_tag = trimmed
+        .strip_prefix("</")
+        .or_else(|| trimmed.strip_prefix('<'))
+        .is_some_and(|rest| {
+            let name: String = rest
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            !name.is_empty() && !SPAN_ELEMENTS.contains(&name.as_str())
+        });
+    !(block_tag
+        || trimmed.starts_with("{:")
+        || trimmed.trim_end() == "^"
+        || trimmed.starts_with("```")
+        || trimmed.starts_with("~~~"))
+}
+
+/// CommonMark's HTML block names (its type 6), the block elements both read as an HTML block
+/// when a line starts with their tag.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// Elements without an end tag, which kramdown's HTML reader does not wait for.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link",
+    "meta", "param", "source", "track", "wbr",
+];
+
+/// Where the HTML block that starts at `at` (a line's `<`, after its indentation) ends as
+/// kramdown reads it, when it is a block element's: at the end of the line of its end tag,
+/// nested elements of any name each waiting for their own (an end tag that closes no open
+/// element is text), comments skipped; an element never closed runs to the end. (CommonMark's
+/// ends at the first blank line: a `<div>` whose paragraphs are apart is Markdown after the
+/// first, and its indented lines code.) `None` for any other line, and when the element
+/// asks for Markdown inside (`markdown="1"`).
+fn html_block_end(markdown: &str, at: usize) -> Option<usize> {
+    let text = &markdown[at..];
+    let (name, tag_len) = tag_name(text.strip_prefix('<')?)?;
+    if !BLOCK_ELEMENTS.contains(&name.as_str()) {
+        return None;
+    }
+    let first_tag_end = at + 1 + tag_len + text[1 + tag_len..].find('>')?;
+    if markdown[at..first_tag_end].contains("markdown=")
+        || markdown.as_bytes()[first_tag_end - 1] == b'/'
+    {
+        return None;
+    }
+    let mut open = vec![name];
+    let mut i = first_tag_end + 1;
+    let bytes = markdown.as_bytes();
+    while !open.is_empty() {
+        let Some(lt) = memchr::memchr(b'<', &bytes[i..]) else {
+            return Some(markdown.len());
+        };
+        i += lt;
+        let rest = &markdown[i..];
+        if rest.starts_with("<!--") {
+            i += rest.find("-->").map_or(rest.len(), |end| end + 3);
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let Some((name, len)) = tag_name(&rest[1 + usize::from(closing)..]) else {
+            i += 1;
+            continue;
+        };
+        let Some(gt) = rest.find('>') else {
+            return Some(markdown.len());
+        };
+        if closing {
+            if open.last() == Some(&name) {
+                open.pop();
+            }
+        } else if !VOID_ELEMENTS.contains(&name.as_str()) && !rest[..gt].ends_with('/') {
+            open.push(name);
+        }
+        i += gt.max(len) + 1;
+    }
+    Some(
+        markdown[i..]
+            .find('\n')
+            .map_or(markdown.len(), |nl| i + nl + 1),
+    )
+}
+
+/// The lowercased name a tag starts with (after `<` or `</`), and its length.
+fn tag_name(text: &str) -> Option<(String, usize)> {
+    let len = text
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b':')
+        .count();
+    (len > 0 && text.as_bytes()[0].is_ascii_alphabetic())
+        .then(|| (text[..len].to_ascii_lowercase(), len))
+}
+
+/// Whether some line starts with a block element's tag whose element (as kramdown reads it,
+/// see [`html_block_end`]) holds a blank line: the cheap test for that rewrite of [`prepare`].
+fn has_html_block_with_blank_line(markdown: &str) -> bool {
+    let mut at = 0;
+    while at < markdown.len() {
+        let line_end = markdown[at..]
+            .find('\n')
+            .map_or(markdown.len(), |nl| at + nl + 1);
+        let indent =
+            markdown[at..line_end].len() - markdown[at..line_end].trim_start_matches(' ').len();
+        if indent < 4 && markdown.as_bytes().get(at + indent) == Some(&b'<') {
+            if let Some(end) = html_block_end(markdown, at + indent) {
+                if markdown[line_end.min(end)..end]
+                    .split_inclusive('\n')
+                    .any(|line| line.trim().is_empty())
+                {
+                    return true;
+                }
+                at = end.max(line_end);
+                continue;
+            }
+        }
+        at = line_end;
+    }
+    false
+}
+
 /// Whether some `](` is followed by white space before the next `)` on its line: the cheap
 /// test for [`spaced_destinations`].
 fn may_have_spaced_destination(markdown: &str) -> bool {
@@ -494,7 +795,7 @@ fn may_have_spaced_destination(markdown: &str) -> bool {
     memchr::memmem::find_iter(bytes, b"](").any(|at| {
         let rest = &bytes[at + 2..];
         let end = memchr::memchr2(b')', b'\n', rest).unwrap_or(rest.len());
-        memchr::memchr2(b' ', b'\t', &rest[..end]).is_some()
+        memchr::memchr3(b' ', b'\t', b'\\', &rest[..end]).is_some()
     })
 }
 
@@ -550,7 +851,9 @@ fn spaced_destinations(
                     continue;
                 };
                 let url = text[start..end].trim();
-                if url.contains([' ', '\t']) && !url.contains(['<', '>']) {
+                if url.contains([' ', '\t', '\\']) && !url.contains(['<', '>']) {
+                    // kramdown keeps a destination's backslashes: doubled, so CommonMark does.
+                    let url = url.replace('\\', "\\\\");
                     replacements.push((offset + start, end - start, format!("<{url}>").into()));
                 }
                 i = end;
@@ -560,6 +863,40 @@ fn spaced_destinations(
                 i += 1;
             }
             _ => i += 1,
+        }
+    }
+}
+
+/// Records kramdown's literal backticks in one paragraph (`text`, at `offset`): a single
+/// backtick with white space before and after it is text, not the start of a code span
+/// (`` a `  1 ↦ 1` b `` shows its backticks in Jekyll), where CommonMark pairs it with the next.
+fn literal_backticks(
+    text: &str,
+    offset: usize,
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
+) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(found) = memchr::memchr(b'`', &bytes[i..]) {
+        let start = i + found;
+        let escapes = bytes[..start]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if escapes % 2 == 1 {
+            i = start + 1;
+            continue;
+        }
+        let len = bytes[start..].iter().take_while(|&&b| b == b'`').count();
+        let space_before =
+            !text[..start].trim_start().is_empty() && bytes[start - 1].is_ascii_whitespace();
+        let space_after = bytes.get(start + len).is_some_and(u8::is_ascii_whitespace);
+        if len == 1 && space_before && space_after {
+            replacements.push((offset + start, 0, "\\".into()));
+            i = start + 1;
+        } else {
+            i = skip_code_span(text, start);
         }
     }
 }
@@ -892,14 +1229,56 @@ mod tests {
             prepare("效果：\n:camel: :blush:\n"),
             "效果：\n\\:camel: :blush:\n"
         );
+        // A lazy line goes into the item as kramdown takes it (indented: the same for
+        // CommonMark after a paragraph line, and after a heading too).
+        assert_eq!(
+            prepare("1. a\n2. b\nfoo\n3. c\n"),
+            "1. a\n2. b\n   foo\n3. c\n"
+        );
+        assert_eq!(
+            prepare("- #### 上海\n今天\n\tmore\n\nafter\n"),
+            "- #### 上海\n  今天\n\tmore\n\nafter\n"
+        );
+        assert_eq!(prepare("###\n\n# \n## x\n"), "\\###\n\n\\# \n## x\n");
         for text in [
-            "1. a\n2. b\nfoo\n3. c\n",
             "(Explain this:)\n1. one\n2. two\n",
             "para\n1. one\n",
             "Term\n: definition\n",
             "```\n2) code\n^\n```\n",
             "<div>\n:x\n</div>\n",
             "版本 2.0 发布\n3.5 亿元\n",
+        ] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn code_spans_fences_and_html_blocks_as_kramdown_reads_them() {
+        // A lone backtick between white space is text; others open code spans.
+        assert_eq!(prepare("a `  1 ↦ 1` b `c`\n"), "a \\`  1 ↦ 1` b `c`\n");
+        assert_eq!(prepare("`a` and ` b`\n"), "`a` and \\` b`\n");
+        assert_eq!(prepare("\\` x ` y"), "\\` x \\` y");
+        for text in ["`x` y", "``a ` b``"] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+        // A fence without its closing fence is text.
+        assert_eq!(prepare("```coq\nx\n``\n"), "\\`\\`\\`coq\nx\n``\n");
+        assert_eq!(prepare("~~~\nx\n~~~~\n"), "~~~\nx\n~~~~\n");
+        // A link destination's backslashes stay.
+        assert_eq!(
+            prepare("[m](http://w/M_(d\\))"),
+            "[m](<http://w/M_(d\\\\)>)"
+        );
+        // A block element's HTML runs to its end tag, blank lines and all (as comments).
+        assert_eq!(
+            prepare("<div>\n  <p>a</p>\n\n    <p>b</p>\n</div>\n\n*x*\n"),
+            "<div>\n  <p>a</p>\n<!-- -->\n    <p>b</p>\n</div>\n\n*x*\n"
+        );
+        for text in [
+            "<div>\n<p>a</p>\n</div>\n\npara\n",
+            "<p>a</p>\n\n<p>b</p>\n",
+            "<div markdown=\"1\">\n\n*a*\n\n</div>\n",
+            "<span>a\n\nb</span>\n",
         ] {
             assert_eq!(prepare(text), text, "{text}");
         }

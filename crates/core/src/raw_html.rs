@@ -876,14 +876,66 @@ mod tests {
             "<a href=\"/p?a=1&copy=2&b\">",
             "<a href=\"/p?x=1&amp;y=2&z\" title='&notin;'>",
         ];
-        let (iterations, max_len): (usize, usize) = std::env::var("RAW_HTML_FUZZ")
-            .ok()
-            .and_then(|v| {
-                v.split_once(",")
-                    .map(|(a, b)| (a.parse().unwrap(), b.parse().unwrap()))
-            })
-            .unwrap_or((20_000, 12));
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        // Attack markup, one piece in eight: event handlers, scripted URLs however spelled,
+        // elements that change how what follows is parsed, and broken tags around them.
+        const ATTACKS: &[&str] = &[
+            "<img src=x onerror=alert(1)>",
+            "<img/src=x/onerror=alert(1)>",
+            "<a href=\"jav&#x09;ascript:alert(1)\">",
+            "<a href=\"&#106;avascript:x\">",
+            "<a href=\" JAVASCRIPT:x\">",
+            "<a href=\"data:text/html,<script>x</script>\">",
+            "<a href=\"//evil.example/\">",
+            "<a href=\"vbscript:x\" onclick=\"x\">",
+            "<p style=\"background:url(javascript:x)\">",
+            "<span onmouseover=x>",
+            "<div id=\"x\" name=\"y\">",
+            "<svg onload=x>",
+            "<math>",
+            "<iframe src=x>",
+            "<object data=x>",
+            "<base href=x>",
+            "<meta http-equiv=refresh>",
+            "<form action=x>",
+            "<input autofocus onfocus=x>",
+            "<textarea>",
+            "<title>",
+            "<noscript>",
+            "<template>",
+            "<xmp>",
+            "<plaintext>",
+            "<!DOCTYPE html>",
+            "<![CDATA[x]]>",
+            "<?xml x?>",
+            "<scr<script>ipt>",
+            "<a href=\"x",
+            "<img src=\"x\"",
+            "<p title=\"a\"b>",
+            "<p =x>",
+            "<p a=`x`>",
+            "</p x=1>",
+            "<a href=x>y</a href=z>",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "&",
+            "&#0;",
+            "&#x110000;",
+            "&#128;",
+            "\u{a0}",
+            "\u{2028}",
+            "\t",
+            "\n\n",
+        ];
+        // `RAW_HTML_FUZZ=iterations,max_len[,seed]` runs more, longer or other markups.
+        let settings: Vec<u64> = std::env::var("RAW_HTML_FUZZ")
+            .map(|v| v.split(',').map(|n| n.parse().expect("a number")).collect())
+            .unwrap_or_default();
+        let setting = |i: usize, default: u64| settings.get(i).copied().unwrap_or(default);
+        let iterations = setting(0, 20_000);
+        let max_len = setting(1, 12) as usize;
+        let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ setting(2, 0);
         let mut next = |n: usize| {
             state ^= state << 13;
             state ^= state >> 7;
@@ -893,13 +945,21 @@ mod tests {
         let (mut taken, mut total) = (0, 0);
         for _ in 0..iterations {
             let len = 1 + next(max_len);
-            let html: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            let html: String = (0..len)
+                .map(|_| match next(8) {
+                    0 => ATTACKS[next(ATTACKS.len())],
+                    _ => PIECES[next(PIECES.len())],
+                })
+                .collect();
             total += 1;
             if agrees(&html) {
                 taken += 1;
             }
         }
         eprintln!("the fast path took {taken} of {total}");
-        assert!(taken * 4 > total, "the fast path took {taken} of {total}");
+        // (Longer markups hold more of what it declines.)
+        if max_len <= 12 {
+            assert!(taken * 4 > total, "the fast path took {taken} of {total}");
+        }
     }
 }
