@@ -61,7 +61,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
     if memchr::memchr(b'*', markdown.as_bytes()).is_none()
         && !has(b"$$")
         && !has(b"<<")
-        && memchr::memchr(b'`', markdown.as_bytes()).is_none()
+        && memchr::memchr2(b'`', b'|', markdown.as_bytes()).is_none()
         && !may_have_spaced_destination(markdown)
         && !may_rewrite_lines(markdown)
         && !has_html_block_with_blank_line(markdown)
@@ -71,6 +71,9 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
     let mut replacements: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
     let mut fence: Option<&str> = None;
     let mut paragraph: Vec<(usize, &str)> = Vec::new();
+    // Whether the paragraph's lines are a block of their own outside any list: a table, if
+    // each holds a `|` (see `kramdown_table`).
+    let mut table_candidate = false;
     // The content columns of the open list items, innermost last, and whether the line
     // before was blank (see `lazy_line`).
     let mut items: Vec<usize> = Vec::new();
@@ -139,7 +142,10 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             after_blank = false;
         }
         if trimmed.trim().is_empty() || indent >= 4 || line.starts_with('\t') {
-            pair_paragraph(markdown, &paragraph, &mut replacements);
+            let blank = trimmed.trim().is_empty();
+            if !(blank && table_candidate && kramdown_table(&paragraph, &mut replacements)) {
+                pair_paragraph(markdown, &paragraph, &mut replacements);
+            }
             paragraph.clear();
             continue;
         }
@@ -183,9 +189,14 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
                 }
             }
         }
+        if paragraph.is_empty() {
+            table_candidate = items.is_empty();
+        }
         paragraph.push((start, line));
     }
-    pair_paragraph(markdown, &paragraph, &mut replacements);
+    if !(table_candidate && kramdown_table(&paragraph, &mut replacements)) {
+        pair_paragraph(markdown, &paragraph, &mut replacements);
+    }
     if replacements.is_empty() {
         return Cow::Borrowed(markdown);
     }
@@ -548,6 +559,187 @@ pub fn span_html_paragraphs<'a>(
             if let Event::Html(html) = event {
                 *event = Event::InlineHtml(std::mem::replace(html, "".into()));
             }
+        }
+    }
+    events
+}
+
+/// kramdown's tables: a block whose every line holds a `|` (not escaped, not in a code span)
+/// is a table, each line a row, with or without pipes at its ends and with any number of
+/// cells; a line of `-`, `|`, `:` and `+` after the first row makes that row the header.
+/// GFM (pulldown-cmark) needs a header, a delimiter row of as many cells, and cuts rows to
+/// its width, so a block GFM would not read the same way is recorded as a GFM table: every
+/// row with as many cells as the widest, and an empty header when kramdown has none. Returns
+/// whether it did (the block's lines, `(offset, line)`, are then the table's alone).
+fn kramdown_table(
+    lines: &[(usize, &str)],
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
+) -> bool {
+    let Some(&(first, _)) = lines.first() else {
+        return false;
+    };
+    let separator = |line: &str| {
+        let line = line.trim();
+        line.contains('-') && line.bytes().all(|b| b"+|:- \t".contains(&b))
+    };
+    let mut header = None;
+    let mut alignments: Vec<&'static str> = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (i, &(_, line)) in lines.iter().enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        if line.is_empty()
+            || line.len() - trimmed.len() >= 4
+            || opens_container(line)
+            || trimmed.starts_with(['#', '<', '\t'])
+            || trimmed.starts_with("{:")
+        {
+            return false;
+        }
+        if separator(line) {
+            if i == 1 && header.is_none() {
+                header = Some(0);
+                alignments = table_cells(line)
+                    .iter()
+                    .map(|cell| match (cell.starts_with(':'), cell.ends_with(':')) {
+                        (true, true) => ":-:",
+                        (true, false) => ":--",
+                        (false, true) => "--:",
+                        (false, false) => "---",
+                    })
+                    .collect();
+            }
+            continue;
+        }
+        let cells = table_cells(line);
+        if cells.len() < 2 && !line.trim().starts_with('|') {
+            return false;
+        }
+        rows.push(cells);
+    }
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if width == 0 {
+        return false;
+    }
+    // GFM reads the same table: a header as wide as its delimiter row and every row.
+    if header.is_some() && alignments.len() == width && rows.iter().all(|r| r.len() == width) {
+        return false;
+    }
+    let row_text = |cells: &[String]| {
+        let mut text = String::from("|");
+        for i in 0..width {
+            text.push(' ');
+            text.push_str(cells.get(i).map_or("", String::as_str));
+            text.push_str(" |");
+        }
+        text.push('\n');
+        text
+    };
+    let mut table = String::new();
+    let body = match header {
+        Some(_) => {
+            table.push_str(&row_text(&rows[0]));
+            &rows[1..]
+        }
+        None => {
+            table.push_str(&row_text(&[]));
+            &rows[..]
+        }
+    };
+    table.push('|');
+    for i in 0..width {
+        table.push_str(alignments.get(i).copied().unwrap_or("---"));
+        table.push('|');
+    }
+    table.push('\n');
+    for row in body {
+        table.push_str(&row_text(row));
+    }
+    let (last, last_line) = lines[lines.len() - 1];
+    let end = last + last_line.trim_end_matches(['\n', '\r']).len();
+    table.pop();
+    replacements.retain(|r| r.0 < first || r.0 >= end);
+    replacements.push((first, end - first, table.into()));
+    true
+}
+
+/// The cells of a table line as GFM should read them: split at each `|` that is not escaped
+/// and not in a code span (one in a code span escaped, which GFM needs), the empty cells
+/// before a leading and after a trailing `|` dropped, each trimmed.
+fn table_cells(line: &str) -> Vec<String> {
+    let line = line.trim();
+    let bytes = line.as_bytes();
+    let mut cells = vec![String::new()];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                let end = (i + 2).min(bytes.len());
+                let end = (end..=bytes.len())
+                    .find(|&e| line.is_char_boundary(e))
+                    .unwrap_or(end);
+                cells.last_mut().expect("a cell").push_str(&line[i..end]);
+                i = end;
+            }
+            b'`' => {
+                let end = skip_code_span(line, i);
+                let span = line[i..end].replace('|', "\\|");
+                cells.last_mut().expect("a cell").push_str(&span);
+                i = end;
+            }
+            b'|' => {
+                cells.push(String::new());
+                i += 1;
+            }
+            _ => {
+                let len = line[i..].chars().next().map_or(1, char::len_utf8);
+                cells
+                    .last_mut()
+                    .expect("a cell")
+                    .push_str(&line[i..i + len]);
+                i += len;
+            }
+        }
+    }
+    if line.starts_with('|') {
+        cells.remove(0);
+    }
+    if line.ends_with('|') && !line.ends_with("\\|") && !cells.is_empty() {
+        cells.pop();
+    }
+    cells.iter().map(|c| c.trim().to_owned()).collect()
+}
+
+/// A table without a header in kramdown (no delimiter line after its first row) is written
+/// for GFM with an empty header row ([`kramdown_table`]): its cells are dropped, so the table
+/// shows its rows alone, as kramdown writes it (the head is an empty `<tr>`).
+pub fn headless_tables(
+    mut events: Vec<(Event<'_>, Range<usize>)>,
+) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut at = 0;
+    while let Some(start) = events[at..]
+        .iter()
+        .position(|(e, _)| matches!(e, Event::Start(Tag::TableHead)))
+        .map(|i| at + i)
+    {
+        let Some(end) = events[start..]
+            .iter()
+            .position(|(e, _)| matches!(e, Event::End(TagEnd::TableHead)))
+            .map(|i| start + i)
+        else {
+            break;
+        };
+        let empty = events[start + 1..end].iter().all(|(e, _)| {
+            matches!(
+                e,
+                Event::Start(Tag::TableCell) | Event::End(TagEnd::TableCell)
+            )
+        });
+        if empty {
+            // pulldown-cmark's writer needs the head to know the body: an empty one, no cells.
+            events.drain(start + 1..end);
+            at = start + 2;
+        } else {
+            at = end + 1;
         }
     }
     events
@@ -1279,6 +1471,35 @@ mod tests {
             "<p>a</p>\n\n<p>b</p>\n",
             "<div markdown=\"1\">\n\n*a*\n\n</div>\n",
             "<span>a\n\nb</span>\n",
+        ] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn blocks_of_pipes_are_tables_as_in_kramdown() {
+        // No header: an empty one for GFM (its cells dropped after parsing).
+        assert_eq!(
+            prepare("a | b\nc | d\n\ne\n"),
+            "|  |  |\n|---|---|\n| a | b |\n| c | d |\n\ne\n"
+        );
+        // A header and rows of other widths: every row as wide as the widest.
+        assert_eq!(
+            prepare("q | r\n:--|--:|---\ns | t | u\n"),
+            "| q | r |  |\n|:--|--:|---|\n| s | t | u |\n"
+        );
+        // A pipe in a code span is escaped for GFM; an escaped one stays.
+        assert_eq!(
+            prepare("`x|y` | b\\|c\n"),
+            "|  |  |\n|---|---|\n| `x\\|y` | b\\|c |\n"
+        );
+        for text in [
+            "| a | b |\n|---|---|\n| c | d |\n",
+            "h | i\nj\n",
+            "k\nl | m\n",
+            "w `x|y` z\n",
+            "- a | b\n",
+            "# h | i\n",
         ] {
             assert_eq!(prepare(text), text, "{text}");
         }

@@ -49,9 +49,11 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
     let events = crate::kramdown::table_of_contents(crate::kramdown::span_html_paragraphs(
         crate::kramdown::definition_terms(crate::kramdown::list_paragraphs(
             source,
-            Parser::new_ext(source, options())
-                .into_offset_iter()
-                .collect(),
+            crate::kramdown::headless_tables(
+                Parser::new_ext(source, options())
+                    .into_offset_iter()
+                    .collect(),
+            ),
         )),
     ));
     // A quote escaped with a backslash stays straight (kramdown's escape is its own element).
