@@ -693,14 +693,31 @@ fn read_and_import(
 ) -> Outcome {
     let shown = path.display().to_string();
     match read_whole(path, opened, buffer) {
-        Ok(_) => import_file_with(
-            SourceFile {
-                path: &shown,
-                bytes: buffer,
-            },
-            settings,
-            Some(liquid),
-        ),
+        // A bug the file's content sets off (a panic in a renderer) loses that file, with its
+        // reason in the report, not the build: the tool profile unwinds.
+        Ok(_) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            import_file_with(
+                SourceFile {
+                    path: &shown,
+                    bytes: buffer,
+                },
+                settings,
+                Some(liquid),
+            )
+        }))
+        .unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Outcome::Rejected(Rejection {
+                path: shown.clone(),
+                reason: format!(
+                    "Gazette failed on this file (a bug: please report it with the file): {message}"
+                ),
+            })
+        }),
         Err(error) => Outcome::Rejected(Rejection {
             path: shown,
             reason: format!("cannot read: {error}"),
