@@ -69,7 +69,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         return Cow::Borrowed(markdown);
     }
     let mut replacements: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
-    let mut fence: Option<&str> = None;
+    // The open fence's character and length.
+    let mut fence: Option<(u8, usize)> = None;
     let mut paragraph: Vec<(usize, &str)> = Vec::new();
     // Whether the paragraph's lines are a block of their own outside any list: a table, if
     // each holds a `|` (see `kramdown_table`).
@@ -93,8 +94,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         }
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
-        if let Some(marker) = fence {
-            if indent < 4 && trimmed.starts_with(marker) {
+        if let Some((marker, len)) = fence {
+            if indent < 4 && closes_fence(trimmed, marker, len) {
                 fence = None;
             }
             continue;
@@ -103,7 +104,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             if fence_closes(trimmed, &markdown[offset..]) {
                 pair_paragraph(markdown, &paragraph, &mut replacements);
                 paragraph.clear();
-                fence = Some(&trimmed[..3]);
+                let marker = trimmed.as_bytes()[0];
+                fence = Some((marker, trimmed.bytes().take_while(|&b| b == marker).count()));
                 after_blank = false;
                 continue;
             }
@@ -349,7 +351,10 @@ fn rewrite_line(
     replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
 ) -> bool {
     let spaced = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']);
-    if content.starts_with(':') && !spaced(&content[1..]) {
+    // (A table's delimiter row, `:--- | ---:`, is no definition either, and stays as it is.)
+    let delimiter_row =
+        content.contains('-') && content.trim().bytes().all(|b| b"+|:- \t".contains(&b));
+    if content.starts_with(':') && !spaced(&content[1..]) && !delimiter_row {
         replacements.push((at, 0, "\\".into()));
         return false;
     }
@@ -765,10 +770,15 @@ fn fence_closes(trimmed: &str, rest: &str) -> bool {
     let len = trimmed.bytes().take_while(|&b| b == marker).count();
     rest.split_inclusive('\n').any(|line| {
         let content = line.trim_start_matches(' ');
-        line.len() - content.len() < 4
-            && content.bytes().take_while(|&b| b == marker).count() >= len
-            && content.trim_start_matches(marker as char).trim().is_empty()
+        line.len() - content.len() < 4 && closes_fence(content, marker, len)
     })
+}
+
+/// Whether a line (after up to three spaces) closes a fence of `len` `marker`s: as many or
+/// more, then only white space (` ```css` opens a fence, it does not close one).
+fn closes_fence(content: &str, marker: u8, len: usize) -> bool {
+    content.bytes().take_while(|&b| b == marker).count() >= len
+        && content.trim_start_matches(marker as char).trim().is_empty()
 }
 
 /// The column a line's text starts at (a tab goes to the next multiple of four).
