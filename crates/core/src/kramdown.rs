@@ -527,24 +527,30 @@ const SPAN_ELEMENTS: &[&str] = &[
     "tt", "u", "var",
 ];
 
+/// The first block from event `from` on whose start and end `kind` tells (`(is start, is
+/// end)`): the indexes of its start and its end.
+fn next_block(
+    events: &[(Event<'_>, Range<usize>)],
+    from: usize,
+    kind: impl Fn(&Event<'_>) -> (bool, bool),
+) -> Option<(usize, usize)> {
+    let start = from + events[from..].iter().position(|(e, _)| kind(e).0)?;
+    let end = start + events[start..].iter().position(|(e, _)| kind(e).1)?;
+    Some((start, end))
+}
+
 /// A line that is only a span element's tag (`<img src="…">`) starts an HTML block in
 /// CommonMark and a paragraph in kramdown: such blocks become paragraphs (their HTML as it is).
 pub fn span_html_paragraphs<'a>(
     mut events: Vec<(Event<'a>, Range<usize>)>,
 ) -> Vec<(Event<'a>, Range<usize>)> {
     let mut at = 0;
-    while let Some(start) = events[at..]
-        .iter()
-        .position(|(e, _)| matches!(e, Event::Start(Tag::HtmlBlock)))
-        .map(|i| at + i)
-    {
-        let Some(end) = events[start..]
-            .iter()
-            .position(|(e, _)| matches!(e, Event::End(TagEnd::HtmlBlock)))
-            .map(|i| start + i)
-        else {
-            break;
-        };
+    while let Some((start, end)) = next_block(&events, at, |e| {
+        (
+            matches!(e, Event::Start(Tag::HtmlBlock)),
+            matches!(e, Event::End(TagEnd::HtmlBlock)),
+        )
+    }) {
         at = end + 1;
         let span = match events.get(start + 1) {
             Some((Event::Html(html), _)) => {
@@ -726,18 +732,12 @@ pub fn headless_tables(
     mut events: Vec<(Event<'_>, Range<usize>)>,
 ) -> Vec<(Event<'_>, Range<usize>)> {
     let mut at = 0;
-    while let Some(start) = events[at..]
-        .iter()
-        .position(|(e, _)| matches!(e, Event::Start(Tag::TableHead)))
-        .map(|i| at + i)
-    {
-        let Some(end) = events[start..]
-            .iter()
-            .position(|(e, _)| matches!(e, Event::End(TagEnd::TableHead)))
-            .map(|i| start + i)
-        else {
-            break;
-        };
+    while let Some((start, end)) = next_block(&events, at, |e| {
+        (
+            matches!(e, Event::Start(Tag::TableHead)),
+            matches!(e, Event::End(TagEnd::TableHead)),
+        )
+    }) {
         let empty = events[start + 1..end].iter().all(|(e, _)| {
             matches!(
                 e,
@@ -1594,20 +1594,15 @@ mod random_tests {
             "<div markdown=\"1\">",
             "http://a/b\\_c",
         ];
-        let settings: Vec<u64> = std::env::var("KRAMDOWN_FUZZ")
-            .map(|v| v.split(',').map(|n| n.parse().expect("a number")).collect())
-            .unwrap_or_default();
-        let setting = |i: usize, default: u64| settings.get(i).copied().unwrap_or(default);
-        let mut state = 0x2545_F491_4F6C_DD1Du64 ^ setting(2, 0);
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
-        for _ in 0..setting(0, 3_000) {
-            let len = 1 + next(setting(1, 24) as usize);
-            let markdown: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+        // `KRAMDOWN_FUZZ=iterations,max_len[,seed]` runs more, longer or other markups.
+        let mut random = crate::random_pieces::RandomPieces::from_env(
+            "KRAMDOWN_FUZZ",
+            0x2545_F491_4F6C_DD1D,
+            3_000,
+            24,
+        );
+        for _ in 0..random.iterations {
+            let markdown = random.input(|random| PIECES[random.below(PIECES.len())]);
             let result = std::panic::catch_unwind(|| crate::fuzz_checks::render_any(&markdown));
             assert!(result.is_ok(), "for {markdown:?}");
         }

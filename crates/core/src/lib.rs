@@ -44,6 +44,8 @@ pub mod markdown;
 mod plain_html;
 #[cfg(feature = "import")]
 pub mod post_date;
+#[cfg(all(test, feature = "sanitize"))]
+mod random_pieces;
 #[cfg(feature = "sanitize")]
 mod raw_html;
 #[cfg(feature = "sanitize")]

@@ -929,28 +929,19 @@ mod tests {
             "\n\n",
         ];
         // `RAW_HTML_FUZZ=iterations,max_len[,seed]` runs more, longer or other markups.
-        let settings: Vec<u64> = std::env::var("RAW_HTML_FUZZ")
-            .map(|v| v.split(',').map(|n| n.parse().expect("a number")).collect())
-            .unwrap_or_default();
-        let setting = |i: usize, default: u64| settings.get(i).copied().unwrap_or(default);
-        let iterations = setting(0, 20_000);
-        let max_len = setting(1, 12) as usize;
-        let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ setting(2, 0);
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut random = crate::random_pieces::RandomPieces::from_env(
+            "RAW_HTML_FUZZ",
+            0x9E37_79B9_7F4A_7C15,
+            20_000,
+            12,
+        );
+        let max_len = random.max_len;
         let (mut taken, mut total) = (0, 0);
-        for _ in 0..iterations {
-            let len = 1 + next(max_len);
-            let html: String = (0..len)
-                .map(|_| match next(8) {
-                    0 => ATTACKS[next(ATTACKS.len())],
-                    _ => PIECES[next(PIECES.len())],
-                })
-                .collect();
+        for _ in 0..random.iterations {
+            let html = random.input(|random| match random.below(8) {
+                0 => ATTACKS[random.below(ATTACKS.len())],
+                _ => PIECES[random.below(PIECES.len())],
+            });
             total += 1;
             if agrees(&html) {
                 taken += 1;
