@@ -1312,7 +1312,8 @@ fn kramdown_constructs_render_like_jekyll() {
     // list items that take the lines after them up to a blank line, a line of `#` as text, a
     // lone backtick between spaces as text, a link destination's backslashes kept, a `<div>`
     // read to its end tag over blank lines, a fence never closed as text, blocks of lines
-    // with pipes as tables (no leading pipe, no header, rows of any width).
+    // with pipes as tables (no leading pipe, no header, rows of any width), a lone `<br>` line
+    // opening a paragraph of Markdown.
     let same = [
         "typography",
         "cjk-emphasis",

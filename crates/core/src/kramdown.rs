@@ -152,6 +152,22 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             continue;
         }
         let html_block = paragraph.first().is_some_and(|(_, first)| first.is_empty());
+        if paragraph.is_empty()
+            && lone_span_tag(trimmed)
+            && markdown[offset..]
+                .lines()
+                .next()
+                .is_some_and(|next| !next.trim().is_empty())
+        {
+            // A line that is only an inline tag (`<br>`) with text after it: kramdown's
+            // paragraph, whose next lines are Markdown; CommonMark's HTML block, whose next
+            // lines are raw. Something after the tag (a comment, which the sanitizer drops)
+            // makes it a paragraph line for CommonMark too.
+            let end = start + line.trim_end_matches(['\n', '\r']).len();
+            replacements.push((end, 0, "<!-- -->".into()));
+            paragraph.push((start, line));
+            continue;
+        }
         if (paragraph.is_empty() || html_block) && trimmed.starts_with('<') {
             // An HTML block, up to the next blank line: raw HTML, not Markdown; or, for a
             // block element, up to its end tag as kramdown reads it (also after a line of
@@ -338,6 +354,7 @@ fn may_rewrite_lines(markdown: &str) -> bool {
                 || (digits > 0 && line[digits..].starts_with(['.', ')']))
                 || (line.starts_with(['-', '+']) && line[1..].starts_with([' ', '\t']))
                 || is_hashes(first_line)
+                || lone_span_tag(first_line)
         })
 }
 
@@ -956,6 +973,23 @@ fn html_block_end(markdown: &str, at: usize) -> Option<usize> {
     )
 }
 
+/// Whether a line (after its indentation) is only one tag, open or closing, of a span element
+/// (see [`SPAN_ELEMENTS`]), which starts an HTML block in CommonMark and a paragraph in kramdown.
+fn lone_span_tag(trimmed: &str) -> bool {
+    let line = trimmed.trim_end();
+    let Some(rest) = line.strip_prefix('<') else {
+        return false;
+    };
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let Some((name, _)) = tag_name(rest) else {
+        return false;
+    };
+    SPAN_ELEMENTS.contains(&name.as_str())
+        && line.ends_with('>')
+        && line.bytes().filter(|&b| b == b'<').count() == 1
+        && line.bytes().filter(|&b| b == b'>').count() == 1
+}
+
 /// The lowercased name a tag starts with (after `<` or `</`), and its length.
 fn tag_name(text: &str) -> Option<(String, usize)> {
     let len = text
@@ -1486,6 +1520,23 @@ mod tests {
             "<p>a</p>\n\n<p>b</p>\n",
             "<div markdown=\"1\">\n\n*a*\n\n</div>\n",
             "<span>a\n\nb</span>\n",
+        ] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_lone_inline_tag_starts_a_markdown_paragraph() {
+        assert_eq!(prepare("<br>\n**b** c\n"), "<br><!-- -->\n**b** c\n");
+        assert_eq!(
+            prepare("x\n\n</span>\n*y*\n"),
+            "x\n\n</span><!-- -->\n*y*\n"
+        );
+        for text in [
+            "<br>\n\nz\n",
+            "<div>\na\n</div>\n",
+            "<br> <b>\nc\n",
+            "p\n<br>\nq\n",
         ] {
             assert_eq!(prepare(text), text, "{text}");
         }
