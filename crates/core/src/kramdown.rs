@@ -94,6 +94,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         }
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
+        let blank = trimmed.trim().is_empty();
         if let Some((marker, len)) = fence {
             if indent < 4 && closes_fence(trimmed, marker, len) {
                 fence = None;
@@ -101,24 +102,21 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             continue;
         }
         if indent < 4 && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
-            if fence_closes(trimmed, &markdown[offset..]) {
+            let marker = trimmed.as_bytes()[0];
+            let len = trimmed.bytes().take_while(|&b| b == marker).count();
+            if fence_closes(marker, len, &markdown[offset..]) {
                 pair_paragraph(markdown, &paragraph, &mut replacements);
                 paragraph.clear();
-                let marker = trimmed.as_bytes()[0];
-                fence = Some((marker, trimmed.bytes().take_while(|&b| b == marker).count()));
+                fence = Some((marker, len));
                 after_blank = false;
                 continue;
             }
             // kramdown's fenced block needs its closing fence: without one, the line is text.
-            let run = trimmed
-                .bytes()
-                .take_while(|&b| b == trimmed.as_bytes()[0])
-                .count();
-            for i in 0..run {
+            for i in 0..len {
                 replacements.push((start + indent + i, 0, "\\".into()));
             }
         }
-        if trimmed.trim().is_empty() {
+        if blank {
             after_blank = true;
         } else {
             let column = leading_column(line);
@@ -143,8 +141,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             }
             after_blank = false;
         }
-        if trimmed.trim().is_empty() || indent >= 4 || line.starts_with('\t') {
-            let blank = trimmed.trim().is_empty();
+        if blank || indent >= 4 || line.starts_with('\t') {
             if !(blank && table_candidate && kramdown_table(&paragraph, &mut replacements)) {
                 pair_paragraph(markdown, &paragraph, &mut replacements);
             }
@@ -369,9 +366,7 @@ fn rewrite_line(
 ) -> bool {
     let spaced = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']);
     // (A table's delimiter row, `:--- | ---:`, is no definition either, and stays as it is.)
-    let delimiter_row =
-        content.contains('-') && content.trim().bytes().all(|b| b"+|:- \t".contains(&b));
-    if content.starts_with(':') && !spaced(&content[1..]) && !delimiter_row {
+    if content.starts_with(':') && !spaced(&content[1..]) && !is_delimiter_row(content) {
         replacements.push((at, 0, "\\".into()));
         return false;
     }
@@ -611,11 +606,7 @@ fn kramdown_table(
     let Some(&(first, _)) = lines.first() else {
         return false;
     };
-    let separator = |line: &str| {
-        let line = line.trim();
-        line.contains('-') && line.bytes().all(|b| b"+|:- \t".contains(&b))
-    };
-    let mut header = None;
+    let mut has_header = false;
     let mut alignments: Vec<&'static str> = Vec::new();
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, &(_, line)) in lines.iter().enumerate() {
@@ -628,9 +619,9 @@ fn kramdown_table(
         {
             return false;
         }
-        if separator(line) {
-            if i == 1 && header.is_none() {
-                header = Some(0);
+        if is_delimiter_row(line) {
+            if i == 1 {
+                has_header = true;
                 alignments = table_cells(line)
                     .iter()
                     .map(|cell| match (cell.starts_with(':'), cell.ends_with(':')) {
@@ -654,7 +645,7 @@ fn kramdown_table(
         return false;
     }
     // GFM reads the same table: a header as wide as its delimiter row and every row.
-    if header.is_some() && alignments.len() == width && rows.iter().all(|r| r.len() == width) {
+    if has_header && alignments.len() == width && rows.iter().all(|r| r.len() == width) {
         return false;
     }
     let row_text = |cells: &[String]| {
@@ -668,15 +659,12 @@ fn kramdown_table(
         text
     };
     let mut table = String::new();
-    let body = match header {
-        Some(_) => {
-            table.push_str(&row_text(&rows[0]));
-            &rows[1..]
-        }
-        None => {
-            table.push_str(&row_text(&[]));
-            &rows[..]
-        }
+    let body = if has_header {
+        table.push_str(&row_text(&rows[0]));
+        &rows[1..]
+    } else {
+        table.push_str(&row_text(&[]));
+        &rows[..]
     };
     table.push('|');
     for i in 0..width {
@@ -695,6 +683,11 @@ fn kramdown_table(
     true
 }
 
+/// Whether a line is a table's delimiter row: `-`s, with `|`, `:`, `+` and white space only.
+fn is_delimiter_row(line: &str) -> bool {
+    line.contains('-') && line.trim().bytes().all(|b| b"+|:- \t".contains(&b))
+}
+
 /// The cells of a table line as GFM should read them: split at each `|` that is not escaped
 /// and not in a code span (one in a code span escaped, which GFM needs), the empty cells
 /// before a leading and after a trailing `|` dropped, each trimmed.
@@ -706,10 +699,8 @@ fn table_cells(line: &str) -> Vec<String> {
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => {
-                let end = (i + 2).min(bytes.len());
-                let end = (end..=bytes.len())
-                    .find(|&e| line.is_char_boundary(e))
-                    .unwrap_or(end);
+                // The backslash and the character it escapes, kept for GFM to read.
+                let end = i + 1 + line[i + 1..].chars().next().map_or(0, char::len_utf8);
                 cells.last_mut().expect("a cell").push_str(&line[i..end]);
                 i = end;
             }
@@ -779,12 +770,9 @@ fn is_hashes(trimmed: &str) -> bool {
     (1..=6).contains(&line.len()) && line.bytes().all(|b| b == b'#')
 }
 
-/// Whether the fence that opens a line (`trimmed`, after its indentation) has a closing fence
-/// in `rest` (the lines after it): kramdown's fenced block needs one, and without it reads the
-/// line as text.
-fn fence_closes(trimmed: &str, rest: &str) -> bool {
-    let marker = trimmed.as_bytes()[0];
-    let len = trimmed.bytes().take_while(|&b| b == marker).count();
+/// Whether a fence of `len` `marker`s has a closing fence in `rest` (the lines after it):
+/// kramdown's fenced block needs one, and without it reads the line as text.
+fn fence_closes(marker: u8, len: usize, rest: &str) -> bool {
     rest.split_inclusive('\n').any(|line| {
         let content = line.trim_start_matches(' ');
         line.len() - content.len() < 4 && closes_fence(content, marker, len)
@@ -950,7 +938,7 @@ fn html_block_end(markdown: &str, at: usize) -> Option<usize> {
             continue;
         }
         let closing = rest.starts_with("</");
-        let Some((name, len)) = tag_name(&rest[1 + usize::from(closing)..]) else {
+        let Some((name, _)) = tag_name(&rest[1 + usize::from(closing)..]) else {
             i += 1;
             continue;
         };
@@ -964,7 +952,7 @@ fn html_block_end(markdown: &str, at: usize) -> Option<usize> {
         } else if !VOID_ELEMENTS.contains(&name.as_str()) && !rest[..gt].ends_with('/') {
             open.push(name);
         }
-        i += gt.max(len) + 1;
+        i += gt + 1;
     }
     Some(
         markdown[i..]
