@@ -6,19 +6,20 @@
 #
 # MIRRORS (default /work/.mirror) holds a git clone, bare or not, of each repository of
 # sites.txt as MIRRORS/<owner>+<name>/repo. PER_SITE (default 40) is the sample size: the
-# newest posts by file name. Needs Debian's `jekyll` (4.3.1).
+# newest posts by file name. SITES (default sites.txt beside this script) is the list. Needs Debian's `jekyll` (4.3.1).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 data=${1:-$here/data}
 mirrors=${MIRRORS:-/work/.mirror}
 per_site=${PER_SITE:-40}
+sites=${SITES:-$here/sites.txt}
 command -v jekyll >/dev/null || { echo "needs jekyll: apt-get install jekyll" >&2; exit 1; }
 version=$(jekyll --version)
 [ "$version" = "jekyll 4.3.1" ] || echo "warning: the references were made with jekyll 4.3.1, this is $version" >&2
 mkdir -p "$data"
 data=$(cd "$data" && pwd)
 
-grep -v '^#' "$here/sites.txt" | while read -r name repo commit root posts _license; do
+grep -v '^#' "$sites" | while read -r name repo commit root posts _license; do
   [ -n "$name" ] || continue
   git_dir=$mirrors/${repo/\//+}/repo
   [ -d "$git_dir" ] || git_dir=$mirrors/${repo/\//+}/repo/.git
@@ -34,7 +35,7 @@ grep -v '^#' "$here/sites.txt" | while read -r name repo commit root posts _lice
     path=${path#./}
     if git --git-dir="$git_dir" cat-file -e "$commit:$path" 2>/dev/null; then paths+=("$path"); fi
   done
-  mapfile -t sample < <(git --git-dir="$git_dir" ls-tree -r --name-only "$commit" -- "$posts/" |
+  mapfile -t sample < <(git --git-dir="$git_dir" -c core.quotePath=false ls-tree -r --name-only "$commit" -- "$posts/" |
     awk -F/ '$NF ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-.*\.(md|markdown|mkd|mkdn|html|htm)$/ { print $NF "\t" $0 }' |
     LC_ALL=C sort -r | head -n "$per_site" | cut -f2)
   git --git-dir="$git_dir" archive "$commit" "${paths[@]}" "${sample[@]}" | tar -x -C "$tmp"

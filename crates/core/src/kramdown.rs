@@ -58,7 +58,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
     // memchr's searches: std's `contains` with a two-byte pattern (a two-way search) was 1%
     // of a build's instructions, over every post's whole text.
     let has = |needle: &[u8]| memchr::memmem::find(markdown.as_bytes(), needle).is_some();
-    if memchr::memchr(b'*', markdown.as_bytes()).is_none()
+    if memchr::memchr2(b'*', b'~', markdown.as_bytes()).is_none()
         && !has(b"$$")
         && !has(b"<<")
         && memchr::memchr2(b'`', b'|', markdown.as_bytes()).is_none()
@@ -69,8 +69,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         return Cow::Borrowed(markdown);
     }
     let mut replacements: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
-    // The open fence's character and length.
-    let mut fence: Option<(u8, usize)> = None;
+    // The open fence's character, length and the column its lines are indented to.
+    let mut fence: Option<(u8, usize, usize)> = None;
     let mut paragraph: Vec<(usize, &str)> = Vec::new();
     // Whether the paragraph's lines are a block of their own outside any list: a table, if
     // each holds a `|` (see `kramdown_table`).
@@ -95,25 +95,45 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
         let blank = trimmed.trim().is_empty();
-        if let Some((marker, len)) = fence {
-            if indent < 4 && closes_fence(trimmed, marker, len) {
+        if let Some((marker, len, base)) = fence {
+            if closes_fence_at(line, marker, len, base) {
                 fence = None;
             }
             continue;
         }
-        if indent < 4 && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+        // A fence that opens a list item's content (`- ```` ``), its lines indented to it.
+        if indent < 4 {
+            if let Some((base, body)) = item_body(line).filter(|(_, body)| is_fence(body)) {
+                let marker = body.as_bytes()[0];
+                let len = body.bytes().take_while(|&b| b == marker).count();
+                if fence_closes(marker, len, base, &markdown[offset..]) {
+                    items.retain(|&c| c <= leading_column(line));
+                    items.push(base);
+                    pair_paragraph(markdown, &paragraph, &mut replacements);
+                    paragraph.clear();
+                    fence = Some((marker, len, base));
+                    after_blank = false;
+                    continue;
+                }
+            }
+        }
+        if indent < 4 && is_fence(trimmed) {
             let marker = trimmed.as_bytes()[0];
             let len = trimmed.bytes().take_while(|&b| b == marker).count();
-            if fence_closes(marker, len, &markdown[offset..]) {
+            if fence_closes(marker, len, 0, &markdown[offset..]) {
                 pair_paragraph(markdown, &paragraph, &mut replacements);
                 paragraph.clear();
-                fence = Some((marker, len));
+                fence = Some((marker, len, 0));
                 after_blank = false;
                 continue;
             }
             // kramdown's fenced block needs its closing fence: without one, the line is text.
-            for i in 0..len {
-                replacements.push((start + indent + i, 0, "\\".into()));
+            // Escaped here for backticks (`code_spans` leaves the run alone); a run of `~`
+            // the paragraph's `strikethrough` writes anew, escaped or struck through.
+            if marker == b'`' {
+                for i in 0..len {
+                    replacements.push((start + indent + i, 0, "\\".into()));
+                }
             }
         }
         if blank {
@@ -252,7 +272,10 @@ fn pair_paragraph(
         return;
     }
     spaced_destinations(text, first, replacements);
-    literal_backticks(text, first, replacements);
+    code_spans(text, first, replacements);
+    if text.contains('~') {
+        strikethrough(text, first, replacements);
+    }
     // `<<words>>`: kramdown writes «words»; CommonMark would read `<words>>` as an HTML tag.
     // Written here, the `>>` that follows is left to the typography pass.
     for run in runs(text, b'<').into_iter().filter(|run| run.len == 2) {
@@ -770,13 +793,37 @@ fn is_hashes(trimmed: &str) -> bool {
     (1..=6).contains(&line.len()) && line.bytes().all(|b| b == b'#')
 }
 
-/// Whether a fence of `len` `marker`s has a closing fence in `rest` (the lines after it):
+/// Whether a line (after its indentation) opens a fence: three backticks or tildes.
+fn is_fence(trimmed: &str) -> bool {
+    trimmed.starts_with("```") || trimmed.starts_with("~~~")
+}
+
+/// Whether a fence of `len` `marker`s whose lines are indented to column `base` (a list
+/// item's content; 0 outside lists) has a closing fence in `rest` (the lines after it):
 /// kramdown's fenced block needs one, and without it reads the line as text.
-fn fence_closes(marker: u8, len: usize, rest: &str) -> bool {
-    rest.split_inclusive('\n').any(|line| {
-        let content = line.trim_start_matches(' ');
-        line.len() - content.len() < 4 && closes_fence(content, marker, len)
-    })
+fn fence_closes(marker: u8, len: usize, base: usize, rest: &str) -> bool {
+    rest.split_inclusive('\n')
+        .any(|line| closes_fence_at(line, marker, len, base))
+}
+
+/// Whether `line` closes a fence of `len` `marker`s whose lines are indented to column
+/// `base`: up to three columns more, then the fence (see [`closes_fence`]).
+fn closes_fence_at(line: &str, marker: u8, len: usize, base: usize) -> bool {
+    let content = line.trim_start_matches([' ', '\t']);
+    leading_column(line) < base + 4 && closes_fence(content, marker, len)
+}
+
+/// The content column of the list item a line starts and its text after the marker, when it
+/// starts one.
+fn item_body(line: &str) -> Option<(usize, &str)> {
+    let base = list_item_column(line)?;
+    let content = line.trim_start_matches([' ', '\t']);
+    let marker = content
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || b"-*+.".contains(b))
+        .count()
+        .max(1);
+    Some((base, content[marker..].trim_start_matches([' ', '\t'])))
 }
 
 /// Whether a line (after up to three spaces) closes a fence of `len` `marker`s: as many or
@@ -1096,10 +1143,20 @@ fn spaced_destinations(
     }
 }
 
-/// Records kramdown's literal backticks in one paragraph (`text`, at `offset`): a single
-/// backtick with white space before and after it is text, not the start of a code span
-/// (`` a `  1 ↦ 1` b `` shows its backticks in Jekyll), where CommonMark pairs it with the next.
-fn literal_backticks(
+/// Records kramdown's code spans in one paragraph (`text`, at `offset`) where CommonMark reads
+/// them otherwise:
+/// - a single backtick with white space (or the paragraph's start) before it and white space
+///   after it is text (`` a `  1 ↦ 1` b `` shows its backticks in Jekyll), where CommonMark
+///   pairs it with the next: it is escaped;
+/// - a span closes at the first run of as many backticks (`` `a``b` `` is `a` then `b`),
+///   even inside a longer run, where CommonMark needs a run of the same length;
+/// - a span of one backtick keeps its content as it is (`` ` x ` `` shows its spaces), one
+///   of more loses one space at each end that has one; CommonMark takes one off each end only
+///   when both have one.
+///
+/// Such a span is written anew as a CommonMark span of the same content (see
+/// [`commonmark_code_span`]).
+fn code_spans(
     text: &str,
     offset: usize,
     replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
@@ -1118,16 +1175,91 @@ fn literal_backticks(
             continue;
         }
         let len = bytes[start..].iter().take_while(|&&b| b == b'`').count();
-        let space_before =
-            !text[..start].trim_start().is_empty() && bytes[start - 1].is_ascii_whitespace();
+        if len >= 3 && replacements.contains(&(offset + start, 0, Cow::Borrowed("\\"))) {
+            // A fence never closed, escaped as text (see `prepare`).
+            i = start + len;
+            continue;
+        }
+        if len >= 3 && may_be_fence(text, start) {
+            // A fence in a block quote or a list item (which `prepare` does not follow): what
+            // follows may be code, not this paragraph's text.
+            return;
+        }
+        let space_before = start == 0 || bytes[start - 1].is_ascii_whitespace();
         let space_after = bytes.get(start + len).is_some_and(u8::is_ascii_whitespace);
         if len == 1 && space_before && space_after {
             replacements.push((offset + start, 0, "\\".into()));
             i = start + 1;
-        } else {
-            i = skip_code_span(text, start);
+            continue;
         }
+        let end = skip_code_span(text, start);
+        if end == start + len {
+            // Never closed: text, in both.
+            i = end;
+            continue;
+        }
+        let content = &text[start + len..end - len];
+        let kramdown = if len == 1 {
+            content
+        } else {
+            let content = content.strip_prefix(' ').unwrap_or(content);
+            content.strip_suffix(' ').unwrap_or(content)
+        };
+        let closes_inside_run = bytes.get(end) == Some(&b'`');
+        // A span over a line that may start a block of its own (a list item, a quote, a
+        // heading), which this paragraph's lines do not tell, is left to CommonMark.
+        if !kramdown.is_empty()
+            && content.lines().skip(1).all(|line| {
+                !line
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit() || "#>-*+|`~<=".contains(c))
+            })
+            && (closes_inside_run || commonmark_code_content(content) != kramdown)
+        {
+            let mut span = commonmark_code_span(kramdown);
+            if closes_inside_run {
+                // The rest of the run opens the next span: apart, or CommonMark would read
+                // one run (the sanitizer drops the comment).
+                span.push_str("<!-- -->");
+            }
+            replacements.push((offset + start, end - start, span.into()));
+        }
+        i = end;
     }
+}
+
+/// The content CommonMark gives a code span (`content` between its backticks), line endings
+/// read as spaces as it reads them: one space off each end when both have one and it is not
+/// all spaces.
+fn commonmark_code_content(content: &str) -> Cow<'_, str> {
+    let content: Cow<'_, str> = if content.contains(['\n', '\r']) {
+        Cow::Owned(content.replace("\r\n", " ").replace(['\n', '\r'], " "))
+    } else {
+        Cow::Borrowed(content)
+    };
+    let strip = content.len() >= 2
+        && content.starts_with(' ')
+        && content.ends_with(' ')
+        && content.bytes().any(|b| b != b' ');
+    match (strip, content) {
+        (false, content) => content,
+        (true, Cow::Borrowed(content)) => Cow::Borrowed(&content[1..content.len() - 1]),
+        (true, Cow::Owned(content)) => Cow::Owned(content[1..content.len() - 1].to_owned()),
+    }
+}
+
+/// A CommonMark code span whose content is `content` (not empty): fenced with one backtick
+/// more than its longest run, and a space inside each end when CommonMark would otherwise
+/// take one off or read a backtick at an end as part of the fence.
+fn commonmark_code_span(content: &str) -> String {
+    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = content.bytes().any(|b| b != b' ')
+        && (content.starts_with('`')
+            || content.ends_with('`')
+            || (content.starts_with([' ', '\n']) && content.ends_with([' ', '\n'])));
+    let pad = if pad { " " } else { "" };
+    format!("{fence}{pad}{content}{pad}{fence}")
 }
 
 /// The index after the code span that starts at `text[i]` (a run of backticks), or after the
@@ -1153,12 +1285,19 @@ fn escape_html(text: &str) -> String {
 /// The runs of one or two `marker` (`*`, `$` or `<`) in `text` outside code spans, tags,
 /// autolinks, link destinations and escapes (longer runs are left alone).
 fn runs(text: &str, marker: u8) -> Vec<Run> {
+    runs_up_to(text, marker, 2)
+}
+
+/// The runs of up to `max_len` `marker`s in `text` outside code spans, tags, autolinks, link
+/// destinations and escapes (longer runs are left alone).
+fn runs_up_to(text: &str, marker: u8, max_len: usize) -> Vec<Run> {
     let bytes = text.as_bytes();
     let mut runs = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 2,
+            b'`' if literal_backtick(bytes, i) => i += 1,
             b'`' => i = skip_code_span(text, i),
             // `<<` is not a tag: kramdown writes it «.
             b'<' if bytes.get(i + 1) != Some(&b'<') => match text[i..].find('>') {
@@ -1171,7 +1310,7 @@ fn runs(text: &str, marker: u8) -> Vec<Run> {
             },
             b if b == marker => {
                 let len = bytes[i..].iter().take_while(|&&b| b == marker).count();
-                if len <= 2 {
+                if len <= max_len {
                     runs.push(Run { start: i, len });
                 }
                 i += len;
@@ -1180,6 +1319,106 @@ fn runs(text: &str, marker: u8) -> Vec<Run> {
         }
     }
     runs
+}
+
+/// Whether a run of three or more backticks or tildes at `text[at]` may be a fence in a
+/// block quote or a list item: only `>`, list markers and white space come before it on its
+/// line. (A fence at a line's start is followed by `prepare` itself.)
+fn may_be_fence(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let before = text[line_start..at].trim();
+    !before.is_empty()
+        && before
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_whitespace() || ">-*+.)".contains(c))
+}
+
+/// Whether the backtick at `bytes[i]` is text for kramdown: a single one with white space (or
+/// the paragraph's start) before it and white space after it.
+fn literal_backtick(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i + 1) != Some(&b'`')
+        && (i == 0 || bytes[i - 1].is_ascii_whitespace())
+        && bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace)
+}
+
+/// Records kramdown's strikethrough (GFM input) in one paragraph (`text`, at `offset`) where
+/// CommonMark's differs: kramdown opens at `~~` before anything but white space and `~` (the
+/// last two of a longer run) and closes at the next `~~` after anything but white space and
+/// `~`; one `~` is text. GFM (pulldown-cmark) also strikes through `~x~`, takes no run of
+/// three, and follows the flanking rules. Unless CommonMark pairs every run as kramdown does,
+/// the pairs are written as `<del>` and every other `~` is escaped.
+fn strikethrough(
+    text: &str,
+    offset: usize,
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
+) {
+    let tildes = runs_up_to(text, b'~', usize::MAX);
+    if tildes
+        .iter()
+        .any(|run| run.len >= 3 && may_be_fence(text, run.start))
+    {
+        return;
+    }
+    let mut runs = tildes.clone();
+    let mut pairs: Vec<(Run, Run)> = Vec::new();
+    let mut next = 0;
+    while next < runs.len() {
+        let run = runs[next];
+        next += 1;
+        let (_, after) = neighbours(text, run);
+        if run.len < 2 || after.is_none_or(char::is_whitespace) {
+            continue;
+        }
+        let opener = Run {
+            start: run.start + run.len - 2,
+            len: 2,
+        };
+        let closer = runs[next..].iter().position(|closer| {
+            let (before, _) = neighbours(text, *closer);
+            closer.len >= 2 && before.is_some_and(|c| !c.is_whitespace() && c != '~')
+        });
+        let Some(found) = closer else {
+            continue;
+        };
+        let at = next + found;
+        let closer = runs[at];
+        pairs.push((opener, Run { len: 2, ..closer }));
+        // What is left of the closing run is read anew (it may open the next pair).
+        next = at;
+        runs[at] = Run {
+            start: closer.start + 2,
+            len: closer.len - 2,
+        };
+        if runs[at].len == 0 {
+            next += 1;
+        }
+    }
+    // CommonMark agrees when every run is two `~` and kramdown pairs them all, each pair
+    // flanking as CommonMark needs.
+    let commonmark_agrees = tildes.iter().all(|run| run.len == 2)
+        && tildes.len() == pairs.len() * 2
+        && pairs.iter().all(|&(opener, closer)| {
+            commonmark_opens(text, opener) && commonmark_closes(text, closer)
+        });
+    if commonmark_agrees {
+        return;
+    }
+    let paired = |at: usize| {
+        pairs.iter().any(|(o, c)| {
+            (o.start..o.start + 2).contains(&at) || (c.start..c.start + 2).contains(&at)
+        })
+    };
+    for run in tildes {
+        for at in run.start..run.start + run.len {
+            if !paired(at) {
+                replacements.push((offset + at, 0, "\\".into()));
+            }
+        }
+    }
+    for (opener, closer) in pairs {
+        replacements.push((offset + opener.start, 2, "<del>".into()));
+        replacements.push((offset + closer.start, 2, "</del>".into()));
+    }
 }
 
 /// The characters on either side of a run.
@@ -1482,9 +1721,43 @@ mod tests {
     }
 
     #[test]
+    fn code_spans_close_and_keep_spaces_as_kramdown_does() {
+        // One backtick keeps its span's spaces; CommonMark would take one off each end.
+        assert_eq!(prepare("，` <C-x> `的"), "，`  <C-x>  `的");
+        // Two or more lose one space at each end that has one; CommonMark only at both.
+        assert_eq!(prepare("d `` e`` f"), "d `e` f");
+        assert_eq!(prepare("d ``e `` f"), "d `e` f");
+        // A span closes at the first run of as many backticks, inside a longer one too.
+        assert_eq!(prepare("a `x``y` b"), "a `x`<!-- -->`y` b");
+        assert_eq!(prepare("d ``e ``` f"), "d `e`<!-- -->` f");
+        // What CommonMark reads the same is left alone.
+        for text in ["`x` y", "`` a ` b ``", "``x`` `y`", "`a\nb`"] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn strikethrough_as_kramdown_reads_it() {
+        // One `~` is text (GFM strikes `~x~` through).
+        assert_eq!(prepare("a ~x~ b\n"), "a \\~x\\~ b\n");
+        // A longer run opens with its last two and closes with its first two.
+        assert_eq!(prepare("~~~z~~~"), "\\~<del>z</del>\\~");
+        assert_eq!(prepare("~~a~~~~b~~"), "<del>a</del><del>b</del>");
+        // No white space inside the ends: `~~ w~~` is text, `~~v ~~ f~~` one pair.
+        assert_eq!(prepare("~~ w~~"), "\\~\\~ w\\~\\~");
+        assert_eq!(prepare("~~v ~~ f~~u"), "<del>v \\~\\~ f</del>u");
+        // Pairs CommonMark reads the same, and tildes in code, are left alone.
+        for text in ["~~a~~ b ~~c d~~", "`~x~`", "1\\~2", "～"] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    #[test]
     fn code_spans_fences_and_html_blocks_as_kramdown_reads_them() {
         // A lone backtick between white space is text; others open code spans.
-        assert_eq!(prepare("a `  1 ↦ 1` b `c`\n"), "a \\`  1 ↦ 1` b `c`\n");
+        // (The span that follows, ` b `, keeps its spaces: written with one more at each end.)
+        assert_eq!(prepare("a `  1 ↦ 1` b `c`\n"), "a \\`  1 ↦ 1`  b  `c`\n");
+        assert_eq!(prepare("` x` y"), "\\` x` y");
         assert_eq!(prepare("`a` and ` b`\n"), "`a` and \\` b`\n");
         assert_eq!(prepare("\\` x ` y"), "\\` x \\` y");
         for text in ["`x` y", "``a ` b``"] {
@@ -1598,6 +1871,9 @@ mod random_tests {
             "``",
             "```",
             "~~~",
+            "~",
+            "~~",
+            "\\~",
             "|",
             "\\|",
             "\\",
