@@ -45,6 +45,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+mod span_html;
+
 /// A run of one or two delimiters (`*`, `$`, `<`) in a paragraph: its byte range.
 #[derive(Debug, Clone, Copy)]
 struct Run {
@@ -65,6 +67,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         && !may_have_spaced_destination(markdown)
         && !may_rewrite_lines(markdown)
         && !has_html_block_with_blank_line(markdown)
+        && !may_have_lazy_code(markdown)
+        && !span_html::may_matter(markdown)
     {
         return Cow::Borrowed(markdown);
     }
@@ -79,6 +83,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
     // before was blank (see `lazy_line`).
     let mut items: Vec<usize> = Vec::new();
     let mut after_blank = true;
+    // Whether the line before was in an indented code block (outside lists).
+    let mut in_code = false;
     // Where the HTML block that kramdown reads to its end tag ends (see `html_block_end`).
     let mut html_until = 0;
     let mut offset = 0;
@@ -135,6 +141,21 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
                     replacements.push((start + indent + i, 0, "\\".into()));
                 }
             }
+        }
+        let code_line = !blank && (indent >= 4 || line.starts_with('\t'));
+        if in_code && !after_blank && !blank && !code_line && lazy_line(trimmed) {
+            // kramdown's indented code block takes a line that follows one of its lines (no
+            // blank line between), joined to it with a space; CommonMark's ends there.
+            let newline = if markdown[..start].ends_with("\r\n") {
+                2
+            } else {
+                1
+            };
+            replacements.push((start - newline, newline, " ".into()));
+            continue;
+        }
+        if !blank {
+            in_code = code_line && items.is_empty() && (in_code || paragraph.is_empty());
         }
         if blank {
             after_blank = true;
@@ -268,6 +289,7 @@ fn pair_paragraph(
     }
     let (last, last_line) = lines[lines.len() - 1];
     let text = &markdown[first..last + last_line.len()];
+    let from = replacements.len();
     if math(text, first, replacements) {
         return;
     }
@@ -309,6 +331,9 @@ fn pair_paragraph(
         if can_open {
             open.push(run);
         }
+    }
+    if text.contains('<') {
+        span_html::html_spans(text, first, from, replacements);
     }
 }
 
@@ -555,7 +580,7 @@ pub fn table_of_contents<'a>(
 
 /// HTML elements kramdown reads as text in a paragraph (its `HTML_SPAN_ELEMENTS`), not as an
 /// HTML block.
-const SPAN_ELEMENTS: &[&str] = &[
+pub(crate) const SPAN_ELEMENTS: &[&str] = &[
     "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em",
     "i", "img", "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt",
     "rtc", "ruby", "samp", "select", "small", "span", "strike", "strong", "sub", "sup", "textarea",
@@ -656,6 +681,9 @@ fn kramdown_table(
                     .collect();
             }
             continue;
+        }
+        if !line.contains('|') {
+            return false;
         }
         let cells = table_cells(line);
         if cells.len() < 2 && !line.trim().starts_with('|') {
@@ -848,7 +876,7 @@ fn leading_column(line: &str) -> usize {
 
 /// The column of a list item's content, when the line starts a list item (`-`, `*`, `+` or
 /// digits and `.`, then white space).
-fn list_item_column(line: &str) -> Option<usize> {
+pub(crate) fn list_item_column(line: &str) -> Option<usize> {
     let column = leading_column(line);
     let content = line.trim_start_matches([' ', '\t']);
     let digits = content.bytes().take_while(u8::is_ascii_digit).count();
@@ -1058,6 +1086,32 @@ fn has_html_block_with_blank_line(markdown: &str) -> bool {
             }
         }
         at = line_end;
+    }
+    false
+}
+
+/// Whether an indented code line after a blank one is followed by a line indented less (no
+/// blank line between): the cheap test for kramdown's lazy code lines in [`prepare`].
+fn may_have_lazy_code(markdown: &str) -> bool {
+    let indented = |line: &str| line.starts_with("    ") || line.starts_with('\t');
+    let mut lines = markdown.lines();
+    let mut before_blank = true;
+    while let Some(line) = lines.next() {
+        let blank = line.trim().is_empty();
+        if before_blank && !blank && indented(line) {
+            // The code block's lines, then the first that is not one.
+            for next in lines.by_ref() {
+                if next.trim().is_empty() {
+                    break;
+                }
+                if !indented(next) {
+                    return true;
+                }
+            }
+            before_blank = true;
+            continue;
+        }
+        before_blank = blank;
     }
     false
 }
@@ -1335,7 +1389,7 @@ fn may_be_fence(text: &str, at: usize) -> bool {
 
 /// Whether the backtick at `bytes[i]` is text for kramdown: a single one with white space (or
 /// the paragraph's start) before it and white space after it.
-fn literal_backtick(bytes: &[u8], i: usize) -> bool {
+pub(crate) fn literal_backtick(bytes: &[u8], i: usize) -> bool {
     bytes.get(i + 1) != Some(&b'`')
         && (i == 0 || bytes[i - 1].is_ascii_whitespace())
         && bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace)
@@ -1737,6 +1791,59 @@ mod tests {
     }
 
     #[test]
+    fn indented_code_takes_lazy_lines() {
+        // kramdown's indented code block takes the lines right after it, joined with a space.
+        assert_eq!(
+            prepare("para\n\n    code 1\nlazy *line*\n    code 2\n\nafter\n"),
+            "para\n\n    code 1 lazy *line*\n    code 2\n\nafter\n"
+        );
+        assert_eq!(
+            prepare("    code\r\n# no heading\r\n"),
+            "    code # no heading\r\n"
+        );
+        // Not after a blank line, not an HTML block's tag, not in a list: left alone.
+        for text in [
+            "    code\n\nafter\n",
+            "para\n    more\nlast\n",
+            "    code\n<div>\n",
+        ] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn html_in_a_paragraph_as_kramdown_reads_it() {
+        // An element kramdown does not read Markdown in (any but its span elements) holds
+        // text, up to its end tag or the paragraph's end.
+        assert_eq!(
+            prepare("a List<T> *b* `c`\nline *x*\n\nnext *p*\n"),
+            "a List<T> \\*b\\* \\`c\\`\nline \\*x\\*\n\nnext *p*\n"
+        );
+        assert_eq!(
+            prepare("x <u>*y*</u> *z* <kbd>'k'</kbd>"),
+            "x <u>\\*y\\*</u> *z* <kbd>\\'k\\'</kbd>"
+        );
+        // A list item starts afresh.
+        assert_eq!(
+            prepare("* a <RET> *b*\n* c *d*\n"),
+            "* a <RET> \\*b\\*\n* c *d*\n"
+        );
+        // A stray end tag, and a block's tag, are text.
+        assert_eq!(prepare("x</span>y"), "x\\</span>y");
+        assert_eq!(prepare("a <div>b</div> c"), "a \\<div>b\\</div> c");
+        // Span elements, void ones and comments are HTML with Markdown around and inside.
+        for text in [
+            "x <span>*a*</span> <b>open *b*",
+            "a<br>*b* <img src=\"x\"> `c`",
+            "<!-- <T> --> *a*",
+            "`<T>` *a*",
+            "a <http://a.example/> *b*",
+        ] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    #[test]
     fn strikethrough_as_kramdown_reads_it() {
         // One `~` is text (GFM strikes `~x~` through).
         assert_eq!(prepare("a ~x~ b\n"), "a \\~x\\~ b\n");
@@ -1780,10 +1887,11 @@ mod tests {
             "<div>\n<p>a</p>\n</div>\n\npara\n",
             "<p>a</p>\n\n<p>b</p>\n",
             "<div markdown=\"1\">\n\n*a*\n\n</div>\n",
-            "<span>a\n\nb</span>\n",
         ] {
             assert_eq!(prepare(text), text, "{text}");
         }
+        // (The stray end tag after the blank line is text, as kramdown reads it.)
+        assert_eq!(prepare("<span>a\n\nb</span>\n"), "<span>a\n\nb\\</span>\n");
     }
 
     #[test]
@@ -1791,7 +1899,7 @@ mod tests {
         assert_eq!(prepare("<br>\n**b** c\n"), "<br><!-- -->\n**b** c\n");
         assert_eq!(
             prepare("x\n\n</span>\n*y*\n"),
-            "x\n\n</span><!-- -->\n*y*\n"
+            "x\n\n\\</span><!-- -->\n*y*\n"
         );
         for text in [
             "<br>\n\nz\n",
