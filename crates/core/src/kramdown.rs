@@ -69,6 +69,12 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         && !has_html_block_with_blank_line(markdown)
         && !may_have_lazy_code(markdown)
         && !span_html::may_matter(markdown)
+        && !memchr::memchr_iter(b'\\', markdown.as_bytes()).any(|at| {
+            markdown
+                .as_bytes()
+                .get(at + 1)
+                .is_some_and(|b| KEPT_BACKSLASH.contains(b))
+        })
     {
         return Cow::Borrowed(markdown);
     }
@@ -295,6 +301,9 @@ fn pair_paragraph(
     }
     spaced_destinations(text, first, replacements);
     code_spans(text, first, replacements);
+    if text.contains('\\') {
+        kept_backslashes(text, first, replacements);
+    }
     if text.contains('~') {
         strikethrough(text, first, replacements);
     }
@@ -1375,6 +1384,43 @@ fn runs_up_to(text: &str, marker: u8, max_len: usize) -> Vec<Run> {
     runs
 }
 
+/// The ASCII punctuation CommonMark lets a backslash escape and kramdown (GFM input) does
+/// not: before these, kramdown shows the backslash (`f(x)\,dx`), CommonMark drops it.
+const KEPT_BACKSLASH: &[u8] = b"%&,/;?@^";
+
+/// Records kramdown's kept backslashes in one paragraph (`text`, at `offset`): a backslash
+/// before one of [`KEPT_BACKSLASH`] (outside code spans, tags and link destinations) is
+/// written as an escaped backslash, which CommonMark shows.
+fn kept_backslashes(
+    text: &str,
+    offset: usize,
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
+) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                if bytes.get(i + 1).is_some_and(|b| KEPT_BACKSLASH.contains(b)) {
+                    replacements.push((offset + i, 1, "\\\\".into()));
+                }
+                i += 2;
+            }
+            b'`' if literal_backtick(bytes, i) => i += 1,
+            b'`' => i = skip_code_span(text, i),
+            b'<' if bytes.get(i + 1) != Some(&b'<') => match text[i..].find('>') {
+                Some(end) if !text[i..i + end].contains('\n') => i += end + 1,
+                _ => i += 1,
+            },
+            b']' if bytes.get(i + 1) == Some(&b'(') => match text[i..].find(')') {
+                Some(end) => i += end + 1,
+                None => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+}
+
 /// Whether a run of three or more backticks or tildes at `text[at]` may be a fence in a
 /// block quote or a list item: only `>`, list markers and white space come before it on its
 /// line. (A fence at a line's start is followed by `prepare` itself.)
@@ -1839,6 +1885,15 @@ mod tests {
             "`<T>` *a*",
             "a <http://a.example/> *b*",
         ] {
+            assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn backslashes_kramdown_keeps() {
+        // kramdown escapes fewer characters than CommonMark: it shows `\,` as it is.
+        assert_eq!(prepare("f(x)\\,dx and 50\\%"), "f(x)\\\\,dx and 50\\\\%");
+        for text in ["a\\*b\\* \\\\, `\\,`", "<a title=\"\\,\">x</a>"] {
             assert_eq!(prepare(text), text, "{text}");
         }
     }

@@ -223,7 +223,7 @@ pub(super) fn may_matter(markdown: &str) -> bool {
         }
         if !found.closing {
             opened.push(found.name);
-        } else if !opened.iter().any(|open| *open == found.name) {
+        } else if !opened.contains(&found.name) {
             return true;
         }
     }
@@ -330,8 +330,7 @@ pub(super) fn html_spans(
     let mut kept = from;
     for index in from..replacements.len() {
         let at = replacements[index].0 - offset;
-        let in_raw = raw_text.iter().any(|range| range.contains(&at))
-            || escapes.iter().any(|&escape| escape == at);
+        let in_raw = raw_text.iter().any(|range| range.contains(&at)) || escapes.contains(&at);
         if !in_raw {
             replacements.swap(kept, index);
             kept += 1;
