@@ -984,7 +984,7 @@ const BLOCK_ELEMENTS: &[&str] = &[
 ];
 
 /// Elements without an end tag, which kramdown's HTML reader does not wait for.
-const VOID_ELEMENTS: &[&str] = &[
+pub(crate) const VOID_ELEMENTS: &[&str] = &[
     "area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link",
     "meta", "param", "source", "track", "wbr",
 ];
@@ -1238,7 +1238,14 @@ fn code_spans(
             continue;
         }
         let len = bytes[start..].iter().take_while(|&&b| b == b'`').count();
-        if len >= 3 && replacements.contains(&(offset + start, 0, Cow::Borrowed("\\"))) {
+        let at_line_start = text[..start]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|before| before.bytes().all(|b| b == b' '));
+        if len >= 3
+            && at_line_start
+            && replacements.contains(&(offset + start, 0, Cow::Borrowed("\\")))
+        {
             // A fence never closed, escaped as text (see `prepare`).
             i = start + len;
             continue;
@@ -1503,14 +1510,23 @@ fn strikethrough(
     if commonmark_agrees {
         return;
     }
-    let paired = |at: usize| {
-        pairs.iter().any(|(o, c)| {
-            (o.start..o.start + 2).contains(&at) || (c.start..c.start + 2).contains(&at)
+    // The paired tildes' places, in order (pairs come in order, each opener before its
+    // closer): looked up by binary search, so that a post of many pairs costs no more than
+    // its length times their logarithm.
+    let paired: Vec<usize> = pairs
+        .iter()
+        .flat_map(|(opener, closer)| {
+            [
+                opener.start,
+                opener.start + 1,
+                closer.start,
+                closer.start + 1,
+            ]
         })
-    };
+        .collect();
     for run in tildes {
         for at in run.start..run.start + run.len {
-            if !paired(at) {
+            if paired.binary_search(&at).is_err() {
                 replacements.push((offset + at, 0, "\\".into()));
             }
         }

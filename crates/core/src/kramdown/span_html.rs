@@ -78,10 +78,7 @@ const BLOCK: &[&str] = &[
 ];
 
 /// Elements without content (kramdown's `HTML_ELEMENTS_WITHOUT_BODY`).
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link",
-    "meta", "param", "source", "track", "wbr",
-];
+use super::VOID_ELEMENTS as VOID;
 
 /// Other names kramdown knows as HTML (their case does not matter): its raw and block
 /// content models, and its span elements.
@@ -330,7 +327,10 @@ pub(super) fn html_spans(
     let mut kept = from;
     for index in from..replacements.len() {
         let at = replacements[index].0 - offset;
-        let in_raw = raw_text.iter().any(|range| range.contains(&at)) || escapes.contains(&at);
+        // Both lists are in order of place: looked up by binary search.
+        let range = raw_text.partition_point(|range| range.end <= at);
+        let in_raw = raw_text.get(range).is_some_and(|range| range.contains(&at))
+            || escapes.binary_search(&at).is_ok();
         if !in_raw {
             replacements.swap(kept, index);
             kept += 1;
