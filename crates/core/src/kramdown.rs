@@ -1238,12 +1238,17 @@ fn code_spans(
             continue;
         }
         let len = bytes[start..].iter().take_while(|&&b| b == b'`').count();
-        let at_line_start = text[..start]
-            .rsplit('\n')
-            .next()
-            .is_some_and(|before| before.bytes().all(|b| b == b' '));
+        // Whether only up to three spaces come before the run on its line, as before a fence.
+        let at_line_start = || {
+            let spaces = bytes[..start]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b' ')
+                .count();
+            spaces <= 3 && (start == spaces || bytes[start - spaces - 1] == b'\n')
+        };
         if len >= 3
-            && at_line_start
+            && at_line_start()
             && replacements.contains(&(offset + start, 0, Cow::Borrowed("\\")))
         {
             // A fence never closed, escaped as text (see `prepare`).
