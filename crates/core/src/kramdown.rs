@@ -160,12 +160,10 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             replacements.push((start - newline, newline, " ".into()));
             continue;
         }
-        if !blank {
-            in_code = code_line && items.is_empty() && (in_code || paragraph.is_empty());
-        }
         if blank {
             after_blank = true;
         } else {
+            in_code = code_line && items.is_empty() && (in_code || paragraph.is_empty());
             let column = leading_column(line);
             match list_item_column(line) {
                 Some(content) if column < 4 || items.iter().any(|&c| column >= c) => {
@@ -1370,30 +1368,41 @@ fn runs_up_to(text: &str, marker: u8, max_len: usize) -> Vec<Run> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'`' if literal_backtick(bytes, i) => i += 1,
-            b'`' => i = skip_code_span(text, i),
-            // `<<` is not a tag: kramdown writes it «.
-            b'<' if bytes.get(i + 1) != Some(&b'<') => match text[i..].find('>') {
-                Some(end) if !text[i..i + end].contains('\n') => i += end + 1,
-                _ => i += 1,
-            },
-            b']' if bytes.get(i + 1) == Some(&b'(') => match text[i..].find(')') {
-                Some(end) => i += end + 1,
-                None => i += 1,
-            },
-            b if b == marker => {
-                let len = bytes[i..].iter().take_while(|&&b| b == marker).count();
-                if len <= max_len {
-                    runs.push(Run { start: i, len });
-                }
-                i += len;
+        if let Some(next) = skip_span(text, i) {
+            i = next;
+        } else if bytes[i] == marker {
+            let len = bytes[i..].iter().take_while(|&&b| b == marker).count();
+            if len <= max_len {
+                runs.push(Run { start: i, len });
             }
-            _ => i += 1,
+            i += len;
+        } else {
+            i += 1;
         }
     }
     runs
+}
+
+/// Where the construct that starts at `text[i]` ends, when it is one the paragraph rules
+/// read past: an escape, a code span (a literal backtick is a character), a tag or autolink
+/// on one line (`<<` is no tag: kramdown writes it «), a link destination. `None` for any
+/// other character.
+pub(crate) fn skip_span(text: &str, i: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    Some(match bytes[i] {
+        b'\\' => i + 2,
+        b'`' if literal_backtick(bytes, i) => i + 1,
+        b'`' => skip_code_span(text, i),
+        b'<' if bytes.get(i + 1) != Some(&b'<') => match text[i..].find('>') {
+            Some(end) if !text[i..i + end].contains('\n') => i + end + 1,
+            _ => i + 1,
+        },
+        b']' if bytes.get(i + 1) == Some(&b'(') => match text[i..].find(')') {
+            Some(end) => i + end + 1,
+            None => i + 1,
+        },
+        _ => return None,
+    })
 }
 
 /// The ASCII punctuation CommonMark lets a backslash escape and kramdown (GFM input) does
@@ -1411,25 +1420,10 @@ fn kept_backslashes(
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => {
-                if bytes.get(i + 1).is_some_and(|b| KEPT_BACKSLASH.contains(b)) {
-                    replacements.push((offset + i, 1, "\\\\".into()));
-                }
-                i += 2;
-            }
-            b'`' if literal_backtick(bytes, i) => i += 1,
-            b'`' => i = skip_code_span(text, i),
-            b'<' if bytes.get(i + 1) != Some(&b'<') => match text[i..].find('>') {
-                Some(end) if !text[i..i + end].contains('\n') => i += end + 1,
-                _ => i += 1,
-            },
-            b']' if bytes.get(i + 1) == Some(&b'(') => match text[i..].find(')') {
-                Some(end) => i += end + 1,
-                None => i += 1,
-            },
-            _ => i += 1,
+        if bytes[i] == b'\\' && bytes.get(i + 1).is_some_and(|b| KEPT_BACKSLASH.contains(b)) {
+            replacements.push((offset + i, 1, "\\\\".into()));
         }
+        i = skip_span(text, i).unwrap_or(i + 1);
     }
 }
 

@@ -250,6 +250,7 @@ pub(super) fn html_spans(
     let mut raw_text: Vec<Range<usize>> = Vec::new();
     let mut raw_from: Option<usize> = None;
     let mut escapes: Vec<usize> = Vec::new();
+    let mut raw_markdown: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         if i > 0 && bytes[i - 1] == b'\n' && starts_block(&text[i..]) {
@@ -299,21 +300,18 @@ pub(super) fn html_spans(
                 i = found.end;
                 continue;
             }
-            _ if raw => {}
-            b'\\' => {
-                i += 2;
-                continue;
+            // Raw text: what CommonMark would read as Markdown is to be escaped.
+            _ if raw => {
+                if MARKDOWN.contains(&bytes[i]) {
+                    raw_markdown.push(i);
+                }
             }
-            b'`' if super::literal_backtick(bytes, i) => {}
-            b'`' => {
-                i = super::skip_code_span(text, i);
-                continue;
+            _ => {
+                if let Some(next) = super::skip_span(text, i) {
+                    i = next;
+                    continue;
+                }
             }
-            b']' if bytes.get(i + 1) == Some(&b'(') => {
-                i = text[i..].find(')').map_or(i + 1, |end| i + end + 1);
-                continue;
-            }
-            _ => {}
         }
         i += 1;
     }
@@ -340,20 +338,7 @@ pub(super) fn html_spans(
     for at in escapes {
         replacements.push((offset + at, 0, "\\".into()));
     }
-    for range in raw_text {
-        let mut at = range.start;
-        while at < range.end {
-            if bytes[at] == b'<' {
-                // A tag inside raw text is HTML still (read above).
-                if let Some(found) = tag(text, at).filter(|found| found.end <= range.end) {
-                    at = found.end;
-                    continue;
-                }
-            }
-            if MARKDOWN.contains(&bytes[at]) {
-                replacements.push((offset + at, 0, "\\".into()));
-            }
-            at += 1;
-        }
+    for at in raw_markdown {
+        replacements.push((offset + at, 0, "\\".into()));
     }
 }
