@@ -35,8 +35,8 @@ use crate::archive::{
     SEGMENT_POSTS,
 };
 use crate::search::{
-    for_each_term, gram_chars, gram_text, push_varint, shard_of, EncodedPostings, PositionLists,
-    Token, CHAR_BITS, MAX_TERM_FREQUENCY,
+    for_each_term, gram_text, push_varint, shard_of, EncodedPostings, PositionLists, Token,
+    CHAR_BITS, MAX_TERM_FREQUENCY,
 };
 
 /// Terms are grouped into this many buckets while indexing (a power of two). Timing the index
@@ -987,6 +987,33 @@ type Positions = u64;
 const INLINE_POSITIONS: usize = 7;
 const LONG_POSITIONS: Positions = 0xff << 56;
 
+/// The positions of the chain that starts at `link` in `positions` (see
+/// [`Scratch::positions`]), encoded as [`PositionLists::push_posting`] encodes them, as inline
+/// [`Positions`] when their bytes fit ([`LongPositions::keep`] makes the same value), else
+/// `None`.
+fn inline_positions(positions: &[(u32, u32)], mut link: u32) -> Option<Positions> {
+    let (mut value, mut len, mut previous) = (0u64, 0usize, 0u32);
+    while link != NONE {
+        let (position, next) = positions[link as usize];
+        let mut varint = (u64::from(position - previous) << 1) | u64::from(next != NONE);
+        (previous, link) = (position, next);
+        loop {
+            if len == INLINE_POSITIONS {
+                return None;
+            }
+            let last = varint < 0x80;
+            let byte = if last { varint } else { (varint & 0x7f) | 0x80 };
+            value |= byte << (8 * len);
+            len += 1;
+            if last {
+                break;
+            }
+            varint >>= 7;
+        }
+    }
+    Some(value | ((len as u64) << 56))
+}
+
 /// Calls `f` with the bytes of `positions`; `long` finds long ones.
 fn with_positions<'a, R>(
     positions: Positions,
@@ -1035,12 +1062,11 @@ const IDEOGRAPHS: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
 /// The place in [`Scratch::ideographs`] of a gram that is one common ideograph (a unit: a
 /// pair has two characters).
 fn ideograph_slot(key: u64) -> Option<u16> {
-    match gram_chars(key) {
-        (c, None) if IDEOGRAPHS.contains(&u32::from(c)) => {
-            Some((u32::from(c) - IDEOGRAPHS.start()) as u16)
-        }
-        _ => None,
-    }
+    // Read from the key's bits (see `gram_key`): no second character, and the first in range.
+    let first = key >> CHAR_BITS;
+    let unit = key & ((1 << CHAR_BITS) - 1) == 0;
+    let slot = first.wrapping_sub(u64::from(*IDEOGRAPHS.start()));
+    (unit && slot <= u64::from(IDEOGRAPHS.end() - IDEOGRAPHS.start())).then_some(slot as u16)
 }
 
 /// A thread's reusable maps for [`Scratch::extract_into`] (they keep their capacity from post
@@ -1129,8 +1155,12 @@ impl Scratch {
             });
             first_unit = units.saturating_add(1);
         }
-        // A term's positions, kept by its run; none for a single unit.
+        // A term's positions, kept by its run; none for a single unit. Most fit in the
+        // posting itself, encoded straight into it.
         let mut keep = |stats: &TermStats, long: &mut LongPositions| {
+            if let Some(inline) = inline_positions(positions, stats.positions.head) {
+                return inline;
+            }
             encoded.clear();
             let mut link = stats.positions.head;
             if link != NONE {
@@ -1296,6 +1326,65 @@ impl Bucket {
 mod tests {
     use super::*;
     use crate::search::Posting;
+
+    #[test]
+    fn positions_encoded_inline_are_what_the_run_would_keep() {
+        // Chains of one to nine positions with gaps of every varint length: where they fit
+        // in seven bytes, the inline value is the one `LongPositions::keep` makes of the
+        // encoded bytes; where not, there is none.
+        let gaps = [1u32, 63, 64, 8_191, 8_192, 1_048_575, 1_048_576, 1 << 27];
+        let (mut fits, mut long) = (0, 0);
+        for len in 1..=9usize {
+            for start in 0..gaps.len() {
+                let mut chain = Vec::new();
+                let mut position = 0u32;
+                for i in 0..len {
+                    position += gaps[(start + i * 3) % gaps.len()];
+                    let next = if i + 1 < len { i as u32 + 1 } else { NONE };
+                    chain.push((position, next));
+                }
+                let mut encoded = Vec::new();
+                PositionLists::push_posting(&mut encoded, chain.iter().map(|&(p, _)| p));
+                let mut run = LongPositions::default();
+                let kept = run.keep(&encoded);
+                match inline_positions(&chain, 0) {
+                    Some(inline) => {
+                        fits += 1;
+                        assert_eq!(inline, kept, "{chain:?}");
+                    }
+                    None => {
+                        long += 1;
+                        assert!(encoded.len() > INLINE_POSITIONS, "{chain:?}");
+                    }
+                }
+            }
+        }
+        assert!(fits > 10 && long > 10, "{fits} {long}");
+        assert_eq!(inline_positions(&[], NONE), Some(0));
+    }
+
+    #[test]
+    fn the_ideograph_slot_is_read_from_the_key() {
+        for c in [
+            '一',
+            '人',
+            '\u{9FFF}',
+            '\u{4DFF}',
+            '\u{A000}',
+            'a',
+            '，',
+            '\u{20000}',
+        ] {
+            let expected =
+                (('\u{4E00}'..='\u{9FFF}').contains(&c)).then(|| (u32::from(c) - 0x4E00) as u16);
+            assert_eq!(
+                ideograph_slot(crate::search::gram_key(c, None)),
+                expected,
+                "{c}"
+            );
+            assert_eq!(ideograph_slot(crate::search::gram_key(c, Some('人'))), None);
+        }
+    }
 
     #[test]
     fn pairs_keep_their_positions_title_first_then_text() {
