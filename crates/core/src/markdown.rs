@@ -56,19 +56,29 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
             ),
         )),
     ));
-    // A quote escaped with a backslash stays straight (kramdown's escape is its own element).
+    // A quote escaped with a backslash or written as a character reference (`&quot;`,
+    // `&#39;`) stays straight: kramdown's escape and entity are elements of their own, which
+    // its typography does not touch.
     let events = events
         .into_iter()
         .map(|(event, range)| {
-            let escaped = matches!(&event, Event::Text(text) if text.starts_with(['\'', '"']))
-                && source[..range.start]
-                    .bytes()
-                    .rev()
-                    .take_while(|&b| b == b'\\')
-                    .count()
-                    % 2
-                    == 1;
-            (event, escaped)
+            let quote = matches!(&event, Event::Text(text) if text.starts_with(['\'', '"']));
+            let backslashes = source[..range.start]
+                .bytes()
+                .rev()
+                .take_while(|&b| b == b'\\')
+                .count();
+            let literal = match () {
+                _ if !quote => None,
+                _ if source[range.start..].starts_with('&') => Some('&'),
+                _ if backslashes % 2 == 1 => Some('\\'),
+                _ => None,
+            };
+            let source = crate::typography::TextSource {
+                literal_quote: literal,
+                after: source.get(range.end..).unwrap_or_default(),
+            };
+            (event, source)
         })
         .collect();
     let mut events = crate::typography::apply(events, &markdown.quotes);
@@ -138,6 +148,38 @@ pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each case is kramdown 2.4's own output (GFM input), links' added attributes aside:
+    /// its quote rules look at the source around a run of text (the markup after it, a line
+    /// break before it) and leave a character reference or an escape as written.
+    #[test]
+    fn quotes_next_to_markup_follow_kramdown() {
+        let cases = [
+            ("it&#39;s &quot;x&quot;", "it's \"x\""),
+            ("'&quot;s", "‘\"s"),
+            ("\"[a](u)\" b", "“<a>a</a>” b"),
+            (
+                "Read: **\"[SCP](u)\"**.",
+                "Read: <strong>“<a>SCP</a>“</strong>.",
+            ),
+            ("!_\"word, (word", "!_“word, (word"),
+            ("x['90s", "x[’90s"),
+            ("**\"( x[':**", "<strong>”( x[’:</strong>"),
+            ("a\n\"[ b", "a\n“[ b"),
+            ("[a](u)\"\\\"s", "<a>a</a>”\"s"),
+            ("`c`'<b>x</b>'&quot;", "<code>c</code>‘<b>x</b>‘\""),
+        ];
+        for (markdown, expected) in cases {
+            let html = render(markdown, &MarkdownOptions::default())
+                .html
+                .replace(
+                    " rel=\"noopener noreferrer\" target=\"_blank\" href=\"u\"",
+                    "",
+                )
+                .replace("&quot;", "\"");
+            assert_eq!(html, format!("<p>{expected}</p>\n"), "{markdown}");
+        }
+    }
 
     #[test]
     fn finews_short_post_renders_like_kramdown() {

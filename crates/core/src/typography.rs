@@ -57,9 +57,9 @@ fn entity(name: &str) -> Option<String> {
     Some(c.to_string())
 }
 
-/// kramdown's `SQ_PUNCT`: ASCII punctuation.
+/// kramdown's `SQ_PUNCT`: ASCII punctuation but `&`.
 fn is_sq_punct(c: char) -> bool {
-    c.is_ascii_punctuation()
+    c.is_ascii_punctuation() && c != '&'
 }
 
 /// kramdown's `SQ_CLOSE`: any character but a space, `\`, tab, CR, LF, `[`, `{`, `(`, `-`.
@@ -87,16 +87,28 @@ fn right(quotes: &Quotes, quote: char) -> &str {
 /// `text` with kramdown's typography; `emphasis_follows` says whether emphasis markup
 /// (`*`, `_`) comes right after the text, which kramdown's first rule looks at.
 pub fn smarten<'t>(text: &'t str, emphasis_follows: bool, quotes: &Quotes) -> Cow<'t, str> {
-    smarten_around(text, emphasis_follows, quotes, &[])
+    smarten_around(text, emphasis_follows, quotes, &[], None, "")
 }
 
-/// [`smarten`], the quotes at the byte offsets `escaped` (escaped with a backslash in the
-/// source) left straight.
+/// How many characters of the source after a run of text kramdown's quote rules look at
+/// (`(?=[_*]{1,2}\S)`, `(?=SQ_PUNCT(?!\.\.)\B)`: up to three).
+const LOOKAHEAD: usize = 3;
+
+/// [`smarten`], the quotes at the byte offsets `escaped` (escaped with a backslash or written
+/// as a character reference in the source) left straight; each comes with the source's
+/// character there (`\\`, `&`), which is what kramdown's rules see when they look at it.
+/// `before` is the source's character before the text when kramdown's scanner can stand on
+/// it (the line break before a line's text: `None` after markup, which its parsers
+/// consumed). `after` is the source that follows the text (markup such as `**` or `[`,
+/// `](u)`): kramdown's rules look ahead into it, since its scanner reads the paragraph's
+/// source, not the text alone.
 fn smarten_around<'t>(
     text: &'t str,
     emphasis_follows: bool,
     quotes: &Quotes,
-    escaped: &[usize],
+    escaped: &[(usize, char)],
+    before: Option<char>,
+    after: &str,
 ) -> Cow<'t, str> {
     // Most text has nothing to change (a decimal point is not an ellipsis): one pass over
     // the bytes decides, without decoding.
@@ -109,36 +121,70 @@ fn smarten_around<'t>(
     if !changes {
         return Cow::Borrowed(text);
     }
+    // The text's characters, then a few of the source after it: looked at, never written.
     let chars: Vec<char> = text.chars().collect();
+    let end = chars.len();
     let literal: Vec<bool> = if escaped.is_empty() {
         Vec::new()
     } else {
         text.char_indices()
-            .map(|(at, _)| escaped.contains(&at))
+            .map(|(at, _)| escaped.iter().any(|&(e, _)| e == at))
             .collect()
     };
+    // What kramdown's rules look at: the source's characters (`\"` for an escaped quote, `&`
+    // for a character reference's), then a few of the source after the text; `seen_at[i]`
+    // is where the text's character `i` stands in them.
+    let mut seen: Vec<char> = Vec::with_capacity(chars.len() + LOOKAHEAD);
+    let mut seen_at: Vec<usize> = Vec::with_capacity(chars.len());
+    for (at, c) in text.char_indices() {
+        seen_at.push(seen.len());
+        match escaped.iter().find(|&&(e, _)| e == at) {
+            Some(&(_, '&')) => seen.push('&'),
+            Some(&(_, source)) => seen.extend([source, c]),
+            None => seen.push(c),
+        }
+    }
+    seen.extend(after.chars().take(LOOKAHEAD));
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;
     // Where the last quote or symbol kramdown replaced ends: its scanner resumes there, so a
     // quote right after it has no character before it to stand on.
-    let mut resumed = 0;
-    while i < chars.len() {
+    let mut resumed = before.is_none().then_some(0);
+    while i < end {
         let c = chars[i];
         if literal.get(i) == Some(&true) {
             out.push(c);
             i += 1;
-            resumed = i;
+            resumed = Some(i);
         } else if c == '"' || c == '\'' {
-            i += smart_quote(&chars, i, i == resumed, emphasis_follows, quotes, &mut out);
-            resumed = i;
+            // A backslash before the quote: kramdown's start pattern cannot stand on it; a
+            // `*`, `_`, `[` or backtick was read by the parser of emphasis, links or code
+            // spans, which kept it as text when nothing followed: either way the scanner
+            // stands on the quote, as at the start of a run.
+            let previous = match i.checked_sub(1) {
+                _ if resumed == Some(i) => None,
+                Some(k) => Some(chars[k]),
+                None => before,
+            }
+            .filter(|c| !matches!(c, '\\' | '*' | '_' | '[' | '`'));
+            i += smart_quote(
+                &chars,
+                &seen[seen_at[i]..],
+                i,
+                previous,
+                emphasis_follows,
+                quotes,
+                &mut out,
+            );
+            resumed = Some(i);
         } else if let Some(&(pattern, symbol)) = SYMBOLS.iter().find(|(pattern, _)| {
             pattern
                 .chars()
-                .eq(chars[i..].iter().copied().take(pattern.len()))
+                .eq(chars[i..end].iter().copied().take(pattern.len()))
         }) {
             out.push(symbol);
             i += pattern.len();
-            resumed = i;
+            resumed = Some(i);
         } else {
             out.push(c);
             i += 1;
@@ -159,32 +205,29 @@ const SYMBOLS: [(&str, char); 5] = [
 ];
 
 /// Writes the quote at `chars[i]` (and, for the two-quote rules, the next one) as kramdown
-/// would; returns how many characters were consumed. `resumed`: the character before the
-/// quote was consumed by the rule before (kramdown's scanner stands on the quote, as at the
-/// start of a run: `"a""b"` is ”a”“b”).
+/// would; returns how many characters were consumed. `chars` is the text (what may be
+/// consumed), `ahead` the source from the quote on (what the rules look at), `previous` the
+/// character kramdown's scanner stands on before the quote (`None`: it stands on the quote,
+/// as at the start of a run, or right after a quote or symbol it replaced: `"a""b"` is
+/// ”a”“b”).
 fn smart_quote(
     chars: &[char],
+    ahead: &[char],
     i: usize,
-    resumed: bool,
+    previous: Option<char>,
     emphasis_follows: bool,
     quotes: &Quotes,
     out: &mut String,
 ) -> usize {
     let quote = chars[i];
-    let at = |k: usize| chars.get(k).copied();
+    let at = |k: usize| ahead.get(k - i).copied();
     let next = at(i + 1);
-    let is_quote = |c: Option<char>| matches!(c, Some('"' | '\''));
-    // A backslash before the quote: kramdown's start pattern cannot stand on it, so the
-    // scanner stands on the quote, as at the start of a run.
-    let previous = i
-        .checked_sub(1)
-        .filter(|_| !resumed)
-        .map(|k| chars[k])
-        .filter(|&c| c != '\\');
+    // A quote the rules may take with this one: in the text.
+    let is_quote = |c: Option<char>| i + 1 < chars.len() && matches!(c, Some('"' | '\''));
     match previous {
         // The scanner stands on the character before the quote.
         Some(p) if is_space(p) => {
-            if let Some(consumed) = pair_or_decade(chars, i, quotes, out) {
+            if let Some(consumed) = pair_or_decade(chars, ahead, i, quotes, out) {
                 return consumed;
             }
             // `(\s)('|")(?=\w)`, else the last rules: an opening quote either way.
@@ -203,8 +246,11 @@ fn smart_quote(
         }
         // The scanner stands on the quote.
         None => {
-            // `("|')(?=[_*]{1,2}\S)`: emphasis follows.
-            if next.is_none() && emphasis_follows {
+            // `("|')(?=[_*]{1,2}\S)`: emphasis follows (`[_*]` then anything but a space,
+            // which `*` or `_` is).
+            let emphasis = next.is_some_and(|c| c == '_' || c == '*')
+                && at(i + 2).is_some_and(|c| !is_space(c));
+            if emphasis || (next.is_none() && emphasis_follows) {
                 out.push_str(left(quotes, quote));
                 return 1;
             }
@@ -217,7 +263,7 @@ fn smart_quote(
                     return 1;
                 }
             }
-            if let Some(consumed) = pair_or_decade(chars, i, quotes, out) {
+            if let Some(consumed) = pair_or_decade(chars, ahead, i, quotes, out) {
                 return consumed;
             }
             // `(SQ_CLOSE)('|")`: the quote itself is the "closing" character when another
@@ -242,10 +288,17 @@ fn smart_quote(
 /// The rules that apply wherever kramdown's scanner stands: `(\s?)"'(?=\w)` and
 /// `(\s?)'"(?=\w)` (two opening quotes) and `(\s?)'(?=\d\ds)` (a decade: '90s). Returns the
 /// characters consumed when one matched.
-fn pair_or_decade(chars: &[char], i: usize, quotes: &Quotes, out: &mut String) -> Option<usize> {
+fn pair_or_decade(
+    chars: &[char],
+    ahead: &[char],
+    i: usize,
+    quotes: &Quotes,
+    out: &mut String,
+) -> Option<usize> {
     let quote = chars[i];
-    let at = |k: usize| chars.get(k).copied();
-    let next = at(i + 1).filter(|&c| c == '"' || c == '\'');
+    let at = |k: usize| ahead.get(k - i).copied();
+    // The second quote is taken too: it must be the text's, and not a literal one.
+    let next = at(i + 1).filter(|&c| i + 1 < chars.len() && (c == '"' || c == '\''));
     if let Some(second) = next.filter(|&c| c != quote && at(i + 2).is_some_and(is_word)) {
         out.push_str(left(quotes, quote));
         out.push_str(left(quotes, second));
@@ -259,18 +312,33 @@ fn pair_or_decade(chars: &[char], i: usize, quotes: &Quotes, out: &mut String) -
     None
 }
 
+/// What the source says of an event's text, for [`apply`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextSource<'a> {
+    /// The text starts with a quote escaped in the source (`\'`) or written as a character
+    /// reference (`&quot;`), which stays straight: the source's first character there.
+    pub literal_quote: Option<char>,
+    /// The source after the event (kramdown's rules look ahead into it).
+    pub after: &'a str,
+}
+
 /// Applies [`smarten`] to the text of `events` outside code blocks, merging adjacent text
 /// events first (pulldown-cmark splits text at some characters, kramdown's scanner does not).
-/// Text that does not change keeps its event as it was (no copy). Each event comes with
-/// whether its text starts with a quote escaped in the source (`\'`), which stays straight.
-pub fn apply<'a>(events: Vec<(Event<'a>, bool)>, quotes: &Quotes) -> Vec<Event<'a>> {
-    let mut escaped: Vec<usize> = Vec::new();
+/// Text that does not change keeps its event as it was (no copy). Each event comes with what
+/// its source says ([`TextSource`]).
+pub fn apply<'a>(events: Vec<(Event<'a>, TextSource<'a>)>, quotes: &Quotes) -> Vec<Event<'a>> {
+    let mut escaped: Vec<(usize, char)> = Vec::new();
+    let mut after = "";
+    // The source's character before the pending text, if kramdown's scanner can stand on it.
+    let mut before = None;
     let flush = |pending: &mut Option<CowStr<'a>>,
-                 escaped: &mut Vec<usize>,
+                 escaped: &mut Vec<(usize, char)>,
+                 before: Option<char>,
+                 after: &str,
                  out: &mut Vec<Event<'a>>,
                  emphasis: bool| {
         if let Some(text) = pending.take() {
-            let text = match smarten_around(&text, emphasis, quotes, escaped) {
+            let text = match smarten_around(&text, emphasis, quotes, escaped, before, after) {
                 Cow::Borrowed(_) => text,
                 Cow::Owned(smart) => CowStr::from(smart),
             };
@@ -281,13 +349,14 @@ pub fn apply<'a>(events: Vec<(Event<'a>, bool)>, quotes: &Quotes) -> Vec<Event<'
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut in_code = 0usize;
     let mut pending: Option<CowStr<'a>> = None;
-    for (event, escapes) in events {
+    for (event, source) in events {
         match event {
             Event::Text(text) if in_code == 0 => {
                 let at = pending.as_ref().map_or(0, |before| before.len());
-                if escapes {
-                    escaped.push(at);
+                if let Some(written) = source.literal_quote {
+                    escaped.push((at, written));
                 }
+                after = source.after;
                 pending = Some(match pending.take() {
                     None => text,
                     Some(before) => CowStr::from(format!("{before}{text}")),
@@ -295,10 +364,12 @@ pub fn apply<'a>(events: Vec<(Event<'a>, bool)>, quotes: &Quotes) -> Vec<Event<'
                 continue;
             }
             Event::Start(Tag::Emphasis | Tag::Strong) => {
-                flush(&mut pending, &mut escaped, &mut out, true)
+                flush(&mut pending, &mut escaped, before, after, &mut out, true)
             }
-            _ => flush(&mut pending, &mut escaped, &mut out, false),
+            _ => flush(&mut pending, &mut escaped, before, after, &mut out, false),
         }
+        // A soft break is the paragraph's line break, which kramdown's scanner stands on.
+        before = matches!(event, Event::SoftBreak).then_some('\n');
         match &event {
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
@@ -306,7 +377,7 @@ pub fn apply<'a>(events: Vec<(Event<'a>, bool)>, quotes: &Quotes) -> Vec<Event<'
         }
         out.push(event);
     }
-    flush(&mut pending, &mut escaped, &mut out, false);
+    flush(&mut pending, &mut escaped, before, after, &mut out, false);
     out
 }
 
