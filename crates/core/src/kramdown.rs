@@ -194,6 +194,22 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             continue;
         }
         let html_block = paragraph.first().is_some_and(|(_, first)| first.is_empty());
+        if !paragraph.is_empty()
+            && !html_block
+            && items.is_empty()
+            && !paragraph.iter().any(|(_, line)| opens_container(line))
+            && html_ends_paragraph(trimmed)
+        {
+            // kramdown's paragraph ends at a line that starts with a block element's tag
+            // (`<blockquote class="twitter-tweet">`), as CommonMark's does: the line starts an
+            // HTML block, whose tags are no paragraph's text (a blank line before it changes
+            // nothing for CommonMark).
+            if !(table_candidate && kramdown_table(&paragraph, &mut replacements)) {
+                pair_paragraph(markdown, &paragraph, &mut replacements);
+            }
+            paragraph.clear();
+            replacements.push((start, 0, "\n".into()));
+        }
         if paragraph.is_empty()
             && lone_span_tag(trimmed)
             && markdown[offset..]
@@ -1058,6 +1074,31 @@ fn lone_span_tag(trimmed: &str) -> bool {
         && line.ends_with('>')
         && line.bytes().filter(|&b| b == b'<').count() == 1
         && line.bytes().filter(|&b| b == b'>').count() == 1
+}
+
+/// Whether a line (after its indentation, fewer than four spaces) ends the paragraph before it
+/// in kramdown and starts an HTML block: it starts with a whole start tag (as kramdown's
+/// `HTML_TAG_RE` reads it) of an element other than a span element (see [`SPAN_ELEMENTS`]).
+/// (kramdown's paragraph also ends before a line that starts with a span element's tag
+/// spelled in capitals (`<SPAN>`), a stray end tag or an unfinished tag, but no HTML block
+/// parser takes such a line and the paragraph goes on with it.) A `<script>` line does not
+/// end it either. Only the block elements CommonMark's paragraph ends at too are taken (see
+/// [`BLOCK_ELEMENTS`]): an element it reads inline (`<video>`, a custom one) holds raw text
+/// to its end tag in kramdown, which the HTML block that CommonMark would read after a blank
+/// line does not follow.
+fn html_ends_paragraph(trimmed: &str) -> bool {
+    // kramdown's `LAZY_END_HTML_START`, case-sensitive and up to a word boundary: `<a-b>` is an
+    // `a`, `<SPAN>` is not a span element.
+    let Some(name) = trimmed.strip_prefix('<') else {
+        return false;
+    };
+    let lazy_end = !SPAN_ELEMENTS.iter().chain(&["script"]).any(|span| {
+        name.starts_with(span)
+            && !name[span.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+    });
+    lazy_end
+        && span_html::start_tag_name(trimmed)
+            .is_some_and(|name| BLOCK_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()))
 }
 
 /// The lowercased name a tag starts with (after `<` or `</`), and its length.
@@ -2086,6 +2127,12 @@ mod random_tests {
             "\"",
             "<div markdown=\"1\">",
             "http://a/b\\_c",
+            // Lines that start with a tag or a character of several bytes, after a line.
+            "\n<div class=\"c\">",
+            "\n<blockquote>",
+            "\n<SPAN>",
+            "\n<video src=\"v\">",
+            "\n上海",
         ];
         // `KRAMDOWN_FUZZ=iterations,max_len[,seed]` runs more, longer or other markups.
         let mut random = crate::random_pieces::RandomPieces::from_env(

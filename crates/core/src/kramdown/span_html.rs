@@ -182,6 +182,16 @@ fn tag(text: &str, at: usize) -> Option<Tag> {
     })
 }
 
+/// The name of the start tag `text` starts with, if it starts with a whole one (as kramdown's
+/// `HTML_TAG_RE` reads it).
+pub(super) fn start_tag_name(text: &str) -> Option<String> {
+    text.starts_with('<')
+        .then(|| tag(text, 0))
+        .flatten()
+        .filter(|found| !found.closing)
+        .map(|found| found.name)
+}
+
 /// Whether [`html_spans`] may have something to do in a post: some tag that is not a span
 /// element's (whose content is Markdown), a void element's or a self-closing one, or an end
 /// tag of a span element none of whose start tags comes before it in its paragraph.
