@@ -226,7 +226,10 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             paragraph.push((start, line));
             continue;
         }
-        if (paragraph.is_empty() || html_block) && trimmed.starts_with('<') {
+        if (paragraph.is_empty() || html_block)
+            && trimmed.starts_with('<')
+            && !(paragraph.is_empty() && starts_with_span_tag(trimmed))
+        {
             // An HTML block, up to the next blank line: raw HTML, not Markdown; or, for a
             // block element, up to its end tag as kramdown reads it (also after a line of
             // HTML before it, a comment say, which kramdown reads as a block of its own).
@@ -1086,7 +1089,7 @@ fn lone_span_tag(trimmed: &str) -> bool {
 /// [`BLOCK_ELEMENTS`]): an element it reads inline (`<video>`, a custom one) holds raw text
 /// to its end tag in kramdown, which the HTML block that CommonMark would read after a blank
 /// line does not follow.
-fn html_ends_paragraph(trimmed: &str) -> bool {
+pub(super) fn html_ends_paragraph(trimmed: &str) -> bool {
     // kramdown's `LAZY_END_HTML_START`, case-sensitive and up to a word boundary: `<a-b>` is an
     // `a`, `<SPAN>` is not a span element.
     let Some(name) = trimmed.strip_prefix('<') else {
@@ -1099,6 +1102,18 @@ fn html_ends_paragraph(trimmed: &str) -> bool {
     lazy_end
         && span_html::start_tag_name(trimmed)
             .is_some_and(|name| BLOCK_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()))
+}
+
+/// Whether a line (after its indentation) starts with a span element's start tag (see
+/// [`SPAN_ELEMENTS`]): kramdown's HTML block parser leaves it to the paragraph (`<u>*x*</u> y`
+/// is a paragraph of Markdown). (A line that starts with an end tag stays with the HTML
+/// block reading: after lines `prepare` cut the paragraph at, an indented one in a list item
+/// say, it closes an element opened before them.)
+fn starts_with_span_tag(trimmed: &str) -> bool {
+    trimmed
+        .strip_prefix('<')
+        .and_then(tag_name)
+        .is_some_and(|(name, _)| SPAN_ELEMENTS.contains(&name.as_str()))
 }
 
 /// The lowercased name a tag starts with (after `<` or `</`), and its length.

@@ -56,26 +56,28 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
             ),
         )),
     ));
-    // A quote escaped with a backslash or written as a character reference (`&quot;`,
-    // `&#39;`) stays straight: kramdown's escape and entity are elements of their own, which
-    // its typography does not touch.
+    // A character escaped with a backslash or written as a character reference (`\"`,
+    // `&quot;`, `\.`) stays as it is: kramdown's escape and entity are elements of their own,
+    // which its typography does not touch.
     let events = events
         .into_iter()
         .map(|(event, range)| {
-            let quote = matches!(&event, Event::Text(text) if text.starts_with(['\'', '"']));
+            // (Only a character the typography may change: `prepare` escapes others, `\:`
+            // say, where the source has none, and the rules must see them as kramdown does.)
+            let text = matches!(&event, Event::Text(text) if text.starts_with(['\'', '"', '.', '-', '<', '>']));
             let backslashes = source[..range.start]
                 .bytes()
                 .rev()
                 .take_while(|&b| b == b'\\')
                 .count();
             let literal = match () {
-                _ if !quote => None,
+                _ if !text => None,
                 _ if source[range.start..].starts_with('&') => Some('&'),
                 _ if backslashes % 2 == 1 => Some('\\'),
                 _ => None,
             };
             let source = crate::typography::TextSource {
-                literal_quote: literal,
+                literal,
                 after: source.get(range.end..).unwrap_or_default(),
             };
             (event, source)

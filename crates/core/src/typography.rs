@@ -94,8 +94,8 @@ pub fn smarten<'t>(text: &'t str, emphasis_follows: bool, quotes: &Quotes) -> Co
 /// (`(?=[_*]{1,2}\S)`, `(?=SQ_PUNCT(?!\.\.)\B)`: up to three).
 const LOOKAHEAD: usize = 3;
 
-/// [`smarten`], the quotes at the byte offsets `escaped` (escaped with a backslash or written
-/// as a character reference in the source) left straight; each comes with the source's
+/// [`smarten`], the characters at the byte offsets `escaped` (escaped with a backslash or
+/// written as a character reference in the source) left as they are; each comes with the source's
 /// character there (`\\`, `&`), which is what kramdown's rules see when they look at it.
 /// `before` is the source's character before the text when kramdown's scanner can stand on
 /// it (the line break before a line's text: `None` after markup, which its parsers
@@ -178,9 +178,12 @@ fn smarten_around<'t>(
             );
             resumed = Some(i);
         } else if let Some(&(pattern, symbol)) = SYMBOLS.iter().find(|(pattern, _)| {
-            pattern
-                .chars()
-                .eq(chars[i..end].iter().copied().take(pattern.len()))
+            // Read in the source's characters: an escaped or referenced one (`\.`, `&#46;`)
+            // is none of a symbol's.
+            i + pattern.len() <= end
+                && pattern
+                    .chars()
+                    .eq(seen[seen_at[i]..].iter().copied().take(pattern.len()))
         }) {
             out.push(symbol);
             i += pattern.len();
@@ -315,9 +318,10 @@ fn pair_or_decade(
 /// What the source says of an event's text, for [`apply`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TextSource<'a> {
-    /// The text starts with a quote escaped in the source (`\'`) or written as a character
-    /// reference (`&quot;`), which stays straight: the source's first character there.
-    pub literal_quote: Option<char>,
+    /// The text starts with a character escaped in the source (`\'`, `\.`) or written as a
+    /// character reference (`&quot;`, `&#46;`), which kramdown's typography leaves as it is:
+    /// the source's first character there (`\\` or `&`).
+    pub literal: Option<char>,
     /// The source after the event (kramdown's rules look ahead into it).
     pub after: &'a str,
 }
@@ -353,7 +357,7 @@ pub fn apply<'a>(events: Vec<(Event<'a>, TextSource<'a>)>, quotes: &Quotes) -> V
         match event {
             Event::Text(text) if in_code == 0 => {
                 let at = pending.as_ref().map_or(0, |before| before.len());
-                if let Some(written) = source.literal_quote {
+                if let Some(written) = source.literal {
                     escaped.push((at, written));
                 }
                 after = source.after;

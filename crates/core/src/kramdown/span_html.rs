@@ -263,6 +263,11 @@ pub(super) fn html_spans(
     let mut raw_markdown: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
+        if i > 0 && bytes[i - 1] == b'\n' && super::html_ends_paragraph(text[i..].trim_start()) {
+            // A block element's tag after a line of a list item or a quote: an HTML block,
+            // to the paragraph's end for CommonMark, no paragraph's text.
+            break;
+        }
         if i > 0 && bytes[i - 1] == b'\n' && starts_block(&text[i..]) {
             // A list item, a quote, a heading: a block of its own in kramdown, whose text
             // starts afresh (these lines are one paragraph's only for `prepare`).
@@ -310,9 +315,13 @@ pub(super) fn html_spans(
                 i = found.end;
                 continue;
             }
-            // Raw text: what CommonMark would read as Markdown is to be escaped.
+            // Raw text: what CommonMark would read as Markdown, or Gazette's typography as a
+            // dash or an ellipsis (`--`, `...`), is to be escaped.
             _ if raw => {
-                if MARKDOWN.contains(&bytes[i]) {
+                let doubled = |b: u8| {
+                    bytes[i] == b && (bytes.get(i + 1) == Some(&b) || i > 0 && bytes[i - 1] == b)
+                };
+                if MARKDOWN.contains(&bytes[i]) || doubled(b'-') || doubled(b'.') {
                     raw_markdown.push(i);
                 }
             }
