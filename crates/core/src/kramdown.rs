@@ -66,7 +66,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         && memchr::memchr2(b'`', b'|', markdown.as_bytes()).is_none()
         && !may_have_spaced_destination(markdown)
         && !may_rewrite_lines(markdown)
-        && !has_html_block_with_blank_line(markdown)
+        && !html_block_needs_rewrite(markdown)
         && !may_have_lazy_code(markdown)
         && !span_html::may_matter(markdown)
         && !memchr::memchr_iter(b'\\', markdown.as_bytes()).any(|at| {
@@ -93,6 +93,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
     let mut in_code = false;
     // Where the HTML block that kramdown reads to its end tag ends (see `html_block_end`).
     let mut html_until = 0;
+    // Where a line of Markdown follows that HTML block (see `markdown_after_html_block`).
+    let mut html_split = usize::MAX;
     let mut offset = 0;
     for line in markdown.split_inclusive('\n') {
         let start = offset;
@@ -103,6 +105,11 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
                 replacements.push((start, line.trim_end_matches('\n').len(), "<!-- -->".into()));
             }
             continue;
+        }
+        if start == html_split {
+            // kramdown's HTML block ended on the line before: a blank line ends CommonMark's.
+            replacements.push((start, 0, "\n".into()));
+            paragraph.clear();
         }
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
@@ -233,8 +240,14 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             // An HTML block, up to the next blank line: raw HTML, not Markdown; or, for a
             // block element, up to its end tag as kramdown reads it (also after a line of
             // HTML before it, a comment say, which kramdown reads as a block of its own).
-            if let Some(end) = html_block_end(markdown, start + indent) {
+            if let Some((end, tag_ends_line)) = html_block_end(markdown, start + indent) {
                 html_until = end;
+                // (Only for a block that starts a block: after a line of HTML, kramdown may
+                // still be inside an element that line opened.)
+                if tag_ends_line && paragraph.is_empty() && markdown_after_html_block(markdown, end)
+                {
+                    html_split = end;
+                }
             }
             if paragraph.is_empty() {
                 paragraph.push((start, ""));
@@ -1012,8 +1025,9 @@ pub(crate) const VOID_ELEMENTS: &[&str] = &[
 /// element is text), comments skipped; an element never closed runs to the end. (CommonMark's
 /// ends at the first blank line: a `<div>` whose paragraphs are apart is Markdown after the
 /// first, and its indented lines code.) `None` for any other line, and when the element
-/// asks for Markdown inside (`markdown="1"`).
-fn html_block_end(markdown: &str, at: usize) -> Option<usize> {
+/// asks for Markdown inside (`markdown="1"`). With the end, whether nothing but white space
+/// follows the end tag on its line (see [`markdown_after_html_block`]).
+fn html_block_end(markdown: &str, at: usize) -> Option<(usize, bool)> {
     let text = &markdown[at..];
     let (name, tag_len) = tag_name(text.strip_prefix('<')?)?;
     if !BLOCK_ELEMENTS.contains(&name.as_str()) {
@@ -1030,7 +1044,7 @@ fn html_block_end(markdown: &str, at: usize) -> Option<usize> {
     let bytes = markdown.as_bytes();
     while !open.is_empty() {
         let Some(lt) = memchr::memchr(b'<', &bytes[i..]) else {
-            return Some(markdown.len());
+            return Some((markdown.len(), false));
         };
         i += lt;
         let rest = &markdown[i..];
@@ -1044,7 +1058,7 @@ fn html_block_end(markdown: &str, at: usize) -> Option<usize> {
             continue;
         };
         let Some(gt) = rest.find('>') else {
-            return Some(markdown.len());
+            return Some((markdown.len(), false));
         };
         if closing {
             if open.last() == Some(&name) {
@@ -1055,11 +1069,21 @@ fn html_block_end(markdown: &str, at: usize) -> Option<usize> {
         }
         i += gt + 1;
     }
-    Some(
-        markdown[i..]
-            .find('\n')
-            .map_or(markdown.len(), |nl| i + nl + 1),
-    )
+    let line_end = markdown[i..]
+        .find('\n')
+        .map_or(markdown.len(), |nl| i + nl + 1);
+    Some((line_end, markdown[i..line_end].trim().is_empty()))
+}
+
+/// Whether the line at `end`, right after the line where a block element's HTML block ends
+/// with its end tag (see [`html_block_end`]), is Markdown in kramdown (a new block: a heading,
+/// a list, a paragraph) where CommonMark's HTML block, which only a blank line ends, takes it
+/// as raw HTML. A line that starts with a tag is left alone: kramdown reads another HTML
+/// block there, or a paragraph of a span element's tag, whose text is the same.
+fn markdown_after_html_block(markdown: &str, end: usize) -> bool {
+    let next = markdown[end..].lines().next().unwrap_or_default();
+    let trimmed = next.trim_start();
+    !trimmed.is_empty() && !trimmed.starts_with('<')
 }
 
 /// Whether a line (after its indentation) is only one tag, open or closing, of a span element
@@ -1127,8 +1151,9 @@ fn tag_name(text: &str) -> Option<(String, usize)> {
 }
 
 /// Whether some line starts with a block element's tag whose element (as kramdown reads it,
-/// see [`html_block_end`]) holds a blank line: the cheap test for that rewrite of [`prepare`].
-fn has_html_block_with_blank_line(markdown: &str) -> bool {
+/// see [`html_block_end`]) holds a blank line or is followed by a line of Markdown (see
+/// [`markdown_after_html_block`]): the cheap test for those rewrites of [`prepare`].
+fn html_block_needs_rewrite(markdown: &str) -> bool {
     let mut at = 0;
     while at < markdown.len() {
         let line_end = markdown[at..]
@@ -1137,10 +1162,11 @@ fn has_html_block_with_blank_line(markdown: &str) -> bool {
         let indent =
             markdown[at..line_end].len() - markdown[at..line_end].trim_start_matches(' ').len();
         if indent < 4 && markdown.as_bytes().get(at + indent) == Some(&b'<') {
-            if let Some(end) = html_block_end(markdown, at + indent) {
+            if let Some((end, tag_ends_line)) = html_block_end(markdown, at + indent) {
                 if markdown[line_end.min(end)..end]
                     .split_inclusive('\n')
                     .any(|line| line.trim().is_empty())
+                    || (tag_ends_line && markdown_after_html_block(markdown, end))
                 {
                     return true;
                 }
