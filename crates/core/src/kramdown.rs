@@ -825,7 +825,7 @@ fn table_cells(line: &str) -> Vec<String> {
 
 /// A table without a header in kramdown (no delimiter line after its first row) is written
 /// for GFM with an empty header row ([`kramdown_table`]): its cells are dropped, so the table
-/// shows its rows alone, as kramdown writes it (the head is an empty `<tr>`).
+/// shows its rows alone (the empty head is taken out of the HTML, as kramdown writes none).
 pub fn headless_tables(
     mut events: Vec<(Event<'_>, Range<usize>)>,
 ) -> Vec<(Event<'_>, Range<usize>)> {

@@ -5,7 +5,7 @@
 //! typography (curly quotes by its rules, dashes, ellipses; [`crate::typography`]). The first
 //! bare autolink is the post's source URL.
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::plain_html;
 use crate::sanitize::{article_text, sanitize_html};
@@ -117,7 +117,20 @@ fn render_events(events: Vec<Event<'_>>, len: usize) -> RenderedBody {
         }) if !dest_url.is_empty() => Some(dest_url.to_string()),
         _ => None,
     });
-    let html = plain_html::render(&events).unwrap_or_else(|| sanitized(len, events));
+    // A table kramdown writes without a head (see `kramdown::headless_tables`) has an empty
+    // one in pulldown-cmark's events, which its writer needs to start the body.
+    let headless = events.windows(2).any(|pair| {
+        matches!(
+            pair,
+            [Event::Start(Tag::TableHead), Event::End(TagEnd::TableHead)]
+        )
+    });
+    let mut html = plain_html::render(&events).unwrap_or_else(|| sanitized(len, events));
+    if headless {
+        // Written as kramdown writes it: no head at all (an empty row is no text; the
+        // sequence cannot be text, whose `<` is escaped).
+        html = html.replace("<thead><tr></tr></thead>", "");
+    }
     let text = article_text(&html);
     RenderedBody { html, text, source }
 }
@@ -181,6 +194,22 @@ mod tests {
                 .replace("&quot;", "\"");
             assert_eq!(html, format!("<p>{expected}</p>\n"), "{markdown}");
         }
+    }
+
+    #[test]
+    fn a_table_without_a_header_has_no_head() {
+        // kramdown 2.4: `<table><tbody><tr><td>a</td>…`, no `<thead>` (an empty one was left).
+        let html = render("a | b\nc | d\n", &MarkdownOptions::default()).html;
+        assert_eq!(
+            html,
+            "<table><tbody>\n<tr><td>a</td><td>b</td></tr>\n<tr><td>c</td><td>d</td></tr>\n</tbody></table>\n"
+        );
+        // A table with a header keeps it.
+        let html = render("| h |\n|---|\n| c |\n", &MarkdownOptions::default()).html;
+        assert!(
+            html.starts_with("<table><thead><tr><th>h</th></tr></thead>"),
+            "{html}"
+        );
     }
 
     #[test]
