@@ -81,6 +81,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
     let mut replacements: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
     // The open fence's character, length and the column its lines are indented to.
     let mut fence: Option<(u8, usize, usize)> = None;
+    // The open fence's lines are a list item's, indented here to its content column.
+    let mut lazy_fence: Option<usize> = None;
     let mut paragraph: Vec<(usize, &str)> = Vec::new();
     // Whether the paragraph's lines are a block of their own outside any list: a table, if
     // each holds a `|` (see `kramdown_table`).
@@ -115,8 +117,14 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         let indent = line.len() - trimmed.len();
         let blank = trimmed.trim().is_empty();
         if let Some((marker, len, base)) = fence {
+            if let Some(content) = lazy_fence {
+                if !line.trim().is_empty() {
+                    replacements.push((start, 0, " ".repeat(content).into()));
+                }
+            }
             if closes_fence_at(line, marker, len, base) {
                 fence = None;
+                lazy_fence = None;
             }
             continue;
         }
@@ -140,9 +148,20 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             let marker = trimmed.as_bytes()[0];
             let len = trimmed.bytes().take_while(|&b| b == marker).count();
             if fence_closes(marker, len, 0, &markdown[offset..]) {
+                let paragraph_was_empty = paragraph.is_empty();
                 pair_paragraph(markdown, &paragraph, &mut replacements);
                 paragraph.clear();
                 fence = Some((marker, len, 0));
+                if let Some(&content) = items.last().filter(|&&content| {
+                    !after_blank && !paragraph_was_empty && leading_column(line) < content
+                }) {
+                    // A fence right after a list item's line, not indented to its content:
+                    // kramdown takes it into the item (every line up to a blank one is the
+                    // item's), CommonMark ends the list. Its lines are indented to the item's
+                    // content, which CommonMark takes off them again.
+                    replacements.push((start, 0, " ".repeat(content).into()));
+                    lazy_fence = Some(content);
+                }
                 after_blank = false;
                 continue;
             }
