@@ -121,26 +121,29 @@ fn smarten_around<'t>(
     if !changes {
         return Cow::Borrowed(text);
     }
-    // The text's characters, then a few of the source after it: looked at, never written.
+    // The text's characters, which are written; whether each is literal (escaped or a
+    // reference's); and what kramdown's rules look at: the source's characters (`\"` for an
+    // escaped quote, `&` for a character reference's), then a few of the source after the
+    // text, `seen_at[i]` being where the text's character `i` stands in them. (`escaped` is in
+    // order of place: one pass.)
     let chars: Vec<char> = text.chars().collect();
     let end = chars.len();
-    let literal: Vec<bool> = if escaped.is_empty() {
-        Vec::new()
-    } else {
-        text.char_indices()
-            .map(|(at, _)| escaped.iter().any(|&(e, _)| e == at))
-            .collect()
-    };
-    // What kramdown's rules look at: the source's characters (`\"` for an escaped quote, `&`
-    // for a character reference's), then a few of the source after the text; `seen_at[i]`
-    // is where the text's character `i` stands in them.
+    let mut literal: Vec<bool> = Vec::with_capacity(if escaped.is_empty() { 0 } else { end });
     let mut seen: Vec<char> = Vec::with_capacity(chars.len() + LOOKAHEAD);
     let mut seen_at: Vec<usize> = Vec::with_capacity(chars.len());
+    let mut next_escaped = escaped.iter().peekable();
     for (at, c) in text.char_indices() {
         seen_at.push(seen.len());
-        match escaped.iter().find(|&&(e, _)| e == at) {
-            Some(&(_, '&')) => seen.push('&'),
-            Some(&(_, source)) => seen.extend([source, c]),
+        while next_escaped.next_if(|&&(e, _)| e < at).is_some() {}
+        let source = next_escaped
+            .next_if(|&&(e, _)| e == at)
+            .map(|&(_, source)| source);
+        if !escaped.is_empty() {
+            literal.push(source.is_some());
+        }
+        match source {
+            Some('&') => seen.push('&'),
+            Some(source) => seen.extend([source, c]),
             None => seen.push(c),
         }
     }
