@@ -118,8 +118,11 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         let blank = trimmed.trim().is_empty();
         if let Some((marker, len, base)) = fence {
             if let Some(content) = lazy_fence {
-                if !line.trim().is_empty() {
-                    replacements.push((start, 0, " ".repeat(content).into()));
+                // kramdown takes up to the item's content column of white space off each of the
+                // item's lines: CommonMark does the same once the line starts at that column.
+                let short = content.saturating_sub(leading_column(line));
+                if !line.trim().is_empty() && short > 0 {
+                    replacements.push((start, 0, " ".repeat(short).into()));
                 }
             }
             if closes_fence_at(line, marker, len, base) {
@@ -159,7 +162,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
                     // kramdown takes it into the item (every line up to a blank one is the
                     // item's), CommonMark ends the list. Its lines are indented to the item's
                     // content, which CommonMark takes off them again.
-                    replacements.push((start, 0, " ".repeat(content).into()));
+                    let short = content - leading_column(line);
+                    replacements.push((start, 0, " ".repeat(short).into()));
                     lazy_fence = Some(content);
                 }
                 after_blank = false;

@@ -197,6 +197,21 @@ mod tests {
     }
 
     #[test]
+    fn a_fence_right_after_a_list_item_is_its_code() {
+        // kramdown 2.4: the fence is the item's, and each of its lines loses up to the item's
+        // content column of white space (a tab is four columns).
+        let html = render(
+            "- A:\n```\nx\n\tat y\n  two\n```\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        assert_eq!(
+            html,
+            "<ul>\n<li>A:\n<pre><code>x\n  at y\ntwo\n</code></pre>\n</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
     fn a_table_without_a_header_has_no_head() {
         // kramdown 2.4: `<table><tbody><tr><td>a</td>…`, no `<thead>` (an empty one was left).
         let html = render("a | b\nc | d\n", &MarkdownOptions::default()).html;
