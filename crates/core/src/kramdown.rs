@@ -217,9 +217,12 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             after_blank = false;
         }
         if blank || indent >= 4 || line.starts_with('\t') {
-            if !(blank && table_candidate && kramdown_table(&paragraph, &mut replacements)) {
-                pair_paragraph(markdown, &paragraph, &mut replacements);
-            }
+            end_paragraph(
+                markdown,
+                &paragraph,
+                blank && table_candidate,
+                &mut replacements,
+            );
             paragraph.clear();
             continue;
         }
@@ -234,9 +237,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             // (`<blockquote class="twitter-tweet">`), as CommonMark's does: the line starts an
             // HTML block, whose tags are no paragraph's text (a blank line before it changes
             // nothing for CommonMark).
-            if !(table_candidate && kramdown_table(&paragraph, &mut replacements)) {
-                pair_paragraph(markdown, &paragraph, &mut replacements);
-            }
+            end_paragraph(markdown, &paragraph, table_candidate, &mut replacements);
             paragraph.clear();
             replacements.push((start, 0, "\n".into()));
         }
@@ -309,9 +310,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         }
         paragraph.push((start, line));
     }
-    if !(table_candidate && kramdown_table(&paragraph, &mut replacements)) {
-        pair_paragraph(markdown, &paragraph, &mut replacements);
-    }
+    end_paragraph(markdown, &paragraph, table_candidate, &mut replacements);
     if replacements.is_empty() {
         return Cow::Borrowed(markdown);
     }
@@ -700,6 +699,19 @@ pub fn span_html_paragraphs<'a>(
         }
     }
     events
+}
+
+/// Ends one of [`prepare`]'s paragraphs: a kramdown table when `table` (it may be one) and
+/// its lines make one, else a paragraph whose rules apply ([`pair_paragraph`]).
+fn end_paragraph(
+    markdown: &str,
+    paragraph: &[(usize, &str)],
+    table: bool,
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
+) {
+    if !(table && kramdown_table(paragraph, replacements)) {
+        pair_paragraph(markdown, paragraph, replacements);
+    }
 }
 
 /// kramdown's tables: a block whose every line holds a `|` (not escaped, not in a code span)

@@ -263,18 +263,20 @@ pub(super) fn html_spans(
     let mut raw_markdown: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if i > 0 && bytes[i - 1] == b'\n' && super::html_ends_paragraph(text[i..].trim_start()) {
-            // A block element's tag after a line of a list item or a quote: an HTML block,
-            // to the paragraph's end for CommonMark, no paragraph's text.
-            break;
-        }
-        if i > 0 && bytes[i - 1] == b'\n' && starts_block(&text[i..]) {
-            // A list item, a quote, a heading: a block of its own in kramdown, whose text
-            // starts afresh (these lines are one paragraph's only for `prepare`).
-            if let Some(start) = raw_from.take() {
-                raw_text.push(start..i);
+        if i > 0 && bytes[i - 1] == b'\n' {
+            if super::html_ends_paragraph(text[i..].trim_start()) {
+                // A block element's tag after a line of a list item or a quote: an HTML block,
+                // to the paragraph's end for CommonMark, no paragraph's text.
+                break;
             }
-            open.clear();
+            if starts_block(&text[i..]) {
+                // A list item, a quote, a heading: a block of its own in kramdown, whose text
+                // starts afresh (these lines are one paragraph's only for `prepare`).
+                if let Some(start) = raw_from.take() {
+                    raw_text.push(start..i);
+                }
+                open.clear();
+            }
         }
         let raw = open.last().is_some_and(|(_, raw)| *raw);
         match bytes[i] {
