@@ -440,6 +440,9 @@ test('search results sort by relevance or by date', async (t) => {
   assert.ok(relevance[0].includes('人民币'), `a title match ranks first: ${relevance[0]}`);
   await page.locator('.sort a', { hasText: '按时间' }).click();
   await page.waitForFunction(() => location.hash.includes('sort=date'));
+  // The address changes before the app draws the new order: wait for the drawn link state
+  // (drawn with the list, in one render), not the address, or the old order is read.
+  await page.locator('.sort a[aria-current="true"]', { hasText: '按时间' }).waitFor();
   await page.locator('main .post-item time').first().waitFor();
   const dates = await page.locator('main .post-item time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime'))).filter((d) => !Number.isNaN(d)));
   assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
