@@ -83,6 +83,19 @@ async function listTitles(page) {
   return page.locator('main .post-item .post-title').allInnerTexts();
 }
 
+/** Two animation frames: what the app measures in a frame after a draw (a virtual list's
+ *  row height) is measured and drawn again. */
+async function twoFrames(page) {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** Waits until a row of the list marks one of `parts` (whole mark, any case): only the rows
+ *  of that search show it, where a count or a first hit may be the previous search's too. */
+async function waitForMark(page, parts) {
+  const escaped = parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  await page.locator('main .post-item mark', { hasText: new RegExp(`^(${escaped.join('|')})$`, 'i') }).first().waitFor();
+}
+
 test('home lists the newest posts and the sources under a sub-path', async (t) => {
   const seen = server.requests.length;
   const { page, errors } = await openPage(t, base);
@@ -145,6 +158,7 @@ test('typing in the search box narrows the list and updates the URL', async (t) 
 
   await page.fill('#search-input', '人民币');
   await page.locator('.result-count', { hasText: /共 \d+ 篇/ }).waitFor();
+  await waitForMark(page, ['人民币']);
   const titles = await listTitles(page);
   assert.ok(titles.length > 1 && titles.length < 104, `人民币 narrows the list (got ${titles.length})`);
   await page.screenshot({ path: `${ARTIFACTS}/search-desktop.png` });
@@ -235,6 +249,8 @@ test('a long list draws only the rows on screen, keeps its full height and scrol
   const { page, errors } = await openPage(t, `${base}#/category/emnews`);
   await page.locator('.result-count', { hasText: '共 102 篇' }).waitFor();
   await listTitles(page);
+  // The list measures its rows in a frame after its first draw (it assumes a height before).
+  await twoFrames(page);
   const drawn = () => page.locator('main .post-list .post-item').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-posinset'))));
   const first = await drawn();
   assert.ok(first.length >= 6 && first.length < 40, `only about a screenful is drawn (${first.length} of 102)`);
@@ -403,6 +419,8 @@ test('full-text search reaches bodies and tickers and fetches only its own shard
 
   for (const [query, id] of [['HFO-1234yf', '-202205262391921712'], ['ET7', '-202205262391921712'], ['博罗 人才', '2022-02-24-202202242288124890']]) {
     await page.fill('#search-input', query);
+    // Two of these queries have the same hit: the marks say the rows are this query's.
+    await waitForMark(page, query.toLowerCase().split(/\s+/));
     await page.locator(`main .post-item a[href="#/post/${id}"]`).waitFor();
   }
   await page.fill('#search-input', '没有这样的词语');
@@ -423,8 +441,10 @@ test('the app finds exactly what gazette search finds, and marks only what was t
     if (cli.count === 0) continue;
     withHits += 1;
     const first = cli.hits[0].id;
-    await page.locator(`main .post-item a[href="#/post/${first}"]`).waitFor();
     const parts = query.replaceAll('"', '').split(/\s+/).map((part) => part.toLowerCase());
+    // Successive queries may have the same count and first hit: wait for this one's marks.
+    await waitForMark(page, parts);
+    await page.locator(`main .post-item a[href="#/post/${first}"]`).waitFor();
     const marks = await page.locator('main .post-item mark').allInnerTexts();
     assert.ok(marks.length > 0, `${query}: the hits show marks`);
     for (const mark of marks) assert.ok(parts.includes(mark.toLowerCase()), `${query}: marked ${JSON.stringify(mark)}`);

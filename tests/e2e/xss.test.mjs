@@ -144,7 +144,11 @@ async function runSuite(t, prefix) {
     // The marker may be swallowed by a vector's unclosed markup: wait for the post itself.
     await page.locator('#post-title', { hasText: new RegExp(`^vector ${i}$`) }).waitFor({ timeout: 5000 });
     await page.locator('.article-body').waitFor({ state: 'attached', timeout: 5000 });
-    await page.waitForTimeout(30);
+    // Posts of one chunk reuse the body element, filled by an effect after the title's
+    // render: wait for this post's marker (or a refusal), else (a vector swallowed it) two
+    // frames, before reading.
+    await page.waitForFunction((i) => document.querySelector('.article-refused') || document.querySelector('.article-body')?.textContent.includes(`正文结束 v${i}`), i, { timeout: 1000 }).catch(() => {});
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const state = await page.evaluate(() => ({
       incidents: window.__incidents.splice(0),
       path: location.pathname,
@@ -179,7 +183,9 @@ async function runSuite(t, prefix) {
   await page.evaluate(() => { location.hash = '#/'; });
   await page.locator('.newest .post-item').first().waitFor({ timeout: 5000 });
   await page.evaluate(() => { location.hash = '#/search?q=vector'; });
-  await page.locator('main .post-item .post-title').first().waitFor({ timeout: 5000 });
+  // The home page's rows are in <main> too: wait for the search's heading and its own list.
+  await page.locator('#posts-title', { hasText: 'vector' }).waitFor({ timeout: 5000 });
+  await page.locator('main ol.post-list.virtual .post-item .post-title').first().waitFor({ timeout: 5000 });
   assert.deepEqual(incidents, []);
 }
 
