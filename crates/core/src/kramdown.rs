@@ -65,10 +65,10 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         && !has(b"<<")
         && memchr::memchr2(b'`', b'|', markdown.as_bytes()).is_none()
         && !may_have_spaced_destination(markdown)
-        && !may_rewrite_lines(markdown)
-        && !html_block_needs_rewrite(markdown)
-        && !may_have_lazy_code(markdown)
+        // (Before the line tests: true for most posts that hold HTML, which the line tests
+        // would read to the end of each element for nothing.)
         && !span_html::may_matter(markdown)
+        && !lines_may_matter(markdown)
         && !memchr::memchr_iter(b'\\', markdown.as_bytes()).any(|at| {
             markdown
                 .as_bytes()
@@ -445,23 +445,6 @@ fn math(
         ));
     }
     false
-}
-
-/// Whether some line starts (after spaces) with `^`, `:`, or digits and `.` or `)`: the cheap
-/// test for the line rewrites of [`prepare`].
-fn may_rewrite_lines(markdown: &str) -> bool {
-    std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', markdown.as_bytes()).map(|at| at + 1))
-        .any(|at| {
-            let line = markdown[at..].trim_start_matches(' ');
-            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-            let first_line = line.split('\n').next().unwrap_or("");
-            line.starts_with(['^', ':'])
-                || (digits > 0 && line[digits..].starts_with(['.', ')']))
-                || (line.starts_with(['-', '+']) && line[1..].starts_with([' ', '\t']))
-                || is_hashes(first_line)
-                || lone_span_tag(first_line)
-        })
 }
 
 /// Records what a line of Markdown (`content`, its indentation taken off, at `at` in the
@@ -1064,11 +1047,12 @@ pub(crate) const VOID_ELEMENTS: &[&str] = &[
 /// follows the end tag on its line (see [`markdown_after_html_block`]).
 fn html_block_end(markdown: &str, at: usize) -> Option<(usize, bool)> {
     let text = &markdown[at..];
-    let (name, tag_len) = tag_name(text.strip_prefix('<')?)?;
-    if !BLOCK_ELEMENTS.contains(&name.as_str()) {
+    let name = tag_name(text.strip_prefix('<')?)?;
+    let tag_len = name.len();
+    if !is_named(BLOCK_ELEMENTS, name) {
         return None;
     }
-    let first_tag_end = at + 1 + tag_len + text[1 + tag_len..].find('>')?;
+    let first_tag_end = at + 1 + tag_len + memchr::memchr(b'>', &text.as_bytes()[1 + tag_len..])?;
     if markdown[at..first_tag_end].contains("markdown=")
         || markdown.as_bytes()[first_tag_end - 1] == b'/'
     {
@@ -1088,25 +1072,26 @@ fn html_block_end(markdown: &str, at: usize) -> Option<(usize, bool)> {
             continue;
         }
         let closing = rest.starts_with("</");
-        let Some((name, _)) = tag_name(&rest[1 + usize::from(closing)..]) else {
+        let Some(name) = tag_name(&rest[1 + usize::from(closing)..]) else {
             i += 1;
             continue;
         };
-        let Some(gt) = rest.find('>') else {
+        let Some(gt) = memchr::memchr(b'>', rest.as_bytes()) else {
             return Some((markdown.len(), false));
         };
         if closing {
-            if open.last() == Some(&name) {
+            if open
+                .last()
+                .is_some_and(|last| last.eq_ignore_ascii_case(name))
+            {
                 open.pop();
             }
-        } else if !VOID_ELEMENTS.contains(&name.as_str()) && !rest[..gt].ends_with('/') {
+        } else if !is_named(VOID_ELEMENTS, name) && !rest[..gt].ends_with('/') {
             open.push(name);
         }
         i += gt + 1;
     }
-    let line_end = markdown[i..]
-        .find('\n')
-        .map_or(markdown.len(), |nl| i + nl + 1);
+    let line_end = memchr::memchr(b'\n', &bytes[i..]).map_or(markdown.len(), |nl| i + nl + 1);
     Some((line_end, markdown[i..line_end].trim().is_empty()))
 }
 
@@ -1129,10 +1114,10 @@ fn lone_span_tag(trimmed: &str) -> bool {
         return false;
     };
     let rest = rest.strip_prefix('/').unwrap_or(rest);
-    let Some((name, _)) = tag_name(rest) else {
+    let Some(name) = tag_name(rest) else {
         return false;
     };
-    SPAN_ELEMENTS.contains(&name.as_str())
+    is_named(SPAN_ELEMENTS, name)
         && line.ends_with('>')
         && line.bytes().filter(|&b| b == b'<').count() == 1
         && line.bytes().filter(|&b| b == b'>').count() == 1
@@ -1172,32 +1157,77 @@ fn starts_with_span_tag(trimmed: &str) -> bool {
     trimmed
         .strip_prefix('<')
         .and_then(tag_name)
-        .is_some_and(|(name, _)| SPAN_ELEMENTS.contains(&name.as_str()))
+        .is_some_and(|name| is_named(SPAN_ELEMENTS, name))
 }
 
-/// The lowercased name a tag starts with (after `<` or `</`), and its length.
-fn tag_name(text: &str) -> Option<(String, usize)> {
+/// The name a tag starts with (after `<` or `</`), as written: compare it with
+/// [`is_named`]. (Not lowercased into a new string: the gate of [`prepare`] reads the tags of
+/// every post that holds HTML.)
+fn tag_name(text: &str) -> Option<&str> {
     let len = text
         .bytes()
         .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b':')
         .count();
-    (len > 0 && text.as_bytes()[0].is_ascii_alphabetic())
-        .then(|| (text[..len].to_ascii_lowercase(), len))
+    (len > 0 && text.as_bytes()[0].is_ascii_alphabetic()).then(|| &text[..len])
 }
 
-/// Whether some line starts with a block element's tag whose element (as kramdown reads it,
-/// see [`html_block_end`]) holds a blank line or is followed by a line of Markdown (see
-/// [`markdown_after_html_block`]): the cheap test for those rewrites of [`prepare`].
-fn html_block_needs_rewrite(markdown: &str) -> bool {
-    let mut at = 0;
-    while at < markdown.len() {
-        let line_end = markdown[at..]
-            .find('\n')
-            .map_or(markdown.len(), |nl| at + nl + 1);
-        let indent =
-            markdown[at..line_end].len() - markdown[at..line_end].trim_start_matches(' ').len();
-        if indent < 4 && markdown.as_bytes().get(at + indent) == Some(&b'<') {
-            if let Some((end, tag_ends_line)) = html_block_end(markdown, at + indent) {
+/// Whether a tag's name is one of `names` (lowercase), in any case.
+fn is_named(names: &[&str], name: &str) -> bool {
+    names.iter().any(|known| known.eq_ignore_ascii_case(name))
+}
+
+/// Whether some line of `markdown` may need one of [`prepare`]'s line rewrites, in one pass
+/// over its lines (the three tests below each went over every post's lines on their own: half
+/// of `prepare`'s time on the generator's posts):
+/// - a line rewrite: a line starts (after spaces) with `^` or `:`, with digits and `.` or `)`,
+///   with `-` or `+` and white space, is only `#`s, or is a lone span tag ([`lone_span_tag`]);
+/// - an HTML block: a line starts with a block element's tag whose element (as kramdown
+///   reads it, see [`html_block_end`]) holds a blank line or is followed by a line of
+///   Markdown (see [`markdown_after_html_block`]);
+/// - lazy code: an indented code line after a blank one is followed by a line indented less
+///   (no blank line between).
+fn lines_may_matter(markdown: &str) -> bool {
+    let bytes = markdown.as_bytes();
+    let indented = |line: &str| line.starts_with("    ") || line.starts_with('\t');
+    // Lines before this one are inside an HTML block already looked at.
+    let mut html_from = 0;
+    // Lazy code: whether the line before was blank (or there was none), and whether the
+    // lines since are an indented code block's.
+    let (mut before_blank, mut in_code) = (true, false);
+    let mut start = 0;
+    while start < bytes.len() {
+        let line_end =
+            memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |nl| start + nl + 1);
+        let line = &markdown[start..line_end];
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        // The line rewrites.
+        let trimmed = content.trim_start_matches(' ');
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        if trimmed.starts_with(['^', ':'])
+            || (digits > 0 && trimmed[digits..].starts_with(['.', ')']))
+            || (trimmed.starts_with(['-', '+']) && trimmed[1..].starts_with([' ', '\t']))
+            || is_hashes(trimmed)
+            || lone_span_tag(trimmed)
+        {
+            return true;
+        }
+        // Lazy code.
+        let blank = content.trim().is_empty();
+        if in_code {
+            if blank {
+                (in_code, before_blank) = (false, true);
+            } else if !indented(content) {
+                return true;
+            }
+        } else if before_blank && !blank && indented(content) {
+            in_code = true;
+        } else {
+            before_blank = blank;
+        }
+        // HTML blocks.
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if start >= html_from && indent < 4 && bytes.get(start + indent) == Some(&b'<') {
+            if let Some((end, tag_ends_line)) = html_block_end(markdown, start + indent) {
                 if markdown[line_end.min(end)..end]
                     .split_inclusive('\n')
                     .any(|line| line.trim().is_empty())
@@ -1205,37 +1235,10 @@ fn html_block_needs_rewrite(markdown: &str) -> bool {
                 {
                     return true;
                 }
-                at = end.max(line_end);
-                continue;
+                html_from = end.max(line_end);
             }
         }
-        at = line_end;
-    }
-    false
-}
-
-/// Whether an indented code line after a blank one is followed by a line indented less (no
-/// blank line between): the cheap test for kramdown's lazy code lines in [`prepare`].
-fn may_have_lazy_code(markdown: &str) -> bool {
-    let indented = |line: &str| line.starts_with("    ") || line.starts_with('\t');
-    let mut lines = markdown.lines();
-    let mut before_blank = true;
-    while let Some(line) = lines.next() {
-        let blank = line.trim().is_empty();
-        if before_blank && !blank && indented(line) {
-            // The code block's lines, then the first that is not one.
-            for next in lines.by_ref() {
-                if next.trim().is_empty() {
-                    break;
-                }
-                if !indented(next) {
-                    return true;
-                }
-            }
-            before_blank = true;
-            continue;
-        }
-        before_blank = blank;
+        start = line_end;
     }
     false
 }
@@ -2142,6 +2145,138 @@ mod tests {
 
 #[cfg(test)]
 mod random_tests {
+
+    /// The line tests of `prepare` as they were, one pass each, before [`super::lines_may_matter`]
+    /// made them one: kept to check that the one pass says what the three said.
+    mod reference {
+        use super::super::*;
+        /// Whether some line starts (after spaces) with `^`, `:`, or digits and `.` or `)`: the cheap
+        /// test for the line rewrites of [`prepare`].
+        pub fn may_rewrite_lines(markdown: &str) -> bool {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', markdown.as_bytes()).map(|at| at + 1))
+                .any(|at| {
+                    let line = markdown[at..].trim_start_matches(' ');
+                    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+                    let first_line = line.split('\n').next().unwrap_or("");
+                    line.starts_with(['^', ':'])
+                        || (digits > 0 && line[digits..].starts_with(['.', ')']))
+                        || (line.starts_with(['-', '+']) && line[1..].starts_with([' ', '\t']))
+                        || is_hashes(first_line)
+                        || lone_span_tag(first_line)
+                })
+        }
+
+        /// Whether some line starts with a block element's tag whose element (as kramdown reads it,
+        /// see [`html_block_end`]) holds a blank line or is followed by a line of Markdown (see
+        /// [`markdown_after_html_block`]): the cheap test for those rewrites of [`prepare`].
+        pub fn html_block_needs_rewrite(markdown: &str) -> bool {
+            let mut at = 0;
+            while at < markdown.len() {
+                let line_end = markdown[at..]
+                    .find('\n')
+                    .map_or(markdown.len(), |nl| at + nl + 1);
+                let indent = markdown[at..line_end].len()
+                    - markdown[at..line_end].trim_start_matches(' ').len();
+                if indent < 4 && markdown.as_bytes().get(at + indent) == Some(&b'<') {
+                    if let Some((end, tag_ends_line)) = html_block_end(markdown, at + indent) {
+                        if markdown[line_end.min(end)..end]
+                            .split_inclusive('\n')
+                            .any(|line| line.trim().is_empty())
+                            || (tag_ends_line && markdown_after_html_block(markdown, end))
+                        {
+                            return true;
+                        }
+                        at = end.max(line_end);
+                        continue;
+                    }
+                }
+                at = line_end;
+            }
+            false
+        }
+
+        /// Whether an indented code line after a blank one is followed by a line indented less (no
+        /// blank line between): the cheap test for kramdown's lazy code lines in [`prepare`].
+        pub fn may_have_lazy_code(markdown: &str) -> bool {
+            let indented = |line: &str| line.starts_with("    ") || line.starts_with('\t');
+            let mut lines = markdown.lines();
+            let mut before_blank = true;
+            while let Some(line) = lines.next() {
+                let blank = line.trim().is_empty();
+                if before_blank && !blank && indented(line) {
+                    // The code block's lines, then the first that is not one.
+                    for next in lines.by_ref() {
+                        if next.trim().is_empty() {
+                            break;
+                        }
+                        if !indented(next) {
+                            return true;
+                        }
+                    }
+                    before_blank = true;
+                    continue;
+                }
+                before_blank = blank;
+            }
+            false
+        }
+    }
+
+    /// The one pass over the lines says what the three passes it replaced said.
+    #[test]
+    fn the_line_tests_in_one_pass_agree_with_the_three() {
+        const PIECES: &[&str] = &[
+            "a",
+            " ",
+            "    ",
+            "\n",
+            "\n\n",
+            "\t",
+            "- ",
+            "+ ",
+            "-",
+            "1. ",
+            "2) ",
+            "#",
+            "## ",
+            "^",
+            ": ",
+            ":x",
+            "<div>",
+            "</div>",
+            "<p>",
+            "</p>",
+            "<br>",
+            "<span>",
+            "</span>",
+            "<DIV>",
+            "<!-- c -->",
+            "\r\n",
+            "上海",
+            "<",
+            ">",
+            "<div markdown=\"1\">",
+            "<hr/>",
+        ];
+        let mut random = crate::random_pieces::RandomPieces::from_env(
+            "KRAMDOWN_FUZZ",
+            0x9E37_79B9_7F4A_7C15,
+            20_000,
+            24,
+        );
+        for _ in 0..random.iterations {
+            let markdown = random.input(|random| PIECES[random.below(PIECES.len())]);
+            let three = reference::may_rewrite_lines(&markdown)
+                || reference::html_block_needs_rewrite(&markdown)
+                || reference::may_have_lazy_code(&markdown);
+            assert_eq!(
+                super::lines_may_matter(&markdown),
+                three,
+                "for {markdown:?}"
+            );
+        }
+    }
     /// Random Markdown from pieces that exercise every rewrite of `prepare` (and where they
     /// meet): it must not panic, and the plain-Markdown fast path must agree with the full one.
     #[test]
