@@ -637,22 +637,32 @@ fn escape(out: &mut String, text: &str, attribute: bool) -> Option<()> {
     let mut run_start = 0;
     let mut at = 0;
     while at < bytes.len() {
-        let (replacement, width) = match bytes[at] {
-            b'&' => ("&amp;", 1),
-            b'<' => ("&lt;", 1),
-            b'>' => ("&gt;", 1),
-            b'"' if attribute => ("&quot;", 1),
-            0xC2 if bytes.get(at + 1) == Some(&0xA0) => ("&nbsp;", 2),
-            0 => return None,
-            _ => {
-                at += 1;
-                continue;
-            }
-        };
-        out.push_str(&text[run_start..at]);
-        out.push_str(replacement);
-        at += width;
-        run_start = at;
+        // Whole chunks without any of those bytes are passed over (a no-break space's `C2`
+        // is in the same chunk as its `A0` or just before it, looked at byte by byte).
+        // (Comparisons joined without branches, which the compiler turns into vector code.)
+        let quote = if attribute { b'"' } else { b'&' };
+        at = crate::text::skip_chunks(bytes, at, |b| {
+            (b == b'&') | (b == b'<') | (b == b'>') | (b == 0xC2) | (b == 0) | (b == quote)
+        });
+        let chunk_end = (at + crate::text::CHUNK).min(bytes.len());
+        while at < chunk_end {
+            let (replacement, width) = match bytes[at] {
+                b'&' => ("&amp;", 1),
+                b'<' => ("&lt;", 1),
+                b'>' => ("&gt;", 1),
+                b'"' if attribute => ("&quot;", 1),
+                0xC2 if bytes.get(at + 1) == Some(&0xA0) => ("&nbsp;", 2),
+                0 => return None,
+                _ => {
+                    at += 1;
+                    continue;
+                }
+            };
+            out.push_str(&text[run_start..at]);
+            out.push_str(replacement);
+            at += width;
+            run_start = at;
+        }
     }
     out.push_str(&text[run_start..]);
     Some(())
