@@ -704,17 +704,28 @@ fn into_shards(
     let position_shard_count = count_for(position_bytes, targets.1);
     let mut shards: Vec<Vec<(String, EncodedPostings)>> = vec![Vec::new(); shard_count];
     let mut positions: Vec<Vec<(String, PositionLists)>> = vec![Vec::new(); position_shard_count];
-    for FinishedTerm {
-        term,
-        postings,
-        positions: term_positions,
-    } in terms
-    {
-        if !term_positions.is_empty() {
-            let shard = shard_of(&term, position_shard_count as u32) as usize;
-            positions[shard].push((term.clone(), PositionLists::from_bytes(term_positions)));
+    // Each term's shards (and the copy of its text a position shard keeps) on every thread;
+    // only the moves into the shards' lists are left to one.
+    let placed: Vec<_> = terms
+        .into_par_iter()
+        .map(|term| {
+            let shard = shard_of(&term.term, shard_count as u32) as usize;
+            let positions = (!term.positions.is_empty()).then(|| {
+                let shard = shard_of(&term.term, position_shard_count as u32) as usize;
+                (
+                    shard,
+                    term.term.clone(),
+                    PositionLists::from_bytes(term.positions),
+                )
+            });
+            (shard, term.term, term.postings, positions)
+        })
+        .collect();
+    for (shard, term, postings, term_positions) in placed {
+        if let Some((position_shard, copy, lists)) = term_positions {
+            positions[position_shard].push((copy, lists));
         }
-        shards[shard_of(&term, shard_count as u32) as usize].push((term, postings));
+        shards[shard].push((term, postings));
     }
     let (shards, positions) = rayon::join(
         || {
