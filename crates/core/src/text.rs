@@ -322,6 +322,16 @@ impl BlockText {
 mod tests {
     use super::*;
 
+    /// A deterministic generator (xorshift from `seed`) of numbers below its argument.
+    fn numbers_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |below| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        }
+    }
+
     /// Collapsing skips chunks of text that hold no space: long random texts of Chinese,
     /// Latin, ASCII and Unicode spaces, cut anywhere by the chunks, collapse as
     /// `split_whitespace` does.
@@ -347,13 +357,7 @@ mod tests {
             "€",
             "𝄞",
         ];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut below = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut below = numbers_below(0x2545_F491_4F6C_DD1D);
         for _ in 0..5_000 {
             let len = below(120);
             let text: String = (0..len).map(|_| PIECES[below(PIECES.len())]).collect();
@@ -473,13 +477,7 @@ mod tests {
         let alphabet: Vec<char> = "a Z\t\n\r\u{b}\u{c}é\u{a0}\u{85}\u{2003}\u{3000}ア人民币，😀"
             .chars()
             .collect();
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |below: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % below as u64) as usize
-        };
+        let mut next = numbers_below(0x9e37_79b9_7f4a_7c15);
         for _ in 0..3_000 {
             let len = next(24);
             let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
