@@ -487,7 +487,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         previous.as_ref(),
         |files| -> Result<()> {
             written.inc(files.summaries.iter().map(|g| g.posts.len() as u64).sum());
-            let written = match &staging {
+            let stored = match &staging {
                 Some(staging) => staging.write(&files.files()),
                 None => Ok(()),
             };
@@ -497,7 +497,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                 // freed beside the build (one segment's at a time: a second waits its turn).
                 let _ = freeing.send(files);
             }
-            written
+            stored
         },
     )?;
     drop(freeing);
