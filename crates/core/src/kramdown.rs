@@ -1106,6 +1106,20 @@ fn markdown_after_html_block(markdown: &str, end: usize) -> bool {
     !trimmed.is_empty() && !trimmed.starts_with('<')
 }
 
+/// Whether the HTML block that starts on the line ending at `line_end` and ends as
+/// [`html_block_end`] said (`(end, tag_ends_line)`) needs [`prepare`]'s rewrites: it holds a
+/// blank line, or a line of Markdown follows it (see [`markdown_after_html_block`]).
+fn html_block_needs_rewrite(
+    markdown: &str,
+    line_end: usize,
+    (end, tag_ends_line): (usize, bool),
+) -> bool {
+    markdown[line_end.min(end)..end]
+        .split_inclusive('\n')
+        .any(|line| line.trim().is_empty())
+        || (tag_ends_line && markdown_after_html_block(markdown, end))
+}
+
 /// Whether a line (after its indentation) is only one tag, open or closing, of a span element
 /// (see [`SPAN_ELEMENTS`]), which starts an HTML block in CommonMark and a paragraph in kramdown.
 fn lone_span_tag(trimmed: &str) -> bool {
@@ -1225,17 +1239,13 @@ fn lines_may_matter(markdown: &str) -> bool {
             before_blank = blank;
         }
         // HTML blocks.
-        let indent = line.len() - line.trim_start_matches(' ').len();
+        let indent = content.len() - trimmed.len();
         if start >= html_from && indent < 4 && bytes.get(start + indent) == Some(&b'<') {
-            if let Some((end, tag_ends_line)) = html_block_end(markdown, start + indent) {
-                if markdown[line_end.min(end)..end]
-                    .split_inclusive('\n')
-                    .any(|line| line.trim().is_empty())
-                    || (tag_ends_line && markdown_after_html_block(markdown, end))
-                {
+            if let Some(block) = html_block_end(markdown, start + indent) {
+                if html_block_needs_rewrite(markdown, line_end, block) {
                     return true;
                 }
-                html_from = end.max(line_end);
+                html_from = block.0.max(line_end);
             }
         }
         start = line_end;
@@ -2179,15 +2189,11 @@ mod random_tests {
                 let indent = markdown[at..line_end].len()
                     - markdown[at..line_end].trim_start_matches(' ').len();
                 if indent < 4 && markdown.as_bytes().get(at + indent) == Some(&b'<') {
-                    if let Some((end, tag_ends_line)) = html_block_end(markdown, at + indent) {
-                        if markdown[line_end.min(end)..end]
-                            .split_inclusive('\n')
-                            .any(|line| line.trim().is_empty())
-                            || (tag_ends_line && markdown_after_html_block(markdown, end))
-                        {
+                    if let Some(block) = html_block_end(markdown, at + indent) {
+                        if super::super::html_block_needs_rewrite(markdown, line_end, block) {
                             return true;
                         }
-                        at = end.max(line_end);
+                        at = block.0.max(line_end);
                         continue;
                     }
                 }

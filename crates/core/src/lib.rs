@@ -44,7 +44,7 @@ pub mod markdown;
 mod plain_html;
 #[cfg(feature = "import")]
 pub mod post_date;
-#[cfg(all(test, feature = "sanitize"))]
+#[cfg(test)]
 mod random_pieces;
 #[cfg(feature = "sanitize")]
 mod raw_html;

@@ -322,15 +322,7 @@ impl BlockText {
 mod tests {
     use super::*;
 
-    /// A deterministic generator (xorshift from `seed`) of numbers below its argument.
-    fn numbers_below(mut seed: u64) -> impl FnMut(usize) -> usize {
-        move |below| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % below as u64) as usize
-        }
-    }
+    use crate::random_pieces::RandomPieces;
 
     /// Collapsing skips chunks of text that hold no space: long random texts of Chinese,
     /// Latin, ASCII and Unicode spaces, cut anywhere by the chunks, collapse as
@@ -357,10 +349,13 @@ mod tests {
             "€",
             "𝄞",
         ];
-        let mut below = numbers_below(0x2545_F491_4F6C_DD1D);
-        for _ in 0..5_000 {
-            let len = below(120);
-            let text: String = (0..len).map(|_| PIECES[below(PIECES.len())]).collect();
+        // `TEXT_FUZZ=iterations,max_len[,seed]` runs more, longer or other texts.
+        let mut random = RandomPieces::from_env("TEXT_FUZZ", 0x2545_F491_4F6C_DD1D, 5_000, 120);
+        for _ in 0..random.iterations {
+            let len = random.below(random.max_len);
+            let text: String = (0..len)
+                .map(|_| PIECES[random.below(PIECES.len())])
+                .collect();
             let mut out = String::from("kept");
             push_collapsed(&mut out, &text);
             let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -477,11 +472,13 @@ mod tests {
         let alphabet: Vec<char> = "a Z\t\n\r\u{b}\u{c}é\u{a0}\u{85}\u{2003}\u{3000}ア人民币，😀"
             .chars()
             .collect();
-        let mut next = numbers_below(0x9e37_79b9_7f4a_7c15);
-        for _ in 0..3_000 {
-            let len = next(24);
-            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
-            let max = next(14);
+        let mut random = RandomPieces::from_env("TEXT_FUZZ", 0x9e37_79b9_7f4a_7c15, 3_000, 24);
+        for _ in 0..random.iterations {
+            let len = random.below(random.max_len);
+            let text: String = (0..len)
+                .map(|_| alphabet[random.below(alphabet.len())])
+                .collect();
+            let max = random.below(14);
             assert_eq!(
                 collapsed_excerpt(&text, max),
                 truncate_chars(&collapse_whitespace(&text), max),
