@@ -734,7 +734,7 @@ impl SearchShard {
         read_terms(file, bytes, SEARCH_SHARD_MAGIC, |term, value| {
             let postings = EncodedPostings::from_bytes(value.to_vec())
                 .ok_or("postings end inside a number")?;
-            terms.insert(term, postings);
+            terms.insert(term.to_owned(), postings);
             Ok(())
         })?;
         Ok(SearchShard {
@@ -769,7 +769,7 @@ impl PositionShard {
     pub fn read(file: &str, bytes: &[u8]) -> Result<PositionShard, ArchiveError> {
         let mut terms = BTreeMap::new();
         read_terms(file, bytes, POSITION_SHARD_MAGIC, |term, value| {
-            terms.insert(term, PositionLists::from_bytes(value.to_vec()));
+            terms.insert(term.to_owned(), PositionLists::from_bytes(value.to_vec()));
             Ok(())
         })?;
         Ok(PositionShard {
@@ -800,12 +800,13 @@ fn write_terms<'a>(
 }
 
 /// Reads what [`write_terms`] wrote, handing each term and value to `add` (which may reject
-/// a value with a message).
-fn read_terms(
+/// a value with a message) as slices of `bytes`: the shards' readers copy what they keep,
+/// and the builder's merge of index blocks sizes them without copying.
+pub(crate) fn read_terms<'a>(
     file: &str,
-    bytes: &[u8],
+    bytes: &'a [u8],
     magic: &[u8; 4],
-    mut add: impl FnMut(String, &[u8]) -> Result<(), &'static str>,
+    mut add: impl FnMut(&'a str, &'a [u8]) -> Result<(), &'static str>,
 ) -> Result<(), ArchiveError> {
     let malformed = |message: &str| ArchiveError::Malformed {
         file: file.to_string(),
@@ -828,7 +829,7 @@ fn read_terms(
         });
     }
     let count = number(&mut rest)?;
-    let take = |rest: &mut &[u8], what: &str| -> Result<Vec<u8>, ArchiveError> {
+    let take = |rest: &mut &'a [u8], what: &str| -> Result<&'a [u8], ArchiveError> {
         let length = usize::try_from(number(rest)?).unwrap_or(usize::MAX);
         if length > rest.len() {
             return Err(malformed(&format!(
@@ -837,13 +838,13 @@ fn read_terms(
         }
         let (taken, left) = rest.split_at(length);
         *rest = left;
-        Ok(taken.to_vec())
+        Ok(taken)
     };
     for _ in 0..count {
-        let term = String::from_utf8(take(&mut rest, "term")?)
+        let term = std::str::from_utf8(take(&mut rest, "term")?)
             .map_err(|_| malformed("a term is not UTF-8"))?;
         let value = take(&mut rest, "value")?;
-        add(term, &value).map_err(malformed)?;
+        add(term, value).map_err(malformed)?;
     }
     if !rest.is_empty() {
         return Err(malformed("bytes follow the last term"));

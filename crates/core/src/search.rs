@@ -434,37 +434,17 @@ impl EncodedPostings {
             }))
         };
         let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
-        // The last number so far, once there is one.
-        let mut last: Option<u64> = None;
-        for part in parts.iter().filter(|p| !p.0.is_empty()) {
-            let mut after_first = part.0.as_slice();
-            let (Some(first), Some(part_last)) =
-                (read_varint(&mut after_first), part.last_number())
-            else {
+        let mut join = PostingsJoin::default();
+        for part in &parts {
+            let Some((first, rest)) = join.next(&part.0) else {
                 return decoded();
             };
-            match last {
-                None => bytes.extend_from_slice(&part.0),
-                Some(previous) if first >> 3 >= previous => {
-                    push_varint(&mut bytes, (((first >> 3) - previous) << 3) | (first & 7));
-                    bytes.extend_from_slice(after_first);
-                }
-                Some(_) => return decoded(),
+            if let Some(first) = first {
+                push_varint(&mut bytes, first);
             }
-            last = Some(part_last);
+            bytes.extend_from_slice(rest);
         }
         EncodedPostings(bytes)
-    }
-
-    /// The number of the last posting (the sum of the gaps); `None` when a number is cut
-    /// off or the sum overflows.
-    fn last_number(&self) -> Option<u64> {
-        let mut rest = self.0.as_slice();
-        let mut number = 0u64;
-        while !rest.is_empty() {
-            number = number.checked_add(read_varint(&mut rest)? >> 3)?;
-        }
-        Some(number)
     }
 
     /// The postings, decoded as they are walked (a common term has a posting in most posts;
@@ -592,6 +572,75 @@ pub(crate) fn read_varint(bytes: &mut &[u8]) -> Option<u64> {
         }
     }
     None
+}
+
+/// [`EncodedPostings::concat`]'s walk over its parts: how each part joins the ones before it.
+#[derive(Default)]
+struct PostingsJoin {
+    /// The number of the last posting so far, once there is one.
+    last: Option<u64>,
+}
+
+impl PostingsJoin {
+    /// How `part` (encoded postings) goes after the parts so far: its first posting written
+    /// again (`Some`, when it follows another part) and the bytes to copy after it (all of an
+    /// empty or first part). `None` when a number is cut off, the sum overflows, or the part's
+    /// numbers go back (damage: `concat` then decodes every part).
+    fn next<'p>(&mut self, part: &'p [u8]) -> Option<(Option<u64>, &'p [u8])> {
+        if part.is_empty() {
+            return Some((None, part));
+        }
+        let mut after_first = part;
+        let first = read_varint(&mut after_first)?;
+        // The part's last number: the sum of its gaps.
+        let mut rest = part;
+        let mut part_last = 0u64;
+        while !rest.is_empty() {
+            part_last = part_last.checked_add(read_varint(&mut rest)? >> 3)?;
+        }
+        let joined = match self.last {
+            None => (None, part),
+            Some(previous) if first >> 3 >= previous => (
+                Some((((first >> 3) - previous) << 3) | (first & 7)),
+                after_first,
+            ),
+            Some(_) => return None,
+        };
+        self.last = Some(part_last);
+        Some(joined)
+    }
+}
+
+/// The length of [`EncodedPostings::concat`] of parts handed over one at a time, without
+/// making it: the builder sizes a merged index this way before it merges it.
+#[cfg(feature = "import")]
+#[derive(Default)]
+pub(crate) struct ConcatLen {
+    join: PostingsJoin,
+    bytes: usize,
+    damaged: bool,
+}
+
+#[cfg(feature = "import")]
+impl ConcatLen {
+    pub(crate) fn add(&mut self, part: &[u8]) {
+        match self.join.next(part) {
+            Some((first, rest)) => self.bytes += first.map_or(0, varint_len) + rest.len(),
+            None => self.damaged = true,
+        }
+    }
+
+    /// `None` when `concat` would decode the parts (damage): its length is then known only
+    /// by making it.
+    pub(crate) fn len(&self) -> Option<usize> {
+        (!self.damaged).then_some(self.bytes)
+    }
+}
+
+/// The bytes [`push_varint`] writes for `value`.
+#[cfg(feature = "import")]
+fn varint_len(value: u64) -> usize {
+    (64 - (value | 1).leading_zeros() as usize).div_ceil(7)
 }
 
 /// Appends `value` as an unsigned LEB128 varint (7 bits a byte, low bits first).
@@ -850,6 +899,11 @@ mod tests {
                 .collect();
             let whole = EncodedPostings::encode(parts.concat());
             assert_eq!(EncodedPostings::concat(&encoded), whole, "round {round}");
+            let mut len = ConcatLen::default();
+            for part in &encoded {
+                len.add(part.as_bytes());
+            }
+            assert_eq!(len.len(), Some(whole.byte_len()), "round {round}");
         }
     }
 
@@ -877,6 +931,19 @@ mod tests {
             EncodedPostings(vec![0xff; 9].into_iter().chain([1]).collect()),
         ];
         let _ = EncodedPostings::concat(&huge);
+        // The builder's sizing of a merge: the length `concat` makes, or none where `concat`
+        // decodes (parts that go back, a number cut off).
+        #[cfg(feature = "import")]
+        for (parts, decodes) in [(&backwards, true), (&cut, true), (&huge, false)] {
+            let mut len = ConcatLen::default();
+            for part in parts {
+                len.add(part.as_bytes());
+            }
+            match decodes {
+                true => assert_eq!(len.len(), None),
+                false => assert_eq!(len.len(), Some(EncodedPostings::concat(parts).byte_len())),
+            }
+        }
     }
 
     #[test]

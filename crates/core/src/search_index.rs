@@ -523,6 +523,23 @@ trait MergeKind {
     /// What the term adds to the shards' size (see [`into_shards`]).
     fn size(term: &str, value: &Self::Value) -> usize;
     fn shard(terms: BTreeMap<String, Self::Value>) -> Self::Shard;
+    /// Each term of a file and its value's bytes, borrowed from `bytes`.
+    fn read_borrowed<'a>(bytes: &'a [u8], add: impl FnMut(&'a str, &'a [u8]));
+    /// [`MergeKind::size`] of a term's merged value, from its values' bytes in the blocks
+    /// handed over in order, without merging them.
+    type Sizer: Default;
+    fn size_part(sizer: &mut Self::Sizer, value: &[u8]);
+    /// `None` when the size is known only by merging (damaged values).
+    fn sized(term: &str, sizer: &Self::Sizer) -> Option<usize>;
+}
+
+/// Reads a block's file of terms (see [`MergeKind::read_borrowed`]).
+fn read_block_terms<'a>(bytes: &'a [u8], magic: &[u8; 4], mut add: impl FnMut(&'a str, &'a [u8])) {
+    crate::archive::read_terms("block", bytes, magic, |term, value| {
+        add(term, value);
+        Ok(())
+    })
+    .expect("a block reads back what it wrote");
 }
 
 struct SearchMerge;
@@ -552,6 +569,17 @@ impl MergeKind for SearchMerge {
             schema_version: SCHEMA_VERSION,
             terms,
         }
+    }
+    fn read_borrowed<'a>(bytes: &'a [u8], add: impl FnMut(&'a str, &'a [u8])) {
+        read_block_terms(bytes, crate::archive::SEARCH_SHARD_MAGIC, add);
+    }
+    type Sizer = crate::search::ConcatLen;
+    fn size_part(len: &mut Self::Sizer, value: &[u8]) {
+        len.add(value);
+    }
+    fn sized(term: &str, len: &Self::Sizer) -> Option<usize> {
+        // `merge` keeps a lone part as it is, which `concat` copies whole unless damaged.
+        Some(term.len() + len.len()? + 2)
     }
 }
 
@@ -585,6 +613,16 @@ impl MergeKind for PositionMerge {
             terms,
         }
     }
+    fn read_borrowed<'a>(bytes: &'a [u8], add: impl FnMut(&'a str, &'a [u8])) {
+        read_block_terms(bytes, crate::archive::POSITION_SHARD_MAGIC, add);
+    }
+    type Sizer = usize;
+    fn size_part(bytes: &mut usize, value: &[u8]) {
+        *bytes += value.len();
+    }
+    fn sized(term: &str, bytes: &usize) -> Option<usize> {
+        Some(term.len() + bytes + 2)
+    }
 }
 
 /// The merged terms of group `group` of `groups` (a power of two): the terms `t` with
@@ -616,6 +654,35 @@ fn group_terms<K: MergeKind>(
         .collect()
 }
 
+/// The size ([`MergeKind::size`] summed) of [`group_terms`]`::<K>(blocks, group, groups)`,
+/// from the blocks' bytes without copying or merging them (merging every group only to size
+/// it, before merging it again to write it, was most of a top-level segment's merge).
+fn group_size<K: MergeKind>(blocks: &[BlockFiles], group: u32, groups: u32) -> usize {
+    let mut terms: FxHashMap<&str, K::Sizer> = FxHashMap::default();
+    for block in blocks {
+        let files = K::files(block);
+        let count = files.len() as u32;
+        let step = groups.min(count);
+        for shard in (group % step..count).step_by(step as usize) {
+            K::read_borrowed(files.get(shard as usize), |term, value| {
+                if groups <= count || shard_of(term, groups) == group {
+                    K::size_part(terms.entry(term).or_default(), value);
+                }
+            });
+        }
+    }
+    let sized: Option<usize> = terms
+        .iter()
+        .map(|(term, sizer)| K::sized(term, sizer))
+        .sum();
+    sized.unwrap_or_else(|| {
+        group_terms::<K>(blocks, group, groups)
+            .iter()
+            .map(|(term, value)| K::size(term, value))
+            .sum()
+    })
+}
+
 /// Merges the blocks' files of kind `K` into shards of about `target` bytes, which go to
 /// `emit` a group at a time (each shard once, with its number), and returns the shard
 /// count. Two passes over the blocks: the merged size (which sets the shard count, as
@@ -633,12 +700,7 @@ fn merge_blocks<K: MergeKind, E>(
         .max(1);
     let size: usize = (0..smallest)
         .into_par_iter()
-        .map(|group| {
-            group_terms::<K>(blocks, group, smallest)
-                .iter()
-                .map(|(term, value)| K::size(term, value))
-                .sum::<usize>()
-        })
+        .map(|group| group_size::<K>(blocks, group, smallest))
         .sum();
     let count = shard_count(size, target);
     let groups = smallest.min(count);
@@ -1609,6 +1671,29 @@ mod tests {
                 in_blocks.add(piece, &text_of);
             }
             assert_eq!(in_blocks.blocks.len(), blocks, "blocks made");
+            // The merge's sizes from the blocks' bytes are those of the merged terms.
+            let blocks = &in_blocks.blocks;
+            let smallest = blocks.iter().map(|b| b.shards.len()).min().unwrap() as u32;
+            for groups in [1, 2, smallest, smallest * 4] {
+                for group in 0..groups {
+                    assert_eq!(
+                        group_size::<SearchMerge>(blocks, group, groups),
+                        group_terms::<SearchMerge>(blocks, group, groups)
+                            .iter()
+                            .map(|(t, v)| SearchMerge::size(t, v))
+                            .sum::<usize>(),
+                        "search, group {group} of {groups}"
+                    );
+                    assert_eq!(
+                        group_size::<PositionMerge>(blocks, group, groups),
+                        group_terms::<PositionMerge>(blocks, group, groups)
+                            .iter()
+                            .map(|(t, v)| PositionMerge::size(t, v))
+                            .sum::<usize>(),
+                        "positions, group {group} of {groups}"
+                    );
+                }
+            }
             let mut parts = Vec::new();
             let layout = in_blocks
                 .finish(|part| {
