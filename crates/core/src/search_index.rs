@@ -675,12 +675,15 @@ fn group_size<K: MergeKind>(blocks: &[BlockFiles], group: u32, groups: u32) -> u
         .iter()
         .map(|(term, sizer)| K::sized(term, sizer))
         .sum();
-    sized.unwrap_or_else(|| {
-        group_terms::<K>(blocks, group, groups)
-            .iter()
-            .map(|(term, value)| K::size(term, value))
-            .sum()
-    })
+    sized.unwrap_or_else(|| merged_size::<K>(blocks, group, groups))
+}
+
+/// The size of [`group_terms`]`::<K>(blocks, group, groups)`, merging them.
+fn merged_size<K: MergeKind>(blocks: &[BlockFiles], group: u32, groups: u32) -> usize {
+    group_terms::<K>(blocks, group, groups)
+        .iter()
+        .map(|(term, value)| K::size(term, value))
+        .sum()
 }
 
 /// Merges the blocks' files of kind `K` into shards of about `target` bytes, which go to
@@ -1678,18 +1681,12 @@ mod tests {
                 for group in 0..groups {
                     assert_eq!(
                         group_size::<SearchMerge>(blocks, group, groups),
-                        group_terms::<SearchMerge>(blocks, group, groups)
-                            .iter()
-                            .map(|(t, v)| SearchMerge::size(t, v))
-                            .sum::<usize>(),
+                        merged_size::<SearchMerge>(blocks, group, groups),
                         "search, group {group} of {groups}"
                     );
                     assert_eq!(
                         group_size::<PositionMerge>(blocks, group, groups),
-                        group_terms::<PositionMerge>(blocks, group, groups)
-                            .iter()
-                            .map(|(t, v)| PositionMerge::size(t, v))
-                            .sum::<usize>(),
+                        merged_size::<PositionMerge>(blocks, group, groups),
                         "positions, group {group} of {groups}"
                     );
                 }
