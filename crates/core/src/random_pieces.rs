@@ -37,8 +37,26 @@ impl RandomPieces {
     // Its callers test the sanitizer and the Markdown renderer, which the app's build of the
     // core (no features) leaves out.
     #[cfg_attr(not(feature = "sanitize"), allow(dead_code))]
-    pub(crate) fn input(&mut self, mut pick: impl FnMut(&mut Self) -> &'static str) -> String {
+    pub(crate) fn input(&mut self, pick: impl FnMut(&mut Self) -> &'static str) -> String {
         let len = 1 + self.below(self.max_len);
+        self.pieces(len, pick)
+    }
+
+    /// One input of fewer than `max_len` pieces (maybe none), each from `pick`: a `String`
+    /// of `&str` or `char` pieces.
+    pub(crate) fn input_or_empty<P, T: FromIterator<P>>(
+        &mut self,
+        pick: impl FnMut(&mut Self) -> P,
+    ) -> T {
+        let len = self.below(self.max_len);
+        self.pieces(len, pick)
+    }
+
+    fn pieces<P, T: FromIterator<P>>(
+        &mut self,
+        len: usize,
+        mut pick: impl FnMut(&mut Self) -> P,
+    ) -> T {
         (0..len).map(|_| pick(self)).collect()
     }
 }

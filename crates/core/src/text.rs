@@ -352,10 +352,7 @@ mod tests {
         // `TEXT_FUZZ=iterations,max_len[,seed]` runs more, longer or other texts.
         let mut random = RandomPieces::from_env("TEXT_FUZZ", 0x2545_F491_4F6C_DD1D, 5_000, 120);
         for _ in 0..random.iterations {
-            let len = random.below(random.max_len);
-            let text: String = (0..len)
-                .map(|_| PIECES[random.below(PIECES.len())])
-                .collect();
+            let text: String = random.input_or_empty(|random| PIECES[random.below(PIECES.len())]);
             let mut out = String::from("kept");
             push_collapsed(&mut out, &text);
             let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -474,10 +471,8 @@ mod tests {
             .collect();
         let mut random = RandomPieces::from_env("TEXT_FUZZ", 0x9e37_79b9_7f4a_7c15, 3_000, 24);
         for _ in 0..random.iterations {
-            let len = random.below(random.max_len);
-            let text: String = (0..len)
-                .map(|_| alphabet[random.below(alphabet.len())])
-                .collect();
+            let text: String =
+                random.input_or_empty(|random| alphabet[random.below(alphabet.len())]);
             let max = random.below(14);
             assert_eq!(
                 collapsed_excerpt(&text, max),
