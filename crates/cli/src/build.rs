@@ -465,11 +465,6 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         liquid: &liquid,
         again: std::sync::atomic::AtomicUsize::new(0),
     };
-    let (freeing, to_free) = std::sync::mpsc::sync_channel::<gazette_core::build::PostFiles>(0);
-    let freer = std::thread::Builder::new()
-        .name("free".into())
-        .spawn(move || to_free.into_iter().for_each(drop))
-        .context("cannot start a thread")?;
     let Built {
         mut archive,
         report,
@@ -487,21 +482,12 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         previous.as_ref(),
         |files| -> Result<()> {
             written.inc(files.summaries.iter().map(|g| g.posts.len() as u64).sum());
-            let stored = match &staging {
+            match &staging {
                 Some(staging) => staging.write(&files.files()),
                 None => Ok(()),
-            };
-            if files.index.is_some() {
-                // A segment's index is millions of small allocations, which the thread that
-                // finishes the segment would free one by one while the other waits: they are
-                // freed beside the build (one segment's at a time: a second waits its turn).
-                let _ = freeing.send(files);
             }
-            stored
         },
     )?;
-    drop(freeing);
-    let _ = freer.join();
     drop(loaded);
     written.finish_and_clear();
     debug_assert!(report.is_balanced());

@@ -288,12 +288,16 @@ pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
         .map(|mut segment| {
             segment.shards.sort_by_key(|&(n, _)| n);
             segment.positions.sort_by_key(|&(n, _)| n);
-            IndexSegment {
-                first: segment.first,
-                end: segment.end,
-                shards: segment.shards.into_iter().map(|(_, s)| s).collect(),
-                positions: segment.positions.into_iter().map(|(_, s)| s).collect(),
-            }
+            let bytes = |shards: Vec<(u32, Vec<u8>)>| -> Vec<Vec<u8>> {
+                shards.into_iter().map(|(_, bytes)| bytes).collect()
+            };
+            IndexSegment::read_laid_out(
+                segment.first,
+                segment.end,
+                &bytes(segment.shards),
+                &bytes(segment.positions),
+            )
+            .expect("an index reads back as the builder laid it out")
         })
         .collect();
     (archive, report)

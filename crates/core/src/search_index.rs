@@ -273,6 +273,14 @@ impl SegmentBuilder {
 
     /// The segment of the posts added.
     pub fn finish(self) -> IndexSegment {
+        let (first, end) = (self.first, self.next);
+        let files = self.finish_files();
+        IndexSegment::read_laid_out(first, end, &files.shards, &files.positions)
+            .expect("an index reads back as the builder laid it out")
+    }
+
+    /// The segment of the posts added, in its files' form (see [`IndexShards`]).
+    pub fn finish_files(self) -> SegmentFiles {
         let terms: Vec<FinishedTerm> = self
             .buckets
             .into_par_iter()
@@ -282,7 +290,7 @@ impl SegmentBuilder {
             Some(level) => shard_targets(level, self.next - self.first),
             None => self.targets,
         };
-        into_shards(terms, self.first, self.next, targets)
+        lay_out_shards(terms, targets)
     }
 }
 
@@ -388,7 +396,7 @@ impl SegmentIndexer {
                     &mut self.current,
                     SegmentBuilder::with_targets(block_end, SHARD_TARGETS[1]),
                 );
-                self.blocks.push(BlockFiles::of(&finished.finish()));
+                self.blocks.push(BlockFiles::of(&finished.finish_files()));
             }
             posts = later;
         }
@@ -401,14 +409,27 @@ impl SegmentIndexer {
         mut emit: impl FnMut(IndexShards) -> Result<(), E>,
     ) -> Result<Segment, E> {
         if self.blocks.is_empty() {
-            let segment = self.current.finish();
-            let layout = segment.layout();
-            emit(segment.into())?;
+            let (first, end) = (self.current.first, self.current.next_number());
+            let files = self.current.finish_files();
+            let layout = Segment {
+                first,
+                end,
+                shards: files.shards.len() as u32,
+                position_shards: files.positions.len() as u32,
+                ..Segment::default()
+            };
+            emit(IndexShards {
+                first,
+                end,
+                shards: (0..).zip(files.shards).collect(),
+                positions: (0..).zip(files.positions).collect(),
+            })?;
             return Ok(layout);
         }
         let end = self.current.next_number();
         if end > self.current.first {
-            self.blocks.push(BlockFiles::of(&self.current.finish()));
+            self.blocks
+                .push(BlockFiles::of(&self.current.finish_files()));
         }
         release_scratch();
         let (search_target, positions_target) = shard_targets(self.level, end - self.first);
@@ -465,18 +486,6 @@ struct ShardBytes {
 }
 
 impl ShardBytes {
-    fn of<S: Sync>(shards: &[S], write: impl Fn(&S, &mut Vec<u8>) + Sync) -> ShardBytes {
-        let files: Vec<Vec<u8>> = shards
-            .par_iter()
-            .map(|shard| {
-                let mut out = Vec::new();
-                write(shard, &mut out);
-                out
-            })
-            .collect();
-        ShardBytes::concat(&files)
-    }
-
     fn concat(files: &[Vec<u8>]) -> ShardBytes {
         let mut all = ShardBytes {
             bytes: Vec::with_capacity(files.iter().map(Vec::len).sum()),
@@ -502,12 +511,11 @@ impl ShardBytes {
 }
 
 impl BlockFiles {
-    fn of(segment: &IndexSegment) -> BlockFiles {
-        let (shards, positions) = rayon::join(
-            || ShardBytes::of(&segment.shards, SearchShard::write),
-            || ShardBytes::of(&segment.positions, PositionShard::write),
-        );
-        BlockFiles { shards, positions }
+    fn of(files: &SegmentFiles) -> BlockFiles {
+        BlockFiles {
+            shards: ShardBytes::concat(&files.shards),
+            positions: ShardBytes::concat(&files.positions),
+        }
     }
 }
 
@@ -515,14 +523,14 @@ impl BlockFiles {
 trait MergeKind {
     /// A term's value in one file.
     type Value: Send;
-    type Shard: Send;
     fn files(block: &BlockFiles) -> &ShardBytes;
     fn read(bytes: &[u8]) -> BTreeMap<String, Self::Value>;
     /// The term's value in the merged segment, from its values in the blocks, in order.
     fn merge(parts: Vec<Self::Value>) -> Self::Value;
     /// What the term adds to the shards' size (see [`into_shards`]).
     fn size(term: &str, value: &Self::Value) -> usize;
-    fn shard(terms: BTreeMap<String, Self::Value>) -> Self::Shard;
+    /// A shard of `terms` in its files' form.
+    fn lay_out(terms: BTreeMap<String, Self::Value>) -> Vec<u8>;
     /// Each term of a file and its value's bytes, borrowed from `bytes`.
     fn read_borrowed<'a>(bytes: &'a [u8], add: impl FnMut(&'a str, &'a [u8]));
     /// [`MergeKind::size`] of a term's merged value, from its values' bytes in the blocks
@@ -546,7 +554,6 @@ struct SearchMerge;
 
 impl MergeKind for SearchMerge {
     type Value = EncodedPostings;
-    type Shard = SearchShard;
     fn files(block: &BlockFiles) -> &ShardBytes {
         &block.shards
     }
@@ -564,11 +571,14 @@ impl MergeKind for SearchMerge {
     fn size(term: &str, value: &EncodedPostings) -> usize {
         term.len() + value.byte_len() + 2
     }
-    fn shard(terms: BTreeMap<String, EncodedPostings>) -> SearchShard {
+    fn lay_out(terms: BTreeMap<String, EncodedPostings>) -> Vec<u8> {
+        let mut out = Vec::new();
         SearchShard {
             schema_version: SCHEMA_VERSION,
             terms,
         }
+        .write(&mut out);
+        out
     }
     fn read_borrowed<'a>(bytes: &'a [u8], add: impl FnMut(&'a str, &'a [u8])) {
         read_block_terms(bytes, crate::archive::SEARCH_SHARD_MAGIC, add);
@@ -587,7 +597,6 @@ struct PositionMerge;
 
 impl MergeKind for PositionMerge {
     type Value = PositionLists;
-    type Shard = PositionShard;
     fn files(block: &BlockFiles) -> &ShardBytes {
         &block.positions
     }
@@ -607,11 +616,14 @@ impl MergeKind for PositionMerge {
     fn size(term: &str, value: &PositionLists) -> usize {
         term.len() + value.as_bytes().len() + 2
     }
-    fn shard(terms: BTreeMap<String, PositionLists>) -> PositionShard {
+    fn lay_out(terms: BTreeMap<String, PositionLists>) -> Vec<u8> {
+        let mut out = Vec::new();
         PositionShard {
             schema_version: SCHEMA_VERSION,
             terms,
         }
+        .write(&mut out);
+        out
     }
     fn read_borrowed<'a>(bytes: &'a [u8], add: impl FnMut(&'a str, &'a [u8])) {
         read_block_terms(bytes, crate::archive::POSITION_SHARD_MAGIC, add);
@@ -693,7 +705,7 @@ fn merged_size<K: MergeKind>(blocks: &[BlockFiles], group: u32, groups: u32) -> 
 fn merge_blocks<K: MergeKind, E>(
     blocks: &[BlockFiles],
     target: usize,
-    mut emit: impl FnMut(Vec<(u32, K::Shard)>) -> Result<(), E>,
+    mut emit: impl FnMut(Vec<(u32, Vec<u8>)>) -> Result<(), E>,
 ) -> Result<u32, E> {
     let smallest = blocks
         .iter()
@@ -710,7 +722,7 @@ fn merge_blocks<K: MergeKind, E>(
     // A few groups at a time on every thread, then handed out in order.
     let per_round = (rayon::current_num_threads() * 2) as u32;
     for round in (0..groups).step_by(per_round as usize) {
-        let made: Vec<Vec<(u32, K::Shard)>> = (round..groups.min(round + per_round))
+        let made: Vec<Vec<(u32, Vec<u8>)>> = (round..groups.min(round + per_round))
             .into_par_iter()
             .map(|group| {
                 let mut shards: BTreeMap<u32, BTreeMap<String, K::Value>> = (group..count)
@@ -726,7 +738,7 @@ fn merge_blocks<K: MergeKind, E>(
                 }
                 shards
                     .into_iter()
-                    .map(|(shard, terms)| (shard, K::shard(terms)))
+                    .map(|(shard, terms)| (shard, K::lay_out(terms)))
                     .collect()
             })
             .collect();
@@ -747,15 +759,25 @@ fn shard_count(bytes: usize, target: usize) -> u32 {
 }
 
 /// The segment of posts `first..end` whose terms are `terms` (in any order), with shards of
-/// about `targets` bytes.
+/// about `targets` bytes, read back from [`lay_out_shards`].
 fn into_shards(
     terms: Vec<FinishedTerm>,
     first: u32,
     end: u32,
     targets: (usize, usize),
 ) -> IndexSegment {
+    let files = lay_out_shards(terms, targets);
+    IndexSegment::read_laid_out(first, end, &files.shards, &files.positions)
+        .expect("an index reads back as the builder laid it out")
+}
+
+/// The shards of a segment whose terms are `terms` (in any order), with shards of about
+/// `targets` bytes, in their files' form: each term in shard [`shard_of`] of a count that
+/// holds the terms' bytes, each shard's terms in byte order, as [`SearchShard::write`] and
+/// [`PositionShard::write`] lay them out.
+fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentFiles {
     // A term takes its bytes, its value's and about two bytes of lengths.
-    let count_for = |bytes: usize, target: usize| shard_count(bytes, target) as usize;
+    let count_for = |bytes: usize, target: usize| shard_count(bytes, target);
     let index_bytes: usize = terms
         .iter()
         .map(|t| t.term.len() + t.postings.byte_len() + 2)
@@ -767,57 +789,70 @@ fn into_shards(
         .sum();
     let shard_count = count_for(index_bytes, targets.0);
     let position_shard_count = count_for(position_bytes, targets.1);
-    let mut shards: Vec<Vec<(String, EncodedPostings)>> = vec![Vec::new(); shard_count];
-    let mut positions: Vec<Vec<(String, PositionLists)>> = vec![Vec::new(); position_shard_count];
-    // Each term's shards (and the copy of its text a position shard keeps) on every thread;
-    // only the moves into the shards' lists are left to one.
-    let placed: Vec<_> = terms
-        .into_par_iter()
+    // Each term's shards, on every thread; the terms stay where they are, and each shard
+    // lists its terms by their place in `terms`.
+    const NO_POSITIONS: u32 = u32::MAX;
+    let placed: Vec<(u32, u32)> = terms
+        .par_iter()
         .map(|term| {
-            let shard = shard_of(&term.term, shard_count as u32) as usize;
-            let positions = (!term.positions.is_empty()).then(|| {
-                let shard = shard_of(&term.term, position_shard_count as u32) as usize;
-                (
-                    shard,
-                    term.term.clone(),
-                    PositionLists::from_bytes(term.positions),
-                )
-            });
-            (shard, term.term, term.postings, positions)
+            let positions = match term.positions.is_empty() {
+                true => NO_POSITIONS,
+                false => shard_of(&term.term, position_shard_count),
+            };
+            (shard_of(&term.term, shard_count), positions)
         })
         .collect();
-    for (shard, term, postings, term_positions) in placed {
-        if let Some((position_shard, copy, lists)) = term_positions {
-            positions[position_shard].push((copy, lists));
+    let mut in_shards: Vec<Vec<u32>> = vec![Vec::new(); shard_count as usize];
+    let mut in_position_shards: Vec<Vec<u32>> = vec![Vec::new(); position_shard_count as usize];
+    for (at, &(shard, position_shard)) in (0u32..).zip(&placed) {
+        in_shards[shard as usize].push(at);
+        if position_shard != NO_POSITIONS {
+            in_position_shards[position_shard as usize].push(at);
         }
-        shards[shard].push((term, postings));
     }
+    let lay_out = |mut places: Vec<u32>, magic: &[u8; 4], value: fn(&FinishedTerm) -> &[u8]| {
+        let term = |at: u32| &terms[at as usize];
+        places.sort_unstable_by(|&a, &b| term(a).term.cmp(&term(b).term));
+        let bytes: usize = places
+            .iter()
+            .map(|&at| term(at).term.len() + value(term(at)).len() + 10)
+            .sum();
+        let mut out = Vec::with_capacity(bytes + 16);
+        crate::archive::write_terms(
+            &mut out,
+            magic,
+            SCHEMA_VERSION,
+            places
+                .iter()
+                .map(|&at| (term(at).term.as_str(), value(term(at)))),
+        );
+        out
+    };
     let (shards, positions) = rayon::join(
         || {
-            shards
+            in_shards
                 .into_par_iter()
-                .map(|terms| SearchShard {
-                    schema_version: SCHEMA_VERSION,
-                    terms: terms.into_iter().collect(),
+                .map(|places| {
+                    lay_out(places, crate::archive::SEARCH_SHARD_MAGIC, |t| {
+                        t.postings.as_bytes()
+                    })
                 })
                 .collect()
         },
         || {
-            positions
+            in_position_shards
                 .into_par_iter()
-                .map(|terms| PositionShard {
-                    schema_version: SCHEMA_VERSION,
-                    terms: terms.into_iter().collect(),
+                .map(|places| {
+                    lay_out(places, crate::archive::POSITION_SHARD_MAGIC, |t| {
+                        &t.positions
+                    })
                 })
                 .collect()
         },
     );
-    IndexSegment {
-        first,
-        end,
-        shards,
-        positions,
-    }
+    // Millions of small allocations: freed on every core.
+    terms.into_par_iter().for_each(drop);
+    SegmentFiles { shards, positions }
 }
 
 /// The segment of level `level` (an index of [`SEGMENT_LEVELS`]) made of `parts`, consecutive
@@ -1357,6 +1392,18 @@ mod tests {
     use super::*;
     use crate::search::Posting;
 
+    /// Shards in their files' form.
+    fn written<S>(shards: &[S], write: fn(&S, &mut Vec<u8>)) -> Vec<Vec<u8>> {
+        shards
+            .iter()
+            .map(|shard| {
+                let mut out = Vec::new();
+                write(shard, &mut out);
+                out
+            })
+            .collect()
+    }
+
     #[test]
     fn positions_encoded_inline_are_what_the_run_would_keep() {
         // Chains of one to nine positions with gaps of every varint length: where they fit
@@ -1703,8 +1750,8 @@ mod tests {
             if first == 4_000 {
                 assert!(parts.len() > 2, "handed out in groups: {}", parts.len());
             }
-            let mut shards: Vec<(u32, SearchShard)> = Vec::new();
-            let mut positions: Vec<(u32, PositionShard)> = Vec::new();
+            let mut shards: Vec<(u32, Vec<u8>)> = Vec::new();
+            let mut positions: Vec<(u32, Vec<u8>)> = Vec::new();
             for part in parts {
                 assert_eq!((part.first, part.end), (first, end));
                 shards.extend(part.shards);
@@ -1718,14 +1765,14 @@ mod tests {
                 .iter()
                 .map(|&(n, _)| n)
                 .eq(0..layout.position_shards));
-            let shards: Vec<SearchShard> = shards.into_iter().map(|(_, s)| s).collect();
-            let positions: Vec<PositionShard> = positions.into_iter().map(|(_, s)| s).collect();
+            let shards: Vec<Vec<u8>> = shards.into_iter().map(|(_, s)| s).collect();
+            let positions: Vec<Vec<u8>> = positions.into_iter().map(|(_, s)| s).collect();
             assert!(
-                shards == whole.shards,
+                shards == written(&whole.shards, SearchShard::write),
                 "{first} level {level}: search shards"
             );
             assert!(
-                positions == whole.positions,
+                positions == written(&whole.positions, PositionShard::write),
                 "{first} level {level}: position shards"
             );
         }
@@ -1750,16 +1797,6 @@ mod tests {
         }
         // Three sealed segments of level 0 written by an earlier build, merged with the
         // newer posts into the level-1 segment [0, 8 × 4,096).
-        fn written<S>(shards: &[S], write: fn(&S, &mut Vec<u8>)) -> Vec<Vec<u8>> {
-            shards
-                .iter()
-                .map(|shard| {
-                    let mut out = Vec::new();
-                    write(shard, &mut out);
-                    out
-                })
-                .collect()
-        }
         let files_of = |segment: IndexSegment| SegmentFiles {
             shards: written(&segment.shards, SearchShard::write),
             positions: written(&segment.positions, PositionShard::write),
@@ -1776,8 +1813,8 @@ mod tests {
             .collect();
         let mut resumed = SegmentIndexer::resume(0, 1, earlier, 3 * size).expect("valid files");
         resumed.add(&posts[(3 * size) as usize..], &text_of);
-        let mut shards: Vec<(u32, SearchShard)> = Vec::new();
-        let mut positions: Vec<(u32, PositionShard)> = Vec::new();
+        let mut shards: Vec<(u32, Vec<u8>)> = Vec::new();
+        let mut positions: Vec<(u32, Vec<u8>)> = Vec::new();
         let layout = resumed
             .finish(|part| {
                 shards.extend(part.shards);
@@ -1791,8 +1828,14 @@ mod tests {
         assert_eq!(layout, whole.layout());
         shards.sort_by_key(|&(n, _)| n);
         positions.sort_by_key(|&(n, _)| n);
-        assert!(shards.into_iter().map(|(_, s)| s).eq(whole.shards));
-        assert!(positions.into_iter().map(|(_, s)| s).eq(whole.positions));
+        assert!(shards
+            .into_iter()
+            .map(|(_, s)| s)
+            .eq(written(&whole.shards, SearchShard::write)));
+        assert!(positions
+            .into_iter()
+            .map(|(_, s)| s)
+            .eq(written(&whole.positions, PositionShard::write)));
 
         // A damaged file of an earlier segment is an error, not a panic.
         let mut damaged = files_of(SegmentBuilder::new(0, 0).finish());

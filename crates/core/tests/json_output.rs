@@ -43,6 +43,7 @@ fn serde_json_bytes(file: &ArchiveFile<'_>) -> Vec<u8> {
             v.write(&mut bytes);
             return bytes;
         }
+        ArchiveFile::Index(bytes) => return bytes.to_vec(),
         ArchiveFile::Bodies(v) => serde_json::to_vec(v),
         ArchiveFile::Text(text) => return text.as_bytes().to_vec(),
     }
