@@ -771,6 +771,15 @@ fn into_shards(
         .expect("an index reads back as the builder laid it out")
 }
 
+/// The first eight bytes of `text` (zeros after its end) as a big-endian number: two texts
+/// whose numbers differ are in the same order as the numbers (equal numbers say nothing).
+fn byte_order_prefix(text: &str) -> u64 {
+    let mut prefix = [0u8; 8];
+    let len = text.len().min(8);
+    prefix[..len].copy_from_slice(&text.as_bytes()[..len]);
+    u64::from_be_bytes(prefix)
+}
+
 /// The shards of a segment whose terms are `terms` (in any order), with shards of about
 /// `targets` bytes, in their files' form: each term in shard [`shard_of`] of a count that
 /// holds the terms' bytes, each shard's terms in byte order, as [`SearchShard::write`] and
@@ -810,9 +819,20 @@ fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentF
             in_position_shards[position_shard as usize].push(at);
         }
     }
-    let lay_out = |mut places: Vec<u32>, magic: &[u8; 4], value: fn(&FinishedTerm) -> &[u8]| {
+    let lay_out = |places: Vec<u32>, magic: &[u8; 4], value: fn(&FinishedTerm) -> &[u8]| {
         let term = |at: u32| &terms[at as usize];
-        places.sort_unstable_by(|&a, &b| term(a).term.cmp(&term(b).term));
+        // In byte order: by the first eight bytes as one number (which tells most terms
+        // apart: a pair of ideographs is six bytes), then by the whole text.
+        let mut places: Vec<(u64, u32)> = places
+            .into_iter()
+            .map(|at| (byte_order_prefix(&term(at).term), at))
+            .collect();
+        places.sort_unstable_by(|&(a_prefix, a), &(b_prefix, b)| {
+            a_prefix
+                .cmp(&b_prefix)
+                .then_with(|| term(a).term.cmp(&term(b).term))
+        });
+        let places: Vec<u32> = places.into_iter().map(|(_, at)| at).collect();
         let bytes: usize = places
             .iter()
             .map(|&at| term(at).term.len() + value(term(at)).len() + 10)
@@ -1391,6 +1411,39 @@ impl Bucket {
 mod tests {
     use super::*;
     use crate::search::Posting;
+
+    #[test]
+    fn byte_order_prefixes_order_texts_as_their_bytes() {
+        let texts = [
+            "",
+            "\0",
+            "\0\0",
+            "a",
+            "a\0",
+            "ab",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "abcdefgi",
+            "b",
+            "人",
+            "人民",
+            "人民币",
+            "人民币汇率",
+            "2月",
+            "6%",
+            "ÿ",
+            "\u{10FFFF}",
+        ];
+        for a in texts {
+            for b in texts {
+                let (pa, pb) = (byte_order_prefix(a), byte_order_prefix(b));
+                if pa != pb {
+                    assert_eq!(pa.cmp(&pb), a.cmp(b), "{a:?} {b:?}");
+                }
+            }
+        }
+    }
 
     /// Shards in their files' form.
     fn written<S>(shards: &[S], write: fn(&S, &mut Vec<u8>)) -> Vec<Vec<u8>> {
