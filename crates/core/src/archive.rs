@@ -723,7 +723,7 @@ impl SearchShard {
             out,
             SEARCH_SHARD_MAGIC,
             self.schema_version,
-            self.terms.iter().map(|(t, p)| (t.as_str(), p.as_bytes())),
+            self.terms.iter().map(|(t, p)| (t.as_bytes(), p.as_bytes())),
         );
     }
 
@@ -760,7 +760,7 @@ impl PositionShard {
             out,
             POSITION_SHARD_MAGIC,
             self.schema_version,
-            self.terms.iter().map(|(t, p)| (t.as_str(), p.as_bytes())),
+            self.terms.iter().map(|(t, p)| (t.as_bytes(), p.as_bytes())),
         );
     }
 
@@ -786,14 +786,14 @@ pub(crate) fn write_terms<'a>(
     out: &mut Vec<u8>,
     magic: &[u8; 4],
     version: u32,
-    terms: impl ExactSizeIterator<Item = (&'a str, &'a [u8])>,
+    terms: impl ExactSizeIterator<Item = (&'a [u8], &'a [u8])>,
 ) {
     out.extend_from_slice(magic);
     push_varint(out, u64::from(version));
     push_varint(out, terms.len() as u64);
     for (term, value) in terms {
         push_varint(out, term.len() as u64);
-        out.extend_from_slice(term.as_bytes());
+        out.extend_from_slice(term);
         push_varint(out, value.len() as u64);
         out.extend_from_slice(value);
     }

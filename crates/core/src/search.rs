@@ -366,7 +366,12 @@ impl Units {
 
 /// The shard holding `term`: FNV-1a, so the builder (x86) and the app (wasm32) agree.
 pub fn shard_of(term: &str, shard_count: u32) -> u32 {
-    fnv1a(term.as_bytes()) % shard_count.max(1)
+    shard_of_bytes(term.as_bytes(), shard_count)
+}
+
+/// [`shard_of`] of a term's UTF-8 bytes.
+pub(crate) fn shard_of_bytes(term: &[u8], shard_count: u32) -> u32 {
+    fnv1a(term) % shard_count.max(1)
 }
 
 fn fnv1a(bytes: &[u8]) -> u32 {

@@ -35,7 +35,7 @@ use crate::archive::{
     SEGMENT_POSTS,
 };
 use crate::search::{
-    for_each_term, gram_text, push_varint, shard_of, EncodedPostings, PositionLists, Token,
+    for_each_term, push_varint, shard_of, shard_of_bytes, EncodedPostings, PositionLists, Token,
     CHAR_BITS, MAX_TERM_FREQUENCY,
 };
 
@@ -776,10 +776,10 @@ fn into_shards(
 
 /// The first eight bytes of `text` (zeros after its end) as a big-endian number: two texts
 /// whose numbers differ are in the same order as the numbers (equal numbers say nothing).
-fn byte_order_prefix(text: &str) -> u64 {
+fn byte_order_prefix(text: &[u8]) -> u64 {
     let mut prefix = [0u8; 8];
     let len = text.len().min(8);
-    prefix[..len].copy_from_slice(&text.as_bytes()[..len]);
+    prefix[..len].copy_from_slice(&text[..len]);
     u64::from_be_bytes(prefix)
 }
 
@@ -792,12 +792,12 @@ fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentF
     let count_for = |bytes: usize, target: usize| shard_count(bytes, target);
     let index_bytes: usize = terms
         .iter()
-        .map(|t| t.term.len() + t.postings.byte_len() + 2)
+        .map(|t| t.term.as_bytes().len() + t.postings.byte_len() + 2)
         .sum();
     let position_bytes: usize = terms
         .iter()
         .filter(|t| !t.positions.is_empty())
-        .map(|t| t.term.len() + t.positions.len() + 2)
+        .map(|t| t.term.as_bytes().len() + t.positions.len() + 2)
         .sum();
     let shard_count = count_for(index_bytes, targets.0);
     let position_shard_count = count_for(position_bytes, targets.1);
@@ -809,9 +809,9 @@ fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentF
         .map(|term| {
             let positions = match term.positions.is_empty() {
                 true => NO_POSITIONS,
-                false => shard_of(&term.term, position_shard_count),
+                false => shard_of_bytes(term.term.as_bytes(), position_shard_count),
             };
-            (shard_of(&term.term, shard_count), positions)
+            (shard_of_bytes(term.term.as_bytes(), shard_count), positions)
         })
         .collect();
     let mut in_shards: Vec<Vec<u32>> = vec![Vec::new(); shard_count as usize];
@@ -828,17 +828,17 @@ fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentF
         // apart: a pair of ideographs is six bytes), then by the whole text.
         let mut places: Vec<(u64, u32)> = places
             .into_iter()
-            .map(|at| (byte_order_prefix(&term(at).term), at))
+            .map(|at| (byte_order_prefix(term(at).term.as_bytes()), at))
             .collect();
         places.sort_unstable_by(|&(a_prefix, a), &(b_prefix, b)| {
             a_prefix
                 .cmp(&b_prefix)
-                .then_with(|| term(a).term.cmp(&term(b).term))
+                .then_with(|| term(a).term.as_bytes().cmp(term(b).term.as_bytes()))
         });
         let places: Vec<u32> = places.into_iter().map(|(_, at)| at).collect();
         let bytes: usize = places
             .iter()
-            .map(|&at| term(at).term.len() + value(term(at)).len() + 10)
+            .map(|&at| term(at).term.as_bytes().len() + value(term(at)).len() + 10)
             .sum();
         let mut out = Vec::with_capacity(bytes + 16);
         crate::archive::write_terms(
@@ -847,7 +847,7 @@ fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentF
             SCHEMA_VERSION,
             places
                 .iter()
-                .map(|&at| (term(at).term.as_str(), value(term(at)))),
+                .map(|&at| (term(at).term.as_bytes(), value(term(at)))),
         );
         out
     };
@@ -911,7 +911,7 @@ pub fn merge_segments(parts: &[IndexSegment], level: usize) -> IndexSegment {
     let terms = merged
         .into_par_iter()
         .map(|(term, (postings, positions))| FinishedTerm {
-            term: term.to_string(),
+            term: TermText::Word(term.into()),
             postings: EncodedPostings::concat(postings),
             positions,
         })
@@ -921,10 +921,42 @@ pub fn merge_segments(parts: &[IndexSegment], level: usize) -> IndexSegment {
 
 /// A term with everything the index files hold for it.
 struct FinishedTerm {
-    term: String,
+    term: TermText,
     postings: EncodedPostings,
     /// Its [`PositionLists`] bytes; empty for a single unit.
     positions: Vec<u8>,
+}
+
+/// A finished term's text: a gram's (one or two characters, at most eight bytes) in place,
+/// since most of a segment's terms are grams and an allocation each cost more than the rest of
+/// their finishing; a word's owned.
+enum TermText {
+    Gram { bytes: [u8; 8], len: u8 },
+    Word(Box<str>),
+}
+
+impl TermText {
+    /// The text of a [`crate::search::gram_key`], as [`crate::search::gram_text`] spells it.
+    fn gram(key: u64) -> TermText {
+        let (first, second) = crate::search::gram_chars(key);
+        let mut bytes = [0u8; 8];
+        let mut len = first.encode_utf8(&mut bytes).len();
+        if let Some(second) = second {
+            len += second.encode_utf8(&mut bytes[len..]).len();
+        }
+        TermText::Gram {
+            bytes,
+            len: len as u8,
+        }
+    }
+
+    /// The text's UTF-8 bytes (what the index files hold, and what shards and sorts it).
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            TermText::Gram { bytes, len } => &bytes[..usize::from(*len)],
+            TermText::Word(word) => word.as_bytes(),
+        }
+    }
 }
 
 /// Appends one batch's postings to `buckets`, the buckets from number `first_bucket` on,
@@ -1390,7 +1422,7 @@ impl Bucket {
     /// The bucket's terms as the index files spell them, with their encoded postings and
     /// positions.
     fn finish(self) -> Vec<FinishedTerm> {
-        let finish = |term: String, lists: TermLists| {
+        let finish = |term: TermText, lists: TermLists| {
             let (postings, positions) = lists.split();
             FinishedTerm {
                 term,
@@ -1400,11 +1432,11 @@ impl Bucket {
         };
         self.grams
             .into_iter()
-            .map(|(key, lists)| finish(gram_text(key), lists))
+            .map(|(key, lists)| finish(TermText::gram(key), lists))
             .chain(
                 self.words
                     .into_iter()
-                    .map(|(word, lists)| finish(word.into(), lists)),
+                    .map(|(word, lists)| finish(TermText::Word(word), lists)),
             )
             .collect()
     }
@@ -1440,10 +1472,37 @@ mod tests {
         ];
         for a in texts {
             for b in texts {
-                let (pa, pb) = (byte_order_prefix(a), byte_order_prefix(b));
+                let (pa, pb) = (
+                    byte_order_prefix(a.as_bytes()),
+                    byte_order_prefix(b.as_bytes()),
+                );
                 if pa != pb {
                     assert_eq!(pa.cmp(&pb), a.cmp(b), "{a:?} {b:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_gram_text_in_place_is_its_text() {
+        let chars = [
+            'a',
+            '7',
+            '%',
+            '人',
+            '民',
+            'é',
+            '\u{10FFFF}',
+            '\u{20000}',
+            '，',
+        ];
+        for &first in &chars {
+            for second in chars.iter().map(|&c| Some(c)).chain([None]) {
+                let key = crate::search::gram_key(first, second);
+                assert_eq!(
+                    TermText::gram(key).as_bytes(),
+                    crate::search::gram_text(key).as_bytes()
+                );
             }
         }
     }
