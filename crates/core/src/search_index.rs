@@ -789,7 +789,6 @@ fn byte_order_prefix(text: &[u8]) -> u64 {
 /// [`PositionShard::write`] lay them out.
 fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentFiles {
     // A term takes its bytes, its value's and about two bytes of lengths.
-    let count_for = |bytes: usize, target: usize| shard_count(bytes, target);
     let index_bytes: usize = terms
         .iter()
         .map(|t| t.term.as_bytes().len() + t.postings.byte_len() + 2)
@@ -799,8 +798,10 @@ fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentF
         .filter(|t| !t.positions.is_empty())
         .map(|t| t.term.as_bytes().len() + t.positions.len() + 2)
         .sum();
-    let shard_count = count_for(index_bytes, targets.0);
-    let position_shard_count = count_for(position_bytes, targets.1);
+    let (shard_count, position_shard_count) = (
+        shard_count(index_bytes, targets.0),
+        shard_count(position_bytes, targets.1),
+    );
     // Each term's shards, on every thread; the terms stay where they are, and each shard
     // lists its terms by their place in `terms`.
     const NO_POSITIONS: u32 = u32::MAX;
@@ -835,10 +836,9 @@ fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentF
                 .cmp(&b_prefix)
                 .then_with(|| term(a).term.as_bytes().cmp(term(b).term.as_bytes()))
         });
-        let places: Vec<u32> = places.into_iter().map(|(_, at)| at).collect();
         let bytes: usize = places
             .iter()
-            .map(|&at| term(at).term.as_bytes().len() + value(term(at)).len() + 10)
+            .map(|&(_, at)| term(at).term.as_bytes().len() + value(term(at)).len() + 10)
             .sum();
         let mut out = Vec::with_capacity(bytes + 16);
         crate::archive::write_terms(
@@ -847,7 +847,7 @@ fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentF
             SCHEMA_VERSION,
             places
                 .iter()
-                .map(|&at| (term(at).term.as_bytes(), value(term(at)))),
+                .map(|&(_, at)| (term(at).term.as_bytes(), value(term(at)))),
         );
         out
     };
@@ -911,7 +911,7 @@ pub fn merge_segments(parts: &[IndexSegment], level: usize) -> IndexSegment {
     let terms = merged
         .into_par_iter()
         .map(|(term, (postings, positions))| FinishedTerm {
-            term: TermText::Word(term.into()),
+            term: TermText::Owned(term.into()),
             postings: EncodedPostings::concat(postings),
             positions,
         })
@@ -929,10 +929,10 @@ struct FinishedTerm {
 
 /// A finished term's text: a gram's (one or two characters, at most eight bytes) in place,
 /// since most of a segment's terms are grams and an allocation each cost more than the rest of
-/// their finishing; a word's owned.
+/// their finishing; any other (a word, or a term read back from shards) owned.
 enum TermText {
     Gram { bytes: [u8; 8], len: u8 },
-    Word(Box<str>),
+    Owned(Box<str>),
 }
 
 impl TermText {
@@ -954,7 +954,7 @@ impl TermText {
     fn as_bytes(&self) -> &[u8] {
         match self {
             TermText::Gram { bytes, len } => &bytes[..usize::from(*len)],
-            TermText::Word(word) => word.as_bytes(),
+            TermText::Owned(word) => word.as_bytes(),
         }
     }
 }
@@ -1436,7 +1436,7 @@ impl Bucket {
             .chain(
                 self.words
                     .into_iter()
-                    .map(|(word, lists)| finish(TermText::Word(word), lists)),
+                    .map(|(word, lists)| finish(TermText::Owned(word), lists)),
             )
             .collect()
     }
