@@ -11,10 +11,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::archive::{
     busiest_first, chunk_path, id_group_name, id_month, summary_group_path, Archive, ArchiveFile,
-    BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, IdShardKey, IndexSegment,
-    IndexShards, Layout, ListKey, ListKind, Manifest, PeriodCount, PostBody, PostFilePath,
-    PostList, Segment, SegmentListKey, SegmentLists, SummaryGroup, TagTable, CHUNK_TARGET_BYTES,
-    SCHEMA_VERSION, SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
+    BodyChunk, CategoryLatest, CategoryTable, Days, HomeSection, IdShard, IdShardKey, IndexShards,
+    Layout, ListKey, ListKind, Manifest, PeriodCount, PostBody, PostFilePath, PostList, Segment,
+    SegmentListKey, SegmentLists, SummaryGroup, TagTable, CHUNK_TARGET_BYTES, SCHEMA_VERSION,
+    SEGMENT_POSTS, SUMMARY_GROUP_SIZE,
 };
 use crate::dates::{count_by_period, Granularity};
 use crate::feed;
@@ -291,13 +291,11 @@ pub fn build_archive(input: BuildInput) -> (Archive, BuildReport) {
             let bytes = |shards: Vec<(u32, Vec<u8>)>| -> Vec<Vec<u8>> {
                 shards.into_iter().map(|(_, bytes)| bytes).collect()
             };
-            IndexSegment::read_laid_out(
-                segment.first,
-                segment.end,
-                &bytes(segment.shards),
-                &bytes(segment.positions),
-            )
-            .expect("an index reads back as the builder laid it out")
+            search_index::SegmentFiles {
+                shards: bytes(segment.shards),
+                positions: bytes(segment.positions),
+            }
+            .read_back(segment.first, segment.end)
         })
         .collect();
     (archive, report)

@@ -277,9 +277,7 @@ impl SegmentBuilder {
     /// The segment of the posts added.
     pub fn finish(self) -> IndexSegment {
         let (first, end) = (self.first, self.next);
-        let files = self.finish_files();
-        IndexSegment::read_laid_out(first, end, &files.shards, &files.positions)
-            .expect("an index reads back as the builder laid it out")
+        self.finish_files().read_back(first, end)
     }
 
     /// The segment of the posts added, in its files' form (see [`IndexShards`]).
@@ -464,12 +462,21 @@ impl SegmentIndexer {
     }
 }
 
-/// A segment's index files as an earlier build wrote them, decompressed: its search shards
-/// and its position shards, in shard order.
+/// A segment's index files, uncompressed (as an earlier build wrote them, or as a builder
+/// laid them out): its search shards and its position shards, in shard order.
 #[derive(Debug, Default)]
 pub struct SegmentFiles {
     pub shards: Vec<Vec<u8>>,
     pub positions: Vec<Vec<u8>>,
+}
+
+impl SegmentFiles {
+    /// The segment of posts `first..end` that the builder laid out as these files, read back
+    /// (an index kept in memory as shards: the tests', and [`crate::build::build_archive`]'s).
+    pub fn read_back(&self, first: u32, end: u32) -> IndexSegment {
+        IndexSegment::read_laid_out(first, end, &self.shards, &self.positions)
+            .expect("an index reads back as the builder laid it out")
+    }
 }
 
 /// A finished block of a segment in its files' form, uncompressed: each kind's files one
@@ -530,7 +537,7 @@ trait MergeKind {
     fn read(bytes: &[u8]) -> BTreeMap<String, Self::Value>;
     /// The term's value in the merged segment, from its values in the blocks, in order.
     fn merge(parts: Vec<Self::Value>) -> Self::Value;
-    /// What the term adds to the shards' size (see [`into_shards`]).
+    /// What the term adds to the shards' size (see [`lay_out_shards`]).
     fn size(term: &str, value: &Self::Value) -> usize;
     /// A shard of `terms` in its files' form.
     fn lay_out(terms: BTreeMap<String, Self::Value>) -> Vec<u8>;
@@ -769,9 +776,7 @@ fn into_shards(
     end: u32,
     targets: (usize, usize),
 ) -> IndexSegment {
-    let files = lay_out_shards(terms, targets);
-    IndexSegment::read_laid_out(first, end, &files.shards, &files.positions)
-        .expect("an index reads back as the builder laid it out")
+    lay_out_shards(terms, targets).read_back(first, end)
 }
 
 /// The first eight bytes of `text` (zeros after its end) as a big-endian number: two texts
