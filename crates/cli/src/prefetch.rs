@@ -149,6 +149,7 @@ struct Ahead {
 
 impl Ahead {
     fn run(&self, paths: &[PathBuf]) {
+        let mut folder = Folder::default();
         loop {
             let at = self.next.fetch_add(1, Ordering::Relaxed);
             if at >= paths.len() {
@@ -167,7 +168,7 @@ impl Ahead {
             if self.stop.load(Ordering::Relaxed) {
                 return;
             }
-            if let Some(file) = read_ahead(&paths[at]) {
+            if let Some(file) = read_ahead(&paths[at], &mut folder) {
                 self.opened.put(at, file);
             }
         }
@@ -187,18 +188,37 @@ impl Ahead {
     }
 }
 
-/// Opens `path` and asks the kernel to read it into its cache. A failure is the import's to
+/// The folder of the last file a thread opened, kept open: the paths come sorted, so most
+/// files are opened by their name in it (`openat`) instead of by their whole path, whose
+/// every folder `open` would look up again.
+#[derive(Default)]
+struct Folder<'a> {
+    #[cfg(unix)]
+    open: Option<(&'a Path, std::os::fd::OwnedFd)>,
+    #[cfg(not(unix))]
+    open: std::marker::PhantomData<&'a Path>,
+}
+
+/// Opens `path` (by its name in `folder`, which it opens first when the path is in another
+/// folder) and asks the kernel to read it into its cache. A failure is the import's to
 /// report, when it opens the file itself.
 #[cfg(unix)]
-fn read_ahead(path: &Path) -> Option<File> {
-    use rustix::fs::Advice;
-    let file = File::open(path).ok()?;
+fn read_ahead<'a>(path: &'a Path, folder: &mut Folder<'a>) -> Option<File> {
+    use rustix::fs::{Advice, Mode, OFlags};
+    let (parent, name) = (path.parent()?, path.file_name()?);
+    if folder.open.as_ref().is_none_or(|(open, _)| *open != parent) {
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        folder.open = Some((parent, rustix::fs::open(parent, flags, Mode::empty()).ok()?));
+    }
+    let (_, fd) = folder.open.as_ref()?;
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+    let file = File::from(rustix::fs::openat(fd, name, flags, Mode::empty()).ok()?);
     let _ = rustix::fs::fadvise(&file, 0, None, Advice::WillNeed);
     Some(file)
 }
 
 #[cfg(not(unix))]
-fn read_ahead(_path: &Path) -> Option<File> {
+fn read_ahead(_path: &Path, _folder: &mut Folder<'_>) -> Option<File> {
     None
 }
 

@@ -427,55 +427,16 @@ impl EncodedPostings {
     /// decoded and encoded every posting: 1.6% of a 2M build.) Parts whose numbers do not
     /// follow (a damaged file) are decoded, and what goes back is dropped.
     pub fn concat<'a>(parts: impl IntoIterator<Item = &'a EncodedPostings>) -> EncodedPostings {
-        let parts: Vec<&EncodedPostings> = parts.into_iter().collect();
-        // Damaged parts: every posting decoded, those that go back dropped (encoding needs
-        // them in order).
-        let decoded = || {
-            let mut last = 0;
-            EncodedPostings::encode(parts.iter().flat_map(|p| p.iter()).filter(|p| {
-                let follows = p.number >= last;
-                last = last.max(p.number);
-                follows
-            }))
-        };
-        let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
-        let mut join = PostingsJoin::default();
-        for part in &parts {
-            let Some((first, rest)) = join.next(&part.0) else {
-                return decoded();
-            };
-            if let Some(first) = first {
-                push_varint(&mut bytes, first);
-            }
-            bytes.extend_from_slice(rest);
-        }
+        let parts: Vec<&[u8]> = parts.into_iter().map(EncodedPostings::as_bytes).collect();
+        let mut bytes = Vec::new();
+        concat_postings_into(&parts, &mut bytes);
         EncodedPostings(bytes)
     }
 
     /// The postings, decoded as they are walked (a common term has a posting in most posts;
     /// the query walks them without allocating).
     pub fn iter(&self) -> impl Iterator<Item = Posting> + '_ {
-        let mut bytes = self.0.iter();
-        let mut number = 0u32;
-        std::iter::from_fn(move || {
-            let mut value = 0u64;
-            let mut shift = 0;
-            loop {
-                let byte = *bytes.next()?;
-                // A damaged number longer than ten bytes loses its high bits, never panics.
-                value |= u64::from(byte & 0x7f) << shift;
-                shift = (shift + 7).min(63);
-                if byte & 0x80 == 0 {
-                    break;
-                }
-            }
-            number = number.saturating_add(u32::try_from(value >> 3).unwrap_or(u32::MAX));
-            Some(Posting {
-                number,
-                in_title: value & 4 != 0,
-                frequency: (value & 3) as u32,
-            })
-        })
+        postings_in(&self.0)
     }
 
     /// Encoded size in bytes: a cheap upper bound on the posting count.
@@ -492,6 +453,59 @@ impl EncodedPostings {
     /// shard fails to load instead of yielding made-up postings.
     pub fn from_bytes(bytes: Vec<u8>) -> Option<Self> {
         (bytes.last().is_none_or(|last| last & 0x80 == 0)).then_some(EncodedPostings(bytes))
+    }
+}
+
+/// Encoded postings' postings, decoded as they are walked ([`EncodedPostings::iter`]).
+fn postings_in(bytes: &[u8]) -> impl Iterator<Item = Posting> + '_ {
+    let mut bytes = bytes.iter();
+    let mut number = 0u32;
+    std::iter::from_fn(move || {
+        let mut value = 0u64;
+        let mut shift = 0;
+        loop {
+            let byte = *bytes.next()?;
+            // A damaged number longer than ten bytes loses its high bits, never panics.
+            value |= u64::from(byte & 0x7f) << shift;
+            shift = (shift + 7).min(63);
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        number = number.saturating_add(u32::try_from(value >> 3).unwrap_or(u32::MAX));
+        Some(Posting {
+            number,
+            in_title: value & 4 != 0,
+            frequency: (value & 3) as u32,
+        })
+    })
+}
+
+/// [`EncodedPostings::concat`] of parts given as their bytes, appended to `out`: the merge of
+/// a top-level segment's blocks reads them where the blocks hold them.
+pub(crate) fn concat_postings_into(parts: &[&[u8]], out: &mut Vec<u8>) {
+    let start = out.len();
+    out.reserve(parts.iter().map(|p| p.len()).sum());
+    let mut join = PostingsJoin::default();
+    for part in parts {
+        let Some((first, rest)) = join.next(part) else {
+            // Damaged parts: every posting decoded, those that go back dropped (encoding
+            // needs them in order).
+            out.truncate(start);
+            let mut last = 0;
+            let decoded =
+                EncodedPostings::encode(parts.iter().flat_map(|p| postings_in(p)).filter(|p| {
+                    let follows = p.number >= last;
+                    last = last.max(p.number);
+                    follows
+                }));
+            out.extend_from_slice(&decoded.0);
+            return;
+        };
+        if let Some(first) = first {
+            push_varint(out, first);
+        }
+        out.extend_from_slice(rest);
     }
 }
 

@@ -405,9 +405,9 @@ impl SegmentIndexer {
 
     /// Hands the segment's shards to `emit`, a group at a time (all of them at once when
     /// the segment was built in one piece), and returns its layout.
-    pub fn finish<E>(
+    pub fn finish<E: Send>(
         mut self,
-        mut emit: impl FnMut(IndexShards) -> Result<(), E>,
+        mut emit: impl FnMut(IndexShards) -> Result<(), E> + Send,
     ) -> Result<Segment, E> {
         if self.blocks.is_empty() {
             let (first, end) = (self.current.first, self.current.next_number());
@@ -531,19 +531,13 @@ impl BlockFiles {
 
 /// One kind of index file, merged from blocks: search shards or position shards.
 trait MergeKind {
-    /// A term's value in one file.
-    type Value: Send;
+    /// The files' magic.
+    const MAGIC: &'static [u8; 4];
     fn files(block: &BlockFiles) -> &ShardBytes;
-    fn read(bytes: &[u8]) -> BTreeMap<String, Self::Value>;
-    /// The term's value in the merged segment, from its values in the blocks, in order.
-    fn merge(parts: Vec<Self::Value>) -> Self::Value;
-    /// What the term adds to the shards' size (see [`lay_out_shards`]).
-    fn size(term: &str, value: &Self::Value) -> usize;
-    /// A shard of `terms` in its files' form.
-    fn lay_out(terms: BTreeMap<String, Self::Value>) -> Vec<u8>;
-    /// Each term of a file and its value's bytes, borrowed from `bytes`.
-    fn read_borrowed<'a>(bytes: &'a [u8], add: impl FnMut(&'a str, &'a [u8]));
-    /// [`MergeKind::size`] of a term's merged value, from its values' bytes in the blocks
+    /// Appends the term's value in the merged segment, from its values in the blocks, in
+    /// order.
+    fn merge_into(parts: &[&[u8]], out: &mut Vec<u8>);
+    /// [`MergedGroup::size`] of a term's merged value, from its values' bytes in the blocks
     /// handed over in order, without merging them.
     type Sizer: Default;
     fn size_part(sizer: &mut Self::Sizer, value: &[u8]);
@@ -551,9 +545,9 @@ trait MergeKind {
     fn sized(term: &str, sizer: &Self::Sizer) -> Option<usize>;
 }
 
-/// Reads a block's file of terms (see [`MergeKind::read_borrowed`]).
-fn read_block_terms<'a>(bytes: &'a [u8], magic: &[u8; 4], mut add: impl FnMut(&'a str, &'a [u8])) {
-    crate::archive::read_terms("block", bytes, magic, |term, value| {
+/// Each term of a block's file of kind `K` and its value's bytes, borrowed from `bytes`.
+fn read_block_terms<'a, K: MergeKind>(bytes: &'a [u8], mut add: impl FnMut(&'a str, &'a [u8])) {
+    crate::archive::read_terms("block", bytes, K::MAGIC, |term, value| {
         add(term, value);
         Ok(())
     })
@@ -563,42 +557,19 @@ fn read_block_terms<'a>(bytes: &'a [u8], magic: &[u8; 4], mut add: impl FnMut(&'
 struct SearchMerge;
 
 impl MergeKind for SearchMerge {
-    type Value = EncodedPostings;
+    const MAGIC: &'static [u8; 4] = crate::archive::SEARCH_SHARD_MAGIC;
     fn files(block: &BlockFiles) -> &ShardBytes {
         &block.shards
     }
-    fn read(bytes: &[u8]) -> BTreeMap<String, EncodedPostings> {
-        SearchShard::read("block", bytes)
-            .expect("a block reads back what it wrote")
-            .terms
-    }
-    fn merge(parts: Vec<EncodedPostings>) -> EncodedPostings {
-        match <[_; 1]>::try_from(parts) {
-            Ok([only]) => only,
-            Err(parts) => EncodedPostings::concat(&parts),
-        }
-    }
-    fn size(term: &str, value: &EncodedPostings) -> usize {
-        term.len() + value.byte_len() + 2
-    }
-    fn lay_out(terms: BTreeMap<String, EncodedPostings>) -> Vec<u8> {
-        let mut out = Vec::new();
-        SearchShard {
-            schema_version: SCHEMA_VERSION,
-            terms,
-        }
-        .write(&mut out);
-        out
-    }
-    fn read_borrowed<'a>(bytes: &'a [u8], add: impl FnMut(&'a str, &'a [u8])) {
-        read_block_terms(bytes, crate::archive::SEARCH_SHARD_MAGIC, add);
+    fn merge_into(parts: &[&[u8]], out: &mut Vec<u8>) {
+        crate::search::concat_postings_into(parts, out);
     }
     type Sizer = crate::search::ConcatLen;
     fn size_part(len: &mut Self::Sizer, value: &[u8]) {
         len.add(value);
     }
     fn sized(term: &str, len: &Self::Sizer) -> Option<usize> {
-        // `merge` keeps a lone part as it is, which `concat` copies whole unless damaged.
+        // A lone part is kept as it is, and `concat` copies parts whole unless damaged.
         Some(term.len() + len.len()? + 2)
     }
 }
@@ -606,37 +577,15 @@ impl MergeKind for SearchMerge {
 struct PositionMerge;
 
 impl MergeKind for PositionMerge {
-    type Value = PositionLists;
+    const MAGIC: &'static [u8; 4] = crate::archive::POSITION_SHARD_MAGIC;
     fn files(block: &BlockFiles) -> &ShardBytes {
         &block.positions
     }
-    fn read(bytes: &[u8]) -> BTreeMap<String, PositionLists> {
-        PositionShard::read("block", bytes)
-            .expect("a block reads back what it wrote")
-            .terms
-    }
-    fn merge(parts: Vec<PositionLists>) -> PositionLists {
-        match <[_; 1]>::try_from(parts) {
-            Ok([only]) => only,
-            Err(parts) => PositionLists::from_bytes(
-                parts.iter().flat_map(|p| p.as_bytes()).copied().collect(),
-            ),
+    fn merge_into(parts: &[&[u8]], out: &mut Vec<u8>) {
+        // A term's positions lists follow its postings: the parts' lists one after the other.
+        for part in parts {
+            out.extend_from_slice(part);
         }
-    }
-    fn size(term: &str, value: &PositionLists) -> usize {
-        term.len() + value.as_bytes().len() + 2
-    }
-    fn lay_out(terms: BTreeMap<String, PositionLists>) -> Vec<u8> {
-        let mut out = Vec::new();
-        PositionShard {
-            schema_version: SCHEMA_VERSION,
-            terms,
-        }
-        .write(&mut out);
-        out
-    }
-    fn read_borrowed<'a>(bytes: &'a [u8], add: impl FnMut(&'a str, &'a [u8])) {
-        read_block_terms(bytes, crate::archive::POSITION_SHARD_MAGIC, add);
     }
     type Sizer = usize;
     fn size_part(bytes: &mut usize, value: &[u8]) {
@@ -647,38 +596,112 @@ impl MergeKind for PositionMerge {
     }
 }
 
-/// The merged terms of group `group` of `groups` (a power of two): the terms `t` with
-/// `shard_of(t, groups) == group`. Shard counts are powers of two and a term's shard is its
-/// hash modulo the count, so when `groups` divides a block's count the group's terms are
-/// exactly those of the block's shards `group`, `group + groups`, …, and otherwise all in
-/// its shard `group % count`.
-fn group_terms<K: MergeKind>(
-    blocks: &[BlockFiles],
-    group: u32,
-    groups: u32,
-) -> BTreeMap<String, K::Value> {
-    let mut terms: BTreeMap<String, Vec<K::Value>> = BTreeMap::new();
-    for block in blocks {
-        let files = K::files(block);
-        let count = files.len() as u32;
-        let step = groups.min(count);
-        for shard in (group % step..count).step_by(step as usize) {
-            for (term, value) in K::read(files.get(shard as usize)) {
-                if groups <= count || shard_of(&term, groups) == group {
-                    terms.entry(term).or_default().push(value);
-                }
-            }
-        }
-    }
-    terms
-        .into_iter()
-        .map(|(term, parts)| (term, K::merge(parts)))
-        .collect()
+/// A merged term's value: where the one block that holds the term holds it, or a range of
+/// [`MergedGroup::merged`].
+#[derive(Debug, Clone, Copy)]
+enum MergedValue<'a> {
+    Block(&'a [u8]),
+    Merged(usize, usize),
 }
 
-/// The size ([`MergeKind::size`] summed) of [`group_terms`]`::<K>(blocks, group, groups)`,
-/// from the blocks' bytes without copying or merging them (merging every group only to size
-/// it, before merging it again to write it, was most of a top-level segment's merge).
+/// The merged terms of group `group` of `groups` (a power of two) of a segment's blocks: the
+/// terms `t` with `shard_of(t, groups) == group`, in byte order, read where the blocks hold
+/// them. Shard counts are powers of two and a term's shard is its hash modulo the count, so
+/// when `groups` divides a block's count the group's terms are exactly those of the block's
+/// shards `group`, `group + groups`, …, and otherwise all in its shard `group % count`.
+struct MergedGroup<'a> {
+    terms: Vec<(&'a str, MergedValue<'a>)>,
+    /// The values of the terms found in more than one block, merged.
+    merged: Vec<u8>,
+}
+
+impl<'a> MergedGroup<'a> {
+    fn of<K: MergeKind>(blocks: &'a [BlockFiles], group: u32, groups: u32) -> MergedGroup<'a> {
+        // Each block's terms of the group, with the block's place and the text's first
+        // bytes as a number: sorted, a term's values are together, in block order.
+        let mut found: Vec<(u64, &'a str, u32, &'a [u8])> = Vec::new();
+        for (at, block) in (0u32..).zip(blocks) {
+            let files = K::files(block);
+            let count = files.len() as u32;
+            let step = groups.min(count);
+            for shard in (group % step..count).step_by(step as usize) {
+                read_block_terms::<K>(files.get(shard as usize), |term, value| {
+                    if groups <= count || shard_of(term, groups) == group {
+                        found.push((byte_order_prefix(term.as_bytes()), term, at, value));
+                    }
+                });
+            }
+        }
+        found.sort_unstable_by(|a, b| {
+            (a.0.cmp(&b.0))
+                .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
+                .then(a.2.cmp(&b.2))
+        });
+        let mut merged = MergedGroup {
+            terms: Vec::with_capacity(found.len()),
+            merged: Vec::new(),
+        };
+        let mut parts: Vec<&[u8]> = Vec::new();
+        for run in found.chunk_by(|a, b| a.1 == b.1) {
+            let value = match run {
+                [(_, _, _, only)] => MergedValue::Block(only),
+                _ => {
+                    parts.clear();
+                    parts.extend(run.iter().map(|&(_, _, _, value)| value));
+                    let start = merged.merged.len();
+                    K::merge_into(&parts, &mut merged.merged);
+                    MergedValue::Merged(start, merged.merged.len())
+                }
+            };
+            merged.terms.push((run[0].1, value));
+        }
+        merged
+    }
+
+    fn value(&self, value: MergedValue<'a>) -> &[u8] {
+        match value {
+            MergedValue::Block(bytes) => bytes,
+            MergedValue::Merged(start, end) => &self.merged[start..end],
+        }
+    }
+
+    /// What the terms add to the shards' size (see [`lay_out_shards`]).
+    fn size(&self) -> usize {
+        (self.terms.iter())
+            .map(|&(term, value)| term.len() + self.value(value).len() + 2)
+            .sum()
+    }
+
+    /// The group's shards of a segment of `count` shards (`groups` divides `count`): shards
+    /// `group`, `group + groups`, …, each with its number, in their files' form.
+    fn lay_out<K: MergeKind>(&self, group: u32, groups: u32, count: u32) -> Vec<(u32, Vec<u8>)> {
+        let mut in_shards: Vec<Vec<(&str, &[u8])>> = vec![Vec::new(); (count / groups) as usize];
+        for &(term, value) in &self.terms {
+            let shard = shard_of(term, count);
+            debug_assert_eq!(shard % groups, group, "a group's terms fall in its shards");
+            in_shards[(shard / groups) as usize].push((term, self.value(value)));
+        }
+        (group..count)
+            .step_by(groups as usize)
+            .zip(in_shards)
+            .map(|(shard, terms)| {
+                let bytes: usize = terms.iter().map(|(t, v)| t.len() + v.len() + 10).sum();
+                let mut out = Vec::with_capacity(bytes + 16);
+                crate::archive::write_terms(
+                    &mut out,
+                    K::MAGIC,
+                    SCHEMA_VERSION,
+                    terms.iter().map(|&(term, value)| (term.as_bytes(), value)),
+                );
+                (shard, out)
+            })
+            .collect()
+    }
+}
+
+/// The size ([`MergedGroup::size`]) of group `group` of `groups`, from the blocks' bytes
+/// without sorting or merging them (merging every group only to size it, before merging it
+/// again to write it, was most of a top-level segment's merge).
 fn group_size<K: MergeKind>(blocks: &[BlockFiles], group: u32, groups: u32) -> usize {
     let mut terms: FxHashMap<&str, K::Sizer> = FxHashMap::default();
     for block in blocks {
@@ -686,7 +709,7 @@ fn group_size<K: MergeKind>(blocks: &[BlockFiles], group: u32, groups: u32) -> u
         let count = files.len() as u32;
         let step = groups.min(count);
         for shard in (group % step..count).step_by(step as usize) {
-            K::read_borrowed(files.get(shard as usize), |term, value| {
+            read_block_terms::<K>(files.get(shard as usize), |term, value| {
                 if groups <= count || shard_of(term, groups) == group {
                     K::size_part(terms.entry(term).or_default(), value);
                 }
@@ -697,25 +720,18 @@ fn group_size<K: MergeKind>(blocks: &[BlockFiles], group: u32, groups: u32) -> u
         .iter()
         .map(|(term, sizer)| K::sized(term, sizer))
         .sum();
-    sized.unwrap_or_else(|| merged_size::<K>(blocks, group, groups))
-}
-
-/// The size of [`group_terms`]`::<K>(blocks, group, groups)`, merging them.
-fn merged_size<K: MergeKind>(blocks: &[BlockFiles], group: u32, groups: u32) -> usize {
-    group_terms::<K>(blocks, group, groups)
-        .iter()
-        .map(|(term, value)| K::size(term, value))
-        .sum()
+    sized.unwrap_or_else(|| MergedGroup::of::<K>(blocks, group, groups).size())
 }
 
 /// Merges the blocks' files of kind `K` into shards of about `target` bytes, which go to
 /// `emit` a group at a time (each shard once, with its number), and returns the shard
 /// count. Two passes over the blocks: the merged size (which sets the shard count, as
-/// [`into_shards`] does), then the shards. Memory: a group of terms per thread.
-fn merge_blocks<K: MergeKind, E>(
+/// [`lay_out_shards`] does), then the shards. Memory: a group of terms per thread, and the
+/// shards of two rounds of groups.
+fn merge_blocks<K: MergeKind, E: Send>(
     blocks: &[BlockFiles],
     target: usize,
-    mut emit: impl FnMut(Vec<(u32, Vec<u8>)>) -> Result<(), E>,
+    mut emit: impl FnMut(Vec<(u32, Vec<u8>)>) -> Result<(), E> + Send,
 ) -> Result<u32, E> {
     let smallest = blocks
         .iter()
@@ -729,33 +745,32 @@ fn merge_blocks<K: MergeKind, E>(
         .sum();
     let count = shard_count(size, target);
     let groups = smallest.min(count);
-    // A few groups at a time on every thread, then handed out in order.
+    // A few groups at a time on every thread, handed out in order while the next round is
+    // made (handing out compresses and writes them: done alone, one core waited on the
+    // other at each round's end).
     let per_round = (rayon::current_num_threads() * 2) as u32;
-    for round in (0..groups).step_by(per_round as usize) {
-        let made: Vec<Vec<(u32, Vec<u8>)>> = (round..groups.min(round + per_round))
+    let make = |round: u32| -> Vec<Vec<(u32, Vec<u8>)>> {
+        (round..groups.min(round + per_round))
             .into_par_iter()
             .map(|group| {
-                let mut shards: BTreeMap<u32, BTreeMap<String, K::Value>> = (group..count)
-                    .step_by(groups as usize)
-                    .map(|shard| (shard, BTreeMap::new()))
-                    .collect();
-                for (term, value) in group_terms::<K>(blocks, group, groups) {
-                    let shard = shard_of(&term, count);
-                    shards
-                        .get_mut(&shard)
-                        .expect("a group's terms fall in its shards")
-                        .insert(term, value);
-                }
-                shards
-                    .into_iter()
-                    .map(|(shard, terms)| (shard, K::lay_out(terms)))
-                    .collect()
+                MergedGroup::of::<K>(blocks, group, groups).lay_out::<K>(group, groups, count)
             })
-            .collect();
-        for shards in made {
-            emit(shards)?;
-        }
+            .collect()
+    };
+    let mut made = Vec::new();
+    for round in (0..groups).step_by(per_round as usize) {
+        let (emitted, next) = rayon::join(
+            || {
+                std::mem::take(&mut made)
+                    .into_iter()
+                    .try_for_each(&mut emit)
+            },
+            || make(round),
+        );
+        emitted?;
+        made = next;
     }
+    made.into_iter().try_for_each(&mut emit)?;
     Ok(count)
 }
 
@@ -1848,12 +1863,12 @@ mod tests {
                 for group in 0..groups {
                     assert_eq!(
                         group_size::<SearchMerge>(blocks, group, groups),
-                        merged_size::<SearchMerge>(blocks, group, groups),
+                        MergedGroup::of::<SearchMerge>(blocks, group, groups).size(),
                         "search, group {group} of {groups}"
                     );
                     assert_eq!(
                         group_size::<PositionMerge>(blocks, group, groups),
-                        merged_size::<PositionMerge>(blocks, group, groups),
+                        MergedGroup::of::<PositionMerge>(blocks, group, groups).size(),
                         "positions, group {group} of {groups}"
                     );
                 }
