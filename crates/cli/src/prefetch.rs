@@ -207,7 +207,7 @@ fn read_ahead<'a>(path: &'a Path, folder: &mut Folder<'a>) -> Option<File> {
     use rustix::fs::{Advice, Mode, OFlags};
     let (parent, name) = (path.parent()?, path.file_name()?);
     if folder.open.as_ref().is_none_or(|(open, _)| *open != parent) {
-        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
         folder.open = Some((parent, rustix::fs::open(parent, flags, Mode::empty()).ok()?));
     }
     let (_, fd) = folder.open.as_ref()?;
