@@ -604,11 +604,33 @@ enum MergedValue<'a> {
     Merged(usize, usize),
 }
 
-/// The merged terms of group `group` of `groups` (a power of two) of a segment's blocks: the
-/// terms `t` with `shard_of(t, groups) == group`, in byte order, read where the blocks hold
-/// them. Shard counts are powers of two and a term's shard is its hash modulo the count, so
+/// Each block's terms of group `group` of `groups` (a power of two), the terms `t` with
+/// `shard_of(t, groups) == group`, handed to `each` with the block's place, borrowed from the
+/// blocks. Shard counts are powers of two and a term's shard is its hash modulo the count, so
 /// when `groups` divides a block's count the group's terms are exactly those of the block's
 /// shards `group`, `group + groups`, …, and otherwise all in its shard `group % count`.
+fn for_each_group_term<'a, K: MergeKind>(
+    blocks: &'a [BlockFiles],
+    group: u32,
+    groups: u32,
+    mut each: impl FnMut(u32, &'a str, &'a [u8]),
+) {
+    for (at, block) in (0u32..).zip(blocks) {
+        let files = K::files(block);
+        let count = files.len() as u32;
+        let step = groups.min(count);
+        for shard in (group % step..count).step_by(step as usize) {
+            read_block_terms::<K>(files.get(shard as usize), |term, value| {
+                if groups <= count || shard_of(term, groups) == group {
+                    each(at, term, value);
+                }
+            });
+        }
+    }
+}
+
+/// The merged terms of group `group` of `groups` of a segment's blocks
+/// ([`for_each_group_term`]), in byte order, read where the blocks hold them.
 struct MergedGroup<'a> {
     terms: Vec<(&'a str, MergedValue<'a>)>,
     /// The values of the terms found in more than one block, merged.
@@ -620,18 +642,9 @@ impl<'a> MergedGroup<'a> {
         // Each block's terms of the group, with the block's place and the text's first
         // bytes as a number: sorted, a term's values are together, in block order.
         let mut found: Vec<(u64, &'a str, u32, &'a [u8])> = Vec::new();
-        for (at, block) in (0u32..).zip(blocks) {
-            let files = K::files(block);
-            let count = files.len() as u32;
-            let step = groups.min(count);
-            for shard in (group % step..count).step_by(step as usize) {
-                read_block_terms::<K>(files.get(shard as usize), |term, value| {
-                    if groups <= count || shard_of(term, groups) == group {
-                        found.push((byte_order_prefix(term.as_bytes()), term, at, value));
-                    }
-                });
-            }
-        }
+        for_each_group_term::<K>(blocks, group, groups, |at, term, value| {
+            found.push((byte_order_prefix(term.as_bytes()), term, at, value));
+        });
         found.sort_unstable_by(|a, b| {
             (a.0.cmp(&b.0))
                 .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
@@ -704,18 +717,9 @@ impl<'a> MergedGroup<'a> {
 /// again to write it, was most of a top-level segment's merge).
 fn group_size<K: MergeKind>(blocks: &[BlockFiles], group: u32, groups: u32) -> usize {
     let mut terms: FxHashMap<&str, K::Sizer> = FxHashMap::default();
-    for block in blocks {
-        let files = K::files(block);
-        let count = files.len() as u32;
-        let step = groups.min(count);
-        for shard in (group % step..count).step_by(step as usize) {
-            read_block_terms::<K>(files.get(shard as usize), |term, value| {
-                if groups <= count || shard_of(term, groups) == group {
-                    K::size_part(terms.entry(term).or_default(), value);
-                }
-            });
-        }
-    }
+    for_each_group_term::<K>(blocks, group, groups, |_, term, value| {
+        K::size_part(terms.entry(term).or_default(), value);
+    });
     let sized: Option<usize> = terms
         .iter()
         .map(|(term, sizer)| K::sized(term, sizer))
