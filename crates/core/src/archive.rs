@@ -276,6 +276,18 @@ pub struct Segment {
 }
 
 impl Segment {
+    /// The index of posts `first..end` in `shards` search shards and `position_shards`
+    /// position shards, before the builder adds its body chunks, version and lists.
+    pub fn of_index(first: u32, end: u32, shards: u32, position_shards: u32) -> Segment {
+        Segment {
+            first,
+            end,
+            shards,
+            position_shards,
+            ..Segment::default()
+        }
+    }
+
     /// The search shard of this segment where `term` lives (`None` when it has no shards).
     pub fn search_shard_of(&self, term: &str) -> Option<IndexShardKey> {
         self.key(term, self.shards)
@@ -1320,13 +1332,12 @@ impl IndexSegment {
     /// What the manifest says of it (without its body chunks and version, which the builder
     /// adds).
     pub fn layout(&self) -> Segment {
-        Segment {
-            first: self.first,
-            end: self.end,
-            shards: self.shards.len() as u32,
-            position_shards: self.positions.len() as u32,
-            ..Segment::default()
-        }
+        Segment::of_index(
+            self.first,
+            self.end,
+            self.shards.len() as u32,
+            self.positions.len() as u32,
+        )
     }
 }
 

@@ -412,13 +412,12 @@ impl SegmentIndexer {
         if self.blocks.is_empty() {
             let (first, end) = (self.current.first, self.current.next_number());
             let files = self.current.finish_files();
-            let layout = Segment {
+            let layout = Segment::of_index(
                 first,
                 end,
-                shards: files.shards.len() as u32,
-                position_shards: files.positions.len() as u32,
-                ..Segment::default()
-            };
+                files.shards.len() as u32,
+                files.positions.len() as u32,
+            );
             emit(IndexShards {
                 first,
                 end,
@@ -452,13 +451,7 @@ impl SegmentIndexer {
                     positions,
                 })
             })?;
-        Ok(Segment {
-            first,
-            end,
-            shards,
-            position_shards,
-            ..Segment::default()
-        })
+        Ok(Segment::of_index(first, end, shards, position_shards))
     }
 }
 
