@@ -691,15 +691,8 @@ impl<'a> MergedGroup<'a> {
             .step_by(groups as usize)
             .zip(in_shards)
             .map(|(shard, terms)| {
-                let bytes: usize = terms.iter().map(|(t, v)| t.len() + v.len() + 10).sum();
-                let mut out = Vec::with_capacity(bytes + 16);
-                crate::archive::write_terms(
-                    &mut out,
-                    K::MAGIC,
-                    SCHEMA_VERSION,
-                    terms.iter().map(|&(term, value)| (term.as_bytes(), value)),
-                );
-                (shard, out)
+                let terms = terms.iter().map(|&(term, value)| (term.as_bytes(), value));
+                (shard, shard_file(K::MAGIC, terms))
             })
             .collect()
     }
@@ -791,6 +784,20 @@ fn into_shards(
     lay_out_shards(terms, targets).read_back(first, end)
 }
 
+/// A shard's file: `terms`, in byte order, with their values, as
+/// [`crate::archive::write_terms`] writes them, into a buffer sized for them once.
+fn shard_file<'a>(
+    magic: &[u8; 4],
+    terms: impl ExactSizeIterator<Item = (&'a [u8], &'a [u8])> + Clone,
+) -> Vec<u8> {
+    // A term takes its bytes, its value's and a few bytes of lengths (ten leave room for
+    // any real one), the header a few more: a capacity that holds the file, not a limit.
+    let bytes: usize = terms.clone().map(|(t, v)| t.len() + v.len() + 10).sum();
+    let mut out = Vec::with_capacity(bytes + 16);
+    crate::archive::write_terms(&mut out, magic, SCHEMA_VERSION, terms);
+    out
+}
+
 /// The first eight bytes of `text` (zeros after its end) as a big-endian number: two texts
 /// whose numbers differ are in the same order as the numbers (equal numbers say nothing).
 fn byte_order_prefix(text: &[u8]) -> u64 {
@@ -853,20 +860,12 @@ fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentF
                 .cmp(&b_prefix)
                 .then_with(|| term(a).term.as_bytes().cmp(term(b).term.as_bytes()))
         });
-        let bytes: usize = places
-            .iter()
-            .map(|&(_, at)| term(at).term.as_bytes().len() + value(term(at)).len() + 10)
-            .sum();
-        let mut out = Vec::with_capacity(bytes + 16);
-        crate::archive::write_terms(
-            &mut out,
+        shard_file(
             magic,
-            SCHEMA_VERSION,
             places
                 .iter()
                 .map(|&(_, at)| (term(at).term.as_bytes(), value(term(at)))),
-        );
-        out
+        )
     };
     let (shards, positions) = rayon::join(
         || {
