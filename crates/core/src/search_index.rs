@@ -563,7 +563,7 @@ impl MergeKind for SearchMerge {
     }
     fn sized(term: &str, len: &Self::Sizer) -> Option<usize> {
         // A lone part is kept as it is, and `concat` copies parts whole unless damaged.
-        Some(term.len() + len.len()? + 2)
+        Some(term_size(term.len(), len.len()?))
     }
 }
 
@@ -585,7 +585,7 @@ impl MergeKind for PositionMerge {
         *bytes += value.len();
     }
     fn sized(term: &str, bytes: &usize) -> Option<usize> {
-        Some(term.len() + bytes + 2)
+        Some(term_size(term.len(), *bytes))
     }
 }
 
@@ -674,7 +674,7 @@ impl<'a> MergedGroup<'a> {
     /// What the terms add to the shards' size (see [`lay_out_shards`]).
     fn size(&self) -> usize {
         (self.terms.iter())
-            .map(|&(term, value)| term.len() + self.value(value).len() + 2)
+            .map(|&(term, value)| term_size(term.len(), self.value(value).len()))
             .sum()
     }
 
@@ -798,6 +798,14 @@ fn shard_file<'a>(
     out
 }
 
+/// What a term of `term` bytes whose value has `value` bytes adds to its shard's size, the
+/// measure that sets a segment's shard count: its bytes, its value's and about two bytes of
+/// lengths. One rule for a segment laid out at once ([`lay_out_shards`]) and for one merged
+/// from blocks ([`MergedGroup::size`], [`MergeKind::sized`]), so both get the same count.
+fn term_size(term: usize, value: usize) -> usize {
+    term + value + 2
+}
+
 /// The first eight bytes of `text` (zeros after its end) as a big-endian number: two texts
 /// whose numbers differ are in the same order as the numbers (equal numbers say nothing).
 fn byte_order_prefix(text: &[u8]) -> u64 {
@@ -812,15 +820,14 @@ fn byte_order_prefix(text: &[u8]) -> u64 {
 /// holds the terms' bytes, each shard's terms in byte order, as [`SearchShard::write`] and
 /// [`PositionShard::write`] lay them out.
 fn lay_out_shards(terms: Vec<FinishedTerm>, targets: (usize, usize)) -> SegmentFiles {
-    // A term takes its bytes, its value's and about two bytes of lengths.
     let index_bytes: usize = terms
         .iter()
-        .map(|t| t.term.as_bytes().len() + t.postings.byte_len() + 2)
+        .map(|t| term_size(t.term.as_bytes().len(), t.postings.byte_len()))
         .sum();
     let position_bytes: usize = terms
         .iter()
         .filter(|t| !t.positions.is_empty())
-        .map(|t| t.term.as_bytes().len() + t.positions.len() + 2)
+        .map(|t| term_size(t.term.as_bytes().len(), t.positions.len()))
         .sum();
     let (shard_count, position_shard_count) = (
         shard_count(index_bytes, targets.0),
