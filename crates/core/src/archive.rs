@@ -1553,21 +1553,14 @@ impl ArchiveFile<'_> {
         out: &'b mut Vec<u8>,
     ) -> &'b [u8] {
         scratch.clear();
-        // An index shard already laid out is compressed from where it is.
-        let laid_out = match self {
-            ArchiveFile::Index(bytes) => Some(*bytes),
-            _ => None,
-        };
         if !is_compressed_path(path) {
-            match laid_out {
-                Some(bytes) => scratch.extend_from_slice(bytes),
-                None => self.write(scratch),
-            }
+            self.write(scratch);
             return scratch;
         }
-        let bytes: &[u8] = match laid_out {
-            Some(bytes) => bytes,
-            None => {
+        // An index shard already laid out is compressed from where it is.
+        let bytes: &[u8] = match self {
+            ArchiveFile::Index(bytes) => bytes,
+            _ => {
                 self.write(scratch);
                 scratch
             }
