@@ -62,12 +62,43 @@ fn url_of(file: &str) -> String {
 /// failure into a sentence.
 async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
     let url = url_of(file);
-    let response = Request::get(&url).send().await.map_err(|e| {
-        tf(
-            Text::ErrorDownload,
-            &[("url", &url), ("error", &e.to_string())],
-        )
-    })?;
+    // A server that never answers, or stops halfway, is an error after a while instead of
+    // "Loading…" forever: the request is aborted (the timer stops when this returns).
+    let controller = web_sys::AbortController::new().ok();
+    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let _timer = controller.clone().map(|controller| {
+        let timed_out = timed_out.clone();
+        gloo::timers::callback::Timeout::new(FETCH_TIMEOUT_MS, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    });
+    let why = |e: &dyn std::fmt::Display| {
+        if timed_out.get() {
+            tf(
+                Text::ErrorTimedOut,
+                &[
+                    ("url", &url),
+                    ("seconds", &(FETCH_TIMEOUT_MS / 1000).to_string()),
+                ],
+            )
+        } else {
+            e.to_string()
+        }
+    };
+    let response = Request::get(&url)
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
+        .send()
+        .await
+        .map_err(|e| {
+            if timed_out.get() {
+                return why(&e);
+            }
+            tf(
+                Text::ErrorDownload,
+                &[("url", &url), ("error", &e.to_string())],
+            )
+        })?;
     if !response.ok() {
         return Err(tf(
             Text::ErrorStatus,
@@ -79,12 +110,18 @@ async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
         ));
     }
     response.binary().await.map_err(|e| {
+        if timed_out.get() {
+            return why(&e);
+        }
         tf(
             Text::ErrorInterrupted,
             &[("url", &url), ("error", &e.to_string())],
         )
     })
 }
+
+/// How long a file may take to arrive, in all.
+const FETCH_TIMEOUT_MS: u32 = 60_000;
 
 /// The bytes of an archive file, from the page's bundle or the network.
 async fn file_bytes(file: &str) -> Result<Vec<u8>, String> {
@@ -114,6 +151,9 @@ pub async fn fetch_position_shard(file: &str) -> Result<PositionShard, String> {
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {
     let manifest: Manifest = fetch(MANIFEST_FILE).await?;
+    manifest
+        .check()
+        .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))?;
     VERSIONS.set(Some(Manifest {
         home: Default::default(),
         ..manifest.clone()

@@ -5,8 +5,10 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
+/// Installs the panel as the panic hook, through Yew (which would otherwise replace any hook
+/// set before its renderer starts with its own, and the panel would never say what failed).
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         gloo::console::error!(format!("Gazette panicked: {message}"));
         show(&message);

@@ -8,7 +8,8 @@
 //   else the manifest's build. A rebuilt archive's changed files come under new URLs and are
 //   never mixed with cached files of the old one, while the files of segments the update left
 //   as they were keep their URLs and stay cached. When a manifest names a new build, cached
-//   files whose version it no longer names are deleted.
+//   files whose version it no longer names are deleted (it names a version for each file:
+//   segments, summary groups, body chunks, id shards, lists).
 //
 // Only the app's and the archive's own files are its business: what an article names
 // (images, media, frames) goes to the network untouched, so that a load the page cancels
@@ -53,8 +54,15 @@ async function cacheFirst(request) {
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
+  if (response.ok && !isErrorPage(request, response)) await cache.put(request, response.clone());
   return response;
+}
+
+// An HTML page answering for an archive file (a host's "not found" page sent with status
+// 200) is passed on, never kept: the app reports it, and a retry asks the network again.
+function isErrorPage(request, response) {
+  return /\/archive\//.test(new URL(request.url).pathname)
+    && (response.headers.get('content-type') ?? '').includes('text/html');
 }
 
 // The build whose versions the cache was last pruned to (kept in memory: when the worker
@@ -71,10 +79,18 @@ async function forgetOldVersions(cache, response) {
     return;
   }
   if (typeof manifest?.build !== 'string' || manifest.build === prunedFor) return;
+  // Every version the manifest gives a file (Manifest::version_of): the build, each
+  // segment's and its summary groups' and body chunks', the id shards' and the lists'.
   const live = new Set([manifest.build]);
-  for (const segment of manifest.layout?.segments ?? []) {
-    if (typeof segment?.version === 'string') live.add(segment.version);
+  const add = (version) => { if (typeof version === 'string') live.add(version); };
+  const layout = manifest.layout ?? {};
+  for (const segment of Array.isArray(layout.segments) ? layout.segments : []) {
+    add(segment?.version);
+    for (const version of Array.isArray(segment?.group_versions) ? segment.group_versions : []) add(version);
+    for (const version of Array.isArray(segment?.chunk_versions) ? segment.chunk_versions : []) add(version);
   }
+  for (const version of Object.values(layout.id_versions ?? {})) add(version);
+  add(layout.list_version);
   prunedFor = manifest.build;
   for (const key of await cache.keys()) {
     const version = new URL(key.url).searchParams.get('v');

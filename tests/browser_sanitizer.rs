@@ -114,3 +114,21 @@ fn an_is_value_is_dropped_without_losing_the_element_or_its_text() {
         r#"<p title="t">text <b>bold</b></p>"#
     );
 }
+
+/// Markup the browser would take minutes to parse (a damaged body nested 200,000 deep, or tens
+/// of megabytes) is refused before it is parsed; deep but ordinary articles are not.
+#[wasm_bindgen_test]
+fn markup_too_deep_or_too_large_is_refused_unparsed() {
+    let document = gloo::utils::document();
+    let refused = |html: &str| {
+        gazette_app::sanitize_dom::sanitize_to_string_with_removals(&document, html).is_err()
+    };
+    let nested = |depth: usize| "<div>".repeat(depth) + "x" + &"</div>".repeat(depth);
+    assert!(!refused(&nested(500)));
+    assert!(refused(&nested(600)));
+    assert!(refused(&"<div>".repeat(200_000)));
+    // Optional end tags and void elements are not depth: a long list of `<p>`s is an article.
+    assert!(!refused(&"<p>para<br>".repeat(5_000)));
+    assert!(!refused(&format!("<ul>{}</ul>", "<li>item".repeat(5_000))));
+    assert!(refused(&"x".repeat(9 << 20)));
+}

@@ -201,8 +201,11 @@ pub fn highlighted(text: &str, query: &Query) -> Html {
 /// interface's language writes them (`2022-02-24 17:03`, `Feb 24, 2022, 17:03`).
 pub fn short_date(date: Option<&str>) -> String {
     match date {
-        Some(date) if date.len() >= 16 => locale().date_time(&date[..10], &date[11..16]),
-        Some(date) => locale().date(date),
+        // Sliced only where the text allows it: a damaged date is shown as written.
+        Some(date) => match (date.get(..10), date.get(11..16)) {
+            (Some(day), Some(time)) => locale().date_time(day, time),
+            _ => locale().date(date),
+        },
         None => t(Text::DateUnknown).to_string(),
     }
 }

@@ -69,7 +69,23 @@ pub fn home_page() -> Html {
 fn date_browser() -> Html {
     let manifest = use_manifest();
     let mut years: Vec<(&str, Vec<&gazette_core::archive::PeriodCount>)> = Vec::new();
-    for month in manifest.months.iter().rev() {
+    // A period is `YYYY-MM`; anything else (a damaged manifest) is left out, never sliced.
+    let well_formed = |period: &str| {
+        period.len() == 7
+            && period.bytes().enumerate().all(|(i, b)| {
+                if i == 4 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    };
+    for month in manifest
+        .months
+        .iter()
+        .rev()
+        .filter(|m| well_formed(&m.period))
+    {
         let year = &month.period[..4];
         match years.last_mut() {
             Some((y, months)) if *y == year => months.push(month),

@@ -218,11 +218,12 @@ fn post_header(props: &PostHeaderProps) -> Html {
 fn full_date(date: Option<&str>) -> String {
     match date {
         Some(date) if date.len() >= 25 => {
-            format!(
-                "{} (UTC{})",
-                locale().date_time(&date[..10], &date[11..19]),
-                &date[19..]
-            )
+            match (date.get(..10), date.get(11..19), date.get(19..)) {
+                (Some(day), Some(time), Some(zone)) => {
+                    format!("{} (UTC{zone})", locale().date_time(day, time))
+                }
+                _ => short_date(Some(date)),
+            }
         }
         other => short_date(other),
     }

@@ -176,6 +176,19 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         title: config.site.title.clone(),
         excerpt_separator: config.excerpt_separator.clone(),
         markdown: config.markdown.clone(),
+        // Scoped by folder, spelled as the posts' paths are (the site's folder joined).
+        defaults: match &sources.site_root {
+            Some(root) => config
+                .defaults
+                .iter()
+                .map(|(folder, values)| (root.join(folder).display().to_string(), values.clone()))
+                .collect(),
+            None => Vec::new(),
+        },
+        site_folder: sources
+            .site_root
+            .as_ref()
+            .map(|root| root.join("").display().to_string()),
     };
 
     let liquid = liquid_site(&sources, &settings, &config_path, &mut site_warnings);
@@ -786,6 +799,14 @@ fn import_again_with_site_posts(
     if wanting.is_empty() {
         return Ok(());
     }
+    // An update's unchanged posts were not read: their titles and excerpts come from their
+    // files again (checked against what the previous build recorded).
+    let store = UpdateStore {
+        spill,
+        settings,
+        liquid,
+        again: std::sync::atomic::AtomicUsize::new(0),
+    };
     let summaries: Vec<PostSummary> = imported
         .par_iter()
         .filter_map(|imported| match imported {
@@ -793,7 +814,7 @@ fn import_again_with_site_posts(
             _ => None,
         })
         .map(|post| {
-            let PostContent { title, excerpt, .. } = post.load_content(spill)?;
+            let PostContent { title, excerpt, .. } = post.load_content(&store)?;
             Ok(PostSummary {
                 id: post.id.to_string(),
                 title,
@@ -809,7 +830,7 @@ fn import_again_with_site_posts(
             })
         })
         .collect::<std::io::Result<_>>()
-        .context("cannot read the posts' content back from the temporary file")?;
+        .context("cannot read the posts' content back (for `site.posts`)")?;
     let with_posts = liquid.with_posts(&summaries);
     let again: Vec<(usize, Outcome)> = wanting
         .par_iter()

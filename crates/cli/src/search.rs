@@ -135,8 +135,10 @@ impl Files {
             dir: dir.to_path_buf(),
             fetched: RefCell::default(),
         };
+        let manifest: Manifest = folder.read(MANIFEST_FILE)?;
+        manifest.check()?;
         Ok(Files {
-            manifest: folder.read(MANIFEST_FILE)?,
+            manifest,
             folder,
             categories: None,
             tags: None,

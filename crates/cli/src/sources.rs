@@ -51,17 +51,24 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
         if !metadata.is_dir() {
             bail!("{} is not a folder", dir.display());
         }
-        let config_path = dir.join("_config.yml");
+        // Jekyll reads `_config.yml`, or else `_config.yaml`.
+        let config_path = ["_config.yml", "_config.yaml"]
+            .map(|name| dir.join(name))
+            .into_iter()
+            .find(|path| path.is_file())
+            .unwrap_or_else(|| dir.join("_config.yml"));
         let is_site_root = config_path.is_file();
+        let mut exclude = Vec::new();
         if is_site_root && sources.config.is_none() {
             let shown = config_path.display().to_string();
             let (config, warnings, text) = read_config(&config_path, &shown);
+            exclude.clone_from(&config.exclude);
             sources.config = Some((config, shown));
             sources.config_warnings = warnings;
             sources.site_root = Some(dir.clone());
             sources.config_text = text;
         }
-        walk(dir, is_site_root, &mut sources);
+        walk(dir, is_site_root, &exclude, &mut sources);
     }
     // The walk visits folders in the file system's order (asking walkdir to sort every folder
     // by name cost ~2% of a build, single-threaded); sorting the results once keeps every
@@ -101,6 +108,11 @@ fn read_config(path: &Path, shown: &str) -> (SiteConfig, Vec<Warning>, String) {
             );
             String::new()
         }
+    };
+    // A byte order mark (editors on Windows write one) is not part of the first key.
+    let text = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     };
     let config = site_config::parse(&text);
     for warning in &config.warnings {
@@ -150,7 +162,9 @@ fn component_key(path: &Path) -> Vec<u8> {
     key
 }
 
-fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
+/// Walks `dir`: a site root's `_posts/` folders (but for the paths its `exclude` names,
+/// relative to it), any other folder whole.
+fn walk(dir: &Path, is_site_root: bool, exclude: &[String], sources: &mut Sources) {
     // The last folder asked about, and whether it is inside a `_posts/` folder.
     let mut in_posts: Option<(PathBuf, bool)> = None;
     let entries = WalkDir::new(dir)
@@ -180,7 +194,7 @@ fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
         let path = entry.path();
@@ -200,6 +214,28 @@ fn walk(dir: &Path, is_site_root: bool, sources: &mut Sources) {
                 }
             };
             if !holds_posts {
+                continue;
+            }
+        }
+        // A FIFO, a socket or a device (or a link to one) is reported, never read: reading
+        // one could wait forever.
+        if !entry.file_type().is_file() {
+            sources.unreadable.push(Rejection {
+                path: path.display().to_string(),
+                reason: "not a regular file (a FIFO, socket or device): not read".into(),
+            });
+            continue;
+        }
+        if !exclude.is_empty() {
+            let relative = path.strip_prefix(dir).unwrap_or(path);
+            if let Some(excluded) = exclude.iter().find(|excluded| {
+                let excluded = Path::new(excluded.as_str());
+                relative.starts_with(excluded)
+            }) {
+                sources.ignored.push(Skip {
+                    path: path.display().to_string(),
+                    reason: format!("excluded by the site's config (`exclude: {excluded}`)"),
+                });
                 continue;
             }
         }
@@ -301,6 +337,10 @@ impl DiskIncludes {
                 "it leads outside {} (a symbolic link)",
                 fence.display()
             ));
+        }
+        // Only a regular file: reading a FIFO (or a device) would wait forever.
+        if !resolved.metadata().is_ok_and(|meta| meta.is_file()) {
+            return IncludeLookup::Refused("not a regular file".into());
         }
         match std::fs::read_to_string(&resolved) {
             Ok(text) => IncludeLookup::Found(text),

@@ -157,6 +157,83 @@ fn build_with(inputs: &[&Path], options: &[&str]) -> Built {
     }
 }
 
+/// `_config.yml` as Jekyll reads it: `defaults:` give posts the front matter they do not
+/// set (by folder; `published: false` keeps a folder out), `exclude:` keeps folders out, the
+/// folders above a `_posts/` are categories, `_config.yaml` is read when there is no
+/// `_config.yml`, a byte order mark is not part of the first key, and a FIFO where a post
+/// would be is reported, never read (reading one waits forever).
+#[test]
+fn a_sites_config_applies_as_in_jekyll() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let write = |relative: &str, text: &str| {
+        let path = site.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "_config.yaml",
+        "\u{feff}title: 站点\nexclude: [old/]\ndefaults:\n  - scope:\n      path: \"_posts/private\"\n    values:\n      published: false\n  - scope:\n      path: \"\"\n      type: posts\n    values:\n      categories: [general]\n      tags: [t]\n  - scope:\n      type: pages\n    values:\n      published: false\n",
+    );
+    write("_posts/2024-01-01-plain.md", "---\ntitle: Plain\n---\nx\n");
+    write(
+        "_posts/2024-01-02-own.md",
+        "---\ntitle: Own\ncategory: mine\n---\nx\n",
+    );
+    write(
+        "_posts/private/2024-01-03-secret.md",
+        "---\ntitle: Secret\n---\nsecret text\n",
+    );
+    write("old/_posts/2024-01-04-old.md", "---\ntitle: Old\n---\nx\n");
+    write(
+        "news/_posts/2024-01-05-news.md",
+        "---\ntitle: News\n---\nx\n",
+    );
+    #[cfg(unix)]
+    {
+        let fifo = site.join("_posts/2024-01-06-fifo.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    }
+    let built = build(&[&site]);
+    assert_eq!(built.manifest()["site"]["title"], "站点");
+    let categories = |id: &str| built.names(&built.post(id), "categories", "id");
+    assert_eq!(categories("2024-01-01-plain"), ["general"]);
+    assert_eq!(categories("2024-01-02-own"), ["mine"]);
+    assert_eq!(categories("2024-01-05-news"), ["news", "general"]);
+    let ids: Vec<String> = built
+        .posts()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let reasons = |key: &str| -> Vec<String> {
+        built.report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| format!("{} {}", entry["path"], entry["reason"]))
+            .collect()
+    };
+    let skipped = reasons("skipped").join("\n");
+    assert!(
+        skipped.contains("2024-01-03-secret.md") && skipped.contains("published: false"),
+        "{skipped}"
+    );
+    assert!(
+        skipped.contains("2024-01-04-old.md") && skipped.contains("exclude: old"),
+        "{skipped}"
+    );
+    #[cfg(unix)]
+    {
+        let rejected = reasons("rejected").join("\n");
+        assert!(
+            rejected.contains("2024-01-06-fifo.md") && rejected.contains("not a regular file"),
+            "{rejected}"
+        );
+    }
+}
+
 fn finews() -> Built {
     let site = fixtures().join("finews");
     build(&[&site, &site.join("old_post")])
@@ -1843,6 +1920,63 @@ fn assert_size_line_is_the_folders(stderr: &str, archive: &Path) {
         said.contains(" files; largest ") && measured.contains(&said),
         "the build said {said:?}; pages-check: {measured}"
     );
+}
+
+/// An update whose posts use `site.posts` renders them again with every post's title and
+/// excerpt, the unchanged posts' read from their files again (their content is in no
+/// temporary file: an update once failed there, every time, until the state was deleted).
+#[test]
+fn an_update_of_posts_that_list_the_site_posts_is_the_full_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let posts = site.join("_posts");
+    std::fs::create_dir_all(&posts).unwrap();
+    std::fs::write(site.join("_config.yml"), "title: T\n").unwrap();
+    let post = |name: &str, body: &str| {
+        std::fs::write(
+            posts.join(name),
+            format!("---\ntitle: {name}\n---\n{body}\n"),
+        )
+        .unwrap()
+    };
+    post(
+        "2024-01-01-a.md",
+        "{{ site.posts | size }} posts, the newest {{ site.posts.first.title }}",
+    );
+    post("2024-01-02-b.md", "b");
+    post("2024-01-03-c.md", "c");
+    let (archive, state) = (dir.path().join("archive"), dir.path().join("state"));
+    build_with_state(
+        std::slice::from_ref(&site),
+        &archive,
+        Some(&state),
+        &["--quiet"],
+    );
+    post("2024-01-04-d.md", "d");
+    for _ in 0..2 {
+        build_with_state(
+            std::slice::from_ref(&site),
+            &archive,
+            Some(&state),
+            &["--quiet"],
+        );
+        let full = dir.path().join("full");
+        build_with_state(std::slice::from_ref(&site), &full, None, &["--quiet"]);
+        let files = walk(&archive, &archive);
+        assert_same_files(&files, &walk(&full, &full), "update against full build");
+        let bodies: String = files
+            .iter()
+            .filter(|(name, _)| name.starts_with("bodies/"))
+            .map(|(name, bytes)| {
+                String::from_utf8(gazette_core::archive::inflate(name, bytes).unwrap()).unwrap()
+            })
+            .collect();
+        assert!(
+            bodies.contains("4 posts, the newest 2024-01-04-d.md"),
+            "{bodies}"
+        );
+        std::fs::remove_dir_all(&full).unwrap();
+    }
 }
 
 /// Issue 18: `--state` keeps what the next build needs to update the archive in place. An

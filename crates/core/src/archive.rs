@@ -19,7 +19,7 @@ use crate::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
 use crate::search::{push_varint, read_varint, EncodedPostings, PositionLists};
 
 /// Bumped on every incompatible change; the app refuses other versions with a clear message.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// File name of the manifest, relative to the archive folder. The one JSON file stored as
 /// plain text: it is small, the first thing a reader fetches, and the file a person opens to
@@ -79,6 +79,22 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Checks what a reader sizes its work by: `post_count` is where the index segments end
+    /// (at most 2^29 posts). A damaged count would have a reader list billions of posts.
+    pub fn check(&self) -> Result<(), ArchiveError> {
+        let covered = self.layout.segments.last().map_or(0, |s| s.end);
+        if self.post_count != covered || self.post_count > 1 << 29 {
+            return Err(ArchiveError::Malformed {
+                file: MANIFEST_FILE.to_string(),
+                message: format!(
+                    "post_count {} is not where its index segments end ({covered})",
+                    self.post_count
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// What a reader adds to `file`'s URL (`?v=…`) so that no cache pairs this manifest with
     /// another build's file: the version of the segment whose posts the file holds, when it
     /// has one, else the build. So a file of a segment that an update leaves as it was keeps
@@ -403,6 +419,28 @@ pub struct SummaryGroup {
     pub posts: Vec<PostSummary>,
 }
 
+impl SummaryGroup {
+    /// Checks that group `group` of the archive `manifest` describes holds the posts the
+    /// manifest says it does (a reader looks its rows up by place: a short group would
+    /// leave the posts it lacks "loading" for ever).
+    pub fn check(&self, file: &str, group: u32, manifest: &Manifest) -> Result<(), ArchiveError> {
+        let size = manifest.layout.summary_group_size.max(1);
+        let first = group.saturating_mul(size);
+        let expected = manifest.post_count.saturating_sub(first).min(size) as usize;
+        if self.first_number != first || self.posts.len() != expected {
+            return Err(ArchiveError::Malformed {
+                file: file.to_string(),
+                message: format!(
+                    "it holds {} posts from number {}, the manifest says {expected} from {first}",
+                    self.posts.len(),
+                    self.first_number
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// The order in which categories (or tags) are shown to people: by descending post count,
 /// then by id or name. `(count, name)` of each.
 pub fn busiest_first(a: (u32, &str), b: (u32, &str)) -> std::cmp::Ordering {
@@ -544,16 +582,17 @@ impl PostList {
         }
     }
 
-    /// The post numbers, ascending.
+    /// The post numbers, ascending (a repeat, which only a damaged file has, once).
     pub fn numbers(&self) -> Vec<u32> {
         let mut number = 0u32;
-        self.gaps
-            .iter()
-            .map(|gap| {
-                number = number.saturating_add(*gap);
-                number
-            })
-            .collect()
+        let mut numbers: Vec<u32> = Vec::new();
+        for gap in &self.gaps {
+            number = number.saturating_add(*gap);
+            if numbers.last() != Some(&number) {
+                numbers.push(number);
+            }
+        }
+        numbers
     }
 
     /// The posts' ordinals, ascending (newest first); numbers a damaged file holds beyond
@@ -650,7 +689,17 @@ impl TryFrom<DaysFile> for Days {
     type Error = String;
 
     fn try_from(file: DaysFile) -> Result<Self, String> {
-        let mut days = Vec::new();
+        // Years 0 to 9999 hold 3,652,425 days: a damaged file claiming more (a run of 30
+        // million days is 60 KB of gzip) is refused before its days are written out.
+        const MOST_DAYS: usize = 3_652_425;
+        let claimed = file
+            .runs
+            .iter()
+            .fold(0usize, |all, run| all.saturating_add(run.counts.len()));
+        if claimed > MOST_DAYS {
+            return Err(format!("{claimed} days, more than years 0 to 9999 hold"));
+        }
+        let mut days = Vec::with_capacity(claimed);
         for run in file.runs {
             let newest = crate::dates::day_number(&run.newest)
                 .ok_or_else(|| format!("{:?} is not a YYYY-MM-DD date", run.newest))?;

@@ -7,7 +7,7 @@
 //! order (chunk boundaries, category and tag positions, list contents), so that posts added
 //! after them change no file that holds only older ones (issue 18).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::archive::{
     busiest_first, chunk_path, id_group_name, id_month, summary_group_path, Archive, ArchiveFile,
@@ -679,6 +679,26 @@ impl<'a> Positions<'a> {
 /// posts' content.
 pub const LOAD_BATCH: u32 = 16_384;
 
+/// The distinct tags of a category's posts, as far as its display name needs them: none,
+/// one (the name), or several. (A set of them cost categories × tags: one post with 5,000
+/// categories and 20,000 tags took gigabytes.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagsSeen<'a> {
+    None,
+    One(&'a str),
+    Several,
+}
+
+impl<'a> TagsSeen<'a> {
+    fn add(&mut self, tag: &'a str) {
+        *self = match *self {
+            TagsSeen::None => TagsSeen::One(tag),
+            TagsSeen::One(one) if one == tag => TagsSeen::One(one),
+            _ => TagsSeen::Several,
+        };
+    }
+}
+
 /// What the archive's files say about posts, from their metadata alone: category and tag
 /// positions (in the order they are first seen, so that a name's position never changes when
 /// newer posts are added) and each category's and tag's posts.
@@ -686,7 +706,7 @@ struct Catalog<'a> {
     categories: Positions<'a>,
     tags: Positions<'a>,
     /// The tags of each category's posts (a category's display name is its posts' one tag).
-    category_tags: Vec<BTreeSet<&'a str>>,
+    category_tags: Vec<TagsSeen<'a>>,
     category_numbers: Vec<Vec<u32>>,
     tag_numbers: Vec<Vec<u32>>,
     /// Each post's id month ([`id_month`]), by number.
@@ -710,11 +730,16 @@ impl<'a> Catalog<'a> {
                 let c = catalog.categories.position(category) as usize;
                 if c == catalog.category_numbers.len() {
                     catalog.category_numbers.push(Vec::new());
-                    catalog.category_tags.push(BTreeSet::new());
+                    catalog.category_tags.push(TagsSeen::None);
                 }
                 catalog.category_numbers[c].push(number);
-                catalog.category_tags[c]
-                    .extend(post.tags.iter().map(|&t| names.1[t as usize].as_str()));
+                let seen = &mut catalog.category_tags[c];
+                for &t in &post.tags {
+                    if *seen == TagsSeen::Several {
+                        break;
+                    }
+                    seen.add(names.1[t as usize].as_str());
+                }
             }
             for &tag in &post.tags {
                 let t = catalog.tags.position(tag) as usize;
@@ -1167,8 +1192,8 @@ fn assemble_the_rest(
         .zip(&names.category_numbers)
         .map(|((id, tags), numbers)| CategoryInfo {
             id: id.to_string(),
-            name: match tags.iter().next() {
-                Some(only) if tags.len() == 1 => only.to_string(),
+            name: match tags {
+                TagsSeen::One(only) => only.to_string(),
                 _ => id.to_string(),
             },
             count: numbers.len() as u32,

@@ -16,14 +16,15 @@ pub const FEED_ENTRIES: usize = 20;
 /// The app's public URL (`https://user.github.io/repo/`), from the site's `url` and `baseurl`;
 /// `None` when the site has no `url`.
 pub fn app_url(site: &SiteInfo) -> Option<String> {
-    if site.url.is_empty() {
+    // Only a web address: a feed reader shows what the feeds link to as links.
+    if !crate::sanitize_policy::is_web_url(&site.url) {
         return None;
     }
-    Some(format!(
-        "{}{}/",
-        site.url.trim_end_matches('/'),
-        site.baseurl.trim_end_matches('/')
-    ))
+    let baseurl = site.baseurl.trim_matches('/');
+    Some(match baseurl {
+        "" => format!("{}/", site.url.trim_end_matches('/')),
+        _ => format!("{}/{baseurl}/", site.url.trim_end_matches('/')),
+    })
 }
 
 fn escape(text: &str) -> String {
@@ -114,7 +115,11 @@ pub fn atom(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             escape(&link)
         ));
-        if let Some(source) = &post.source {
+        if let Some(source) = post
+            .source
+            .as_ref()
+            .filter(|source| crate::sanitize_policy::is_web_url(source))
+        {
             xml.push_str(&format!(
                 "    <link rel=\"related\" href=\"{}\"/>\n",
                 escape(source)
@@ -170,6 +175,21 @@ mod tests {
             Some("https://user.github.io/repo/")
         );
         assert_eq!(app_url(&SiteInfo::default()), None);
+        // A baseurl without its leading slash is still a path below the url.
+        let site = SiteInfo {
+            url: "https://ex.org/root/".into(),
+            baseurl: "blog/".into(),
+            ..SiteInfo::default()
+        };
+        assert_eq!(app_url(&site).as_deref(), Some("https://ex.org/root/blog/"));
+        // Feeds link only to web addresses.
+        for url in ["javascript:alert(1)//", "data:text/html,x", "ex.org"] {
+            let site = SiteInfo {
+                url: url.into(),
+                ..SiteInfo::default()
+            };
+            assert_eq!(app_url(&site), None, "{url}");
+        }
     }
 
     #[test]

@@ -79,16 +79,65 @@ pub struct FallbackWarning {
 
 /// Reads front matter. Never fails: broken YAML gives the line-based reading plus a warning.
 pub fn parse(yaml_text: &str) -> (FrontMatter, Option<FallbackWarning>) {
-    match yaml::parse_mapping(yaml_text) {
-        Ok(fields) => (from_fields(&fields), None),
+    parse_with_defaults(yaml_text, &[])
+}
+
+/// Front matter a site gives the posts of a folder (a `defaults:` entry of `_config.yml`
+/// whose scope takes posts): the values of the keys a post does not set itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Defaults {
+    fields: BTreeMap<String, Field>,
+}
+
+impl Defaults {
+    /// The `values:` mapping of a `defaults:` entry, as YAML text.
+    pub fn from_yaml(text: &str) -> Option<Defaults> {
+        yaml::parse_mapping(text)
+            .ok()
+            .map(|fields| Defaults { fields })
+    }
+}
+
+/// Reads front matter as [`parse`] does, with `defaults` (the most specific first, as Jekyll
+/// applies them) filling the keys it does not set. `category` and `categories` are one key
+/// here, and so are `tag` and `tags`: a post that sets either keeps its own.
+pub fn parse_with_defaults(
+    yaml_text: &str,
+    defaults: &[&Defaults],
+) -> (FrontMatter, Option<FallbackWarning>) {
+    let (mut fields, fallback) = match yaml::parse_mapping(yaml_text) {
+        Ok(fields) => (fields, None),
         Err(error) => (
-            from_fields(&yaml::parse_lines(yaml_text)),
+            yaml::parse_lines(yaml_text),
             Some(FallbackWarning {
                 line: error.line,
                 yaml_error: error.message,
             }),
         ),
+    };
+    let group = |key: &str| -> &'static [&'static str] {
+        match key {
+            "category" | "categories" => &["category", "categories"],
+            "tag" | "tags" => &["tag", "tags"],
+            _ => &[],
+        }
+    };
+    for default in defaults {
+        let own: Vec<&String> = default
+            .fields
+            .keys()
+            .filter(|key| {
+                !fields.contains_key(key.as_str())
+                    && !group(key).iter().any(|other| fields.contains_key(*other))
+            })
+            .collect();
+        let filled: Vec<(String, Field)> = own
+            .into_iter()
+            .map(|key| (key.clone(), default.fields[key].clone()))
+            .collect();
+        fields.extend(filled);
     }
+    (from_fields(&fields), fallback)
 }
 
 fn from_fields(fields: &BTreeMap<String, Field>) -> FrontMatter {

@@ -34,6 +34,53 @@ pub struct ImportSettings {
     pub excerpt_separator: Option<String>,
     /// The site's kramdown options.
     pub markdown: markdown::MarkdownOptions,
+    /// `_config.yml`'s front-matter defaults for posts: each with the folder it applies to,
+    /// spelled as the paths of the files imported are (`site/_posts/private`; the site's
+    /// own folder for a scope of every post).
+    pub defaults: Vec<(String, front_matter::Defaults)>,
+    /// The site's folder, spelled as the paths of the files imported are: the folders
+    /// between it and a post's `_posts/` are the post's first categories, as in Jekyll
+    /// (`news/_posts/x.md` is in `news`).
+    pub site_folder: Option<String>,
+}
+
+impl ImportSettings {
+    /// The categories Jekyll reads from the folders above a site post's `_posts/`.
+    fn folder_categories<'p>(&self, path: &'p str) -> Vec<&'p str> {
+        let Some(relative) = self
+            .site_folder
+            .as_deref()
+            .and_then(|folder| path.strip_prefix(folder))
+        else {
+            return Vec::new();
+        };
+        let parts: Vec<&str> = relative.split(['/', std::path::MAIN_SEPARATOR]).collect();
+        match parts.iter().position(|part| *part == "_posts") {
+            Some(at) => parts[..at]
+                .iter()
+                .copied()
+                .filter(|part| !part.is_empty() && *part != ".")
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The defaults for the file at `path`, the most specific (longest folder) first.
+    fn defaults_of(&self, path: &str) -> Vec<&front_matter::Defaults> {
+        let mut found: Vec<(usize, &front_matter::Defaults)> = self
+            .defaults
+            .iter()
+            .filter(|(folder, _)| {
+                folder.is_empty()
+                    || path.strip_prefix(folder.as_str()).is_some_and(|rest| {
+                        rest.starts_with(['/', std::path::MAIN_SEPARATOR]) || folder.ends_with('/')
+                    })
+            })
+            .map(|(folder, defaults)| (folder.len(), defaults))
+            .collect();
+        found.sort_by_key(|&(length, _)| std::cmp::Reverse(length));
+        found.into_iter().map(|(_, defaults)| defaults).collect()
+    }
 }
 
 /// A post ready for the archive.
@@ -222,7 +269,11 @@ pub fn import_file_with(
         })
     };
 
-    let (front, fallback) = front_matter::parse(split.yaml);
+    let (mut front, fallback) = if settings.defaults.is_empty() {
+        front_matter::parse(split.yaml)
+    } else {
+        front_matter::parse_with_defaults(split.yaml, &settings.defaults_of(file.path))
+    };
     if let Some(fallback) = fallback {
         warn(
             fallback.line.map(|l| split.yaml_first_line + l - 1),
@@ -231,6 +282,16 @@ pub fn import_file_with(
                 fallback.yaml_error
             ),
         );
+    }
+    let from_folders = settings.folder_categories(file.path);
+    if !from_folders.is_empty() {
+        let mut categories: Vec<String> = from_folders.into_iter().map(String::from).collect();
+        for category in std::mem::take(&mut front.categories) {
+            if !categories.contains(&category) {
+                categories.push(category);
+            }
+        }
+        front.categories = categories;
     }
     if !front.published {
         return Outcome::Unpublished {

@@ -84,6 +84,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
     // The open fence's lines are a list item's, indented here to its content column.
     let mut lazy_fence: Option<usize> = None;
     let mut paragraph: Vec<(usize, &str)> = Vec::new();
+    let mut containers = ContainerSeen::default();
     // Whether the paragraph's lines are a block of their own outside any list: a table, if
     // each holds a `|` (see `kramdown_table`).
     let mut table_candidate = false;
@@ -230,7 +231,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
         if !paragraph.is_empty()
             && !html_block
             && items.is_empty()
-            && !paragraph.iter().any(|(_, line)| opens_container(line))
+            && !containers.any(&paragraph)
             && html_ends_paragraph(trimmed)
         {
             // kramdown's paragraph ends at a line that starts with a block element's tag
@@ -296,8 +297,7 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
             if rewrite_line(trimmed, start + indent, &mut replacements) {
                 // A list item after a paragraph line: kramdown (GFM input) starts a list
                 // there whatever its number; CommonMark only at 1, so a blank line goes before.
-                let plain = !paragraph.is_empty()
-                    && !paragraph.iter().any(|(_, line)| opens_container(line));
+                let plain = !paragraph.is_empty() && !containers.any(&paragraph);
                 if indent == 0 && plain {
                     pair_paragraph(markdown, &paragraph, &mut replacements);
                     paragraph.clear();
@@ -475,6 +475,39 @@ fn rewrite_line(
         && after[1..].starts_with([' ', '\t'])
         && !after[1..].trim().is_empty()
         && content[..digits].parse::<u32>() != Ok(1)
+}
+
+/// Whether a line of the paragraph being read opens a container (a list item, a quote):
+/// each line looked at once, however often it is asked (a paragraph of 80,000 lines asked
+/// at each line took half a minute).
+#[derive(Default)]
+struct ContainerSeen {
+    /// The paragraph's first line (where it starts), the lines looked at, and the answer.
+    first: usize,
+    checked: usize,
+    seen: bool,
+}
+
+impl ContainerSeen {
+    fn any(&mut self, paragraph: &[(usize, &str)]) -> bool {
+        let Some(&(first, _)) = paragraph.first() else {
+            return false;
+        };
+        if first != self.first || paragraph.len() < self.checked {
+            *self = ContainerSeen {
+                first,
+                checked: 0,
+                seen: false,
+            };
+        }
+        if !self.seen {
+            self.seen = paragraph[self.checked..]
+                .iter()
+                .any(|(_, line)| opens_container(line));
+        }
+        self.checked = paragraph.len();
+        self.seen
+    }
 }
 
 /// Whether a line opens a block quote or a list item (after up to three spaces).

@@ -114,7 +114,7 @@ fn render_events(events: Vec<Event<'_>>, len: usize) -> RenderedBody {
             link_type: LinkType::Autolink,
             dest_url,
             ..
-        }) if !dest_url.is_empty() => Some(dest_url.to_string()),
+        }) if crate::sanitize_policy::is_web_url(dest_url) => Some(dest_url.to_string()),
         _ => None,
     });
     // A table kramdown writes without a head (see `kramdown::headless_tables`) has an empty
@@ -252,6 +252,25 @@ mod tests {
     fn a_raw_less_than_sign_stays_text() {
         let rendered = render("精度满足<1%的要求", &MarkdownOptions::default());
         assert_eq!(rendered.html, "<p>精度满足&lt;1%的要求</p>\n");
+    }
+
+    /// The source is a web address: an autolink to `javascript:` (or `vbscript:`, `mailto:`)
+    /// is never one, so the feeds cannot link to it; the first web autolink after it is.
+    #[test]
+    fn only_a_web_autolink_is_the_source() {
+        for body in [
+            "<javascript:alert(1)>",
+            "<vbscript:msgbox(1)>",
+            "<mailto:a@b.c>",
+        ] {
+            let rendered = render(body, &MarkdownOptions::default());
+            assert_eq!(rendered.source, None, "{body}");
+            let rendered = render(
+                &format!("{body}\n\n<https://example.org/a>"),
+                &MarkdownOptions::default(),
+            );
+            assert_eq!(rendered.source.as_deref(), Some("https://example.org/a"));
+        }
     }
 
     #[test]

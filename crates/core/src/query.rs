@@ -280,6 +280,23 @@ fn ordered_segments(manifest: &Manifest) -> impl Iterator<Item = &Segment> {
     })
 }
 
+/// A term's postings in `segment`, walked until one is not a post of the segment after the
+/// one before it: a damaged shard (200 million postings of one post in a 200 KB file) yields
+/// at most the segment's posts, in order, instead of filling the memory.
+fn in_segment<'a>(
+    postings: &'a EncodedPostings,
+    segment: &Segment,
+) -> impl Iterator<Item = crate::search::Posting> + 'a {
+    let (first, end) = (segment.first, segment.end);
+    let mut previous: Option<u32> = None;
+    postings.iter().take_while(move |posting| {
+        let fits = (first..end).contains(&posting.number)
+            && previous.is_none_or(|before| posting.number > before);
+        previous = Some(posting.number);
+        fits
+    })
+}
+
 /// The hits of a part (its `terms`) in one segment, ascending by post number.
 fn segment_part_hits(
     terms: &[(String, u32)],
@@ -296,8 +313,7 @@ fn segment_part_hits(
             .unwrap_or(&empty)
     };
     if !needs_positions {
-        return postings_of(&terms[0].0)
-            .iter()
+        return in_segment(postings_of(&terms[0].0), segment)
             .map(|p| (p.number, p.in_title, p.frequency))
             .collect();
     }
@@ -307,15 +323,14 @@ fn segment_part_hits(
     let shortest = (0..lists.len())
         .min_by_key(|&i| lists[i].byte_len())
         .unwrap_or(0);
-    let mut candidates: Vec<(u32, bool)> = lists[shortest]
-        .iter()
+    let mut candidates: Vec<(u32, bool)> = in_segment(lists[shortest], segment)
         .map(|p| (p.number, p.in_title))
         .collect();
     for (i, list) in lists.iter().enumerate() {
         if i == shortest || candidates.is_empty() {
             continue;
         }
-        let mut other = list.iter().peekable();
+        let mut other = in_segment(list, segment).peekable();
         candidates.retain_mut(|(number, in_title)| {
             while other.peek().is_some_and(|p| p.number < *number) {
                 other.next();
@@ -350,7 +365,7 @@ fn segment_part_hits(
         let mut cursor = positions.cursor();
         let mut kept = Vec::with_capacity(alive.len());
         let mut next = alive.iter_mut().peekable();
-        for posting in lists[i].iter() {
+        for posting in in_segment(lists[i], segment) {
             let Some(candidate) = next.peek() else {
                 break;
             };
@@ -654,6 +669,19 @@ mod tests {
         Filter {
             text: text.into(),
             ..Filter::default()
+        }
+    }
+
+    /// A manifest whose post count is not where its segments end is refused before a reader
+    /// lists its posts (a damaged count of 2^32 - 1 had the viewer allocate them all).
+    #[test]
+    fn a_manifest_whose_count_is_not_its_segments_is_refused() {
+        let mut manifest = fixture().manifest;
+        assert_eq!(manifest.check(), Ok(()));
+        for count in [u32::MAX, manifest.post_count + 1, 0] {
+            manifest.post_count = count;
+            let error = manifest.check().expect_err("a wrong count").to_string();
+            assert!(error.contains("post_count"), "{error}");
         }
     }
 

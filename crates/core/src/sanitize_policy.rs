@@ -407,6 +407,11 @@ pub fn is_allowed_url(url: &str) -> bool {
             .collect::<String>()
             .into()
     };
+    // A link within the page (`#fn1`, a footnote's) would be read as one of the app's routes,
+    // which all start `#/`, and lead to "not found": the link keeps its text, not its target.
+    if cleaned.starts_with('#') && !cleaned.starts_with("#/") {
+        return false;
+    }
     match scheme_of(&cleaned) {
         None => true,
         Some(scheme) => ALLOWED_URL_SCHEMES
@@ -438,6 +443,19 @@ pub fn is_absolute_url(url: &str) -> bool {
 }
 
 /// The scheme of a URL (the part before the first `:` when it comes before any `/`, `?`, `#`).
+/// Whether `url` is an absolute `http:` or `https:` URL: what a post's source link and a
+/// site's address may be (they go into feeds, whose readers show them as links).
+pub fn is_web_url(url: &str) -> bool {
+    let trimmed = url.trim();
+    !trimmed.contains(|c: char| c.is_ascii_control())
+        && scheme_of(trimmed).is_some_and(|scheme| {
+            scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+        })
+        && trimmed
+            .split_once(':')
+            .is_some_and(|(_, rest)| rest.starts_with("//"))
+}
+
 fn scheme_of(url: &str) -> Option<&str> {
     let end = url.find([':', '/', '?', '#'])?;
     if url[end..].starts_with(':') {
@@ -463,6 +481,8 @@ mod tests {
         assert!(is_allowed_url("//finews.withounder.com/"));
         assert!(is_allowed_url("../emnews/"));
         assert!(is_allowed_url("#/post/x"));
+        assert!(!is_allowed_url("#fn:1"));
+        assert!(!is_allowed_url("#1"));
         assert!(is_allowed_url("a/b:c"));
     }
 

@@ -3,9 +3,12 @@
 //!
 //! Text is read as a sequence of *units*: each Chinese, Japanese or Korean character, each
 //! word of letters and digits (`HFO`, `1234yf`, `600160`), and each other visible character
-//! (`.`, `%`, `-`, `，`); white space separates units without being one. Full-width ASCII is
-//! folded to ASCII and everything is lower-cased. Two units are *joined* when nothing (no
-//! white space) stands between them.
+//! (`.`, `%`, `-`, `，`); white space separates units without being one. Text is read as
+//! typed: full-width ASCII is folded to ASCII, typography to the keys it stands for (`’` is
+//! `'`, `–` and `—` are `-`, `…` is `...`, `«` is `<<`), everything is lower-cased (`ß` as
+//! `ss`), a combining mark belongs to the character before it (`e` + U+0301 is `é`) and
+//! invisible format characters (zero-width space, byte order mark, soft hyphen) are not
+//! there. Two units are *joined* when nothing (no white space) stands between them.
 //!
 //! A query means what was typed: a post matches when its title or its article text contains
 //! every white-space-separated part of the query as a run of joined units (quotes only
@@ -29,7 +32,8 @@ pub const MAX_TERM_FREQUENCY: u32 = 3;
 /// A character's role in tokenizing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// A Chinese, Japanese or Korean character: a unit of its own.
+    /// A Chinese, Japanese or Korean character (or another character that stands alone, as
+    /// `〇` and `①`): a unit of its own.
     Ideograph,
     /// A letter or digit: runs of them are words.
     Word,
@@ -37,28 +41,102 @@ enum Kind {
     Mark,
     /// White space and control characters: separate units.
     Space,
+    /// A combining mark: part of the unit before it (composed with its last character where
+    /// Unicode has one character for both).
+    Combining,
+    /// An invisible format character (zero-width space, byte order mark, soft hyphen, word
+    /// joiner, direction marks, variation selectors): not there at all, so `人民\u{200B}币`
+    /// reads as `人民币`.
+    Ignored,
 }
 
+/// The character a reader types for `c`: full-width ASCII as ASCII (`Ａ`, `１`, `－`), and
+/// the typography kramdown and editors put in text as the keys it stands for (`’` is `'`,
+/// `–` and `—` are `-`, `“` is `"`). `…`, `«` and `»` are several keys: see [`expansion`].
 fn fold(c: char) -> char {
     match c {
-        // Full-width ASCII (Ａ, １, －) to ASCII.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' => '-',
+        '\u{2039}' => '<',
+        '\u{203A}' => '>',
         _ => c,
     }
 }
 
-fn kind(c: char) -> Kind {
+/// The keys typed for a character that stands for several: kramdown writes `...` as `…`,
+/// `<<` as `«` and `>>` as `»`.
+fn expansion(c: char) -> Option<&'static str> {
     match c {
+        '\u{2026}' => Some("..."),
+        '\u{00AB}' => Some("<<"),
+        '\u{00BB}' => Some(">>"),
+        _ => None,
+    }
+}
+
+fn kind(c: char) -> Kind {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            Kind::Word
+        } else if c.is_ascii_whitespace() || c.is_ascii_control() {
+            Kind::Space
+        } else {
+            Kind::Mark
+        };
+    }
+    match c {
+        // Kana's combining voiced sound marks (`か` + U+3099 is `が`).
+        '\u{3099}' | '\u{309A}' => Kind::Combining,
         '\u{3040}'..='\u{30FF}'
         | '\u{3400}'..='\u{4DBF}'
         | '\u{4E00}'..='\u{9FFF}'
         | '\u{AC00}'..='\u{D7AF}'
         | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FA1F}' => Kind::Ideograph,
+        | '\u{20000}'..='\u{2FA1F}'
+        // CJK extensions G and H.
+        | '\u{30000}'..='\u{323AF}'
+        // 々 〆 〇, the Hangzhou numerals, 〸 〹 〺 〻: letters and numbers to Unicode, but
+        // written as ideographs (`二〇〇八年`).
+        | '\u{3005}'..='\u{3007}'
+        | '\u{3021}'..='\u{3029}'
+        | '\u{3038}'..='\u{303B}'
+        // Enclosed numbers and letters (`①`, `⑴`, `⒈`, `Ⓐ`, `㈠`, `㊀`): list markers, each
+        // one of its own, not a word (`①②③`).
+        | '\u{2460}'..='\u{24FF}'
+        | '\u{3200}'..='\u{32FF}' => Kind::Ideograph,
+        '\u{00AD}'
+        | '\u{061C}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
+        | '\u{E0000}'..='\u{E0FFF}' => Kind::Ignored,
         c if c.is_alphanumeric() => Kind::Word,
         c if c.is_whitespace() || c.is_control() => Kind::Space,
+        c if unicode_normalization::char::is_combining_mark(c) => Kind::Combining,
         _ => Kind::Mark,
     }
+}
+
+/// Appends `c` to a word, lower-cased as a reader's typing is compared: `ß` is `ss`, a final
+/// `ς` is `σ`, `İ` is `i`.
+fn push_lower(word: &mut String, c: char) {
+    match c {
+        c if c.is_ascii() => word.push(c.to_ascii_lowercase()),
+        '\u{00DF}' | '\u{1E9E}' => word.push_str("ss"),
+        '\u{03C2}' => word.push('\u{03C3}'),
+        '\u{0130}' => word.push('i'),
+        c => word.extend(c.to_lowercase()),
+    }
+}
+
+/// `base` with the combining mark `mark`: the one character Unicode has for both, if any.
+fn composed(base: char, mark: char) -> Option<char> {
+    unicode_normalization::char::compose(base, mark)
 }
 
 /// One unit of text, folded and lower-cased: a character (an ideograph or a mark) or a word.
@@ -69,35 +147,84 @@ pub enum Unit<'a> {
 }
 
 /// Calls `emit(unit, joined, bytes)` for every unit of `text` in order: `joined` when it
-/// directly follows the previous unit, `bytes` where it stands in `text`.
+/// directly follows the previous unit (invisible format characters between them do not
+/// count), `bytes` where it stands in `text`.
 pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, bool, Range<usize>)) {
     let mut word = String::new();
-    let (mut word_start, mut word_joined) = (0, false);
+    let mut word_at = (0, 0, false);
+    // A character unit not emitted yet (a combining mark after it may compose with it):
+    // the character, where it stands, and whether it is joined.
+    let mut pending: Option<(char, Range<usize>, bool)> = None;
     let mut joined = false;
     for (at, raw) in text.char_indices() {
+        let end = at + raw.len_utf8();
         let c = fold(raw);
         let k = kind(c);
+        match k {
+            Kind::Ignored => continue,
+            Kind::Combining if !word.is_empty() => {
+                match word.pop().map(|last| composed(last, c).ok_or(last)) {
+                    Some(Ok(one)) => word.push(one),
+                    Some(Err(last)) => {
+                        word.push(last);
+                        word.push(c);
+                    }
+                    None => word.push(c),
+                }
+                word_at.1 = end;
+                continue;
+            }
+            Kind::Combining if pending.is_some() => {
+                if let Some((base, bytes, _)) = &mut pending {
+                    if let Some(one) = composed(*base, c) {
+                        *base = one;
+                    }
+                    bytes.end = end;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if let Some((c, bytes, was_joined)) = pending.take() {
+            emit(Unit::Char(c), was_joined, bytes);
+            joined = true;
+        }
         if k == Kind::Word {
             if word.is_empty() {
-                (word_start, word_joined) = (at, joined);
+                word_at = (at, end, joined);
             }
-            word.extend(c.to_lowercase());
+            push_lower(&mut word, c);
+            word_at.1 = end;
             continue;
         }
         if !word.is_empty() {
-            emit(Unit::Word(&word), word_joined, word_start..at);
+            emit(Unit::Word(&word), word_at.2, word_at.0..word_at.1);
             word.clear();
             joined = true;
         }
         if k == Kind::Space {
             joined = false;
-        } else {
-            emit(Unit::Char(c), joined, at..at + raw.len_utf8());
-            joined = true;
+            continue;
         }
+        // An ideograph, a mark, or a combining mark with nothing before it to belong to.
+        let c = match expansion(c) {
+            Some(keys) => {
+                let (last, before) = keys.as_bytes().split_last().expect("keys");
+                for &key in before {
+                    emit(Unit::Char(char::from(key)), joined, at..end);
+                    joined = true;
+                }
+                char::from(*last)
+            }
+            None => c,
+        };
+        pending = Some((c, at..end, joined));
+    }
+    if let Some((c, bytes, was_joined)) = pending {
+        emit(Unit::Char(c), was_joined, bytes);
     }
     if !word.is_empty() {
-        emit(Unit::Word(&word), word_joined, word_start..text.len());
+        emit(Unit::Word(&word), word_at.2, word_at.0..word_at.1);
     }
 }
 
@@ -259,8 +386,10 @@ pub struct Query {
     parts: Vec<Part>,
 }
 
-/// Quote marks group words and are not searched for.
-const QUOTES: [char; 4] = ['"', '\u{201C}', '\u{201D}', '\u{FF02}'];
+/// Quote marks are not searched for (a query's parts are its white-space-separated runs).
+const QUOTES: [char; 6] = [
+    '"', '\u{201C}', '\u{201D}', '\u{201E}', '\u{201F}', '\u{FF02}',
+];
 
 impl Query {
     /// Reads a query: quote marks are dropped, white space separates parts, a part repeated
@@ -827,6 +956,69 @@ mod tests {
                 assert!(!q.matches(text), "{query:?} should not match {text:?}");
             }
         }
+    }
+
+    /// Text as readers type it: characters written as ideographs, invisible characters,
+    /// typography, combining marks and case as the keys typed for them.
+    #[test]
+    fn a_query_matches_the_text_as_a_reader_types_it() {
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            ("〇八年", &["二〇〇八年"], &["〇八"]),
+            ("二〇〇", &["二〇〇〇年"], &[]),
+            ("5G手", &["〇5G手机"], &[]),
+            ("②", &["①②③"], &["2"]),
+            ("𰻞面", &["𰻞𰻞面"], &["𰻞 面"]),
+            (
+                "人民币",
+                &["人民\u{200B}币", "人民\u{FEFF}币汇率", "人\u{2060}民币"],
+                &["人民 币"],
+            ),
+            ("finanzmarkt", &["Finanz\u{00AD}markt"], &["Finanz-markt"]),
+            ("❤股", &["❤\u{FE0F}股"], &[]),
+            ("China's", &["China\u{2019}s"], &["Chinas"]),
+            (
+                "1990-2000",
+                &["1990\u{2013}2000", "1990\u{2014}2000", "1990-2000"],
+                &["1990--2000"],
+            ),
+            ("等等...", &["等等\u{2026}"], &["等等.."]),
+            ("<<人民日报>>", &["\u{00AB}人民日报\u{00BB}"], &[]),
+            ("-3%", &["\u{2212}3%"], &["3%"]),
+            ("istanbul", &["\u{0130}stanbul"], &[]),
+            ("STRASSE", &["Stra\u{00DF}e"], &["Strase"]),
+            (
+                "\u{03BF}\u{03B4}\u{03BF}\u{03C2}",
+                &["\u{039F}\u{0394}\u{039F}\u{03A3}"],
+                &[],
+            ),
+            (
+                "caf\u{00E9}s",
+                &["cafe\u{0301}s", "CAF\u{00C9}S"],
+                &["cafes"],
+            ),
+            ("cafe", &["cafe"], &["cafe\u{0301}s", "cafe\u{0301}"]),
+            ("\u{304C}", &["\u{304B}\u{3099}"], &["\u{304B}"]),
+            ("हिन्दी", &["हिन्दी भाषा"], &["हिन"]),
+        ];
+        for (query, yes, no) in cases {
+            let q = Query::parse(query);
+            for text in *yes {
+                assert!(q.matches(text), "{query:?} should match {text:?}");
+                assert!(!q.find(text).is_empty(), "{query:?} found in {text:?}");
+            }
+            for text in *no {
+                assert!(!q.matches(text), "{query:?} should not match {text:?}");
+            }
+        }
+        // What is found is where the reader sees it: the invisible characters inside it, the
+        // combining mark with its letter.
+        let text = "看人民\u{200B}币。cafe\u{0301}!";
+        let found: Vec<&str> = Query::parse("人民币 café")
+            .find(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(found, ["人民\u{200B}币", "cafe\u{0301}"]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::front_matter::Defaults;
 use crate::markdown::MarkdownOptions;
 use crate::model::SiteInfo;
 use crate::typography::Quotes;
@@ -25,6 +26,12 @@ pub struct SiteConfig {
     pub excerpt_separator: Option<String>,
     /// The `kramdown:` options that change what a post says.
     pub markdown: MarkdownOptions,
+    /// `defaults:` entries whose scope takes posts: the scope's path (relative to the site,
+    /// without surrounding slashes; empty for every post) and its values.
+    pub defaults: Vec<(String, Defaults)>,
+    /// `exclude:`: paths relative to the site (without surrounding slashes) whose files are
+    /// not read.
+    pub exclude: Vec<String>,
     /// What could not be read as written.
     pub warnings: Vec<ConfigWarning>,
 }
@@ -93,6 +100,28 @@ pub fn parse(text: &str) -> SiteConfig {
             MarkdownOptions::default()
         }
     };
+    let exclude = match fields.get("exclude") {
+        None | Some(Field::Null) => Vec::new(),
+        Some(Field::List(items)) => items.clone(),
+        Some(Field::Text(item)) => vec![item.clone()],
+        Some(_) => {
+            warnings.push(ConfigWarning {
+                line: line_of_key(text, "exclude"),
+                message: "\"exclude\" is not a list: ignored".into(),
+            });
+            Vec::new()
+        }
+    };
+    let exclude = exclude
+        .iter()
+        .map(|path| path.trim().trim_matches('/').to_string())
+        .filter(|path| !path.is_empty())
+        .collect();
+    let defaults = if fields.contains_key("defaults") {
+        front_matter_defaults(&deduplicated, text, &mut warnings)
+    } else {
+        Vec::new()
+    };
     let trimmed = |value: Option<String>| value.unwrap_or_default().trim().to_string();
     SiteConfig {
         site: SiteInfo {
@@ -106,8 +135,64 @@ pub fn parse(text: &str) -> SiteConfig {
         },
         excerpt_separator,
         markdown,
+        defaults,
+        exclude,
         warnings,
     }
+}
+
+/// The `defaults:` entries that give posts front matter (`scope.type` absent or `posts`),
+/// as Jekyll applies them: by the folder `scope.path` names (a glob is not followed: warned).
+fn front_matter_defaults(
+    yaml: &str,
+    text: &str,
+    warnings: &mut Vec<ConfigWarning>,
+) -> Vec<(String, Defaults)> {
+    let line = line_of_key(text, "defaults");
+    let mut warn = |message: String| warnings.push(ConfigWarning { line, message });
+    let list = match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+        Ok(config) => match config.get("defaults") {
+            Some(serde_yaml::Value::Sequence(list)) => list.clone(),
+            Some(serde_yaml::Value::Null) | None => return Vec::new(),
+            Some(_) => {
+                warn("\"defaults\" is not a list: ignored".into());
+                return Vec::new();
+            }
+        },
+        Err(_) => {
+            warn("\"defaults\" cannot be read (the file is not valid YAML): ignored".into());
+            return Vec::new();
+        }
+    };
+    let mut defaults = Vec::new();
+    for (at, entry) in list.iter().enumerate() {
+        let scope = entry.get("scope");
+        let text_in = |key: &str| scope.and_then(|s| s.get(key)).and_then(|v| v.as_str());
+        if text_in("type").is_some_and(|kind| kind != "posts") {
+            continue;
+        }
+        let path = text_in("path").unwrap_or("").trim().trim_matches('/');
+        if path.contains('*') {
+            warn(format!(
+                "defaults entry {}: a scope path with `*` ({path:?}) is not followed: ignored",
+                at + 1
+            ));
+            continue;
+        }
+        let values = entry
+            .get("values")
+            .filter(|values| values.is_mapping())
+            .and_then(|values| serde_yaml::to_string(values).ok())
+            .and_then(|values| Defaults::from_yaml(&values));
+        match values {
+            Some(values) => defaults.push((path.to_string(), values)),
+            None => warn(format!(
+                "defaults entry {} has no `values:` mapping: ignored",
+                at + 1
+            )),
+        }
+    }
+    defaults
 }
 
 /// The `kramdown:` options Gazette follows: `hard_wrap`, `smart_quotes`, and `input`

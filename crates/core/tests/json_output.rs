@@ -131,6 +131,7 @@ fn sonic_rs_writes_what_serde_json_writes() {
         title: every_escape(),
         excerpt_separator: None,
         markdown: Default::default(),
+        ..ImportSettings::default()
     };
     let outcomes: Vec<Outcome> = posts()
         .iter()

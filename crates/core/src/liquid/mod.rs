@@ -38,8 +38,11 @@ pub use prepare::strip_attribute_lists;
 pub mod limits {
     /// Bytes a body's Liquid may write (a `for` that writes too much stops here).
     pub const OUTPUT_BYTES: usize = 4 << 20;
-    /// Iterations of literal `for` ranges, nested ones multiplied.
+    /// Iterations of `for` and `tablerow` ranges, nested ones multiplied: a literal range
+    /// past it is refused, a range whose ends are variables stops there.
     pub const LOOP_ITERATIONS: u64 = 100_000;
+    /// Bytes a body's Liquid may write (its output, captures, includes) and assign in all.
+    pub const WORK_BYTES: usize = 16 * OUTPUT_BYTES;
     /// Includes within includes.
     pub const INCLUDE_DEPTH: usize = 8;
     /// Blocks within blocks.

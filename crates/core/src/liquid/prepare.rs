@@ -152,6 +152,40 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
             }
             _ => {}
         }
+        // A loop over a range whose ends are variables (`(1..n)`) runs at most what the
+        // loops around it leave of the budget: its end is clamped by two assigns before it
+        // (the engine would hold the whole range in memory: `n = 100000000` is gigabytes).
+        let clamped;
+        let mut loop_budget = None;
+        let source = match (name, variable_range(args)) {
+            ("for" | "tablerow", Some(range)) if literal_range_length(args).is_none() => {
+                let around = loops.iter().fold(1u64, |a, b| a.saturating_mul(*b));
+                let allowed = (limits::LOOP_ITERATIONS / around.max(1)).max(1);
+                loop_budget = Some(allowed);
+                let (start, end) = range.1;
+                let end_name = format!("gazette_range_end_{}", markups.len());
+                for assign in [
+                    // A missing end is 0 (Ruby's `nil.to_i`), as the range itself reads it.
+                    format!(
+                        "{{% assign {end_name} = {start} | default: 0 | plus: {} %}}",
+                        allowed - 1
+                    ),
+                    format!("{{% assign {end_name} = {end} | default: 0 | at_most: {end_name} %}}"),
+                ] {
+                    markups.push(Markup {
+                        start: out.len(),
+                        end: out.len() + assign.len(),
+                        is_tag: true,
+                        name: "assign".to_string(),
+                        line: markup_line,
+                    });
+                    out.push_str(&assign);
+                }
+                clamped = source.replacen(range.0, &format!("({start}..{end_name})"), 1);
+                clamped.as_str()
+            }
+            _ => source,
+        };
         // Jekyll reads an include's name as a path (`notes/tip.html`), which the engine's
         // tokens cannot spell: it is quoted here.
         let quoted;
@@ -188,8 +222,8 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         }
         if let Some(block) = BLOCKS.iter().find(|b| **b == name) {
             open_blocks.push(block);
-            if name == "for" {
-                loops.push(literal_range_length(args).unwrap_or(1));
+            if name == "for" || name == "tablerow" {
+                loops.push(loop_budget.or(literal_range_length(args)).unwrap_or(1));
                 let total = loops.iter().fold(1u64, |a, b| a.saturating_mul(*b));
                 if total > limits::LOOP_ITERATIONS && refusal.is_none() {
                     refusal = Some((
@@ -213,7 +247,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         } else if let Some(ended) = name.strip_prefix("end") {
             if open_blocks.last() == Some(&ended) {
                 open_blocks.pop();
-                if ended == "for" {
+                if ended == "for" || ended == "tablerow" {
                     loops.pop();
                 }
             }
@@ -225,6 +259,15 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         markups,
         refusal,
     }
+}
+
+/// The range in a loop's arguments (`(1..page.n)` in `i in (1..page.n) limit: 3`) and its
+/// two ends' text.
+fn variable_range(args: &str) -> Option<(&str, (&str, &str))> {
+    let open = args.find('(')?;
+    let close = args[open..].find(')')? + open;
+    let (start, end) = args[open + 1..close].split_once("..")?;
+    Some((&args[open..=close], (start.trim(), end.trim())))
 }
 
 /// `(1..100)` in `i in (1..100) limit: 3` → 100, when both ends are integers.

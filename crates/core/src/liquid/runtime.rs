@@ -33,6 +33,8 @@ pub(super) fn render(
     page: &Value,
     post_path: &str,
 ) -> std::result::Result<(String, Vec<(String, String)>), String> {
+    WORK.with(|work| work.set(0));
+    REFUSAL.with(|refusal| refusal.borrow_mut().take());
     let mut globals: HashMap<KStringRef<'_>, &dyn ValueView> = HashMap::new();
     globals.insert("site".into(), site.site.as_ref());
     globals.insert("page".into(), page);
@@ -51,16 +53,66 @@ pub(super) fn render(
         bytes: Vec::new(),
         limit: limits::OUTPUT_BYTES,
     };
-    template
-        .render_to(&mut out, &runtime)
-        .map_err(|error| error.to_string())?;
+    template.render_to(&mut out, &runtime).map_err(|error| {
+        // The engine's message for a writer's refusal is "Failed to render": say why.
+        match REFUSAL.with(|refusal| refusal.borrow_mut().take()) {
+            Some(why) => why,
+            None if over_budget() => work_error(),
+            None => error.to_string(),
+        }
+    })?;
     let problems = std::mem::take(&mut runtime.registers().get_mut::<Problems>().0);
     let text = String::from_utf8(out.bytes)
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
     Ok((text, problems))
 }
 
-/// A writer that refuses to grow past `limit` bytes.
+thread_local! {
+    /// Bytes the body being rendered on this thread wrote and assigned so far.
+    static WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Why a [`Bounded`] writer refused to grow (the engine reports "Failed to render").
+    static REFUSAL: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+fn refuse(message: String) -> std::io::Error {
+    REFUSAL.with(|refusal| *refusal.borrow_mut() = Some(message.clone()));
+    std::io::Error::other(message)
+}
+
+/// Counts `bytes` more of the body's work: false when it passes [`limits::WORK_BYTES`].
+pub(super) fn spend(bytes: usize) -> bool {
+    WORK.with(|work| {
+        let total = work.get().saturating_add(bytes);
+        work.set(total);
+        total <= limits::WORK_BYTES
+    })
+}
+
+fn over_budget() -> bool {
+    WORK.with(|work| work.get() > limits::WORK_BYTES)
+}
+
+fn work_error() -> String {
+    format!(
+        "Liquid wrote or assigned more than {} MB in all",
+        limits::WORK_BYTES >> 20
+    )
+}
+
+/// The bytes a value holds (what assigning it costs), without rendering it.
+fn value_bytes(value: &Value) -> usize {
+    match value {
+        Value::Scalar(scalar) => scalar.to_kstr().len(),
+        Value::Array(items) => items.iter().map(value_bytes).sum::<usize>() + items.len(),
+        Value::Object(object) => object
+            .iter()
+            .map(|(key, value)| key.len() + value_bytes(value))
+            .sum(),
+        _ => 1,
+    }
+}
+
+/// A writer that refuses to grow past `limit` bytes, or past the body's work in all.
 pub(super) struct Bounded {
     pub bytes: Vec<u8>,
     pub limit: usize,
@@ -69,10 +121,13 @@ pub(super) struct Bounded {
 impl Write for Bounded {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.bytes.len() + buf.len() > self.limit {
-            return Err(std::io::Error::other(format!(
-                "the output would pass {} bytes",
-                self.limit
+            return Err(refuse(format!(
+                "Liquid's output would pass {} MB",
+                self.limit >> 20
             )));
+        }
+        if !spend(buf.len()) {
+            return Err(refuse(work_error()));
         }
         self.bytes.extend_from_slice(buf);
         Ok(buf.len())
@@ -101,9 +156,18 @@ impl<R: Runtime> Runtime for Lenient<R> {
         self.0.try_get(path)
     }
     fn get(&self, path: &[ScalarCow<'_>]) -> Result<ValueCow<'_>> {
+        if over_budget() {
+            // A value was refused (below): the render stops at the next lookup.
+            return Err(Error::with_msg(work_error()));
+        }
         Ok(self.0.try_get(path).unwrap_or(ValueCow::Owned(Value::Nil)))
     }
     fn set_global(&self, name: KString, val: Value) -> Option<Value> {
+        // `assign` and `capture` store here: a value that passes the body's work budget
+        // is not kept (`assign a = a | append: a`, again and again, doubles it each time).
+        if !spend(value_bytes(&val)) {
+            return self.0.set_global(name, Value::Nil);
+        }
         self.0.set_global(name, val)
     }
     fn set_index(&self, name: KString, val: Value) -> Option<Value> {

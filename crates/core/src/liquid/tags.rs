@@ -50,7 +50,7 @@ fn build_language() -> Language {
         Box::new(stdlib::ForBlock),
         Box::new(stdlib::TableRowBlock),
         Box::new(stdlib::CommentBlock),
-        Box::new(stdlib::CaptureBlock),
+        Box::new(Capture),
         Box::new(stdlib::CaseBlock),
         Box::new(Highlight),
     ];
@@ -364,4 +364,64 @@ fn numbered_code(language: &str, code: &str) -> String {
          <td class=\"code\"><pre>{}&#10;</pre></td></tr></tbody></table></code></pre></figure>",
         escape(code)
     )
+}
+
+/// `{% capture name %}…{% endcapture %}`, written into a bounded buffer (the engine's own
+/// grows without limit: a loop inside a capture could fill the memory).
+#[derive(Debug, Clone, Copy)]
+struct Capture;
+
+impl BlockReflection for Capture {
+    fn start_tag(&self) -> &str {
+        "capture"
+    }
+    fn end_tag(&self) -> &str {
+        "endcapture"
+    }
+    fn description(&self) -> &str {
+        "Renders its block into a variable."
+    }
+}
+
+impl ParseBlock for Capture {
+    fn parse(
+        &self,
+        mut arguments: TagTokenIter<'_>,
+        mut block: TagBlock<'_, '_>,
+        options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
+        let name = arguments
+            .expect_next("a variable name")?
+            .expect_identifier()
+            .into_result()?
+            .to_string();
+        arguments.expect_nothing()?;
+        let template = Template::new(block.parse_all(options)?);
+        block.assert_empty();
+        Ok(Box::new(Captured { name, template }))
+    }
+
+    fn reflection(&self) -> &dyn BlockReflection {
+        self
+    }
+}
+
+#[derive(Debug)]
+struct Captured {
+    name: String,
+    template: Template,
+}
+
+impl Renderable for Captured {
+    fn render_to(&self, _: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let mut captured = Bounded {
+            bytes: Vec::new(),
+            limit: limits::OUTPUT_BYTES,
+        };
+        self.template.render_to(&mut captured, runtime)?;
+        let text = String::from_utf8(captured.bytes)
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+        runtime.set_global(self.name.clone().into(), Value::scalar(text));
+        Ok(())
+    }
 }

@@ -230,6 +230,72 @@ fn runaway_loops_and_output_are_bounded() {
     assert!(out.warnings[0].1.contains("nested"), "{:?}", out.warnings);
 }
 
+/// Ranges whose ends are variables, captures and assigned values: the work the engine would
+/// do without bound (gigabytes of memory, minutes of time) stops at the limits.
+#[test]
+fn loops_over_variables_and_growing_values_are_bounded() {
+    // A small range runs as in Jekyll; a large one stops at the budget, nested ones in all.
+    assert_eq!(
+        text("{% assign n = 5 %}{% for i in (2..n) %}{{ i }}{% endfor %}"),
+        "2345"
+    );
+    assert_eq!(
+        text("{% for i in (1..page.count) %}{% if forloop.last %}{{ forloop.length }}{% endif %}{% endfor %}"),
+        ""
+    );
+    let page_yaml = "title: Hello\nn: 100000000\n";
+    let out = render(
+        "{% for i in (1..page.n) %}{% if forloop.last %}{{ forloop.length }}{% endif %}{% endfor %}|{% tablerow i in (1..page.n) %}{% endtablerow %}",
+        &page(page_yaml),
+        &site(),
+    );
+    assert!(
+        out.text.starts_with("100000|"),
+        "{:?}",
+        &out.text[..40.min(out.text.len())]
+    );
+    let started = std::time::Instant::now();
+    let out = text(
+        "{% assign n = 10000 %}{% for i in (1..n) %}{% for j in (1..n) %}{% endfor %}{% endfor %}done",
+    );
+    assert_eq!(out, "done");
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    // Values that double: refused once the body's work passes its budget, with a warning,
+    // and the post is still there.
+    let doubling = format!(
+        "start {{% assign a = 'xxxxxxxxxxxxxxxx' %}}{}{{{{ a | size }}}} end",
+        "{% capture a %}{{ a }}{{ a }}{% endcapture %}".repeat(40)
+    );
+    let out = run(&doubling);
+    assert!(
+        out.text.starts_with("start"),
+        "{:?}",
+        &out.text[..40.min(out.text.len())]
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|(_, w)| w.contains("would pass 4 MB")),
+        "{:?}",
+        out.warnings
+    );
+    let appending = format!(
+        "{{% assign a = 'xxxxxxxxxxxxxxxx' %}}{}{{{{ a | size }}}}",
+        "{% assign a = a | append: a %}".repeat(40)
+    );
+    let out = run(&appending);
+    assert!(
+        out.warnings.iter().any(|(_, w)| w.contains("MB in all")),
+        "{:?}",
+        out.warnings
+    );
+    // A loop inside a capture writes into a bounded buffer.
+    let out = run(
+        "{% assign a = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' %}{% capture b %}{% for i in (1..100000) %}{{ a }}{% endfor %}{% endcapture %}{{ b | size }}",
+    );
+    assert!(!out.warnings.is_empty(), "{:?}", out.text);
+}
+
 #[test]
 fn kramdown_attribute_lists_are_removed() {
     assert_eq!(
