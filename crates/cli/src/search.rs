@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -24,8 +25,8 @@ use serde::de::DeserializeOwned;
 pub struct Options {
     /// The archive folder (`gazette build --out`).
     archive: PathBuf,
-    /// Words to search for, as typed in the viewer's search box (`人民币 汇率`, `"离岸人民币"`).
-    #[arg(default_value = "")]
+    /// Words to search for, as typed in the viewer's search box (`人民币 汇率`, `-3%`).
+    #[arg(default_value = "", allow_hyphen_values = true)]
     query: String,
     /// Only posts of this category (its id).
     #[arg(long)]
@@ -33,11 +34,11 @@ pub struct Options {
     /// Only posts with this tag.
     #[arg(long)]
     tag: Option<String>,
-    /// First day included, YYYY-MM-DD.
-    #[arg(long)]
+    /// First day included, YYYY-MM-DD (`2024-4-2` is read as `2024-04-02`).
+    #[arg(long, value_parser = day)]
     from: Option<String>,
     /// Last day included, YYYY-MM-DD.
-    #[arg(long)]
+    #[arg(long, value_parser = day)]
     to: Option<String>,
     /// Newest first instead of by relevance.
     #[arg(long)]
@@ -52,6 +53,13 @@ pub struct Options {
     /// what the viewer downloads for it (the manifest apart, which it already has).
     #[arg(long)]
     files: bool,
+}
+
+/// A day as `--from` and `--to` take it: `YYYY-MM-DD`, written out in full.
+fn day(text: &str) -> std::result::Result<String, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map(|day| day.format("%Y-%m-%d").to_string())
+        .map_err(|_| format!("{text:?} is not a day (YYYY-MM-DD)"))
 }
 
 pub fn run(options: &Options) -> Result<ExitCode> {
@@ -85,24 +93,35 @@ pub fn run(options: &Options) -> Result<ExitCode> {
         .iter()
         .map(|&o| files.summary(o))
         .collect::<Result<Vec<_>>>()?;
-    if options.json {
-        let count = hits.ordinals.len();
-        let hits: Vec<_> = summaries
-            .iter()
-            .map(|s| serde_json::json!({ "id": s.id, "title": s.title, "date": s.date }))
-            .collect();
-        let out = serde_json::json!({ "count": count, "hits": hits });
-        println!("{out}");
-    } else {
-        println!("{} hits", hits.ordinals.len());
-        for s in &summaries {
-            println!(
-                "{}\t{}\t{}",
-                s.date.as_deref().map_or("-", |d| &d[..d.len().min(10)]),
-                s.id,
-                s.title
-            );
+    // Written with errors seen: a reader that stops reading (`| head`) ends the output
+    // quietly, as other command-line tools do.
+    let printed = (|| -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        if options.json {
+            let count = hits.ordinals.len();
+            let hits: Vec<_> = summaries
+                .iter()
+                .map(|s| serde_json::json!({ "id": s.id, "title": s.title, "date": s.date }))
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({ "count": count, "hits": hits })
+            )?;
+        } else {
+            writeln!(out, "{} hits", hits.ordinals.len())?;
+            for s in &summaries {
+                let date = s.date.as_deref().map_or("-", |d| d.get(..10).unwrap_or(d));
+                writeln!(out, "{date}\t{}\t{}", s.id, s.title)?;
+            }
         }
+        out.flush()
+    })();
+    match printed {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Ok(ExitCode::SUCCESS)
+        }
+        other => other?,
     }
     if options.files {
         let fetched = files.folder.fetched.borrow();

@@ -300,7 +300,17 @@ pub fn import_file_with(
     }
     let id = post_id(file.path).to_string();
     let date_line = line_of_key(split.yaml, "date").map(|l| split.yaml_first_line + l);
-    let date = read_date(&front.date, &id, settings, |message| {
+    // A plain (unquoted) `date:` is a YAML timestamp to Jekyll's reader: see
+    // `post_date::parse_front_matter_date_as_yaml`.
+    let plain_date = date_line.is_some_and(|line| {
+        split
+            .yaml
+            .lines()
+            .nth(line - split.yaml_first_line)
+            .and_then(|text| text.split_once(':'))
+            .is_some_and(|(_, value)| !value.trim_start().starts_with(['"', '\'']))
+    });
+    let date = read_date(&front.date, plain_date, &id, settings, |message| {
         warn(date_line, message)
     });
 
@@ -419,6 +429,7 @@ fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
 /// has one.
 fn read_date(
     raw: &Option<String>,
+    plain: bool,
     id: &str,
     settings: &ImportSettings,
     mut warn: impl FnMut(String),
@@ -429,7 +440,7 @@ fn read_date(
     };
     let from_front_matter = match raw
         .as_deref()
-        .map(|r| post_date::parse_front_matter_date(r, &settings.zone))
+        .map(|r| post_date::parse_front_matter_date_as_yaml(r, &settings.zone, plain))
     {
         Some(Ok(date)) => date,
         Some(Err(bad)) => {

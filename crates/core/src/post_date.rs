@@ -114,6 +114,49 @@ pub fn parse_front_matter_date(
     }))
 }
 
+/// Reads a front-matter date as Jekyll's YAML reader does when the value is a plain scalar
+/// (`plain`: not quoted): a YAML timestamp with seconds and no offset
+/// (`2024-05-01 20:00:00`) is a time in UTC, shown in the site's zone (Ruby's Psych reads it
+/// so; Jekyll then shows that instant where the site is: `2024-05-02 04:00:00 +0800`).
+/// Quoted values, times without seconds and dates alone are the site's own local time, as
+/// in [`parse_front_matter_date`].
+pub fn parse_front_matter_date_as_yaml(
+    raw: &str,
+    zone: &Zone,
+    plain: bool,
+) -> Result<Option<DateTime<FixedOffset>>, BadDate> {
+    let text = raw.trim();
+    if plain && split_trailing_offset(text).1.is_none() {
+        if let Some(naive) = yaml_timestamp(text) {
+            let utc = chrono::Utc.from_utc_datetime(&naive);
+            return Ok(Some(match zone {
+                Zone::Fixed(offset) => utc.with_timezone(offset),
+                Zone::Named(tz) => {
+                    let local = utc.with_timezone(tz);
+                    local.with_timezone(&local.offset().fix())
+                }
+            }));
+        }
+    }
+    parse_front_matter_date(raw, zone)
+}
+
+/// A YAML 1.1 timestamp with a time of day to the second (`2024-05-01 20:00:00`,
+/// `2024-5-1t20:00:00.5`), which a YAML reader takes for a time, not text.
+fn yaml_timestamp(text: &str) -> Option<NaiveDateTime> {
+    let (day, clock) = text
+        .split_once(['T', 't'])
+        .or_else(|| text.split_once(char::is_whitespace))?;
+    let clock = clock.trim_start();
+    let seconds = clock.split(':').count() == 3;
+    if !seconds || !day.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return None;
+    }
+    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    let time = NaiveTime::parse_from_str(clock, "%H:%M:%S%.f").ok()?;
+    Some(day.and_time(time))
+}
+
 /// Splits `2022-02-24 17:03:45 +0800` into the clock part and its offset (also `Z`, `UTC`
 /// and `+08:00`, with or without a space before them).
 fn split_trailing_offset(text: &str) -> (&str, Option<FixedOffset>) {
@@ -180,6 +223,45 @@ mod tests {
         parse_front_matter_date(raw, zone)
             .unwrap()
             .map(|d| to_rfc3339(&d))
+    }
+
+    /// Checked with Jekyll 4.3.1 (Debian): `date: 2021-12-01 13:33:50` in a site of
+    /// Asia/Shanghai is `2021-12-01 21:33:50 +0800`, the same quoted is `13:33:50 +0800`.
+    #[test]
+    fn a_plain_yaml_timestamp_is_utc_shown_in_the_sites_zone() {
+        let zone: Zone = "Asia/Shanghai".parse().unwrap();
+        let read = |raw: &str, plain: bool| {
+            parse_front_matter_date_as_yaml(raw, &zone, plain)
+                .unwrap()
+                .map(|d| d.to_rfc3339())
+        };
+        assert_eq!(
+            read("2021-12-01 13:33:50", true).as_deref(),
+            Some("2021-12-01T21:33:50+08:00")
+        );
+        assert_eq!(
+            read("2021-12-01T13:33:50.5", true).as_deref(),
+            Some("2021-12-01T21:33:50.500+08:00")
+        );
+        // Quoted, without seconds, with an offset, a date alone: the site's local time.
+        for (raw, plain, local) in [
+            ("2021-12-01 13:33:50", false, "2021-12-01T13:33:50+08:00"),
+            ("2021-12-01 13:33", true, "2021-12-01T13:33:00+08:00"),
+            (
+                "2021-12-01 13:33:50 +0800",
+                true,
+                "2021-12-01T13:33:50+08:00",
+            ),
+            ("2021-12-01", true, "2021-12-01T00:00:00+08:00"),
+        ] {
+            assert_eq!(read(raw, plain).as_deref(), Some(local), "{raw}");
+        }
+        let new_york: Zone = "America/New_York".parse().unwrap();
+        let date = parse_front_matter_date_as_yaml("2022-03-08 12:00:00", &new_york, true);
+        assert_eq!(
+            date.unwrap().unwrap().to_rfc3339(),
+            "2022-03-08T07:00:00-05:00"
+        );
     }
 
     #[test]
