@@ -132,6 +132,20 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     if let (Some(state), Some(out)) = (&options.state, out) {
         check_state_path(state, out)?;
     }
+    // The report's folder too: a report that cannot be written would otherwise fail the build
+    // after the archive was replaced.
+    if let Some(report) = &options.report {
+        let folder = report
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty());
+        if let Some(folder) = folder.filter(|folder| !folder.is_dir()) {
+            anyhow::bail!(
+                "cannot write the report {}: {} is not a folder",
+                report.display(),
+                folder.display()
+            );
+        }
+    }
     let staging = out.map(Staging::new).transpose()?;
     // `--state`: what the previous build kept, read while the sources are found (whether it
     // describes this build is decided below).

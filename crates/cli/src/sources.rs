@@ -76,6 +76,9 @@ pub fn discover(dirs: &[PathBuf]) -> Result<Sources> {
     sort_and_dedup(&mut sources.posts);
     sources.ignored.sort_by(|a, b| a.path.cmp(&b.path));
     sources.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    // A file reached through two of the given folders is reported once, as it is read once.
+    sources.ignored.dedup_by(|a, b| a.path == b.path);
+    sources.unreadable.dedup_by(|a, b| a.path == b.path);
     Ok(sources)
 }
 

@@ -234,6 +234,31 @@ fn a_sites_config_applies_as_in_jekyll() {
     }
 }
 
+/// A report whose folder does not exist fails the build before it starts, instead of after
+/// the archive was replaced; a folder given twice reports each file once.
+#[test]
+fn report_paths_are_checked_first_and_entries_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    let site = fixtures().join("jekyll-site");
+    let output = gazette(&[
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        archive.to_str().unwrap(),
+        "--report",
+        "/nonexistent-gazette-folder/report.json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a folder"));
+    assert!(!archive.exists());
+    let once = build(&[&site]);
+    let twice = build(&[&site, &site]);
+    for key in ["skipped", "rejected", "read"] {
+        assert_eq!(once.report[key], twice.report[key], "{key}");
+    }
+}
+
 fn finews() -> Built {
     let site = fixtures().join("finews");
     build(&[&site, &site.join("old_post")])

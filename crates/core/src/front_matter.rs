@@ -63,7 +63,7 @@ pub struct FrontMatter {
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub permalink: Option<String>,
-    /// `false` for `published: false` (and YAML 1.1's `no`, `off`, `n`).
+    /// `false` for `published: false` (and `no`, `off`), unquoted.
     pub published: bool,
     pub excerpt_separator: Option<String>,
     pub excerpt: Option<String>,
@@ -174,11 +174,12 @@ fn from_fields(fields: &BTreeMap<String, Field>) -> FrontMatter {
     }
 }
 
-/// Jekyll reads YAML 1.1, where `no`, `off` and `n` are false too.
+/// Jekyll's YAML reader (Ruby's Psych) reads `false`, `no` and `off` as false (not `n`,
+/// which is text to it, and text is true).
 fn is_yaml11_false(value: &str) -> bool {
     matches!(
         value.trim().to_ascii_lowercase().as_str(),
-        "false" | "no" | "off" | "n"
+        "false" | "no" | "off"
     )
 }
 

@@ -293,6 +293,10 @@ pub fn import_file_with(
         }
         front.categories = categories;
     }
+    // `published: "false"` is text to Jekyll's YAML reader, and text is true.
+    if !front.published && is_quoted(split.yaml, "published") {
+        front.published = true;
+    }
     if !front.published {
         return Outcome::Unpublished {
             path: file.path.to_string(),
@@ -302,14 +306,7 @@ pub fn import_file_with(
     let date_line = line_of_key(split.yaml, "date").map(|l| split.yaml_first_line + l);
     // A plain (unquoted) `date:` is a YAML timestamp to Jekyll's reader: see
     // `post_date::parse_front_matter_date_as_yaml`.
-    let plain_date = date_line.is_some_and(|line| {
-        split
-            .yaml
-            .lines()
-            .nth(line - split.yaml_first_line)
-            .and_then(|text| text.split_once(':'))
-            .is_some_and(|(_, value)| !value.trim_start().starts_with(['"', '\'']))
-    });
+    let plain_date = date_line.is_some() && !is_quoted(split.yaml, "date");
     let date = read_date(&front.date, plain_date, &id, settings, |message| {
         warn(date_line, message)
     });
@@ -456,6 +453,14 @@ fn read_date(
     date
 }
 
+/// Whether the value of the top-level `key:` in YAML text is quoted (text, whatever it says).
+fn is_quoted(yaml: &str, key: &str) -> bool {
+    line_of_key(yaml, key)
+        .and_then(|line| yaml.lines().nth(line))
+        .and_then(|text| text.split_once(':'))
+        .is_some_and(|(_, value)| value.trim_start().starts_with(['"', '\'']))
+}
+
 /// 0-based line of `key:` in YAML text.
 fn line_of_key(yaml: &str, key: &str) -> Option<usize> {
     yaml.lines().position(|line| {
@@ -530,6 +535,22 @@ mod tests {
                 path: "x.md".into()
             }
         );
+        // As Jekyll's YAML reader: `no` and `off` are false; `n` and quoted text are text,
+        // and text is true.
+        for (value, published) in [
+            ("no", false),
+            ("Off", false),
+            ("n", true),
+            ("\"false\"", true),
+            ("'no'", true),
+        ] {
+            let outcome = import("x.md", &format!("---\npublished: {value}\n---\nx"));
+            assert_eq!(
+                matches!(outcome, Outcome::Post(_)),
+                published,
+                "published: {value}"
+            );
+        }
     }
 
     #[test]
