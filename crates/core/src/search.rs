@@ -910,6 +910,20 @@ mod tests {
         assert!(!Query::parse("2月").parts()[0].needs_positions());
     }
 
+    /// Each query matches (and finds) every text of its first list and none of its second.
+    fn assert_cases(cases: &[(&str, &[&str], &[&str])]) {
+        for (query, yes, no) in cases {
+            let q = Query::parse(query);
+            for text in *yes {
+                assert!(q.matches(text), "{query:?} should match {text:?}");
+                assert!(!q.find(text).is_empty(), "{query:?} found in {text:?}");
+            }
+            for text in *no {
+                assert!(!q.matches(text), "{query:?} should not match {text:?}");
+            }
+        }
+    }
+
     /// The examples of issue 19: each query, a text that holds it, and texts that hold its
     /// parts but not it.
     #[test]
@@ -946,16 +960,7 @@ mod tests {
             ("人民币 汇率", &["汇率与人民币"], &["人民币", "汇率"]),
             ("6%", &["3.6%"], &["36%"]),
         ];
-        for (query, yes, no) in cases {
-            let q = Query::parse(query);
-            for text in *yes {
-                assert!(q.matches(text), "{query:?} should match {text:?}");
-                assert!(!q.find(text).is_empty(), "{query:?} found in {text:?}");
-            }
-            for text in *no {
-                assert!(!q.matches(text), "{query:?} should not match {text:?}");
-            }
-        }
+        assert_cases(cases);
     }
 
     /// Text as readers type it: characters written as ideographs, invisible characters,
@@ -1000,16 +1005,7 @@ mod tests {
             ("\u{304C}", &["\u{304B}\u{3099}"], &["\u{304B}"]),
             ("हिन्दी", &["हिन्दी भाषा"], &["हिन"]),
         ];
-        for (query, yes, no) in cases {
-            let q = Query::parse(query);
-            for text in *yes {
-                assert!(q.matches(text), "{query:?} should match {text:?}");
-                assert!(!q.find(text).is_empty(), "{query:?} found in {text:?}");
-            }
-            for text in *no {
-                assert!(!q.matches(text), "{query:?} should not match {text:?}");
-            }
-        }
+        assert_cases(cases);
         // What is found is where the reader sees it: the invisible characters inside it, the
         // combining mark with its letter.
         let text = "看人民\u{200B}币。cafe\u{0301}!";
