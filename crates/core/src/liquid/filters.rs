@@ -702,7 +702,7 @@ struct ItemExpression {
 
 impl ItemExpression {
     fn parse(variable: &str, source: String) -> Result<ItemExpression> {
-        let elements = liquid_core::parser::parse(&source, super::tags::language())?;
+        let elements = super::recover::parse_guarded(&source, super::tags::language())?;
         Ok(ItemExpression {
             variable: variable.to_string(),
             template: liquid_core::Template::new(elements),

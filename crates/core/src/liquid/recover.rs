@@ -28,7 +28,7 @@ pub(super) fn parse(
     if let Some(refusal) = &prepared.refusal {
         return Err(refusal.clone());
     }
-    let first_error = match liquid_core::parser::parse(&prepared.text, language) {
+    let first_error = match parse_guarded(&prepared.text, language) {
         Ok(elements) => return Ok((Template::new(elements), Vec::new())),
         Err(error) => error.to_string(),
     };
@@ -38,11 +38,11 @@ pub(super) fn parse(
     for markup in &prepared.markups {
         let source = prepared.source(markup);
         let problem = if !markup.is_tag {
-            liquid_core::parser::parse(source, language).err()
+            parse_guarded(source, language).err()
         } else if language.blocks.get(&markup.name).is_some() || is_block_part(&markup.name) {
             None
         } else if language.tags.get(&markup.name).is_some() {
-            liquid_core::parser::parse(source, language).err()
+            parse_guarded(source, language).err()
         } else if markup.name.is_empty() {
             Some(liquid_core::Error::with_msg("unclosed or empty tag"))
         } else {
@@ -70,7 +70,7 @@ pub(super) fn parse(
         copied = markup.end;
     }
     text.push_str(&prepared.text[copied..]);
-    match liquid_core::parser::parse(&text, language) {
+    match parse_guarded(&text, language) {
         Ok(elements) => Ok((Template::new(elements), warnings)),
         Err(error) => {
             let message = if warnings.is_empty() {
@@ -107,4 +107,21 @@ fn error_line(message: &str) -> Option<usize> {
         .take_while(char::is_ascii_digit)
         .collect();
     digits.parse::<usize>().ok().map(|l| l.saturating_sub(1))
+}
+
+/// The engine's parser, whose panics (an integer literal past 64 bits overflows inside it)
+/// are its errors here: the markup that sets one off is shown as text like any other markup
+/// it cannot read, instead of the post being lost.
+pub(super) fn parse_guarded(
+    text: &str,
+    language: &Language,
+) -> liquid_core::Result<Vec<Box<dyn liquid_core::Renderable>>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        liquid_core::parser::parse(text, language)
+    }))
+    .unwrap_or_else(|_| {
+        Err(liquid_core::Error::with_msg(
+            "the Liquid parser failed on it (a number too large?)",
+        ))
+    })
 }

@@ -236,7 +236,7 @@ impl PartialStore for Includes<'_> {
         if let Some((_, message)) = prepared.refusal {
             return Err(Error::with_msg(message));
         }
-        let elements = liquid_core::parser::parse(&prepared.text, super::tags::language())
+        let elements = super::recover::parse_guarded(&prepared.text, super::tags::language())
             .map_err(|error| {
                 Error::with_msg(format!(
                     "cannot be read: {}",

@@ -296,6 +296,17 @@ fn loops_over_variables_and_growing_values_are_bounded() {
     assert!(!out.warnings.is_empty(), "{:?}", out.text);
 }
 
+/// An integer literal past 64 bits makes the engine's parser panic: that markup is shown as
+/// text with a warning, and the rest of the body still runs.
+#[test]
+fn a_number_too_large_for_the_parser_is_shown_as_text() {
+    let out = run("{{ page.title }} {{ -99999999999999999999 }} end");
+    assert!(out.text.starts_with("Hello "), "{:?}", out.text);
+    assert!(out.text.contains("99999999999999999999"), "{:?}", out.text);
+    assert!(out.text.ends_with(" end"), "{:?}", out.text);
+    assert!(!out.warnings.is_empty());
+}
+
 #[test]
 fn kramdown_attribute_lists_are_removed() {
     assert_eq!(
