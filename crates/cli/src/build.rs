@@ -176,7 +176,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             Err(error) => {
                 site_warnings.push(Warning {
                     path: config_path.clone(),
-                    line: None,
+                    line: gazette_core::site_config::line_of_key(&sources.config_text, "timezone"),
                     message: format!("timezone: {error}; dates without an offset are read as UTC"),
                 });
                 (Zone::default(), "UTC".into())

@@ -1335,6 +1335,7 @@ fn odd_configs_never_stop_a_build() {
                 .ends_with("dates without an offset are read as UTC"),
         "{warnings:?}"
     );
+    assert_eq!(warnings[0].0, Some(2), "the line of `timezone:`");
 
     let site = built("not-a-mapping");
     assert_eq!(site.manifest()["site"]["title"], "");

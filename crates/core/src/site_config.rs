@@ -264,8 +264,9 @@ fn line_of_nested_key(text: &str, parent: &str, key: &str) -> Option<usize> {
         .map(|(at, _)| at + 1)
 }
 
-/// The 1-based line where `key` starts a top-level entry (the last such line).
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
+/// The 1-based line where `key` starts a top-level entry (the last such line: the one Jekyll
+/// keeps).
+pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| {
