@@ -116,7 +116,7 @@ fn counted(file: &str, found: usize, expected: u32) -> Result<(), String> {
     if found == expected as usize {
         return Ok(());
     }
-    let error = archive::ArchiveError::Malformed {
+    let error = archive::ArchiveError::Damaged {
         file: file.to_string(),
         message: format!("it holds {found} entries, the manifest says {expected}"),
     };

@@ -84,7 +84,7 @@ impl Manifest {
     pub fn check(&self) -> Result<(), ArchiveError> {
         let covered = self.layout.segments.last().map_or(0, |s| s.end);
         if self.post_count != covered || self.post_count > 1 << 29 {
-            return Err(ArchiveError::Malformed {
+            return Err(ArchiveError::Damaged {
                 file: MANIFEST_FILE.to_string(),
                 message: format!(
                     "post_count {} is not where its index segments end ({covered})",
@@ -428,7 +428,7 @@ impl SummaryGroup {
         let first = group.saturating_mul(size);
         let expected = manifest.post_count.saturating_sub(first).min(size) as usize;
         if self.first_number != first || self.posts.len() != expected {
-            return Err(ArchiveError::Malformed {
+            return Err(ArchiveError::Damaged {
                 file: file.to_string(),
                 message: format!(
                     "it holds {} posts from number {}, the manifest says {expected} from {first}",
@@ -869,7 +869,7 @@ pub(crate) fn read_terms<'a>(
     magic: &[u8; 4],
     mut add: impl FnMut(&'a str, &'a [u8]) -> Result<(), &'static str>,
 ) -> Result<(), ArchiveError> {
-    let malformed = |message: &str| ArchiveError::Malformed {
+    let malformed = |message: &str| ArchiveError::Damaged {
         file: file.to_string(),
         message: message.to_string(),
     };
@@ -978,6 +978,10 @@ pub fn id_shard_path(key: IdShardKey) -> String {
 pub enum ArchiveError {
     #[error("{file} is not valid JSON: {message}")]
     Malformed { file: String, message: String },
+    /// A file that reads (valid JSON, or a binary index file's layout) but says something
+    /// impossible, or a binary file whose layout is broken.
+    #[error("{file} is damaged: {message}")]
+    Damaged { file: String, message: String },
     #[error("{file} has schema_version {found}; this Gazette reads version {expected}")]
     WrongVersion {
         file: String,
@@ -1751,6 +1755,24 @@ mod tests {
         assert_eq!(flip(0, 0), None);
     }
 
+    /// More days than years 0 to 9999 hold (a run of 30 million days is 60 KB of gzip) are
+    /// refused before they are written out.
+    #[test]
+    fn days_past_ten_thousand_years_are_refused() {
+        let run = |days: usize| {
+            format!(
+                r#"{{"schema_version":{SCHEMA_VERSION},"runs":[["9999-12-31"{}]]}}"#,
+                ",0".repeat(days)
+            )
+        };
+        assert!(decode::<Days>("days.json", &run(3)).is_ok());
+        let error = decode::<Days>("days.json", &run(3_652_426)).unwrap_err();
+        assert!(
+            error.to_string().contains("more than years 0 to 9999"),
+            "{error}"
+        );
+    }
+
     #[test]
     fn truncated_json_is_malformed() {
         let error = decode::<Days>("days.json", r#"{"schema_version": 1, "da"#).unwrap_err();
@@ -1983,17 +2005,17 @@ mod tests {
         ));
         for cut in 5..bytes.len() {
             assert!(
-                matches!(error(&bytes[..cut]), ArchiveError::Malformed { .. }),
+                matches!(error(&bytes[..cut]), ArchiveError::Damaged { .. }),
                 "cut at {cut}"
             );
         }
         let mut trailing = bytes.clone();
         trailing.push(0);
-        assert!(matches!(error(&trailing), ArchiveError::Malformed { .. }));
+        assert!(matches!(error(&trailing), ArchiveError::Damaged { .. }));
         // A term count far beyond the file is an error, not a huge allocation.
         let mut huge = SEARCH_SHARD_MAGIC.to_vec();
         huge.extend([SCHEMA_VERSION as u8, 0xff, 0xff, 0xff, 0xff, 0x0f, 200]);
-        assert!(matches!(error(&huge), ArchiveError::Malformed { .. }));
+        assert!(matches!(error(&huge), ArchiveError::Damaged { .. }));
     }
 
     #[test]

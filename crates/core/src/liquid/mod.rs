@@ -282,7 +282,11 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
         wants_site_posts: false,
     };
     if memchr::memchr(b'{', body.as_bytes()).is_none() {
-        return plain(Cow::Borrowed(body));
+        // Abbreviation definitions (`*[HTML]: …`) are the one thing to remove without `{`.
+        return match memchr::memmem::find(body.as_bytes(), b"*[") {
+            None => plain(Cow::Borrowed(body)),
+            Some(_) => plain(strip_attribute_lists(body)),
+        };
     }
     if memchr::memmem::find(body.as_bytes(), b"{{").is_none()
         && memchr::memmem::find(body.as_bytes(), b"{%").is_none()

@@ -303,10 +303,17 @@ fn block_content<'t>(text: &'t str, end_name: &str) -> (&'t str, &'t str) {
 /// Removes kramdown attribute lists (`{:.class}`, `{: #id}`, `{: width="50"}`, which may run
 /// over lines of a paragraph) from Markdown, outside code: fenced and indented code blocks
 /// and code spans keep theirs (`{:a => 1}` is Ruby), as in kramdown.
+///
+/// Also kramdown's comments (`{::comment}` … `{:/comment}` or `{:/}`: an editor's note that
+/// kramdown never writes) go with what they hold, and abbreviation definitions
+/// (`*[HTML]: HyperText Markup Language`, which kramdown writes nowhere) with their line.
 pub fn strip_attribute_lists(body: &str) -> Cow<'_, str> {
-    if memchr::memmem::find(body.as_bytes(), b"{:").is_none() {
+    if memchr::memmem::find(body.as_bytes(), b"{:").is_none()
+        && memchr::memmem::find(body.as_bytes(), b"*[").is_none()
+    {
         return Cow::Borrowed(body);
     }
+    let mut in_comment = false;
     let mut out = String::with_capacity(body.len());
     // The text since the last code line or blank line, where attribute lists are looked for.
     let mut text_start = 0;
@@ -355,28 +362,68 @@ pub fn strip_attribute_lists(body: &str) -> Cow<'_, str> {
                 in_list = false;
             }
         }
+        if !is_code && !in_comment && indent <= 3 && is_abbreviation(content) {
+            strip_text(&body[text_start..start], &mut out, &mut in_comment);
+            text_start = offset;
+            previous_blank = false;
+            continue;
+        }
         if is_code || blank {
-            strip_text(&body[text_start..start], &mut out);
-            out.push_str(line);
+            strip_text(&body[text_start..start], &mut out, &mut in_comment);
+            if !(in_comment && blank) {
+                out.push_str(line);
+            }
             text_start = offset;
         }
         previous_blank = blank;
     }
-    strip_text(&body[text_start..], &mut out);
+    strip_text(&body[text_start..], &mut out, &mut in_comment);
     Cow::Owned(out)
+}
+
+/// `*[HTML]: HyperText Markup Language`: a kramdown abbreviation's definition.
+fn is_abbreviation(line: &str) -> bool {
+    line.strip_prefix("*[")
+        .and_then(|rest| {
+            rest.find("]:")
+                .map(|at| at > 0 && !rest[..at].contains(']'))
+        })
+        .unwrap_or(false)
 }
 
 /// Writes `text` (lines of Markdown without a blank line or code block) without its attribute
 /// lists, code spans kept as they are.
-fn strip_text(text: &str, out: &mut String) {
+fn strip_text(text: &str, out: &mut String, in_comment: &mut bool) {
     let mut rest = text;
-    while let Some(at) = rest.find(['{', '`']) {
+    loop {
+        if *in_comment {
+            // The comment runs to its end tag, over blank lines too.
+            let end = ["{:/comment}", "{:/}"]
+                .iter()
+                .filter_map(|tag| rest.find(tag).map(|at| at + tag.len()))
+                .min();
+            match end {
+                Some(end) => {
+                    rest = &rest[end..];
+                    *in_comment = false;
+                }
+                None => return,
+            }
+        }
+        let Some(at) = rest.find(['{', '`']) else {
+            break;
+        };
         out.push_str(&rest[..at]);
         let after = &rest[at..];
         if after.starts_with('`') {
             let span = crate::kramdown::skip_code_span(after, 0);
             out.push_str(&after[..span]);
             rest = &after[span..];
+            continue;
+        }
+        if let Some(inside) = after.strip_prefix("{::comment}") {
+            *in_comment = true;
+            rest = inside;
             continue;
         }
         match after.strip_prefix("{:").and_then(|list| list.find('}')) {

@@ -307,6 +307,32 @@ fn a_number_too_large_for_the_parser_is_shown_as_text() {
     assert!(!out.warnings.is_empty());
 }
 
+/// kramdown's comments are an editor's notes: kramdown writes none of them, inline or over
+/// paragraphs; abbreviation definitions are written nowhere either. Code keeps both.
+#[test]
+fn kramdown_comments_and_abbreviation_definitions_are_not_published() {
+    assert_eq!(
+        strip_attribute_lists("a {::comment}secret{:/comment} b\n"),
+        "a  b\n"
+    );
+    assert_eq!(
+        strip_attribute_lists("one\n\n{::comment}\nnote\n\nmore note\n{:/}\n\ntwo\n"),
+        "one\n\n\n\ntwo\n"
+    );
+    assert_eq!(
+        strip_attribute_lists("HTML is old.\n\n*[HTML]: HyperText Markup Language\n"),
+        "HTML is old.\n\n"
+    );
+    let code = "```\n{::comment}x{:/comment}\n*[A]: b\n```\n";
+    assert_eq!(strip_attribute_lists(code), code);
+    assert_eq!(
+        strip_attribute_lists("*[not a definition\n"),
+        "*[not a definition\n"
+    );
+    // A body without any `{` too.
+    assert_eq!(run("HTML.\n\n*[HTML]: HyperText\n").text, "HTML.\n\n");
+}
+
 #[test]
 fn kramdown_attribute_lists_are_removed() {
     assert_eq!(
