@@ -123,17 +123,14 @@ pub fn parse_with_defaults(
         }
     };
     for default in defaults {
-        let own: Vec<&String> = default
+        let filled: Vec<(String, Field)> = default
             .fields
-            .keys()
-            .filter(|key| {
+            .iter()
+            .filter(|(key, _)| {
                 !fields.contains_key(key.as_str())
                     && !group(key).iter().any(|other| fields.contains_key(*other))
             })
-            .collect();
-        let filled: Vec<(String, Field)> = own
-            .into_iter()
-            .map(|key| (key.clone(), default.fields[key].clone()))
+            .map(|(key, value)| (key.clone(), value.clone()))
             .collect();
         fields.extend(filled);
     }

@@ -46,6 +46,8 @@ pub struct ImportSettings {
 
 impl ImportSettings {
     /// The categories Jekyll reads from the folders above a site post's `_posts/`.
+    /// (Walked without collecting the path's parts: a post right in `_posts/`, finews' every
+    /// post, allocates nothing.)
     fn folder_categories<'p>(&self, path: &'p str) -> Vec<&'p str> {
         let Some(relative) = self
             .site_folder
@@ -54,15 +56,15 @@ impl ImportSettings {
         else {
             return Vec::new();
         };
-        let parts: Vec<&str> = relative.split(['/', std::path::MAIN_SEPARATOR]).collect();
-        match parts.iter().position(|part| *part == "_posts") {
-            Some(at) => parts[..at]
-                .iter()
-                .copied()
-                .filter(|part| !part.is_empty() && *part != ".")
-                .collect(),
-            None => Vec::new(),
+        let mut folders = Vec::new();
+        for part in relative.split(['/', std::path::MAIN_SEPARATOR]) {
+            match part {
+                "_posts" => return folders,
+                "" | "." => {}
+                folder => folders.push(folder),
+            }
         }
+        Vec::new()
     }
 
     /// The defaults for the file at `path`, the most specific (longest folder) first.
@@ -303,10 +305,11 @@ pub fn import_file_with(
         };
     }
     let id = post_id(file.path).to_string();
-    let date_line = line_of_key(split.yaml, "date").map(|l| split.yaml_first_line + l);
+    let date_key = line_of_key(split.yaml, "date");
+    let date_line = date_key.map(|l| split.yaml_first_line + l);
     // A plain (unquoted) `date:` is a YAML timestamp to Jekyll's reader: see
     // `post_date::parse_front_matter_date_as_yaml`.
-    let plain_date = date_line.is_some() && !is_quoted(split.yaml, "date");
+    let plain_date = date_key.is_some_and(|line| !quoted_at(split.yaml, line));
     let date = read_date(&front.date, plain_date, &id, settings, |message| {
         warn(date_line, message)
     });
@@ -455,8 +458,13 @@ fn read_date(
 
 /// Whether the value of the top-level `key:` in YAML text is quoted (text, whatever it says).
 fn is_quoted(yaml: &str, key: &str) -> bool {
-    line_of_key(yaml, key)
-        .and_then(|line| yaml.lines().nth(line))
+    line_of_key(yaml, key).is_some_and(|line| quoted_at(yaml, line))
+}
+
+/// Whether the `key: value` on 0-based line `line` of YAML text has its value quoted.
+fn quoted_at(yaml: &str, line: usize) -> bool {
+    yaml.lines()
+        .nth(line)
         .and_then(|text| text.split_once(':'))
         .is_some_and(|(_, value)| value.trim_start().starts_with(['"', '\'']))
 }

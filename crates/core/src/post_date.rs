@@ -59,6 +59,18 @@ impl Zone {
             },
         }
     }
+
+    /// The instant of a UTC wall-clock time, as this zone shows it.
+    pub fn at_utc(&self, naive: NaiveDateTime) -> DateTime<FixedOffset> {
+        let utc = chrono::Utc.from_utc_datetime(&naive);
+        match self {
+            Zone::Fixed(offset) => utc.with_timezone(offset),
+            Zone::Named(tz) => {
+                let local = utc.with_timezone(tz);
+                local.with_timezone(&local.offset().fix())
+            }
+        }
+    }
 }
 
 fn fixed(offset: &FixedOffset, naive: NaiveDateTime) -> DateTime<FixedOffset> {
@@ -128,14 +140,7 @@ pub fn parse_front_matter_date_as_yaml(
     let text = raw.trim();
     if plain && split_trailing_offset(text).1.is_none() {
         if let Some(naive) = yaml_timestamp(text) {
-            let utc = chrono::Utc.from_utc_datetime(&naive);
-            return Ok(Some(match zone {
-                Zone::Fixed(offset) => utc.with_timezone(offset),
-                Zone::Named(tz) => {
-                    let local = utc.with_timezone(tz);
-                    local.with_timezone(&local.offset().fix())
-                }
-            }));
+            return Ok(Some(zone.at_utc(naive)));
         }
     }
     parse_front_matter_date(raw, zone)

@@ -160,30 +160,30 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, bool, Range<usiz
         let end = at + raw.len_utf8();
         let c = fold(raw);
         let k = kind(c);
-        match k {
-            Kind::Ignored => continue,
-            Kind::Combining if !word.is_empty() => {
-                match word.pop().map(|last| composed(last, c).ok_or(last)) {
-                    Some(Ok(one)) => word.push(one),
-                    Some(Err(last)) => {
+        if k == Kind::Ignored {
+            continue;
+        }
+        // A combining mark belongs to the word or the character before it (at most one of
+        // them is open).
+        if k == Kind::Combining {
+            if let Some(last) = word.pop() {
+                match composed(last, c) {
+                    Some(one) => word.push(one),
+                    None => {
                         word.push(last);
                         word.push(c);
                     }
-                    None => word.push(c),
                 }
                 word_at.1 = end;
                 continue;
             }
-            Kind::Combining if pending.is_some() => {
-                if let Some((base, bytes, _)) = &mut pending {
-                    if let Some(one) = composed(*base, c) {
-                        *base = one;
-                    }
-                    bytes.end = end;
+            if let Some((base, bytes, _)) = &mut pending {
+                if let Some(one) = composed(*base, c) {
+                    *base = one;
                 }
+                bytes.end = end;
                 continue;
             }
-            _ => {}
         }
         if let Some((c, bytes, was_joined)) = pending.take() {
             emit(Unit::Char(c), was_joined, bytes);

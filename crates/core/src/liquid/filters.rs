@@ -724,12 +724,9 @@ impl ItemExpression {
         > = std::collections::HashMap::new();
         frame.insert(self.variable.as_str().into(), item);
         let scope = Lenient(StackFrame::new(runtime, &frame));
-        let mut out = Bounded {
-            bytes: Vec::new(),
-            limit: super::limits::OUTPUT_BYTES,
-        };
+        let mut out = Bounded::default();
         liquid_core::Renderable::render_to(&self.template, &mut out, &scope)?;
-        Ok(String::from_utf8_lossy(&out.bytes).into_owned())
+        Ok(out.into_text())
     }
 }
 

@@ -159,7 +159,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         let mut loop_budget = None;
         let source = match (name, variable_range(args)) {
             ("for" | "tablerow", Some(range)) if literal_range_length(args).is_none() => {
-                let around = loops.iter().fold(1u64, |a, b| a.saturating_mul(*b));
+                let around = iterations(&loops);
                 let allowed = (limits::LOOP_ITERATIONS / around.max(1)).max(1);
                 loop_budget = Some(allowed);
                 let (start, end) = range.1;
@@ -224,7 +224,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
             open_blocks.push(block);
             if name == "for" || name == "tablerow" {
                 loops.push(loop_budget.or(literal_range_length(args)).unwrap_or(1));
-                let total = loops.iter().fold(1u64, |a, b| a.saturating_mul(*b));
+                let total = iterations(&loops);
                 if total > limits::LOOP_ITERATIONS && refusal.is_none() {
                     refusal = Some((
                         markup_line,
@@ -261,6 +261,11 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
     }
 }
 
+/// The iterations of loops nested in each other: their own multiplied.
+fn iterations(loops: &[u64]) -> u64 {
+    loops.iter().fold(1u64, |all, own| all.saturating_mul(*own))
+}
+
 /// The range in a loop's arguments (`(1..page.n)` in `i in (1..page.n) limit: 3`) and its
 /// two ends' text.
 fn variable_range(args: &str) -> Option<(&str, (&str, &str))> {
@@ -272,11 +277,9 @@ fn variable_range(args: &str) -> Option<(&str, (&str, &str))> {
 
 /// `(1..100)` in `i in (1..100) limit: 3` → 100, when both ends are integers.
 fn literal_range_length(args: &str) -> Option<u64> {
-    let open = args.find('(')?;
-    let close = args[open..].find(')')? + open;
-    let (start, end) = args[open + 1..close].split_once("..")?;
-    let start: i64 = start.trim().parse().ok()?;
-    let end: i64 = end.trim().parse().ok()?;
+    let (_, (start, end)) = variable_range(args)?;
+    let start: i64 = start.parse().ok()?;
+    let end: i64 = end.parse().ok()?;
     Some(if end < start {
         0
     } else {

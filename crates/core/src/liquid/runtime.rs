@@ -49,10 +49,7 @@ pub(super) fn render(
         .build();
     let runtime = Lenient(runtime);
     runtime.registers().get_mut::<SiteMarkdown>().0 = site.markdown.clone();
-    let mut out = Bounded {
-        bytes: Vec::new(),
-        limit: limits::OUTPUT_BYTES,
-    };
+    let mut out = Bounded::default();
     template.render_to(&mut out, &runtime).map_err(|error| {
         // The engine's message for a writer's refusal is "Failed to render": say why.
         match REFUSAL.with(|refusal| refusal.borrow_mut().take()) {
@@ -62,9 +59,7 @@ pub(super) fn render(
         }
     })?;
     let problems = std::mem::take(&mut runtime.registers().get_mut::<Problems>().0);
-    let text = String::from_utf8(out.bytes)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
-    Ok((text, problems))
+    Ok((out.into_text(), problems))
 }
 
 thread_local! {
@@ -112,18 +107,27 @@ fn value_bytes(value: &Value) -> usize {
     }
 }
 
-/// A writer that refuses to grow past `limit` bytes, or past the body's work in all.
+/// A writer that refuses to grow past [`limits::OUTPUT_BYTES`], or past the body's work in
+/// all: every output Liquid writes (a body's, an include's, a capture's, a code block's).
+#[derive(Default)]
 pub(super) struct Bounded {
     pub bytes: Vec<u8>,
-    pub limit: usize,
+}
+
+impl Bounded {
+    /// What was written, as text (the engine writes UTF-8; anything else is replaced).
+    pub fn into_text(self) -> String {
+        String::from_utf8(self.bytes)
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    }
 }
 
 impl Write for Bounded {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > self.limit {
+        if self.bytes.len() + buf.len() > limits::OUTPUT_BYTES {
             return Err(refuse(format!(
                 "Liquid's output would pass {} MB",
-                self.limit >> 20
+                limits::OUTPUT_BYTES >> 20
             )));
         }
         if !spend(buf.len()) {

@@ -258,10 +258,7 @@ impl Renderable for IncludeCall {
         let scope = Lenient(StackFrame::new(runtime, &frame));
         runtime.registers().get_mut::<IncludeDepth>().0 += 1;
         // Rendered aside first: an include that fails is left out whole, not cut in half.
-        let mut aside = Bounded {
-            bytes: Vec::new(),
-            limit: limits::OUTPUT_BYTES,
-        };
+        let mut aside = Bounded::default();
         let rendered = partial.render_to(&mut aside, &scope);
         runtime.registers().get_mut::<IncludeDepth>().0 -= 1;
         match rendered {
@@ -327,12 +324,9 @@ struct CodeBlock {
 
 impl Renderable for CodeBlock {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
-        let mut code = Bounded {
-            bytes: Vec::new(),
-            limit: limits::OUTPUT_BYTES,
-        };
+        let mut code = Bounded::default();
         self.body.render_to(&mut code, runtime)?;
-        let code = String::from_utf8_lossy(&code.bytes);
+        let code = code.into_text();
         let code = code.trim_matches('\n');
         if self.line_numbers {
             return write!(writer, "\n{}\n", numbered_code(&self.language, code))
@@ -414,14 +408,12 @@ struct Captured {
 
 impl Renderable for Captured {
     fn render_to(&self, _: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
-        let mut captured = Bounded {
-            bytes: Vec::new(),
-            limit: limits::OUTPUT_BYTES,
-        };
+        let mut captured = Bounded::default();
         self.template.render_to(&mut captured, runtime)?;
-        let text = String::from_utf8(captured.bytes)
-            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
-        runtime.set_global(self.name.clone().into(), Value::scalar(text));
+        runtime.set_global(
+            self.name.clone().into(),
+            Value::scalar(captured.into_text()),
+        );
         Ok(())
     }
 }
