@@ -30,7 +30,7 @@ fn bundled_file(file: &str) -> Option<Result<Vec<u8>, String>> {
             None => Err(tf(Text::ErrorNotBundled, &[("file", file)])),
             Some(text) => base64::engine::general_purpose::STANDARD
                 .decode(text)
-                .map_err(|e| tf(Text::ErrorDamaged, &[("error", &format!("{file}: {e}"))])),
+                .map_err(|e| damaged(format!("{file}: {e}"))),
         })
     })
 }
@@ -73,18 +73,14 @@ async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
             controller.abort();
         })
     });
-    let why = |e: &dyn std::fmt::Display| {
-        if timed_out.get() {
-            tf(
-                Text::ErrorTimedOut,
-                &[
-                    ("url", &url),
-                    ("seconds", &(FETCH_TIMEOUT_MS / 1000).to_string()),
-                ],
-            )
-        } else {
-            e.to_string()
-        }
+    let too_late = || {
+        tf(
+            Text::ErrorTimedOut,
+            &[
+                ("url", &url),
+                ("seconds", &(FETCH_TIMEOUT_MS / 1000).to_string()),
+            ],
+        )
     };
     let response = Request::get(&url)
         .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
@@ -92,7 +88,7 @@ async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
         .await
         .map_err(|e| {
             if timed_out.get() {
-                return why(&e);
+                return too_late();
             }
             tf(
                 Text::ErrorDownload,
@@ -111,7 +107,7 @@ async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
     }
     response.binary().await.map_err(|e| {
         if timed_out.get() {
-            return why(&e);
+            return too_late();
         }
         tf(
             Text::ErrorInterrupted,
@@ -131,29 +127,30 @@ async fn file_bytes(file: &str) -> Result<Vec<u8>, String> {
     }
 }
 
+/// The sentence for an archive file that was fetched but cannot be used: `error` says which
+/// file and why.
+pub fn damaged(error: impl std::fmt::Display) -> String {
+    tf(Text::ErrorDamaged, &[("error", &error.to_string())])
+}
+
 /// Fetches and decodes one JSON archive file (gzip or not, checking its `schema_version`).
 pub async fn fetch<T: DeserializeOwned>(file: &str) -> Result<T, String> {
-    archive::decode_bytes(file, &file_bytes(file).await?)
-        .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))
+    archive::decode_bytes(file, &file_bytes(file).await?).map_err(damaged)
 }
 
 /// Fetches and decodes one search shard (binary, gzip or not).
 pub async fn fetch_search_shard(file: &str) -> Result<SearchShard, String> {
-    archive::decode_search_shard(file, &file_bytes(file).await?)
-        .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))
+    archive::decode_search_shard(file, &file_bytes(file).await?).map_err(damaged)
 }
 
 /// Fetches and decodes one position shard (binary, gzip or not).
 pub async fn fetch_position_shard(file: &str) -> Result<PositionShard, String> {
-    archive::decode_position_shard(file, &file_bytes(file).await?)
-        .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))
+    archive::decode_position_shard(file, &file_bytes(file).await?).map_err(damaged)
 }
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {
     let manifest: Manifest = fetch(MANIFEST_FILE).await?;
-    manifest
-        .check()
-        .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))?;
+    manifest.check().map_err(damaged)?;
     VERSIONS.set(Some(Manifest {
         home: Default::default(),
         ..manifest.clone()

@@ -13,9 +13,7 @@ use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::query::{Loaded, Need};
 use yew::prelude::*;
 
-use crate::archive::{fetch, fetch_position_shard, fetch_search_shard};
-use crate::i18n::tf;
-use gazette_core::i18n::Text;
+use crate::archive::{damaged, fetch, fetch_position_shard, fetch_search_shard};
 
 /// Something fetched on demand.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,19 +108,6 @@ pub enum Data {
     Bodies(Rc<HashMap<String, PostBody>>),
 }
 
-/// A table whose length is not the count the manifest gives: damaged (a reader would wait
-/// for the entries it lacks for ever).
-fn counted(file: &str, found: usize, expected: u32) -> Result<(), String> {
-    if found == expected as usize {
-        return Ok(());
-    }
-    let error = archive::ArchiveError::Damaged {
-        file: file.to_string(),
-        message: format!("it holds {found} entries, the manifest says {expected}"),
-    };
-    Err(tf(Text::ErrorDamaged, &[("error", &error.to_string())]))
-}
-
 /// Fetches and decodes `resource` of the archive `manifest` describes (post lists are
 /// turned into ordinals here).
 async fn fetch_resource(resource: Resource, manifest: &Manifest) -> Result<Data, String> {
@@ -130,20 +115,18 @@ async fn fetch_resource(resource: Resource, manifest: &Manifest) -> Result<Data,
     Ok(match resource {
         Resource::Categories => {
             let table = fetch::<CategoryTable>(&path).await?.categories;
-            counted(&path, table.len(), manifest.category_count)?;
+            archive::check_count(&path, table.len(), manifest.category_count).map_err(damaged)?;
             Data::Categories(Rc::new(table))
         }
         Resource::Tags => {
             let table = fetch::<TagTable>(&path).await?.tags;
-            counted(&path, table.len(), manifest.tag_count)?;
+            archive::check_count(&path, table.len(), manifest.tag_count).map_err(damaged)?;
             Data::Tags(Rc::new(table))
         }
         Resource::Days => Data::Days(Rc::new(fetch::<Days>(&path).await?)),
         Resource::SummaryGroup(group) => {
             let summaries = fetch::<SummaryGroup>(&path).await?;
-            summaries
-                .check(&path, group, manifest)
-                .map_err(|e| tf(Text::ErrorDamaged, &[("error", &e.to_string())]))?;
+            summaries.check(&path, group, manifest).map_err(damaged)?;
             Data::Summaries(Rc::new(summaries.posts))
         }
         Resource::CategoryList(n) => {

@@ -419,6 +419,18 @@ pub struct SummaryGroup {
     pub posts: Vec<PostSummary>,
 }
 
+/// Checks that a table (`categories.json.gz`, `tags.json.gz`) holds the entries the manifest
+/// counts (a reader would wait for the ones it lacks for ever).
+pub fn check_count(file: &str, found: usize, expected: u32) -> Result<(), ArchiveError> {
+    if found == expected as usize {
+        return Ok(());
+    }
+    Err(ArchiveError::Damaged {
+        file: file.to_string(),
+        message: format!("it holds {found} entries, the manifest says {expected}"),
+    })
+}
+
 impl SummaryGroup {
     /// Checks that group `group` of the archive `manifest` describes holds the posts the
     /// manifest says it does (a reader looks its rows up by place: a short group would
