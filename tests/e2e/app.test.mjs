@@ -432,7 +432,7 @@ test('the app finds exactly what gazette search finds, and marks only what was t
   // numbers, dates, mixed tokens and phrases (issue 19), and every mark is the query itself.
   const { page } = await openPage(t, base);
   await page.locator('.newest .post-item').first().waitFor();
-  const queries = ['2月', '12月', '8日', '3倍', '1.00%', '71.32美元', '人民币', '"根据公司"', 'A股', '人民币 汇率', '30'];
+  const queries = ['2月', '12月', '8日', '3倍', '1.00%', '71.32美元', '人民币', '"根据公司"', 'A股', '人民币 汇率', '30', '"FF 91"', '"FF 91完成"'];
   let withHits = 0;
   for (const query of queries) {
     const cli = JSON.parse(execFileSync(GAZETTE, ['search', join(DIST, 'archive'), query, '--json', '--limit', '0']));
@@ -441,7 +441,9 @@ test('the app finds exactly what gazette search finds, and marks only what was t
     if (cli.count === 0) continue;
     withHits += 1;
     const first = cli.hits[0].id;
-    const parts = query.replaceAll('"', '').split(/\s+/).map((part) => part.toLowerCase());
+    // A quoted query is one part, white space and all (a phrase).
+    const quoted = query.match(/^"(.*)"$/);
+    const parts = (quoted ? [quoted[1]] : query.split(/\s+/)).map((part) => part.toLowerCase());
     // Successive queries may have the same count and first hit: wait for this one's marks.
     await waitForMark(page, parts);
     await page.locator(`main .post-item a[href="#/post/${first}"]`).waitFor();

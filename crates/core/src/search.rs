@@ -8,18 +8,22 @@
 //! `'`, `–` and `—` are `-`, `…` is `...`, `«` is `<<`), everything is lower-cased (`ß` as
 //! `ss`), a combining mark belongs to the character before it (`e` + U+0301 is `é`) and
 //! invisible format characters (zero-width space, byte order mark, soft hyphen) are not
-//! there. Two units are *joined* when nothing (no white space) stands between them.
+//! there. Two units are *joined* when nothing (no white space) stands between them, and
+//! *spaced* when only white space on one line does.
 //!
 //! A query means what was typed: a post matches when its title or its article text contains
-//! every white-space-separated part of the query as a run of joined units (quotes only
-//! group). Because a word is always a whole run of letters and digits, a part that starts or
-//! ends with a letter or digit matches only at a word boundary there: `30` is not found in
-//! `2030`, `2月` not in `12月` but in `今年2月`, `3.6%` not in `13.6%`.
+//! every white-space-separated part of the query as a run of joined units; between quote
+//! marks white space does not separate parts, so a quoted phrase (`"rate cut"`) is one part
+//! whose units must be spaced where it has white space and joined where it has none. Because
+//! a word is always a whole run of letters and digits, a part that starts or ends with a
+//! letter or digit matches only at a word boundary there: `30` is not found in `2030`, `2月`
+//! not in `12月` but in `今年2月`, `3.6%` not in `13.6%`.
 //!
-//! The index holds a posting list for every unit (`人`, `hfo`, `%`) and for every pair of
-//! joined units (`人民`, `2月`, `3.`, `.6`, `6%`). A part of one unit is its unit's postings
-//! and a part of two its pair's: both exact. A longer part (`人民币`, `3.6%`) needs its pairs
-//! one after the other, so pairs also have their *positions* (the unit number of each
+//! The index holds a posting list for every unit (`人`, `hfo`, `%`), for every pair of
+//! joined units (`人民`, `2月`, `3.`, `.6`, `6%`) and for every pair of spaced units (`rate
+//! cut`, spelled with one space). A part of one unit is its unit's postings and a part of
+//! two its pair's: both exact. A longer part (`人民币`, `3.6%`, `"rate cut now"`) needs its
+//! pairs one after the other, so pairs also have their *positions* (the unit number of each
 //! occurrence), kept in files of their own that only such parts fetch (see
 //! [`PositionLists`]). Terms are spread over shards by a stable hash, so a query downloads
 //! only the shards of its own terms (the approach Pagefind takes).
@@ -146,16 +150,36 @@ pub enum Unit<'a> {
     Word(&'a str),
 }
 
-/// Calls `emit(unit, joined, bytes)` for every unit of `text` in order: `joined` when it
-/// directly follows the previous unit (invisible format characters between them do not
-/// count), `bytes` where it stands in `text`.
-pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, bool, Range<usize>)) {
+/// How a unit stands to the unit before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Join {
+    /// Nothing (no white space) between them: `人民`, `3.6`, `a股`.
+    Joined,
+    /// White space between them on the same line: `FF 91`, `rate cut`.
+    Spaced,
+    /// The first unit of the text, or a line break between them (the article text has one
+    /// line per block: a paragraph, a list item, a table cell).
+    Apart,
+}
+
+/// Whether `c` ends a line (a block, in the article text).
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Calls `emit(unit, join, bytes)` for every unit of `text` in order: `join` is how it stands
+/// to the unit before it (invisible format characters between them do not count), `bytes`
+/// where it stands in `text`.
+pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usize>)) {
     let mut word = String::new();
-    let mut word_at = (0, 0, false);
+    let mut word_at = (0, 0, Join::Apart);
     // A character unit not emitted yet (a combining mark after it may compose with it):
-    // the character, where it stands, and whether it is joined.
-    let mut pending: Option<(char, Range<usize>, bool)> = None;
-    let mut joined = false;
+    // the character, where it stands, and how it is joined.
+    let mut pending: Option<(char, Range<usize>, Join)> = None;
+    let mut join = Join::Apart;
     for (at, raw) in text.char_indices() {
         let end = at + raw.len_utf8();
         let c = fold(raw);
@@ -187,11 +211,11 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, bool, Range<usiz
         }
         if let Some((c, bytes, was_joined)) = pending.take() {
             emit(Unit::Char(c), was_joined, bytes);
-            joined = true;
+            join = Join::Joined;
         }
         if k == Kind::Word {
             if word.is_empty() {
-                word_at = (at, end, joined);
+                word_at = (at, end, join);
             }
             push_lower(&mut word, c);
             word_at.1 = end;
@@ -200,10 +224,14 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, bool, Range<usiz
         if !word.is_empty() {
             emit(Unit::Word(&word), word_at.2, word_at.0..word_at.1);
             word.clear();
-            joined = true;
+            join = Join::Joined;
         }
         if k == Kind::Space {
-            joined = false;
+            join = match join {
+                _ if is_line_break(c) => Join::Apart,
+                Join::Joined => Join::Spaced,
+                other => other,
+            };
             continue;
         }
         // An ideograph, a mark, or a combining mark with nothing before it to belong to.
@@ -211,14 +239,14 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, bool, Range<usiz
             Some(keys) => {
                 let (last, before) = keys.as_bytes().split_last().expect("keys");
                 for &key in before {
-                    emit(Unit::Char(char::from(key)), joined, at..end);
-                    joined = true;
+                    emit(Unit::Char(char::from(key)), join, at..end);
+                    join = Join::Joined;
                 }
                 char::from(*last)
             }
             None => c,
         };
-        pending = Some((c, at..end, joined));
+        pending = Some((c, at..end, join));
     }
     if let Some((c, bytes, was_joined)) = pending {
         emit(Unit::Char(c), was_joined, bytes);
@@ -264,19 +292,23 @@ pub fn gram_text(key: u64) -> String {
 }
 
 /// Calls `emit(term, position)` with every index term of `text`, in order, repeats included:
-/// every unit (position `None`) and every pair of joined units (position: the number of the
-/// pair's first unit in `text`, counting from 0). Returns the number of units.
+/// every unit (position `None`), every pair of joined units (position: the number of the
+/// pair's first unit in `text`, counting from 0) and, where white space on one line stands
+/// between two units, the first unit followed by a space and the second preceded by one
+/// (`rate cut` gives `rate ` and ` cut`, each at its unit's number). Returns the number of
+/// units.
 ///
-/// A term of one or two characters (`人`, `3`, `人民`, `2月`, `6%`) comes as a
-/// [`Token::Gram`], any other as [`Token::Text`]: the choice depends on the term's text only,
-/// so a term always comes the same way.
+/// No unit or pair holds a space, so the terms with one (the *spaced* terms) are never
+/// spelled like another. A term of one or two characters (`人`, `3`, `人民`, `2月`, `6%`,
+/// `年 `) comes as a [`Token::Gram`], any other as [`Token::Text`]: the choice depends on the
+/// term's text only, so a term always comes the same way.
 pub fn for_each_term(text: &str, mut emit: impl FnMut(Token<'_>, Option<u32>)) -> u32 {
     // The previous unit: its only character, or (for a longer word) its text.
     let mut previous_word = String::new();
     let mut previous_char: Option<char> = None;
     let mut pair = String::new();
     let mut number = 0u32;
-    for_each_unit(text, |unit, joined, _| {
+    for_each_unit(text, |unit, join, _| {
         let only_char = match unit {
             Unit::Char(c) => Some(c),
             Unit::Word(word) => single_char(word),
@@ -286,11 +318,13 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(Token<'_>, Option<u32>)) -
             (None, Unit::Word(word)) => emit(Token::Text(word), None),
             (None, Unit::Char(_)) => unreachable!("a character unit is one character"),
         }
-        if joined && number > 0 {
-            let position = Some(number - 1);
-            match (previous_char, only_char) {
+        let previous = Some(number.wrapping_sub(1));
+        match join {
+            _ if number == 0 => {}
+            Join::Apart => {}
+            Join::Joined => match (previous_char, only_char) {
                 (Some(first), Some(second)) => {
-                    emit(Token::Gram(gram_key(first, Some(second))), position)
+                    emit(Token::Gram(gram_key(first, Some(second))), previous)
                 }
                 _ => {
                     pair.clear();
@@ -302,7 +336,28 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(Token<'_>, Option<u32>)) -
                         Unit::Char(second) => pair.push(second),
                         Unit::Word(second) => pair.push_str(second),
                     }
-                    emit(Token::Text(&pair), position);
+                    emit(Token::Text(&pair), previous);
+                }
+            },
+            Join::Spaced => {
+                match previous_char {
+                    Some(first) => emit(Token::Gram(gram_key(first, Some(' '))), previous),
+                    None => {
+                        pair.clear();
+                        pair.push_str(&previous_word);
+                        pair.push(' ');
+                        emit(Token::Text(&pair), previous);
+                    }
+                }
+                match (only_char, unit) {
+                    (Some(c), _) => emit(Token::Gram(gram_key(' ', Some(c))), Some(number)),
+                    (None, Unit::Word(word)) => {
+                        pair.clear();
+                        pair.push(' ');
+                        pair.push_str(word);
+                        emit(Token::Text(&pair), Some(number));
+                    }
+                    (None, Unit::Char(_)) => unreachable!("a character unit is one character"),
                 }
             }
         }
@@ -348,35 +403,56 @@ impl QueryUnit {
     }
 }
 
-/// One white-space-separated part of a query: joined units that a post must hold in a row.
+/// One part of a query: units a post must hold in a row, each joined to the one before it
+/// as typed (a quoted phrase's units may have white space between them).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Part {
-    units: Vec<QueryUnit>,
+    /// Each unit with how it stands to the one before it (the first: [`Join::Apart`]).
+    units: Vec<(QueryUnit, Join)>,
 }
 
 impl Part {
     /// The index terms that answer the part, each with its offset in units from the part's
-    /// start: its one unit, or its pairs of units.
+    /// start (spelled as [`for_each_term`] spells them): its one unit; else each pair of
+    /// joined units, each unit followed by white space (`rate `) and, when the last unit
+    /// has white space before it and no pair, that unit with it (` cut`). Every unit is in
+    /// one of them, and where two units are spaced the first one's term says that white
+    /// space, not a line break or another unit, comes next.
     pub fn terms(&self) -> Vec<(String, u32)> {
-        if let [unit] = self.units.as_slice() {
-            let mut text = String::new();
+        let text = |unit: &QueryUnit, before: &str, after: &str| {
+            let mut text = String::from(before);
             unit.push_to(&mut text);
-            return vec![(text, 0)];
+            text.push_str(after);
+            text
+        };
+        if let [(unit, _)] = self.units.as_slice() {
+            return vec![(text(unit, "", ""), 0)];
         }
-        self.units
-            .windows(2)
-            .zip(0..)
-            .map(|(pair, offset)| {
-                let mut text = String::new();
-                pair.iter().for_each(|u| u.push_to(&mut text));
-                (text, offset)
-            })
-            .collect()
+        let mut terms = Vec::new();
+        let mut last_in_a_pair = false;
+        for (pair, offset) in self.units.windows(2).zip(0..) {
+            let ((first, _), (second, join)) = (&pair[0], &pair[1]);
+            if *join == Join::Spaced {
+                terms.push((text(first, "", " "), offset));
+                last_in_a_pair = false;
+            } else {
+                let mut pair = text(first, "", "");
+                second.push_to(&mut pair);
+                terms.push((pair, offset));
+                last_in_a_pair = true;
+            }
+        }
+        if !last_in_a_pair {
+            let (last, _) = self.units.last().expect("two units or more");
+            terms.push((text(last, " ", ""), self.units.len() as u32 - 1));
+        }
+        terms
     }
 
-    /// Whether answering the part needs the positions of its pairs (three units or more).
+    /// Whether answering the part needs the positions of its terms (more than one term: three
+    /// units or more, or white space in it).
     pub fn needs_positions(&self) -> bool {
-        self.units.len() > 2
+        self.units.len() > 2 || self.units.iter().any(|(_, join)| *join == Join::Spaced)
     }
 }
 
@@ -386,19 +462,18 @@ pub struct Query {
     parts: Vec<Part>,
 }
 
-/// Quote marks are not searched for (a query's parts are its white-space-separated runs).
+/// Quote marks, which open and close a phrase (they are not searched for).
 const QUOTES: [char; 6] = [
     '"', '\u{201C}', '\u{201D}', '\u{201E}', '\u{201F}', '\u{FF02}',
 ];
 
 impl Query {
-    /// Reads a query: quote marks are dropped, white space separates parts, a part repeated
-    /// counts once.
+    /// Reads a query: white space separates parts, but not between quote marks, where it
+    /// stands between units of one part (a phrase, `"rate cut"`; a quote left open runs to
+    /// the end); a quote mark ends a part; a part repeated counts once.
     pub fn parse(text: &str) -> Query {
-        let text = text.replace(QUOTES, " ");
         let mut parts: Vec<Part> = Vec::new();
-        let mut current: Vec<QueryUnit> = Vec::new();
-        let finish = |current: &mut Vec<QueryUnit>, parts: &mut Vec<Part>| {
+        let finish = |current: &mut Vec<(QueryUnit, Join)>, parts: &mut Vec<Part>| {
             let part = Part {
                 units: std::mem::take(current),
             };
@@ -406,13 +481,22 @@ impl Query {
                 parts.push(part);
             }
         };
-        for_each_unit(&text, |unit, joined, _| {
-            if !joined {
-                finish(&mut current, &mut parts);
-            }
-            current.push(QueryUnit::of(unit));
-        });
-        finish(&mut current, &mut parts);
+        for (piece, quoted) in text.split(QUOTES).zip([false, true].into_iter().cycle()) {
+            let mut current: Vec<(QueryUnit, Join)> = Vec::new();
+            for_each_unit(piece, |unit, join, _| {
+                let join = match join {
+                    // A line break in a phrase is white space like any other.
+                    Join::Apart if quoted && !current.is_empty() => Join::Spaced,
+                    Join::Spaced if !quoted => Join::Apart,
+                    join => join,
+                };
+                if join == Join::Apart {
+                    finish(&mut current, &mut parts);
+                }
+                current.push((QueryUnit::of(unit), join));
+            });
+            finish(&mut current, &mut parts);
+        }
         Query { parts }
     }
 
@@ -472,22 +556,22 @@ impl Part {
                 .iter()
                 .zip(&self.units)
                 .enumerate()
-                .all(|(i, (u, p))| u.0 == *p && (i == 0 || u.1));
+                .all(|(i, (u, p))| u.0 == p.0 && (i == 0 || u.1 == p.1));
             same.then(|| run[0].2.start..run[n - 1].2.end)
         })
     }
 }
 
-/// A text cut into units: `(unit, joined, bytes)` (see [`for_each_unit`]).
+/// A text cut into units: `(unit, join, bytes)` (see [`for_each_unit`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Units(Vec<(QueryUnit, bool, Range<usize>)>);
+pub struct Units(Vec<(QueryUnit, Join, Range<usize>)>);
 
 impl Units {
     /// Cuts `text` into units.
     pub fn of(text: &str) -> Units {
         let mut units = Vec::new();
-        for_each_unit(text, |unit, joined, bytes| {
-            units.push((QueryUnit::of(unit), joined, bytes))
+        for_each_unit(text, |unit, join, bytes| {
+            units.push((QueryUnit::of(unit), join, bytes))
         });
         Units(units)
     }
@@ -867,14 +951,29 @@ mod tests {
                 "1234yf、",
                 "et7",
                 "、et7",
-                "600160"
+                "600160",
+                "et7 ",
+                " 600160"
             ]
         );
         assert_eq!(texts("A股"), ["a", "股", "a股"]);
         assert_eq!(texts("ＡＢＣ１２３"), ["abc123"]);
         assert_eq!(texts("3.6%"), ["3", ".", "3.", "6", ".6", "%", "6%"]);
-        // White space separates without joining.
-        assert_eq!(texts("涨 3"), ["涨", "3"]);
+        // White space on a line: the unit before it with a space after, the unit after it
+        // with a space before; a line break, nothing.
+        assert_eq!(texts("涨 3"), ["涨", "3", "涨 ", " 3"]);
+        assert_eq!(
+            terms("Rate \u{3000} cut\nnow"),
+            [
+                ("rate".to_string(), None),
+                ("cut".to_string(), None),
+                ("rate ".to_string(), Some(0)),
+                (" cut".to_string(), Some(1)),
+                ("now".to_string(), None),
+            ]
+        );
+        assert_eq!(texts("中 国"), ["中", "国", "中 ", " 国"]);
+        assert_eq!(texts(" \n a"), ["a"]);
     }
 
     fn part_terms(query: &str) -> Vec<Vec<(String, u32)>> {
@@ -896,8 +995,44 @@ mod tests {
             part_terms("人民币 汇率"),
             [owned(&[("人民", 0), ("民币", 1)]), owned(&[("汇率", 0)])]
         );
-        // Quotes only group; a repeated part counts once.
+        // Quotes make a phrase of what they hold; a repeated part counts once.
         assert_eq!(part_terms("\"离岸人民币\""), part_terms("离岸人民币"));
+        assert_eq!(
+            part_terms("\"Rate  cut\" 美联储"),
+            [
+                owned(&[("rate ", 0), (" cut", 1)]),
+                owned(&[("美联", 0), ("联储", 1)])
+            ]
+        );
+        assert_eq!(
+            part_terms("“FF 91完成"),
+            [owned(&[("ff ", 0), ("91完", 1), ("完成", 2)])]
+        );
+        assert_eq!(
+            part_terms("\"美联储 加息 a\""),
+            [owned(&[
+                ("美联", 0),
+                ("联储", 1),
+                ("储 ", 2),
+                ("加息", 3),
+                ("息 ", 4),
+                (" a", 5)
+            ])]
+        );
+        assert_eq!(
+            part_terms("a\"b c\"d"),
+            [
+                owned(&[("a", 0)]),
+                owned(&[("b ", 0), (" c", 1)]),
+                owned(&[("d", 0)])
+            ]
+        );
+        assert!(Query::parse("\"b c\"").parts()[0].needs_positions());
+        assert_eq!(part_terms("\"rate\ncut\""), part_terms("\"rate cut\""));
+        assert_eq!(
+            part_terms("rate cut"),
+            [owned(&[("rate", 0)]), owned(&[("cut", 0)])]
+        );
         assert_eq!(part_terms("“汇率” 汇率"), part_terms("汇率"));
         assert_eq!(part_terms("股"), [owned(&[("股", 0)])]);
         assert_eq!(part_terms("A股"), [owned(&[("a股", 0)])]);
@@ -959,6 +1094,28 @@ mod tests {
             ),
             ("人民币 汇率", &["汇率与人民币"], &["人民币", "汇率"]),
             ("6%", &["3.6%"], &["36%"]),
+            // A phrase: its units in a row, with white space where it has some.
+            (
+                "\"FF 91\"",
+                &["到FF 91完成", "ff\u{3000}\u{3000}91", "(FF 91)"],
+                &["FF91", "FF-91", "91 FF", "FF\n91", "FF 910", "FF 9 1"],
+            ),
+            (
+                "\"interest rate cut\"",
+                &["An interest rate cut.", "Interest Rate Cut"],
+                &[
+                    "interest rate, cut",
+                    "rate cut interest",
+                    "interest\nrate cut",
+                    "interest-rate cut",
+                ],
+            ),
+            ("interest rate", &["the rate of interest"], &["interest"]),
+            (
+                "\"美联储 加息\"",
+                &["美联储 加息50基点"],
+                &["美联储加息", "加息 美联储"],
+            ),
         ];
         assert_cases(cases);
     }

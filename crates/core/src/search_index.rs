@@ -1,5 +1,5 @@
-//! Builds the full-text index files (`search/<first>-<end>/NNNN.bin.gz`, and the pair terms'
-//! positions in `search/<first>-<end>/positions/NNNN.bin.gz`) from posts in number order, one
+//! Builds the full-text index files (`search/<first>/NNNN.bin.gz`, and the pair and spaced
+//! terms' positions in `search/<first>/positions/NNNN.bin.gz`) from posts in number order, one
 //! segment of posts at a time (see [`segment_plan`]).
 //!
 //! At 100,000 posts the index holds over forty million postings, so the work is laid out for
@@ -20,9 +20,9 @@
 //!    shard [`crate::search::shard_of`] names for it (computed once per term, not per
 //!    posting); the same for the position shards, sized on the positions' own bytes.
 //!
-//! A pair term's positions in a post are encoded when the post's terms are extracted (one
-//! byte string per post and term, see [`PositionLists`]) and travel with its posting, so a
-//! term's positions end up in the same order as its postings.
+//! A pair or spaced term's positions in a post are encoded when the post's terms are
+//! extracted (one byte string per post and term, see [`PositionLists`]) and travel with its
+//! posting, so a term's positions end up in the same order as its postings.
 
 use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hash};

@@ -66,6 +66,29 @@ fn build_once() -> Built {
         categories: 40,
         anomaly_rate: 0.0,
     }));
+    // Texts where a phrase's words stand near each other without being the phrase.
+    let crafted = [
+        "Rate cut now",
+        "rate, cut now",
+        "rate\n\ncut now",
+        "cut rate now",
+        "A.- B",
+        "A - B",
+        "a股 a 股",
+        "美联储 加息",
+        "美联储加息 美联储\n\n加息",
+        "FF 91完成",
+        "FF91 FF-91",
+        "x. y",
+        "x .y",
+    ];
+    for (i, text) in crafted.iter().enumerate() {
+        let post = format!("---\ntitle: crafted {i}\ndate: 2020-01-01\n---\n{text}\n");
+        files.push((
+            format!("_posts/2020-01-01-crafted-{i}.md"),
+            post.into_bytes(),
+        ));
+    }
     let settings = ImportSettings {
         zone: "Asia/Shanghai".parse().expect("a known zone"),
         ..ImportSettings::default()
@@ -186,12 +209,28 @@ fn the_index_finds_exactly_the_posts_that_hold_the_query() {
         "don't",
         "量子计算机",
         "zzzyyyxxx",
+        "\"FF 91\"",
+        "\"the company\"",
+        "\"of the\" \"in the",
+        "\"2021 年\"",
+        "\"rate cut\"",
+        "\"rate cut now\"",
+        "\"cut now\"",
+        "\"A - B\"",
+        "\"- B\"",
+        "\"a -\"",
+        "\"a 股\"",
+        "\"美联储 加息\"",
+        "\"储 加\"",
+        "\"x . y\"",
+        "\"x. y\"",
+        "\"x .y\"",
     ]
     .iter()
     .map(|q| q.to_string())
     .collect();
     let mut rng = Rng(19);
-    let sample = |rng: &mut Rng| -> String {
+    let sample = |rng: &mut Rng, longest: usize| -> String {
         let (_, title, text) = &built.posts[rng.below(built.posts.len())];
         let source = if rng.below(4) == 0 { title } else { text };
         let chars: Vec<char> = source.chars().collect();
@@ -199,21 +238,33 @@ fn the_index_finds_exactly_the_posts_that_hold_the_query() {
             return String::new();
         }
         let start = rng.below(chars.len());
-        let len = 1 + rng.below(8);
+        let len = 1 + rng.below(longest);
         chars[start..(start + len).min(chars.len())]
             .iter()
             .collect()
     };
-    while queries.len() < 500 {
-        let mut query = sample(&mut rng);
-        if rng.below(5) == 0 {
-            query.push(' ');
-            query.push_str(&sample(&mut rng));
-        }
+    while queries.len() < 700 {
+        let query = match rng.below(6) {
+            // Two parts.
+            0 => format!("{} {}", sample(&mut rng, 8), sample(&mut rng, 8)),
+            // A phrase: white space, line breaks and marks as they come.
+            1 => {
+                let mut phrase = sample(&mut rng, 24);
+                for _ in 0..200 {
+                    if phrase.trim().contains(' ') {
+                        break;
+                    }
+                    phrase = sample(&mut rng, 24);
+                }
+                format!("\"{phrase}\"")
+            }
+            _ => sample(&mut rng, 8),
+        };
         queries.push(query);
     }
     let mut checked = 0;
     let mut with_hits = 0;
+    let mut spaced_phrases_with_hits = 0;
     for query in &queries {
         // Nothing searchable typed (white space, quote marks): the list shows every post.
         if Query::parse(query).is_empty() {
@@ -232,11 +283,18 @@ fn the_index_finds_exactly_the_posts_that_hold_the_query() {
         );
         checked += 1;
         with_hits += usize::from(!truth.is_empty());
+        let spaced_phrase = query.starts_with('"') && query.trim().contains(' ');
+        spaced_phrases_with_hits += usize::from(spaced_phrase && !truth.is_empty());
     }
     // The sample must exercise the index: most sampled queries occur somewhere.
     assert!(
         with_hits > checked / 2,
         "{with_hits} of {checked} queries had hits"
+    );
+    // And phrases with white space in them (the pairs across a space).
+    assert!(
+        spaced_phrases_with_hits >= 20,
+        "{spaced_phrases_with_hits} phrases with white space had hits"
     );
 }
 

@@ -16,7 +16,7 @@ export async function readArchiveJson(path) {
  */
 export async function readArchive(archiveDir) {
   const manifest = JSON.parse(await readFile(join(archiveDir, 'manifest.json'), 'utf8'));
-  if (manifest.schema_version !== 9) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 9`);
+  if (manifest.schema_version !== 10) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 10`);
   const posts = [];
   for (const name of (await readdir(join(archiveDir, 'summaries'))).filter((n) => n.endsWith('.json.gz')).sort()) {
     const group = await readArchiveJson(join(archiveDir, 'summaries', name));
