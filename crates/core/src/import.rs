@@ -253,8 +253,8 @@ pub fn import_file_with(
             reason,
         })
     };
-    let text = match decode_text(file.bytes) {
-        Ok(text) => text,
+    let (text, utf16) = match decode_text(file.bytes) {
+        Ok(decoded) => decoded,
         Err(reason) => return reject(reason),
     };
     let Some(split) = front_matter::split(&text) else {
@@ -270,6 +270,14 @@ pub fn import_file_with(
             message,
         })
     };
+    if utf16 {
+        warn(
+            None,
+            "UTF-16 text (it starts with a UTF-16 byte order mark): read as such; Jekyll reads \
+             UTF-8, so save it as UTF-8 for Jekyll"
+                .into(),
+        );
+    }
 
     let (mut front, fallback) = if settings.defaults.is_empty() {
         front_matter::parse(split.yaml)
@@ -407,22 +415,54 @@ pub fn import_file_with(
     }))
 }
 
-/// Bytes to text: not empty, not binary, UTF-8 once a BOM is removed, LF line endings.
-fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+/// Bytes to text: not empty, not binary, UTF-8 once a BOM is removed (or UTF-16 with its
+/// BOM: then `true`), LF line endings.
+fn decode_text(bytes: &[u8]) -> Result<(Cow<'_, str>, bool), String> {
+    let utf16 = match bytes {
+        [0xFF, 0xFE, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16)),
+        [0xFE, 0xFF, rest @ ..] => Some((rest, u16::from_be_bytes as fn([u8; 2]) -> u16)),
+        _ => None,
+    };
+    let text = match utf16 {
+        Some((rest, unit)) => {
+            let not_utf16 = "not UTF-16 text, though it starts with a UTF-16 byte order mark";
+            if rest.len() % 2 != 0 {
+                return Err(format!("{not_utf16}: an odd number of bytes"));
+            }
+            let units = rest.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+            let text: Result<String, _> = char::decode_utf16(units).collect();
+            Cow::Owned(text.map_err(|e| {
+                format!(
+                    "{not_utf16}: an unpaired surrogate {:04X}",
+                    e.unpaired_surrogate()
+                )
+            })?)
+        }
+        None => {
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            if bytes.contains(&0) {
+                // UTF-16 without its byte order mark puts a NUL beside every ASCII letter.
+                let ascii_beside_nul = bytes.len() >= 4 && (bytes[0] == 0) != (bytes[1] == 0);
+                return Err(if ascii_beside_nul {
+                    "UTF-16 text without a byte order mark (or binary): save it as UTF-8".into()
+                } else {
+                    "binary file (contains NUL bytes)".into()
+                });
+            }
+            Cow::Borrowed(simdutf8::compat::from_utf8(bytes).map_err(|e| {
+                format!("not UTF-8 text: invalid byte at offset {}", e.valid_up_to())
+            })?)
+        }
+    };
+    if text.chars().all(|c| c.is_ascii_whitespace()) {
         return Err("empty file".into());
     }
-    if bytes.contains(&0) {
-        return Err("binary file (contains NUL bytes)".into());
-    }
-    let text = simdutf8::compat::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 text: invalid byte at offset {}", e.valid_up_to()))?;
-    Ok(if text.contains('\r') {
+    let text = if text.contains('\r') {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        Cow::Borrowed(text)
-    })
+        text
+    };
+    Ok((text, utf16.is_some()))
 }
 
 /// The date from front matter, else from the file name; `None` (with a warning) when neither
@@ -523,6 +563,54 @@ mod tests {
         assert_eq!(p.date, None);
         assert_eq!(p.warnings.len(), 1);
         assert_eq!(p.warnings[0].line, Some(3));
+    }
+
+    #[test]
+    fn utf16_with_its_byte_order_mark_is_read_with_a_warning() {
+        let text = "---\r\ntitle: 标题 \u{1F600}\r\ndate: 2022-05-26\r\n---\r\n正文\r\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for bytes in [le.clone(), be] {
+            let settings = ImportSettings::default();
+            let Outcome::Post(p) = import_file(
+                SourceFile {
+                    path: "_posts/2022-05-26-a.md",
+                    bytes: &bytes,
+                },
+                &settings,
+            ) else {
+                panic!("a post");
+            };
+            assert_eq!(p.content.held().unwrap().title, "标题 \u{1F600}");
+            assert_eq!(p.content.held().unwrap().text, "正文");
+            assert!(
+                p.warnings[0].message.starts_with("UTF-16 text"),
+                "{:?}",
+                p.warnings
+            );
+        }
+        let reason = |bytes: &[u8]| match import_file(
+            SourceFile {
+                path: "_posts/2022-05-26-a.md",
+                bytes,
+            },
+            &ImportSettings::default(),
+        ) {
+            Outcome::Rejected(r) => r.reason,
+            other => panic!("rejected, not {other:?}"),
+        };
+        assert!(reason(&le[..le.len() - 1]).contains("odd number of bytes"));
+        assert!(reason(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]).contains("unpaired surrogate D800"));
+        // Without its mark: named, not read.
+        assert!(reason(&le[2..]).starts_with("UTF-16 text without a byte order mark"));
+        assert!(reason(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").starts_with("binary file"));
+        assert_eq!(reason(&[0xFF, 0xFE, b' ', 0]), "empty file");
     }
 
     #[test]

@@ -37,10 +37,21 @@ pub struct SiteConfig {
 }
 
 /// Reads `_config.yml` text. Never fails: a key given twice keeps its last value (as in
+/// Jekyll), merge keys (`<<: *base`) merge, a second YAML document is not read (as in
 /// Jekyll), YAML that cannot be read at all is read line by line, and a known key of the wrong
 /// type is ignored — each with a warning.
 pub fn parse(text: &str) -> SiteConfig {
     let mut warnings = Vec::new();
+    // Jekyll reads the first YAML document only.
+    let (text, second) = yaml::first_document(text);
+    if let Some(line) = second {
+        warnings.push(ConfigWarning {
+            line: Some(line),
+            message: "a second YAML document starts here: not read, as Jekyll reads only the \
+                      first"
+                .into(),
+        });
+    }
     let (deduplicated, dropped) = yaml::drop_earlier_duplicate_keys(text);
     for (key, line, last) in dropped {
         warnings.push(ConfigWarning {
@@ -150,7 +161,7 @@ fn front_matter_defaults(
 ) -> Vec<(String, Defaults)> {
     let line = line_of_key(text, "defaults");
     let mut warn = |message: String| warnings.push(ConfigWarning { line, message });
-    let list = match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+    let list = match yaml::value(yaml) {
         Ok(config) => match config.get("defaults") {
             Some(serde_yaml::Value::Sequence(list)) => list.clone(),
             Some(serde_yaml::Value::Null) | None => return Vec::new(),
@@ -310,6 +321,33 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn merge_keys_merge_and_only_the_first_document_is_read_as_in_jekyll() {
+        let config = parse(
+            "base: &base\n  title: Merged\n  timezone: Asia/Shanghai\n<<: *base\ndescription: d\n\
+             defaults:\n  - scope: {path: \"\"}\n    values: &v\n      layout: post\n  - scope: {path: news}\n    values:\n      <<: *v\n      category: news\n",
+        );
+        assert_eq!(config.site.title, "Merged");
+        assert_eq!(config.site.timezone, "Asia/Shanghai");
+        assert_eq!(config.site.description, "d");
+        assert_eq!(config.defaults.len(), 2);
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+
+        let config = parse("---\ntitle: First\n# note\n---\ntitle: Second\nurl: x\n");
+        assert_eq!(config.site.title, "First");
+        assert_eq!(config.site.url, "");
+        assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
+        assert_eq!(config.warnings[0].line, Some(4));
+        let config = parse("title: First\n...\n\ntitle: Second\n");
+        assert_eq!(config.site.title, "First");
+        assert_eq!(config.warnings[0].line, Some(4));
+        // `---` inside a value is not a document marker; a trailing `...` ends nothing more.
+        let config = parse("title: a---b\ndescription: \"--- x\"\n...\n");
+        assert_eq!(config.site.title, "a---b");
+        assert_eq!(config.site.description, "--- x");
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings);
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! The only module that touches `serde_yaml`, so that swapping it for the maintained drop-in
-//! `serde_yaml_ng` is a one-line change. It turns a YAML mapping into plain [`Field`]s and
-//! nothing else.
+//! The only module that reads YAML text (front matter, `_config.yml`, `_data/`), so that
+//! swapping `serde_yaml` for the maintained drop-in `serde_yaml_ng` is a small change: it reads
+//! a document as Jekyll does ([`value`]) and turns a YAML mapping into plain [`Field`]s.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +26,50 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// Reads YAML as Jekyll's reader (Ruby's Psych) does: the first document only (a `---` line
+/// after it starts another, which is not read), with merge keys (`<<: *base`) applied.
+pub fn value(text: &str) -> Result<serde_yaml::Value, serde_yaml::Error> {
+    use serde::Deserialize;
+    let mut value = match serde_yaml::Deserializer::from_str(text).next() {
+        Some(document) => serde_yaml::Value::deserialize(document)?,
+        None => serde_yaml::Value::Null,
+    };
+    value.apply_merge()?;
+    Ok(value)
+}
+
+/// The text of the first YAML document of `text` (the one Jekyll reads), and the 1-based
+/// line where a second one starts, if any: a `---` line after the first document's content,
+/// or what follows a `...` line.
+pub fn first_document(text: &str) -> (&str, Option<usize>) {
+    let mut content = false;
+    let mut at = 0;
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let marker = |mark: &str| {
+            bare.strip_prefix(mark)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        };
+        if marker("...") {
+            let rest = &text[at + line.len()..];
+            let more = rest.lines().position(|l| {
+                let l = l.trim();
+                !l.is_empty() && !l.starts_with('#')
+            });
+            return (&text[..at], more.map(|skip| number + 2 + skip));
+        }
+        if marker("---") {
+            if content {
+                return (&text[..at], Some(number + 1));
+            }
+        } else if !bare.trim().is_empty() && !bare.trim_start().starts_with('#') {
+            content = true;
+        }
+        at += line.len();
+    }
+    (text, None)
+}
+
 /// Parses a YAML mapping (front matter, `_config.yml`). An empty document is an empty map;
 /// a document that is not a mapping is an error.
 pub fn parse_mapping(text: &str) -> Result<BTreeMap<String, Field>, YamlError> {
@@ -39,7 +83,7 @@ pub fn parse_mapping(text: &str) -> Result<BTreeMap<String, Field>, YamlError> {
 }
 
 fn parse_with_serde_yaml(text: &str) -> Result<BTreeMap<String, Field>, YamlError> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| YamlError {
+    let value = value(text).map_err(|e| YamlError {
         line: e.location().map(|l| l.line()),
         message: e.to_string(),
     })?;
@@ -309,6 +353,17 @@ pub fn drop_earlier_duplicate_keys(text: &str) -> (String, Vec<(String, usize, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_is_the_first_document_with_its_merge_keys_applied() {
+        let read = value("a: &a {x: 1}\nb:\n  <<: *a\n  y: 2\n---\nc: 3\n").unwrap();
+        assert_eq!(read["b"]["x"], 1);
+        assert_eq!(read["b"]["y"], 2);
+        assert!(read.get("c").is_none());
+        assert!(value("").unwrap().is_null());
+        assert!(value("a: [\n").is_err());
+        assert!(value("<<: 3\n").is_err(), "a scalar to merge is an error");
+    }
 
     #[test]
     fn scalars_lists_and_nulls() {

@@ -22,7 +22,7 @@ pub fn data_value(files: &[DataFile]) -> (Value, Vec<(String, String)>) {
             continue;
         };
         let value = match extension.to_ascii_lowercase().as_str() {
-            "yml" | "yaml" => serde_yaml::from_str::<serde_yaml::Value>(&file.text)
+            "yml" | "yaml" => crate::yaml::value(&file.text)
                 .map(|yaml| yaml_to_value(&yaml))
                 .map_err(|e| e.to_string()),
             "json" => serde_json::from_str::<serde_json::Value>(&file.text)

@@ -183,7 +183,7 @@ impl LiquidSite {
         includes: Arc<dyn IncludeSource>,
     ) -> (LiquidSite, Vec<(String, String)>) {
         let mut warnings = Vec::new();
-        let mut site = match serde_yaml::from_str::<serde_yaml::Value>(inputs.config_yaml) {
+        let mut site = match crate::yaml::value(inputs.config_yaml) {
             Ok(yaml) => match data::yaml_to_value(&yaml) {
                 Value::Object(object) => object,
                 _ => Object::new(),
@@ -387,7 +387,7 @@ fn string_list(items: &[String]) -> Value {
 
 /// `page`: the front matter as written, and what Jekyll adds to it.
 fn page_value(page: &PageInputs<'_>, body: &str) -> Value {
-    let mut object = match serde_yaml::from_str::<serde_yaml::Value>(page.front_matter_yaml) {
+    let mut object = match crate::yaml::value(page.front_matter_yaml) {
         Ok(yaml) => match data::yaml_to_value(&yaml) {
             Value::Object(object) => object,
             _ => Object::new(),
