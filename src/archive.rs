@@ -5,7 +5,9 @@
 use gazette_core::i18n::Text;
 
 use crate::i18n::tf;
-use gazette_core::archive::{self, Manifest, PositionShard, SearchShard, MANIFEST_FILE};
+use gazette_core::archive::{
+    self, ArchiveError, Manifest, PositionShard, SearchShard, MANIFEST_FILE,
+};
 use gloo::net::http::Request;
 use serde::de::DeserializeOwned;
 
@@ -133,19 +135,28 @@ pub fn damaged(error: impl std::fmt::Display) -> String {
     tf(Text::ErrorDamaged, &[("error", &error.to_string())])
 }
 
+/// The sentence for a fetched file that cannot be read: a web page in its place (the host
+/// does not have it) is not damage.
+fn unreadable(error: ArchiveError) -> String {
+    match error {
+        ArchiveError::WebPage { file } => tf(Text::ErrorWebPage, &[("file", &file)]),
+        other => damaged(other),
+    }
+}
+
 /// Fetches and decodes one JSON archive file (gzip or not, checking its `schema_version`).
 pub async fn fetch<T: DeserializeOwned>(file: &str) -> Result<T, String> {
-    archive::decode_bytes(file, &file_bytes(file).await?).map_err(damaged)
+    archive::decode_bytes(file, &file_bytes(file).await?).map_err(unreadable)
 }
 
 /// Fetches and decodes one search shard (binary, gzip or not).
 pub async fn fetch_search_shard(file: &str) -> Result<SearchShard, String> {
-    archive::decode_search_shard(file, &file_bytes(file).await?).map_err(damaged)
+    archive::decode_search_shard(file, &file_bytes(file).await?).map_err(unreadable)
 }
 
 /// Fetches and decodes one position shard (binary, gzip or not).
 pub async fn fetch_position_shard(file: &str) -> Result<PositionShard, String> {
-    archive::decode_position_shard(file, &file_bytes(file).await?).map_err(damaged)
+    archive::decode_position_shard(file, &file_bytes(file).await?).map_err(unreadable)
 }
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {

@@ -57,11 +57,15 @@ pub fn posts_page(props: &PostsPageProps) -> Html {
         Ok(hits) => Rc::new(hits.ordinals.clone()),
         Err(_) => Rc::default(),
     });
-    let mut resources: Vec<Resource> = vec![Resource::Days];
+    let mut resources: Vec<Resource> = Vec::new();
     if let Err(needs) = &*evaluation {
         resources.extend(needs.iter().map(|&n| Resource::from(n)));
     }
+    // The list fails with what its answer needs. The timeline's days are wanted too, but
+    // without them (a host that lost `days.json.gz`) the list shows, without a timeline; a
+    // date filter's answer needs them, and then says so.
     let failure = archive.failure(&resources);
+    resources.insert(0, Resource::Days);
     use_resources(resources);
     let heading = heading(&props.filter, &archive);
     {

@@ -44,6 +44,9 @@ before(async () => {
     '/truncated/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 1, "generator": "gaz' } },
     '/missing/': { dir: DIST, overrides: { 'archive/manifest.json': null } },
     '/future/': { dir: DIST, overrides: { 'archive/manifest.json': '{"schema_version": 99}' } },
+    // A host that answers a missing file with its own page, status 200.
+    '/nodays/': { dir: DIST, overrides: { 'archive/days.json.gz': null } },
+    '/webpage/': { dir: DIST, overrides: { 'archive/manifest.json': '<!DOCTYPE html><html><body>Page not found</body></html>' } },
     '/nobody/': { dir: DIST, overrides: { [seedChunk]: null } },
     '/slow/': { dir: DIST, delays: { [seedChunk]: 1500 } },
     '/nowasm/': { dir: DIST, overrides: Object.fromEntries(wasmFiles.map((file) => [file, 'not wasm'])) },
@@ -344,6 +347,7 @@ for (const [prefix, expected] of [
   ['truncated', /manifest\.json is not valid JSON/],
   ['missing', /服务器返回 404/],
   ['future', /schema_version 99/],
+  ['webpage', /manifest\.json 是一个网页/],
 ]) {
   test(`a ${prefix} archive shows an error panel with a retry, not a blank page`, async (t) => {
     // No manifest to name the archive's language: the panel speaks the reader's, Chinese here.
@@ -354,6 +358,18 @@ for (const [prefix, expected] of [
     assert.equal(await panel.locator('button', { hasText: '重试' }).count(), 1);
   });
 }
+
+test('without days.json.gz a source and a search still list their posts, without a timeline', async (t) => {
+  const { page } = await openPage(t, `${server.url}/nodays/#/category/emnews`);
+  await page.locator('main .post-item').first().waitFor();
+  await page.goto(`${server.url}/nodays/#/search?q=${encodeURIComponent('人民币')}`);
+  await page.locator('main .post-item mark').first().waitFor();
+  assert.equal(await page.locator('.timeline').count(), 0);
+  assert.equal(await page.locator('.error-panel').count(), 0);
+  // A date range needs the days: that view says what failed.
+  await page.goto(`${server.url}/nodays/#/date/2021/12`);
+  await page.locator('.error-panel', { hasText: 'days.json.gz' }).waitFor();
+});
 
 test('unknown posts and routes explain themselves', async (t) => {
   const { page } = await openPage(t, `${base}#/post/no-such-post`);

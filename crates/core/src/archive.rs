@@ -894,6 +894,12 @@ pub(crate) fn read_terms<'a>(
         read_varint(rest).ok_or_else(|| malformed("a number is cut off or too long"))
     };
     let version = number(&mut rest)?;
+    // Versions are small numbers: a huge one is damage after the magic, not another version.
+    if version > 1_000 {
+        return Err(malformed(&format!(
+            "its version number ({version}) is not one"
+        )));
+    }
     if version != u64::from(SCHEMA_VERSION) {
         return Err(ArchiveError::WrongVersion {
             file: file.to_string(),
@@ -1002,6 +1008,13 @@ pub enum ArchiveError {
     },
     #[error("{file} has no schema_version: it is not a Gazette archive file")]
     NotAnArchive { file: String },
+    /// What came is a web page: the host answered for a file it does not have (a missing
+    /// archive, or a host that serves its own page for every unknown path).
+    #[error(
+        "{file} came as a web page (HTML), not as the archive file: the server does not have \
+         it (is the archive deployed in `archive/` next to index.html?)"
+    )]
+    WebPage { file: String },
     #[error("{file} is not a valid gzip file: {message}")]
     Compressed { file: String, message: String },
     #[error("{file} decodes to more than {} MB, more than any archive file holds", MAX_DECODED_BYTES >> 20)]
@@ -1141,11 +1154,18 @@ pub fn stored_contents<'a>(
     file: &str,
     bytes: &'a [u8],
 ) -> Result<std::borrow::Cow<'a, [u8]>, ArchiveError> {
-    Ok(if is_gzip(bytes) {
-        std::borrow::Cow::Owned(inflate(file, bytes)?)
-    } else {
-        std::borrow::Cow::Borrowed(bytes)
-    })
+    if is_gzip(bytes) {
+        return Ok(std::borrow::Cow::Owned(inflate(file, bytes)?));
+    }
+    // No archive file starts with `<` (JSON starts with `{`, index files with their magic):
+    // a page in its place is the host's answer for a file it does not have.
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if start.trim_ascii_start().starts_with(b"<") {
+        return Err(ArchiveError::WebPage {
+            file: file.to_string(),
+        });
+    }
+    Ok(std::borrow::Cow::Borrowed(bytes))
 }
 
 /// Decodes a JSON archive file from its bytes as fetched or read (see [`stored_contents`]),
@@ -2015,6 +2035,20 @@ mod tests {
             error(&future),
             ArchiveError::WrongVersion { found: 99, .. }
         ));
+        // Garbage after the magic is damage, not a version from elsewhere.
+        let mut garbage = SEARCH_SHARD_MAGIC.to_vec();
+        garbage.extend_from_slice(&[0xd3, 0xa1, 0x7f, 0x05]);
+        assert!(matches!(error(&garbage), ArchiveError::Damaged { .. }));
+        // A web page in the place of a file says so, whatever file it is.
+        let page = b"\n  <!DOCTYPE html><html><body>Not found</body></html>";
+        assert!(matches!(
+            decode_search_shard("s", page),
+            Err(ArchiveError::WebPage { .. })
+        ));
+        let message = decode_bytes::<Days>("days.json.gz", page)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("web page"), "{message}");
         for cut in 5..bytes.len() {
             assert!(
                 matches!(error(&bytes[..cut]), ArchiveError::Damaged { .. }),
