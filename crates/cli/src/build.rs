@@ -17,7 +17,7 @@ use gazette_core::build::{
 use gazette_core::import::{
     import_file_with, Content, ImportSettings, Outcome, PostContent, SourceFile, StoredContent,
 };
-use gazette_core::liquid::{LiquidSite, PostSummary, SiteInputs};
+use gazette_core::liquid::{LiquidSite, PostIds, PostSummary, SiteInputs};
 use gazette_core::model::SiteInfo;
 use gazette_core::post_date::Zone;
 use gazette_core::report::{BuildReport, Rejection, Warning};
@@ -787,7 +787,10 @@ fn liquid_site(
         line: None,
         message,
     }));
-    site
+    // What `post_url` may name: every post file found (a post rejected later still counts,
+    // and has its own line in the report).
+    let ids = sources.posts.iter().filter_map(|path| path.to_str());
+    site.with_post_ids(PostIds::new(ids.map(gazette_core::import::post_id)))
 }
 
 /// The builder's record of `outcome`, its content moved to the store, and whether its Liquid

@@ -162,6 +162,29 @@ pub struct LiquidSite {
     includes: Arc<dyn IncludeSource>,
     has_site_posts: bool,
     markdown: MarkdownOptions,
+    /// The site's post ids, when known: a `post_url` or `link` to another is warned about.
+    post_ids: Option<Arc<PostIds>>,
+}
+
+/// The ids of a site's posts (their file names without the extension), as hashes: 8 bytes a
+/// post, where the names would take 50 (two million posts: 16 MB).
+#[derive(Debug, Default)]
+pub struct PostIds(std::collections::HashSet<u64, rustc_hash::FxBuildHasher>);
+
+impl PostIds {
+    pub fn new<'a>(ids: impl IntoIterator<Item = &'a str>) -> PostIds {
+        PostIds(ids.into_iter().map(PostIds::hash).collect())
+    }
+
+    fn hash(id: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    /// Whether `id` is (almost surely: hashes of 64 bits) one of the posts.
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains(&PostIds::hash(id))
+    }
 }
 
 impl Default for LiquidSite {
@@ -214,8 +237,18 @@ impl LiquidSite {
             includes,
             has_site_posts: false,
             markdown: inputs.markdown.clone(),
+            post_ids: None,
         };
         (site, warnings)
+    }
+
+    /// The same site, knowing its posts' ids: a `post_url` (or `link`) to another post is
+    /// then a warning (Jekyll stops the build on it; Gazette keeps the post, its link dead).
+    pub fn with_post_ids(self, ids: PostIds) -> LiquidSite {
+        LiquidSite {
+            post_ids: Some(Arc::new(ids)),
+            ..self
+        }
     }
 
     /// The same site with `site.posts` (newest first), `site.categories` and `site.tags`.
@@ -300,9 +333,20 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
     let links = prepare::Links {
         url: site_text(site, "url"),
         baseurl: site_text(site, "baseurl"),
+        posts: site.post_ids.as_deref(),
     };
     let prepared = prepare::prepare(body, &links);
-    let (text, warnings) = match recover::parse(&prepared, tags::language()) {
+    let dead_links = prepared.dead_links.iter().map(|(line, tag, id)| {
+        (
+            *line,
+            format!(
+                "`{{% {tag} %}}` names {id:?}, which is not a post of this site: the link leads \
+                 nowhere (Jekyll stops the build here)"
+            ),
+        )
+    });
+    let dead_links: Vec<(usize, String)> = dead_links.collect();
+    let (text, mut warnings) = match recover::parse(&prepared, tags::language()) {
         Err(failure) => (body.to_string(), vec![failure]),
         Ok((template, mut warnings)) => {
             let page_value = page_value(page, body);
@@ -328,6 +372,7 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
             }
         }
     };
+    warnings.splice(0..0, dead_links);
     // kramdown reads the attribute lists of what Liquid wrote, code blocks of `highlight`
     // among them (where `{:a => 1}` is code).
     let text = match strip_attribute_lists(&text) {

@@ -10,9 +10,11 @@ use super::post_link;
 
 /// What `{% link %}` needs to point outside the archive.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Links {
+pub(super) struct Links<'a> {
     pub url: String,
     pub baseurl: String,
+    /// The site's posts, when known.
+    pub posts: Option<&'a super::PostIds>,
 }
 
 /// `{{ … }}` or `{% … %}` as found in the prepared text.
@@ -34,6 +36,8 @@ pub(super) struct Prepared {
     pub markups: Vec<Markup>,
     /// Why the body must not run at all: `(line, message)`.
     pub refusal: Option<(usize, String)>,
+    /// `post_url` and `link` tags naming no post of the site: `(line, tag, post id)`.
+    pub dead_links: Vec<(usize, String, String)>,
 }
 
 impl Prepared {
@@ -89,6 +93,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
     let mut out = String::with_capacity(body.len() + 16);
     let mut markups = Vec::new();
     let mut refusal = None;
+    let mut dead_links = Vec::new();
     let mut line = 0;
     let mut open_blocks: Vec<&'static str> = Vec::new();
     // The iterations each open literal `for` stands for (1 for other loops).
@@ -141,12 +146,22 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         let (name, args) = inside
             .split_once(char::is_whitespace)
             .map_or((inside, ""), |(n, a)| (n, a.trim()));
+        let mut dead_link = |id: &str| {
+            if links.posts.is_some_and(|posts| !posts.contains(id)) {
+                dead_links.push((markup_line, inner(source).to_string(), id.to_string()));
+            }
+        };
         match name {
             "post_url" => {
-                out.push_str(&post_link(file_stem(args)));
+                let id = file_stem(args);
+                dead_link(id);
+                out.push_str(&post_link(id));
                 continue;
             }
             "link" if !args.contains("{{") => {
+                if let Some(id) = post_of(args) {
+                    dead_link(id);
+                }
                 out.push_str(&page_link(args, links));
                 continue;
             }
@@ -258,6 +273,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         text: out,
         markups,
         refusal,
+        dead_links,
     }
 }
 
@@ -455,11 +471,17 @@ fn join_url(base: &str, path: &str) -> String {
 
 /// `{% link _posts/2016-07-26-name.md %}` points at a post (in-app link); any other path
 /// points at a page of the original site.
-fn page_link(path: &str, links: &Links) -> String {
+/// The post a `link` tag's path names, if it is a post's (`_posts/2016-07-26-x.md`).
+fn post_of(path: &str) -> Option<&str> {
     let path = path.trim_matches(|c| c == '"' || c == '\'');
-    if path.contains("_posts/") {
-        return post_link(file_stem(path));
+    path.contains("_posts/").then(|| file_stem(path))
+}
+
+fn page_link(path: &str, links: &Links) -> String {
+    if let Some(id) = post_of(path) {
+        return post_link(id);
     }
+    let path = path.trim_matches(|c| c == '"' || c == '\'');
     let html_path = match path.rsplit_once('.') {
         Some((stem, "md" | "markdown")) => format!("{stem}.html"),
         _ => path.to_string(),

@@ -235,6 +235,8 @@ impl PartialStore for Includes<'_> {
             &super::prepare::Links {
                 url: super::site_text(self.site, "url"),
                 baseurl: super::site_text(self.site, "baseurl"),
+                // An include is not a post's own text: its links are not checked per post.
+                posts: None,
             },
         );
         if let Some((_, message)) = prepared.refusal {

@@ -145,6 +145,33 @@ fn post_url_and_link_become_in_archive_links() {
 }
 
 #[test]
+fn a_post_url_to_no_post_of_the_site_is_a_warning_with_its_line() {
+    let site = site().with_post_ids(PostIds::new(["2010-07-21-name", "2024-01-02-hello"]));
+    let body = "[a]({% post_url 2010-07-21-name %})\n\n[b]({% post_url news/2011-01-01-gone %}) [c]({% link _posts/2012-02-02-lost.md %}) [d]({% link about.md %})";
+    let out = render(body, &page("title: Hello\n"), &site);
+    assert_eq!(
+        out.text,
+        "[a](#/post/2010-07-21-name)\n\n[b](#/post/2011-01-01-gone) [c](#/post/2012-02-02-lost) [d](https://example.org/blog/about.html)"
+    );
+    let warnings: Vec<(usize, &str)> = out.warnings.iter().map(|(l, m)| (*l, m.as_str())).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(warnings[0].0, 2);
+    assert!(
+        warnings[0].1.contains("post_url news/2011-01-01-gone")
+            && warnings[0].1.contains("\"2011-01-01-gone\""),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].1.contains("\"2012-02-02-lost\""),
+        "{warnings:?}"
+    );
+    // Without the site's posts (a lone file), nothing is known to be missing.
+    assert!(run("[b]({% post_url 2011-01-01-gone %})")
+        .warnings
+        .is_empty());
+}
+
+#[test]
 fn includes_take_parameters_and_refuse_paths_out() {
     let mut includes = MemoryIncludes::default();
     includes.includes.insert(
