@@ -118,8 +118,14 @@ pub fn parse_front_matter_date(
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Ok(Some(dt));
     }
+    // Ruby's `Time.parse`, which Jekyll hands any other date text, reads e-mail dates too.
+    if let Ok(dt) = DateTime::parse_from_rfc2822(text) {
+        return Ok(Some(dt));
+    }
     let (clock, offset) = split_trailing_offset(text);
-    let naive = parse_naive(clock.trim()).ok_or_else(|| BadDate(text.to_string()))?;
+    let naive = parse_naive(clock.trim())
+        .or_else(|| parse_written(clock.trim()))
+        .ok_or_else(|| BadDate(text.to_string()))?;
     Ok(Some(match offset {
         Some(offset) => fixed(&offset, naive),
         None => zone.localize(naive),
@@ -200,6 +206,87 @@ fn parse_naive(text: &str) -> Option<NaiveDateTime> {
                     .map(|date| date.and_time(NaiveTime::MIN))
             })
         })
+}
+
+const MONTHS: [(&str, &str); 12] = [
+    ("jan", "january"),
+    ("feb", "february"),
+    ("mar", "march"),
+    ("apr", "april"),
+    ("may", "may"),
+    ("jun", "june"),
+    ("jul", "july"),
+    ("aug", "august"),
+    ("sep", "september"),
+    ("oct", "october"),
+    ("nov", "november"),
+    ("dec", "december"),
+];
+
+/// A date as people write it, which Ruby's `Time.parse` (Jekyll's reader for date text)
+/// understands: the month by name (`May 11, 2024`, `11 May 2024`, `Saturday, May 11th 2024
+/// 10:30 PM`) or eight digits (`20240511`), with an optional time of day.
+fn parse_written(text: &str) -> Option<NaiveDateTime> {
+    if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(text, "%Y%m%d")
+            .ok()
+            .map(|day| day.and_time(NaiveTime::MIN));
+    }
+    if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    // Commas, a leading weekday and ordinal suffixes (`11th`) say nothing more.
+    let mut words: Vec<String> = text
+        .split([' ', ','])
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let suffix = &word[digits.len()..];
+            let ordinal = ["st", "nd", "rd", "th"]
+                .iter()
+                .any(|s| suffix.eq_ignore_ascii_case(s));
+            if ordinal && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                return digits.to_string();
+            }
+            // `Sept.`, `sept`, `SEPTEMBER`: the month's three letters.
+            let bare = word.trim_end_matches('.').to_ascii_lowercase();
+            let month = MONTHS.iter().find(|(short, long)| {
+                bare == *short || bare == *long || (*short == "sep" && bare == "sept")
+            });
+            month.map_or_else(|| word.to_string(), |(short, _)| short.to_string())
+        })
+        .collect();
+    let weekday = |word: &str| {
+        let word = word.trim_end_matches('.').to_ascii_lowercase();
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .iter()
+            .any(|day| word.starts_with(day))
+            && word.parse::<chrono::Weekday>().is_ok()
+    };
+    if words.first().is_some_and(|word| weekday(word)) {
+        words.remove(0);
+    }
+    let text = words.join(" ");
+    const DAYS: &[&str] = &["%B %d %Y", "%d %B %Y", "%Y %B %d"];
+    const TIMES: &[&str] = &[
+        "",
+        " %H:%M",
+        " %H:%M:%S",
+        " %I:%M %p",
+        " %I:%M:%S %p",
+        " %I %p",
+    ];
+    DAYS.iter().find_map(|day| {
+        TIMES.iter().find_map(|time| {
+            let format = format!("{day}{time}");
+            match *time {
+                "" => NaiveDate::parse_from_str(&text, &format)
+                    .ok()
+                    .map(|day| day.and_time(NaiveTime::MIN)),
+                _ => NaiveDateTime::parse_from_str(&text, &format).ok(),
+            }
+        })
+    })
 }
 
 /// The date in a Jekyll post file name (`2022-02-24-slug.md` → 2022-02-24).
@@ -305,6 +392,36 @@ mod tests {
     fn an_offset_alone_is_no_date() {
         assert_eq!(read(" +0800", &shanghai()), None);
         assert_eq!(read("", &shanghai()), None);
+    }
+
+    #[test]
+    fn dates_written_out_are_read_as_rubys_time_parse_reads_them() {
+        let zone = shanghai();
+        for (raw, expected) in [
+            ("May 11, 2024", "2024-05-11T00:00:00+08:00"),
+            ("11 May 2024 10:30", "2024-05-11T10:30:00+08:00"),
+            (
+                "Saturday, May 11th, 2024 10:30 PM",
+                "2024-05-11T22:30:00+08:00",
+            ),
+            ("Sept. 1 2024", "2024-09-01T00:00:00+08:00"),
+            ("1 SEPTEMBER 2024", "2024-09-01T00:00:00+08:00"),
+            ("Dec 3 2024 9:05:07 am +0000", "2024-12-03T09:05:07+00:00"),
+            (
+                "Sat, 11 May 2024 10:30:00 +0800",
+                "2024-05-11T10:30:00+08:00",
+            ),
+            ("Tue, 1 Jul 2003 10:52:37 GMT", "2003-07-01T10:52:37+00:00"),
+            ("20240511", "2024-05-11T00:00:00+08:00"),
+        ] {
+            assert_eq!(read(raw, &zone).as_deref(), Some(expected), "{raw}");
+        }
+        for bad in ["May 32, 2024", "Someday 2024", "20241340", "Mayday 11 2024"] {
+            assert!(
+                parse_front_matter_date(bad, &zone).is_err(),
+                "{bad} is not a date"
+            );
+        }
     }
 
     #[test]
