@@ -40,6 +40,11 @@ fn bundled_file(file: &str) -> Option<Result<Vec<u8>, String>> {
 thread_local! {
     /// The manifest in use, once it has arrived (without its home page, which no URL needs).
     static VERSIONS: std::cell::RefCell<Option<Manifest>> = const { std::cell::RefCell::new(None) };
+    /// The files whose last download could not be used. The next download of one (a Retry)
+    /// asks the server itself, past the browser's cache and the service worker's, which
+    /// would otherwise give the same damaged bytes again after the host is fixed.
+    static FAILED: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
 }
 
 /// The URL of an archive file. Every file but the manifest carries a version (`?v=…`,
@@ -84,7 +89,12 @@ async fn fetch_bytes(file: &str) -> Result<Vec<u8>, String> {
             ],
         )
     };
+    let reload = FAILED.with_borrow(|failed| failed.contains(file));
     let response = Request::get(&url)
+        .cache(match reload {
+            true => web_sys::RequestCache::Reload,
+            false => web_sys::RequestCache::Default,
+        })
         .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
         .send()
         .await
@@ -144,24 +154,54 @@ fn unreadable(error: ArchiveError) -> String {
     }
 }
 
+/// Fetches one archive file and decodes it with `decode`, remembering whether it could be
+/// used (see [`FAILED`]).
+async fn fetch_with<T>(
+    file: &str,
+    decode: impl FnOnce(&[u8]) -> Result<T, String>,
+) -> Result<T, String> {
+    let result = match file_bytes(file).await {
+        Ok(bytes) => decode(&bytes),
+        Err(message) => Err(message),
+    };
+    FAILED.with_borrow_mut(|failed| match result.is_ok() {
+        true => failed.remove(file),
+        false => failed.insert(file.to_string()),
+    });
+    result
+}
+
 /// Fetches and decodes one JSON archive file (gzip or not, checking its `schema_version`).
 pub async fn fetch<T: DeserializeOwned>(file: &str) -> Result<T, String> {
-    archive::decode_bytes(file, &file_bytes(file).await?).map_err(unreadable)
+    fetch_with(file, |bytes| {
+        archive::decode_bytes(file, bytes).map_err(unreadable)
+    })
+    .await
 }
 
 /// Fetches and decodes one search shard (binary, gzip or not).
 pub async fn fetch_search_shard(file: &str) -> Result<SearchShard, String> {
-    archive::decode_search_shard(file, &file_bytes(file).await?).map_err(unreadable)
+    fetch_with(file, |bytes| {
+        archive::decode_search_shard(file, bytes).map_err(unreadable)
+    })
+    .await
 }
 
 /// Fetches and decodes one position shard (binary, gzip or not).
 pub async fn fetch_position_shard(file: &str) -> Result<PositionShard, String> {
-    archive::decode_position_shard(file, &file_bytes(file).await?).map_err(unreadable)
+    fetch_with(file, |bytes| {
+        archive::decode_position_shard(file, bytes).map_err(unreadable)
+    })
+    .await
 }
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {
-    let manifest: Manifest = fetch(MANIFEST_FILE).await?;
-    manifest.check().map_err(damaged)?;
+    let manifest: Manifest = fetch_with(MANIFEST_FILE, |bytes| {
+        let manifest: Manifest = archive::decode_bytes(MANIFEST_FILE, bytes).map_err(unreadable)?;
+        manifest.check().map_err(damaged)?;
+        Ok(manifest)
+    })
+    .await?;
     VERSIONS.set(Some(Manifest {
         home: Default::default(),
         ..manifest.clone()

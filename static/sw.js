@@ -51,7 +51,9 @@ async function networkFirst(request) {
 
 async function cacheFirst(request) {
   const cache = await caches.open(CACHE);
-  const cached = await cache.match(request);
+  // The app asks past every cache (`cache: 'reload'`) for a file it could not use: what the
+  // server answers now replaces what was kept (a damaged file, before the host was fixed).
+  const cached = request.cache === 'reload' ? undefined : await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok && !isErrorPage(request, response)) await cache.put(request, response.clone());

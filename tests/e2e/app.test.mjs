@@ -48,6 +48,8 @@ before(async () => {
     '/nodays/': { dir: DIST, overrides: { 'archive/days.json.gz': null } },
     '/webpage/': { dir: DIST, overrides: { 'archive/manifest.json': '<!DOCTYPE html><html><body>Page not found</body></html>' } },
     '/nobody/': { dir: DIST, overrides: { [seedChunk]: null } },
+    // A damaged body chunk (status 200, not HTML: the worker keeps it), until a test heals it.
+    '/healed/': { dir: DIST, overrides: { [seedChunk]: 'damaged bytes, not gzip' } },
     '/slow/': { dir: DIST, delays: { [seedChunk]: 1500 } },
     '/nowasm/': { dir: DIST, overrides: Object.fromEntries(wasmFiles.map((file) => [file, 'not wasm'])) },
     '/clobbered/': { dir: DIST, overrides: { [seedChunk]: JSON.stringify(chunk) } },
@@ -637,6 +639,28 @@ test('a visited archive keeps working offline after a reload (service worker)', 
   assert.equal(await page.locator('.article-body strong').count(), 6);
   await page.locator('.site-nav a', { hasText: '首页' }).click();
   await page.locator('.newest .post-item').first().waitFor();
+});
+
+test('Retry after a damaged file is fixed on the host gets the fixed file, past the service worker', async (t) => {
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${server.url}/healed/#/post/${SEED_ID}`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Reload once so the damaged chunk goes through the worker, which keeps it.
+  await page.reload();
+  assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the page is controlled by the worker');
+  const panel = page.locator('.error-panel');
+  await panel.waitFor();
+  assert.match(await panel.innerText(), /损坏/);
+  // The host is fixed: Retry shows the post (the worker would answer with the kept bytes).
+  delete mounts['/healed/'].overrides[seedChunk];
+  await panel.locator('button', { hasText: '重试' }).click();
+  await page.locator('.article-body p').first().waitFor();
+  assert.equal(await page.locator('.error-panel').count(), 0);
+  // And what the worker keeps now is the fixed file: a reload shows the post at once.
+  await page.reload();
+  await page.locator('.article-body p').first().waitFor();
 });
 
 test('a rebuilt archive is never mixed with cached files of the old build (service worker)', async (t) => {
