@@ -20,10 +20,11 @@
 //! not in `12月` but in `今年2月`, `3.6%` not in `13.6%`.
 //!
 //! The index holds a posting list for every unit (`人`, `hfo`, `%`), for every pair of
-//! joined units (`人民`, `2月`, `3.`, `.6`, `6%`) and for every pair of spaced units (`rate
-//! cut`, spelled with one space). A part of one unit is its unit's postings and a part of
-//! two its pair's: both exact. A longer part (`人民币`, `3.6%`, `"rate cut now"`) needs its
-//! pairs one after the other, so pairs also have their *positions* (the unit number of each
+//! joined units (`人民`, `2月`, `3.`, `.6`, `6%`) and for every unit next to white space on
+//! its line, spelled with a space on that side (`rate `, ` cut`). A part of one unit is its
+//! unit's postings and a part of two joined units its pair's: both exact. A longer part
+//! (`人民币`, `3.6%`) or a phrase with white space (`"rate cut"`) needs its terms one after
+//! the other, so pairs and spaced terms also have their *positions* (the unit number of each
 //! occurrence), kept in files of their own that only such parts fetch (see
 //! [`PositionLists`]). Terms are spread over shards by a stable hash, so a query downloads
 //! only the shards of its own terms (the approach Pagefind takes).
