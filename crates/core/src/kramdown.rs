@@ -57,6 +57,158 @@ struct Run {
 /// `markdown` with the emphasis pairs CommonMark would miss written as HTML, `<<` as «, and
 /// `$$` math written as kramdown writes it.
 pub fn prepare(markdown: &str) -> Cow<'_, str> {
+    match markdown_in_html(markdown) {
+        Cow::Borrowed(_) => prepare_text(markdown),
+        Cow::Owned(opened) => Cow::Owned(prepare_text(&opened).into_owned()),
+    }
+}
+
+/// kramdown's `markdown="1"` (or `"block"`) on a block element's start tag: what the element
+/// holds is Markdown, where CommonMark keeps a whole HTML block raw. The start tag (on a
+/// line of its own, up to three spaces in) is followed by a blank line and its end tag put
+/// on a line of its own after another, so that CommonMark reads what is between as
+/// Markdown; the attribute stays on the tag, where it keeps [`html_block_end`] from reading
+/// the element as one raw block, and the sanitizer removes it. Fenced code is left alone;
+/// `markdown="span"` and `"0"` too.
+fn markdown_in_html(markdown: &str) -> Cow<'_, str> {
+    if memchr::memmem::find(markdown.as_bytes(), b"markdown=").is_none() {
+        return Cow::Borrowed(markdown);
+    }
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut fence: Option<(u8, usize)> = None;
+    // The end tags still to find: the element's name, and the nesting of that name.
+    let mut open: Vec<(String, usize)> = Vec::new();
+    // Whether the next line needs a blank line before it (after a start or end tag's line).
+    let mut blank_before = false;
+    for line in markdown.split_inclusive('\n') {
+        if std::mem::take(&mut blank_before) && !line.trim().is_empty() {
+            out.push('\n');
+        }
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if let Some((marker, len)) = fence {
+            if closes_fence(trimmed, marker, len) {
+                fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if indent < 4 && is_fence(trimmed) {
+            let marker = trimmed.as_bytes()[0];
+            fence = Some((marker, trimmed.bytes().take_while(|&b| b == marker).count()));
+            out.push_str(line);
+            continue;
+        }
+        let start_tag = (indent < 4).then(|| markdown_start_tag(trimmed)).flatten();
+        let rest = match start_tag {
+            Some(tag_len) => {
+                let name = tag_name(&trimmed[1..]).unwrap_or_default();
+                open.push((name.to_ascii_lowercase(), 0));
+                out.push_str(&line[..indent + tag_len]);
+                let rest = &trimmed[tag_len..];
+                if rest.trim().is_empty() {
+                    out.push_str(rest);
+                    blank_before = true;
+                    continue;
+                }
+                out.push_str("\n\n");
+                rest.trim_start_matches([' ', '\t'])
+            }
+            None => line,
+        };
+        blank_before = push_until_end_tags(&mut out, rest, &mut open);
+    }
+    if out == markdown {
+        Cow::Borrowed(markdown)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+/// The length of a block element's start tag at the start of `text` when it asks for
+/// Markdown inside (`markdown="1"`, `'1'`, `1` or `"block"`) and ends on this line.
+fn markdown_start_tag(text: &str) -> Option<usize> {
+    let name = tag_name(text.strip_prefix('<')?)?;
+    if !is_named(BLOCK_ELEMENTS, name) {
+        return None;
+    }
+    let end = memchr::memchr(b'>', text.as_bytes())?;
+    let tag = &text[..end];
+    if tag.contains('\n') || tag.ends_with('/') {
+        return None;
+    }
+    let value = tag
+        .match_indices("markdown=")
+        .find(|(at, _)| tag[..*at].ends_with([' ', '\t']))
+        .map(|(at, attribute)| tag[at + attribute.len()..].trim_start_matches(['"', '\'']))?;
+    let value = value
+        .split(['"', '\'', ' ', '\t'])
+        .next()
+        .unwrap_or_default();
+    matches!(value, "1" | "block").then_some(end + 1)
+}
+
+/// Copies `text` (a line, or the rest of one) to `out`, putting each end tag of the open
+/// elements (`open`: name and nesting, innermost last) on a line of its own after a blank
+/// line. Returns whether the line ended with such an end tag (the next line needs a blank
+/// line before it).
+fn push_until_end_tags(out: &mut String, text: &str, open: &mut Vec<(String, usize)>) -> bool {
+    let mut rest = text;
+    while let Some((name, depth)) = open.last_mut() {
+        let Some(at) = next_tag_of(rest, name) else {
+            break;
+        };
+        let tag = &rest[at..];
+        let len = memchr::memchr(b'>', tag.as_bytes()).map_or(tag.len(), |gt| gt + 1);
+        let closing = tag.starts_with("</");
+        if !closing || *depth > 0 {
+            match closing {
+                true => *depth -= 1,
+                false if !tag[..len].ends_with("/>") => *depth += 1,
+                false => {}
+            }
+            out.push_str(&rest[..at + len]);
+            rest = &rest[at + len..];
+            continue;
+        }
+        let before = &rest[..at];
+        if !before.trim().is_empty() {
+            out.push_str(before.trim_end_matches([' ', '\t']));
+            out.push_str("\n\n");
+        } else if !out.ends_with("\n\n") && !out.is_empty() {
+            out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+        }
+        out.push_str(&tag[..len]);
+        rest = &rest[at + len..];
+        open.pop();
+        if rest.trim().is_empty() {
+            out.push_str(rest);
+            return true;
+        }
+        // What follows the end tag on its line is Markdown again, a block of its own.
+        out.push_str("\n\n");
+        rest = rest.trim_start_matches([' ', '\t']);
+    }
+    out.push_str(rest);
+    false
+}
+
+/// Where the next start or end tag of the element `name` (lower-case) begins in `text`.
+fn next_tag_of(text: &str, name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(lt) = memchr::memchr(b'<', &text.as_bytes()[from..]) {
+        let at = from + lt;
+        let after = &text[at + 1..];
+        let after = after.strip_prefix('/').unwrap_or(after);
+        if tag_name(after).is_some_and(|found| found.eq_ignore_ascii_case(name)) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+fn prepare_text(markdown: &str) -> Cow<'_, str> {
     // memchr's searches: std's `contains` with a two-byte pattern (a two-way search) was 1%
     // of a build's instructions, over every post's whole text.
     let has = |needle: &[u8]| memchr::memmem::find(markdown.as_bytes(), needle).is_some();
