@@ -7,8 +7,8 @@ use crate::search::Query;
 /// What the reader asked for. Every field is optional; the empty filter shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
-    /// What to search for: every white-space-separated part must occur as typed (see
-    /// [`crate::search`]); quotes only group.
+    /// What to search for: every white-space-separated part must occur as typed, and a
+    /// quoted phrase with its white space (see [`crate::search`]).
     pub text: String,
     /// A category id.
     pub category: Option<String>,
