@@ -141,7 +141,7 @@ async fn file_bytes(file: &str) -> Result<Vec<u8>, String> {
 
 /// The sentence for an archive file that was fetched but cannot be used: `error` says which
 /// file and why.
-pub fn damaged(error: impl std::fmt::Display) -> String {
+fn damaged(error: impl std::fmt::Display) -> String {
     tf(Text::ErrorDamaged, &[("error", &error.to_string())])
 }
 
@@ -173,8 +173,19 @@ async fn fetch_with<T>(
 
 /// Fetches and decodes one JSON archive file (gzip or not, checking its `schema_version`).
 pub async fn fetch<T: DeserializeOwned>(file: &str) -> Result<T, String> {
+    fetch_checked(file, |_: &T| Ok(())).await
+}
+
+/// [`fetch`], then `check` on what it says (a table's length against the manifest): a file
+/// that fails it could not be used either (see [`FAILED`]).
+pub async fn fetch_checked<T: DeserializeOwned>(
+    file: &str,
+    check: impl FnOnce(&T) -> Result<(), ArchiveError>,
+) -> Result<T, String> {
     fetch_with(file, |bytes| {
-        archive::decode_bytes(file, bytes).map_err(unreadable)
+        let value = archive::decode_bytes(file, bytes).map_err(unreadable)?;
+        check(&value).map_err(damaged)?;
+        Ok(value)
     })
     .await
 }
@@ -196,12 +207,7 @@ pub async fn fetch_position_shard(file: &str) -> Result<PositionShard, String> {
 }
 
 pub async fn fetch_manifest() -> Result<Manifest, String> {
-    let manifest: Manifest = fetch_with(MANIFEST_FILE, |bytes| {
-        let manifest: Manifest = archive::decode_bytes(MANIFEST_FILE, bytes).map_err(unreadable)?;
-        manifest.check().map_err(damaged)?;
-        Ok(manifest)
-    })
-    .await?;
+    let manifest = fetch_checked(MANIFEST_FILE, Manifest::check).await?;
     VERSIONS.set(Some(Manifest {
         home: Default::default(),
         ..manifest.clone()

@@ -13,7 +13,7 @@ use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
 use gazette_core::query::{Loaded, Need};
 use yew::prelude::*;
 
-use crate::archive::{damaged, fetch, fetch_position_shard, fetch_search_shard};
+use crate::archive::{fetch, fetch_checked, fetch_position_shard, fetch_search_shard};
 
 /// Something fetched on demand.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,20 +114,23 @@ async fn fetch_resource(resource: Resource, manifest: &Manifest) -> Result<Data,
     let path = resource.path();
     Ok(match resource {
         Resource::Categories => {
-            let table = fetch::<CategoryTable>(&path).await?.categories;
-            archive::check_count(&path, table.len(), manifest.category_count).map_err(damaged)?;
-            Data::Categories(Rc::new(table))
+            let table = fetch_checked(&path, |table: &CategoryTable| {
+                archive::check_count(&path, table.categories.len(), manifest.category_count)
+            });
+            Data::Categories(Rc::new(table.await?.categories))
         }
         Resource::Tags => {
-            let table = fetch::<TagTable>(&path).await?.tags;
-            archive::check_count(&path, table.len(), manifest.tag_count).map_err(damaged)?;
-            Data::Tags(Rc::new(table))
+            let table = fetch_checked(&path, |table: &TagTable| {
+                archive::check_count(&path, table.tags.len(), manifest.tag_count)
+            });
+            Data::Tags(Rc::new(table.await?.tags))
         }
         Resource::Days => Data::Days(Rc::new(fetch::<Days>(&path).await?)),
         Resource::SummaryGroup(group) => {
-            let summaries = fetch::<SummaryGroup>(&path).await?;
-            summaries.check(&path, group, manifest).map_err(damaged)?;
-            Data::Summaries(Rc::new(summaries.posts))
+            let summaries = fetch_checked(&path, |summaries: &SummaryGroup| {
+                summaries.check(&path, group, manifest)
+            });
+            Data::Summaries(Rc::new(summaries.await?.posts))
         }
         Resource::CategoryList(n) => {
             Data::Ordinals(Rc::new(fetch_list(ListKey::category(n), manifest).await?))
