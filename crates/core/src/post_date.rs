@@ -208,21 +208,6 @@ fn parse_naive(text: &str) -> Option<NaiveDateTime> {
         })
 }
 
-const MONTHS: [(&str, &str); 12] = [
-    ("jan", "january"),
-    ("feb", "february"),
-    ("mar", "march"),
-    ("apr", "april"),
-    ("may", "may"),
-    ("jun", "june"),
-    ("jul", "july"),
-    ("aug", "august"),
-    ("sep", "september"),
-    ("oct", "october"),
-    ("nov", "november"),
-    ("dec", "december"),
-];
-
 /// A date as people write it, which Ruby's `Time.parse` (Jekyll's reader for date text)
 /// understands: the month by name (`May 11, 2024`, `11 May 2024`, `Saturday, May 11th 2024
 /// 10:30 PM`) or eight digits (`20240511`), with an optional time of day.
@@ -248,20 +233,23 @@ fn parse_written(text: &str) -> Option<NaiveDateTime> {
             if ordinal && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
                 return digits.to_string();
             }
-            // `Sept.`, `sept`, `SEPTEMBER`: the month's three letters.
-            let bare = word.trim_end_matches('.').to_ascii_lowercase();
-            let month = MONTHS.iter().find(|(short, long)| {
-                bare == *short || bare == *long || (*short == "sep" && bare == "sept")
-            });
-            month.map_or_else(|| word.to_string(), |(short, _)| short.to_string())
+            // `Sept.`, `sept`, `SEPTEMBER`: the month's name.
+            let bare = word.trim_end_matches('.');
+            let bare = if bare.eq_ignore_ascii_case("sept") {
+                "sep"
+            } else {
+                bare
+            };
+            match bare.parse::<chrono::Month>() {
+                Ok(month) => month.name().to_string(),
+                Err(_) => word.to_string(),
+            }
         })
         .collect();
     let weekday = |word: &str| {
-        let word = word.trim_end_matches('.').to_ascii_lowercase();
-        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            .iter()
-            .any(|day| word.starts_with(day))
-            && word.parse::<chrono::Weekday>().is_ok()
+        word.trim_end_matches('.')
+            .parse::<chrono::Weekday>()
+            .is_ok()
     };
     if words.first().is_some_and(|word| weekday(word)) {
         words.remove(0);

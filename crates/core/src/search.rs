@@ -210,8 +210,8 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usiz
                 continue;
             }
         }
-        if let Some((c, bytes, was_joined)) = pending.take() {
-            emit(Unit::Char(c), was_joined, bytes);
+        if let Some((c, bytes, join_before)) = pending.take() {
+            emit(Unit::Char(c), join_before, bytes);
             join = Join::Joined;
         }
         if k == Kind::Word {
@@ -249,8 +249,8 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usiz
         };
         pending = Some((c, at..end, join));
     }
-    if let Some((c, bytes, was_joined)) = pending {
-        emit(Unit::Char(c), was_joined, bytes);
+    if let Some((c, bytes, join_before)) = pending {
+        emit(Unit::Char(c), join_before, bytes);
     }
     if !word.is_empty() {
         emit(Unit::Word(&word), word_at.2, word_at.0..word_at.1);

@@ -337,17 +337,8 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
         baseurl: site_text(site, "baseurl"),
         posts: site.post_ids.as_deref(),
     };
-    let prepared = prepare::prepare(body, &links);
-    let dead_links = prepared.dead_links.iter().map(|(line, tag, id)| {
-        (
-            *line,
-            format!(
-                "`{{% {tag} %}}` names {id:?}, which is not a post of this site: the link leads \
-                 nowhere (Jekyll stops the build here)"
-            ),
-        )
-    });
-    let dead_links: Vec<(usize, String)> = dead_links.collect();
+    let mut prepared = prepare::prepare(body, &links);
+    let dead_links = std::mem::take(&mut prepared.dead_links);
     let (text, mut warnings) = match recover::parse(&prepared, tags::language()) {
         Err(failure) => (body.to_string(), vec![failure]),
         Ok((template, mut warnings)) => {

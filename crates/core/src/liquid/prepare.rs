@@ -36,8 +36,8 @@ pub(super) struct Prepared {
     pub markups: Vec<Markup>,
     /// Why the body must not run at all: `(line, message)`.
     pub refusal: Option<(usize, String)>,
-    /// `post_url` and `link` tags naming no post of the site: `(line, tag, post id)`.
-    pub dead_links: Vec<(usize, String, String)>,
+    /// `post_url` and `link` tags naming no post of the site: `(line, message)`, warnings.
+    pub dead_links: Vec<(usize, String)>,
 }
 
 impl Prepared {
@@ -146,26 +146,28 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         let (name, args) = inside
             .split_once(char::is_whitespace)
             .map_or((inside, ""), |(n, a)| (n, a.trim()));
-        let mut dead_link = |id: &str| {
-            if links.posts.is_some_and(|posts| !posts.contains(id)) {
-                dead_links.push((markup_line, inner(source).to_string(), id.to_string()));
-            }
+        let literal_link = name == "link" && !args.contains("{{");
+        let linked_post = match name {
+            "post_url" => Some(file_stem(args)),
+            _ if literal_link => post_of(args),
+            _ => None,
         };
-        match name {
-            "post_url" => {
-                let id = file_stem(args);
-                dead_link(id);
-                out.push_str(&post_link(id));
-                continue;
+        if let Some(id) = linked_post {
+            if links.posts.is_some_and(|posts| !posts.contains(id)) {
+                dead_links.push((
+                    markup_line,
+                    format!(
+                        "`{{% {inside} %}}` names {id:?}, which is not a post of this site: the \
+                         link leads nowhere (Jekyll stops the build here)"
+                    ),
+                ));
             }
-            "link" if !args.contains("{{") => {
-                if let Some(id) = post_of(args) {
-                    dead_link(id);
-                }
-                out.push_str(&page_link(args, links));
-                continue;
-            }
-            _ => {}
+            out.push_str(&post_link(id));
+            continue;
+        }
+        if literal_link {
+            out.push_str(&page_link(args, links));
+            continue;
         }
         // A loop over a range whose ends are variables (`(1..n)`) runs at most what the
         // loops around it leave of the budget: its end is clamped by two assigns before it
@@ -469,18 +471,16 @@ fn join_url(base: &str, path: &str) -> String {
     )
 }
 
-/// `{% link _posts/2016-07-26-name.md %}` points at a post (in-app link); any other path
-/// points at a page of the original site.
-/// The post a `link` tag's path names, if it is a post's (`_posts/2016-07-26-x.md`).
+/// The post a `link` tag's path names, if it is a post's (`_posts/2016-07-26-x.md`): an
+/// in-app link.
 fn post_of(path: &str) -> Option<&str> {
     let path = path.trim_matches(|c| c == '"' || c == '\'');
     path.contains("_posts/").then(|| file_stem(path))
 }
 
+/// Where a `link` tag's path that is not a post's ([`post_of`]) points: a page of the
+/// original site.
 fn page_link(path: &str, links: &Links) -> String {
-    if let Some(id) = post_of(path) {
-        return post_link(id);
-    }
     let path = path.trim_matches(|c| c == '"' || c == '\'');
     let html_path = match path.rsplit_once('.') {
         Some((stem, "md" | "markdown")) => format!("{stem}.html"),
