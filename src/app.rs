@@ -1,9 +1,9 @@
 //! The app shell: archive context, router, header with the search box, and the switch from
 //! [`Route`] to page.
 
-use gazette_core::filter::Filter;
-use gazette_core::i18n::{parts, Part, Text};
-use gazette_core::route::Route;
+use gazette_archive::filter::Filter;
+use gazette_archive::i18n::{parts, Part, Text};
+use gazette_archive::route::Route;
 use yew::prelude::*;
 
 use crate::archive;

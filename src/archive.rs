@@ -2,10 +2,10 @@
 //! (layout in `docs/archive-format.md`). URLs are relative to the page, so the app works at
 //! a site root and under any sub-path.
 
-use gazette_core::i18n::Text;
+use gazette_archive::i18n::Text;
 
 use crate::i18n::tf;
-use gazette_core::archive::{
+use gazette_archive::archive::{
     self, ArchiveError, Manifest, PositionShard, SearchShard, MANIFEST_FILE,
 };
 use gloo::net::http::Request;

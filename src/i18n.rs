@@ -1,12 +1,12 @@
-//! The interface's language in the app: the catalogue core's [`gazette_core::i18n`] picks for
+//! The interface's language in the app: the catalogue core's [`gazette_archive::i18n`] picks for
 //! the archive, with plural categories and numbers from the browser's `Intl` (CLDR rules for
 //! every language, at no cost in wasm). Components ask [`t`], [`tf`] and [`count`]; they never
 //! hold a string of their own.
 
 use std::cell::{Cell, RefCell};
 
-use gazette_core::i18n::{fill, same_language, Locale, Text};
-use gazette_core::model::SiteInfo;
+use gazette_archive::i18n::{fill, same_language, Locale, Text};
+use gazette_archive::model::SiteInfo;
 use js_sys::{Array, Function, Intl, Object};
 use wasm_bindgen::JsValue;
 

@@ -1,4 +1,4 @@
-//! The browser's enforcer of `gazette_core::sanitize_policy`: article HTML from the archive
+//! The browser's enforcer of `gazette_archive::sanitize_policy`: article HTML from the archive
 //! is parsed into an element of an inert document (no browsing context: no scripts run, no
 //! images load, no handlers fire), every node is checked against the same allowlist the
 //! builder used, and only the cleaned nodes reach the page. An archive file that was tampered
@@ -22,7 +22,7 @@
 //! property: it keeps no `id` or `name`, no form or form control, no embedded object (the
 //! core's policy test `nothing_kept_can_clobber_the_page` pins this).
 
-use gazette_core::sanitize_policy as policy;
+use gazette_archive::sanitize_policy as policy;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, DocumentFragment, Node};
 

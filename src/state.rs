@@ -5,12 +5,12 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use gazette_core::archive::{
+use gazette_archive::archive::{
     self, BodyChunk, CategoryTable, Days, IdShard, IdShardKey, IndexShardKey, ListKey, Manifest,
     PositionShard, PostBody, PostList, SearchShard, SegmentLists, SummaryGroup, TagTable,
 };
-use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
-use gazette_core::query::{Loaded, Need};
+use gazette_archive::model::{CategoryInfo, PostSummary, TagInfo};
+use gazette_archive::query::{Loaded, Need};
 use yew::prelude::*;
 
 use crate::archive::{fetch, fetch_checked, fetch_position_shard, fetch_search_shard};

@@ -1,5 +1,5 @@
 //! The policy's two enforcers, compared input by input in real headless Chromium: the
-//! builder's ammonia (`gazette_core::sanitize`, compiled to wasm for this test) and the
+//! builder's ammonia (`gazette_sanitize`, compiled to wasm for this test) and the
 //! browser's DOM walk (`sanitize_dom`). Inputs: every vector of `tests/xss/vectors.json`,
 //! mutations of them, and random nestings of allowlisted, removed and unknown elements,
 //! attributes, URL schemes, entities, comments, foreign content and broken markup.
@@ -19,8 +19,8 @@
 
 use gazette_app::sanitize_dom::sanitize_to_string_with_removals;
 use gazette_app::untrusted_dom::UntrustedDom;
-use gazette_core::sanitize::sanitize_html;
-use gazette_core::sanitize_policy as policy;
+use gazette_archive::sanitize_policy as policy;
+use gazette_sanitize::sanitize_html;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use wasm_bindgen::JsCast;

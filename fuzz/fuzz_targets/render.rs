@@ -1,9 +1,9 @@
-//! Markdown + sanitize: no script or handler in the output's tags. The checks live in `gazette_core::fuzz_checks`, so
-//! crashers are replayed by `cargo test` (`crates/core/tests/fuzz_regressions.rs`).
+//! Markdown + sanitize: no script or handler in the output's tags. The checks live in `gazette_import::fuzz_checks`, so
+//! crashers are replayed by `cargo test` (`crates/import/tests/fuzz_regressions.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    gazette_core::fuzz_checks::render_any(text);
+    gazette_import::fuzz_checks::render_any(text);
 });

@@ -3,7 +3,7 @@
 //! the sanitizer refuses the markup (a DOM call on it failed even where it could only drop a
 //! node), nothing of it is shown, and the reader is told why.
 
-use gazette_core::i18n::Text;
+use gazette_archive::i18n::Text;
 
 use crate::i18n::tf;
 use yew::prelude::*;

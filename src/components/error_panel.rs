@@ -1,6 +1,6 @@
 //! What every failure looks like: what went wrong, in words, and a way out.
 
-use gazette_core::i18n::Text;
+use gazette_archive::i18n::Text;
 
 use crate::i18n::t;
 use yew::prelude::*;

@@ -3,17 +3,17 @@
 //! summary groups of the rows on screen only (it is virtualized), so a category of 50,000
 //! posts costs what a screenful of rows costs.
 
-use gazette_core::i18n::Text;
+use gazette_archive::i18n::Text;
 
 use crate::i18n::{locale, t, tf};
 use std::rc::Rc;
 
-use gazette_core::archive::Manifest;
-use gazette_core::filter::{contains_any, highlight, snippet};
-use gazette_core::model::PostSummary;
-use gazette_core::route::Route;
-use gazette_core::search::Query;
-use gazette_core::text::{article_text, EXCERPT_CHARS};
+use gazette_archive::archive::Manifest;
+use gazette_archive::filter::{contains_any, highlight, snippet};
+use gazette_archive::model::PostSummary;
+use gazette_archive::route::Route;
+use gazette_archive::search::Query;
+use gazette_archive::text::{article_text, EXCERPT_CHARS};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 

@@ -3,10 +3,10 @@
 //! pauses (see `routing`), so the filtered view can be shared and reloaded without one
 //! history entry per letter.
 
-use gazette_core::i18n::Text;
+use gazette_archive::i18n::Text;
 
 use crate::i18n::t;
-use gazette_core::route::Route;
+use gazette_archive::route::Route;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

@@ -3,16 +3,16 @@
 //! a single summary. Clicking a bar narrows the list to that period; dragging across bars
 //! narrows it to the span.
 
-use gazette_core::i18n::Text;
+use gazette_archive::i18n::Text;
 
 use crate::i18n::{self, t};
 use std::rc::Rc;
 
-use gazette_core::archive::Days;
-use gazette_core::dates::period_days;
-use gazette_core::filter::Filter;
-use gazette_core::query::histogram;
-use gazette_core::route::Route;
+use gazette_archive::archive::Days;
+use gazette_archive::dates::period_days;
+use gazette_archive::filter::Filter;
+use gazette_archive::query::histogram;
+use gazette_archive::route::Route;
 use yew::prelude::*;
 
 use crate::routing::use_navigator;

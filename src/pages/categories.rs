@@ -1,15 +1,15 @@
 //! Every category, with a filter box: reaches all ~2000 finews sources by name or id.
 
-use gazette_core::archive::busiest_first;
-use gazette_core::i18n::Text;
+use gazette_archive::archive::busiest_first;
+use gazette_archive::i18n::Text;
 
 use crate::i18n::{self, t};
-use gazette_core::filter::Filter;
-use gazette_core::route::Route;
+use gazette_archive::filter::Filter;
+use gazette_archive::route::Route;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use gazette_core::query::Loaded;
+use gazette_archive::query::Loaded;
 
 use super::use_manifest;
 use crate::components::error_panel::ErrorPanel;

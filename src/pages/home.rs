@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
-use gazette_core::filter::Filter;
-use gazette_core::i18n::Text;
-use gazette_core::route::Route;
+use gazette_archive::filter::Filter;
+use gazette_archive::i18n::Text;
+use gazette_archive::route::Route;
 use yew::prelude::*;
 
 use super::use_manifest;
@@ -68,7 +68,7 @@ pub fn home_page() -> Html {
 #[function_component(DateBrowser)]
 fn date_browser() -> Html {
     let manifest = use_manifest();
-    let mut years: Vec<(&str, Vec<&gazette_core::archive::PeriodCount>)> = Vec::new();
+    let mut years: Vec<(&str, Vec<&gazette_archive::archive::PeriodCount>)> = Vec::new();
     // A period is `YYYY-MM`; anything else (a damaged manifest) is left out, never sliced.
     let well_formed = |period: &str| {
         period.len() == 7

@@ -8,7 +8,7 @@ pub mod posts;
 
 use std::rc::Rc;
 
-use gazette_core::archive::Manifest;
+use gazette_archive::archive::Manifest;
 
 use crate::state::{use_archive, Load};
 

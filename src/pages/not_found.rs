@@ -1,6 +1,6 @@
 //! An address the app does not know.
 
-use gazette_core::i18n::Text;
+use gazette_archive::i18n::Text;
 
 use crate::i18n::{t, tf};
 use yew::prelude::*;

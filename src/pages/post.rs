@@ -1,12 +1,12 @@
 //! One post: title, date in the archive's time zone, sources and tags as links, the original
 //! link, the body (sanitized again here), and previous/next within its first category.
 
-use gazette_core::archive::Manifest;
-use gazette_core::filter::Filter;
-use gazette_core::i18n::Text;
-use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
-use gazette_core::query::{neighbours, Loaded};
-use gazette_core::route::Route;
+use gazette_archive::archive::Manifest;
+use gazette_archive::filter::Filter;
+use gazette_archive::i18n::Text;
+use gazette_archive::model::{CategoryInfo, PostSummary, TagInfo};
+use gazette_archive::query::{neighbours, Loaded};
+use gazette_archive::route::Route;
 use yew::prelude::*;
 
 use super::use_manifest;
@@ -28,7 +28,7 @@ enum Lookup<'a> {
     NoSuchPost,
     Found {
         summary: &'a PostSummary,
-        body: Option<&'a gazette_core::archive::PostBody>,
+        body: Option<&'a gazette_archive::archive::PostBody>,
         /// The next newer and next older post of its first category, once known.
         newer: Option<&'a PostSummary>,
         older: Option<&'a PostSummary>,
@@ -205,7 +205,7 @@ fn post_header(props: &PostHeaderProps) -> Html {
                 { for tag_links }
             </p>
             if let Some(source) = &summary.source {
-                if gazette_core::sanitize_policy::is_allowed_url(source) {
+                if gazette_archive::sanitize_policy::is_allowed_url(source) {
                     <p class="source-link"><a href={source.clone()} target="_blank" rel="noopener noreferrer">{ t(Text::ViewOriginal) }</a></p>
                 }
             }

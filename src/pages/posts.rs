@@ -1,14 +1,14 @@
 //! Every list of posts: a category, a tag, a date period or a search, narrowed further by
 //! words and a date range. The filter is the route, so the URL always reproduces the view.
 
-use gazette_core::i18n::Text;
+use gazette_archive::i18n::Text;
 use std::rc::Rc;
 
-use gazette_core::archive::Manifest;
-use gazette_core::filter::Filter;
-use gazette_core::query::{evaluate, Hits};
-use gazette_core::route::{is_day, Route};
-use gazette_core::search::Query;
+use gazette_archive::archive::Manifest;
+use gazette_archive::filter::Filter;
+use gazette_archive::query::{evaluate, Hits};
+use gazette_archive::route::{is_day, Route};
+use gazette_archive::search::Query;
 use gloo::timers::callback::Timeout;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -109,7 +109,7 @@ fn results(
     manifest: &Rc<Manifest>,
     hits: &Rc<Hits>,
     ordinals: Rc<Vec<u32>>,
-    days: Option<Rc<gazette_core::archive::Days>>,
+    days: Option<Rc<gazette_archive::archive::Days>>,
 ) -> Html {
     let query = Rc::new(Query::parse(&filter.text));
     html! {

@@ -16,7 +16,7 @@
 // under its path and a version (`?v=…`): the version of the segment whose posts the file
 // holds (its index and list files, summary groups, body chunks; in the open segment each
 // group and chunk has its own), an id shard its month's, a category's or tag's list the
-// lists' version, else the build (`Manifest::version_of`, crates/core/src/archive.rs,
+// lists' version, else the build (`Manifest::version_of`, crates/archive/src/archive.rs,
 // restated below).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';

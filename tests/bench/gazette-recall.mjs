@@ -1,6 +1,6 @@
 // Recall of Gazette's search on the benchmark queries, checked by the same ground truth as the
 // peers' (tests/bench/peers/recall.mjs): the hits come from `gazette search`, which runs the
-// viewer's own query engine (gazette-core) on the archive files. Prints one JSON object.
+// viewer's own query engine (gazette-archive) on the archive files. Prints one JSON object.
 //
 // usage: node tests/bench/gazette-recall.mjs ARCHIVE_DIR GAZETTE_BINARY
 import { execFileSync } from 'node:child_process';

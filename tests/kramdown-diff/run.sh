@@ -13,7 +13,7 @@ command -v ruby >/dev/null && ruby -e "require 'kramdown'; require 'kramdown-par
   { echo "needs kramdown: apt-get install jekyll" >&2; exit 1; }
 root=$(cd "$here/../.." && pwd)
 cd "$root"
-cargo build -q --release -p gazette-core --example kramdown_diff
+cargo build -q --release -p gazette-import --example kramdown_diff
 bin=$root/target/release/examples/kramdown_diff
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -24,10 +24,15 @@ if [ -n "${BEFORE:-}" ]; then
   tree=$root/target/kramdown-diff-before
   git worktree remove -f "$tree" 2>/dev/null || rm -rf "$tree"
   git worktree add -q -f "$tree" "$BEFORE"
-  mkdir -p "$tree/crates/core/examples"
-  cp "$root/crates/core/examples/kramdown_diff.rs" "$tree/crates/core/examples/"
+  # The builder's crate was gazette-core (crates/core) before it was split in three.
+  crate=import package=gazette-import
+  [ -d "$tree/crates/import" ] || crate=core package=gazette-core
+  mkdir -p "$tree/crates/$crate/examples"
+  cp "$root/crates/import/examples/kramdown_diff.rs" "$tree/crates/$crate/examples/"
+  [ "$crate" = core ] && sed -i 's/gazette_import::/gazette_core::/g; s/gazette_sanitize::/gazette_core::sanitize::/g' \
+    "$tree/crates/core/examples/kramdown_diff.rs"
   (cd "$tree" && CARGO_TARGET_DIR=$root/target/kramdown-diff-target \
-    cargo build -q --release -p gazette-core --example kramdown_diff)
+    cargo build -q --release -p "$package" --example kramdown_diff)
   "$root/target/kramdown-diff-target/release/examples/kramdown_diff" render "$work/docs" > "$work/before.html"
   git worktree remove -f "$tree"
   before=("$work/before.html")

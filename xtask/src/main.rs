@@ -163,14 +163,6 @@ fn test(tools: &setup::Tools) -> Result<()> {
     run(tools
         .command("cargo")
         .args(["test", "--workspace", "--exclude", "gazette-app"]))?;
-    // The core as the app builds it (no builder features): its own tests, natively.
-    run(tools.command("cargo").args([
-        "test",
-        "--package",
-        "gazette-core",
-        "--no-default-features",
-        "--lib",
-    ]))?;
     // The browser tests of the app (the sanitizer, and its differential test against
     // ammonia) in Chromium, then in Firefox: wasm-bindgen-test picks the browser from the
     // driver it is given. The differential test runs 10,000 inputs (10-25 s here); the

@@ -10,17 +10,17 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gazette_core::build::{
+use gazette_archive::model::SiteInfo;
+use gazette_import::build::{
     build_archive_update, BuildInput, Built, ContentStore, Imported, NameTable, Names, PostMeta,
     Previous, LOAD_BATCH,
 };
-use gazette_core::import::{
+use gazette_import::import::{
     import_file_with, Content, ImportSettings, Outcome, PostContent, SourceFile, StoredContent,
 };
-use gazette_core::liquid::{LiquidSite, PostIds, PostSummary, SiteInputs};
-use gazette_core::model::SiteInfo;
-use gazette_core::post_date::Zone;
-use gazette_core::report::{BuildReport, Rejection, Warning};
+use gazette_import::liquid::{LiquidSite, PostIds, PostSummary, SiteInputs};
+use gazette_import::post_date::Zone;
+use gazette_import::report::{BuildReport, Rejection, Warning};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
@@ -176,7 +176,10 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             Err(error) => {
                 site_warnings.push(Warning {
                     path: config_path.clone(),
-                    line: gazette_core::site_config::line_of_key(&sources.config_text, "timezone"),
+                    line: gazette_import::site_config::line_of_key(
+                        &sources.config_text,
+                        "timezone",
+                    ),
                     message: format!("timezone: {error}; dates without an offset are read as UTC"),
                 });
                 (Zone::default(), "UTC".into())
@@ -790,7 +793,7 @@ fn liquid_site(
     // What `post_url` may name: every post file found (a post rejected later still counts,
     // and has its own line in the report).
     let ids = sources.posts.iter().filter_map(|path| path.to_str());
-    site.with_post_ids(PostIds::new(ids.map(gazette_core::import::post_id)))
+    site.with_post_ids(PostIds::new(ids.map(gazette_import::import::post_id)))
 }
 
 /// The builder's record of `outcome`, its content moved to the store, and whether its Liquid

@@ -1,12 +1,12 @@
 //! `gazette gen`: writes a realistic, deterministic Jekyll site (see
-//! `gazette_core::generate`) for benchmarks and scale tests.
+//! `gazette_import::generate`) for benchmarks and scale tests.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gazette_core::generate::{config_yml, generate_post, sources, GenerateOptions};
+use gazette_import::generate::{config_yml, generate_post, sources, GenerateOptions};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 

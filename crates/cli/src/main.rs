@@ -1,7 +1,8 @@
 //! `gazette`: turns folders of Jekyll posts into the archive the Gazette viewer loads (and
 //! searches such an archive from the shell).
-//! A thin shell: flags in, calls into `gazette-core` and this crate's I/O modules, exit codes
-//! out (0 success, 1 failure, 2 unusable arguments).
+//! A thin shell: flags in, calls into `gazette-import` (the builder), `gazette-archive` (the
+//! format and its query engine, for `search`) and this crate's I/O modules, exit codes out (0
+//! success, 1 failure, 2 unusable arguments).
 
 mod build;
 mod generate;

@@ -11,10 +11,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{bail, Context, Result};
-use gazette_core::archive::{
-    chunk_path, summary_group_path, ArchiveFile, BuildId, FileDigest, Gzip, ListKey, Manifest,
-    MANIFEST_FILE, SEGMENT_POSTS,
+use gazette_archive::archive::{
+    chunk_path, summary_group_path, ListKey, Manifest, MANIFEST_FILE, SEGMENT_POSTS,
 };
+use gazette_import::store::{ArchiveFile, BuildId, FileDigest, Gzip};
 use rayon::prelude::*;
 
 use crate::pages::FolderSize;

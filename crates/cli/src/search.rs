@@ -1,5 +1,5 @@
 //! `gazette search`: answers a query from a built archive folder with the same query engine
-//! the viewer runs in the browser (`gazette_core::query`), reading only the files the query
+//! the viewer runs in the browser (`gazette_archive::query`), reading only the files the query
 //! needs. For scripts, checks of an archive before publishing, and the recall benchmark.
 
 use std::cell::RefCell;
@@ -10,15 +10,15 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gazette_core::archive::{
+use gazette_archive::archive::{
     decode_bytes, decode_position_shard, decode_search_shard, flip, position_shard_path,
     search_shard_path, segment_list_path, summary_group_path, CategoryTable, Days, IndexShardKey,
     ListKey, Manifest, PositionShard, PostList, SearchShard, SegmentLists, SummaryGroup, TagTable,
     CATEGORIES_FILE, DAYS_FILE, MANIFEST_FILE, TAGS_FILE,
 };
-use gazette_core::filter::Filter;
-use gazette_core::model::{CategoryInfo, PostSummary, TagInfo};
-use gazette_core::query::{evaluate, Loaded, Need};
+use gazette_archive::filter::Filter;
+use gazette_archive::model::{CategoryInfo, PostSummary, TagInfo};
+use gazette_archive::query::{evaluate, Loaded, Need};
 use serde::de::DeserializeOwned;
 
 #[derive(Args, Debug)]

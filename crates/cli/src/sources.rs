@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use gazette_core::liquid::{refuse_include_name, DataFile, IncludeLookup, IncludeSource};
-use gazette_core::report::{Rejection, Skip, Warning};
-use gazette_core::site_config::{self, SiteConfig};
+use gazette_import::liquid::{refuse_include_name, DataFile, IncludeLookup, IncludeSource};
+use gazette_import::report::{Rejection, Skip, Warning};
+use gazette_import::site_config::{self, SiteConfig};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 

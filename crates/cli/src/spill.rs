@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
-use gazette_core::build::ContentStore;
-use gazette_core::import::{Content, Outcome, PostContent, StoredContent};
+use gazette_import::build::ContentStore;
+use gazette_import::import::{Content, Outcome, PostContent, StoredContent};
 
 /// Writes go through a buffer of this size.
 const BUFFER_BYTES: usize = 1 << 20;
@@ -285,7 +285,7 @@ impl Spill {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gazette_core::import::HeldContent;
+    use gazette_import::import::HeldContent;
 
     #[test]
     fn what_is_stored_loads_back() {
@@ -351,8 +351,8 @@ mod tests {
             source: None,
         };
         let post = |html: &str| {
-            let mut outcome = gazette_core::import::import_file(
-                gazette_core::import::SourceFile {
+            let mut outcome = gazette_import::import::import_file(
+                gazette_import::import::SourceFile {
                     path: "_posts/2024-01-01-a.md",
                     bytes: b"---\ntitle: t\n---\nx\n",
                 },

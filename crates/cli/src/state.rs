@@ -9,7 +9,7 @@
 //! settings: anything else means a full build); it is written next to the archive, never in
 //! it, because it is as large as a few percent of the archive and no reader needs it.
 //!
-//! [`build_archive_update`]: gazette_core::build::build_archive_update
+//! [`build_archive_update`]: gazette_import::build::build_archive_update
 
 use std::fs;
 use std::hash::{BuildHasher, Hasher};
@@ -18,16 +18,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset, TimeZone};
-use gazette_core::archive::{
-    decode, decode_bytes, position_shard_path, search_shard_path, stored_contents_fast,
-    summary_group_path, ArchiveError, FileDigest, IndexShardKey, Manifest, Segment, SummaryGroup,
-    MANIFEST_FILE,
+use gazette_archive::archive::{
+    decode, decode_bytes, position_shard_path, search_shard_path, summary_group_path, ArchiveError,
+    IndexShardKey, Manifest, Segment, SummaryGroup, MANIFEST_FILE,
 };
-use gazette_core::build::{Imported, PostMeta, PreviousFiles, Record};
-use gazette_core::i18n::LetterCounts;
-use gazette_core::import::Content;
-use gazette_core::report::{Rejection, Warning};
-use gazette_core::search_index::SegmentFiles;
+use gazette_archive::i18n::LetterCounts;
+use gazette_import::build::{Imported, PostMeta, PreviousFiles, Record};
+use gazette_import::import::Content;
+use gazette_import::report::{Rejection, Warning};
+use gazette_import::search_index::SegmentFiles;
+use gazette_import::store::{stored_contents_fast, FileDigest};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -23,11 +23,11 @@ fn read_json(path: &Path) -> Value {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let name = path.to_string_lossy();
     let json = if name.ends_with(".gz") {
-        gazette_core::archive::inflate(&name, &bytes)
+        gazette_archive::archive::inflate(&name, &bytes)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     } else {
         assert!(
-            !gazette_core::archive::is_gzip(&bytes),
+            !gazette_archive::archive::is_gzip(&bytes),
             "{name} is gzip without the .gz extension"
         );
         bytes
@@ -678,16 +678,16 @@ fn a_handmade_site_covers_every_jekyll_case() {
 fn the_search_index_finds_chinese_words_and_tickers() {
     let built = finews();
     let manifest = built.manifest();
-    let segments: Vec<gazette_core::archive::Segment> =
+    let segments: Vec<gazette_archive::archive::Segment> =
         serde_json::from_value(manifest["layout"]["segments"].clone()).unwrap();
     assert_eq!(segments.len(), 1, "a small archive has one index segment");
     let postings = |term: &str| -> Vec<u64> {
         let key = segments[0].search_shard_of(term).unwrap();
-        let file = gazette_core::archive::search_shard_path(key);
+        let file = gazette_archive::archive::search_shard_path(key);
         assert_eq!(file, format!("search/0/{:04}.bin.gz", key.shard));
         let bytes = std::fs::read(built.archive.join(&file)).unwrap();
-        assert!(gazette_core::archive::is_gzip(&bytes));
-        let shard = gazette_core::archive::decode_search_shard(&file, &bytes).unwrap();
+        assert!(gazette_archive::archive::is_gzip(&bytes));
+        let shard = gazette_archive::archive::decode_search_shard(&file, &bytes).unwrap();
         shard
             .terms
             .get(term)
@@ -712,7 +712,7 @@ fn the_search_index_finds_chinese_words_and_tickers() {
         "body text is indexed, not only the excerpt"
     );
     // The id shards find every post.
-    let layout: gazette_core::archive::Layout =
+    let layout: gazette_archive::archive::Layout =
         serde_json::from_value(manifest["layout"].clone()).unwrap();
     for (number, post) in built.posts().iter().enumerate() {
         let id = post["id"].as_str().unwrap();
@@ -720,7 +720,7 @@ fn the_search_index_finds_chinese_words_and_tickers() {
         let shard = read_json(
             &built
                 .archive
-                .join(gazette_core::archive::id_shard_path(key)),
+                .join(gazette_archive::archive::id_shard_path(key)),
         );
         assert_eq!(shard["ids"][id], number as u64);
     }
@@ -1719,7 +1719,7 @@ fn newer_posts_change_no_file_that_holds_only_older_ones() {
     }
     // Readers keep their cache: every file of the sealed segment (its index, summary groups
     // and body chunks) has the same URL version in both manifests; the open one's changed.
-    let manifest = |built: &Built| -> gazette_core::archive::Manifest {
+    let manifest = |built: &Built| -> gazette_archive::archive::Manifest {
         serde_json::from_value(built.manifest()).unwrap()
     };
     let (old_manifest, new_manifest) = (manifest(&before), manifest(&full));
@@ -2007,7 +2007,7 @@ fn an_update_of_posts_that_list_the_site_posts_is_the_full_build() {
             .iter()
             .filter(|(name, _)| name.starts_with("bodies/"))
             .map(|(name, bytes)| {
-                String::from_utf8(gazette_core::archive::inflate(name, bytes).unwrap()).unwrap()
+                String::from_utf8(gazette_archive::archive::inflate(name, bytes).unwrap()).unwrap()
             })
             .collect();
         assert!(

@@ -38,7 +38,7 @@ export async function readArchive(archiveDir) {
 }
 
 // Elements that end a line of text when HTML is read as plain text (as in Gazette's
-// `article_text` in crates/core).
+// `article_text` in crates/archive).
 const BLOCK_ELEMENTS = new Set(['p', 'div', 'br', 'li', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'center',
   'blockquote', 'pre', 'table', 'ul', 'ol', 'dl', 'dt', 'dd', 'hr', 'figure', 'figcaption']);
 

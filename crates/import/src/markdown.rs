@@ -1,0 +1,601 @@
+//! Post bodies from Markdown to sanitized HTML, rendered the way Jekyll's kramdown (GFM input)
+//! renders them: CommonMark with raw HTML, GFM tables, strikethrough and task lists,
+//! footnotes, definition lists, `<http://…>` autolinks, kramdown's emphasis where
+//! CommonMark's flanking rules differ and its `$$` math ([`crate::kramdown`]), and kramdown's
+//! typography (curly quotes by its rules, dashes, ellipses; [`crate::typography`]). The first
+//! bare autolink is the post's source URL.
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::plain_html;
+use gazette_sanitize::{article_text, sanitize_html};
+
+/// The kramdown options of a site's `_config.yml` (`kramdown:`) that change what a post
+/// says: Jekyll's defaults unless the site sets them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MarkdownOptions {
+    /// `hard_wrap`: a line break inside a paragraph is a `<br>` (Jekyll's default: no).
+    pub hard_wrap: bool,
+    /// `smart_quotes`: the left and right single, then left and right double quotes.
+    pub quotes: crate::typography::Quotes,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedBody {
+    /// Sanitized HTML.
+    pub html: String,
+    /// Readable text (navigation links left out), one line per block.
+    pub text: String,
+    /// The first bare autolink (`<http://…>`), the article's original URL.
+    pub source: Option<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_TASKLISTS
+}
+
+/// The events of a post's source: Markdown with kramdown's typography and the site's
+/// options, or (for an `.html` post, which Jekyll does not convert, `None`) as it is.
+fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<'a>> {
+    let Some(markdown) = markdown else {
+        return Parser::new_ext(source, options()).collect();
+    };
+    let events = crate::kramdown::table_of_contents(crate::kramdown::span_html_paragraphs(
+        crate::kramdown::definition_terms(crate::kramdown::list_paragraphs(
+            source,
+            crate::kramdown::headless_tables(
+                Parser::new_ext(source, options())
+                    .into_offset_iter()
+                    .collect(),
+            ),
+        )),
+    ));
+    // A character escaped with a backslash or written as a character reference (`\"`,
+    // `&quot;`, `\.`) stays as it is: kramdown's escape and entity are elements of their own,
+    // which its typography does not touch.
+    let events = events
+        .into_iter()
+        .map(|(event, range)| {
+            // (Only a character the typography may change: `prepare` escapes others, `\:`
+            // say, where the source has none, and the rules must see them as kramdown does.)
+            let text = matches!(&event, Event::Text(text) if text.starts_with(['\'', '"', '.', '-', '<', '>']));
+            let backslashes = source[..range.start]
+                .bytes()
+                .rev()
+                .take_while(|&b| b == b'\\')
+                .count();
+            let literal = match () {
+                _ if !text => None,
+                _ if source[range.start..].starts_with('&') => Some('&'),
+                _ if backslashes % 2 == 1 => Some('\\'),
+                _ => None,
+            };
+            let source = crate::typography::TextSource {
+                literal,
+                after: source.get(range.end..).unwrap_or_default(),
+            };
+            (event, source)
+        })
+        .collect();
+    let mut events = crate::typography::apply(events, &markdown.quotes);
+    if markdown.hard_wrap {
+        for event in &mut events {
+            if matches!(event, Event::SoftBreak) {
+                *event = Event::HardBreak;
+            }
+        }
+    }
+    events
+}
+
+/// Renders a Markdown post and sanitizes the result. Markdown without raw HTML (most news
+/// posts) is written straight as sanitized HTML by [`crate::plain_html`]; the rest goes
+/// through the sanitizer.
+pub fn render(markdown: &str, options: &MarkdownOptions) -> RenderedBody {
+    let source = crate::kramdown::prepare(markdown);
+    render_events(events(&source, Some(options)), source.len())
+}
+
+/// Renders an `.html` post: its HTML passes through as raw HTML (and is sanitized); Jekyll
+/// applies no Markdown typography to it.
+pub fn render_html_post(html: &str) -> RenderedBody {
+    render_events(events(html, None), html.len())
+}
+
+fn render_events(events: Vec<Event<'_>>, len: usize) -> RenderedBody {
+    let source = events.iter().find_map(|event| match event {
+        Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url,
+            ..
+        }) if gazette_archive::sanitize_policy::is_web_url(dest_url) => Some(dest_url.to_string()),
+        _ => None,
+    });
+    // A table kramdown writes without a head (see `kramdown::headless_tables`) has an empty
+    // one in pulldown-cmark's events, which its writer needs to start the body.
+    let headless = events.windows(2).any(|pair| {
+        matches!(
+            pair,
+            [Event::Start(Tag::TableHead), Event::End(TagEnd::TableHead)]
+        )
+    });
+    let mut html = plain_html::render(&events).unwrap_or_else(|| sanitized(len, events));
+    if headless {
+        // Written as kramdown writes it: no head at all (an empty row is no text; the
+        // sequence cannot be text, whose `<` is escaped).
+        html = html.replace("<thead><tr></tr></thead>", "");
+    }
+    let text = article_text(&html);
+    RenderedBody { html, text, source }
+}
+
+/// The full path: pulldown-cmark's HTML, sanitized. `len` is the Markdown's length (a
+/// capacity hint).
+fn sanitized(len: usize, events: Vec<Event<'_>>) -> String {
+    let mut raw_html = String::with_capacity(len + len / 4);
+    pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
+    sanitize_html(&raw_html)
+}
+
+/// For inputs the fast path takes, its HTML and the full path's, which must be equal (checked
+/// by the tests and the render fuzz target); `None` when the fast path declines.
+pub(crate) fn fast_and_full(markdown: &str) -> Option<(String, String)> {
+    let source = crate::kramdown::prepare(markdown);
+    let events = events(&source, Some(&MarkdownOptions::default()));
+    let fast = plain_html::render(&events)?;
+    Some((fast, sanitized(markdown.len(), events)))
+}
+
+/// The plain-text excerpt of a post's fragment (the part before an excerpt separator).
+pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> String {
+    match markdown {
+        Some(options) => render(source, options).text,
+        None => render_html_post(source).text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// kramdown 2.4 (Debian's Jekyll 4.3) on the same sources gives these elements (with
+    /// its own indentation, a heading id and the `class`, which the policy drops); a start
+    /// tag and its end tag on one line are read as one block too (kramdown leaves the end
+    /// tag as text there: `<p><em>a</em>&lt;/div&gt;</p>`).
+    #[test]
+    fn markdown_inside_a_block_element_that_asks_for_it() {
+        let html = |markdown: &str| {
+            let rendered = render(markdown, &MarkdownOptions::default()).html;
+            rendered.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        for (markdown, expected) in [
+            (
+                "<div class=\"note\" markdown=\"1\">\n**Bold** text\n\n* one\n* two\n</div>\nAfter.",
+                "<div> <p><strong>Bold</strong> text</p> <ul> <li>one</li> <li>two</li> </ul> </div> <p>After.</p>",
+            ),
+            (
+                "<div markdown=\"1\">\n<div markdown='1'>\n# Heading\n</div>\nOuter *text*\n</div>",
+                "<div> <div> <h1>Heading</h1> </div> <p>Outer <em>text</em></p> </div>",
+            ),
+            (
+                "<div markdown=\"1\">\n<div>inner raw *x*</div>\ntail *y*\n</div>",
+                "<div> <div>inner raw *x*</div> <p>tail <em>y</em></p> </div>",
+            ),
+            ("<div markdown=\"1\">*a* and `b`</div>", "<div> <p><em>a</em> and <code>b</code></p> </div>"),
+            ("<div markdown=\"0\">\n*raw*\n</div>", "<div> *raw* </div>"),
+            (
+                "```\n<div markdown=\"1\">\n*not*\n</div>\n```",
+                "<pre><code>&lt;div markdown=\"1\"&gt; *not* &lt;/div&gt; </code></pre>",
+            ),
+        ] {
+            assert_eq!(html(markdown), expected, "{markdown}");
+        }
+    }
+
+    /// Each case is kramdown 2.4's own output (GFM input), links' added attributes aside:
+    /// its quote rules look at the source around a run of text (the markup after it, a line
+    /// break before it) and leave a character reference or an escape as written.
+    #[test]
+    fn quotes_next_to_markup_follow_kramdown() {
+        let cases = [
+            ("it&#39;s &quot;x&quot;", "it's \"x\""),
+            ("'&quot;s", "‘\"s"),
+            ("\"[a](u)\" b", "“<a>a</a>” b"),
+            (
+                "Read: **\"[SCP](u)\"**.",
+                "Read: <strong>“<a>SCP</a>“</strong>.",
+            ),
+            ("!_\"word, (word", "!_“word, (word"),
+            ("x['90s", "x[’90s"),
+            ("**\"( x[':**", "<strong>”( x[’:</strong>"),
+            ("a\n\"[ b", "a\n“[ b"),
+            ("[a](u)\"\\\"s", "<a>a</a>”\"s"),
+            ("`c`'<b>x</b>'&quot;", "<code>c</code>‘<b>x</b>‘\""),
+        ];
+        for (markdown, expected) in cases {
+            let html = render(markdown, &MarkdownOptions::default())
+                .html
+                .replace(
+                    " rel=\"noopener noreferrer\" target=\"_blank\" href=\"u\"",
+                    "",
+                )
+                .replace("&quot;", "\"");
+            assert_eq!(html, format!("<p>{expected}</p>\n"), "{markdown}");
+        }
+    }
+
+    #[test]
+    fn a_fence_right_after_a_list_item_is_its_code() {
+        // kramdown 2.4: the fence is the item's, and each of its lines loses up to the item's
+        // content column of white space (a tab is four columns).
+        let html = render(
+            "- A:\n```\nx\n\tat y\n  two\n```\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        assert_eq!(
+            html,
+            "<ul>\n<li>A:\n<pre><code>x\n  at y\ntwo\n</code></pre>\n</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn a_table_without_a_header_has_no_head() {
+        // kramdown 2.4: `<table><tbody><tr><td>a</td>…`, no `<thead>` (an empty one was left).
+        let html = render("a | b\nc | d\n", &MarkdownOptions::default()).html;
+        assert_eq!(
+            html,
+            "<table><tbody>\n<tr><td>a</td><td>b</td></tr>\n<tr><td>c</td><td>d</td></tr>\n</tbody></table>\n"
+        );
+        // A table with a header keeps it.
+        let html = render("| h |\n|---|\n| c |\n", &MarkdownOptions::default()).html;
+        assert!(
+            html.starts_with("<table><thead><tr><th>h</th></tr></thead>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn finews_short_post_renders_like_kramdown() {
+        let body = "\n离岸人民币兑美元升至6.3512，为2018年以来最高水平。\n\n<http://finance.eastmoney.com/news/11060,202112082206672930.html>\n\n[返回东财滚动新闻](//finews.zning.me/emnews/)\n[返回首页](//finews.zning.me/)";
+        let rendered = render(body, &MarkdownOptions::default());
+        assert_eq!(
+            rendered.html,
+            "<p>离岸人民币兑美元升至6.3512，为2018年以来最高水平。</p>\n\
+<p><a rel=\"noopener noreferrer\" target=\"_blank\" href=\"http://finance.eastmoney.com/news/11060,202112082206672930.html\">http://finance.eastmoney.com/news/11060,202112082206672930.html</a></p>\n\
+<p><a rel=\"noopener noreferrer\" target=\"_blank\" href=\"//finews.zning.me/emnews/\">返回东财滚动新闻</a>\n\
+<a rel=\"noopener noreferrer\" target=\"_blank\" href=\"//finews.zning.me/\">返回首页</a></p>\n"
+        );
+        assert_eq!(
+            rendered.source.as_deref(),
+            Some("http://finance.eastmoney.com/news/11060,202112082206672930.html")
+        );
+        assert_eq!(
+            rendered.text,
+            "离岸人民币兑美元升至6.3512，为2018年以来最高水平。"
+        );
+    }
+
+    #[test]
+    fn a_raw_less_than_sign_stays_text() {
+        let rendered = render("精度满足<1%的要求", &MarkdownOptions::default());
+        assert_eq!(rendered.html, "<p>精度满足&lt;1%的要求</p>\n");
+    }
+
+    /// The source is a web address: an autolink to `javascript:` (or `vbscript:`, `mailto:`)
+    /// is never one, so the feeds cannot link to it; the first web autolink after it is.
+    #[test]
+    fn only_a_web_autolink_is_the_source() {
+        for body in [
+            "<javascript:alert(1)>",
+            "<vbscript:msgbox(1)>",
+            "<mailto:a@b.c>",
+        ] {
+            let rendered = render(body, &MarkdownOptions::default());
+            assert_eq!(rendered.source, None, "{body}");
+            let rendered = render(
+                &format!("{body}\n\n<https://example.org/a>"),
+                &MarkdownOptions::default(),
+            );
+            assert_eq!(rendered.source.as_deref(), Some("https://example.org/a"));
+        }
+    }
+
+    #[test]
+    fn an_empty_autolink_is_no_source() {
+        let rendered = render("> 摘要\n\n<>\n", &MarkdownOptions::default());
+        assert_eq!(rendered.source, None);
+        assert!(
+            rendered.html.starts_with("<blockquote>"),
+            "{}",
+            rendered.html
+        );
+    }
+
+    /// Whether the fast path took `markdown` (it must then agree with the full path).
+    fn fast_path_agrees(markdown: &str) -> bool {
+        match fast_and_full(markdown) {
+            Some((fast, full)) => {
+                assert_eq!(fast, full, "fast and full paths differ for {markdown:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files_under(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The bodies of the fixtures' text files (their front matter left out), and the XSS
+    /// vectors' HTML.
+    fn fixture_bodies_and_attacks() -> (Vec<String>, Vec<String>) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests");
+        let mut files = Vec::new();
+        files_under(&root.join("fixtures"), &mut files);
+        let bodies = files
+            .iter()
+            // The binary and Latin-1 fixtures are not text.
+            .filter_map(|path| std::fs::read_to_string(path).ok())
+            .map(|text| {
+                let body = crate::front_matter::split(&text).map_or(text.as_str(), |s| s.body);
+                body.to_string()
+            })
+            .collect();
+        let vectors: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("xss/vectors.json")).unwrap())
+                .unwrap();
+        let attacks = vectors["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|vector| vector["html"].as_str().unwrap().to_string())
+            .collect();
+        (bodies, attacks)
+    }
+
+    #[test]
+    fn fast_path_matches_the_sanitizer_on_real_posts_and_attacks() {
+        let (bodies, attacks) = fixture_bodies_and_attacks();
+        let (mut fast, mut full) = (0, 0);
+        for body in &bodies {
+            if fast_path_agrees(body) {
+                fast += 1;
+            } else {
+                full += 1;
+            }
+        }
+        // The real finews posts are mostly plain Markdown; the seed and the hand-made site
+        // hold raw HTML, tables and images.
+        assert!(fast >= 80 && full >= 5, "fast {fast}, full {full}");
+
+        assert!(attacks.len() > 200);
+        for html in &attacks {
+            // As raw HTML, and as Markdown link destinations, titles and text.
+            for markdown in [
+                html.to_string(),
+                format!("[x]({html})"),
+                format!("[x](<{html}>)"),
+                format!("[x](http://a.example/ \"{html}\")"),
+                format!("<{html}>"),
+                format!("*{html}*"),
+            ] {
+                fast_path_agrees(&markdown);
+            }
+        }
+    }
+
+    /// pulldown-cmark's HTML for `markdown` (what the sanitizer is given), when the plain
+    /// Markdown fast path declines it.
+    fn raw_html_of(markdown: &str) -> Option<String> {
+        let source = crate::kramdown::prepare(markdown);
+        let events = events(&source, Some(&MarkdownOptions::default()));
+        if plain_html::render(&events).is_some() {
+            return None;
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        Some(html)
+    }
+
+    /// Whether the raw HTML fast path took `html`; it must then give ammonia's bytes.
+    fn raw_fast_path_agrees(html: &str) -> bool {
+        match gazette_sanitize::raw_html::sanitize(html) {
+            Some(fast) => {
+                let full = gazette_sanitize::ammonia_sanitize(html);
+                assert_eq!(
+                    fast, full,
+                    "raw HTML fast path and ammonia differ for {html:?}"
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn raw_html_fast_path_matches_ammonia_on_posts_and_attacks() {
+        let (bodies, attacks) = fixture_bodies_and_attacks();
+        let (mut fast, mut full) = (0, 0);
+        for body in &bodies {
+            // Bodies as the sanitizer gets them, and as HTML themselves.
+            raw_fast_path_agrees(body);
+            let Some(html) = raw_html_of(body) else {
+                continue;
+            };
+            if raw_fast_path_agrees(&html) {
+                fast += 1;
+            } else {
+                full += 1;
+            }
+        }
+        eprintln!("fixtures: fast {fast}, full {full}");
+        assert!(fast >= 10 && full >= 1, "fast {fast}, full {full}");
+
+        for html in &attacks {
+            raw_fast_path_agrees(html);
+            if let Some(rendered) = raw_html_of(html) {
+                raw_fast_path_agrees(&rendered);
+            }
+        }
+
+        // The generator's posts: a third of them are finews-style raw HTML (paragraphs,
+        // stock links in spans, images in `<center>`), which the fast path must take.
+        let options = crate::generate::GenerateOptions {
+            posts: 3000,
+            seed: 11,
+            categories: 50,
+            anomaly_rate: 0.05,
+        };
+        let sources = crate::generate::sources(&options);
+        let (mut raw, mut taken) = (0, 0);
+        for index in 0..options.posts {
+            for file in crate::generate::generate_post(&options, &sources, index) {
+                let text = String::from_utf8(file.bytes).unwrap();
+                let body = crate::front_matter::split(&text).map_or(text.as_str(), |s| s.body);
+                let html = if file.path.ends_with(".md") {
+                    match raw_html_of(body) {
+                        Some(html) => html,
+                        None => continue,
+                    }
+                } else {
+                    body.to_string()
+                };
+                raw += 1;
+                if raw_fast_path_agrees(&html) {
+                    taken += 1;
+                }
+            }
+        }
+        eprintln!("generated: took {taken} of {raw}");
+        assert!(raw > 500 && taken * 10 >= raw * 9, "took {taken} of {raw}");
+    }
+
+    #[test]
+    fn fast_path_matches_the_sanitizer_on_random_markdown() {
+        use rand::{Rng, SeedableRng};
+        const PIECES: &[&str] = &[
+            "人民币汇率",
+            "A股",
+            " ",
+            "  \n",
+            "\n",
+            "\n\n",
+            "&",
+            "&amp;",
+            "&lt;",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "\u{a0}",
+            "&nbsp;",
+            "*",
+            "**",
+            "_",
+            "~~",
+            "`",
+            "``",
+            "\\",
+            "#",
+            "# ",
+            "## ",
+            "> ",
+            "- ",
+            "* ",
+            "1. ",
+            "3) ",
+            "---",
+            "***",
+            "    ",
+            "[",
+            "]",
+            "(",
+            ")",
+            "[链接](http://a.example/x?a=1&b='2' \"题\")",
+            "[r](../emnews/)",
+            "[s](//h.example/p q)",
+            "<http://finance.eastmoney.com/news/1,2.html>",
+            "<mailto:a@b.example>",
+            "<a@b.example>",
+            "<>",
+            "[j](javascript:alert(1))",
+            "[d](data:text/html,x)",
+            "[v](JaVaScRiPt:x)",
+            "[b](http://[::1)",
+            "[u](http://例子.测试/路径)",
+            "[e]()",
+            "[t](# \"x\")",
+            "![图](http://i.example/a.png)",
+            "<b>",
+            "</b>",
+            "<!-- c -->",
+            "<p>",
+            "| a | b |\n|---|---|\n",
+            "[^1]",
+            "[^1]: 注\n",
+            "{#id}",
+            "\t",
+            "\u{0}",
+            "\u{c}",
+            "\u{fffe}",
+            "\u{200b}",
+            "[ref]",
+            "[ref]: http://r.example/ \"R\"\n",
+            "```\ncode\n```\n",
+            "- [ ] task\n",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let (mut fast, mut full) = (0, 0);
+        for _ in 0..20_000 {
+            let len = rng.gen_range(1..24);
+            let markdown: String = (0..len)
+                .map(|_| PIECES[rng.gen_range(0..PIECES.len())])
+                .collect();
+            if fast_path_agrees(&markdown) {
+                fast += 1;
+            } else {
+                full += 1;
+            }
+        }
+        // Both paths are exercised a lot, or the comparison proves little.
+        assert!(fast > 2_000 && full > 2_000, "fast {fast}, full {full}");
+    }
+
+    #[test]
+    fn tables_render() {
+        let rendered = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n",
+            &MarkdownOptions::default(),
+        );
+        assert!(rendered.html.contains("<table>"), "{}", rendered.html);
+        assert!(rendered.html.contains("<td>2</td>"), "{}", rendered.html);
+    }
+
+    #[test]
+    fn a_site_with_hard_wrap_gets_line_breaks() {
+        let text = "一行\n第二行\n";
+        assert_eq!(
+            render(text, &MarkdownOptions::default()).html,
+            "<p>一行\n第二行</p>\n"
+        );
+        let hard = MarkdownOptions {
+            hard_wrap: true,
+            ..MarkdownOptions::default()
+        };
+        assert_eq!(render(text, &hard).html, "<p>一行<br>\n第二行</p>\n");
+    }
+}

@@ -1,0 +1,68 @@
+//! Inputs shared by the core's integration tests: the fixture sites' posts and generator
+//! posts, as `(path, bytes)`.
+
+use std::path::Path;
+
+use gazette_archive::model::SiteInfo;
+use gazette_import::build::BuildInput;
+use gazette_import::generate::{generate_post, sources, GenerateOptions};
+use gazette_import::import::{import_file, ImportSettings, Outcome, SourceFile};
+
+/// The post files (`.md`, `.html`) of the fixture sites `sites` (folders of
+/// `tests/fixtures/`), second copies included.
+pub fn fixture_posts(sites: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let mut files = Vec::new();
+    for site in sites {
+        files_under(&root.join(site), &mut files);
+    }
+    files
+}
+
+fn files_under(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for entry in std::fs::read_dir(dir).expect("a readable fixture folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md" || e == "html") {
+            let bytes = std::fs::read(&path).expect("a readable fixture");
+            out.push((path.display().to_string(), bytes));
+        }
+    }
+}
+
+/// The post files the generator writes with `options`, under `gen/`.
+pub fn generated_posts(options: &GenerateOptions) -> Vec<(String, Vec<u8>)> {
+    let specs = sources(options);
+    (0..options.posts)
+        .flat_map(|index| generate_post(options, &specs, index))
+        .filter(|file| file.path.ends_with(".md") || file.path.ends_with(".html"))
+        .map(|file| (format!("gen/{}", file.path), file.bytes))
+        .collect()
+}
+
+/// `files` imported as the integration tests import them (dates without an offset in
+/// Shanghai's time).
+#[allow(dead_code)] // not every test binary uses every helper
+pub fn import_all(files: &[(String, Vec<u8>)]) -> Vec<Outcome> {
+    let settings = ImportSettings {
+        zone: "Asia/Shanghai".parse().expect("a known zone"),
+        ..ImportSettings::default()
+    };
+    files
+        .iter()
+        .map(|(path, bytes)| import_file(SourceFile { path, bytes }, &settings))
+        .collect()
+}
+
+/// The builder's input of `outcomes`, for a site with a public URL (so it has feeds).
+#[allow(dead_code)]
+pub fn input(outcomes: Vec<Outcome>) -> BuildInput {
+    BuildInput::of_outcomes(
+        SiteInfo {
+            url: "https://example.org".into(),
+            ..SiteInfo::default()
+        },
+        outcomes,
+    )
+}

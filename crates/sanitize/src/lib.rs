@@ -1,0 +1,190 @@
+//! The builder's enforcer of [`gazette_archive::sanitize_policy`]: an `ammonia` cleaner configured from
+//! the policy's lists (behind the one-pass fast path of `raw_html.rs`, which gives its
+//! bytes for the markup it takes), and a plain-text reader for the HTML it produces.
+
+pub mod raw_html;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use ammonia::{Builder, UrlRelative};
+
+use gazette_archive::sanitize_policy as policy;
+
+fn cleaner() -> &'static Builder<'static> {
+    static CLEANER: OnceLock<Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut tag_attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for &(tag, attribute) in policy::ELEMENT_ATTRIBUTES {
+            tag_attributes.entry(tag).or_default().insert(attribute);
+        }
+        let mut builder = Builder::default();
+        builder
+            .tags(policy::ALLOWED_TAGS.iter().copied().collect())
+            .clean_content_tags(
+                policy::REMOVED_WITH_CONTENT
+                    .iter()
+                    .chain(policy::FOREIGN_ELEMENT_NAMES)
+                    .copied()
+                    .collect(),
+            )
+            .generic_attributes(policy::GENERIC_ATTRIBUTES.iter().copied().collect())
+            .tag_attributes(tag_attributes)
+            .url_schemes(policy::ALLOWED_URL_SCHEMES.iter().copied().collect())
+            .url_relative(UrlRelative::PassThrough)
+            .strip_comments(true)
+            .link_rel(None)
+            // ammonia checks schemes itself; applying the policy's own URL test as well keeps
+            // the builder and the browser in exact agreement (e.g. on `java\u{fffd}script:`).
+            .attribute_filter(|_, attribute, value| {
+                if policy::URL_ATTRIBUTES.contains(&attribute) && !policy::is_allowed_url(value) {
+                    None
+                } else {
+                    Some(value.into())
+                }
+            });
+        builder
+    })
+}
+
+/// Cleans article HTML under the policy, with the policy's forced attributes: raw HTML in the
+/// subset `raw_html.rs` models in one pass (most news markup), anything else by ammonia,
+/// the same bytes either way.
+pub fn sanitize_html(html: &str) -> String {
+    if let Some(clean) = raw_html::sanitize(html) {
+        return clean;
+    }
+    ammonia_sanitize(html)
+}
+
+/// [`sanitize_html`] by ammonia alone (the full path, which the fast path must equal).
+pub fn ammonia_sanitize(html: &str) -> String {
+    // `Document::to_string` serializes into bytes, checks them with std's UTF-8 validator and
+    // copies them into a `String`; the bytes are read once more here anyway, into `out`.
+    let mut serialized = Vec::with_capacity(html.len());
+    cleaner()
+        .clean(html)
+        .write_to(&mut serialized)
+        .expect("writing to a Vec cannot fail");
+    let clean = simdutf8::basic::from_utf8(&serialized).expect("html5ever serializes UTF-8");
+    add_forced_attributes(clean)
+}
+
+/// Inserts [`policy::FORCED_ATTRIBUTES`] right after each matching start tag's name.
+/// (ammonia can set attributes itself, but in hash-map order, and the archive must be
+/// byte-for-byte reproducible.) The input is serializer output, where every literal `<` in
+/// text is escaped, so `<img` can only start a tag; forced attributes were stripped by the
+/// cleaner, so none is doubled.
+fn add_forced_attributes(clean: &str) -> String {
+    let mut out = String::with_capacity(clean.len() + clean.len() / 8);
+    let mut rest = clean;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let name_len = rest[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len() - 1);
+        let name = &rest[1..1 + name_len];
+        out.push('<');
+        out.push_str(name);
+        push_forced_attributes(&mut out, name);
+        rest = &rest[1 + name_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether ammonia keeps `url` in a URL attribute: it parses it with the `url` crate and keeps
+/// it when the scheme is allowed, or when it is relative (`UrlRelative::PassThrough`). The
+/// builder's other writers of HTML (the fast paths) keep a URL only when this does.
+pub fn ammonia_keeps_url(url: &str) -> bool {
+    match url::Url::parse(url) {
+        Ok(url) => policy::ALLOWED_URL_SCHEMES.contains(&url.scheme()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => true,
+        Err(_) => false,
+    }
+}
+
+/// Writes `tag`'s [`policy::FORCED_ATTRIBUTES`], each with a leading space, in the policy's
+/// order.
+pub fn push_forced_attributes(out: &mut String, tag: &str) {
+    for &(forced_tag, attribute, value) in policy::FORCED_ATTRIBUTES {
+        if forced_tag == tag {
+            out.push(' ');
+            out.push_str(attribute);
+            out.push_str("=\"");
+            out.push_str(value);
+            out.push('"');
+        }
+    }
+}
+
+pub use gazette_archive::text::article_text;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finews_stock_markup_loses_style_class_id_and_data() {
+        let html = r#"<p style="text-align:center;"><span id="stock_1.600160"><a href="http://quote.eastmoney.com/unify/r/1.600160" class="keytip" data-code="1,600160">巨化股份</a></span></p>"#;
+        assert_eq!(
+            sanitize_html(html),
+            r#"<p><span><a rel="noopener noreferrer" target="_blank" href="http://quote.eastmoney.com/unify/r/1.600160">巨化股份</a></span></p>"#
+        );
+    }
+
+    #[test]
+    fn images_load_lazily_without_referrer() {
+        let html = r#"<center><img src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552" style="border:1px" onerror="alert(1)"></center>"#;
+        assert_eq!(
+            sanitize_html(html),
+            r#"<center><img loading="lazy" referrerpolicy="no-referrer" src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552"></center>"#
+        );
+    }
+
+    #[test]
+    fn html_elements_with_svg_or_mathml_names_go_with_their_content() {
+        assert_eq!(
+            sanitize_html("<p>a<desc>x</desc>b<mi>y</mi>c<list>z</list><font>kept</font></p>"),
+            "<p>abckept</p>"
+        );
+    }
+
+    #[test]
+    fn scripts_styles_and_frames_go_with_their_content() {
+        let html = "<p>a<script>alert(1)</script><style>p{}</style><iframe src=x>f</iframe><object data=x>o</object>b</p><form action=x><input name=a>c</form>";
+        assert_eq!(sanitize_html(html), "<p>ab</p>");
+    }
+
+    #[test]
+    fn script_urls_are_removed() {
+        let html = r#"<a href="javascript:alert(1)">x</a><a href="data:text/html,x">y</a><img src="vbscript:x">"#;
+        let clean = sanitize_html(html);
+        assert!(!clean.contains("javascript"), "{clean}");
+        assert!(!clean.contains("data:"), "{clean}");
+        assert!(!clean.contains("vbscript"), "{clean}");
+    }
+
+    #[test]
+    fn comments_are_stripped() {
+        assert_eq!(
+            sanitize_html("<!-- EM_StockImg_Start --><p>x</p>"),
+            "<p>x</p>"
+        );
+    }
+
+    #[test]
+    fn article_text_skips_navigation_blocks() {
+        let html = r#"<p>离岸人民币兑美元升至6.3512。</p>
+<p><a href="http://finance.eastmoney.com/x.html">http://finance.eastmoney.com/x.html</a></p>
+<p><a href="//finews.zning.me/emnews/">返回东财滚动新闻</a>｜<a href="//finews.zning.me/">返回首页</a></p>"#;
+        assert_eq!(article_text(html), "离岸人民币兑美元升至6.3512。");
+    }
+
+    #[test]
+    fn article_text_keeps_inline_links_and_decodes_entities() {
+        let html = "<p>据<a href=\"x\">蔚来</a>消息 &lt;1% &amp; more</p><p>二</p>";
+        assert_eq!(article_text(html), "据蔚来消息 <1% & more\n二");
+    }
+}
