@@ -531,8 +531,8 @@ fn a_handmade_site_covers_every_jekyll_case() {
         report["read"], 23,
         "_posts/ only: pages and layouts are not input"
     );
-    assert_eq!(report["written"], 17);
-    assert_eq!(count("rejected"), 4);
+    assert_eq!(report["written"], 18);
+    assert_eq!(count("rejected"), 3);
     assert_eq!(count("skipped"), 2);
     assert_eq!(
         report["written"].as_u64().unwrap() as usize
@@ -555,7 +555,10 @@ fn a_handmade_site_covers_every_jekyll_case() {
     assert_eq!(reason_of("rejected", "2022-03-15-empty.md"), "empty file");
     assert!(reason_of("rejected", "2022-03-16-binary.md").starts_with("binary file"));
     assert!(reason_of("rejected", "2022-03-17-latin1.md").starts_with("not UTF-8"));
-    assert!(reason_of("rejected", "2022-03-14-no-front-matter.md").starts_with("no front matter"));
+    // Jekyll 4.3 publishes a dated post file without front matter, titled by its name.
+    let bare = built.post("2022-03-14-no-front-matter");
+    assert_eq!(bare["title"], "No Front Matter");
+    assert_eq!(bare["date"], "2022-03-14T00:00:00-04:00");
     assert_eq!(
         reason_of("skipped", "2022-03-07-unpublished.md"),
         "published: false"
@@ -572,7 +575,8 @@ fn a_handmade_site_covers_every_jekyll_case() {
 
     let quotes = built.post("2022-03-01-broken-quotes");
     assert_eq!(quotes["title"], "美联储\"鹰派\"表态：年内加息");
-    assert_eq!(quotes["date"], "2022-03-01T09:30:00+08:00");
+    // 09:30 +0800, shown in the site's zone (America/New_York) as Jekyll shows it.
+    assert_eq!(quotes["date"], "2022-02-28T20:30:00-05:00");
     let warning = report["warnings"]
         .as_array()
         .unwrap()
@@ -591,7 +595,7 @@ fn a_handmade_site_covers_every_jekyll_case() {
     );
     assert_eq!(
         built.post("2022-03-03-tab")["date"],
-        "2022-03-03T08:00:00+08:00"
+        "2022-03-02T19:00:00-05:00"
     );
     assert_eq!(
         built.names(

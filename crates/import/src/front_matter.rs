@@ -143,27 +143,40 @@ fn from_fields(fields: &BTreeMap<String, Field>) -> FrontMatter {
         Some(Field::List(items)) => Some(items.join(" ")),
         _ => None,
     };
-    let words = |plural: &str, singular: &str| {
-        let mut all = Vec::new();
-        for key in [plural, singular] {
-            match fields.get(key) {
-                Some(Field::Text(value)) => all.extend(value.split_whitespace().map(String::from)),
-                Some(Field::List(items)) => all.extend(
-                    items
-                        .iter()
-                        .map(|item| item.trim().to_string())
-                        .filter(|item| !item.is_empty()),
-                ),
-                _ => {}
+    // Jekyll (`Document#populate_categories`, `#populate_tags` and
+    // `Utils.pluralized_array_from_hash`): a plural key's text is split at white space, a
+    // singular key's is one name; categories are the plural's then the singular's, tags the
+    // singular's when it is given (not null), else the plural's.
+    let names = |key: &str, split: bool| -> Option<Vec<String>> {
+        match fields.get(key)? {
+            Field::Text(value) if split => {
+                Some(value.split_whitespace().map(String::from).collect())
             }
+            Field::Text(value) => Some(vec![value.trim().to_string()]),
+            Field::List(items) => Some(items.iter().map(|item| item.trim().to_string()).collect()),
+            _ => None,
         }
-        dedup_keep_order(all)
     };
+    let cleaned = |names: Vec<String>| {
+        dedup_keep_order(names.into_iter().filter(|name| !name.is_empty()).collect())
+    };
+    let categories = cleaned(
+        [names("categories", true), names("category", false)]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .collect(),
+    );
+    let tags = cleaned(
+        names("tag", false)
+            .or_else(|| names("tags", true))
+            .unwrap_or_default(),
+    );
     FrontMatter {
         title: text("title"),
         date: text("date"),
-        categories: words("categories", "category"),
-        tags: words("tags", "tag"),
+        categories,
+        tags,
         permalink: text("permalink").filter(|p| !p.trim().is_empty()),
         published: !text("published").is_some_and(|value| is_yaml11_false(&value)),
         excerpt_separator: text("excerpt_separator"),
@@ -225,6 +238,21 @@ mod tests {
         let (fm, _) = parse("categories: [\"a b\", c]\ncategory: d\ntag: 南方Plus新闻\n");
         assert_eq!(fm.categories, ["a b", "c", "d"]);
         assert_eq!(fm.tags, ["南方Plus新闻"]);
+    }
+
+    /// As Jekyll 4.3 reads them (checked with Debian's Jekyll): a singular key's text is one
+    /// name; a given `tag` replaces `tags`, while `category` adds to `categories`.
+    #[test]
+    fn singular_keys_name_one_category_or_tag() {
+        let (fm, _) = parse("category: Local News\ntag: climate change\n");
+        assert_eq!(fm.categories, ["Local News"]);
+        assert_eq!(fm.tags, ["climate change"]);
+        let (fm, _) = parse("category: x y\ncategories: \"m n\"\ntag: solo\ntags: [a, b]\n");
+        assert_eq!(fm.categories, ["m", "n", "x y"]);
+        assert_eq!(fm.tags, ["solo"]);
+        let (fm, _) = parse("category: [p, q]\ntags: \"t1 t2\"\ntag:\n");
+        assert_eq!(fm.categories, ["p", "q"]);
+        assert_eq!(fm.tags, ["t1", "t2"]);
     }
 
     #[test]

@@ -257,10 +257,31 @@ pub fn import_file_with(
         Ok(decoded) => decoded,
         Err(reason) => return reject(reason),
     };
-    let Some(split) = front_matter::split(&text) else {
-        return reject(
-            "no front matter: a Jekyll post starts with a `---` line and a closing `---`".into(),
-        );
+    let split = match front_matter::split(&text) {
+        Some(split) => split,
+        None if text.lines().next().map(str::trim_end) == Some("---") => {
+            return reject(
+                "front matter never closed: no `---` (or `...`) line after the opening `---`"
+                    .into(),
+            )
+        }
+        // Jekyll 4.3 publishes a post file without front matter too, dated and titled by
+        // its name (checked with Debian's Jekyll); a file whose name has no date is no post.
+        None if post_date::date_from_file_name(post_id(file.path)).is_some() => {
+            front_matter::SplitFile {
+                yaml: "",
+                yaml_first_line: 1,
+                body: &text,
+                body_first_line: 1,
+            }
+        }
+        None => {
+            return reject(
+                "no front matter and no date in the file name: a Jekyll post starts with a \
+                 `---` line and a closing `---`, or is named YYYY-MM-DD-title"
+                    .into(),
+            )
+        }
     };
     let mut warnings = Vec::new();
     let mut warn = |line: Option<usize>, message: String| {
@@ -383,17 +404,26 @@ pub fn import_file_with(
 
     let title = match front.title.as_deref().map(str::trim) {
         Some(title) if !title.is_empty() => title.to_string(),
-        _ => {
-            let fallback = match body.text.lines().next() {
-                Some(first) => truncate_chars(first, TITLE_FALLBACK_CHARS),
-                None => id.clone(),
-            };
-            warn(
-                line_of_key(split.yaml, "title").map(|l| split.yaml_first_line + l),
-                format!("empty title; shown as {fallback:?}"),
-            );
-            fallback
-        }
+        given => match given.is_none().then(|| title_of_slug(&id)).flatten() {
+            // Jekyll's own title for a post without one.
+            Some(from_slug) => from_slug,
+            None => {
+                let fallback = match body.text.lines().next() {
+                    Some(first) => truncate_chars(first, TITLE_FALLBACK_CHARS),
+                    None => id.clone(),
+                };
+                let what = if given.is_some() {
+                    "empty title"
+                } else {
+                    "no title, and the file name's words are none"
+                };
+                warn(
+                    line_of_key(split.yaml, "title").map(|l| split.yaml_first_line + l),
+                    format!("{what}; shown as {fallback:?}"),
+                );
+                fallback
+            }
+        },
     };
 
     Outcome::Post(Box::new(ImportedPost {
@@ -413,6 +443,31 @@ pub fn import_file_with(
         warnings,
         wants_site_posts: resolved.wants_site_posts,
     }))
+}
+
+/// The title Jekyll gives a post without `title:` (`Utils.titleize_slug`): the file name's
+/// slug, trailing dots removed, each `-`-separated word capitalized (`multi-word-slug` →
+/// `Multi Word Slug`). `None` when the slug has no letter (finews' numbered posts: the
+/// number says nothing, and the text's first line is shown instead).
+fn title_of_slug(id: &str) -> Option<String> {
+    let slug = post_date::file_name_date_and_slug(id).map_or(id, |(_, slug)| slug);
+    let slug = slug.trim_end_matches('.');
+    if !slug.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let words: Vec<String> = slug
+        .split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect()
+            })
+        })
+        .collect();
+    Some(words.join(" "))
 }
 
 /// Bytes to text: not empty, not binary, UTF-8 once a BOM is removed (or UTF-16 with its
@@ -623,6 +678,35 @@ mod tests {
         assert!(p.warnings[0].message.starts_with("empty title"));
     }
 
+    /// As Jekyll 4.3 (checked with Debian's Jekyll): a post without `title:` is titled by its
+    /// file name's words; one without front matter is published, titled and dated by its name;
+    /// a month and day of one digit are read.
+    #[test]
+    fn a_post_without_a_title_or_front_matter_is_named_by_its_file() {
+        let p = post(
+            "_posts/2021-04-21-multi-word-SLUG..md",
+            "---\ndate: 2021-04-21\n---\nText.\n",
+        );
+        assert_eq!(p.content.held().unwrap().title, "Multi Word Slug");
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let p = post("_posts/2020-1-8-quick-note.md", "Just a *quick* note.\n");
+        let content = p.content.held().unwrap();
+        assert_eq!(content.title, "Quick Note");
+        assert_eq!(content.html, "<p>Just a <em>quick</em> note.</p>\n");
+        assert_eq!(p.date.unwrap().to_rfc3339(), "2020-01-08T00:00:00+00:00");
+        // A numbered file (finews): no words to title it by, so the text's first line.
+        let p = post(
+            "2022-05-26-202205262391921712.md",
+            "---\ndate: 2022-05-26\n---\n据报道。\n",
+        );
+        assert_eq!(p.content.held().unwrap().title, "据报道。");
+        assert!(
+            p.warnings[0].message.starts_with("no title"),
+            "{:?}",
+            p.warnings
+        );
+    }
+
     #[test]
     fn unpublished_posts_are_left_out() {
         assert_eq!(
@@ -666,6 +750,7 @@ mod tests {
         assert!(reason(b"\x89PNG\r\n\x00\x00").starts_with("binary"));
         assert!(reason(b"---\ntitle: \xff\n---\n").starts_with("not UTF-8"));
         assert!(reason(b"just text").starts_with("no front matter"));
+        assert!(reason(b"---\ntitle: never closed\n").starts_with("front matter never closed"));
     }
 
     #[test]

@@ -7,18 +7,18 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use thiserror::Error;
 
-/// The zone that dates without an offset are read in: an IANA name (`Asia/Shanghai`) or a
-/// fixed offset (`+08:00`, `+0800`, `UTC`).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The site's time zone: the zone dates without an offset are read in, and the one every
+/// date is shown in (as Jekyll shows them): an IANA name (`Asia/Shanghai`) or a fixed offset
+/// (`+08:00`, `+0800`, `UTC`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum Zone {
     Named(chrono_tz::Tz),
     Fixed(FixedOffset),
-}
-
-impl Default for Zone {
-    fn default() -> Self {
-        Zone::Fixed(FixedOffset::east_opt(0).expect("zero offset"))
-    }
+    /// None given: dates without an offset are UTC, and a date with one keeps it. (Jekyll
+    /// would show it in the zone of the machine that builds, which no archive should depend
+    /// on.)
+    #[default]
+    Unset,
 }
 
 /// A time zone name nobody knows.
@@ -33,7 +33,7 @@ impl FromStr for Zone {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim();
         if text.eq_ignore_ascii_case("utc") || text == "Z" {
-            return Ok(Zone::default());
+            return Ok(Zone::Fixed(utc()));
         }
         if let Some(offset) = parse_offset(text) {
             return Ok(Zone::Fixed(offset));
@@ -50,6 +50,7 @@ impl Zone {
     pub fn localize(&self, naive: NaiveDateTime) -> DateTime<FixedOffset> {
         match self {
             Zone::Fixed(offset) => fixed(offset, naive),
+            Zone::Unset => fixed(&utc(), naive),
             Zone::Named(tz) => match tz.from_local_datetime(&naive).earliest() {
                 Some(dt) => dt.with_timezone(&dt.offset().fix()),
                 None => {
@@ -65,12 +66,27 @@ impl Zone {
         let utc = chrono::Utc.from_utc_datetime(&naive);
         match self {
             Zone::Fixed(offset) => utc.with_timezone(offset),
+            Zone::Unset => utc.with_timezone(&self::utc()),
             Zone::Named(tz) => {
                 let local = utc.with_timezone(tz);
                 local.with_timezone(&local.offset().fix())
             }
         }
     }
+
+    /// A date written with its offset, as this zone shows it (Ruby's `Time#localtime` under the
+    /// site's `TZ`, as Jekyll shows every date): `02:03 +0800` is the day before in UTC, and so
+    /// is the post's day. Without a zone the date keeps its own offset.
+    pub fn show(&self, date: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        match self {
+            Zone::Unset => date,
+            _ => self.at_utc(date.naive_utc()),
+        }
+    }
+}
+
+fn utc() -> FixedOffset {
+    FixedOffset::east_opt(0).expect("zero offset")
 }
 
 fn fixed(offset: &FixedOffset, naive: NaiveDateTime) -> DateTime<FixedOffset> {
@@ -115,19 +131,20 @@ pub fn parse_front_matter_date(
     if text.is_empty() || parse_offset(text).is_some() || text.eq_ignore_ascii_case("utc") {
         return Ok(None);
     }
+    let shown = |dt: DateTime<FixedOffset>| zone.show(dt);
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-        return Ok(Some(dt));
+        return Ok(Some(shown(dt)));
     }
     // Ruby's `Time.parse`, which Jekyll hands any other date text, reads e-mail dates too.
     if let Ok(dt) = DateTime::parse_from_rfc2822(text) {
-        return Ok(Some(dt));
+        return Ok(Some(shown(dt)));
     }
     let (clock, offset) = split_trailing_offset(text);
     let naive = parse_naive(clock.trim())
         .or_else(|| parse_written(clock.trim()))
         .ok_or_else(|| BadDate(text.to_string()))?;
     Ok(Some(match offset {
-        Some(offset) => fixed(&offset, naive),
+        Some(offset) => shown(fixed(&offset, naive)),
         None => zone.localize(naive),
     }))
 }
@@ -173,7 +190,7 @@ fn yaml_timestamp(text: &str) -> Option<NaiveDateTime> {
 fn split_trailing_offset(text: &str) -> (&str, Option<FixedOffset>) {
     for suffix in [" UTC", " Z", "Z"] {
         if let Some(clock) = text.strip_suffix(suffix) {
-            return (clock, Some(FixedOffset::east_opt(0).expect("zero offset")));
+            return (clock, Some(utc()));
         }
     }
     if let Some(position) = text.rfind(['+', '-']) {
@@ -277,13 +294,26 @@ fn parse_written(text: &str) -> Option<NaiveDateTime> {
     })
 }
 
-/// The date in a Jekyll post file name (`2022-02-24-slug.md` → 2022-02-24).
+/// The date in a Jekyll post file name (`2022-02-24-slug.md` → 2022-02-24; month and day
+/// may have one digit, `2020-1-8-slug`, as Jekyll's `DATE_FILENAME_MATCHER` allows).
 pub fn date_from_file_name(file_stem: &str) -> Option<NaiveDate> {
-    let prefix = file_stem.get(..11)?;
-    if !prefix.ends_with('-') {
-        return None;
-    }
-    NaiveDate::parse_from_str(&prefix[..10], "%Y-%m-%d").ok()
+    file_name_date_and_slug(file_stem).map(|(date, _)| date)
+}
+
+/// The date and the slug (what follows the date) of a Jekyll post file name without its
+/// extension: `2020-1-8-multi-word` → (2020-01-08, `multi-word`).
+pub fn file_name_date_and_slug(file_stem: &str) -> Option<(NaiveDate, &str)> {
+    let mut parts = file_stem.splitn(4, '-');
+    let mut number = |digits: std::ops::RangeInclusive<usize>| {
+        let part = parts.next()?;
+        (digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let (year, month, day) = (number(4..=4)?, number(1..=2)?, number(1..=2)?);
+    let slug = parts.next()?;
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some((date, slug))
 }
 
 /// RFC 3339 with the date's own offset and whole seconds: `2022-02-24T17:03:45+08:00`.
@@ -344,15 +374,46 @@ mod tests {
         );
     }
 
+    /// Checked with Jekyll 4.3.1 (Debian), a site without `timezone` on a UTC machine (as a site
+    /// whose `timezone` is UTC):
+    /// `2022-02-24 02:03:45 +0800`, quoted RFC 3339 or an e-mail date, is the post of
+    /// 2022-02-23 (`_site/2022/02/23/…`), its `page.date` `2022-02-23 18:03:45 +0000`.
     #[test]
-    fn a_date_with_an_offset_keeps_it() {
+    fn a_date_with_an_offset_is_that_instant_in_the_sites_zone() {
+        for raw in [
+            "2022-02-24 02:03:45 +0800",
+            "2022-02-24T02:03:45+08:00",
+            "Thu, 24 Feb 2022 02:03:45 +0800",
+        ] {
+            assert_eq!(
+                read(raw, &"UTC".parse().unwrap()).as_deref(),
+                Some("2022-02-23T18:03:45+00:00"),
+                "{raw}"
+            );
+            // No zone given: the date keeps its offset.
+            assert_eq!(
+                read(raw, &Zone::Unset).as_deref(),
+                Some("2022-02-24T02:03:45+08:00"),
+                "{raw}"
+            );
+            assert_eq!(
+                read(raw, &shanghai()).as_deref(),
+                Some("2022-02-24T02:03:45+08:00"),
+                "{raw}"
+            );
+        }
+        let new_york: Zone = "America/New_York".parse().unwrap();
         assert_eq!(
-            read("2022-02-24 17:03:45 +0800", &Zone::default()).as_deref(),
-            Some("2022-02-24T17:03:45+08:00")
+            read(
+                "2020-12-31 23:30:00 -0500",
+                &"Europe/London".parse().unwrap()
+            )
+            .as_deref(),
+            Some("2021-01-01T04:30:00+00:00")
         );
         assert_eq!(
-            read("2022-02-24T17:03:45+08:00", &Zone::default()).as_deref(),
-            Some("2022-02-24T17:03:45+08:00")
+            read("2022-07-01 12:00 Z", &new_york).as_deref(),
+            Some("2022-07-01T08:00:00-04:00")
         );
     }
 
@@ -394,12 +455,12 @@ mod tests {
             ),
             ("Sept. 1 2024", "2024-09-01T00:00:00+08:00"),
             ("1 SEPTEMBER 2024", "2024-09-01T00:00:00+08:00"),
-            ("Dec 3 2024 9:05:07 am +0000", "2024-12-03T09:05:07+00:00"),
+            ("Dec 3 2024 9:05:07 am +0000", "2024-12-03T17:05:07+08:00"),
             (
                 "Sat, 11 May 2024 10:30:00 +0800",
                 "2024-05-11T10:30:00+08:00",
             ),
-            ("Tue, 1 Jul 2003 10:52:37 GMT", "2003-07-01T10:52:37+00:00"),
+            ("Tue, 1 Jul 2003 10:52:37 GMT", "2003-07-01T18:52:37+08:00"),
             ("20240511", "2024-05-11T00:00:00+08:00"),
         ] {
             assert_eq!(read(raw, &zone).as_deref(), Some(expected), "{raw}");
@@ -447,5 +508,18 @@ mod tests {
         );
         assert_eq!(date_from_file_name("-202205262391921712"), None);
         assert_eq!(date_from_file_name("2022-13-40-x"), None);
+        assert_eq!(
+            file_name_date_and_slug("2020-1-8-multi-word"),
+            Some((NaiveDate::from_ymd_opt(2020, 1, 8).unwrap(), "multi-word"))
+        );
+        for not_dated in [
+            "2020-001-8-x",
+            "20-01-08-x",
+            "2020-01-08",
+            "2020-1-x-y",
+            "about",
+        ] {
+            assert_eq!(date_from_file_name(not_dated), None, "{not_dated}");
+        }
     }
 }
