@@ -7,7 +7,7 @@
 //! order (chunk boundaries, category and tag positions, list contents), so that posts added
 //! after them change no file that holds only older ones (issue 18).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::feed;
 use crate::import::{Content, ImportedPost, Outcome, PostContent, StoredContent};
@@ -447,7 +447,7 @@ pub fn build_archive_update<E: From<std::io::Error> + Send>(
             }
         })
         .collect();
-    merge_copies(&mut posts, &mut report);
+    merge_copies(&mut posts, &input.names, &mut report);
     for post in &mut posts {
         if !post.warnings.is_empty() {
             report.warned += 1;
@@ -548,29 +548,95 @@ fn resume_point(previous: &Previous<'_>, digests: &[u64], plan: &[(u32, u32, usi
     start
 }
 
-/// Keeps one post per id: the first by path (so `_posts/` wins over `old_post/`); the other
-/// copies are reported as merged. The posts stay in their order (they are put in number
-/// order next, [`sort_oldest_first`]), and only those after the first copy move, once:
-/// sorting two million posts by id here too, then closing the copies' gaps all along the
-/// list, only moved memory (a third of a second, on one core, of a one-day update at two
-/// million posts).
-fn merge_copies(posts: &mut Vec<PostMeta>, report: &mut BuildReport) {
-    // (id, path) is unique: an unstable sort gives the one order.
-    let order = sorted_order(posts, |post| (&*post.id, &*post.path));
+/// Keeps one post per id: the first in a `_posts/` folder by path, else the first by path (so
+/// `_posts/` wins over `old_post/`); the other copies are reported as merged. A file of the same name whose content differs and whose
+/// categories differ from every kept one's is no copy but another post (Jekyll publishes
+/// `news/_posts/x.md` and `sports/_posts/x.md` at two URLs): it is kept under the name with
+/// its categories appended (`x-sports`, then `x-sports-2`…), with a warning. The posts stay
+/// in their order (they are put in number order next, [`sort_oldest_first`]), and only those
+/// after the first copy move, once: sorting two million posts by id here too, then closing
+/// the copies' gaps all along the list, only moved memory (a third of a second, on one core,
+/// of a one-day update at two million posts).
+fn merge_copies(posts: &mut Vec<PostMeta>, names: &Names, report: &mut BuildReport) {
+    // (id, path) is unique: an unstable sort gives the one order. A site's post comes before
+    // a copy outside any `_posts/` folder.
+    let outside_posts = |path: &str| !path.split(['/', '\\']).any(|part| part == "_posts");
+    let order = sorted_order(posts, |post| {
+        (&*post.id, outside_posts(&post.path), &*post.path)
+    });
     let mut copy = vec![false; posts.len()];
+    let mut renamed: Vec<usize> = Vec::new();
     let mut runs = order.iter().map(|&at| at as usize).peekable();
-    while let Some(kept) = runs.next() {
-        while let Some(at) = runs.next_if(|&at| posts[at].id == posts[kept].id) {
-            let (kept, dropped) = (&posts[kept], &posts[at]);
-            report.merged.push(Merge {
-                id: dropped.id.to_string(),
-                kept: kept.path.to_string(),
-                dropped: dropped.path.to_string(),
+    while let Some(first) = runs.next() {
+        let mut kept = vec![first];
+        while let Some(at) = runs.next_if(|&at| posts[at].id == posts[first].id) {
+            let same = |other: &PostMeta, post: &PostMeta| {
                 // The digest covers the title and the content.
-                identical: kept.date == dropped.date
-                    && kept.content.digest() == dropped.content.digest(),
+                other.date == post.date && other.content.digest() == post.content.digest()
+            };
+            let post = &posts[at];
+            let original = kept
+                .iter()
+                .copied()
+                .find(|&k| same(&posts[k], post))
+                .or_else(|| {
+                    kept.iter()
+                        .copied()
+                        .find(|&k| posts[k].categories == post.categories)
+                });
+            match original {
+                Some(k) => {
+                    report.merged.push(Merge {
+                        id: post.id.to_string(),
+                        kept: posts[k].path.to_string(),
+                        dropped: post.path.to_string(),
+                        identical: same(&posts[k], post),
+                    });
+                    copy[at] = true;
+                }
+                None => {
+                    kept.push(at);
+                    renamed.push(at);
+                }
+            }
+        }
+    }
+    if !renamed.is_empty() {
+        let mut taken: HashSet<Box<str>> = posts.iter().map(|post| post.id.clone()).collect();
+        for at in renamed {
+            let post = &posts[at];
+            let words: Vec<String> = post
+                .categories
+                .iter()
+                .map(|&category| {
+                    names
+                        .categories
+                        .name(category)
+                        .replace(char::is_whitespace, "-")
+                })
+                .collect();
+            let base = match words.is_empty() {
+                true => format!("{}-2", post.id),
+                false => format!("{}-{}", post.id, words.join("-")),
+            };
+            let id: Box<str> = std::iter::once(base.clone())
+                .chain((2..).map(|n| format!("{base}-{n}")))
+                .find(|id| !taken.contains(id.as_str()))
+                .expect("some number is free")
+                .into();
+            taken.insert(id.clone());
+            let post = &mut posts[at];
+            let mut warnings = std::mem::take(&mut post.warnings).into_vec();
+            warnings.push(Warning {
+                path: post.path.to_string(),
+                line: None,
+                message: format!(
+                    "another post of other categories has the same file name: this one's id is \
+                     {id:?}"
+                ),
             });
-            copy[at] = true;
+            post.warnings = warnings.into_boxed_slice();
+            post.id = id;
         }
     }
     let mut at = 0;
@@ -1730,7 +1796,7 @@ mod tests {
             post("d", "_posts/d.md", 4),
         ];
         let mut report = BuildReport::default();
-        merge_copies(&mut posts, &mut report);
+        merge_copies(&mut posts, &Names::default(), &mut report);
         let left: Vec<&str> = posts.iter().map(|p| &*p.path).collect();
         assert_eq!(
             left,
@@ -1747,6 +1813,71 @@ mod tests {
                 ("a", "_posts/a.md", "old_post/a.md", true),
                 ("b", "_posts/b.md", "old_post/b.md", true),
                 ("b", "_posts/b.md", "old_post/x/b.md", false),
+            ]
+        );
+    }
+
+    /// Jekyll publishes `news/_posts/x.md` and `sports/_posts/x.md` as two posts: a file of
+    /// the same name with other content and other categories is kept, renamed; one with the
+    /// categories of a kept post is its copy.
+    #[test]
+    fn a_post_of_other_categories_with_the_same_file_name_is_kept_renamed() {
+        let names = Names::default();
+        let post = |path: &str, category: &str, digest: u64| PostMeta {
+            id: "2024-04-01-roundup".into(),
+            path: path.into(),
+            date: None,
+            categories: Box::new([names.categories.number(category)]),
+            tags: Box::new([]),
+            permalink: None,
+            content: Content::Unloaded { digest },
+            warnings: Box::new([]),
+        };
+        let mut posts = vec![
+            post("news/_posts/2024-04-01-roundup.md", "news", 1),
+            post("sports/_posts/2024-04-01-roundup.md", "sports", 2),
+            post("old_post/2024-04-01-roundup.md", "sports", 2),
+            post("old_post/x/2024-04-01-roundup.md", "news", 3),
+            post("zz/_posts/2024-04-01-roundup.md", "local news", 4),
+        ];
+        let mut report = BuildReport::default();
+        merge_copies(&mut posts, &names, &mut report);
+        let left: Vec<(&str, &str)> = posts.iter().map(|p| (&*p.id, &*p.path)).collect();
+        assert_eq!(
+            left,
+            [
+                ("2024-04-01-roundup", "news/_posts/2024-04-01-roundup.md"),
+                (
+                    "2024-04-01-roundup-sports",
+                    "sports/_posts/2024-04-01-roundup.md"
+                ),
+                (
+                    "2024-04-01-roundup-local-news",
+                    "zz/_posts/2024-04-01-roundup.md"
+                ),
+            ]
+        );
+        assert!(posts[1].warnings[0]
+            .message
+            .contains("\"2024-04-01-roundup-sports\""));
+        let merged: Vec<(&str, &str, bool)> = report
+            .merged
+            .iter()
+            .map(|m| (&*m.kept, &*m.dropped, m.identical))
+            .collect();
+        assert_eq!(
+            merged,
+            [
+                (
+                    "sports/_posts/2024-04-01-roundup.md",
+                    "old_post/2024-04-01-roundup.md",
+                    true
+                ),
+                (
+                    "news/_posts/2024-04-01-roundup.md",
+                    "old_post/x/2024-04-01-roundup.md",
+                    false
+                ),
             ]
         );
     }
