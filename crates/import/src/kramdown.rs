@@ -57,7 +57,14 @@ struct Run {
 /// `markdown` with the emphasis pairs CommonMark would miss written as HTML, `<<` as «, and
 /// `$$` math written as kramdown writes it.
 pub fn prepare(markdown: &str) -> Cow<'_, str> {
-    match markdown_in_html(markdown) {
+    prepare_with(markdown, false)
+}
+
+/// [`prepare`], with kramdown's `parse_block_html` option: when set, every block element
+/// whose content kramdown reads as blocks holds Markdown, as if it said `markdown="1"`
+/// (unless it says `markdown="0"`).
+pub fn prepare_with(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
+    match markdown_in_html(markdown, parse_block_html) {
         Cow::Borrowed(_) => prepare_text(markdown),
         Cow::Owned(opened) => Cow::Owned(prepare_text(&opened).into_owned()),
     }
@@ -70,8 +77,12 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
 /// Markdown; the attribute stays on the tag, where it keeps [`html_block_end`] from reading
 /// the element as one raw block, and the sanitizer removes it. Fenced code is left alone;
 /// `markdown="span"` and `"0"` too.
-fn markdown_in_html(markdown: &str) -> Cow<'_, str> {
-    if memchr::memmem::find(markdown.as_bytes(), b"markdown=").is_none() {
+fn markdown_in_html(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
+    let asked = match parse_block_html {
+        true => memchr::memchr(b'<', markdown.as_bytes()).is_some(),
+        false => memchr::memmem::find(markdown.as_bytes(), b"markdown=").is_some(),
+    };
+    if !asked {
         return Cow::Borrowed(markdown);
     }
     let mut out = String::with_capacity(markdown.len() + 16);
@@ -99,12 +110,20 @@ fn markdown_in_html(markdown: &str) -> Cow<'_, str> {
             out.push_str(line);
             continue;
         }
-        let start_tag = (indent < 4).then(|| markdown_start_tag(trimmed)).flatten();
+        let start_tag = (indent < 4)
+            .then(|| markdown_start_tag(trimmed, parse_block_html))
+            .flatten();
         let rest = match start_tag {
-            Some(tag_len) => {
+            Some((tag_len, implied)) => {
                 let name = tag_name(&trimmed[1..]).unwrap_or_default();
                 open.push((name.to_ascii_lowercase(), 0));
-                out.push_str(&line[..indent + tag_len]);
+                if implied {
+                    // Said on the tag, as for `markdown="1"`, which the later passes see.
+                    out.push_str(&line[..indent + tag_len - 1]);
+                    out.push_str(" markdown=\"1\">");
+                } else {
+                    out.push_str(&line[..indent + tag_len]);
+                }
                 let rest = &trimmed[tag_len..];
                 if rest.trim().is_empty() {
                     out.push_str(rest);
@@ -126,8 +145,10 @@ fn markdown_in_html(markdown: &str) -> Cow<'_, str> {
 }
 
 /// The length of a block element's start tag at the start of `text` when it asks for
-/// Markdown inside (`markdown="1"`, `'1'`, `1` or `"block"`) and ends on this line.
-fn markdown_start_tag(text: &str) -> Option<usize> {
+/// Markdown inside (`markdown="1"`, `'1'`, `1` or `"block"`, or no `markdown` attribute with
+/// `parse_block_html` and an element whose content kramdown reads as blocks) and ends on this
+/// line, and whether only `parse_block_html` asks.
+fn markdown_start_tag(text: &str, parse_block_html: bool) -> Option<(usize, bool)> {
     let name = tag_name(text.strip_prefix('<')?)?;
     if !is_named(BLOCK_ELEMENTS, name) {
         return None;
@@ -140,13 +161,46 @@ fn markdown_start_tag(text: &str) -> Option<usize> {
     let value = tag
         .match_indices("markdown=")
         .find(|(at, _)| tag[..*at].ends_with([' ', '\t']))
-        .map(|(at, attribute)| tag[at + attribute.len()..].trim_start_matches(['"', '\'']))?;
+        .map(|(at, attribute)| tag[at + attribute.len()..].trim_start_matches(['"', '\'']));
+    let Some(value) = value else {
+        return (parse_block_html && is_named(BLOCK_CONTENT_ELEMENTS, name))
+            .then_some((end + 1, true));
+    };
     let value = value
         .split(['"', '\'', ' ', '\t'])
         .next()
         .unwrap_or_default();
-    matches!(value, "1" | "block").then_some(end + 1)
+    matches!(value, "1" | "block").then_some((end + 1, false))
 }
+
+/// The elements whose content kramdown reads as blocks (its `HTML_CONTENT_MODEL_BLOCK`), of
+/// those [`BLOCK_ELEMENTS`] start an HTML block: with `parse_block_html` they hold Markdown.
+/// (The others hold spans, `<p>`, `<h1>`, `<th>`, or raw text; Gazette leaves them raw.)
+const BLOCK_CONTENT_ELEMENTS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "iframe",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "section",
+    "summary",
+    "td",
+];
 
 /// Copies `text` (a line, or the rest of one) to `out`, putting each end tag of the open
 /// elements (`open`: name and nesting, innermost last) on a line of its own after a blank

@@ -18,6 +18,8 @@ pub struct MarkdownOptions {
     pub hard_wrap: bool,
     /// `smart_quotes`: the left and right single, then left and right double quotes.
     pub quotes: crate::typography::Quotes,
+    /// `parse_block_html`: block elements hold Markdown (Jekyll's default: no).
+    pub parse_block_html: bool,
 }
 
 /// A rendered body.
@@ -98,7 +100,7 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
 /// posts) is written straight as sanitized HTML by [`crate::plain_html`]; the rest goes
 /// through the sanitizer.
 pub fn render(markdown: &str, options: &MarkdownOptions) -> RenderedBody {
-    let source = crate::kramdown::prepare(markdown);
+    let source = crate::kramdown::prepare_with(markdown, options.parse_block_html);
     render_events(events(&source, Some(options)), source.len())
 }
 
@@ -597,5 +599,24 @@ mod tests {
             ..MarkdownOptions::default()
         };
         assert_eq!(render(text, &hard).html, "<p>一行<br>\n第二行</p>\n");
+    }
+
+    /// Checked with Jekyll 4.3.1 (Debian) and `kramdown: parse_block_html: true`: a block
+    /// element's lines are Markdown, unless it says `markdown="0"`.
+    #[test]
+    fn a_site_with_parse_block_html_gets_markdown_in_its_blocks() {
+        let text = "<div class=\"box\">\nThis is **bold**.\n\n- one\n- two\n</div>\n\n\
+                    <aside><p>x</p>\ninner **b**\n</aside>\n\n<div markdown=\"0\">\nRaw **x**.\n</div>\n";
+        let options = MarkdownOptions {
+            parse_block_html: true,
+            ..MarkdownOptions::default()
+        };
+        assert_eq!(
+            render(text, &options).html,
+            "<div>\n<p>This is <strong>bold</strong>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n\
+             </div>\n\n<p>x</p>\n<p>inner <strong>b</strong></p>\n\n<div>\nRaw **x**.\n</div>\n"
+        );
+        let raw = render(text, &MarkdownOptions::default()).html;
+        assert!(raw.contains("This is **bold**."), "{raw}");
     }
 }

@@ -206,7 +206,8 @@ fn front_matter_defaults(
     defaults
 }
 
-/// The `kramdown:` options Gazette follows: `hard_wrap`, `smart_quotes`, and `input`
+/// The `kramdown:` options Gazette follows: `hard_wrap`, `parse_block_html`, `smart_quotes`,
+/// and `input`
 /// (GFM, Jekyll's default, is what Gazette renders). The others (`auto_ids`, `toc_levels`,
 /// `syntax_highlighter`, …) change nothing a reader of the archive sees.
 fn kramdown_options(
@@ -221,15 +222,20 @@ fn kramdown_options(
             message,
         })
     };
-    match options.get("hard_wrap") {
-        None | Some(Field::Null) => {}
-        Some(Field::Text(value)) if value == "true" || value == "false" => {
-            markdown.hard_wrap = value == "true";
+    for (key, setting) in [
+        ("hard_wrap", &mut markdown.hard_wrap),
+        ("parse_block_html", &mut markdown.parse_block_html),
+    ] {
+        match options.get(key) {
+            None | Some(Field::Null) => {}
+            Some(Field::Text(value)) if value == "true" || value == "false" => {
+                *setting = value == "true";
+            }
+            Some(_) => warn(
+                key,
+                format!("kramdown.{key} is neither true nor false: ignored"),
+            ),
         }
-        Some(_) => warn(
-            "hard_wrap",
-            "kramdown.hard_wrap is neither true nor false: ignored".into(),
-        ),
     }
     let names = match options.get("smart_quotes") {
         Some(Field::Text(value)) => Some(value.split(',').map(str::to_string).collect()),
@@ -398,6 +404,7 @@ mod tests {
             "title: t\nkramdown:\n  input: GFM\n  hard_wrap: true\n  smart_quotes: [\"apos\", \"apos\", \"quot\", \"quot\"]\n  auto_ids: true\n",
         );
         assert!(config.markdown.hard_wrap);
+        assert!(!config.markdown.parse_block_html);
         assert_eq!(config.markdown.quotes.0, ["'", "'", "\"", "\""]);
         assert!(config.warnings.is_empty(), "{:?}", config.warnings);
 
