@@ -506,6 +506,8 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             names,
             ignored: sources.ignored,
             warnings: site_warnings,
+            // As Jekyll: a post dated after the build is left out unless `future: true`.
+            published_until: (!config.future).then(|| chrono::Utc::now().fixed_offset()),
         },
         &store,
         LOAD_BATCH,

@@ -189,6 +189,10 @@ fn a_sites_config_applies_as_in_jekyll() {
         "news/_posts/2024-01-05-news.md",
         "---\ntitle: News\n---\nx\n",
     );
+    write(
+        "_posts/2999-01-01-scheduled.md",
+        "---\ntitle: Scheduled\n---\nnot yet\n",
+    );
     #[cfg(unix)]
     {
         let fifo = site.join("_posts/2024-01-06-fifo.md");
@@ -224,6 +228,11 @@ fn a_sites_config_applies_as_in_jekyll() {
         skipped.contains("2024-01-04-old.md") && skipped.contains("exclude: old"),
         "{skipped}"
     );
+    // As Jekyll: a post of the future is left out, unless the site says `future: true`.
+    assert!(
+        skipped.contains("2999-01-01-scheduled.md") && skipped.contains("future: true"),
+        "{skipped}"
+    );
     #[cfg(unix)]
     {
         let rejected = reasons("rejected").join("\n");
@@ -231,7 +240,11 @@ fn a_sites_config_applies_as_in_jekyll() {
             rejected.contains("2024-01-06-fifo.md") && rejected.contains("not a regular file"),
             "{rejected}"
         );
+        std::fs::remove_file(site.join("_posts/2024-01-06-fifo.md")).unwrap();
     }
+    write("_config.yaml", "title: 站点\nfuture: true\n");
+    let built = build(&[&site]);
+    assert_eq!(built.post("2999-01-01-scheduled")["title"], "Scheduled");
 }
 
 /// A report whose folder does not exist fails the build before it starts, instead of after

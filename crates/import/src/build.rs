@@ -51,6 +51,9 @@ pub struct BuildInput {
     pub ignored: Vec<Skip>,
     /// Warnings about the site rather than a post (its `_config.yml`), put first in the report.
     pub warnings: Vec<Warning>,
+    /// Posts dated after this instant are left out, as Jekyll leaves out posts of the future
+    /// unless the site says `future: true` (the CLI gives the build's time); `None` keeps them.
+    pub published_until: Option<DateTime<FixedOffset>>,
 }
 
 impl BuildInput {
@@ -448,6 +451,22 @@ pub fn build_archive_update<E: From<std::io::Error> + Send>(
         })
         .collect();
     merge_copies(&mut posts, &input.names, &mut report);
+    if let Some(until) = input.published_until {
+        posts.retain(|post| match post.date {
+            Some(date) if date > until => {
+                report.skipped.push(Skip {
+                    path: post.path.to_string(),
+                    reason: format!(
+                        "dated {}, after the build: Jekyll publishes a post of the future only \
+                         with `future: true` in _config.yml",
+                        date.to_rfc3339()
+                    ),
+                });
+                false
+            }
+            _ => true,
+        });
+    }
     for post in &mut posts {
         if !post.warnings.is_empty() {
             report.warned += 1;

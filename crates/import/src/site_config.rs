@@ -32,6 +32,8 @@ pub struct SiteConfig {
     /// `exclude:`: paths relative to the site (without surrounding slashes) whose files are
     /// not read.
     pub exclude: Vec<String>,
+    /// `future: true`: posts dated after the build are published too (Jekyll's default: no).
+    pub future: bool,
     /// What could not be read as written.
     pub warnings: Vec<ConfigWarning>,
 }
@@ -100,6 +102,20 @@ pub fn parse(text: &str) -> SiteConfig {
     let timezone = text_of("timezone");
     let permalink = text_of("permalink");
     let excerpt_separator = text_of("excerpt_separator");
+    let future = match text_of("future").as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            warnings.push(ConfigWarning {
+                line: line_of_key(text, "future"),
+                message: format!(
+                    "future: {other:?} is neither true nor false: posts of the future are left \
+                     out, as by default"
+                ),
+            });
+            false
+        }
+    };
     let markdown = match fields.get("kramdown") {
         None | Some(Field::Null) => MarkdownOptions::default(),
         Some(Field::Mapping(options)) => kramdown_options(options, text, &mut warnings),
@@ -148,6 +164,7 @@ pub fn parse(text: &str) -> SiteConfig {
         markdown,
         defaults,
         exclude,
+        future,
         warnings,
     }
 }
