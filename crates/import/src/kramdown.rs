@@ -279,7 +279,7 @@ fn prepare_text(markdown: &str) -> Cow<'_, str> {
             markdown
                 .as_bytes()
                 .get(at + 1)
-                .is_some_and(|b| KEPT_BACKSLASH.contains(b))
+                .is_some_and(|b| KEPT_BACKSLASH.contains(b) || *b == b'\\')
         })
     {
         return Cow::Borrowed(markdown);
@@ -1778,9 +1778,10 @@ pub(crate) fn skip_span(text: &str, i: usize) -> Option<usize> {
 /// not: before these, kramdown shows the backslash (`f(x)\,dx`), CommonMark drops it.
 const KEPT_BACKSLASH: &[u8] = b"%&,/;?@^";
 
-/// Records kramdown's kept backslashes in one paragraph (`text`, at `offset`): a backslash
-/// before one of [`KEPT_BACKSLASH`] (outside code spans, tags and link destinations) is
-/// written as an escaped backslash, which CommonMark shows.
+/// Records kramdown's backslashes in one paragraph (`text`, at `offset`), outside code spans,
+/// tags and link destinations: a backslash before one of [`KEPT_BACKSLASH`] is written as an
+/// escaped backslash, which CommonMark shows; two at a line's end are kramdown's line break,
+/// written as CommonMark's (one).
 fn kept_backslashes(
     text: &str,
     offset: usize,
@@ -1791,6 +1792,11 @@ fn kept_backslashes(
     while i < bytes.len() {
         if bytes[i] == b'\\' && bytes.get(i + 1).is_some_and(|b| KEPT_BACKSLASH.contains(b)) {
             replacements.push((offset + i, 1, "\\\\".into()));
+        }
+        if bytes[i..].starts_with(b"\\\\\n") {
+            replacements.push((offset + i, 2, "\\".into()));
+            i += 2;
+            continue;
         }
         i = skip_span(text, i).unwrap_or(i + 1);
     }
@@ -2280,6 +2286,8 @@ mod tests {
         for text in ["a\\*b\\* \\\\, `\\,`", "<a title=\"\\,\">x</a>"] {
             assert_eq!(prepare(text), text, "{text}");
         }
+        // Two at a line's end are a line break (Jekyll 4.3 writes `<br />`), as one is.
+        assert_eq!(prepare("one\\\\\ntwo\\\\"), "one\\\ntwo\\\\");
     }
 
     #[test]
