@@ -193,6 +193,13 @@ fn split_trailing_offset(text: &str) -> (&str, Option<FixedOffset>) {
             return (clock, Some(utc()));
         }
     }
+    // A zone's abbreviation, as Ruby's `Time.parse` knows it (`10:20:30 PST`).
+    if let Some((clock, name)) = text.rsplit_once(' ') {
+        if let Some(hours) = zone_abbreviation(name) {
+            let offset = FixedOffset::east_opt((hours * 3600.0) as i32).expect("a real zone");
+            return (clock, Some(offset));
+        }
+    }
     if let Some(position) = text.rfind(['+', '-']) {
         // A sign inside the date part (`2022-02-24`) is not an offset.
         if position > 10 {
@@ -202,6 +209,55 @@ fn split_trailing_offset(text: &str) -> (&str, Option<FixedOffset>) {
         }
     }
     (text, None)
+}
+
+/// The offset in hours of the zone abbreviations Ruby's date parser reads (those of its zone
+/// table that are in use: North America, Europe, Asia, Australia).
+fn zone_abbreviation(name: &str) -> Option<f64> {
+    const ZONES: &[(&str, f64)] = &[
+        ("gmt", 0.0),
+        ("ut", 0.0),
+        ("est", -5.0),
+        ("edt", -4.0),
+        ("cst", -6.0),
+        ("cdt", -5.0),
+        ("mst", -7.0),
+        ("mdt", -6.0),
+        ("pst", -8.0),
+        ("pdt", -7.0),
+        ("akst", -9.0),
+        ("akdt", -8.0),
+        ("hst", -10.0),
+        ("ast", -4.0),
+        ("adt", -3.0),
+        ("nst", -3.5),
+        ("ndt", -2.5),
+        ("wet", 0.0),
+        ("west", 1.0),
+        ("bst", 1.0),
+        ("cet", 1.0),
+        ("cest", 2.0),
+        ("met", 1.0),
+        ("mest", 2.0),
+        ("eet", 2.0),
+        ("eest", 3.0),
+        ("msk", 3.0),
+        ("ist", 5.5),
+        ("hkt", 8.0),
+        ("sgt", 8.0),
+        ("jst", 9.0),
+        ("kst", 9.0),
+        ("awst", 8.0),
+        ("acst", 9.5),
+        ("aest", 10.0),
+        ("aedt", 11.0),
+        ("nzst", 12.0),
+        ("nzdt", 13.0),
+    ];
+    ZONES
+        .iter()
+        .find(|(abbreviation, _)| name.eq_ignore_ascii_case(abbreviation))
+        .map(|&(_, hours)| hours)
 }
 
 fn parse_naive(text: &str) -> Option<NaiveDateTime> {
@@ -250,6 +306,16 @@ fn parse_written(text: &str) -> Option<NaiveDateTime> {
             if ordinal && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
                 return digits.to_string();
             }
+            // `8pm`, `8:30PM`: a time and its half of the day.
+            let clock = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            if !clock.is_empty()
+                && clock.bytes().all(|b| b.is_ascii_digit() || b == b':')
+                && ["am", "pm"]
+                    .iter()
+                    .any(|half| suffix.eq_ignore_ascii_case(half))
+            {
+                return format!("{clock} {suffix}");
+            }
             // `Sept.`, `sept`, `SEPTEMBER`: the month's name.
             let bare = word.trim_end_matches('.');
             let bare = if bare.eq_ignore_ascii_case("sept") {
@@ -271,16 +337,20 @@ fn parse_written(text: &str) -> Option<NaiveDateTime> {
     if words.first().is_some_and(|word| weekday(word)) {
         words.remove(0);
     }
+    // An hour alone before its half of the day (`8 pm`, and `8pm` made two words above) is
+    // on the hour.
+    let mut words: Vec<String> = words.join(" ").split(' ').map(String::from).collect();
+    for at in 1..words.len() {
+        let half = ["am", "pm"]
+            .iter()
+            .any(|h| words[at].eq_ignore_ascii_case(h));
+        if half && words[at - 1].bytes().all(|b| b.is_ascii_digit()) {
+            words[at - 1].push_str(":00");
+        }
+    }
     let text = words.join(" ");
     const DAYS: &[&str] = &["%B %d %Y", "%d %B %Y", "%Y %B %d"];
-    const TIMES: &[&str] = &[
-        "",
-        " %H:%M",
-        " %H:%M:%S",
-        " %I:%M %p",
-        " %I:%M:%S %p",
-        " %I %p",
-    ];
+    const TIMES: &[&str] = &["", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p"];
     DAYS.iter().find_map(|day| {
         TIMES.iter().find_map(|time| {
             let format = format!("{day}{time}");
@@ -462,6 +532,10 @@ mod tests {
             ),
             ("Tue, 1 Jul 2003 10:52:37 GMT", "2003-07-01T18:52:37+08:00"),
             ("20240511", "2024-05-11T00:00:00+08:00"),
+            ("April 9, 2021 8pm", "2021-04-09T20:00:00+08:00"),
+            ("April 9, 2021 8:30PM", "2021-04-09T20:30:00+08:00"),
+            ("2021-04-10 10:20:30 PST", "2021-04-11T02:20:30+08:00"),
+            ("Apr 10 2021 10:20 EDT", "2021-04-10T22:20:00+08:00"),
         ] {
             assert_eq!(read(raw, &zone).as_deref(), Some(expected), "{raw}");
         }
