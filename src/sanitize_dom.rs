@@ -1,7 +1,8 @@
 //! The browser's enforcer of `gazette_archive::sanitize_policy`: article HTML from the archive
 //! is parsed into an element of an inert document (no browsing context: no scripts run, no
 //! images load, no handlers fire), every node is checked against the same allowlist the
-//! builder used, and only the cleaned nodes reach the page. An archive file that was tampered
+//! builder used (an element the policy renames, `section`, is replaced by a new one of the
+//! name it gives, `div`), and only the cleaned nodes reach the page. An archive file that was tampered
 //! with cannot run code, and cannot crash the app either: every read of a parsed node goes
 //! through [`UntrustedDom`], which its markup cannot shadow (DOM clobbering).
 //!
@@ -37,6 +38,8 @@ pub struct Removed {
     pub nodes: usize,
     /// Elements replaced by their (cleaned) children.
     pub unwrapped: usize,
+    /// Elements replaced by the element the policy renames them to (`section` by `div`).
+    pub renamed: usize,
     /// Attributes removed from kept elements.
     pub attributes: usize,
 }
@@ -159,8 +162,13 @@ fn check_shape(html: &str) -> Result<(), Refused> {
 /// What to do with one node.
 enum Verdict {
     Keep,
-    /// An allowed element: clean its attributes, then its children.
-    Descend(String),
+    /// An allowed element, `tag`: clean its attributes, then its children. When `renamed`,
+    /// the element is one the policy writes as `tag` (a `section` as a `div`): a new `tag`
+    /// element takes its place and its children first.
+    Descend {
+        tag: String,
+        renamed: bool,
+    },
     Unwrap,
     Remove,
 }
@@ -176,7 +184,15 @@ fn verdict(dom: &UntrustedDom, node: &Node) -> Result<Verdict, Refused> {
             if !is_html || policy::is_removed_with_content(&tag) {
                 Verdict::Remove
             } else if policy::is_allowed_tag(&tag) {
-                Verdict::Descend(tag)
+                Verdict::Descend {
+                    tag,
+                    renamed: false,
+                }
+            } else if let Some(written) = policy::renamed_tag(&tag) {
+                Verdict::Descend {
+                    tag: written.to_string(),
+                    renamed: true,
+                }
             } else {
                 Verdict::Unwrap
             }
@@ -222,13 +238,19 @@ fn clean_tree(dom: &UntrustedDom, inert: &Node, root: &Node) -> Result<Removed, 
                 removed.unwrapped += 1;
                 next = first.or(following);
             }
-            Verdict::Descend(tag) => {
-                let (element, dropped) = match without_is_value(dom, inert, &node, &tag) {
+            Verdict::Descend { tag, renamed } => {
+                let fresh = if renamed {
+                    removed.renamed += 1;
+                    replacement(dom, inert, &node, &tag).map(Some)
+                } else {
+                    without_is_value(dom, inert, &node, &tag)
+                };
+                let (element, dropped) = match fresh {
                     Ok(None) => (node, 0),
-                    Ok(Some(fresh)) => {
+                    Ok(Some((fresh, dropped))) => {
                         dom.insert_before(&parent, &fresh, &node)?;
                         dom.remove_child(&parent, &node)?;
-                        (fresh, 1)
+                        (fresh, dropped)
                     }
                     Err(_) => {
                         dom.remove_child(&parent, &node)?;
@@ -260,21 +282,32 @@ fn is_allowed_url(url: &str) -> bool {
     policy::is_allowed_url(url) && (!policy::is_absolute_url(url) || web_sys::Url::new(url).is_ok())
 }
 
-/// `None` for an element without an `is` attribute; otherwise a fresh, detached `<tag>` with
-/// the element's attributes the policy could keep and its children, to take its place. The
+/// `None` for an element without an `is` attribute; otherwise its [`replacement`]. The
 /// parser keeps `is` as the element's "is value" too, which removing the attribute does not
 /// clear and which serializing writes back (`<ins is="…">`): only a new element is rid of it.
-/// On an error the element is still in place (perhaps without some children), to be removed.
 fn without_is_value(
     dom: &UntrustedDom,
     inert: &Node,
     element: &Node,
     tag: &str,
-) -> Result<Option<Node>, Refused> {
+) -> Result<Option<(Node, usize)>, Refused> {
     let names = dom.attribute_names(element)?;
     if !names.iter().any(|name| name.eq_ignore_ascii_case("is")) {
         return Ok(None);
     }
+    replacement(dom, inert, element, tag).map(Some)
+}
+
+/// A fresh, detached `<tag>` with `element`'s attributes the policy could keep on `tag` and
+/// its children, to take its place, and how many attributes were left behind. On an error
+/// the element is still in place (perhaps without some children), to be removed.
+fn replacement(
+    dom: &UntrustedDom,
+    inert: &Node,
+    element: &Node,
+    tag: &str,
+) -> Result<(Node, usize), Refused> {
+    let names = dom.attribute_names(element)?;
     let fresh = dom.create_element(inert, tag)?;
     // Only what the policy could keep is copied: the parser accepts attribute names that
     // `setAttribute` refuses (`<p is=x "a=1>`), and those would fail the whole element.
@@ -282,7 +315,12 @@ fn without_is_value(
         let lower = name.to_ascii_lowercase();
         policy::is_allowed_attribute(tag, &lower) || policy::forced_value(tag, &lower).is_some()
     };
-    for name in names.iter().filter(|name| could_keep(name)) {
+    let mut dropped = 0;
+    for name in &names {
+        if !could_keep(name) {
+            dropped += 1;
+            continue;
+        }
         if let Some(value) = dom.attribute(element, name)? {
             dom.set_attribute(&fresh, name, &value)?;
         }
@@ -290,7 +328,7 @@ fn without_is_value(
     while let Some(child) = dom.first_child(element)? {
         dom.append_child(&fresh, &child)?;
     }
-    Ok(Some(fresh))
+    Ok((fresh, dropped))
 }
 
 /// Removes the attributes the policy does not allow on `tag` and sets its forced ones;

@@ -67,11 +67,30 @@ fn scripts_handlers_and_frames_are_removed() {
         clean(r#"<svg><script>alert(1)</script></svg><math><mi>x</mi></math>ok"#),
         "ok"
     );
+    // A form keeps its text as a `div`; its controls go with their content.
     assert_eq!(
         clean(
-            r#"<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">x</button></form>"#
+            r#"<form action="javascript:alert(1)" name="f"><button formaction="javascript:alert(1)">x</button>text</form>"#
         ),
-        ""
+        "<div>text</div>"
+    );
+}
+
+#[wasm_bindgen_test]
+fn block_containers_become_divs_that_keep_their_boundary() {
+    assert_eq!(
+        clean("<section>Reuters</section><section>Beijing</section>"),
+        "<div>Reuters</div><div>Beijing</div>"
+    );
+    assert_eq!(
+        clean(
+            r#"<main class="m" lang="en"><nav is="x"><a href="/">Home</a></nav><aside title="t">Note</aside></main>"#
+        ),
+        r#"<div lang="en"><div><a href="/" rel="noopener noreferrer" target="_blank">Home</a></div><div title="t">Note</div></div>"#
+    );
+    assert_eq!(
+        clean("<menu><li>a</li></menu><listing>b\nc</listing>"),
+        "<ul><li>a</li></ul><pre>b\nc</pre>"
     );
 }
 

@@ -454,6 +454,7 @@ const BENIGN: &[&str] = &[
     "<ol start=3><li>a</li><li><em>b</em></li></ol><dl><dt>SIZE</dt><dd>466 bytes</dd></dl>",
     "<pre><code>let x = 1 &lt; 2;</code></pre><blockquote><p>引用</p></blockquote><hr>",
     "<figure><img src=a.png alt=x><figcaption>图 1</figcaption></figure><details><summary>更多</summary>内容</details>",
+    "<form id=aspnetForm action=x.aspx><section><header>路透社</header><article><p>北京</p></article><footer>完</footer></section></form>",
     "<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby><time datetime=2021-12-08>12月8日</time><abbr title=人民币>RMB</abbr>",
 ];
 
@@ -638,9 +639,10 @@ fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
 }
 
 fn random_tag(rng: &mut ChaCha8Rng) -> &'static str {
-    match rng.gen_range(0..10) {
-        0..=5 => pick(rng, policy::ALLOWED_TAGS),
-        6..=7 => pick(rng, policy::REMOVED_WITH_CONTENT),
+    match rng.gen_range(0..20) {
+        0..=11 => pick(rng, policy::ALLOWED_TAGS),
+        12..=15 => pick(rng, policy::REMOVED_WITH_CONTENT),
+        16 => policy::RENAMED_TAGS[rng.gen_range(0..policy::RENAMED_TAGS.len())].0,
         _ => pick(rng, UNKNOWN_TAGS),
     }
 }

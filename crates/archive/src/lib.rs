@@ -18,4 +18,5 @@ pub mod random_pieces;
 pub mod route;
 pub mod sanitize_policy;
 pub mod search;
+pub mod segment_break;
 pub mod text;

@@ -4,7 +4,8 @@
 //! and nowhere else.
 
 /// Elements kept (with their children). Anything else is unwrapped: the element goes, its
-/// text stays — except [`REMOVED_WITH_CONTENT`], which go entirely.
+/// text stays — except [`RENAMED_TAGS`], which are kept under another name, and
+/// [`REMOVED_WITH_CONTENT`], which go entirely.
 pub const ALLOWED_TAGS: &[&str] = &[
     "a",
     "abbr",
@@ -68,8 +69,52 @@ pub const ALLOWED_TAGS: &[&str] = &[
     "wbr",
 ];
 
+/// Block containers the allowlist does not keep, each with the allowed element it is written
+/// as (with that element's attributes only: the policy allows none on `div`, `ul` or `pre`
+/// but the generic ones). Unwrapped, their texts would run together
+/// (`<section>Reuters</section><section>Beijing</section>` read "ReutersBeijing", on the page
+/// and in the index); renamed, each still ends a line. They are renamed rather than kept:
+/// `main`, `nav`, `aside`, `header`, `footer`, `search` and `form` are landmarks, which
+/// article markup must not add to the app's page (its own landmarks are the ones a screen
+/// reader should list), `fieldset` and `dialog` bring browser behaviour along (a `dialog`
+/// without `open` is hidden), and `address`, `article`, `section` and `hgroup` mean nothing
+/// the archive's page can honour; `marquee` scrolls. `dir` and `menu` hold list items and
+/// become the list they stand for; `listing` is the obsolete `pre`. Both enforcers rename in
+/// the tree the parser built, so they agree; read back, the renamed markup nests otherwise
+/// where the parser treats the old name apart from the new (a `legend` or a `form` inside a
+/// paragraph, which a `div` closes; a list item directly inside a renamed element inside
+/// another list item): the texts and the lines they make stay the same.
+///
+/// `form` is here, not in [`REMOVED_WITH_CONTENT`]: pages built with ASP.NET wrap the whole
+/// article in one, whose text is the article. Its controls (`input`, `button`, `select`,
+/// `textarea`) still go with their content, and a `div` has none of a form's named
+/// properties (see `nothing_kept_can_clobber_the_page`).
+pub const RENAMED_TAGS: &[(&str, &str)] = &[
+    ("address", "div"),
+    ("article", "div"),
+    ("aside", "div"),
+    ("dialog", "div"),
+    ("dir", "ul"),
+    ("fieldset", "div"),
+    ("footer", "div"),
+    ("form", "div"),
+    ("header", "div"),
+    ("hgroup", "div"),
+    ("legend", "div"),
+    ("listing", "pre"),
+    ("main", "div"),
+    ("marquee", "div"),
+    ("menu", "ul"),
+    ("nav", "div"),
+    ("search", "div"),
+    ("section", "div"),
+];
+
 /// Elements removed together with everything inside them: their content is code, styling,
-/// embedded documents or foreign markup, never article text.
+/// embedded documents, form controls or foreign markup, never article text. (What a reader
+/// of the original page saw inside some of them — a button's label, a select's options, a
+/// `noscript` or `video` fallback, `xmp`'s literal markup — is left out on purpose: it is
+/// interface, not article, or it is parsed as raw text, where mutation XSS grows.)
 pub const REMOVED_WITH_CONTENT: &[&str] = &[
     "script",
     "style",
@@ -98,7 +143,6 @@ pub const REMOVED_WITH_CONTENT: &[&str] = &[
     "base",
     "meta",
     "link",
-    "form",
     "input",
 ];
 
@@ -379,6 +423,21 @@ pub fn is_allowed_tag(tag: &str) -> bool {
     ALLOWED_TAGS.contains(&tag)
 }
 
+/// The allowed element that `tag` (lower case) is written as, when it is one of
+/// [`RENAMED_TAGS`].
+pub fn renamed_tag(tag: &str) -> Option<&'static str> {
+    RENAMED_TAGS
+        .iter()
+        .find(|&&(from, _)| from == tag)
+        .map(|&(_, to)| to)
+}
+
+/// The name `tag` (lower case) is written with when it is kept: its own, or the one
+/// [`RENAMED_TAGS`] gives it.
+pub fn written_name(tag: &str) -> &str {
+    renamed_tag(tag).unwrap_or(tag)
+}
+
 /// True when `tag` (lower case) is removed with its content.
 pub fn is_removed_with_content(tag: &str) -> bool {
     REMOVED_WITH_CONTENT.contains(&tag) || FOREIGN_ELEMENT_NAMES.contains(&tag)
@@ -558,13 +617,37 @@ mod tests {
             }
         }
         for tag in [
-            "form", "input", "embed", "object", "iframe", "frame", "select", "textarea", "button",
+            "input", "embed", "object", "iframe", "frame", "select", "textarea", "button",
         ] {
             assert!(
                 is_removed_with_content(tag),
                 "{tag} must go with its content"
             );
         }
+        // A form keeps its text, as a `div`: never as a form.
+        assert_eq!(renamed_tag("form"), Some("div"));
+        assert!(!is_allowed_tag("form"));
+    }
+
+    /// A renamed element is written as an allowed one, never as a landmark or anything else
+    /// the policy does not keep, and takes only that element's attributes.
+    #[test]
+    fn renamed_elements_become_allowed_elements_without_landmarks() {
+        for &(from, to) in RENAMED_TAGS {
+            assert!(
+                is_allowed_tag(to),
+                "{from} becomes {to}, which is not allowed"
+            );
+            assert!(
+                !is_allowed_tag(from) && !is_removed_with_content(from),
+                "{from} is renamed and kept or removed"
+            );
+            for landmark in ["main", "nav", "aside", "header", "footer", "form", "search"] {
+                assert_ne!(to, landmark, "{from} becomes a landmark");
+            }
+        }
+        assert_eq!(written_name("section"), "div");
+        assert_eq!(written_name("p"), "p");
     }
 
     #[test]
@@ -573,6 +656,12 @@ mod tests {
             assert!(
                 !REMOVED_WITH_CONTENT.contains(tag) && !FOREIGN_ELEMENT_NAMES.contains(tag),
                 "{tag} is allowed and removed"
+            );
+        }
+        for &(tag, _) in RENAMED_TAGS {
+            assert!(
+                !FOREIGN_ELEMENT_NAMES.contains(&tag),
+                "{tag} is renamed and removed"
             );
         }
         for tag in REMOVED_WITH_CONTENT {

@@ -8,15 +8,23 @@ use memchr::memchr;
 pub const EXCERPT_CHARS: usize = 140;
 
 /// Appends `text` to `out` with its runs of whitespace collapsed into one space and its ends
-/// trimmed (no intermediate list of words). Whitespace is Unicode's, as in
-/// [`str::split_whitespace`], but the scan steps a character at a time by its lead byte and
-/// decodes only where a space can be: every Unicode space is ASCII or starts with a lead
-/// byte below `E4`, so Chinese text (lead bytes `E4`..`E9`) is stepped over, not decoded.
+/// trimmed (no intermediate list of words) — or into nothing, for a run of spaces and tabs
+/// around a line feed between two East Asian wide characters (see [`crate::segment_break`]).
+/// Whitespace is Unicode's, as in [`str::split_whitespace`], but the scan steps a character
+/// at a time by its lead byte and decodes only where a space can be: every Unicode space is
+/// ASCII or starts with a lead byte below `E4`, so Chinese text (lead bytes `E4`..`E9`) is
+/// stepped over, not decoded.
 fn push_collapsed(out: &mut String, text: &str) {
     let start = out.len();
-    let mut push = |word: &str| {
+    // The run of white space before the current word.
+    let mut gap = Gap::default();
+    let mut push = |word: &str, gap: &mut Gap| {
         if !word.is_empty() {
-            push_word(out, start, word);
+            if out.len() > start && !gap.joins(out, word) {
+                out.push(' ');
+            }
+            out.push_str(word);
+            *gap = Gap::default();
         }
     };
     let bytes = text.as_bytes();
@@ -37,13 +45,48 @@ fn push_collapsed(out: &mut String, text: &str) {
         while at < chunk_end {
             let (len, is_space) = step(text, at);
             if is_space {
-                push(&text[word_start..at]);
+                push(&text[word_start..at], &mut gap);
+                gap.add(bytes[at]);
                 word_start = at + len;
             }
             at += len;
         }
     }
-    push(&text[word_start..]);
+    push(&text[word_start..], &mut gap);
+}
+
+/// A run of white space between two words, as CSS Text reads it.
+#[derive(Default)]
+struct Gap {
+    /// It holds a line feed: a segment break.
+    segment_break: bool,
+    /// It holds white space other than spaces, tabs and line feeds (which CSS does not
+    /// collapse: an ideographic space stays).
+    other: bool,
+}
+
+impl Gap {
+    /// Takes in the white space character that starts with `lead`.
+    fn add(&mut self, lead: u8) {
+        match lead {
+            b'\n' => self.segment_break = true,
+            b' ' | b'\t' => {}
+            _ => self.other = true,
+        }
+    }
+
+    /// Whether the gap between the end of `before` and `after` (both not empty) is nothing.
+    fn joins(&self, before: &str, after: &str) -> bool {
+        self.segment_break
+            && !self.other
+            && before
+                .chars()
+                .next_back()
+                .zip(after.chars().next())
+                .is_some_and(|(before, after)| {
+                    crate::segment_break::joins_across_a_segment_break(before, after)
+                })
+    }
 }
 
 /// The bytes [`skip_chunks`] looks at at once.
@@ -203,7 +246,9 @@ fn push_unescaped(out: &mut String, mut text: &str) {
     out.push_str(text);
 }
 
-/// Elements that end a line of text when HTML is read as plain text.
+/// Elements that end a line of text when HTML is read as plain text: every block-level
+/// element the policy keeps (a test holds every allowed element to a decision: this list or
+/// [`UNIT_BOUNDARY_ELEMENTS`] or inline).
 const BLOCK_ELEMENTS: &[&str] = &[
     "p",
     "div",
@@ -222,6 +267,10 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "blockquote",
     "pre",
     "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
     "ul",
     "ol",
     "dl",
@@ -230,81 +279,285 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "hr",
     "figure",
     "figcaption",
+    "details",
+    "summary",
 ];
 
-/// The readable text of sanitized HTML ([`sanitize_html`] output): one line per block, with
-/// navigation blocks left out — a block whose only text is inside links (finews'
-/// `[返回…](…)｜[返回首页](…)` footers, the bare source link) is not article text.
+/// Inline elements whose start and end separate units, as white space does (not a line):
+/// a footnote reference or an exponent is not part of the word before it (`sharply<sup>1</sup>`
+/// reads `sharply 1`, so `sharply` and `"rose sharply"` are found and `sharply1` is not; the
+/// price is that `m<sup>2</sup>` and `CO<sub>2</sub>` read `m 2` and `CO 2`, found by those
+/// phrases but not by `m2` or `co2`).
+const UNIT_BOUNDARY_ELEMENTS: &[&str] = &["sup", "sub"];
+
+/// Blocks whose text is content wherever it comes from: a heading, a list item, a table cell,
+/// a term or definition, a caption, a summary, a quotation, code. A link alone in one (a
+/// digest's linked headline, a ticker in a table) is article text, never navigation.
+const CONTENT_BLOCKS: &[&str] = &[
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "caption",
+    "figcaption",
+    "summary",
+    "blockquote",
+    "pre",
+];
+
+/// Inline elements that make a link inside them text the author stressed (`**[Exclusive](…)**`,
+/// a quoted link), which navigation never is.
+const EMPHASIS_ELEMENTS: &[&str] = &["b", "strong", "em", "i", "u", "mark", "q", "cite"];
+
+/// Characters that stand between navigation links (`[返回东财滚动新闻](…)｜[返回首页](…)`)
+/// without being text of their own.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '|' | '｜'
+                | '¦'
+                | '·'
+                | '•'
+                | '・'
+                | '/'
+                | '／'
+                | '\\'
+                | ','
+                | '，'
+                | '、'
+                | ';'
+                | '；'
+                | '-'
+                | '–'
+                | '—'
+                | '>'
+                | '<'
+                | '»'
+                | '«'
+                | '›'
+                | '‹'
+                | '→'
+                | '←'
+        )
+}
+
+/// The readable text of sanitized HTML ([`sanitize_html`] output): one line per block (and
+/// per line of a `<pre>`), with navigation left out.
+///
+/// Navigation is a paragraph (or `div`, or `center`) whose only text is in links that do not
+/// lead to other sites' pages: links within the site (relative, protocol-relative `//host/…`
+/// or in-app `#/…` ones: finews' `[返回…](…)｜[返回首页](…)` footers, "next" and "back"
+/// links) and links whose text is their address (the bare source link `<http://…>`), with
+/// nothing but white space and separators (`|`, `｜`, `·`, `/`…) between them. Anything
+/// else is article text: a link to another site alone in a paragraph (a digest's linked
+/// headline), a link in bold or in quote marks, and every link in a heading, list item, table
+/// cell, quotation or the like (see [`CONTENT_BLOCKS`]). The builder reads the text of the
+/// HTML it stores, after links to the site's own pages became in-app links, so that the app
+/// reads the same.
+///
+/// Inside a block, white space collapses to one space, except a line break between two East
+/// Asian wide characters (`美联储今日宣布\n加息`, hard-wrapped source), which goes, as CSS Text's
+/// segment break rule has it (see [`joins_across_a_segment_break`]); the start and end of a
+/// `<sup>` or `<sub>` separate units (see [`UNIT_BOUNDARY_ELEMENTS`]).
 pub fn article_text(sanitized: &str) -> String {
     let mut lines = String::with_capacity(sanitized.len() / 2);
     let mut block = BlockText::default();
     let mut rest = sanitized;
-    let mut link_depth = 0usize;
+    let mut at = Context::default();
+    // The links open (in damaged markup they could nest): whether each leads within the site,
+    // and where its text starts in the block's text.
+    let mut links: Vec<OpenLink> = Vec::new();
     while !rest.is_empty() {
         match memchr(b'<', rest.as_bytes()) {
             Some(0) => {
                 let Some(close) = memchr(b'>', rest.as_bytes()) else {
                     // Not serializer output (a damaged archive): the rest is text.
-                    block.push(rest, link_depth > 0);
+                    block.push(rest, &at);
                     break;
                 };
                 let tag = &rest[1..close];
+                rest = &rest[close + 1..];
                 let closing = tag.starts_with('/');
                 let tag = tag.trim_start_matches('/');
                 let name = &tag[..tag
                     .find(|c: char| !c.is_ascii_alphanumeric())
                     .unwrap_or(tag.len())];
+                let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(name));
                 if name.eq_ignore_ascii_case("a") {
-                    link_depth = if closing {
-                        link_depth.saturating_sub(1)
+                    if closing {
+                        if let Some(link) = links.pop() {
+                            block.end_link(&link);
+                        }
                     } else {
-                        link_depth + 1
-                    };
+                        // A link without a target (a footnote's, once its `#fn1` went) leads
+                        // nowhere: its text is plain text.
+                        links.push(OpenLink {
+                            href: href_of(tag).map(str::to_string),
+                            text_start: block.text.len(),
+                        });
+                    }
+                    at.in_link = links.iter().any(|link| link.href.is_some());
                 }
-                if BLOCK_ELEMENTS
-                    .iter()
-                    .any(|block| block.eq_ignore_ascii_case(name))
-                {
-                    block.finish_into(&mut lines);
+                let step = |depth: usize| {
+                    if closing {
+                        depth.saturating_sub(1)
+                    } else {
+                        depth + 1
+                    }
+                };
+                if is(CONTENT_BLOCKS) {
+                    at.content_depth = step(at.content_depth);
                 }
-                rest = &rest[close + 1..];
+                if is(EMPHASIS_ELEMENTS) {
+                    at.emphasis_depth = step(at.emphasis_depth);
+                }
+                if name.eq_ignore_ascii_case("pre") {
+                    at.pre_depth = step(at.pre_depth);
+                }
+                if is(BLOCK_ELEMENTS) {
+                    block.finish_into(&mut lines, &mut links);
+                } else if is(UNIT_BOUNDARY_ELEMENTS) {
+                    block.text.push(' ');
+                }
             }
             found => {
                 let end = found.unwrap_or(rest.len());
-                block.push(&rest[..end], link_depth > 0);
+                let mut text = &rest[..end];
                 rest = &rest[end..];
+                // In a `<pre>`, each line of the text is a line.
+                if at.pre_depth > 0 {
+                    while let Some(newline) = memchr(b'\n', text.as_bytes()) {
+                        block.push(&text[..newline], &at);
+                        block.finish_into(&mut lines, &mut links);
+                        text = &text[newline + 1..];
+                    }
+                }
+                block.push(text, &at);
             }
         }
     }
-    block.finish_into(&mut lines);
+    block.finish_into(&mut lines, &mut links);
     lines
+}
+
+/// Where in the markup a run of text stands.
+#[derive(Default)]
+struct Context {
+    /// Inside a link with a target.
+    in_link: bool,
+    /// [`CONTENT_BLOCKS`] open around it.
+    content_depth: usize,
+    /// [`EMPHASIS_ELEMENTS`] open around it.
+    emphasis_depth: usize,
+    /// `<pre>` elements open around it.
+    pre_depth: usize,
+}
+
+struct OpenLink {
+    /// The target, as serialized (`&amp;` for `&`); `None` for a link without one.
+    href: Option<String>,
+    /// Where the link's text starts in its block's text.
+    text_start: usize,
+}
+
+/// The `href` of a start tag's serialization (the text between `<` and `>`). Serialized
+/// attribute values escape their `"`, so ` href="` starts the attribute wherever it stands.
+fn href_of(tag: &str) -> Option<&str> {
+    let at = memchr::memmem::find(tag.as_bytes(), b" href=\"")? + 7;
+    let len = memchr(b'"', &tag.as_bytes()[at..])?;
+    Some(&tag[at..at + len])
+}
+
+/// Whether a link's target is within the site: relative (`/emnews/`, `../x.html`),
+/// protocol-relative (`//finews.zning.me/`, the host the site had then) or in-app (`#/…`, a
+/// link the builder made of one to the site's own pages).
+fn leads_within_the_site(href: &str) -> bool {
+    !crate::sanitize_policy::is_absolute_url(href)
+}
+
+/// Whether a link's text is an address (the bare source link, `<http://…>` in Markdown).
+fn is_an_address(text: &str, href: &str) -> bool {
+    let text = text.trim();
+    let starts_with = |prefix: &str| {
+        text.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    starts_with("http://") || starts_with("https://") || starts_with("www.") || text == href
 }
 
 #[derive(Default)]
 struct BlockText {
     text: String,
+    /// Text outside links other than white space and separators (quote marks count).
     has_plain_text: bool,
+    /// Letters or digits in links.
     has_link_text: bool,
+    /// A link with letters or digits that is content: to another site's page, not its own
+    /// address, or stressed.
+    has_content_link: bool,
+    /// Text inside one of [`CONTENT_BLOCKS`].
+    in_content_block: bool,
 }
 
 impl BlockText {
     /// Adds a run of serialized text (entities still escaped).
-    fn push(&mut self, serialized: &str, in_link: bool) {
+    fn push(&mut self, serialized: &str, at: &Context) {
         let start = self.text.len();
         push_unescaped(&mut self.text, serialized);
-        let seen = if in_link {
-            &mut self.has_link_text
-        } else {
-            &mut self.has_plain_text
-        };
+        let added = &self.text[start..];
+        if added.is_empty() {
+            return;
+        }
+        self.in_content_block |= at.content_depth > 0;
         // Once the block has such text, whether this run has some too changes nothing.
-        *seen = *seen || self.text[start..].chars().any(char::is_alphanumeric);
+        if at.in_link {
+            if !self.has_link_text && added.chars().any(char::is_alphanumeric) {
+                self.has_link_text = true;
+            }
+            if at.emphasis_depth > 0 && added.chars().any(char::is_alphanumeric) {
+                self.has_content_link = true;
+            }
+        } else if !self.has_plain_text {
+            self.has_plain_text = added.chars().any(|c| !is_separator(c));
+        }
+    }
+
+    /// Ends a link: one to another site's page whose text is not its address makes the block
+    /// content.
+    fn end_link(&mut self, link: &OpenLink) {
+        let Some(href) = &link.href else {
+            return;
+        };
+        let text = self.text.get(link.text_start..).unwrap_or_default();
+        if text.chars().any(char::is_alphanumeric)
+            && !leads_within_the_site(href)
+            && !is_an_address(text, href)
+        {
+            self.has_content_link = true;
+        }
     }
 
     /// Ends the block: its text, whitespace collapsed, becomes the next line of `lines`
-    /// unless it is empty or navigation. The block's buffer is kept for the next block.
-    fn finish_into(&mut self, lines: &mut String) {
-        let is_navigation = self.has_link_text && !self.has_plain_text;
+    /// unless it is empty or navigation. A link still open (`<a><p>…</p></a>`) is judged by
+    /// its text in this block, and goes on in the next. The block's buffer is kept for the
+    /// next block.
+    fn finish_into(&mut self, lines: &mut String, open_links: &mut [OpenLink]) {
+        for link in open_links.iter_mut() {
+            self.end_link(link);
+            link.text_start = 0;
+        }
+        let is_navigation = self.has_link_text
+            && !self.has_plain_text
+            && !self.has_content_link
+            && !self.in_content_block;
         let is_blank = self.text.trim_start().is_empty();
         if !is_navigation && !is_blank {
             if !lines.is_empty() {
@@ -315,6 +568,8 @@ impl BlockText {
         self.text.clear();
         self.has_plain_text = false;
         self.has_link_text = false;
+        self.has_content_link = false;
+        self.in_content_block = false;
     }
 }
 
@@ -324,13 +579,42 @@ mod tests {
 
     use crate::random_pieces::RandomPieces;
 
+    /// What [`push_collapsed`] does, a character at a time: runs of white space are one
+    /// space, or nothing for spaces, tabs and line feeds holding a line feed between two
+    /// characters the segment break rule joins.
+    fn collapsed_by_definition(text: &str) -> String {
+        let mut out = String::new();
+        let mut gap = String::new();
+        for c in text.chars() {
+            if c.is_whitespace() {
+                gap.push(c);
+                continue;
+            }
+            if let Some(before) = out.chars().next_back().filter(|_| !gap.is_empty()) {
+                let segment_break =
+                    gap.contains('\n') && gap.chars().all(|c| matches!(c, ' ' | '\t' | '\n'));
+                if !(segment_break && crate::segment_break::joins_across_a_segment_break(before, c))
+                {
+                    out.push(' ');
+                }
+            }
+            gap.clear();
+            out.push(c);
+        }
+        out
+    }
+
     /// Collapsing skips chunks of text that hold no space: long random texts of Chinese,
-    /// Latin, ASCII and Unicode spaces, cut anywhere by the chunks, collapse as
-    /// `split_whitespace` does.
+    /// Latin, ASCII and Unicode spaces, cut anywhere by the chunks, collapse as the
+    /// definition says.
     #[test]
-    fn collapsing_long_texts_is_split_whitespace() {
+    fn collapsing_long_texts_is_the_definition() {
         const PIECES: &[&str] = &[
             "人民币汇率",
+            "ｶﾅ",
+            "한국",
+            "\u{200B}",
+            " \n\t",
             "上",
             "A股",
             "a",
@@ -355,8 +639,11 @@ mod tests {
             let text: String = random.input_or_empty(|random| PIECES[random.below(PIECES.len())]);
             let mut out = String::from("kept");
             push_collapsed(&mut out, &text);
-            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert_eq!(out, format!("kept{words}"), "for {text:?}");
+            assert_eq!(
+                out,
+                format!("kept{}", collapsed_by_definition(&text)),
+                "for {text:?}"
+            );
         }
     }
 
@@ -414,12 +701,44 @@ mod tests {
         out
     }
 
+    /// `text` with every run of white space one space (what excerpts do, on the article
+    /// text's lines).
+    fn split_whitespace_joined(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     #[test]
     fn whitespace_collapses() {
         assert_eq!(collapse_whitespace("  a \n\t b  "), "a b");
         assert_eq!(collapse_whitespace(" \n "), "");
     }
 
+    /// CSS Text's segment break rule: a line feed (with spaces and tabs around it) between
+    /// two Chinese or Japanese characters is nothing; next to Latin text or Hangul, after
+    /// other white space, or without a line feed, it is a space.
+    #[test]
+    fn a_line_feed_between_chinese_characters_is_nothing() {
+        assert_eq!(
+            collapse_whitespace("美联储今日宣布\n加息"),
+            "美联储今日宣布加息"
+        );
+        assert_eq!(
+            collapse_whitespace("宣布 \n\t 加息。\n「注」"),
+            "宣布加息。「注」"
+        );
+        assert_eq!(collapse_whitespace("ｶﾀｶﾅ\nｶﾅ"), "ｶﾀｶﾅｶﾅ");
+        assert_eq!(collapse_whitespace("宣布 加息"), "宣布 加息");
+        assert_eq!(collapse_whitespace("宣布\u{3000}\n加息"), "宣布 加息");
+        assert_eq!(
+            collapse_whitespace("Fed\n加息 3.6%\n上调"),
+            "Fed 加息 3.6% 上调"
+        );
+        assert_eq!(collapse_whitespace("한국\n경제"), "한국 경제");
+        assert_eq!(collapse_whitespace("“引号”\n加息"), "“引号” 加息");
+    }
+
+    /// Every Unicode space collapses as `split_whitespace` does, but a line feed between
+    /// characters the segment break rule joins.
     #[test]
     fn every_unicode_space_collapses_like_split_whitespace() {
         let spaces: Vec<char> = (0..=0x3000u32)
@@ -433,7 +752,10 @@ mod tests {
         for &space in &spaces {
             for &other in &neighbours {
                 let text = format!("{space}{other}{space}{space}a{other}{space}{other}{space}");
-                let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let expected = collapsed_by_definition(&text);
+                if space != '\n' {
+                    assert_eq!(expected, split_whitespace_joined(&text), "{text:?}");
+                }
                 assert_eq!(collapse_whitespace(&text), expected, "{text:?}");
             }
         }
@@ -449,6 +771,149 @@ mod tests {
                 let mut utf8 = [0; 4];
                 assert!(c.encode_utf8(&mut utf8).as_bytes()[0] < 0xE4, "{c:?}");
             }
+        }
+    }
+
+    /// Every element the policy keeps is a decision of the article text's: a line of its
+    /// own, a unit boundary, or inline (its text runs on with its neighbours').
+    #[test]
+    fn every_allowed_element_is_a_block_a_unit_boundary_or_inline() {
+        const INLINE: &[&str] = &[
+            "a", "abbr", "b", "cite", "code", "del", "dfn", "em", "i", "img", "ins", "kbd", "mark",
+            "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "time", "u",
+            "var", "wbr",
+        ];
+        for tag in crate::sanitize_policy::ALLOWED_TAGS {
+            let decisions = [BLOCK_ELEMENTS, UNIT_BOUNDARY_ELEMENTS, INLINE]
+                .iter()
+                .filter(|list| list.contains(tag))
+                .count();
+            assert_eq!(decisions, 1, "{tag}");
+        }
+        for list in [BLOCK_ELEMENTS, UNIT_BOUNDARY_ELEMENTS, CONTENT_BLOCKS] {
+            for tag in list {
+                assert!(crate::sanitize_policy::is_allowed_tag(tag), "{tag}");
+            }
+        }
+        for &(_, written) in crate::sanitize_policy::RENAMED_TAGS {
+            assert!(BLOCK_ELEMENTS.contains(&written), "{written}");
+        }
+    }
+
+    #[test]
+    fn every_block_the_policy_keeps_is_a_line() {
+        assert_eq!(
+            article_text("<details><summary>Background</summary>Tariffs rose.</details>"),
+            "Background\nTariffs rose."
+        );
+        assert_eq!(
+            article_text("<table><caption>CPI</caption><thead><tr><th>月</th></tr></thead><tbody><tr><td>3.6%</td></tr></tbody></table>"),
+            "CPI\n月\n3.6%"
+        );
+        // What the sanitizer makes of `<section>` and `<listing>`.
+        assert_eq!(
+            article_text("<div>Reuters</div><div>Beijing</div>"),
+            "Reuters\nBeijing"
+        );
+    }
+
+    /// A quoted phrase never spans two lines of code.
+    #[test]
+    fn each_line_of_a_pre_is_a_line() {
+        assert_eq!(
+            article_text(
+                "<p>Code:</p><pre><code>rate\ncut  now\n\n<b>x</b> y\n</code></pre><p>After</p>"
+            ),
+            "Code:\nrate\ncut now\nx y\nAfter"
+        );
+        // A link alone on a line of code is code, not navigation.
+        assert_eq!(article_text("<pre><a href=\"/x\">/x</a>\nb</pre>"), "/x\nb");
+    }
+
+    /// A footnote reference or an exponent is not part of the word before it.
+    #[test]
+    fn sup_and_sub_separate_units() {
+        assert_eq!(
+            article_text("<p>Inflation rose sharply<sup><a rel=\"noopener noreferrer\" target=\"_blank\">1</a></sup> in May; 同比增长3.6<sup>2</sup>。</p>"),
+            "Inflation rose sharply 1 in May; 同比增长3.6 2 。"
+        );
+        assert_eq!(article_text("<p>GDP<sup>1</sup></p>"), "GDP 1");
+        assert_eq!(
+            article_text("<p>m<sup>2</sup> CO<sub>2</sub>排放</p>"),
+            "m 2 CO 2 排放"
+        );
+    }
+
+    #[test]
+    fn a_line_feed_between_chinese_characters_in_a_paragraph_is_nothing() {
+        assert_eq!(
+            article_text("<p>美联储今日<b>宣布</b>\n加息，\nFed\nhikes</p><p>段</p>"),
+            "美联储今日宣布加息， Fed hikes\n段"
+        );
+    }
+
+    fn link(href: &str, text: &str) -> String {
+        format!("<a rel=\"noopener noreferrer\" target=\"_blank\" href=\"{href}\">{text}</a>")
+    }
+
+    /// Navigation is left out: links within the site, and links whose text is their address,
+    /// alone in a paragraph or with separators between them (finews' footers and source
+    /// links, whatever host or form they take).
+    #[test]
+    fn navigation_is_left_out() {
+        for html in [
+            format!(
+                "<p>{}｜{}</p>",
+                link("//finews.zning.me/emnews/", "返回东财滚动新闻"),
+                link("//finews.zning.me/", "返回首页")
+            ),
+            format!(
+                "<p>{}\n{}</p>",
+                link("//finews.withounder.com/emnews/", "返回东财滚动新闻"),
+                link("//finews.withounder.com/", "返回首页")
+            ),
+            "<p><a rel=\"noopener noreferrer\" href=\"#/category/emnews\">返回东财滚动新闻</a> | <a rel=\"noopener noreferrer\" href=\"#/\">返回首页</a></p>".to_string(),
+            format!("<p>{}</p>", link("/2024/05/10/older.html", "Older posts")),
+            format!("<p>{} · {}</p>", link("../prev.html", "← Previous"), link("../next.html", "Next →")),
+            format!(
+                "<p>{}</p>",
+                link(
+                    "http://finance.eastmoney.com/news/11060,202112082206672930.html",
+                    "http://finance.eastmoney.com/news/11060,202112082206672930.html"
+                )
+            ),
+            format!("<div>{}</div>", link("https://www.reuters.com/x", "www.reuters.com/x")),
+            format!("<p><span>{}</span></p>", link("/", "Home")),
+        ] {
+            assert_eq!(article_text(&format!("<p>正文。</p>{html}")), "正文。", "{html}");
+        }
+    }
+
+    /// Links that are content are article text: a linked headline (a link to another site's
+    /// page alone in a paragraph), a link in bold or in quote marks, any link in a heading,
+    /// list item, table cell or quotation, and a link with words around it.
+    #[test]
+    fn linked_headlines_and_content_links_are_article_text() {
+        let cases = [
+            (format!("<h2>{}</h2>", link("/2024/05/11/fed.html", "Fed cuts rates by 25bp")), "Fed cuts rates by 25bp"),
+            (format!("<ul><li>{}</li><li><p>{}</p></li></ul>", link("#/post/x", "央行宣布降准0.5个百分点"), link("/y", "降息")), "央行宣布降准0.5个百分点\n降息"),
+            (format!("<ul><li>“{}”</li></ul>", link("https://x.example/t", "Tesla recalls 1.1 million cars")), "“Tesla recalls 1.1 million cars”"),
+            (format!("<p>“{}”</p>", link("/t", "Tesla recalls")), "“Tesla recalls”"),
+            (format!("<p><strong>{}</strong></p>", link("/m", "Exclusive: merger talks")), "Exclusive: merger talks"),
+            (format!("<table><tbody><tr><td>{}</td><td>Moutai</td></tr></tbody></table>", link("/s/600519", "600519")), "600519\nMoutai"),
+            (format!("<blockquote><p>{}</p></blockquote>", link("/q", "引用")), "引用"),
+            (format!("<p>{}</p>", link("https://www.reuters.com/markets/fed-cuts", "Fed cuts rates by 25bp")), "Fed cuts rates by 25bp"),
+            (format!("<p><span>{}</span></p>", link("http://quote.eastmoney.com/unify/r/1.600160", "巨化股份")), "巨化股份"),
+            (format!("<p>{} {}</p>", link("https://a.example/1", "Fed cuts"), link("/2", "ECB holds")), "Fed cuts ECB holds"),
+            (format!("<p>据{}消息</p>", link("/n", "蔚来")), "据蔚来消息"),
+            (format!("<p>{}</p>", link("mailto:desk@example.org", "desk@example.org")), "desk@example.org"),
+            // A link without a target (a footnote's, or an anchor) is plain text.
+            ("<p><a rel=\"noopener noreferrer\" target=\"_blank\">返回</a></p>".to_string(), "返回"),
+            // A block inside a link to another site is judged by the link's text in it.
+            (format!("<a rel=\"noopener noreferrer\" target=\"_blank\" href=\"https://x.example/\"><p>Headline</p></a><p>{}</p>", link("/", "Home")), "Headline"),
+        ];
+        for (html, text) in cases {
+            assert_eq!(article_text(&html), text, "{html}");
         }
     }
 
@@ -476,7 +941,7 @@ mod tests {
             let max = random.below(14);
             assert_eq!(
                 collapsed_excerpt(&text, max),
-                truncate_chars(&collapse_whitespace(&text), max),
+                truncate_chars(&split_whitespace_joined(&text), max),
                 "{text:?} at {max}"
             );
         }
@@ -500,7 +965,7 @@ mod tests {
             for max in 0..12 {
                 assert_eq!(
                     collapsed_excerpt(text, max),
-                    truncate_chars(&collapse_whitespace(text), max),
+                    truncate_chars(&split_whitespace_joined(text), max),
                     "{text:?} at {max}"
                 );
             }

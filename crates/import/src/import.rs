@@ -383,6 +383,10 @@ pub fn import_file_with(
     if let Some(host) = host_of(&settings.url) {
         if let Cow::Owned(html) = rewrite_site_links(&body.html, host, &settings.baseurl) {
             body.html = html;
+            // The article text is the stored HTML's, as the app reads it: a link to the
+            // site's own page is an in-app link now, which is navigation when it stands
+            // alone (`article_text`).
+            body.text = gazette_sanitize::article_text(&body.html);
         }
     }
 

@@ -18,9 +18,24 @@ fn cleaner() -> &'static Builder<'static> {
         for &(tag, attribute) in policy::ELEMENT_ATTRIBUTES {
             tag_attributes.entry(tag).or_default().insert(attribute);
         }
+        // A renamed element is kept under its own name, with the attributes of the element
+        // it becomes, and renamed in the serialized output (see `rename_and_force`).
+        for &(from, to) in policy::RENAMED_TAGS {
+            for &(tag, attribute) in policy::ELEMENT_ATTRIBUTES {
+                if tag == to {
+                    tag_attributes.entry(from).or_default().insert(attribute);
+                }
+            }
+        }
         let mut builder = Builder::default();
         builder
-            .tags(policy::ALLOWED_TAGS.iter().copied().collect())
+            .tags(
+                policy::ALLOWED_TAGS
+                    .iter()
+                    .chain(policy::RENAMED_TAGS.iter().map(|(from, _)| from))
+                    .copied()
+                    .collect(),
+            )
             .clean_content_tags(
                 policy::REMOVED_WITH_CONTENT
                     .iter()
@@ -67,28 +82,36 @@ pub fn ammonia_sanitize(html: &str) -> String {
         .write_to(&mut serialized)
         .expect("writing to a Vec cannot fail");
     let clean = simdutf8::basic::from_utf8(&serialized).expect("html5ever serializes UTF-8");
-    add_forced_attributes(clean)
+    rename_and_force(clean)
 }
 
-/// Inserts [`policy::FORCED_ATTRIBUTES`] right after each matching start tag's name.
-/// (ammonia can set attributes itself, but in hash-map order, and the archive must be
-/// byte-for-byte reproducible.) The input is serializer output, where every literal `<` in
-/// text is escaped, so `<img` can only start a tag; forced attributes were stripped by the
-/// cleaner, so none is doubled.
-fn add_forced_attributes(clean: &str) -> String {
+/// Writes each start and end tag of [`policy::RENAMED_TAGS`] under its new name, and inserts
+/// [`policy::FORCED_ATTRIBUTES`] right after each matching start tag's name. (ammonia can
+/// set attributes itself, but in hash-map order, and the archive must be byte-for-byte
+/// reproducible; it cannot rename.) The input is serializer output, where every literal `<`
+/// in text and attribute values is escaped, so `<img` or `</section` can only be a tag;
+/// forced attributes were stripped by the cleaner, so none is doubled.
+fn rename_and_force(clean: &str) -> String {
     let mut out = String::with_capacity(clean.len() + clean.len() / 8);
     let mut rest = clean;
-    while let Some(start) = rest.find('<') {
+    while let Some(start) = memchr::memchr(b'<', rest.as_bytes()) {
         out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let name_len = rest[1..]
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len() - 1);
-        let name = &rest[1..1 + name_len];
+        rest = &rest[start + 1..];
         out.push('<');
+        let closing = rest.starts_with('/');
+        if closing {
+            out.push('/');
+            rest = &rest[1..];
+        }
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let name = policy::written_name(&rest[..name_len]);
         out.push_str(name);
-        push_forced_attributes(&mut out, name);
-        rest = &rest[1 + name_len..];
+        if !closing {
+            push_forced_attributes(&mut out, name);
+        }
+        rest = &rest[name_len..];
     }
     out.push_str(rest);
     out
@@ -153,8 +176,38 @@ mod tests {
 
     #[test]
     fn scripts_styles_and_frames_go_with_their_content() {
-        let html = "<p>a<script>alert(1)</script><style>p{}</style><iframe src=x>f</iframe><object data=x>o</object>b</p><form action=x><input name=a>c</form>";
-        assert_eq!(sanitize_html(html), "<p>ab</p>");
+        let html = "<p>a<script>alert(1)</script><style>p{}</style><iframe src=x>f</iframe><object data=x>o</object>b</p><form action=x><input name=a><button>OK</button><select><option>1</select>c</form>";
+        assert_eq!(sanitize_html(html), "<p>ab</p><div>c</div>");
+    }
+
+    /// Block containers the policy does not keep still end a line: each becomes the allowed
+    /// element the policy names, with that element's attributes, on both paths.
+    #[test]
+    fn block_containers_become_divs_and_keep_their_boundary() {
+        for (html, expected) in [
+            (
+                "<section>Reuters</section><section>Beijing, May 11</section>",
+                "<div>Reuters</div><div>Beijing, May 11</div>",
+            ),
+            (
+                "<article class=x lang=en><header>Title</header><main>Text</main><footer>End</footer></article>",
+                "<div lang=\"en\"><div>Title</div><div>Text</div><div>End</div></div>",
+            ),
+            (
+                "<nav><a href=\"/\">Home</a></nav><aside title=t>Note</aside><address>Beijing</address>",
+                "<div><a rel=\"noopener noreferrer\" target=\"_blank\" href=\"/\">Home</a></div><div title=\"t\">Note</div><div>Beijing</div>",
+            ),
+            (
+                "<form action=\"/x.aspx\" id=\"form1\"><fieldset><legend>Q</legend>A</fieldset></form>",
+                "<div><div><div>Q</div>A</div></div>",
+            ),
+            ("<menu><li>a</li></menu><dir><li>b</li></dir>", "<ul><li>a</li></ul><ul><li>b</li></ul>"),
+            ("<listing>a\nb</listing>", "<pre>a\nb</pre>"),
+            ("<hgroup><h1>a</h1><p>b</p></hgroup><search>c</search>", "<div><h1>a</h1><p>b</p></div><div>c</div>"),
+        ] {
+            assert_eq!(sanitize_html(html), expected, "{html}");
+            assert_eq!(ammonia_sanitize(html), expected, "{html}");
+        }
     }
 
     #[test]

@@ -16,8 +16,9 @@
 //! states (bogus comments, doctypes, character references other than a few, unquoted values
 //! with odd characters, NUL and CR), and every element the policy removes with its content.
 //!
-//! Safety never depends on it: it writes only elements and attributes the policy allows,
-//! with text and values escaped as html5ever escapes them. Exactness is held by differential
+//! Safety never depends on it: it writes only elements and attributes the policy allows
+//! (an element the policy renames, `section`, under its new name, `div`, where the tree
+//! builder put it), with text and values escaped as html5ever escapes them. Exactness is held by differential
 //! tests against ammonia (the generator's posts, the fixtures with their real finews posts, the
 //! XSS vectors, random markup) and by the render fuzz target.
 
@@ -105,7 +106,8 @@ struct Open<'a> {
     kind: Kind,
     /// In html5ever's special category (the blocks but `dialog`, headings, `li`).
     special: bool,
-    /// Whether the policy keeps it (its end tag is written when it is closed).
+    /// Whether the policy keeps it, perhaps renamed (its end tag is written when it is
+    /// closed).
     kept: bool,
 }
 
@@ -202,10 +204,11 @@ impl<'a> Writer<'a> {
         self.write_start(tag).map(drop)
     }
 
-    /// Writes a start tag the policy keeps (with the forced attributes, then the kept ones in
-    /// their order); `Some(false)` when it drops the element (and keeps its content).
+    /// Writes a start tag the policy keeps (under the name it is written with, with the
+    /// forced attributes, then the kept ones in their order); `Some(false)` when it drops the
+    /// element (and keeps its content).
     fn write_start(&mut self, tag: &StartTag<'_>) -> Option<bool> {
-        let name = tag.name.as_ref();
+        let name = policy::written_name(tag.name.as_ref());
         if !policy::is_allowed_tag(name) {
             return Some(false);
         }
@@ -371,7 +374,7 @@ impl<'a> Writer<'a> {
         if let Some(element) = self.open.pop() {
             if element.kept {
                 self.out.push_str("</");
-                self.out.push_str(&element.name);
+                self.out.push_str(policy::written_name(&element.name));
                 self.out.push('>');
             }
         }
@@ -750,6 +753,13 @@ mod tests {
             "<font color=red>x</font><o:p></o:p><custom-el a=1>y</custom-el>",
             "<center><p>x</center>y",
             "<section><article>x</article></section>",
+            "<section>Reuters</section><section>Beijing</section>",
+            "<p>a<section title=t class=c>b</section>c</p>",
+            "<header><nav><a href=\"/\">x</a></nav></header><main>y<aside>z</aside></main><footer>w</footer>",
+            "<p>a<legend>b</legend>c</p><fieldset>d</fieldset><address>e</address><hgroup>f</hgroup>",
+            "<menu><li>a<li>b</menu><dir><li>c</li></dir>",
+            "<li>a<section><li>b</section>c",
+            "<p>a<dialog>b</dialog>c",
             "<a href=\"javascript:alert(1)\">x</a><a href=\"//h.example/p\">y</a>",
             "<a href=\"http://[::1\">x</a><img src=\"data:image/png;base64,x\">",
             "<img src=\"java&#x09;script:x\" alt=\"&quot;&lt;&gt;&amp;&#20013;\">",
@@ -836,6 +846,14 @@ mod tests {
             "</blockquote>",
             "<section>",
             "</section>",
+            "<article lang=en>",
+            "</article>",
+            "<nav>",
+            "</nav>",
+            "<legend>",
+            "</legend>",
+            "<dir>",
+            "</dir>",
             "<sub>",
             "</sub>",
             "<o:p>",
