@@ -614,7 +614,7 @@ mod tests {
         assert_eq!(
             render(text, &options).html,
             "<div>\n<p>This is <strong>bold</strong>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n\
-             </div>\n\n<p>x</p>\n<p>inner <strong>b</strong></p>\n\n<div>\nRaw **x**.\n</div>\n"
+             </div>\n<div>\n<p>x</p>\n<p>inner <strong>b</strong></p>\n</div>\n<div>\nRaw **x**.\n</div>\n"
         );
         let raw = render(text, &MarkdownOptions::default()).html;
         assert!(raw.contains("This is **bold**."), "{raw}");
