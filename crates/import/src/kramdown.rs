@@ -275,6 +275,7 @@ fn prepare_text(markdown: &str) -> Cow<'_, str> {
         // would read to the end of each element for nothing.)
         && !span_html::may_matter(markdown)
         && !lines_may_matter(markdown)
+        && !has(b"\n<!--")
         && !memchr::memchr_iter(b'\\', markdown.as_bytes()).any(|at| {
             markdown
                 .as_bytes()
@@ -461,6 +462,23 @@ fn prepare_text(markdown: &str) -> Cow<'_, str> {
             // makes it a paragraph line for CommonMark too.
             let end = start + line.trim_end_matches(['\n', '\r']).len();
             replacements.push((end, 0, "<!-- -->".into()));
+            paragraph.push((start, line));
+            continue;
+        }
+        if !paragraph.is_empty()
+            && !html_block
+            && items.is_empty()
+            && !containers.any(&paragraph)
+            && trimmed.starts_with("<!--")
+            && trimmed
+                .find("-->")
+                .is_some_and(|end| trimmed[end + 3..].trim().is_empty())
+        {
+            // A comment's line inside a paragraph (`<!--more-->`) is the paragraph's to
+            // kramdown; CommonMark would end the paragraph there (a comment's HTML block may
+            // interrupt one). Joined to the line before, it is inline HTML, which the
+            // sanitizer drops.
+            replacements.push((start - 1, 1, " ".into()));
             paragraph.push((start, line));
             continue;
         }
@@ -2288,6 +2306,16 @@ mod tests {
         }
         // Two at a line's end are a line break (Jekyll 4.3 writes `<br />`), as one is.
         assert_eq!(prepare("one\\\\\ntwo\\\\"), "one\\\ntwo\\\\");
+    }
+
+    /// Checked with Jekyll 4.3.1 (Debian): kramdown's paragraph goes on over a comment's line
+    /// (`<!--more-->` in the middle of one); a comment between blank lines is a block.
+    #[test]
+    fn a_comments_line_inside_a_paragraph_is_the_paragraphs() {
+        assert_eq!(
+            prepare("one\n<!--more-->\ntwo\n\n<!-- x -->\n\nthree"),
+            "one <!--more-->\ntwo\n\n<!-- x -->\n\nthree"
+        );
     }
 
     #[test]
