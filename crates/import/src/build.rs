@@ -1237,6 +1237,50 @@ fn group_summaries(first: u32, summaries: Vec<PostSummary>) -> Vec<SummaryGroup>
     groups
 }
 
+/// Each category's display name, where it is not its id. finews names its sources by code
+/// (`emnews`) and gives each source's posts one tag of their own, the source's name
+/// (`东财滚动新闻`). Where a site's tags work that way — at least four in five of its
+/// categories with tagged posts (three at least) have one tag that no other category's post
+/// carries — a category with such a tag is shown by its name; elsewhere (a blog whose
+/// categories share tags or have several) categories keep their own.
+fn category_names<'a>(catalog: &Catalog<'a>) -> Vec<Option<&'a str>> {
+    let tag_position: HashMap<&str, usize> = catalog
+        .tags
+        .names
+        .iter()
+        .enumerate()
+        .map(|(position, name)| (*name, position))
+        .collect();
+    // Both lists ascend: the tag's posts are the category's when each is found in turn.
+    let within = |tagged: &[u32], posts: &[u32]| {
+        let mut posts = posts.iter();
+        tagged.iter().all(|n| posts.any(|p| p == n))
+    };
+    let own: Vec<Option<&'a str>> = catalog
+        .category_tags
+        .iter()
+        .zip(&catalog.category_numbers)
+        .map(|(seen, posts)| match *seen {
+            TagsSeen::One(tag) => tag_position
+                .get(tag)
+                .is_some_and(|&t| within(&catalog.tag_numbers[t], posts))
+                .then_some(tag),
+            _ => None,
+        })
+        .collect();
+    let tagged = catalog
+        .category_tags
+        .iter()
+        .filter(|seen| **seen != TagsSeen::None)
+        .count();
+    let with_own = own.iter().flatten().count();
+    if with_own >= 3 && with_own * 5 >= tagged * 4 {
+        own
+    } else {
+        vec![None; own.len()]
+    }
+}
+
 /// Everything but the posts' own files (summary groups, body chunks, index segments), from
 /// the posts' metadata; `summary` gives the summary of a post the home page or a feed shows.
 fn assemble_the_rest(
@@ -1274,14 +1318,11 @@ fn assemble_the_rest(
         .categories
         .names
         .iter()
-        .zip(&names.category_tags)
+        .zip(category_names(names))
         .zip(&names.category_numbers)
-        .map(|((id, tags), numbers)| CategoryInfo {
+        .map(|((id, name), numbers)| CategoryInfo {
             id: id.to_string(),
-            name: match tags {
-                TagsSeen::One(only) => only.to_string(),
-                _ => id.to_string(),
-            },
+            name: name.unwrap_or(id).to_string(),
             count: numbers.len() as u32,
             latest: numbers.last().and_then(|&n| date_of(n)),
         })
@@ -1834,6 +1875,57 @@ mod tests {
                 ("b", "_posts/b.md", "old_post/x/b.md", false),
             ]
         );
+    }
+
+    /// finews' sources are named by their one tag of their own; a blog's categories, whose
+    /// posts share tags (or a category of one post and its tag), keep their ids.
+    #[test]
+    fn categories_are_named_by_their_own_tag_only_where_the_site_names_sources_so() {
+        let post = |category: u32, tags: &[u32]| PostMeta {
+            id: "x".into(),
+            path: "x".into(),
+            date: None,
+            categories: Box::new([category]),
+            tags: tags.into(),
+            permalink: None,
+            content: Content::Unloaded { digest: 0 },
+            warnings: Box::new([]),
+        };
+        let names = (
+            vec![
+                "emnews".to_string(),
+                "sina".into(),
+                "cls".into(),
+                "tutorials".into(),
+            ],
+            vec![
+                "东财".to_string(),
+                "新浪".into(),
+                "财联社".into(),
+                "rust".into(),
+            ],
+        );
+        let finews = [
+            post(0, &[0]),
+            post(1, &[1]),
+            post(0, &[0]),
+            post(2, &[2]),
+            post(3, &[]),
+        ];
+        let catalog = Catalog::of(&finews, &names);
+        assert_eq!(
+            category_names(&catalog),
+            [Some("东财"), Some("新浪"), Some("财联社"), None]
+        );
+        // One category of one post with one tag, beside categories sharing a tag.
+        let blog = [
+            post(3, &[3]),
+            post(0, &[1]),
+            post(1, &[1]),
+            post(2, &[0, 1]),
+        ];
+        let catalog = Catalog::of(&blog, &names);
+        assert_eq!(category_names(&catalog), [None, None, None, None]);
     }
 
     /// Jekyll publishes `news/_posts/x.md` and `sports/_posts/x.md` as two posts: a file of
