@@ -9,10 +9,7 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap};
 
-use gazette_archive::archive::{flip, Days, IndexShardKey, Manifest, PositionShard, SearchShard};
-use gazette_archive::filter::Filter;
-use gazette_archive::model::{CategoryInfo, SiteInfo, TagInfo};
-use gazette_archive::query::{evaluate, Loaded};
+use gazette_archive::model::SiteInfo;
 use gazette_archive::search::{Query, Units};
 use gazette_import::build::{build_archive, BuildInput};
 use gazette_import::generate::GenerateOptions;
@@ -25,30 +22,6 @@ struct Built {
     posts: Vec<(String, String, String)>,
     /// Their titles and texts cut into units, for [`Query::matches_post`].
     units: Vec<(Units, Units)>,
-}
-
-impl Loaded for Built {
-    fn categories(&self) -> Option<&[CategoryInfo]> {
-        None
-    }
-    fn tags(&self) -> Option<&[TagInfo]> {
-        None
-    }
-    fn category_list(&self, _: u32) -> Option<&[u32]> {
-        None
-    }
-    fn tag_list(&self, _: u32) -> Option<&[u32]> {
-        None
-    }
-    fn search_shard(&self, key: IndexShardKey) -> Option<&SearchShard> {
-        self.archive.search_shard(key)
-    }
-    fn position_shard(&self, key: IndexShardKey) -> Option<&PositionShard> {
-        self.archive.position_shard(key)
-    }
-    fn days(&self) -> Option<&Days> {
-        None
-    }
 }
 
 /// The archive, built once for every test of this file.
@@ -128,26 +101,11 @@ fn build_once() -> Built {
 }
 
 impl Built {
-    fn manifest(&self) -> &Manifest {
-        &self.archive.manifest
-    }
-
     /// The ids the index finds for `query`.
     fn search(&self, query: &str) -> BTreeSet<String> {
-        let filter = Filter {
-            text: query.to_string(),
-            ..Filter::default()
-        };
-        let hits = evaluate(&filter, self.manifest(), self).expect("every shard is loaded");
-        let size = self.manifest().layout.summary_group_size;
-        hits.ordinals
-            .iter()
-            .map(|&o| {
-                let n = flip(self.manifest().post_count, o).expect("an ordinal of the archive");
-                self.archive.summaries[(n / size) as usize].posts[(n % size) as usize]
-                    .id
-                    .clone()
-            })
+        common::search(&self.archive, query)
+            .into_iter()
+            .map(|post| post.id.clone())
             .collect()
     }
 

@@ -4,12 +4,11 @@
 //! its source, a digest of linked headlines), through the real builder (import, sanitize,
 //! article text, index) and the query engine.
 
+mod common;
+
 use std::collections::BTreeSet;
 
-use gazette_archive::archive::{flip, Days, IndexShardKey, PositionShard, SearchShard};
-use gazette_archive::filter::Filter;
-use gazette_archive::model::{CategoryInfo, SiteInfo, TagInfo};
-use gazette_archive::query::{evaluate, Loaded};
+use gazette_archive::model::SiteInfo;
 use gazette_import::build::{build_archive, BuildInput};
 use gazette_import::import::{import_file, ImportSettings, Outcome, SourceFile};
 use gazette_import::store::Archive;
@@ -70,30 +69,6 @@ struct Built {
     archive: Archive,
 }
 
-impl Loaded for Built {
-    fn categories(&self) -> Option<&[CategoryInfo]> {
-        None
-    }
-    fn tags(&self) -> Option<&[TagInfo]> {
-        None
-    }
-    fn category_list(&self, _: u32) -> Option<&[u32]> {
-        None
-    }
-    fn tag_list(&self, _: u32) -> Option<&[u32]> {
-        None
-    }
-    fn search_shard(&self, key: IndexShardKey) -> Option<&SearchShard> {
-        self.archive.search_shard(key)
-    }
-    fn position_shard(&self, key: IndexShardKey) -> Option<&PositionShard> {
-        self.archive.position_shard(key)
-    }
-    fn days(&self) -> Option<&Days> {
-        None
-    }
-}
-
 fn build() -> &'static Built {
     static BUILT: std::sync::OnceLock<Built> = std::sync::OnceLock::new();
     BUILT.get_or_init(|| {
@@ -126,22 +101,9 @@ fn build() -> &'static Built {
 
 /// The titles (slugs) of the posts the index finds for `query`.
 fn search(query: &str) -> BTreeSet<String> {
-    let built = build();
-    let filter = Filter {
-        text: query.to_string(),
-        ..Filter::default()
-    };
-    let manifest = &built.archive.manifest;
-    let hits = evaluate(&filter, manifest, built).expect("every shard is loaded");
-    let size = manifest.layout.summary_group_size;
-    hits.ordinals
-        .iter()
-        .map(|&o| {
-            let n = flip(manifest.post_count, o).expect("an ordinal of the archive");
-            built.archive.summaries[(n / size) as usize].posts[(n % size) as usize]
-                .title
-                .clone()
-        })
+    common::search(&build().archive, query)
+        .into_iter()
+        .map(|post| post.title.clone())
         .collect()
 }
 

@@ -1,12 +1,19 @@
-//! Inputs shared by the core's integration tests: the fixture sites' posts and generator
-//! posts, as `(path, bytes)`.
+//! Inputs shared by the importer's integration tests: the fixture sites' posts and generator
+//! posts, as `(path, bytes)`, and a text search of a built archive by the viewer's engine.
+
+// Not every test binary uses every helper.
+#![allow(dead_code)]
 
 use std::path::Path;
 
-use gazette_archive::model::SiteInfo;
+use gazette_archive::archive::{flip, Days, IndexShardKey, PositionShard, SearchShard};
+use gazette_archive::filter::Filter;
+use gazette_archive::model::{CategoryInfo, PostSummary, SiteInfo, TagInfo};
+use gazette_archive::query::{evaluate, Loaded};
 use gazette_import::build::BuildInput;
 use gazette_import::generate::{generate_post, sources, GenerateOptions};
 use gazette_import::import::{import_file, ImportSettings, Outcome, SourceFile};
+use gazette_import::store::Archive;
 
 /// The post files (`.md`, `.html`) of the fixture sites `sites` (folders of
 /// `tests/fixtures/`), second copies included.
@@ -43,7 +50,6 @@ pub fn generated_posts(options: &GenerateOptions) -> Vec<(String, Vec<u8>)> {
 
 /// `files` imported as the integration tests import them (dates without an offset in
 /// Shanghai's time).
-#[allow(dead_code)] // not every test binary uses every helper
 pub fn import_all(files: &[(String, Vec<u8>)]) -> Vec<Outcome> {
     let settings = ImportSettings {
         zone: "Asia/Shanghai".parse().expect("a known zone"),
@@ -56,7 +62,6 @@ pub fn import_all(files: &[(String, Vec<u8>)]) -> Vec<Outcome> {
 }
 
 /// The builder's input of `outcomes`, for a site with a public URL (so it has feeds).
-#[allow(dead_code)]
 pub fn input(outcomes: Vec<Outcome>) -> BuildInput {
     BuildInput::of_outcomes(
         SiteInfo {
@@ -65,4 +70,49 @@ pub fn input(outcomes: Vec<Outcome>) -> BuildInput {
         },
         outcomes,
     )
+}
+
+/// An archive in memory as the query engine loads one for a text query: its index only.
+struct IndexOf<'a>(&'a Archive);
+
+impl Loaded for IndexOf<'_> {
+    fn categories(&self) -> Option<&[CategoryInfo]> {
+        None
+    }
+    fn tags(&self) -> Option<&[TagInfo]> {
+        None
+    }
+    fn category_list(&self, _: u32) -> Option<&[u32]> {
+        None
+    }
+    fn tag_list(&self, _: u32) -> Option<&[u32]> {
+        None
+    }
+    fn search_shard(&self, key: IndexShardKey) -> Option<&SearchShard> {
+        self.0.search_shard(key)
+    }
+    fn position_shard(&self, key: IndexShardKey) -> Option<&PositionShard> {
+        self.0.position_shard(key)
+    }
+    fn days(&self) -> Option<&Days> {
+        None
+    }
+}
+
+/// The posts of `archive` that the viewer's query engine finds for `text`, in its order.
+pub fn search<'a>(archive: &'a Archive, text: &str) -> Vec<&'a PostSummary> {
+    let filter = Filter {
+        text: text.to_string(),
+        ..Filter::default()
+    };
+    let manifest = &archive.manifest;
+    let hits = evaluate(&filter, manifest, &IndexOf(archive)).expect("every shard is loaded");
+    let size = manifest.layout.summary_group_size;
+    hits.ordinals
+        .iter()
+        .map(|&o| {
+            let n = flip(manifest.post_count, o).expect("an ordinal of the archive");
+            &archive.summaries[(n / size) as usize].posts[(n % size) as usize]
+        })
+        .collect()
 }
