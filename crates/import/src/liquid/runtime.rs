@@ -30,7 +30,7 @@ pub(super) struct IncludeDepth(pub usize);
 pub(super) fn render(
     template: &Template,
     site: &LiquidSite,
-    page: &Value,
+    page: &dyn ValueView,
     post_path: &str,
 ) -> std::result::Result<(String, Vec<(String, String)>), String> {
     WORK.with(|work| work.set(0));

@@ -572,3 +572,161 @@ fn jekyll_array_filters_on_objects() {
         "Cy"
     );
 }
+
+fn summary(id: &str, date: &str, path: &str, categories: &[&str], tags: &[&str]) -> PostSummary {
+    PostSummary {
+        id: id.into(),
+        title: id.to_uppercase(),
+        date: Some(DateTime::parse_from_rfc3339(date).expect("a date")),
+        categories: categories.iter().map(|c| c.to_string()).collect(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        excerpt: String::new(),
+        path: path.into(),
+    }
+}
+
+#[test]
+fn site_categories_and_tags_come_in_the_order_posts_first_name_them() {
+    // As Jekyll 4.3.1 lists them: the oldest post first (posts of one date by their paths),
+    // each post's names in its own order; each name's posts newest first.
+    let posts = [
+        summary(
+            "c",
+            "2020-03-09T00:00:00+00:00",
+            "_posts/c.md",
+            &["gamma"],
+            &["aaa"],
+        ),
+        summary(
+            "a",
+            "2020-01-08T00:00:00+00:00",
+            "_posts/a.md",
+            &["zeta", "beta"],
+            &["liquid", "test"],
+        ),
+        summary(
+            "b2",
+            "2020-02-08T00:00:00+00:00",
+            "sports/_posts/b2.md",
+            &["sports", "alpha"],
+            &["test"],
+        ),
+        summary(
+            "b1",
+            "2020-02-08T00:00:00+00:00",
+            "news/_posts/b1.md",
+            &["news", "alpha"],
+            &["omega", "test"],
+        ),
+    ];
+    let site = site().with_posts(&posts);
+    let out = render(
+        "{% for c in site.categories %}{{ c[0] }}={% for p in c[1] %}{{ p.id }},{% endfor %} {% endfor %}\
+         / {% for t in site.tags %}{{ t[0] }} {% endfor %}/ {% for p in site.posts %}{{ p.id }} {% endfor %}\
+         / {% assign sorted = site.tags | sort %}{% for t in sorted %}{{ t[0] }} {% endfor %}",
+        &page(""),
+        &site,
+    );
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(
+        out.text,
+        "zeta=a, beta=a, news=b1, alpha=b2,b1, sports=b2, gamma=c, \
+         / liquid test omega aaa / c b2 b1 a / aaa liquid omega test "
+    );
+}
+
+#[test]
+fn hashes_keep_their_written_order_and_copies_are_listed_by_key() {
+    let site = site_with(
+        MemoryIncludes::default(),
+        vec![DataFile {
+            path: "nav.json".into(),
+            text: r#"{"zebra": "z", "apple": {"y": 1, "x": 2}, "mango": [1.5, null]}"#.into(),
+        }],
+    );
+    let out = |body: &str| {
+        let out = render(
+            body,
+            &page("menu:\n  zulu: 1\n  alpha: 2\n  mike: 3\n"),
+            &site,
+        );
+        assert!(out.warnings.is_empty(), "{body}: {:?}", out.warnings);
+        out.text.into_owned()
+    };
+    assert_eq!(
+        out("{% for m in page.menu %}{{ m[0] }} {% endfor %}{% for n in site.data.nav %}{{ n[0] }} {% endfor %}"),
+        "zulu alpha mike zebra apple mango "
+    );
+    // Written whole as Ruby writes a hash, in JSON in the same order.
+    assert_eq!(
+        out("{{ site.data.nav }}|{{ site.data.nav | jsonify }}|{{ page.menu | inspect }}"),
+        "{\"zebra\"=>\"z\", \"apple\"=>{\"y\"=>1, \"x\"=>2}, \"mango\"=>[1.5, nil]}\
+         |{\"zebra\":\"z\",\"apple\":{\"y\":1,\"x\":2},\"mango\":[1.5,null]}\
+         |{&quot;zulu&quot;=&gt;1, &quot;alpha&quot;=&gt;2, &quot;mike&quot;=&gt;3}"
+    );
+    // A hash the engine copied (assigned) has lost its order: its keys come sorted, the same
+    // every time.
+    assert_eq!(
+        out("{% assign m = page.menu %}{% for p in m %}{{ p[0] }} {% endfor %}{{ m }} {{ m | join }}"),
+        "alpha mike zulu {\"alpha\"=>2, \"mike\"=>3, \"zulu\"=>1} {\"alpha\"=>2, \"mike\"=>3, \"zulu\"=>1}"
+    );
+    // Jekyll's array filters take a hash's values in its order; `sort` gives its pairs.
+    assert_eq!(
+        out("{{ page.menu | where_exp: 'v', 'v > 1' | join: ',' }} {{ page.menu | sort | first | join: '=' }}"),
+        "2,3 alpha=2"
+    );
+}
+
+#[test]
+fn for_and_tablerow_run_as_in_ruby() {
+    // Checked with Ruby's Liquid 5.4.
+    assert_eq!(
+        text("{% for x in (1..5) limit: 2 reversed %}{{ x }}{% endfor %} {% for x in (1..5) reversed limit: 2 %}{{ x }}{% endfor %} {% for x in (1..5) reversed offset: 1 limit: 2 %}{{ x }}{% endfor %}"),
+        "12 21 32"
+    );
+    assert_eq!(
+        text("{% for x in 'abc' %}[{{ x }}]{% endfor %}{% for x in 5 %}[{{ x }}]{% endfor %}{% for x in page.none %}x{% else %}none{% endfor %}{% for x in '' %}x{% else %} empty{% endfor %}"),
+        "[abc]none empty"
+    );
+    assert_eq!(
+        text("{% for x in page.list %}{{ forloop.name }} {{ forloop.index }}/{{ forloop.rindex0 }} {{ forloop.first }}{{ forloop.last }};{% for y in page.list limit: 1 %}{{ forloop.parentloop.index }}{% endfor %}{% endfor %}"),
+        "x-page.list 1/2 truefalse;1x-page.list 2/1 falsefalse;2x-page.list 3/0 falsetrue;3"
+    );
+    assert_eq!(
+        text("{% for x in page.list limit: 1 %}{{ x }}{% endfor %}{% for x in page.list offset: continue %}{{ x }}{% endfor %}"),
+        "bac"
+    );
+    assert_eq!(
+        text("{% for x in (1..4) %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 4 %}{% break %}{% endif %}{{ x }}{% endfor %}"),
+        "13"
+    );
+    // A key the item does not have is nil (the engine's own loop stopped the render there).
+    assert_eq!(
+        text("{% for x in page.list limit: 1 %}[{{ x.missing }}{{ forloop.missing }}]{% endfor %}"),
+        "[]"
+    );
+    assert_eq!(
+        text("{% tablerow x in (1..5) cols: 2 %}{{ x }}/{{ tablerowloop.col }}/{{ tablerowloop.row }}{% endtablerow %}"),
+        "<tr class=\"row1\">\n<td class=\"col1\">1/1/1</td><td class=\"col2\">2/2/1</td></tr>\n\
+         <tr class=\"row2\"><td class=\"col1\">3/1/2</td><td class=\"col2\">4/2/2</td></tr>\n\
+         <tr class=\"row3\"><td class=\"col1\">5/1/3</td></tr>\n"
+    );
+    assert_eq!(
+        text("{% tablerow x in page.list limit: 1 offset: 1 %}{{ x }}{% endtablerow %}{% tablerow x in page.none %}x{% endtablerow %}"),
+        "<tr class=\"row1\">\n<td class=\"col1\">a</td></tr>\n"
+    );
+}
+
+#[test]
+fn floats_and_lists_are_written_as_ruby_writes_them() {
+    assert_eq!(
+        text(
+            "{{ 1.5 | times: 2 }} {{ 1.0 }} {{ 100000000000000000.0 }} {{ -0.0 }} {{ page.list }}"
+        ),
+        "3.0 1.0 1.0e+17 -0.0 bac"
+    );
+    assert_eq!(
+        text("{{ 1.5 | times: 2 | append: 'x' }} {{ page.list | append: '!' }} {{ page.list | join: 1.5 }}"),
+        "3.0x [\"b\", \"a\", \"c\"]! b1.5a1.5c"
+    );
+}
