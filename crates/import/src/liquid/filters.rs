@@ -2,7 +2,7 @@
 //! URLs, dates, escaping, JSON, Markdown, word counts and Jekyll's array filters (`where`,
 //! `where_exp`, `group_by`, `group_by_exp`, `find`, `find_exp`, `sample`, `sort` of a hash,
 //! `join` as Ruby writes its items); and the engine's text filters made to read what is not
-//! text as Ruby's `to_s` writes it ([`RubyText`]).
+//! text as Ruby's `to_s` writes it ([`RubyText`]). Numbers are in [`super::numbers`].
 
 use liquid_core::model::{Value, ValueView};
 use liquid_core::parser::FilterArguments;

@@ -18,6 +18,7 @@
 mod data;
 mod filters;
 mod loops;
+mod numbers;
 mod prepare;
 mod recover;
 mod ruby_text;

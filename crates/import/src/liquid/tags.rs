@@ -16,9 +16,9 @@ use liquid_core::{
 };
 use liquid_lib::{jekyll, stdlib};
 
-use super::filters;
 use super::limits;
 use super::runtime::{Bounded, IncludeDepth, Lenient, Problems};
+use super::{filters, numbers};
 
 /// The language every body and include is parsed with (the same for every site: built once).
 pub(super) fn language() -> &'static Language {
@@ -87,10 +87,6 @@ fn build_language() -> Language {
         Box::new(jekyll::Slugify),
     ];
     let standard: Vec<Box<dyn ParseFilter>> = vec![
-        Box::new(stdlib::Abs),
-        Box::new(stdlib::AtLeast),
-        Box::new(stdlib::AtMost),
-        Box::new(stdlib::Ceil),
         Box::new(stdlib::Compact),
         Box::new(stdlib::Concat),
         Box::new(stdlib::Default),
@@ -103,13 +99,6 @@ fn build_language() -> Language {
         Box::new(stdlib::SortNatural),
         Box::new(stdlib::Uniq),
         Box::new(stdlib::Date),
-        Box::new(stdlib::DividedBy),
-        Box::new(stdlib::Floor),
-        Box::new(stdlib::Minus),
-        Box::new(stdlib::Modulo),
-        Box::new(stdlib::Plus),
-        Box::new(stdlib::Round),
-        Box::new(stdlib::Times),
         // Jekyll's versions of `sort` (a property, nils order, a hash's pairs) and its array
         // filters.
         Box::new(filters::SortHashes(jekyll::Sort)),
@@ -122,7 +111,11 @@ fn build_language() -> Language {
     let text = text
         .into_iter()
         .map(|filter| Box::new(filters::RubyText(filter)) as Box<dyn ParseFilter>);
-    for filter in text.chain(standard).chain(filters::jekyll_filters()) {
+    for filter in text
+        .chain(standard)
+        .chain(numbers::number_filters())
+        .chain(filters::jekyll_filters())
+    {
         let name = filter.reflection().name().to_string();
         language.filters.register(name, filter);
     }

@@ -718,15 +718,37 @@ fn for_and_tablerow_run_as_in_ruby() {
 }
 
 #[test]
-fn floats_and_lists_are_written_as_ruby_writes_them() {
+fn numbers_are_reckoned_and_written_as_in_ruby() {
+    // Checked with Jekyll 4.3.1 (Ruby's Liquid 5.4, which reckons floats as decimals).
     assert_eq!(
-        text(
-            "{{ 1.5 | times: 2 }} {{ 1.0 }} {{ 100000000000000000.0 }} {{ -0.0 }} {{ page.list }}"
-        ),
-        "3.0 1.0 1.0e+17 -0.0 bac"
+        text("{{ 1.5 | times: 2 }} {{ 3 | times: 1.5 }} {{ 10 | divided_by: 4 }} {{ 10 | divided_by: 4.0 }} {{ 10.0 | divided_by: 4 }} {{ 1 | plus: 2.0 }} {{ 5 | minus: 1.5 }} {{ 7 | modulo: 2.5 }} {{ 1.0 }}"),
+        "3.0 4.5 2 2.5 2.5 3.0 3.5 2.0 1.0"
     );
     assert_eq!(
-        text("{{ 1.5 | times: 2 | append: 'x' }} {{ page.list | append: '!' }} {{ page.list | join: 1.5 }}"),
-        "3.0x [\"b\", \"a\", \"c\"]! b1.5a1.5c"
+        text("{{ 0.1 | plus: 0.2 }} {{ 0.1 | times: 3 }} {{ 1 | minus: 0.1 }} {{ 2 | divided_by: 3.0 }} {{ 100000000000000000.0 | times: 10 }} {{ -0.0 }}"),
+        "0.3 0.3 0.9 0.6666666666666666 1.0e+18 -0.0"
+    );
+    assert_eq!(
+        text("{{ -7 | divided_by: 2 }} {{ -7 | modulo: 3 }} {{ 7 | modulo: -3 }} {{ -7.5 | modulo: 2 }} {{ 7.0 | divided_by: 0 }}"),
+        "-4 2 -2 0.5 Infinity"
+    );
+    assert_eq!(
+        text("{{ 3.14159 | round: 2 }} {{ 2.675 | round: 2 }} {{ 2.5 | round }} {{ -2.5 | round }} {{ 125 | round: -1 }} {{ 2.5 | ceil }} {{ 2.5 | floor }} {{ -1.5 | abs }} {{ 1.5 | at_least: 2 }} {{ 2 | at_most: 2.0 }}"),
+        "3.14 2.68 3 -3 130 3 2 1.5 2 2"
+    );
+    assert_eq!(
+        text("{{ '1.5' | times: 2 }} {{ '3abc' | plus: 1 }} {{ 'abc' | plus: 1 }} {{ page.none | plus: 1 }} {{ 9223372036854775807 | plus: 1 }}"),
+        "3.0 4 1 1 9223372036854775808"
+    );
+    // Floats in text are Ruby's too.
+    assert_eq!(
+        text("{{ 1.5 | times: 2 | append: 'x' }} {{ page.list | append: '!' }} {{ 2.0 | plus: 0 | prepend: '$' }}"),
+        "3.0x [\"b\", \"a\", \"c\"]! $2.0"
+    );
+    let divided_by_zero = run("{{ 7 | divided_by: 0 }}");
+    assert!(
+        divided_by_zero.warnings[0].1.contains("divided by 0"),
+        "{:?}",
+        divided_by_zero.warnings
     );
 }
