@@ -1,8 +1,9 @@
 //! Jekyll's own filters (those `liquid-lib` does not ship), with Jekyll 4.3's behaviour:
 //! URLs, dates, escaping, JSON, Markdown, word counts and Jekyll's array filters (`where`,
 //! `where_exp`, `group_by`, `group_by_exp`, `find`, `find_exp`, `sample`, `sort` of a hash,
-//! `join` as Ruby writes its items); and the engine's text filters made to read what is not
-//! text as Ruby's `to_s` writes it ([`RubyText`]). Numbers are in [`super::numbers`].
+//! `join` and `array_to_sentence_string` as Ruby writes their items); and the engine's text
+//! filters made to read what is not text as Ruby's `to_s` writes it ([`RubyText`]). Numbers
+//! are in [`super::numbers`].
 
 use liquid_core::model::{Value, ValueView};
 use liquid_core::parser::FilterArguments;
@@ -42,6 +43,7 @@ pub(super) fn jekyll_filters() -> Vec<Box<dyn ParseFilter>> {
         Box::new(GroupByExp),
         Box::new(Sample),
         Box::new(Join),
+        Box::new(ArrayToSentenceString),
     ]
 }
 
@@ -836,6 +838,53 @@ impl Filter for JoinFilter {
             .map_or_else(|| " ".to_string(), |s| ruby_text::to_s(s.as_view()));
         let items: Vec<String> = sequence(input).into_iter().map(joined_item).collect();
         Ok(Value::scalar(items.join(&separator)))
+    }
+}
+
+#[derive(Debug, FilterParameters)]
+struct SentenceArgs {
+    #[parameter(
+        description = "The word before the last item (\"and\" by default).",
+        arg_type = "any"
+    )]
+    connector: Option<Expression>,
+}
+
+#[derive(Clone, ParseFilter, FilterReflection)]
+#[filter(
+    name = "array_to_sentence_string",
+    description = "The items as a sentence: a, b, and c.",
+    parameters(SentenceArgs),
+    parsed(ArrayToSentenceStringFilter)
+)]
+pub(super) struct ArrayToSentenceString;
+
+#[derive(Debug, FromFilterParameters, Display_filter)]
+#[name = "array_to_sentence_string"]
+struct ArrayToSentenceStringFilter {
+    #[parameters]
+    args: SentenceArgs,
+}
+
+/// Jekyll's `array_to_sentence_string`: `a`, `a and b`, `a, b, and c`.
+pub(super) fn sentence(items: &[String], connector: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, second] => format!("{first} {connector} {second}"),
+        [rest @ .., last] => format!("{}, {connector} {last}", rest.join(", ")),
+    }
+}
+
+impl Filter for ArrayToSentenceStringFilter {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let args = self.args.evaluate(runtime)?;
+        let connector = args
+            .connector
+            .as_ref()
+            .map_or_else(|| "and".to_string(), |c| ruby_text::to_s(c.as_view()));
+        let items: Vec<String> = sequence(input).into_iter().map(ruby_text::to_s).collect();
+        Ok(Value::scalar(sentence(&items, &connector)))
     }
 }
 

@@ -106,7 +106,6 @@ fn build_language() -> Language {
         Box::new(jekyll::Pop),
         Box::new(jekyll::Shift),
         Box::new(jekyll::Unshift),
-        Box::new(jekyll::ArrayToSentenceString),
     ];
     let text = text
         .into_iter()

@@ -752,3 +752,11 @@ fn numbers_are_reckoned_and_written_as_in_ruby() {
         divided_by_zero.warnings
     );
 }
+
+#[test]
+fn array_to_sentence_string_joins_as_jekyll_does() {
+    assert_eq!(
+        text("{{ 'a' | split: ',' | array_to_sentence_string }}|{{ 'a,b' | split: ',' | array_to_sentence_string }}|{{ 'a,b,c' | split: ',' | array_to_sentence_string }}|{{ 'a,b' | split: ',' | array_to_sentence_string: 'or' }}|{{ 'a,b,c' | split: ',' | array_to_sentence_string: 'or' }}|{{ page.none | array_to_sentence_string }}|"),
+        "a|a and b|a, b, and c|a or b|a, b, or c||"
+    );
+}
