@@ -777,6 +777,7 @@ fn liquid_site(
             data,
             time: None,
             markdown: settings.markdown.clone(),
+            zone: settings.zone,
         },
         std::sync::Arc::new(DiskIncludes::new(sources.site_root.as_deref())),
     );

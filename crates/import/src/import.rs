@@ -233,6 +233,7 @@ pub fn plain_liquid_site(settings: &ImportSettings) -> LiquidSite {
             baseurl: &settings.baseurl,
             title: &settings.title,
             markdown: settings.markdown.clone(),
+            zone: settings.zone,
             ..SiteInputs::default()
         },
         std::sync::Arc::new(liquid::MemoryIncludes::default()),

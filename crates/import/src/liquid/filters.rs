@@ -1,9 +1,9 @@
 //! Jekyll's own filters (those `liquid-lib` does not ship), with Jekyll 4.3's behaviour:
-//! URLs, dates, escaping, JSON, Markdown, word counts and Jekyll's array filters (`where`,
+//! URLs, escaping, JSON, Markdown, word counts and Jekyll's array filters (`where`,
 //! `where_exp`, `group_by`, `group_by_exp`, `find`, `find_exp`, `sample`, `sort` of a hash,
 //! `join` and `array_to_sentence_string` as Ruby writes their items); and the engine's text
-//! filters made to read what is not text as Ruby's `to_s` writes it ([`RubyText`]). Numbers
-//! are in [`super::numbers`].
+//! filters made to read what is not text as Ruby's `to_s` writes it ([`RubyText`]). Dates are
+//! in [`super::dates`], numbers in [`super::numbers`].
 
 use liquid_core::model::{Value, ValueView};
 use liquid_core::parser::FilterArguments;
@@ -22,10 +22,6 @@ pub(super) fn jekyll_filters() -> Vec<Box<dyn ParseFilter>> {
     vec![
         Box::new(RelativeUrl),
         Box::new(AbsoluteUrl),
-        Box::new(DateToString),
-        Box::new(DateToLongString),
-        Box::new(DateToXmlschema),
-        Box::new(DateToRfc822),
         Box::new(XmlEscape),
         Box::new(CgiEscape),
         Box::new(UriEscape),
@@ -137,138 +133,6 @@ plain_filter!(
             "{}{relative}",
             site_setting(runtime, "url").trim_end_matches('/')
         )))
-    }
-);
-
-fn date_of(input: &dyn ValueView) -> Option<liquid_core::model::DateTime> {
-    input.as_scalar().and_then(|s| s.to_date_time())
-}
-
-fn ordinal_suffix(day: u8) -> &'static str {
-    match (day % 10, day % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    }
-}
-
-/// Jekyll's `date_to_string` (`%d %b %Y`) and `date_to_long_string` (`%d %B %Y`), with the
-/// `"ordinal"` type and the `"US"` style.
-fn stringify_date(
-    date: &liquid_core::model::DateTime,
-    month: &str,
-    kind: Option<&str>,
-    style: Option<&str>,
-) -> String {
-    if kind == Some("ordinal") {
-        let day = format!("{}{}", date.day(), ordinal_suffix(date.day()));
-        let format = if style == Some("US") {
-            format!("{month} {day}, %Y")
-        } else {
-            format!("{day} {month} %Y")
-        };
-        return date.format(&format).unwrap_or_default();
-    }
-    date.format(&format!("%d {month} %Y")).unwrap_or_default()
-}
-
-#[derive(Debug, FilterParameters)]
-struct DateStringArgs {
-    #[parameter(description = "\"ordinal\" for 7th instead of 07.", arg_type = "str")]
-    kind: Option<Expression>,
-    #[parameter(description = "\"US\" for Nov 7th, 2008.", arg_type = "str")]
-    style: Option<Expression>,
-}
-
-#[derive(Clone, ParseFilter, FilterReflection)]
-#[filter(
-    name = "date_to_string",
-    description = "A date as 07 Nov 2008.",
-    parameters(DateStringArgs),
-    parsed(DateToStringFilter)
-)]
-pub(super) struct DateToString;
-
-#[derive(Debug, FromFilterParameters, Display_filter)]
-#[name = "date_to_string"]
-struct DateToStringFilter {
-    #[parameters]
-    args: DateStringArgs,
-}
-
-impl Filter for DateToStringFilter {
-    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
-        let args = self.args.evaluate(runtime)?;
-        Ok(match date_of(input) {
-            Some(date) => Value::scalar(stringify_date(
-                &date,
-                "%b",
-                args.kind.as_deref(),
-                args.style.as_deref(),
-            )),
-            None => input.to_value(),
-        })
-    }
-}
-
-#[derive(Clone, ParseFilter, FilterReflection)]
-#[filter(
-    name = "date_to_long_string",
-    description = "A date as 07 November 2008.",
-    parameters(DateStringArgs),
-    parsed(DateToLongStringFilter)
-)]
-pub(super) struct DateToLongString;
-
-#[derive(Debug, FromFilterParameters, Display_filter)]
-#[name = "date_to_long_string"]
-struct DateToLongStringFilter {
-    #[parameters]
-    args: DateStringArgs,
-}
-
-impl Filter for DateToLongStringFilter {
-    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
-        let args = self.args.evaluate(runtime)?;
-        Ok(match date_of(input) {
-            Some(date) => Value::scalar(stringify_date(
-                &date,
-                "%B",
-                args.kind.as_deref(),
-                args.style.as_deref(),
-            )),
-            None => input.to_value(),
-        })
-    }
-}
-
-plain_filter!(
-    DateToXmlschema,
-    DateToXmlschemaFilter,
-    "date_to_xmlschema",
-    "A date in ISO 8601.",
-    |input, _runtime| {
-        Ok(match date_of(input) {
-            Some(date) => Value::scalar(date.format("%Y-%m-%dT%H:%M:%S%:z").unwrap_or_default()),
-            None => input.to_value(),
-        })
-    }
-);
-
-plain_filter!(
-    DateToRfc822,
-    DateToRfc822Filter,
-    "date_to_rfc822",
-    "A date in RFC 822.",
-    |input, _runtime| {
-        Ok(match date_of(input) {
-            Some(date) => {
-                Value::scalar(date.format("%a, %d %b %Y %H:%M:%S %z").unwrap_or_default())
-            }
-            None => input.to_value(),
-        })
     }
 );
 

@@ -16,6 +16,7 @@
 //! `{` at all is returned as it is.
 
 mod data;
+mod dates;
 mod filters;
 mod loops;
 mod numbers;
@@ -34,6 +35,7 @@ use chrono::{DateTime, FixedOffset};
 use liquid_core::model::{KString, Value, ValueView};
 
 use crate::markdown::MarkdownOptions;
+use crate::post_date::{yaml_time, YamlTime, Zone};
 use values::{Hash, Node};
 
 use data::data_value;
@@ -147,6 +149,8 @@ pub struct SiteInputs<'a> {
     /// `site.time`, as the build's clock says (fixed in tests).
     pub time: Option<DateTime<FixedOffset>>,
     pub markdown: MarkdownOptions,
+    /// The site's time zone: dates that do not give their offset are its local time.
+    pub zone: Zone,
 }
 
 /// One post as `site.posts` shows it.
@@ -168,6 +172,9 @@ pub struct LiquidSite {
     includes: Arc<dyn IncludeSource>,
     has_site_posts: bool,
     markdown: MarkdownOptions,
+    zone: Zone,
+    /// `site.time`.
+    time: DateTime<FixedOffset>,
     /// The site's post ids, when known: a `post_url` or `link` to another is warned about.
     post_ids: Option<Arc<PostIds>>,
 }
@@ -222,6 +229,7 @@ impl LiquidSite {
             // site_config already warned about this config.
             Err(_) => Hash::new(),
         };
+        read_plain_times(&mut site, inputs.config_yaml, &inputs.zone);
         site.insert("url", Node::text(inputs.url));
         site.insert("baseurl", Node::text(inputs.baseurl));
         if !inputs.title.is_empty() || site.get("title").is_none() {
@@ -245,6 +253,8 @@ impl LiquidSite {
             includes,
             has_site_posts: false,
             markdown: inputs.markdown.clone(),
+            zone: inputs.zone,
+            time,
             post_ids: None,
         };
         (site, warnings)
@@ -367,7 +377,7 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
     let (text, mut warnings) = match recover::parse(&prepared, tags::language()) {
         Err(failure) => (body.to_string(), vec![failure]),
         Ok((template, mut warnings)) => {
-            let page_value = page_value(page, body);
+            let page_value = page_value(page, body, &site.zone);
             match runtime::render(&template, site, &page_value, page.path) {
                 Ok((text, problems)) => {
                     warnings.extend(
@@ -420,11 +430,52 @@ fn first_line(message: &str) -> &str {
 
 /// A date as Liquid's date value (what the `date` filter and `date_to_*` read).
 fn date_value(date: &DateTime<FixedOffset>) -> Node {
-    let text = date.format("%Y-%m-%d %H:%M:%S %z").to_string();
-    Node::Value(match liquid_core::model::DateTime::from_str(&text) {
-        Some(date) => Value::scalar(date),
-        None => Value::scalar(text),
-    })
+    Node::Value(dates::liquid_date_time(date).map_or_else(
+        || Value::scalar(date.format("%Y-%m-%d %H:%M:%S %z").to_string()),
+        Value::scalar,
+    ))
+}
+
+/// A date alone (Ruby's `Date`), as YAML gives one.
+fn day_value(day: chrono::NaiveDate) -> Node {
+    use chrono::Datelike;
+    let date = u8::try_from(day.month())
+        .ok()
+        .zip(u8::try_from(day.day()).ok())
+        .map(|(month, date)| liquid_core::model::Date::from_ymd(day.year(), month, date));
+    Node::Value(date.map_or_else(|| Value::scalar(day.to_string()), Value::scalar))
+}
+
+/// The top-level values of `yaml` (front matter, `_config.yml`) that Jekyll's YAML reader
+/// takes for dates and times — plain scalars that are YAML timestamps — as Liquid dates, so
+/// that `{{ page.updated }}` shows them as Jekyll does. (The YAML reader Gazette uses gives
+/// them as text, and says nothing of quotes: those are read from the line itself.)
+fn read_plain_times(hash: &mut Hash, yaml: &str, zone: &Zone) {
+    for line in yaml.lines() {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+        let value = value.trim();
+        if value.is_empty() || value.starts_with(['"', '\'', '&', '*', '!']) {
+            continue;
+        }
+        let Some(Node::Value(text)) = hash.get(key) else {
+            continue;
+        };
+        let Some(text) = text.as_scalar() else {
+            continue;
+        };
+        let node = match yaml_time(text.to_kstr().as_str(), zone) {
+            Some(YamlTime::Date(day)) => day_value(day),
+            Some(YamlTime::Time(instant)) => date_value(&instant),
+            None => continue,
+        };
+        hash.insert(KString::from_ref(key), node);
+    }
 }
 
 fn post_value(post: &PostSummary) -> Node {
@@ -441,7 +492,7 @@ fn post_value(post: &PostSummary) -> Node {
 }
 
 /// `page`: the front matter as written, and what Jekyll adds to it.
-fn page_value(page: &PageInputs<'_>, body: &str) -> Node {
+fn page_value(page: &PageInputs<'_>, body: &str, zone: &Zone) -> Node {
     let mut hash = match crate::yaml::value(page.front_matter_yaml) {
         Ok(yaml) => match values::from_yaml(&yaml) {
             Node::Hash(hash) => hash,
@@ -449,6 +500,7 @@ fn page_value(page: &PageInputs<'_>, body: &str) -> Node {
         },
         Err(_) => Hash::new(),
     };
+    read_plain_times(&mut hash, page.front_matter_yaml, zone);
     hash.insert("id", Node::text(page.id));
     hash.insert("url", Node::text(post_link(page.id)));
     hash.insert("path", Node::text(page.path));

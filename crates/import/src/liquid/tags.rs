@@ -18,7 +18,7 @@ use liquid_lib::{jekyll, stdlib};
 
 use super::limits;
 use super::runtime::{Bounded, IncludeDepth, Lenient, Problems};
-use super::{filters, numbers};
+use super::{dates, filters, numbers};
 
 /// The language every body and include is parsed with (the same for every site: built once).
 pub(super) fn language() -> &'static Language {
@@ -98,7 +98,12 @@ fn build_language() -> Language {
         Box::new(stdlib::Slice),
         Box::new(stdlib::SortNatural),
         Box::new(stdlib::Uniq),
-        Box::new(stdlib::Date),
+        // Ruby's dates.
+        Box::new(dates::Date),
+        Box::new(dates::DateToString),
+        Box::new(dates::DateToLongString),
+        Box::new(dates::DateToXmlschema),
+        Box::new(dates::DateToRfc822),
         // Jekyll's versions of `sort` (a property, nils order, a hash's pairs) and its array
         // filters.
         Box::new(filters::SortHashes(jekyll::Sort)),

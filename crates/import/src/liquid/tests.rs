@@ -15,6 +15,7 @@ fn site_with(includes: MemoryIncludes, data: Vec<DataFile>) -> LiquidSite {
             data,
             time: Some(DateTime::parse_from_rfc3339("2024-05-06T07:08:09+08:00").expect("a date")),
             markdown: MarkdownOptions::default(),
+            zone: Zone::default(),
         },
         Arc::new(includes),
     )
@@ -573,6 +574,20 @@ fn jekyll_array_filters_on_objects() {
     );
 }
 
+/// A site whose `_config.yml` is `config`, in the time zone `zone`.
+fn site_in(zone: &str, config: &str) -> LiquidSite {
+    LiquidSite::new(
+        &SiteInputs {
+            config_yaml: config,
+            time: Some(DateTime::parse_from_rfc3339("2024-05-06T07:08:09+00:00").expect("a date")),
+            zone: zone.parse().expect("a known zone"),
+            ..SiteInputs::default()
+        },
+        Arc::new(MemoryIncludes::default()),
+    )
+    .0
+}
+
 fn summary(id: &str, date: &str, path: &str, categories: &[&str], tags: &[&str]) -> PostSummary {
     PostSummary {
         id: id.into(),
@@ -758,5 +773,48 @@ fn array_to_sentence_string_joins_as_jekyll_does() {
     assert_eq!(
         text("{{ 'a' | split: ',' | array_to_sentence_string }}|{{ 'a,b' | split: ',' | array_to_sentence_string }}|{{ 'a,b,c' | split: ',' | array_to_sentence_string }}|{{ 'a,b' | split: ',' | array_to_sentence_string: 'or' }}|{{ 'a,b,c' | split: ',' | array_to_sentence_string: 'or' }}|{{ page.none | array_to_sentence_string }}|"),
         "a|a and b|a, b, and c|a or b|a, b, or c||"
+    );
+}
+
+#[test]
+fn dates_of_every_kind_are_read_and_written_as_jekyll_does() {
+    // Checked with Jekyll 4.3.1, `timezone: America/Los_Angeles`.
+    let site = site_in(
+        "America/Los_Angeles",
+        "launch: 2021-06-01\nlaunch_time: 2021-06-01 10:20:30\n",
+    );
+    let front = "d1: 2022-03-04\nd2: 2022-03-04 05:06:07\nd3: 2022-03-04 05:06:07 +0800\nd5: 2022-03-04 05:06\nd6: \"2022-03-04 05:06:07\"\nn1: 1650000000\n";
+    let out = |body: &str| {
+        let out = render(body, &page(front), &site);
+        assert!(out.warnings.is_empty(), "{body}: {:?}", out.warnings);
+        out.text.into_owned()
+    };
+    // Printed raw: a YAML date, a time in UTC shown in the zone, with its own offset, text.
+    assert_eq!(
+        out("{{ page.d1 }}|{{ page.d2 }}|{{ page.d3 }}|{{ page.d5 }}|{{ page.d6 }}|{{ site.launch }}|{{ site.launch_time }}"),
+        "2022-03-04|2022-03-03 21:06:07 -0800|2022-03-04 05:06:07 +0800|2022-03-04 05:06|2022-03-04 05:06:07|2021-06-01|2021-06-01 03:20:30 -0700"
+    );
+    assert_eq!(
+        out("{{ page.d1 | date: '%d %B %Y %H:%M %z' }}|{{ page.d3 | date: '%F %T %z' }}|{{ page.d5 | date: '%F %T %z' }}|{{ page.d6 | date: '%F %T %z' }}|{{ site.launch | date: '%b %Y' }}"),
+        "04 March 2022 00:00 +0000|2022-03-04 05:06:07 +0800|2022-03-04 05:06:00 -0800|2022-03-04 05:06:07 -0800|Jun 2021"
+    );
+    assert_eq!(
+        out("{{ '2022-01-05' | date: '%b %-d, %Y %T %z' }}|{{ 'January 5, 2022' | date: '%F %T %z' }}|{{ '2022-01-05 10:30' | date: '%H:%M %z' }}|{{ '2022-01-05T10:30:00Z' | date: '%F %T %z' }}|{{ '2022-01-05T10:30:00+09:00' | date: '%F %T %z' }}"),
+        "Jan 5, 2022 00:00:00 -0800|2022-01-05 00:00:00 -0800|10:30 -0800|2022-01-05 10:30:00 +0000|2022-01-05 10:30:00 +0900"
+    );
+    // Seconds since 1970, as a number or as text; "now" is the build's clock.
+    assert_eq!(
+        out("{{ 1650000000 | date: '%F %T %z' }}|{{ '1650000000' | date: '%F %T %z' }}|{{ page.n1 | date: '%F %T %Z' }}|{{ 'now' | date: '%F %T %z' }}|{{ 'Today' | date: '%F' }}"),
+        "2022-04-14 22:20:00 -0700|2022-04-14 22:20:00 -0700|2022-04-14 22:20:00 PDT|2024-05-06 00:08:09 -0700|2024-05-06"
+    );
+    // What is no date is returned as it is, as Liquid returns it.
+    assert_eq!(
+        out("{{ 'not a date' | date: '%Y' }}|{{ '' | date: '%Y' }}|{{ page.none | date: '%Y' }}|{{ '2022-01-05' | date: '' }}|{{ '2022-13-45' | date: '%Y' }}|{{ 12.5 | date: '%Y' }}|{{ true | date: '%Y' }}"),
+        "not a date|||2022-01-05|2022-13-45|12.5|true"
+    );
+    // Jekyll's filters show the time in the site's zone.
+    assert_eq!(
+        out("{{ '2022-01-05 23:30:00 +0000' | date_to_string }}|{{ page.d1 | date_to_long_string: 'ordinal', 'US' }}|{{ page.d3 | date_to_xmlschema }}|{{ '2022-01-05 10:30' | date_to_rfc822 }}|{{ 1650000000 | date_to_string }}|{{ site.launch | date_to_xmlschema }}|{{ 'soon' | date_to_string }}"),
+        "05 Jan 2022|March 4th, 2022|2022-03-03T13:06:07-08:00|Wed, 05 Jan 2022 10:30:00 -0800|14 Apr 2022|2021-06-01T00:00:00-07:00|soon"
     );
 }
