@@ -1554,8 +1554,8 @@ fn copy_folder(from: &Path, to: &Path) {
 #[test]
 fn liquid_gives_the_same_bytes_wherever_and_however_often_a_site_is_built() {
     // The Liquid fixture walks `site.categories`, `site.tags`, `site.data` and front-matter
-    // hashes and writes hashes whole: built from two folders, twice each (each build a
-    // process of its own, with its own hash seeds), every file is the same.
+    // hashes, writes hashes whole and prints `page.path`: built from two folders, twice each
+    // (each build a process of its own, with its own hash seeds), every file is the same.
     let dir = tempfile::tempdir().unwrap();
     let mut builds = Vec::new();
     for place in ["one/site", "another/place/site"] {
@@ -1565,6 +1565,10 @@ fn liquid_gives_the_same_bytes_wherever_and_however_often_a_site_is_built() {
             let built = build(&[&site]);
             assert_eq!(built.report["written"], 6, "{}", built.report);
             let values = built.body("2024-02-06-values");
+            assert!(
+                values.contains("Page: _posts/2024-02-06-values.md "),
+                "{values}"
+            );
             assert!(values.contains("liquid (1) zeta (1) alpha (1)"), "{values}");
             builds.push(walk(&built.archive, &built.archive));
         }

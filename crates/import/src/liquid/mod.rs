@@ -162,6 +162,7 @@ pub struct PostSummary {
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub excerpt: String,
+    /// Relative to the site's folder, as `page.path` ([`PageInputs::relative_path`]).
     pub path: String,
 }
 
@@ -330,8 +331,11 @@ impl LiquidSite {
 #[derive(Debug, Clone, Copy)]
 pub struct PageInputs<'a> {
     pub id: &'a str,
-    /// The path shown in the report (also `page.path`).
+    /// The file as it was read (`include_relative` reads next to it).
     pub path: &'a str,
+    /// `page.path`: the file's path relative to the site's folder (`_posts/2020-01-08-x.md`,
+    /// `news/_posts/…`), as Jekyll gives it — never the builder's own folders.
+    pub relative_path: &'a str,
     pub front_matter_yaml: &'a str,
     pub title: Option<&'a str>,
     pub date: Option<DateTime<FixedOffset>>,
@@ -478,7 +482,33 @@ fn read_plain_times(hash: &mut Hash, yaml: &str, zone: &Zone) {
     }
 }
 
+/// A post's file name (`2020-01-08-hello.md`), its slug (`hello`: the name without its date
+/// and extension, as Jekyll reads it) and its extension (`.md`).
+fn name_slug_ext(path: &str) -> (&str, &str, &str) {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let (stem, ext) = match name.rfind('.') {
+        Some(at) if at > 0 => (&name[..at], &name[at..]),
+        _ => (name, ""),
+    };
+    let dated = stem.splitn(4, '-').collect::<Vec<_>>();
+    let slug = match dated.as_slice() {
+        [year, month, day, slug]
+            if (2..=4).contains(&year.len())
+                && (1..=2).contains(&month.len())
+                && (1..=2).contains(&day.len())
+                && [year, month, day]
+                    .iter()
+                    .all(|part| part.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            slug
+        }
+        _ => stem,
+    };
+    (name, slug.trim_end_matches('.'), ext)
+}
+
 fn post_value(post: &PostSummary) -> Node {
+    let (name, slug, ext) = name_slug_ext(&post.path);
     let mut hash = Hash::new();
     hash.insert("id", Node::text(post.id.clone()));
     hash.insert("title", Node::text(post.title.clone()));
@@ -488,6 +518,9 @@ fn post_value(post: &PostSummary) -> Node {
     hash.insert("tags", Node::texts(&post.tags));
     hash.insert("excerpt", Node::text(post.excerpt.clone()));
     hash.insert("path", Node::text(post.path.clone()));
+    hash.insert("name", Node::text(name));
+    hash.insert("slug", Node::text(slug));
+    hash.insert("ext", Node::text(ext));
     Node::Hash(hash)
 }
 
@@ -503,13 +536,18 @@ fn page_value(page: &PageInputs<'_>, body: &str, zone: &Zone) -> Node {
     read_plain_times(&mut hash, page.front_matter_yaml, zone);
     hash.insert("id", Node::text(page.id));
     hash.insert("url", Node::text(post_link(page.id)));
-    hash.insert("path", Node::text(page.path));
+    hash.insert("path", Node::text(page.relative_path));
     hash.insert("date", page.date.as_ref().map_or(Node::nil(), date_value));
     hash.insert("categories", Node::texts(page.categories));
     hash.insert("tags", Node::texts(page.tags));
     if let Some(title) = page.title {
         hash.insert("title", Node::text(title));
     }
+    // Jekyll's own, unless the front matter says otherwise.
+    let (name, slug, ext) = name_slug_ext(page.relative_path);
+    hash.insert_missing("name", || Node::text(name));
+    hash.insert_missing("slug", || Node::text(slug));
+    hash.insert_missing("ext", || Node::text(ext));
     let excerpt = body.trim_start().split("\n\n").next().unwrap_or("");
     hash.insert("excerpt", Node::text(excerpt));
     hash.insert("content", Node::text(body));

@@ -30,6 +30,7 @@ fn page<'a>(yaml: &'a str) -> PageInputs<'a> {
     PageInputs {
         id: "2024-01-02-hello",
         path: "_posts/2024-01-02-hello.md",
+        relative_path: "_posts/2024-01-02-hello.md",
         front_matter_yaml: yaml,
         title: Some("Hello"),
         date: Some(DateTime::parse_from_rfc3339("2024-01-02T03:04:05+00:00").expect("a date")),
@@ -774,6 +775,39 @@ fn array_to_sentence_string_joins_as_jekyll_does() {
         text("{{ 'a' | split: ',' | array_to_sentence_string }}|{{ 'a,b' | split: ',' | array_to_sentence_string }}|{{ 'a,b,c' | split: ',' | array_to_sentence_string }}|{{ 'a,b' | split: ',' | array_to_sentence_string: 'or' }}|{{ 'a,b,c' | split: ',' | array_to_sentence_string: 'or' }}|{{ page.none | array_to_sentence_string }}|"),
         "a|a and b|a, b, and c|a or b|a, b, or c||"
     );
+}
+
+#[test]
+fn page_path_name_slug_and_ext_are_jekylls() {
+    let site = site();
+    let mut inputs = page("title: Hi\n");
+    inputs.path = "/home/builder/sites/news/_posts/2020-1-8-hello.world.md";
+    inputs.relative_path = "news/_posts/2020-1-8-hello.world.md";
+    let out = render(
+        "{{ page.path }} {{ page.name }} {{ page.slug }} {{ page.ext }}",
+        &inputs,
+        &site,
+    );
+    assert_eq!(
+        out.text,
+        "news/_posts/2020-1-8-hello.world.md 2020-1-8-hello.world.md hello.world .md"
+    );
+    // The front matter's own come first.
+    let out = render("{{ page.slug }}", &page("slug: mine\n"), &site);
+    assert_eq!(out.text, "mine");
+    let with_posts = site.with_posts(&[summary(
+        "x",
+        "2020-01-01T00:00:00+00:00",
+        "_posts/2020-01-01-x.md",
+        &[],
+        &[],
+    )]);
+    let out = render(
+        "{% for p in site.posts %}{{ p.path }} {{ p.slug }}{% endfor %}",
+        &page(""),
+        &with_posts,
+    );
+    assert_eq!(out.text, "_posts/2020-01-01-x.md x");
 }
 
 #[test]

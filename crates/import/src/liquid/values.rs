@@ -91,6 +91,13 @@ impl Hash {
         }
     }
 
+    /// Sets `key` only when it is not there (what Jekyll adds to a page's front matter).
+    pub fn insert_missing(&mut self, key: &str, node: impl FnOnce() -> Node) {
+        if self.position(key).is_none() {
+            self.insert(KString::from_ref(key), node());
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.position(key).map(|at| &self.entries[at].1)
     }
