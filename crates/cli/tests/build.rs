@@ -1535,6 +1535,15 @@ fn liquid_renders_like_jekyll() {
         links.contains(r##"href="#/post/2024-02-03-data""##),
         "{links}"
     );
+    // `{{ site.baseurl }}{% post_url x %}` and `{{ page.url | absolute_url }}` lead into the
+    // archive too, in the same tab.
+    let values = built.body("2024-02-06-values");
+    for route in ["#/post/2024-02-01-tags", "#/post/2024-02-06-values"] {
+        assert!(
+            values.contains(&format!(r#"<a rel="noopener noreferrer" href="{route}">"#)),
+            "{values}"
+        );
+    }
 }
 
 /// A copy of the folder `from` at `to`.

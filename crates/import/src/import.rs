@@ -397,10 +397,9 @@ pub fn import_file_with(
         Some(options) => markdown::render(&resolved.text, options),
         None => markdown::render_html_post(&resolved.text),
     };
-    if let Some(host) = host_of(&settings.url) {
-        if let Cow::Owned(html) = rewrite_site_links(&body.html, host, &settings.baseurl) {
-            body.html = html;
-        }
+    let host = host_of(&settings.url).unwrap_or("");
+    if let Cow::Owned(html) = rewrite_site_links(&body.html, host, &settings.baseurl) {
+        body.html = html;
     }
 
     let separator = front

@@ -80,9 +80,17 @@ fn has_scheme(url: &str) -> bool {
     }) || url.starts_with("//")
 }
 
-/// Jekyll's `relative_url`: the site's `baseurl` and the path, one `/` between them.
+/// A link to one of the archive's own views (`#/post/<id>`, what `post.url` and
+/// `post_url` give): it works under any path the archive is published at, so the site's
+/// `url` and `baseurl` never go before it.
+pub(super) fn is_in_app(url: &str) -> bool {
+    url.starts_with("#/")
+}
+
+/// Jekyll's `relative_url`: the site's `baseurl` and the path, one `/` between them. An
+/// in-app link ([`is_in_app`]) stays as it is.
 pub(super) fn relative_url(input: &str, baseurl: &str) -> String {
-    if has_scheme(input) {
+    if has_scheme(input) || is_in_app(input) {
         return input.to_string();
     }
     let base = baseurl.trim_end_matches('/');
@@ -125,7 +133,7 @@ plain_filter!(
             return Ok(Value::Nil);
         }
         let input = ruby_text::to_s(input);
-        if has_scheme(&input) {
+        if has_scheme(&input) || is_in_app(&input) {
             return Ok(Value::scalar(input.to_string()));
         }
         let relative = relative_url(&input, &site_setting(runtime, "baseurl"));

@@ -778,6 +778,14 @@ fn array_to_sentence_string_joins_as_jekyll_does() {
 }
 
 #[test]
+fn post_links_stay_in_the_app_through_the_url_filters() {
+    assert_eq!(
+        text("{{ page.url | relative_url }} {{ page.url | absolute_url }} {% post_url 2024-01-01-x %} {{ '/about/' | relative_url }}"),
+        "#/post/2024-01-02-hello #/post/2024-01-02-hello #/post/2024-01-01-x /blog/about/"
+    );
+}
+
+#[test]
 fn page_path_name_slug_and_ext_are_jekylls() {
     let site = site();
     let mut inputs = page("title: Hi\n");
