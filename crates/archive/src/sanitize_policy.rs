@@ -402,7 +402,9 @@ pub const ALLOWED_URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
 
 /// Attributes the sanitizer sets, whatever the input said, as `(element, attribute, value)`.
 /// Images load lazily and without a referrer (finews' image hosts reject foreign referrers);
-/// links open in a new tab and cannot reach back into Gazette's window.
+/// links open in a new tab and cannot reach back into Gazette's window — but for the app's own
+/// routes (`#/…`), which stay in its tab: the browser's enforcer does not set `target` on
+/// them, and the builder takes it off them after ammonia (`gazette_import::links`).
 pub const FORCED_ATTRIBUTES: &[(&str, &str, &str)] = &[
     ("img", "loading", "lazy"),
     ("img", "referrerpolicy", "no-referrer"),

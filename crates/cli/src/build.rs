@@ -206,6 +206,10 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             .site_root
             .as_ref()
             .map(|root| root.join("").display().to_string()),
+        source_folders: dirs
+            .iter()
+            .map(|dir| dir.join("").display().to_string())
+            .collect(),
     };
 
     let liquid = liquid_site(&sources, &settings, &config_path, &mut site_warnings);
@@ -779,6 +783,7 @@ fn liquid_site(
             data,
             time: None,
             markdown: settings.markdown.clone(),
+            zone: settings.zone,
         },
         std::sync::Arc::new(DiskIncludes::new(sources.site_root.as_deref())),
     );
@@ -848,7 +853,7 @@ fn import_again_with_site_posts(
                     .collect(),
                 tags: post.tags.iter().map(|&t| names.tags.name(t)).collect(),
                 excerpt,
-                path: post.path.to_string(),
+                path: settings.relative_path(&post.path).to_string(),
             })
         })
         .collect::<std::io::Result<_>>()

@@ -1529,7 +1529,9 @@ fn liquid_renders_like_jekyll() {
     let built = build(&[&site]);
     // Every tag and filter of tests/fixtures/liquid/_posts, `_data/` in every format and
     // includes with parameters: the same text and structural tags as Jekyll 4.3.1's render.
-    for name in ["tags", "filters", "data", "links", "linenos"] {
+    // `values`: hashes in their written order (`site.categories` and `site.tags` in the order
+    // posts first name them), floats, dates and `page.path` as Jekyll writes them.
+    for name in ["tags", "filters", "data", "links", "linenos", "values"] {
         let (ours, jekyll) = against_jekyll(&built, &site, name);
         assert_eq!(ours, jekyll, "{name}");
     }
@@ -1550,6 +1552,66 @@ fn liquid_renders_like_jekyll() {
         links.contains(r##"href="#/post/2024-02-03-data""##),
         "{links}"
     );
+    // `{{ site.baseurl }}{% post_url x %}` and `{{ page.url | absolute_url }}` lead into the
+    // archive too, in the same tab.
+    let values = built.body("2024-02-06-values");
+    for route in ["#/post/2024-02-01-tags", "#/post/2024-02-06-values"] {
+        assert!(
+            values.contains(&format!(r#"<a rel="noopener noreferrer" href="{route}">"#)),
+            "{values}"
+        );
+    }
+}
+
+/// A copy of the folder `from` at `to`.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_folder(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn liquid_gives_the_same_bytes_wherever_and_however_often_a_site_is_built() {
+    // The Liquid fixture walks `site.categories`, `site.tags`, `site.data` and front-matter
+    // hashes, writes hashes whole and prints `page.path`: built from two folders, twice each
+    // (each build a process of its own, with its own hash seeds), every file is the same.
+    let dir = tempfile::tempdir().unwrap();
+    let mut builds = Vec::new();
+    for place in ["one/site", "another/place/site"] {
+        let site = dir.path().join(place);
+        copy_folder(&fixtures().join("liquid"), &site);
+        for _ in 0..2 {
+            let built = build(&[&site]);
+            assert_eq!(built.report["written"], 6, "{}", built.report);
+            let values = built.body("2024-02-06-values");
+            assert!(
+                values.contains("Page: _posts/2024-02-06-values.md "),
+                "{values}"
+            );
+            assert!(values.contains("liquid (1) zeta (1) alpha (1)"), "{values}");
+            builds.push(walk(&built.archive, &built.archive));
+        }
+    }
+    let first = &builds[0];
+    for other in &builds[1..] {
+        assert_eq!(
+            first.keys().collect::<Vec<_>>(),
+            other.keys().collect::<Vec<_>>()
+        );
+        for (name, bytes) in first {
+            assert!(
+                other[name] == *bytes,
+                "{name} differs between two builds of one site"
+            );
+        }
+    }
 }
 
 #[test]

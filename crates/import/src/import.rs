@@ -42,6 +42,10 @@ pub struct ImportSettings {
     /// between it and a post's `_posts/` are the post's first categories, as in Jekyll
     /// (`news/_posts/x.md` is in `news`).
     pub site_folder: Option<String>,
+    /// The folders the files were found in (the site's and any other given), spelled as the
+    /// paths of the files imported are: Liquid's `page.path` is relative to the one a post
+    /// is in, so that no builder's folder reaches the archive.
+    pub source_folders: Vec<String>,
 }
 
 impl ImportSettings {
@@ -65,6 +69,38 @@ impl ImportSettings {
             }
         }
         Vec::new()
+    }
+
+    /// `page.path` of the file at `path`: relative to the site's folder (`_posts/x.md`,
+    /// `news/_posts/x.md`, as Jekyll gives it), else to the deepest given folder it is in,
+    /// else its file name.
+    pub fn relative_path<'p>(&self, path: &'p str) -> &'p str {
+        let inside = |folder: &str| {
+            let rest = path.strip_prefix(folder)?;
+            if folder.ends_with(['/', std::path::MAIN_SEPARATOR]) {
+                Some(rest)
+            } else {
+                rest.strip_prefix(['/', std::path::MAIN_SEPARATOR])
+            }
+        };
+        let relative = self
+            .site_folder
+            .iter()
+            .chain(
+                self.source_folders
+                    .iter()
+                    .filter(|folder| !folder.is_empty()),
+            )
+            .filter_map(|folder| inside(folder).map(|rest| (folder.len(), rest)))
+            .max_by_key(|&(length, _)| length)
+            .map(|(_, rest)| rest.trim_start_matches(['/', std::path::MAIN_SEPARATOR]));
+        match relative {
+            Some(relative) if !relative.is_empty() => relative,
+            _ => path
+                .rsplit(['/', std::path::MAIN_SEPARATOR])
+                .next()
+                .unwrap_or(path),
+        }
     }
 
     /// The defaults for the file at `path`, the most specific (longest folder) first.
@@ -233,6 +269,7 @@ pub fn plain_liquid_site(settings: &ImportSettings) -> LiquidSite {
             baseurl: &settings.baseurl,
             title: &settings.title,
             markdown: settings.markdown.clone(),
+            zone: settings.zone,
             ..SiteInputs::default()
         },
         std::sync::Arc::new(liquid::MemoryIncludes::default()),
@@ -362,6 +399,7 @@ pub fn import_file_with(
         &PageInputs {
             id: &id,
             path: file.path,
+            relative_path: settings.relative_path(file.path),
             front_matter_yaml: split.yaml,
             title: front.title.as_deref(),
             date,
@@ -380,14 +418,13 @@ pub fn import_file_with(
         Some(options) => markdown::render(&resolved.text, options),
         None => markdown::render_html_post(&resolved.text),
     };
-    if let Some(host) = host_of(&settings.url) {
-        if let Cow::Owned(html) = rewrite_site_links(&body.html, host, &settings.baseurl) {
-            body.html = html;
-            // The article text is the stored HTML's, as the app reads it: a link to the
-            // site's own page is an in-app link now, which is navigation when it stands
-            // alone (`article_text`).
-            body.text = gazette_sanitize::article_text(&body.html);
-        }
+    let host = host_of(&settings.url).unwrap_or("");
+    if let Cow::Owned(html) = rewrite_site_links(&body.html, host, &settings.baseurl) {
+        body.html = html;
+        // The article text is the stored HTML's, as the app reads it: a link to the site's
+        // own page is an in-app link now, which is navigation when it stands alone
+        // (`article_text`).
+        body.text = gazette_sanitize::article_text(&body.html);
     }
 
     let separator = front
@@ -588,6 +625,35 @@ mod tests {
             },
             &ImportSettings::default(),
         )
+    }
+
+    #[test]
+    fn page_paths_are_relative_to_the_folder_a_post_was_found_in() {
+        let settings = ImportSettings {
+            site_folder: Some("/home/me/site/".into()),
+            source_folders: vec![
+                "/home/me/site/".into(),
+                "/home/me/old_post/".into(),
+                "/home/me/old_post/more/".into(),
+            ],
+            ..ImportSettings::default()
+        };
+        let path = |file: &str| settings.relative_path(file).to_string();
+        assert_eq!(
+            path("/home/me/site/_posts/2020-01-08-x.md"),
+            "_posts/2020-01-08-x.md"
+        );
+        assert_eq!(path("/home/me/site/news/_posts/x.md"), "news/_posts/x.md");
+        assert_eq!(path("/home/me/old_post/2022/x.md"), "2022/x.md");
+        assert_eq!(path("/home/me/old_post/more/x.md"), "x.md");
+        assert_eq!(path("/elsewhere/y.md"), "y.md");
+        // A folder spelled without its last slash, and one that merely starts the same.
+        let loose = ImportSettings {
+            source_folders: vec!["posts".into()],
+            ..ImportSettings::default()
+        };
+        assert_eq!(loose.relative_path("posts/a/b.md"), "a/b.md");
+        assert_eq!(loose.relative_path("postscript/b.md"), "b.md");
     }
 
     fn post(path: &str, text: &str) -> ImportedPost {

@@ -1,6 +1,8 @@
 //! Links inside post bodies that point to the archive's own original site (`url` in
 //! `_config.yml`, e.g. finews' `//finews.withounder.com/category/nanfangPlus.html` "返回…"
-//! links) become in-app links at build time, so they keep working after the move.
+//! links), or to one of the app's routes behind the site's `url` or `baseurl` (what Jekyll's
+//! idioms for a link to a post make of `post.url`), become in-app links at build time, so
+//! they keep working after the move.
 
 use std::borrow::Cow;
 
@@ -13,54 +15,104 @@ pub fn host_of(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
-/// Rewrites `href`s of sanitized HTML that point at `host` (with `http:`, `https:` or no
-/// scheme) to the in-app route for the same page. In-app links open in the same tab, so their
-/// `target="_blank"` is dropped. Links the app has no view for are left alone. HTML that does
-/// not name the host (most posts) is lent back as it is, not copied.
+/// The start of every link the sanitizer writes (its forced attributes first, then the
+/// link's own: `title`, `href`…).
+const LINK: &str = "<a rel=\"noopener noreferrer\" target=\"_blank\"";
+
+/// Rewrites the links of sanitized HTML that lead into the archive to its in-app routes, which
+/// open in the same tab (their `target="_blank"` is dropped, as the browser's enforcer of the
+/// sanitize policy drops it on `#/` links):
+///
+/// - an in-app link as it is (`#/post/<id>`, what `post.url` and `post_url` give);
+/// - one with the original site's `url` and/or `baseurl` before it, as Jekyll's idioms write
+///   it (`{{ site.baseurl }}{{ post.url }}` is `/blog#/post/…`, `{{ post.url | absolute_url }}`
+///   with an older Liquid `https://host/blog/#/post/…`, `{{ site.url }}{% post_url x %}`):
+///   that route;
+/// - a link to a page of `host` (with `http:`, `https:` or no scheme): the in-app route for
+///   the same page, when the app has a view for it.
+///
+/// Links the app has no view for are left alone. HTML without such links (most posts) is lent
+/// back as it is, not copied.
 pub fn rewrite_site_links<'a>(html: &'a str, host: &str, baseurl: &str) -> Cow<'a, str> {
-    if host.is_empty() || memchr::memmem::find(html.as_bytes(), host.as_bytes()).is_none() {
+    let names_host =
+        !host.is_empty() && memchr::memmem::find(html.as_bytes(), host.as_bytes()).is_some();
+    if !names_host && memchr::memmem::find(html.as_bytes(), b"#/").is_none() {
         return Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    const TAG: &str = "<a rel=\"noopener noreferrer\" target=\"_blank\" href=\"";
-    while let Some(start) = rest.find(TAG) {
+    while let Some(start) = rest.find(LINK) {
         out.push_str(&rest[..start]);
-        let after = &rest[start + TAG.len()..];
-        let Some(end) = after.find('"') else {
-            out.push_str(&rest[start..]);
+        let tag = &rest[start..];
+        let Some((attributes, end)) = attributes_of(&tag[LINK.len()..]) else {
+            out.push_str(tag);
             return Cow::Owned(out);
         };
-        let href = &after[..end];
-        match in_app_route(href, host, baseurl) {
+        let end = LINK.len() + end;
+        let route = attributes
+            .iter()
+            .find(|(name, _)| *name == "href")
+            .and_then(|(_, href)| in_app_route(href, host, baseurl));
+        match route {
             Some(route) => {
-                out.push_str("<a rel=\"noopener noreferrer\" href=\"");
-                out.push_str(
-                    &route
-                        .to_fragment()
-                        .replace('&', "&amp;")
-                        .replace('"', "&quot;"),
-                );
+                out.push_str("<a rel=\"noopener noreferrer\"");
+                for (name, value) in &attributes {
+                    out.push(' ');
+                    out.push_str(name);
+                    out.push_str("=\"");
+                    if *name == "href" {
+                        out.push_str(&route.replace('&', "&amp;").replace('"', "&quot;"));
+                    } else {
+                        out.push_str(value);
+                    }
+                    out.push('"');
+                }
+                out.push('>');
             }
-            None => {
-                out.push_str(TAG);
-                out.push_str(href);
-            }
+            None => out.push_str(&tag[..end]),
         }
-        rest = &after[end..];
+        rest = &tag[end..];
     }
     out.push_str(rest);
     Cow::Owned(out)
 }
 
-fn in_app_route(href: &str, host: &str, baseurl: &str) -> Option<Route> {
+/// The attributes of a start tag the sanitizer wrote (` name="value"`, values escaped, so
+/// without `"`), up to its `>`: `(name, value as written)`, and where the tag ends.
+fn attributes_of(tag: &str) -> Option<(Vec<(&str, &str)>, usize)> {
+    let mut attributes = Vec::new();
+    let mut at = 0;
+    loop {
+        let rest = &tag[at..];
+        let trimmed = rest.trim_start_matches(' ');
+        at += rest.len() - trimmed.len();
+        if trimmed.starts_with('>') {
+            return Some((attributes, at + 1));
+        }
+        let (name, after) = trimmed.split_once("=\"")?;
+        let value_end = after.find('"')?;
+        attributes.push((name, &after[..value_end]));
+        at += name.len() + 2 + value_end + 1;
+    }
+}
+
+/// Where a link leads in the app, as the fragment to write: see [`rewrite_site_links`].
+fn in_app_route(href: &str, host: &str, baseurl: &str) -> Option<String> {
     let href = href.replace("&amp;", "&");
+    if href.starts_with("#/") {
+        return Some(href);
+    }
+    if let Some((before, route)) = href.split_once('#') {
+        if route.starts_with('/') && is_site_root(before, host, baseurl) {
+            return Some(format!("#{route}"));
+        }
+    }
     let without_scheme = href
         .strip_prefix("https:")
         .or_else(|| href.strip_prefix("http:"))
         .unwrap_or(&href);
     let path = without_scheme.strip_prefix("//")?.strip_prefix(host)?;
-    if !(path.is_empty() || path.starts_with('/')) {
+    if host.is_empty() || !(path.is_empty() || path.starts_with('/')) {
         return None; // another host that merely starts with this one
     }
     let path = path.split(['?', '#']).next().unwrap_or("");
@@ -70,8 +122,27 @@ fn in_app_route(href: &str, host: &str, baseurl: &str) -> Option<Route> {
         .unwrap_or(path);
     match legacy_route(path) {
         Route::NotFound { .. } => None,
-        route => Some(route),
+        route => Some(route.to_fragment()),
     }
+}
+
+/// Whether `url` is the original site's root: its `url` (any scheme, or none) and/or its
+/// `baseurl`, with or without a `/` after them — or nothing at all, or `/`.
+fn is_site_root(url: &str, host: &str, baseurl: &str) -> bool {
+    let without_scheme = url
+        .strip_prefix("https:")
+        .or_else(|| url.strip_prefix("http:"));
+    let path = match without_scheme.unwrap_or(url).strip_prefix("//") {
+        Some(authority) => match authority.strip_prefix(host) {
+            Some(path) if !host.is_empty() => path,
+            _ => return false,
+        },
+        None if without_scheme.is_some() => return false,
+        None => url,
+    };
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let baseurl = baseurl.trim_matches('/');
+    path.is_empty() || (!baseurl.is_empty() && path.trim_start_matches('/') == baseurl)
 }
 
 #[cfg(test)]
@@ -103,6 +174,49 @@ mod tests {
     fn other_hosts_and_unknown_pages_are_left_alone() {
         let html = format!("{A}http://finance.eastmoney.com/a.html\">x</a>{A}https://finews.withounder.com.evil.example/category/x.html\">y</a>{A}https://finews.withounder.com/assets/a/b.png\">z</a>");
         assert_eq!(rewrite_site_links(&html, "finews.withounder.com", ""), html);
+    }
+
+    #[test]
+    fn in_app_links_behind_the_sites_url_or_baseurl_are_the_route() {
+        // What Jekyll's idioms for a link to a post give, with `url` and `baseurl: /blog`.
+        for href in [
+            "#/post/2024-02-01-alpha",
+            "/blog#/post/2024-02-01-alpha",
+            "/blog/#/post/2024-02-01-alpha",
+            "/#/post/2024-02-01-alpha",
+            "https://me.example.io#/post/2024-02-01-alpha",
+            "https://me.example.io/#/post/2024-02-01-alpha",
+            "http://me.example.io/blog/#/post/2024-02-01-alpha",
+            "//me.example.io/blog#/post/2024-02-01-alpha",
+        ] {
+            let html = format!("<p>{A}{href}\">x</a></p>");
+            assert_eq!(
+                rewrite_site_links(&html, "me.example.io", "/blog"),
+                "<p><a rel=\"noopener noreferrer\" href=\"#/post/2024-02-01-alpha\">x</a></p>",
+                "{href}"
+            );
+        }
+        // Without a site URL too, and with the link's other attributes kept.
+        let html = "<a rel=\"noopener noreferrer\" target=\"_blank\" title=\"a > b\" href=\"/#/tag/a&amp;b\">x</a>";
+        assert_eq!(
+            rewrite_site_links(html, "", ""),
+            "<a rel=\"noopener noreferrer\" title=\"a > b\" href=\"#/tag/a&amp;b\">x</a>"
+        );
+        // Another site's page, another path, or a page's own anchor: left alone.
+        for href in [
+            "https://other.example#/post/x",
+            "/elsewhere#/post/x",
+            "https:/blog#/post/x",
+            "/blog#top",
+            "https://me.example.io.evil#/post/x",
+        ] {
+            let html = format!("{A}{href}\">x</a>");
+            assert_eq!(
+                rewrite_site_links(&html, "me.example.io", "/blog"),
+                html,
+                "{href}"
+            );
+        }
     }
 
     #[test]

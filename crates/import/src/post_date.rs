@@ -123,28 +123,36 @@ pub struct BadDate(pub String);
 
 /// Reads a front-matter date. `Ok(None)` when there is no timestamp at all (`date:  +0800`,
 /// as finews writes when its source had no time); `Err` when there is text that is not a date.
+/// Read as [`parse_time`] reads it, then shown in the site's zone (Jekyll's `parse_date`:
+/// Ruby's `Time.parse`, then `localtime`).
 pub fn parse_front_matter_date(
     raw: &str,
     zone: &Zone,
 ) -> Result<Option<DateTime<FixedOffset>>, BadDate> {
+    Ok(parse_time(raw, zone)?.map(|date| zone.show(date)))
+}
+
+/// Reads date text as Ruby's `Time.parse` does (Liquid's `date` filter hands it text): with
+/// the offset it gives, else in the site's zone. `Ok(None)` for no timestamp at all, as in
+/// [`parse_front_matter_date`].
+pub fn parse_time(raw: &str, zone: &Zone) -> Result<Option<DateTime<FixedOffset>>, BadDate> {
     let text = raw.trim();
     if text.is_empty() || parse_offset(text).is_some() || text.eq_ignore_ascii_case("utc") {
         return Ok(None);
     }
-    let shown = |dt: DateTime<FixedOffset>| zone.show(dt);
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-        return Ok(Some(shown(dt)));
+        return Ok(Some(dt));
     }
-    // Ruby's `Time.parse`, which Jekyll hands any other date text, reads e-mail dates too.
+    // Ruby's `Time.parse` reads e-mail dates too.
     if let Ok(dt) = DateTime::parse_from_rfc2822(text) {
-        return Ok(Some(shown(dt)));
+        return Ok(Some(dt));
     }
     let (clock, offset) = split_trailing_offset(text);
     let naive = parse_naive(clock.trim())
         .or_else(|| parse_written(clock.trim()))
         .ok_or_else(|| BadDate(text.to_string()))?;
     Ok(Some(match offset {
-        Some(offset) => shown(fixed(&offset, naive)),
+        Some(offset) => fixed(&offset, naive),
         None => zone.localize(naive),
     }))
 }
@@ -362,6 +370,91 @@ fn parse_written(text: &str) -> Option<NaiveDateTime> {
             }
         })
     })
+}
+
+/// What Jekyll's YAML reader (Ruby's Psych) makes of a plain, unquoted scalar that is a YAML
+/// timestamp: a date alone is a date; a time to the second is an instant — in UTC unless it
+/// gives its offset (`Z` or `+08:00`) — which Jekyll shows in the site's zone when it gives
+/// none (`2022-03-04 05:06:07` is `2022-03-03 21:06:07 -0800` in Los Angeles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlTime {
+    Date(NaiveDate),
+    Time(DateTime<FixedOffset>),
+}
+
+/// `text` as a YAML timestamp ([`YamlTime`]), if it is one.
+pub fn yaml_time(text: &str, zone: &Zone) -> Option<YamlTime> {
+    let text = text.trim();
+    let date_end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .unwrap_or(text.len());
+    let mut parts = text[..date_end].split('-');
+    let (Some(year), Some(month), Some(day), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let digits = |part: &str, sizes: std::ops::RangeInclusive<usize>| {
+        sizes.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(year, 4..=4) && digits(month, 1..=2) && digits(day, 1..=2)) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)?;
+    let rest = &text[date_end..];
+    if rest.is_empty() {
+        return Some(YamlTime::Date(date));
+    }
+    let clock = rest
+        .strip_prefix(['T', 't'])
+        .or_else(|| rest.starts_with([' ', '\t']).then(|| rest.trim_start()))?;
+    // The clock runs to the offset, if any: `Z`, or a sign (never the first character).
+    let (clock, offset) = match clock.find(['Z', '+', '-']) {
+        Some(at) => (clock[..at].trim_end(), Some(&clock[at..])),
+        None => (clock, None),
+    };
+    let mut fields = clock.split(':');
+    let (Some(hour), Some(minute), Some(second), None) =
+        (fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        return None;
+    };
+    let (whole, fraction) = second.split_once('.').unwrap_or((second, ""));
+    if !(digits(hour, 1..=2)
+        && digits(minute, 2..=2)
+        && digits(whole, 2..=2)
+        && fraction.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let nanos = format!("{fraction:0<9}")[..9].parse::<u32>().ok()?;
+    let time = NaiveTime::from_hms_nano_opt(
+        hour.parse().ok()?,
+        minute.parse().ok()?,
+        whole.parse().ok()?,
+        nanos,
+    )?;
+    let naive = date.and_time(time);
+    let instant = match offset {
+        None => zone.at_utc(naive),
+        Some("Z") => fixed(&utc(), naive),
+        Some(offset) => {
+            let (sign, digits_part) = offset.split_at(1);
+            let (hours, minutes) = match digits_part.split_once(':') {
+                Some((hours, minutes)) => (hours, minutes),
+                None if digits_part.len() > 2 => digits_part.split_at(digits_part.len() - 2),
+                None => (digits_part, "0"),
+            };
+            if !(digits(hours, 1..=2) && digits(minutes, 1..=2)) {
+                return None;
+            }
+            let seconds = hours.parse::<i32>().ok()? * 3600 + minutes.parse::<i32>().ok()? * 60;
+            let offset = FixedOffset::east_opt(if sign == "-" { -seconds } else { seconds })?;
+            // Psych keeps a written offset (Jekyll converts only `date`, by `Time.parse`).
+            fixed(&offset, naive)
+        }
+    };
+    Some(YamlTime::Time(instant))
 }
 
 /// The date in a Jekyll post file name (`2022-02-24-slug.md` → 2022-02-24; month and day
@@ -594,6 +687,53 @@ mod tests {
             "about",
         ] {
             assert_eq!(date_from_file_name(not_dated), None, "{not_dated}");
+        }
+    }
+
+    #[test]
+    fn plain_yaml_timestamps_are_read_as_psych_reads_them() {
+        // Checked with Jekyll 4.3.1 (`{{ page.x }}` of each, site in Los Angeles).
+        let los_angeles: Zone = "America/Los_Angeles".parse().unwrap();
+        let time = |text: &str| match yaml_time(text, &los_angeles) {
+            Some(YamlTime::Time(instant)) => {
+                Some(instant.format("%Y-%m-%d %H:%M:%S%.f %z").to_string())
+            }
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(
+            yaml_time("2022-03-04", &los_angeles),
+            Some(YamlTime::Date(NaiveDate::from_ymd_opt(2022, 3, 4).unwrap()))
+        );
+        assert_eq!(
+            time("2022-03-04 05:06:07").as_deref(),
+            Some("2022-03-03 21:06:07 -0800")
+        );
+        assert_eq!(
+            time("2022-03-04 05:06:07.5").as_deref(),
+            Some("2022-03-03 21:06:07.500 -0800")
+        );
+        assert_eq!(
+            time("2022-03-04 05:06:07 +0800").as_deref(),
+            Some("2022-03-04 05:06:07 +0800")
+        );
+        assert_eq!(
+            time("2022-03-04T05:06:07Z").as_deref(),
+            Some("2022-03-04 05:06:07 +0000")
+        );
+        assert_eq!(
+            time("2022-3-4t5:06:07-05:30").as_deref(),
+            Some("2022-03-04 05:06:07 -0530")
+        );
+        // Text to YAML: no seconds, a word, a date out of the calendar.
+        for text in [
+            "2022-03-04 05:06",
+            "2022-03-04x",
+            "March 4, 2022",
+            "2022-13-04",
+            "22-03-04",
+            "1650000000",
+        ] {
+            assert_eq!(yaml_time(text, &los_angeles), None, "{text}");
         }
     }
 }

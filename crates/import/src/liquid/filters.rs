@@ -1,25 +1,27 @@
 //! Jekyll's own filters (those `liquid-lib` does not ship), with Jekyll 4.3's behaviour:
-//! URLs, dates, escaping, JSON, Markdown, word counts and Jekyll's array filters (`where`,
-//! `where_exp`, `group_by`, `group_by_exp`, `find`, `find_exp`, `sample`).
+//! URLs, escaping, JSON, Markdown, word counts and Jekyll's array filters (`where`,
+//! `where_exp`, `group_by`, `group_by_exp`, `find`, `find_exp`, `sample`, `sort` of a hash,
+//! `join` and `array_to_sentence_string` as Ruby writes their items); and the engine's text
+//! filters made to read what is not text as Ruby's `to_s` writes it ([`RubyText`]). Dates are
+//! in [`super::dates`], numbers in [`super::numbers`].
 
-use liquid_core::model::{Object, Value, ValueView};
+use liquid_core::model::{Value, ValueView};
+use liquid_core::parser::FilterArguments;
 use liquid_core::runtime::StackFrame;
 use liquid_core::{
     Display_filter, Expression, Filter, FilterParameters, FilterReflection, FromFilterParameters,
     ParseFilter, Result, Runtime,
 };
 
+use super::ruby_text::{self, kind, Kind};
 use super::runtime::{Bounded, Lenient, SiteMarkdown};
+use super::values::entries;
 
 /// Every filter of this module, to register.
 pub(super) fn jekyll_filters() -> Vec<Box<dyn ParseFilter>> {
     vec![
         Box::new(RelativeUrl),
         Box::new(AbsoluteUrl),
-        Box::new(DateToString),
-        Box::new(DateToLongString),
-        Box::new(DateToXmlschema),
-        Box::new(DateToRfc822),
         Box::new(XmlEscape),
         Box::new(CgiEscape),
         Box::new(UriEscape),
@@ -36,6 +38,8 @@ pub(super) fn jekyll_filters() -> Vec<Box<dyn ParseFilter>> {
         Box::new(FindExp),
         Box::new(GroupByExp),
         Box::new(Sample),
+        Box::new(Join),
+        Box::new(ArrayToSentenceString),
     ]
 }
 
@@ -62,7 +66,7 @@ fn site_setting(runtime: &dyn Runtime, key: &'static str) -> String {
     use liquid_core::model::Scalar;
     runtime
         .try_get(&[Scalar::new("site"), Scalar::new(key)])
-        .map(|v| v.to_kstr().to_string())
+        .map(|v| ruby_text::to_s(v.as_view()))
         .unwrap_or_default()
 }
 
@@ -76,9 +80,17 @@ fn has_scheme(url: &str) -> bool {
     }) || url.starts_with("//")
 }
 
-/// Jekyll's `relative_url`: the site's `baseurl` and the path, one `/` between them.
+/// A link to one of the archive's own views (`#/post/<id>`, what `post.url` and
+/// `post_url` give): it works under any path the archive is published at, so the site's
+/// `url` and `baseurl` never go before it.
+pub(super) fn is_in_app(url: &str) -> bool {
+    url.starts_with("#/")
+}
+
+/// Jekyll's `relative_url`: the site's `baseurl` and the path, one `/` between them. An
+/// in-app link ([`is_in_app`]) stays as it is.
 pub(super) fn relative_url(input: &str, baseurl: &str) -> String {
-    if has_scheme(input) {
+    if has_scheme(input) || is_in_app(input) {
         return input.to_string();
     }
     let base = baseurl.trim_end_matches('/');
@@ -105,7 +117,7 @@ plain_filter!(
             return Ok(Value::Nil);
         }
         Ok(Value::scalar(relative_url(
-            &input.to_kstr(),
+            &ruby_text::to_s(input),
             &site_setting(runtime, "baseurl"),
         )))
     }
@@ -120,8 +132,8 @@ plain_filter!(
         if input.is_nil() {
             return Ok(Value::Nil);
         }
-        let input = input.to_kstr();
-        if has_scheme(&input) {
+        let input = ruby_text::to_s(input);
+        if has_scheme(&input) || is_in_app(&input) {
             return Ok(Value::scalar(input.to_string()));
         }
         let relative = relative_url(&input, &site_setting(runtime, "baseurl"));
@@ -129,138 +141,6 @@ plain_filter!(
             "{}{relative}",
             site_setting(runtime, "url").trim_end_matches('/')
         )))
-    }
-);
-
-fn date_of(input: &dyn ValueView) -> Option<liquid_core::model::DateTime> {
-    input.as_scalar().and_then(|s| s.to_date_time())
-}
-
-fn ordinal_suffix(day: u8) -> &'static str {
-    match (day % 10, day % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    }
-}
-
-/// Jekyll's `date_to_string` (`%d %b %Y`) and `date_to_long_string` (`%d %B %Y`), with the
-/// `"ordinal"` type and the `"US"` style.
-fn stringify_date(
-    date: &liquid_core::model::DateTime,
-    month: &str,
-    kind: Option<&str>,
-    style: Option<&str>,
-) -> String {
-    if kind == Some("ordinal") {
-        let day = format!("{}{}", date.day(), ordinal_suffix(date.day()));
-        let format = if style == Some("US") {
-            format!("{month} {day}, %Y")
-        } else {
-            format!("{day} {month} %Y")
-        };
-        return date.format(&format).unwrap_or_default();
-    }
-    date.format(&format!("%d {month} %Y")).unwrap_or_default()
-}
-
-#[derive(Debug, FilterParameters)]
-struct DateStringArgs {
-    #[parameter(description = "\"ordinal\" for 7th instead of 07.", arg_type = "str")]
-    kind: Option<Expression>,
-    #[parameter(description = "\"US\" for Nov 7th, 2008.", arg_type = "str")]
-    style: Option<Expression>,
-}
-
-#[derive(Clone, ParseFilter, FilterReflection)]
-#[filter(
-    name = "date_to_string",
-    description = "A date as 07 Nov 2008.",
-    parameters(DateStringArgs),
-    parsed(DateToStringFilter)
-)]
-pub(super) struct DateToString;
-
-#[derive(Debug, FromFilterParameters, Display_filter)]
-#[name = "date_to_string"]
-struct DateToStringFilter {
-    #[parameters]
-    args: DateStringArgs,
-}
-
-impl Filter for DateToStringFilter {
-    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
-        let args = self.args.evaluate(runtime)?;
-        Ok(match date_of(input) {
-            Some(date) => Value::scalar(stringify_date(
-                &date,
-                "%b",
-                args.kind.as_deref(),
-                args.style.as_deref(),
-            )),
-            None => input.to_value(),
-        })
-    }
-}
-
-#[derive(Clone, ParseFilter, FilterReflection)]
-#[filter(
-    name = "date_to_long_string",
-    description = "A date as 07 November 2008.",
-    parameters(DateStringArgs),
-    parsed(DateToLongStringFilter)
-)]
-pub(super) struct DateToLongString;
-
-#[derive(Debug, FromFilterParameters, Display_filter)]
-#[name = "date_to_long_string"]
-struct DateToLongStringFilter {
-    #[parameters]
-    args: DateStringArgs,
-}
-
-impl Filter for DateToLongStringFilter {
-    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
-        let args = self.args.evaluate(runtime)?;
-        Ok(match date_of(input) {
-            Some(date) => Value::scalar(stringify_date(
-                &date,
-                "%B",
-                args.kind.as_deref(),
-                args.style.as_deref(),
-            )),
-            None => input.to_value(),
-        })
-    }
-}
-
-plain_filter!(
-    DateToXmlschema,
-    DateToXmlschemaFilter,
-    "date_to_xmlschema",
-    "A date in ISO 8601.",
-    |input, _runtime| {
-        Ok(match date_of(input) {
-            Some(date) => Value::scalar(date.format("%Y-%m-%dT%H:%M:%S%:z").unwrap_or_default()),
-            None => input.to_value(),
-        })
-    }
-);
-
-plain_filter!(
-    DateToRfc822,
-    DateToRfc822Filter,
-    "date_to_rfc822",
-    "A date in RFC 822.",
-    |input, _runtime| {
-        Ok(match date_of(input) {
-            Some(date) => {
-                Value::scalar(date.format("%a, %d %b %Y %H:%M:%S %z").unwrap_or_default())
-            }
-            None => input.to_value(),
-        })
     }
 );
 
@@ -288,7 +168,7 @@ plain_filter!(
         if input.is_nil() {
             return Ok(Value::Nil);
         }
-        Ok(Value::scalar(xml_escape(&input.to_kstr())))
+        Ok(Value::scalar(xml_escape(&ruby_text::to_s(input))))
     }
 );
 
@@ -330,7 +210,7 @@ plain_filter!(
     CgiEscapeFilter,
     "cgi_escape",
     "Escapes text for a URL query.",
-    |input, _runtime| { Ok(Value::scalar(cgi_escape(&input.to_kstr()))) }
+    |input, _runtime| { Ok(Value::scalar(cgi_escape(&ruby_text::to_s(input)))) }
 );
 
 plain_filter!(
@@ -338,44 +218,15 @@ plain_filter!(
     UriEscapeFilter,
     "uri_escape",
     "Escapes a URI.",
-    |input, _runtime| { Ok(Value::scalar(uri_escape(&input.to_kstr()))) }
+    |input, _runtime| { Ok(Value::scalar(uri_escape(&ruby_text::to_s(input)))) }
 );
-
-/// A Liquid value as JSON, as Jekyll's `jsonify` writes it.
-pub(super) fn to_json(value: &dyn ValueView) -> serde_json::Value {
-    use serde_json::Value as Json;
-    if let Some(array) = value.as_array() {
-        return Json::Array(array.values().map(to_json).collect());
-    }
-    if let Some(object) = value.as_object() {
-        return Json::Object(
-            object
-                .iter()
-                .map(|(key, value)| (key.to_string(), to_json(value)))
-                .collect(),
-        );
-    }
-    if value.is_nil() || value.is_state() {
-        return Json::Null;
-    }
-    let Some(scalar) = value.as_scalar() else {
-        return Json::String(value.to_kstr().to_string());
-    };
-    match scalar.type_name() {
-        "boolean" => Json::Bool(scalar.to_bool().unwrap_or(false)),
-        "whole number" => Json::from(scalar.to_integer().unwrap_or(0)),
-        "fractional number" => serde_json::Number::from_f64(scalar.to_float().unwrap_or(0.0))
-            .map_or(Json::Null, Json::Number),
-        _ => Json::String(scalar.to_kstr().to_string()),
-    }
-}
 
 plain_filter!(
     Jsonify,
     JsonifyFilter,
     "jsonify",
     "The value as JSON.",
-    |input, _runtime| { Ok(Value::scalar(to_json(input).to_string())) }
+    |input, _runtime| { Ok(Value::scalar(ruby_text::to_json(input))) }
 );
 
 plain_filter!(
@@ -386,7 +237,7 @@ plain_filter!(
     |input, runtime| {
         let options = runtime.registers().get_mut::<SiteMarkdown>().0.clone();
         Ok(Value::scalar(
-            crate::markdown::render(&input.to_kstr(), &options).html,
+            crate::markdown::render(&ruby_text::to_s(input), &options).html,
         ))
     }
 );
@@ -443,7 +294,7 @@ struct NumberOfWordsFilter {
 impl Filter for NumberOfWordsFilter {
     fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
         let args = self.args.evaluate(runtime)?;
-        let count = number_of_words(&input.to_kstr(), args.mode.as_deref());
+        let count = number_of_words(&ruby_text::to_s(input), args.mode.as_deref());
         Ok(Value::scalar(count as i64))
     }
 }
@@ -455,8 +306,7 @@ plain_filter!(
     "White space runs as one space.",
     |input, _runtime| {
         Ok(Value::scalar(
-            input
-                .to_kstr()
+            ruby_text::to_s(input)
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" "),
@@ -471,43 +321,19 @@ plain_filter!(
     "Curly quotes, dashes and ellipses.",
     |input, runtime| {
         let options = runtime.registers().get_mut::<SiteMarkdown>().0.clone();
-        let text = input.to_kstr();
+        let text = ruby_text::to_s(input);
         Ok(Value::scalar(
             crate::typography::smarten(&text, false, &options.quotes).into_owned(),
         ))
     }
 );
 
-/// Ruby's `inspect` of a value (Jekyll's `inspect` filter, which also escapes it for HTML).
-pub(super) fn ruby_inspect(value: &dyn ValueView) -> String {
-    if let Some(array) = value.as_array() {
-        let items: Vec<String> = array.values().map(ruby_inspect).collect();
-        return format!("[{}]", items.join(", "));
-    }
-    if let Some(object) = value.as_object() {
-        let items: Vec<String> = object
-            .iter()
-            .map(|(key, value)| format!("{:?}=>{}", key.as_str(), ruby_inspect(value)))
-            .collect();
-        return format!("{{{}}}", items.join(", "));
-    }
-    if value.is_nil() || value.is_state() {
-        return "nil".into();
-    }
-    match value.as_scalar() {
-        Some(scalar) if matches!(scalar.type_name(), "string") => {
-            format!("{:?}", scalar.to_kstr().as_str())
-        }
-        _ => value.to_kstr().to_string(),
-    }
-}
-
 plain_filter!(
     Inspect,
     InspectFilter,
     "inspect",
     "The value as Ruby shows it.",
-    |input, _runtime| { Ok(Value::scalar(xml_escape(&ruby_inspect(input)))) }
+    |input, _runtime| { Ok(Value::scalar(xml_escape(&ruby_text::inspect(input)))) }
 );
 
 plain_filter!(
@@ -528,7 +354,11 @@ fn items(input: &dyn ValueView) -> Vec<&dyn ValueView> {
     if let Some(array) = input.as_array() {
         array.values().collect()
     } else if let Some(object) = input.as_object() {
-        object.values().collect()
+        // Jekyll's filters take a hash's values, in its order.
+        entries(object)
+            .into_iter()
+            .map(|(_, value)| value)
+            .collect()
     } else if input.is_nil() {
         Vec::new()
     } else {
@@ -553,8 +383,8 @@ fn property<'v>(item: &'v dyn ValueView, path: &str) -> Option<&'v dyn ValueView
 fn property_matches(item: &dyn ValueView, path: &str, target: &str) -> bool {
     match property(item, path) {
         Some(value) => match value.as_array() {
-            Some(array) => array.values().any(|v| v.to_kstr() == target),
-            None => value.to_kstr() == target,
+            Some(array) => array.values().any(|v| ruby_text::to_s(v) == target),
+            None => ruby_text::to_s(value) == target,
         },
         None => target.is_empty(),
     }
@@ -589,7 +419,7 @@ impl Filter for WhereFilter {
         let args = self.args.evaluate(runtime)?;
         let target = args
             .value
-            .map(|v| v.to_kstr().to_string())
+            .map(|v| ruby_text::to_s(v.as_view()))
             .unwrap_or_default();
         Ok(Value::Array(
             items(input)
@@ -622,7 +452,7 @@ impl Filter for FindFilter {
         let args = self.args.evaluate(runtime)?;
         let target = args
             .value
-            .map(|v| v.to_kstr().to_string())
+            .map(|v| ruby_text::to_s(v.as_view()))
             .unwrap_or_default();
         Ok(items(input)
             .into_iter()
@@ -644,7 +474,7 @@ fn groups(pairs: Vec<(String, Value)>) -> Value {
         order
             .into_iter()
             .map(|(name, items)| {
-                let mut group = Object::new();
+                let mut group = liquid_core::Object::new();
                 group.insert("name".into(), Value::scalar(name));
                 group.insert("size".into(), Value::scalar(items.len() as i64));
                 group.insert("items".into(), Value::Array(items));
@@ -684,7 +514,7 @@ impl Filter for GroupByFilter {
                 .into_iter()
                 .map(|item| {
                     let name = property(item, &args.property)
-                        .map(|v| v.to_kstr().to_string())
+                        .map(ruby_text::to_s)
                         .unwrap_or_default();
                     (name, item.to_value())
                 })
@@ -694,7 +524,7 @@ impl Filter for GroupByFilter {
 }
 
 /// An expression of the `_exp` filters, parsed once per call with the site's language:
-/// `{% if <expression> %}1{% endif %}` for a condition, `{{ <expression> }}` for a value.
+/// `{% if <expression> %}1{% endif %}` for a condition, `{% echo <expression> %}` for a value.
 struct ItemExpression {
     variable: String,
     template: liquid_core::Template,
@@ -714,7 +544,7 @@ impl ItemExpression {
     }
 
     fn value(variable: &str, expression: &str) -> Result<ItemExpression> {
-        ItemExpression::parse(variable, format!("{{{{ {expression} }}}}"))
+        ItemExpression::parse(variable, format!("{{% echo {expression} %}}"))
     }
 
     fn evaluate(&self, item: &dyn ValueView, runtime: &dyn Runtime) -> Result<String> {
@@ -825,5 +655,199 @@ impl Filter for GroupByExpFilter {
             pairs.push((value.evaluate(item, runtime)?, item.to_value()));
         }
         Ok(groups(pairs))
+    }
+}
+
+/// An array's items, or a value that is not an array as one item (Ruby Liquid's
+/// `InputIterator`): a hash is one item, written as Ruby writes it.
+fn sequence(input: &dyn ValueView) -> Vec<&dyn ValueView> {
+    match input.as_array() {
+        Some(array) => array.values().collect(),
+        None if input.is_nil() => Vec::new(),
+        None => vec![input],
+    }
+}
+
+/// An item of a list as Ruby's `Array#join` writes it: a list's own items joined, a hash as
+/// `inspect`, nil as nothing.
+fn joined_item(item: &dyn ValueView) -> String {
+    let mut text = String::new();
+    ruby_text::write_output(item, &mut text);
+    text
+}
+
+#[derive(Debug, FilterParameters)]
+struct JoinArgs {
+    #[parameter(
+        description = "What goes between the items (a space by default).",
+        arg_type = "any"
+    )]
+    separator: Option<Expression>,
+}
+
+#[derive(Clone, ParseFilter, FilterReflection)]
+#[filter(
+    name = "join",
+    description = "The items as text, with a separator between them.",
+    parameters(JoinArgs),
+    parsed(JoinFilter)
+)]
+pub(super) struct Join;
+
+#[derive(Debug, FromFilterParameters, Display_filter)]
+#[name = "join"]
+struct JoinFilter {
+    #[parameters]
+    args: JoinArgs,
+}
+
+impl Filter for JoinFilter {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let args = self.args.evaluate(runtime)?;
+        let separator = args
+            .separator
+            .as_ref()
+            .map_or_else(|| " ".to_string(), |s| ruby_text::to_s(s.as_view()));
+        let items: Vec<String> = sequence(input).into_iter().map(joined_item).collect();
+        Ok(Value::scalar(items.join(&separator)))
+    }
+}
+
+#[derive(Debug, FilterParameters)]
+struct SentenceArgs {
+    #[parameter(
+        description = "The word before the last item (\"and\" by default).",
+        arg_type = "any"
+    )]
+    connector: Option<Expression>,
+}
+
+#[derive(Clone, ParseFilter, FilterReflection)]
+#[filter(
+    name = "array_to_sentence_string",
+    description = "The items as a sentence: a, b, and c.",
+    parameters(SentenceArgs),
+    parsed(ArrayToSentenceStringFilter)
+)]
+pub(super) struct ArrayToSentenceString;
+
+#[derive(Debug, FromFilterParameters, Display_filter)]
+#[name = "array_to_sentence_string"]
+struct ArrayToSentenceStringFilter {
+    #[parameters]
+    args: SentenceArgs,
+}
+
+/// Jekyll's `array_to_sentence_string`: `a`, `a and b`, `a, b, and c`.
+pub(super) fn sentence(items: &[String], connector: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, second] => format!("{first} {connector} {second}"),
+        [rest @ .., last] => format!("{}, {connector} {last}", rest.join(", ")),
+    }
+}
+
+impl Filter for ArrayToSentenceStringFilter {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let args = self.args.evaluate(runtime)?;
+        let connector = args
+            .connector
+            .as_ref()
+            .map_or_else(|| "and".to_string(), |c| ruby_text::to_s(c.as_view()));
+        let items: Vec<String> = sequence(input).into_iter().map(ruby_text::to_s).collect();
+        Ok(Value::scalar(sentence(&items, &connector)))
+    }
+}
+
+/// Jekyll's `sort`, which sorts a hash as Ruby does: its `[key, value]` pairs by key. Any
+/// other input, or a sort by a property, is the engine's Jekyll `sort`.
+#[derive(Clone)]
+pub(super) struct SortHashes(pub liquid_lib::jekyll::Sort);
+
+impl ParseFilter for SortHashes {
+    fn parse(&self, arguments: FilterArguments) -> Result<Box<dyn Filter>> {
+        let positional: Vec<Expression> = arguments.positional.collect();
+        let by_property = !positional.is_empty();
+        let inner = self.0.parse(FilterArguments {
+            positional: Box::new(positional.into_iter()),
+            keyword: arguments.keyword,
+        })?;
+        Ok(Box::new(SortHashesFilter { inner, by_property }))
+    }
+
+    fn reflection(&self) -> &dyn FilterReflection {
+        self.0.reflection()
+    }
+}
+
+#[derive(Debug)]
+struct SortHashesFilter {
+    inner: Box<dyn Filter>,
+    by_property: bool,
+}
+
+impl std::fmt::Display for SortHashesFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl Filter for SortHashesFilter {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        match input.as_object() {
+            Some(object) if !self.by_property => {
+                let mut pairs = entries(object);
+                pairs.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+                Ok(Value::Array(
+                    pairs
+                        .into_iter()
+                        .map(|(key, value)| {
+                            Value::Array(vec![Value::scalar(key.into_owned()), value.to_value()])
+                        })
+                        .collect(),
+                ))
+            }
+            _ => self.inner.evaluate(input, runtime),
+        }
+    }
+}
+
+/// One of the engine's text filters (`append`, `upcase`, `split`…), made to read a float, a
+/// list or a hash as Ruby's `to_s` writes it (`3.0`, `["a", "b"]`, `{"a"=>1}`), as Ruby's
+/// Liquid does: the engine would write `3`, `ab`, and a hash's keys in no fixed order.
+#[derive(Clone)]
+pub(super) struct RubyText(pub Box<dyn ParseFilter>);
+
+impl ParseFilter for RubyText {
+    fn parse(&self, arguments: FilterArguments) -> Result<Box<dyn Filter>> {
+        Ok(Box::new(RubyTextFilter(self.0.parse(arguments)?)))
+    }
+
+    fn reflection(&self) -> &dyn FilterReflection {
+        self.0.reflection()
+    }
+}
+
+#[derive(Debug)]
+struct RubyTextFilter(Box<dyn Filter>);
+
+impl std::fmt::Display for RubyTextFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Filter for RubyTextFilter {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let as_ruby_text = match input.as_scalar() {
+            Some(scalar) => kind(&scalar) == Kind::Float,
+            None => input.is_array() || input.is_object(),
+        };
+        if as_ruby_text {
+            let text = Value::scalar(ruby_text::to_s(input));
+            return self.0.evaluate(&text, runtime);
+        }
+        self.0.evaluate(input, runtime)
     }
 }

@@ -16,22 +16,30 @@
 //! `{` at all is returned as it is.
 
 mod data;
+mod dates;
 mod filters;
+mod loops;
+mod numbers;
 mod prepare;
 mod recover;
+mod ruby_text;
 mod runtime;
 mod tags;
+mod values;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
-use liquid_core::model::{Object, Value};
+use liquid_core::model::{KString, Value, ValueView};
 
 use crate::markdown::MarkdownOptions;
+use crate::post_date::{yaml_time, YamlTime, Zone};
+use values::{Hash, Node};
 
-pub use data::{data_value, DataFile};
+use data::data_value;
+pub use data::DataFile;
 pub use prepare::strip_attribute_lists;
 
 /// What one Liquid pass may do, so that one post cannot stall or exhaust a build.
@@ -141,6 +149,8 @@ pub struct SiteInputs<'a> {
     /// `site.time`, as the build's clock says (fixed in tests).
     pub time: Option<DateTime<FixedOffset>>,
     pub markdown: MarkdownOptions,
+    /// The site's time zone: dates that do not give their offset are its local time.
+    pub zone: Zone,
 }
 
 /// One post as `site.posts` shows it.
@@ -152,16 +162,20 @@ pub struct PostSummary {
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub excerpt: String,
+    /// Relative to the site's folder, as `page.path` ([`PageInputs::relative_path`]).
     pub path: String,
 }
 
 /// Everything Liquid needs that is the same for every post: built once per build.
 #[derive(Debug, Clone)]
 pub struct LiquidSite {
-    site: Arc<Value>,
+    site: Arc<Node>,
     includes: Arc<dyn IncludeSource>,
     has_site_posts: bool,
     markdown: MarkdownOptions,
+    zone: Zone,
+    /// `site.time`.
+    time: DateTime<FixedOffset>,
     /// The site's post ids, when known: a `post_url` or `link` to another is warned about.
     post_ids: Option<Arc<PostIds>>,
 }
@@ -209,36 +223,39 @@ impl LiquidSite {
     ) -> (LiquidSite, Vec<(String, String)>) {
         let mut warnings = Vec::new();
         let mut site = match crate::yaml::value(inputs.config_yaml) {
-            Ok(yaml) => match data::yaml_to_value(&yaml) {
-                Value::Object(object) => object,
-                _ => Object::new(),
+            Ok(yaml) => match values::from_yaml(&yaml) {
+                Node::Hash(hash) => hash,
+                _ => Hash::new(),
             },
             // site_config already warned about this config.
-            Err(_) => Object::new(),
+            Err(_) => Hash::new(),
         };
-        site.insert("url".into(), Value::scalar(inputs.url.to_string()));
-        site.insert("baseurl".into(), Value::scalar(inputs.baseurl.to_string()));
-        if !inputs.title.is_empty() || !site.contains_key("title") {
-            site.insert("title".into(), Value::scalar(inputs.title.to_string()));
+        read_plain_times(&mut site, inputs.config_yaml, &inputs.zone);
+        site.insert("url", Node::text(inputs.url));
+        site.insert("baseurl", Node::text(inputs.baseurl));
+        if !inputs.title.is_empty() || site.get("title").is_none() {
+            site.insert("title", Node::text(inputs.title));
         }
         let (data, data_warnings) = data_value(&inputs.data);
         warnings.extend(data_warnings);
-        site.insert("data".into(), data);
+        site.insert("data", data);
         let time = inputs
             .time
             .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-        site.insert("time".into(), date_value(&time));
+        site.insert("time", date_value(&time));
         for empty in ["posts", "pages", "static_files", "documents"] {
-            site.insert(empty.into(), Value::Array(Vec::new()));
+            site.insert(empty, Node::Array(Vec::new()));
         }
         for empty in ["categories", "tags", "collections"] {
-            site.insert(empty.into(), Value::Object(Object::new()));
+            site.insert(empty, Node::Hash(Hash::new()));
         }
         let site = LiquidSite {
-            site: Arc::new(Value::Object(site)),
+            site: Arc::new(Node::Hash(site)),
             includes,
             has_site_posts: false,
             markdown: inputs.markdown.clone(),
+            zone: inputs.zone,
+            time,
             post_ids: None,
         };
         (site, warnings)
@@ -253,38 +270,57 @@ impl LiquidSite {
         }
     }
 
-    /// The same site with `site.posts` (newest first), `site.categories` and `site.tags`.
+    /// The same site with `site.posts` (newest first), `site.categories` and `site.tags`. As
+    /// in Jekyll, categories and tags come in the order posts first name them, oldest post
+    /// first (posts of one date in the order of their paths), and each lists its posts newest
+    /// first.
     pub fn with_posts(&self, posts: &[PostSummary]) -> LiquidSite {
-        let mut sorted: Vec<&PostSummary> = posts.iter().collect();
-        sorted.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.id.cmp(&a.id)));
-        let values: Vec<Value> = sorted.iter().map(|post| post_value(post)).collect();
-        let mut categories: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-        let mut tags: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-        for (post, value) in sorted.iter().zip(&values) {
-            for category in &post.categories {
-                categories.entry(category).or_default().push(value.clone());
-            }
-            for tag in &post.tags {
-                tags.entry(tag).or_default().push(value.clone());
+        let mut oldest_first: Vec<&PostSummary> = posts.iter().collect();
+        oldest_first.sort_by(|a, b| (a.date, &a.path, &a.id).cmp(&(b.date, &b.path, &b.id)));
+        let values: Vec<Node> = oldest_first.iter().map(|post| post_value(post)).collect();
+        let mut categories: Vec<(&str, Vec<usize>)> = Vec::new();
+        let mut tags: Vec<(&str, Vec<usize>)> = Vec::new();
+        let mut category_at: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        let mut tag_at: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        for (number, post) in oldest_first.iter().enumerate() {
+            for (names, groups, at) in [
+                (&post.categories, &mut categories, &mut category_at),
+                (&post.tags, &mut tags, &mut tag_at),
+            ] {
+                for name in names {
+                    let group = *at.entry(name.as_str()).or_insert_with(|| {
+                        groups.push((name.as_str(), Vec::new()));
+                        groups.len() - 1
+                    });
+                    // A post that names a category twice is listed once.
+                    if groups[group].1.last() != Some(&number) {
+                        groups[group].1.push(number);
+                    }
+                }
             }
         }
-        let grouped = |groups: BTreeMap<&str, Vec<Value>>| {
-            Value::Object(
+        let grouped = |groups: Vec<(&str, Vec<usize>)>| {
+            Node::Hash(
                 groups
                     .into_iter()
-                    .map(|(name, posts)| (name.to_string().into(), Value::Array(posts)))
+                    .map(|(name, numbers)| {
+                        let newest_first = numbers.iter().rev().map(|&n| values[n].clone());
+                        (KString::from_ref(name), Node::Array(newest_first.collect()))
+                    })
                     .collect(),
             )
         };
+        let categories = grouped(categories);
+        let tags = grouped(tags);
         let mut site = match self.site.as_ref() {
-            Value::Object(object) => object.clone(),
-            _ => Object::new(),
+            Node::Hash(hash) => hash.clone(),
+            _ => Hash::new(),
         };
-        site.insert("posts".into(), Value::Array(values));
-        site.insert("categories".into(), grouped(categories));
-        site.insert("tags".into(), grouped(tags));
+        site.insert("categories", categories);
+        site.insert("tags", tags);
+        site.insert("posts", Node::Array(values.into_iter().rev().collect()));
         LiquidSite {
-            site: Arc::new(Value::Object(site)),
+            site: Arc::new(Node::Hash(site)),
             has_site_posts: true,
             ..self.clone()
         }
@@ -295,8 +331,11 @@ impl LiquidSite {
 #[derive(Debug, Clone, Copy)]
 pub struct PageInputs<'a> {
     pub id: &'a str,
-    /// The path shown in the report (also `page.path`).
+    /// The file as it was read (`include_relative` reads next to it).
     pub path: &'a str,
+    /// `page.path`: the file's path relative to the site's folder (`_posts/2020-01-08-x.md`,
+    /// `news/_posts/…`), as Jekyll gives it — never the builder's own folders.
+    pub relative_path: &'a str,
     pub front_matter_yaml: &'a str,
     pub title: Option<&'a str>,
     pub date: Option<DateTime<FixedOffset>>,
@@ -342,7 +381,7 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
     let (text, mut warnings) = match recover::parse(&prepared, tags::language()) {
         Err(failure) => (body.to_string(), vec![failure]),
         Ok((template, mut warnings)) => {
-            let page_value = page_value(page, body);
+            let page_value = page_value(page, body, &site.zone);
             match runtime::render(&template, site, &page_value, page.path) {
                 Ok((text, problems)) => {
                     warnings.extend(
@@ -380,7 +419,6 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
 }
 
 fn site_text(site: &LiquidSite, key: &str) -> String {
-    use liquid_core::model::ValueView;
     site.site
         .as_object()
         .and_then(|object| object.get(key))
@@ -395,59 +433,125 @@ fn first_line(message: &str) -> &str {
 }
 
 /// A date as Liquid's date value (what the `date` filter and `date_to_*` read).
-fn date_value(date: &DateTime<FixedOffset>) -> Value {
-    let text = date.format("%Y-%m-%d %H:%M:%S %z").to_string();
-    match liquid_core::model::DateTime::from_str(&text) {
-        Some(date) => Value::scalar(date),
-        None => Value::scalar(text),
+fn date_value(date: &DateTime<FixedOffset>) -> Node {
+    Node::Value(dates::liquid_date_time(date).map_or_else(
+        || Value::scalar(date.format("%Y-%m-%d %H:%M:%S %z").to_string()),
+        Value::scalar,
+    ))
+}
+
+/// A date alone (Ruby's `Date`), as YAML gives one.
+fn day_value(day: chrono::NaiveDate) -> Node {
+    use chrono::Datelike;
+    let date = u8::try_from(day.month())
+        .ok()
+        .zip(u8::try_from(day.day()).ok())
+        .map(|(month, date)| liquid_core::model::Date::from_ymd(day.year(), month, date));
+    Node::Value(date.map_or_else(|| Value::scalar(day.to_string()), Value::scalar))
+}
+
+/// The top-level values of `yaml` (front matter, `_config.yml`) that Jekyll's YAML reader
+/// takes for dates and times — plain scalars that are YAML timestamps — as Liquid dates, so
+/// that `{{ page.updated }}` shows them as Jekyll does. (The YAML reader Gazette uses gives
+/// them as text, and says nothing of quotes: those are read from the line itself.)
+fn read_plain_times(hash: &mut Hash, yaml: &str, zone: &Zone) {
+    for line in yaml.lines() {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+        let value = value.trim();
+        if value.is_empty() || value.starts_with(['"', '\'', '&', '*', '!']) {
+            continue;
+        }
+        let Some(Node::Value(text)) = hash.get(key) else {
+            continue;
+        };
+        let Some(text) = text.as_scalar() else {
+            continue;
+        };
+        let node = match yaml_time(text.to_kstr().as_str(), zone) {
+            Some(YamlTime::Date(day)) => day_value(day),
+            Some(YamlTime::Time(instant)) => date_value(&instant),
+            None => continue,
+        };
+        hash.insert(KString::from_ref(key), node);
     }
 }
 
-fn post_value(post: &PostSummary) -> Value {
-    let mut object = Object::new();
-    object.insert("id".into(), Value::scalar(post.id.clone()));
-    object.insert("title".into(), Value::scalar(post.title.clone()));
-    object.insert("url".into(), Value::scalar(post_link(&post.id)));
-    object.insert(
-        "date".into(),
-        post.date.as_ref().map_or(Value::Nil, date_value),
-    );
-    object.insert("categories".into(), string_list(&post.categories));
-    object.insert("tags".into(), string_list(&post.tags));
-    object.insert("excerpt".into(), Value::scalar(post.excerpt.clone()));
-    object.insert("path".into(), Value::scalar(post.path.clone()));
-    Value::Object(object)
+/// A post's file name (`2020-01-08-hello.md`), its slug (`hello`: the name without its date
+/// and extension, as Jekyll reads it) and its extension (`.md`).
+fn name_slug_ext(path: &str) -> (&str, &str, &str) {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let (stem, ext) = match name.rfind('.') {
+        Some(at) if at > 0 => (&name[..at], &name[at..]),
+        _ => (name, ""),
+    };
+    let dated = stem.splitn(4, '-').collect::<Vec<_>>();
+    let slug = match dated.as_slice() {
+        [year, month, day, slug]
+            if (2..=4).contains(&year.len())
+                && (1..=2).contains(&month.len())
+                && (1..=2).contains(&day.len())
+                && [year, month, day]
+                    .iter()
+                    .all(|part| part.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            slug
+        }
+        _ => stem,
+    };
+    (name, slug.trim_end_matches('.'), ext)
 }
 
-fn string_list(items: &[String]) -> Value {
-    Value::Array(items.iter().map(|s| Value::scalar(s.clone())).collect())
+fn post_value(post: &PostSummary) -> Node {
+    let (name, slug, ext) = name_slug_ext(&post.path);
+    let mut hash = Hash::new();
+    hash.insert("id", Node::text(post.id.clone()));
+    hash.insert("title", Node::text(post.title.clone()));
+    hash.insert("url", Node::text(post_link(&post.id)));
+    hash.insert("date", post.date.as_ref().map_or(Node::nil(), date_value));
+    hash.insert("categories", Node::texts(&post.categories));
+    hash.insert("tags", Node::texts(&post.tags));
+    hash.insert("excerpt", Node::text(post.excerpt.clone()));
+    hash.insert("path", Node::text(post.path.clone()));
+    hash.insert("name", Node::text(name));
+    hash.insert("slug", Node::text(slug));
+    hash.insert("ext", Node::text(ext));
+    Node::Hash(hash)
 }
 
 /// `page`: the front matter as written, and what Jekyll adds to it.
-fn page_value(page: &PageInputs<'_>, body: &str) -> Value {
-    let mut object = match crate::yaml::value(page.front_matter_yaml) {
-        Ok(yaml) => match data::yaml_to_value(&yaml) {
-            Value::Object(object) => object,
-            _ => Object::new(),
+fn page_value(page: &PageInputs<'_>, body: &str, zone: &Zone) -> Node {
+    let mut hash = match crate::yaml::value(page.front_matter_yaml) {
+        Ok(yaml) => match values::from_yaml(&yaml) {
+            Node::Hash(hash) => hash,
+            _ => Hash::new(),
         },
-        Err(_) => Object::new(),
+        Err(_) => Hash::new(),
     };
-    object.insert("id".into(), Value::scalar(page.id.to_string()));
-    object.insert("url".into(), Value::scalar(post_link(page.id)));
-    object.insert("path".into(), Value::scalar(page.path.to_string()));
-    object.insert(
-        "date".into(),
-        page.date.as_ref().map_or(Value::Nil, date_value),
-    );
-    object.insert("categories".into(), string_list(page.categories));
-    object.insert("tags".into(), string_list(page.tags));
+    read_plain_times(&mut hash, page.front_matter_yaml, zone);
+    hash.insert("id", Node::text(page.id));
+    hash.insert("url", Node::text(post_link(page.id)));
+    hash.insert("path", Node::text(page.relative_path));
+    hash.insert("date", page.date.as_ref().map_or(Node::nil(), date_value));
+    hash.insert("categories", Node::texts(page.categories));
+    hash.insert("tags", Node::texts(page.tags));
     if let Some(title) = page.title {
-        object.insert("title".into(), Value::scalar(title.to_string()));
+        hash.insert("title", Node::text(title));
     }
+    // Jekyll's own, unless the front matter says otherwise.
+    let (name, slug, ext) = name_slug_ext(page.relative_path);
+    hash.insert_missing("name", || Node::text(name));
+    hash.insert_missing("slug", || Node::text(slug));
+    hash.insert_missing("ext", || Node::text(ext));
     let excerpt = body.trim_start().split("\n\n").next().unwrap_or("");
-    object.insert("excerpt".into(), Value::scalar(excerpt.to_string()));
-    object.insert("content".into(), Value::scalar(body.to_string()));
-    Value::Object(object)
+    hash.insert("excerpt", Node::text(excerpt));
+    hash.insert("content", Node::text(body));
+    Node::Hash(hash)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The pass over a body before the engine parses it: `{% post_url %}` and `{% link %}` become
-//! the in-archive links they stand for, and every piece of markup is noted with its line (for
+//! the in-archive links they stand for, every `{{ … }}` becomes `{% echo … %}` (the engine's
+//! own output writes values as Rust does, `3` for `3.0` and a hash's keys in no fixed order;
+//! `echo` writes them as Ruby does), and every piece of markup is noted with its line (for
 //! warnings, and for [`super::recover`]). It also refuses, before anything runs, what would
 //! cost too much: blocks nested too deep and literal `for` ranges too long.
 
@@ -28,6 +30,8 @@ pub(super) struct Markup {
     pub name: String,
     /// 0-based line.
     pub line: usize,
+    /// An output's `{{ … }}` as written (the prepared text holds it as an `echo` tag).
+    pub written: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,8 +45,17 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
+    /// The markup as the engine reads it.
     pub fn source(&self, markup: &Markup) -> &str {
         &self.text[markup.start..markup.end]
+    }
+
+    /// The markup as the body has it (what a warning quotes and text shows).
+    pub fn written<'m>(&'m self, markup: &'m Markup) -> &'m str {
+        markup
+            .written
+            .as_deref()
+            .unwrap_or_else(|| self.source(markup))
     }
 
     /// The line of the first markup whose inside is `needle` (0 when none is).
@@ -51,7 +64,7 @@ impl Prepared {
         let needle = squeeze(needle);
         self.markups
             .iter()
-            .find(|m| squeeze(inner(self.source(m))) == needle)
+            .find(|m| squeeze(inner(self.written(m))) == needle)
             .map_or(0, |m| m.line)
     }
 
@@ -60,7 +73,7 @@ impl Prepared {
         self.markups
             .iter()
             .find(|m| {
-                let inside = inner(self.source(m));
+                let inside = inner(self.written(m));
                 !inside.is_empty() && error.contains(inside)
             })
             .map_or(0, |m| m.line)
@@ -122,6 +135,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
                 is_tag: closer == "%}",
                 name: String::new(),
                 line,
+                written: None,
             });
             out.push_str(&after[..2]);
             rest = &after[2..];
@@ -132,14 +146,16 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         line += memchr::memchr_iter(b'\n', source.as_bytes()).count();
         rest = &after[close..];
         if closer == "}}" {
+            let echo = output_as_echo(source);
             markups.push(Markup {
                 start: out.len(),
-                end: out.len() + source.len(),
+                end: out.len() + echo.len(),
                 is_tag: false,
                 name: String::new(),
                 line: markup_line,
+                written: Some(source.into()),
             });
-            out.push_str(source);
+            out.push_str(&echo);
             continue;
         }
         let inside = inner(source);
@@ -195,6 +211,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
                         is_tag: true,
                         name: "assign".to_string(),
                         line: markup_line,
+                        written: None,
                     });
                     out.push_str(&assign);
                 }
@@ -222,6 +239,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
             is_tag: true,
             name: name.to_string(),
             line: markup_line,
+            written: None,
         });
         out.push_str(source);
         if name == "raw" || name == "comment" {
@@ -277,6 +295,21 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         refusal,
         dead_links,
     }
+}
+
+/// `{{ value }}` as `{% echo value %}`, its white space control (`{{-`, `-}}`) and its inside
+/// (newlines included) kept.
+fn output_as_echo(source: &str) -> String {
+    let inside = &source[2..source.len() - 2];
+    let (open, inside) = match inside.strip_prefix('-') {
+        Some(rest) => ("{%-", rest),
+        None => ("{%", inside),
+    };
+    let (inside, close) = match inside.strip_suffix('-') {
+        Some(rest) => (rest, "-%}"),
+        None => (inside, "%}"),
+    };
+    format!("{open} echo {inside} {close}")
 }
 
 /// The iterations of loops nested in each other: their own multiplied.

@@ -55,17 +55,18 @@ pub(super) fn parse(
         if markup.start < copied {
             continue;
         }
+        let written = prepared.written(markup);
         warnings.push((
             markup.line,
             format!(
                 "Liquid {{{}}}: {}; shown as text",
-                shown(source),
+                shown(written),
                 first_line(&problem.to_string())
             ),
         ));
         text.push_str(&prepared.text[copied..markup.start]);
         text.push_str("{% raw %}");
-        text.push_str(source);
+        text.push_str(written);
         text.push_str("{% endraw %}");
         copied = markup.end;
     }

@@ -21,6 +21,14 @@ pub(super) struct Problems(pub Vec<(String, String)>);
 #[derive(Debug, Default)]
 pub(super) struct SiteMarkdown(pub crate::markdown::MarkdownOptions);
 
+/// The site's time zone and clock, for the date filters: a date that gives no offset is the
+/// zone's local time, and `"now"` is the build's `site.time`.
+#[derive(Debug, Default)]
+pub(super) struct SiteClock {
+    pub zone: crate::post_date::Zone,
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
 /// How many includes deep the render is.
 #[derive(Debug, Default)]
 pub(super) struct IncludeDepth(pub usize);
@@ -30,7 +38,7 @@ pub(super) struct IncludeDepth(pub usize);
 pub(super) fn render(
     template: &Template,
     site: &LiquidSite,
-    page: &Value,
+    page: &dyn ValueView,
     post_path: &str,
 ) -> std::result::Result<(String, Vec<(String, String)>), String> {
     WORK.with(|work| work.set(0));
@@ -49,6 +57,10 @@ pub(super) fn render(
         .build();
     let runtime = Lenient(runtime);
     runtime.registers().get_mut::<SiteMarkdown>().0 = site.markdown.clone();
+    *runtime.registers().get_mut::<SiteClock>() = SiteClock {
+        zone: site.zone,
+        now: Some(site.time),
+    };
     let mut out = Bounded::default();
     template.render_to(&mut out, &runtime).map_err(|error| {
         // The engine's message for a writer's refusal is "Failed to render": say why.

@@ -1,7 +1,8 @@
 //! The Liquid language a post body is read with: the engine's standard tags, blocks and
-//! filters, the Jekyll filters `liquid-lib` ships, and Jekyll's own `include`,
-//! `include_relative` and `highlight` (`post_url` and `link` are resolved before parsing, in
-//! [`super::prepare`]).
+//! filters, the Jekyll filters `liquid-lib` ships, Ruby's own `for` and `tablerow`
+//! ([`super::loops`]), `echo` (which every `{{ … }}` becomes in [`super::prepare`], so that
+//! values are written as Ruby writes them), and Jekyll's own `include`, `include_relative` and
+//! `highlight` (`post_url` and `link` are resolved before parsing, in [`super::prepare`]).
 
 use std::io::Write;
 
@@ -15,9 +16,9 @@ use liquid_core::{
 };
 use liquid_lib::{jekyll, stdlib};
 
-use super::filters;
 use super::limits;
 use super::runtime::{Bounded, IncludeDepth, Lenient, Problems};
+use super::{dates, filters, numbers};
 
 /// The language every body and include is parsed with (the same for every site: built once).
 pub(super) fn language() -> &'static Language {
@@ -27,7 +28,8 @@ pub(super) fn language() -> &'static Language {
 
 fn build_language() -> Language {
     let mut language = Language::default();
-    let tags: [Box<dyn ParseTag>; 8] = [
+    let tags: [Box<dyn ParseTag>; 9] = [
+        Box::new(Echo),
         Box::new(stdlib::AssignTag),
         Box::new(stdlib::BreakTag),
         Box::new(stdlib::ContinueTag),
@@ -47,8 +49,8 @@ fn build_language() -> Language {
         Box::new(stdlib::IfBlock),
         Box::new(stdlib::UnlessBlock),
         Box::new(stdlib::IfChangedBlock),
-        Box::new(stdlib::ForBlock),
-        Box::new(stdlib::TableRowBlock),
+        Box::new(super::loops::For),
+        Box::new(super::loops::TableRow),
         Box::new(stdlib::CommentBlock),
         Box::new(Capture),
         Box::new(stdlib::CaseBlock),
@@ -58,67 +60,123 @@ fn build_language() -> Language {
         let name = block.reflection().start_tag().to_string();
         language.blocks.register(name, block);
     }
-    let standard: Vec<Box<dyn ParseFilter>> = vec![
-        Box::new(stdlib::Abs),
+    // The engine's text filters, reading what is not text as Ruby writes it.
+    let text: Vec<Box<dyn ParseFilter>> = vec![
         Box::new(stdlib::Append),
-        Box::new(stdlib::AtLeast),
-        Box::new(stdlib::AtMost),
         Box::new(stdlib::Capitalize),
-        Box::new(stdlib::Ceil),
-        Box::new(stdlib::Compact),
-        Box::new(stdlib::Concat),
-        Box::new(stdlib::Date),
-        Box::new(stdlib::Default),
-        Box::new(stdlib::DividedBy),
         Box::new(stdlib::Downcase),
         Box::new(stdlib::Escape),
         Box::new(stdlib::EscapeOnce),
-        Box::new(stdlib::First),
-        Box::new(stdlib::Floor),
-        Box::new(stdlib::Join),
-        Box::new(stdlib::Last),
         Box::new(stdlib::Lstrip),
-        Box::new(stdlib::Map),
-        Box::new(stdlib::Minus),
-        Box::new(stdlib::Modulo),
         Box::new(stdlib::NewlineToBr),
-        Box::new(stdlib::Plus),
         Box::new(stdlib::Prepend),
         Box::new(stdlib::Remove),
         Box::new(stdlib::RemoveFirst),
         Box::new(stdlib::Replace),
         Box::new(stdlib::ReplaceFirst),
-        Box::new(stdlib::Reverse),
-        Box::new(stdlib::Round),
         Box::new(stdlib::Rstrip),
-        Box::new(stdlib::Size),
-        Box::new(stdlib::Slice),
-        Box::new(stdlib::SortNatural),
         Box::new(stdlib::Split),
         Box::new(stdlib::Strip),
         Box::new(stdlib::StripHtml),
         Box::new(stdlib::StripNewlines),
-        Box::new(stdlib::Times),
         Box::new(stdlib::Truncate),
         Box::new(stdlib::TruncateWords),
-        Box::new(stdlib::Uniq),
         Box::new(stdlib::Upcase),
         Box::new(stdlib::UrlDecode),
         Box::new(stdlib::UrlEncode),
-        // Jekyll's versions of `sort` (a property, nils first or last) and its array filters.
-        Box::new(jekyll::Sort),
+        Box::new(jekyll::Slugify),
+    ];
+    let standard: Vec<Box<dyn ParseFilter>> = vec![
+        Box::new(stdlib::Compact),
+        Box::new(stdlib::Concat),
+        Box::new(stdlib::Default),
+        Box::new(stdlib::First),
+        Box::new(stdlib::Last),
+        Box::new(stdlib::Map),
+        Box::new(stdlib::Reverse),
+        Box::new(stdlib::Size),
+        Box::new(stdlib::Slice),
+        Box::new(stdlib::SortNatural),
+        Box::new(stdlib::Uniq),
+        // Ruby's dates.
+        Box::new(dates::Date),
+        Box::new(dates::DateToString),
+        Box::new(dates::DateToLongString),
+        Box::new(dates::DateToXmlschema),
+        Box::new(dates::DateToRfc822),
+        // Jekyll's versions of `sort` (a property, nils order, a hash's pairs) and its array
+        // filters.
+        Box::new(filters::SortHashes(jekyll::Sort)),
         Box::new(jekyll::Push),
         Box::new(jekyll::Pop),
         Box::new(jekyll::Shift),
         Box::new(jekyll::Unshift),
-        Box::new(jekyll::ArrayToSentenceString),
-        Box::new(jekyll::Slugify),
     ];
-    for filter in standard.into_iter().chain(filters::jekyll_filters()) {
+    let text = text
+        .into_iter()
+        .map(|filter| Box::new(filters::RubyText(filter)) as Box<dyn ParseFilter>);
+    for filter in text
+        .chain(standard)
+        .chain(numbers::number_filters())
+        .chain(filters::jekyll_filters())
+    {
         let name = filter.reflection().name().to_string();
         language.filters.register(name, filter);
     }
     language
+}
+
+/// `{% echo value | filter %}`, Liquid 5's spelling of `{{ value | filter }}`: writes the
+/// value as Ruby writes it ([`super::ruby_text::write_output`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Echo;
+
+impl TagReflection for Echo {
+    fn tag(&self) -> &'static str {
+        "echo"
+    }
+    fn description(&self) -> &'static str {
+        "Writes a value, as {{ value }} does."
+    }
+}
+
+impl ParseTag for Echo {
+    fn parse(
+        &self,
+        mut arguments: TagTokenIter<'_>,
+        options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
+        let Some(value) = arguments.next() else {
+            // `{{ }}` writes nothing.
+            return Ok(Box::new(Echoed(None)));
+        };
+        let chain = value.expect_filter_chain(options).into_result()?;
+        arguments.expect_nothing()?;
+        Ok(Box::new(Echoed(Some(chain))))
+    }
+
+    fn reflection(&self) -> &dyn TagReflection {
+        self
+    }
+}
+
+#[derive(Debug)]
+struct Echoed(Option<liquid_core::parser::FilterChain>);
+
+impl Renderable for Echoed {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let Some(chain) = &self.0 else {
+            return Ok(());
+        };
+        let value = chain
+            .evaluate(runtime)
+            .map_err(|error| error.trace(format!("{{{{ {chain} }}}}")))?;
+        let mut text = String::new();
+        super::ruby_text::write_output(value.as_view(), &mut text);
+        writer
+            .write_all(text.as_bytes())
+            .replace("Failed to render")
+    }
 }
 
 /// `{% include name.html key="value" other=page.x %}` and `{% include_relative … %}`.

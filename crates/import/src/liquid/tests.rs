@@ -15,6 +15,7 @@ fn site_with(includes: MemoryIncludes, data: Vec<DataFile>) -> LiquidSite {
             data,
             time: Some(DateTime::parse_from_rfc3339("2024-05-06T07:08:09+08:00").expect("a date")),
             markdown: MarkdownOptions::default(),
+            zone: Zone::default(),
         },
         Arc::new(includes),
     )
@@ -29,6 +30,7 @@ fn page<'a>(yaml: &'a str) -> PageInputs<'a> {
     PageInputs {
         id: "2024-01-02-hello",
         path: "_posts/2024-01-02-hello.md",
+        relative_path: "_posts/2024-01-02-hello.md",
         front_matter_yaml: yaml,
         title: Some("Hello"),
         date: Some(DateTime::parse_from_rfc3339("2024-01-02T03:04:05+00:00").expect("a date")),
@@ -570,5 +572,291 @@ fn jekyll_array_filters_on_objects() {
     assert_eq!(
         out("{% assign last = site.data.people | sort: 'name' | last %}{{ last.name }}"),
         "Cy"
+    );
+}
+
+/// A site whose `_config.yml` is `config`, in the time zone `zone`.
+fn site_in(zone: &str, config: &str) -> LiquidSite {
+    LiquidSite::new(
+        &SiteInputs {
+            config_yaml: config,
+            time: Some(DateTime::parse_from_rfc3339("2024-05-06T07:08:09+00:00").expect("a date")),
+            zone: zone.parse().expect("a known zone"),
+            ..SiteInputs::default()
+        },
+        Arc::new(MemoryIncludes::default()),
+    )
+    .0
+}
+
+fn summary(id: &str, date: &str, path: &str, categories: &[&str], tags: &[&str]) -> PostSummary {
+    PostSummary {
+        id: id.into(),
+        title: id.to_uppercase(),
+        date: Some(DateTime::parse_from_rfc3339(date).expect("a date")),
+        categories: categories.iter().map(|c| c.to_string()).collect(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        excerpt: String::new(),
+        path: path.into(),
+    }
+}
+
+#[test]
+fn site_categories_and_tags_come_in_the_order_posts_first_name_them() {
+    // As Jekyll 4.3.1 lists them: the oldest post first (posts of one date by their paths),
+    // each post's names in its own order; each name's posts newest first.
+    let posts = [
+        summary(
+            "c",
+            "2020-03-09T00:00:00+00:00",
+            "_posts/c.md",
+            &["gamma"],
+            &["aaa"],
+        ),
+        summary(
+            "a",
+            "2020-01-08T00:00:00+00:00",
+            "_posts/a.md",
+            &["zeta", "beta"],
+            &["liquid", "test"],
+        ),
+        summary(
+            "b2",
+            "2020-02-08T00:00:00+00:00",
+            "sports/_posts/b2.md",
+            &["sports", "alpha"],
+            &["test"],
+        ),
+        summary(
+            "b1",
+            "2020-02-08T00:00:00+00:00",
+            "news/_posts/b1.md",
+            &["news", "alpha"],
+            &["omega", "test"],
+        ),
+    ];
+    let site = site().with_posts(&posts);
+    let out = render(
+        "{% for c in site.categories %}{{ c[0] }}={% for p in c[1] %}{{ p.id }},{% endfor %} {% endfor %}\
+         / {% for t in site.tags %}{{ t[0] }} {% endfor %}/ {% for p in site.posts %}{{ p.id }} {% endfor %}\
+         / {% assign sorted = site.tags | sort %}{% for t in sorted %}{{ t[0] }} {% endfor %}",
+        &page(""),
+        &site,
+    );
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(
+        out.text,
+        "zeta=a, beta=a, news=b1, alpha=b2,b1, sports=b2, gamma=c, \
+         / liquid test omega aaa / c b2 b1 a / aaa liquid omega test "
+    );
+}
+
+#[test]
+fn hashes_keep_their_written_order_and_copies_are_listed_by_key() {
+    let site = site_with(
+        MemoryIncludes::default(),
+        vec![DataFile {
+            path: "nav.json".into(),
+            text: r#"{"zebra": "z", "apple": {"y": 1, "x": 2}, "mango": [1.5, null]}"#.into(),
+        }],
+    );
+    let out = |body: &str| {
+        let out = render(
+            body,
+            &page("menu:\n  zulu: 1\n  alpha: 2\n  mike: 3\n"),
+            &site,
+        );
+        assert!(out.warnings.is_empty(), "{body}: {:?}", out.warnings);
+        out.text.into_owned()
+    };
+    assert_eq!(
+        out("{% for m in page.menu %}{{ m[0] }} {% endfor %}{% for n in site.data.nav %}{{ n[0] }} {% endfor %}"),
+        "zulu alpha mike zebra apple mango "
+    );
+    // Written whole as Ruby writes a hash, in JSON in the same order.
+    assert_eq!(
+        out("{{ site.data.nav }}|{{ site.data.nav | jsonify }}|{{ page.menu | inspect }}"),
+        "{\"zebra\"=>\"z\", \"apple\"=>{\"y\"=>1, \"x\"=>2}, \"mango\"=>[1.5, nil]}\
+         |{\"zebra\":\"z\",\"apple\":{\"y\":1,\"x\":2},\"mango\":[1.5,null]}\
+         |{&quot;zulu&quot;=&gt;1, &quot;alpha&quot;=&gt;2, &quot;mike&quot;=&gt;3}"
+    );
+    // A hash the engine copied (assigned) has lost its order: its keys come sorted, the same
+    // every time.
+    assert_eq!(
+        out("{% assign m = page.menu %}{% for p in m %}{{ p[0] }} {% endfor %}{{ m }} {{ m | join }}"),
+        "alpha mike zulu {\"alpha\"=>2, \"mike\"=>3, \"zulu\"=>1} {\"alpha\"=>2, \"mike\"=>3, \"zulu\"=>1}"
+    );
+    // Jekyll's array filters take a hash's values in its order; `sort` gives its pairs.
+    assert_eq!(
+        out("{{ page.menu | where_exp: 'v', 'v > 1' | join: ',' }} {{ page.menu | sort | first | join: '=' }}"),
+        "2,3 alpha=2"
+    );
+}
+
+#[test]
+fn for_and_tablerow_run_as_in_ruby() {
+    // Checked with Ruby's Liquid 5.4.
+    assert_eq!(
+        text("{% for x in (1..5) limit: 2 reversed %}{{ x }}{% endfor %} {% for x in (1..5) reversed limit: 2 %}{{ x }}{% endfor %} {% for x in (1..5) reversed offset: 1 limit: 2 %}{{ x }}{% endfor %}"),
+        "12 21 32"
+    );
+    assert_eq!(
+        text("{% for x in 'abc' %}[{{ x }}]{% endfor %}{% for x in 5 %}[{{ x }}]{% endfor %}{% for x in page.none %}x{% else %}none{% endfor %}{% for x in '' %}x{% else %} empty{% endfor %}"),
+        "[abc]none empty"
+    );
+    assert_eq!(
+        text("{% for x in page.list %}{{ forloop.name }} {{ forloop.index }}/{{ forloop.rindex0 }} {{ forloop.first }}{{ forloop.last }};{% for y in page.list limit: 1 %}{{ forloop.parentloop.index }}{% endfor %}{% endfor %}"),
+        "x-page.list 1/2 truefalse;1x-page.list 2/1 falsefalse;2x-page.list 3/0 falsetrue;3"
+    );
+    assert_eq!(
+        text("{% for x in page.list limit: 1 %}{{ x }}{% endfor %}{% for x in page.list offset: continue %}{{ x }}{% endfor %}"),
+        "bac"
+    );
+    assert_eq!(
+        text("{% for x in (1..4) %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 4 %}{% break %}{% endif %}{{ x }}{% endfor %}"),
+        "13"
+    );
+    // A key the item does not have is nil (the engine's own loop stopped the render there).
+    assert_eq!(
+        text("{% for x in page.list limit: 1 %}[{{ x.missing }}{{ forloop.missing }}]{% endfor %}"),
+        "[]"
+    );
+    assert_eq!(
+        text("{% tablerow x in (1..5) cols: 2 %}{{ x }}/{{ tablerowloop.col }}/{{ tablerowloop.row }}{% endtablerow %}"),
+        "<tr class=\"row1\">\n<td class=\"col1\">1/1/1</td><td class=\"col2\">2/2/1</td></tr>\n\
+         <tr class=\"row2\"><td class=\"col1\">3/1/2</td><td class=\"col2\">4/2/2</td></tr>\n\
+         <tr class=\"row3\"><td class=\"col1\">5/1/3</td></tr>\n"
+    );
+    assert_eq!(
+        text("{% tablerow x in page.list limit: 1 offset: 1 %}{{ x }}{% endtablerow %}{% tablerow x in page.none %}x{% endtablerow %}"),
+        "<tr class=\"row1\">\n<td class=\"col1\">a</td></tr>\n"
+    );
+}
+
+#[test]
+fn numbers_are_reckoned_and_written_as_in_ruby() {
+    // Checked with Jekyll 4.3.1 (Ruby's Liquid 5.4, which reckons floats as decimals).
+    assert_eq!(
+        text("{{ 1.5 | times: 2 }} {{ 3 | times: 1.5 }} {{ 10 | divided_by: 4 }} {{ 10 | divided_by: 4.0 }} {{ 10.0 | divided_by: 4 }} {{ 1 | plus: 2.0 }} {{ 5 | minus: 1.5 }} {{ 7 | modulo: 2.5 }} {{ 1.0 }}"),
+        "3.0 4.5 2 2.5 2.5 3.0 3.5 2.0 1.0"
+    );
+    assert_eq!(
+        text("{{ 0.1 | plus: 0.2 }} {{ 0.1 | times: 3 }} {{ 1 | minus: 0.1 }} {{ 2 | divided_by: 3.0 }} {{ 100000000000000000.0 | times: 10 }} {{ -0.0 }}"),
+        "0.3 0.3 0.9 0.6666666666666666 1.0e+18 -0.0"
+    );
+    assert_eq!(
+        text("{{ -7 | divided_by: 2 }} {{ -7 | modulo: 3 }} {{ 7 | modulo: -3 }} {{ -7.5 | modulo: 2 }} {{ 7.0 | divided_by: 0 }}"),
+        "-4 2 -2 0.5 Infinity"
+    );
+    assert_eq!(
+        text("{{ 3.14159 | round: 2 }} {{ 2.675 | round: 2 }} {{ 2.5 | round }} {{ -2.5 | round }} {{ 125 | round: -1 }} {{ 2.5 | ceil }} {{ 2.5 | floor }} {{ -1.5 | abs }} {{ 1.5 | at_least: 2 }} {{ 2 | at_most: 2.0 }}"),
+        "3.14 2.68 3 -3 130 3 2 1.5 2 2"
+    );
+    assert_eq!(
+        text("{{ '1.5' | times: 2 }} {{ '3abc' | plus: 1 }} {{ 'abc' | plus: 1 }} {{ page.none | plus: 1 }} {{ 9223372036854775807 | plus: 1 }}"),
+        "3.0 4 1 1 9223372036854775808"
+    );
+    // Floats in text are Ruby's too.
+    assert_eq!(
+        text("{{ 1.5 | times: 2 | append: 'x' }} {{ page.list | append: '!' }} {{ 2.0 | plus: 0 | prepend: '$' }}"),
+        "3.0x [\"b\", \"a\", \"c\"]! $2.0"
+    );
+    let divided_by_zero = run("{{ 7 | divided_by: 0 }}");
+    assert!(
+        divided_by_zero.warnings[0].1.contains("divided by 0"),
+        "{:?}",
+        divided_by_zero.warnings
+    );
+}
+
+#[test]
+fn array_to_sentence_string_joins_as_jekyll_does() {
+    assert_eq!(
+        text("{{ 'a' | split: ',' | array_to_sentence_string }}|{{ 'a,b' | split: ',' | array_to_sentence_string }}|{{ 'a,b,c' | split: ',' | array_to_sentence_string }}|{{ 'a,b' | split: ',' | array_to_sentence_string: 'or' }}|{{ 'a,b,c' | split: ',' | array_to_sentence_string: 'or' }}|{{ page.none | array_to_sentence_string }}|"),
+        "a|a and b|a, b, and c|a or b|a, b, or c||"
+    );
+}
+
+#[test]
+fn post_links_stay_in_the_app_through_the_url_filters() {
+    assert_eq!(
+        text("{{ page.url | relative_url }} {{ page.url | absolute_url }} {% post_url 2024-01-01-x %} {{ '/about/' | relative_url }}"),
+        "#/post/2024-01-02-hello #/post/2024-01-02-hello #/post/2024-01-01-x /blog/about/"
+    );
+}
+
+#[test]
+fn page_path_name_slug_and_ext_are_jekylls() {
+    let site = site();
+    let mut inputs = page("title: Hi\n");
+    inputs.path = "/home/builder/sites/news/_posts/2020-1-8-hello.world.md";
+    inputs.relative_path = "news/_posts/2020-1-8-hello.world.md";
+    let out = render(
+        "{{ page.path }} {{ page.name }} {{ page.slug }} {{ page.ext }}",
+        &inputs,
+        &site,
+    );
+    assert_eq!(
+        out.text,
+        "news/_posts/2020-1-8-hello.world.md 2020-1-8-hello.world.md hello.world .md"
+    );
+    // The front matter's own come first.
+    let out = render("{{ page.slug }}", &page("slug: mine\n"), &site);
+    assert_eq!(out.text, "mine");
+    let with_posts = site.with_posts(&[summary(
+        "x",
+        "2020-01-01T00:00:00+00:00",
+        "_posts/2020-01-01-x.md",
+        &[],
+        &[],
+    )]);
+    let out = render(
+        "{% for p in site.posts %}{{ p.path }} {{ p.slug }}{% endfor %}",
+        &page(""),
+        &with_posts,
+    );
+    assert_eq!(out.text, "_posts/2020-01-01-x.md x");
+}
+
+#[test]
+fn dates_of_every_kind_are_read_and_written_as_jekyll_does() {
+    // Checked with Jekyll 4.3.1, `timezone: America/Los_Angeles`.
+    let site = site_in(
+        "America/Los_Angeles",
+        "launch: 2021-06-01\nlaunch_time: 2021-06-01 10:20:30\n",
+    );
+    let front = "d1: 2022-03-04\nd2: 2022-03-04 05:06:07\nd3: 2022-03-04 05:06:07 +0800\nd5: 2022-03-04 05:06\nd6: \"2022-03-04 05:06:07\"\nn1: 1650000000\n";
+    let out = |body: &str| {
+        let out = render(body, &page(front), &site);
+        assert!(out.warnings.is_empty(), "{body}: {:?}", out.warnings);
+        out.text.into_owned()
+    };
+    // Printed raw: a YAML date, a time in UTC shown in the zone, with its own offset, text.
+    assert_eq!(
+        out("{{ page.d1 }}|{{ page.d2 }}|{{ page.d3 }}|{{ page.d5 }}|{{ page.d6 }}|{{ site.launch }}|{{ site.launch_time }}"),
+        "2022-03-04|2022-03-03 21:06:07 -0800|2022-03-04 05:06:07 +0800|2022-03-04 05:06|2022-03-04 05:06:07|2021-06-01|2021-06-01 03:20:30 -0700"
+    );
+    assert_eq!(
+        out("{{ page.d1 | date: '%d %B %Y %H:%M %z' }}|{{ page.d3 | date: '%F %T %z' }}|{{ page.d5 | date: '%F %T %z' }}|{{ page.d6 | date: '%F %T %z' }}|{{ site.launch | date: '%b %Y' }}"),
+        "04 March 2022 00:00 +0000|2022-03-04 05:06:07 +0800|2022-03-04 05:06:00 -0800|2022-03-04 05:06:07 -0800|Jun 2021"
+    );
+    assert_eq!(
+        out("{{ '2022-01-05' | date: '%b %-d, %Y %T %z' }}|{{ 'January 5, 2022' | date: '%F %T %z' }}|{{ '2022-01-05 10:30' | date: '%H:%M %z' }}|{{ '2022-01-05T10:30:00Z' | date: '%F %T %z' }}|{{ '2022-01-05T10:30:00+09:00' | date: '%F %T %z' }}"),
+        "Jan 5, 2022 00:00:00 -0800|2022-01-05 00:00:00 -0800|10:30 -0800|2022-01-05 10:30:00 +0000|2022-01-05 10:30:00 +0900"
+    );
+    // Seconds since 1970, as a number or as text; "now" is the build's clock.
+    assert_eq!(
+        out("{{ 1650000000 | date: '%F %T %z' }}|{{ '1650000000' | date: '%F %T %z' }}|{{ page.n1 | date: '%F %T %Z' }}|{{ 'now' | date: '%F %T %z' }}|{{ 'Today' | date: '%F' }}"),
+        "2022-04-14 22:20:00 -0700|2022-04-14 22:20:00 -0700|2022-04-14 22:20:00 PDT|2024-05-06 00:08:09 -0700|2024-05-06"
+    );
+    // What is no date is returned as it is, as Liquid returns it.
+    assert_eq!(
+        out("{{ 'not a date' | date: '%Y' }}|{{ '' | date: '%Y' }}|{{ page.none | date: '%Y' }}|{{ '2022-01-05' | date: '' }}|{{ '2022-13-45' | date: '%Y' }}|{{ 12.5 | date: '%Y' }}|{{ true | date: '%Y' }}"),
+        "not a date|||2022-01-05|2022-13-45|12.5|true"
+    );
+    // Jekyll's filters show the time in the site's zone.
+    assert_eq!(
+        out("{{ '2022-01-05 23:30:00 +0000' | date_to_string }}|{{ page.d1 | date_to_long_string: 'ordinal', 'US' }}|{{ page.d3 | date_to_xmlschema }}|{{ '2022-01-05 10:30' | date_to_rfc822 }}|{{ 1650000000 | date_to_string }}|{{ site.launch | date_to_xmlschema }}|{{ 'soon' | date_to_string }}"),
+        "05 Jan 2022|March 4th, 2022|2022-03-03T13:06:07-08:00|Wed, 05 Jan 2022 10:30:00 -0800|14 Apr 2022|2021-06-01T00:00:00-07:00|soon"
     );
 }
