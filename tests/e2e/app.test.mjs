@@ -672,8 +672,8 @@ test('a rebuilt archive is never mixed with cached files of the old build (servi
   t.after(() => rm(work, { recursive: true, force: true }));
   const site = join(work, 'site');
   await cp('tests/fixtures/finews', site, { recursive: true });
-  await writeFile(join(site, '_posts', '2030-01-01-rebuilt.md'),
-    '---\ntitle: 重建之后的新文章\ndate: 2030-01-01 08:00:00 +0800\ncategories: nanfangPlus\n---\n重建之后的正文。\n');
+  await writeFile(join(site, '_posts', '2025-01-01-rebuilt.md'),
+    '---\ntitle: 重建之后的新文章\ndate: 2025-01-01 08:00:00 +0800\ncategories: nanfangPlus\n---\n重建之后的正文。\n');
   const rebuilt = join(work, 'dist');
   await cp(DIST, rebuilt, { recursive: true });
   await rm(join(rebuilt, 'archive'), { recursive: true });
@@ -700,7 +700,7 @@ test('a rebuilt archive is never mixed with cached files of the old build (servi
   const after = await listTitles(page);
   assert.equal(after[0], '重建之后的新文章', 'the list shows the new build, not cached summaries of the old one');
   assert.deepEqual(after.slice(1, 6), before.slice(0, 5));
-  await page.goto(`${server.url}/rebuilt/#/post/2030-01-01-rebuilt`);
+  await page.goto(`${server.url}/rebuilt/#/post/2025-01-01-rebuilt`);
   await page.locator('.article-body', { hasText: '重建之后的正文' }).waitFor();
   assert.deepEqual(errors, []);
 });
