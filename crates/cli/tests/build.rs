@@ -2326,3 +2326,19 @@ fn after_a_fresh_checkout_git_vouches_for_the_unchanged_files() {
         "the update after a fresh checkout against the full build",
     );
 }
+
+/// The red team's hostile posts (tests/fixtures/hostile): the build goes on, and no feed is
+/// left malformed.
+#[test]
+fn hostile_posts_are_rejected_or_kept_and_the_build_goes_on() {
+    let built = build(&[&fixtures().join("hostile")]);
+    // Characters XML 1.0 forbids, in a title, a body's excerpt and a category's name: every
+    // feed still parses.
+    for (name, bytes) in built.files() {
+        if name.ends_with(".xml") {
+            let text = String::from_utf8(bytes).unwrap();
+            roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
+        }
+    }
+}
