@@ -212,7 +212,10 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             .collect(),
     };
 
-    let liquid = liquid_site(&sources, &settings, &config_path, &mut site_warnings);
+    // The build's time, read once: Liquid's `site.time`, and the instant after which a post is
+    // of the future (Jekyll compares a post's date with `site.time`).
+    let now = chrono::Utc::now().fixed_offset();
+    let liquid = liquid_site(&sources, &settings, &config_path, now, &mut site_warnings);
 
     let fingerprint = state_path.map(|_| {
         let settings = format!(
@@ -511,7 +514,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
             ignored: sources.ignored,
             warnings: site_warnings,
             // As Jekyll: a post dated after the build is left out unless `future: true`.
-            published_until: (!config.future).then(|| chrono::Utc::now().fixed_offset()),
+            published_until: (!config.future).then_some(now),
         },
         &store,
         LOAD_BATCH,
@@ -766,6 +769,7 @@ fn liquid_site(
     sources: &crate::sources::Sources,
     settings: &ImportSettings,
     config_path: &str,
+    now: chrono::DateTime<chrono::FixedOffset>,
     warnings: &mut Vec<Warning>,
 ) -> LiquidSite {
     let (data, data_warnings) = sources
@@ -781,7 +785,7 @@ fn liquid_site(
             baseurl: &settings.baseurl,
             title: &settings.title,
             data,
-            time: None,
+            time: Some(now),
             markdown: settings.markdown.clone(),
             zone: settings.zone,
         },
