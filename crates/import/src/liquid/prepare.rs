@@ -240,6 +240,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         if let Some(block) = BLOCKS.iter().find(|b| **b == name) {
             open_blocks.push(block);
             if name == "for" || name == "tablerow" {
+                count_loop_body(source, markup_line, &mut out, &mut markups);
                 loops.push(loop_budget.or(literal_range_length(args)).unwrap_or(1));
                 let total = iterations(&loops);
                 if total > limits::LOOP_ITERATIONS && refusal.is_none() {
@@ -277,6 +278,25 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         refusal,
         dead_links,
     }
+}
+
+/// Puts the tag that counts a loop's iterations at the start of its body (see
+/// [`super::budget`]), trimming what follows it as the loop's tag does (`-%}`).
+fn count_loop_body(loop_tag: &str, line: usize, out: &mut String, markups: &mut Vec<Markup>) {
+    let close = if loop_tag.ends_with("-%}") {
+        "-%}"
+    } else {
+        "%}"
+    };
+    let step = format!("{{% {} {close}", super::budget::LOOP_STEP_TAG);
+    markups.push(Markup {
+        start: out.len(),
+        end: out.len() + step.len(),
+        is_tag: true,
+        name: super::budget::LOOP_STEP_TAG.to_string(),
+        line,
+    });
+    out.push_str(&step);
 }
 
 /// The iterations of loops nested in each other: their own multiplied.

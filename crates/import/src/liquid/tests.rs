@@ -572,3 +572,187 @@ fn jekyll_array_filters_on_objects() {
         "Cy"
     );
 }
+
+/// A filter chain whose steps are never written nor assigned (the red team's 491-byte post:
+/// six `replace`s that multiply a string by 52 each, 40 GB at the last): each result counts
+/// toward the body's work, and one that would pass it is refused before it is made. The
+/// body is then kept as its source, with a warning.
+#[test]
+fn a_filter_chain_cannot_grow_without_bound() {
+    let x52 = "x".repeat(52);
+    let body = format!(
+        "start {{{{ 'x' | append: 'x'{} | size }}}} end",
+        format!(" | replace: 'x', '{x52}'").repeat(6)
+    );
+    let out = run(&body);
+    assert_eq!(out.text, body);
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(
+        out.warnings[0].1.contains("`replace` would make")
+            && out.warnings[0].1.contains("64 MB in all"),
+        "{:?}",
+        out.warnings
+    );
+    // Three steps are fine (281 KB), as in Jekyll.
+    let body = format!(
+        "{{{{ 'x' | append: 'x'{} | size }}}}",
+        format!(" | replace: 'x', '{x52}'").repeat(3)
+    );
+    assert_eq!(text(&body), (2 * 52 * 52 * 52).to_string());
+}
+
+/// The other filters that multiply what they are given: `split` (an item per character),
+/// `join` (a separator per item), `date` (a width per directive); and those that add to it,
+/// counted once made.
+#[test]
+fn every_filter_result_is_bounded() {
+    let refused = |body: &str, filter: &str| {
+        let out = run(body);
+        assert_eq!(out.text, body);
+        assert!(
+            out.warnings
+                .iter()
+                .any(|(_, w)| w.contains(&format!("`{filter}` would make"))),
+            "{body}: {:?}",
+            out.warnings
+        );
+    };
+    // 128 KB of text, then a 1,000-byte separator between its 131,072 characters.
+    let grow = |times: usize| {
+        format!("{{% assign a = 'xxxxxxxxxxxxxxxx' %}}{{% for i in (1..{times}) %}}{{% assign a = a | append: a %}}{{% endfor %}}")
+    };
+    let sep = "y".repeat(1000);
+    refused(
+        &format!("{}{{{{ a | split: '' | join: '{sep}' | size }}}}", grow(13)),
+        "join",
+    );
+    let joined = text(&format!(
+        "{}{{{{ a | split: '' | join: ',' | size }}}}",
+        grow(13)
+    ));
+    assert!(
+        joined.parse::<usize>().is_ok_and(|n| n > 2 * 131_000),
+        "{joined}"
+    );
+    // 2 MB of characters would be 2 million values, 115 MB of memory.
+    refused(
+        &format!("{}{{{{ a | split: '' | size }}}}", grow(17)),
+        "split",
+    );
+    let grow = grow(17);
+    refused("{{ page.date | date: '%1000000000000Y' }}", "date");
+    assert_eq!(text("{{ page.date | date: '%6Y' }}"), "002024");
+    refused(
+        &format!(
+            "{grow}{{% assign b = a | append: a %}}{}",
+            "{% assign b = b | append: b %}".repeat(10)
+        ),
+        "append",
+    );
+}
+
+/// Loops over arrays, which no range bounds: seven nested loops over 16 items would run
+/// 268 million times (two minutes); every loop body counts toward the body's steps, nested
+/// ones each time, and the body stops there.
+#[test]
+fn loops_over_arrays_stop_at_the_steps_budget() {
+    let body = format!(
+        "{{% assign a = 'x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x' | split: ',' %}}{}{}done",
+        (0..7)
+            .map(|i| format!("{{% for v{i} in a %}}"))
+            .collect::<String>(),
+        "{% endfor %}".repeat(7)
+    );
+    let limit = 100_000;
+    let out = budget::with_steps_limit(limit, || run(&body));
+    assert_eq!(out.text, body);
+    assert!(
+        out.warnings[0].1.contains("loop iterations"),
+        "{:?}",
+        out.warnings
+    );
+    assert_eq!(budget::steps_taken(), limit + 1);
+    // A loop in an include counts too, and its failure stops the body (it is not just left
+    // out while the loop around it goes on).
+    let includes = MemoryIncludes {
+        includes: [(
+            "inner.html".to_string(),
+            "{% for b in include.a %}{% for c in include.a %}{% endfor %}{% endfor %}".to_string(),
+        )]
+        .into(),
+        ..MemoryIncludes::default()
+    };
+    let body = "{% assign a = 'x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x' | split: ',' %}{% for i in a %}{% for j in a %}{% for k in a %}{% include inner.html a=a %}{% endfor %}{% endfor %}{% endfor %}";
+    let out = budget::with_steps_limit(limit, || {
+        render(body, &page("title: x\n"), &site_with(includes, Vec::new()))
+    });
+    assert_eq!(out.text, body);
+    assert!(
+        out.warnings
+            .iter()
+            .any(|(_, w)| w.contains("loop iterations")),
+        "{:?}",
+        out.warnings
+    );
+    assert!(budget::steps_taken() <= limit + 2);
+}
+
+/// The tag that counts a loop's iterations changes nothing a loop writes, white space
+/// control included.
+#[test]
+fn counted_loops_write_what_they_wrote() {
+    assert_eq!(
+        text("{%- for i in (1..3) -%}\n  {{ i }}\n{%- endfor -%}|{% for i in page.list %} {{ i }}{% else %}none{% endfor %}|{% for i in page.none %}x{% else %}none{% endfor %}"),
+        "123| b a c|none"
+    );
+    assert_eq!(
+        text("{% tablerow i in (1..2) %}{{ i }}{% endtablerow %}"),
+        "<tr class=\"row1\"><td class=\"col1\">1</td><td class=\"col2\">2</td></tr>"
+    );
+}
+
+/// The engine copies a value at every lookup: a condition on a large value, in a loop, costs
+/// its size each time. Every kilobyte a tag looks up is a step, loop variables' included.
+#[test]
+fn lookups_of_large_values_count_their_size() {
+    let grow = "{% assign s = 'xxxxxxxxxxxxxxxx' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}";
+    let small = "{% assign a = 'x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x' | split: ',' %}";
+    for inner in [
+        // An assigned value, looked up through the loops' frames.
+        "{% if s contains 'zzz' %}{% endif %}",
+        // A loop variable of an outer loop, which the inner loop's frame does not hold.
+        "{% for t in pair %}{% for c in a %}{% if t contains 'zzz' %}{% endif %}{% endfor %}{% endfor %}",
+    ] {
+        let body = format!(
+            "{grow}{small}{{% assign pair = s | append: ',' | append: s | split: ',' %}}{{% for i in a %}}{{% for j in a %}}{{% for k in a %}}{inner}{{% endfor %}}{{% endfor %}}{{% endfor %}}"
+        );
+        let limit = 1_000_000;
+        let out = budget::with_steps_limit(limit, || run(&body));
+        assert_eq!(out.text, body);
+        assert!(
+            out.warnings.iter().any(|(_, w)| w.contains("steps in all")),
+            "{inner}: {:?}",
+            out.warnings
+        );
+        // Stopped at the lookup that passed it: a megabyte is 1,024 steps.
+        assert!(budget::steps_taken() <= limit + 1024, "{}", budget::steps_taken());
+    }
+}
+
+/// `ifchanged` renders its block aside to compare it: that buffer is bounded like every
+/// other, and the block still writes what it wrote.
+#[test]
+fn ifchanged_is_bounded_and_still_compares() {
+    assert_eq!(
+        text("{% for i in page.list %}{% ifchanged %}x{% endifchanged %}{% ifchanged %}{{ i }}{% endifchanged %}{% endfor %}"),
+        "xbxaxc"
+    );
+    let out = run("{% assign a = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' %}{% ifchanged %}{% for i in (1..100000) %}{{ a }}{% endfor %}{% endifchanged %}");
+    assert!(
+        out.warnings
+            .iter()
+            .any(|(_, w)| w.contains("would pass 4 MB")),
+        "{:?}",
+        out.warnings
+    );
+}
