@@ -2251,3 +2251,41 @@ fn after_a_fresh_checkout_git_vouches_for_the_unchanged_files() {
         "the update after a fresh checkout against the full build",
     );
 }
+
+/// The red team's hostile posts (tests/fixtures/hostile): each is rejected with its reason or
+/// kept with a warning, and the build goes on; no feed is left malformed.
+#[test]
+fn hostile_posts_are_rejected_or_kept_and_the_build_goes_on() {
+    let built = build(&[&fixtures().join("hostile")]);
+    let report = &built.report;
+    let warning_of = |file: &str| -> String {
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["path"].as_str().unwrap().ends_with(file))
+            .map(|w| w["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // Characters XML 1.0 forbids, in a title, a body's excerpt and a category's name: every
+    // feed still parses.
+    for (name, bytes) in built.files() {
+        if name.ends_with(".xml") {
+            let text = String::from_utf8(bytes).unwrap();
+            roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
+        }
+    }
+    // A filter chain that asked for 40 GB: the post is kept as its source (a table to
+    // kramdown, with its `|`), with a warning.
+    let chain = built.body("2024-05-14-liquid-chain");
+    assert!(
+        chain.contains("Before. {{") && chain.contains("size }} After."),
+        "{chain}"
+    );
+    assert!(
+        warning_of("liquid-chain.md").contains("`replace` would make"),
+        "{report}"
+    );
+}

@@ -27,25 +27,36 @@ pub fn app_url(site: &SiteInfo) -> Option<String> {
     })
 }
 
+/// `text` as XML character data or an attribute value: markup characters escaped, and the
+/// characters XML 1.0's `Char` production excludes dropped (they make the whole feed
+/// malformed: the C0 controls but tab, LF and CR, and the non-characters U+FFFE and U+FFFF;
+/// surrogates cannot be in a `str`).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // Every character to replace or drop is ASCII, so runs between them are copied whole
-    // and every cut falls on a character boundary.
+    // Every character to replace or drop is ASCII or U+FFFE/U+FFFF (EF BF BE/BF in UTF-8,
+    // whose lead byte starts no other sequence of them), so runs between them are copied
+    // whole and every cut falls on a character boundary.
+    let bytes = text.as_bytes();
     let mut run_start = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let replacement = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            // Characters XML 1.0 forbids.
-            byte if byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r') => "",
-            _ => continue,
+    let mut at = 0;
+    while at < bytes.len() {
+        let (replacement, width) = match bytes[at] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            byte if byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r') => ("", 1),
+            0xEF if matches!(bytes.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
+            _ => {
+                at += 1;
+                continue;
+            }
         };
         out.push_str(&text[run_start..at]);
         out.push_str(replacement);
-        run_start = at + 1;
+        at += width;
+        run_start = at;
     }
     out.push_str(&text[run_start..]);
     out
@@ -195,5 +206,34 @@ mod tests {
     #[test]
     fn text_is_escaped_and_control_characters_dropped() {
         assert_eq!(escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+    }
+
+    /// Every character XML 1.0's `Char` production excludes is dropped, and no other: a
+    /// U+FFFF in a title, a category or a body's excerpt made the whole feed malformed.
+    #[test]
+    fn every_character_xml_forbids_is_dropped() {
+        let is_xml_char = |c: char| {
+            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+                || c >= '\u{10000}'
+        };
+        let all: String = (0..=0x10FFFFu32).filter_map(char::from_u32).collect();
+        let kept: String = all
+            .chars()
+            .filter(|&c| is_xml_char(c) && !matches!(c, '&' | '<' | '>' | '"' | '\''))
+            .collect();
+        let escaped = escape(&all);
+        assert_eq!(
+            escaped
+                .replace("&amp;", "")
+                .replace("&lt;", "")
+                .replace("&gt;", "")
+                .replace("&quot;", "")
+                .replace("&apos;", ""),
+            kept
+        );
+        assert_eq!(
+            escape("bad \u{FFFF} title \u{FFFE}\u{FFFD}\u{FDD0}\u{EFBF}\u{10FFFF}"),
+            "bad  title \u{FFFD}\u{FDD0}\u{EFBF}\u{10FFFF}"
+        );
     }
 }
