@@ -2277,6 +2277,28 @@ fn hostile_posts_are_rejected_or_kept_and_the_build_goes_on() {
                 .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
         }
     }
+    // Markup html5ever would make N × K elements of, nest 2,000 deep, or compare 2,000
+    // attributes of: rejected before it is parsed, with the reason; sloppy markup as old
+    // pages have it (unclosed `<font>`, `<b>`, `<td>`) is written.
+    let rejected = |file: &str| -> String {
+        report["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(file))
+            .map(|r| r["reason"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{file} not rejected: {report}"))
+    };
+    for (file, why) in [
+        ("reopened.html", "reopen"),
+        ("reopened-markdown.md", "reopen"),
+        ("nested.html", "nested more than 1024 deep"),
+        ("attributes.html", "more than 1000 attributes"),
+    ] {
+        assert!(rejected(file).contains(why), "{file}: {}", rejected(file));
+    }
+    assert_eq!(report["rejected"].as_array().unwrap().len(), 4, "{report}");
+    assert!(built.body("2024-06-05-sloppy").contains("Paragraph 299"));
     // A filter chain that asked for 40 GB: the post is kept as its source (a table to
     // kramdown, with its `|`), with a warning.
     let chain = built.body("2024-05-14-liquid-chain");

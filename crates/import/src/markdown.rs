@@ -8,7 +8,7 @@
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::plain_html;
-use gazette_sanitize::{article_text, sanitize_html};
+use gazette_sanitize::{article_text, sanitize_html_within_limits};
 
 /// The kramdown options of a site's `_config.yml` (`kramdown:`) that change what a post
 /// says: Jekyll's defaults unless the site sets them.
@@ -21,7 +21,7 @@ pub struct MarkdownOptions {
 }
 
 /// A rendered body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderedBody {
     /// Sanitized HTML.
     pub html: String,
@@ -96,19 +96,33 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
 
 /// Renders a Markdown post and sanitizes the result. Markdown without raw HTML (most news
 /// posts) is written straight as sanitized HTML by [`crate::plain_html`]; the rest goes
-/// through the sanitizer.
+/// through the sanitizer. A body [`try_render`] refuses is empty here (for tests and tools).
 pub fn render(markdown: &str, options: &MarkdownOptions) -> RenderedBody {
+    try_render(markdown, options).unwrap_or_default()
+}
+
+/// [`render`], or why the body cannot be stored: markup whose tree the HTML parser would
+/// take too long or too much memory to build
+/// ([`gazette_sanitize::parse_limits`]), or HTML the app would refuse to show
+/// ([`gazette_archive::sanitize_policy::check_shape`]).
+pub fn try_render(markdown: &str, options: &MarkdownOptions) -> Result<RenderedBody, String> {
     let source = crate::kramdown::prepare(markdown);
     render_events(events(&source, Some(options)), source.len())
 }
 
 /// Renders an `.html` post: its HTML passes through as raw HTML (and is sanitized); Jekyll
-/// applies no Markdown typography to it.
+/// applies no Markdown typography to it. A refused body is empty (see
+/// [`try_render_html_post`]).
 pub fn render_html_post(html: &str) -> RenderedBody {
+    try_render_html_post(html).unwrap_or_default()
+}
+
+/// [`render_html_post`], or why the body cannot be stored (as [`try_render`]).
+pub fn try_render_html_post(html: &str) -> Result<RenderedBody, String> {
     render_events(events(html, None), html.len())
 }
 
-fn render_events(events: Vec<Event<'_>>, len: usize) -> RenderedBody {
+fn render_events(events: Vec<Event<'_>>, len: usize) -> Result<RenderedBody, String> {
     let source = events.iter().find_map(|event| match event {
         Event::Start(Tag::Link {
             link_type: LinkType::Autolink,
@@ -125,22 +139,28 @@ fn render_events(events: Vec<Event<'_>>, len: usize) -> RenderedBody {
             [Event::Start(Tag::TableHead), Event::End(TagEnd::TableHead)]
         )
     });
-    let mut html = plain_html::render(&events).unwrap_or_else(|| sanitized(len, events));
+    let mut html = match plain_html::render(&events) {
+        Some(html) => html,
+        None => sanitized(len, events)?,
+    };
     if headless {
         // Written as kramdown writes it: no head at all (an empty row is no text; the
         // sequence cannot be text, whose `<` is escaped).
         html = html.replace("<thead><tr></tr></thead>", "");
     }
+    gazette_archive::sanitize_policy::check_shape(&html)
+        .map_err(|why| format!("HTML the app would not show: {why}"))?;
     let text = article_text(&html);
-    RenderedBody { html, text, source }
+    Ok(RenderedBody { html, text, source })
 }
 
 /// The full path: pulldown-cmark's HTML, sanitized. `len` is the Markdown's length (a
 /// capacity hint).
-fn sanitized(len: usize, events: Vec<Event<'_>>) -> String {
+fn sanitized(len: usize, events: Vec<Event<'_>>) -> Result<String, String> {
     let mut raw_html = String::with_capacity(len + len / 4);
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
-    sanitize_html(&raw_html)
+    sanitize_html_within_limits(&raw_html)
+        .map_err(|why| format!("HTML refused before it was parsed: {why}"))
 }
 
 /// For inputs the fast path takes, its HTML and the full path's, which must be equal (checked
@@ -149,15 +169,16 @@ pub(crate) fn fast_and_full(markdown: &str) -> Option<(String, String)> {
     let source = crate::kramdown::prepare(markdown);
     let events = events(&source, Some(&MarkdownOptions::default()));
     let fast = plain_html::render(&events)?;
-    Some((fast, sanitized(markdown.len(), events)))
+    Some((fast, sanitized(markdown.len(), events).ok()?))
 }
 
-/// The plain-text excerpt of a post's fragment (the part before an excerpt separator).
-pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> String {
-    match markdown {
-        Some(options) => render(source, options).text,
-        None => render_html_post(source).text,
-    }
+/// The plain-text excerpt of a post's fragment (the part before an excerpt separator), or
+/// why it cannot be rendered (as [`try_render`]).
+pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> Result<String, String> {
+    Ok(match markdown {
+        Some(options) => try_render(source, options)?.text,
+        None => try_render_html_post(source)?.text,
+    })
 }
 
 #[cfg(test)]
@@ -243,6 +264,41 @@ mod tests {
             html,
             "<ul>\n<li>A:\n<pre><code>x\n  at y\ntwo\n</code></pre>\n</li>\n</ul>\n"
         );
+    }
+
+    /// What the app would refuse to show (over 8 MB, nested over 512 deep) is refused here,
+    /// with the reason, rather than stored unviewable; and markup whose tree html5ever would
+    /// take too long or too much memory to build is refused before it is parsed.
+    #[test]
+    fn bodies_the_app_would_not_show_or_html5ever_cannot_build_are_refused() {
+        let options = MarkdownOptions::default();
+        let huge = "word ".repeat(2 << 20);
+        let refused = try_render(&huge, &options).expect_err("over 8 MB");
+        assert!(
+            refused.contains("app would not show") && refused.contains("8 MB"),
+            "{refused}"
+        );
+        let deep = format!("{}x\n", ">".repeat(600));
+        let refused = try_render(&deep, &options).expect_err("600 deep");
+        assert!(refused.contains("nested more than 512"), "{refused}");
+        assert!(try_render(&format!("{}x\n", ">".repeat(100)), &options).is_ok());
+        // N formatting elements reopened in K paragraphs: N × K elements, refused at once.
+        let reopened = format!(
+            "<p>{}{}",
+            (0..600)
+                .map(|i| format!("<b title={i}>"))
+                .collect::<String>(),
+            "<p>x".repeat(1000)
+        );
+        for refused in [
+            try_render(&reopened, &options).expect_err("Markdown"),
+            try_render_html_post(&reopened).expect_err("HTML"),
+        ] {
+            assert!(refused.contains("reopen"), "{refused}");
+        }
+        assert!(try_render_html_post(&"<div>".repeat(400_000))
+            .expect_err("deep")
+            .contains("nested more than 1024"));
     }
 
     #[test]

@@ -385,9 +385,9 @@ plain_filter!(
     "Markdown to HTML.",
     |input, runtime| {
         let options = runtime.registers().get_mut::<SiteMarkdown>().0.clone();
-        Ok(Value::scalar(
-            crate::markdown::render(&input.to_kstr(), &options).html,
-        ))
+        let rendered = crate::markdown::try_render(&input.to_kstr(), &options)
+            .map_err(liquid_core::Error::with_msg)?;
+        Ok(Value::scalar(rendered.html))
     }
 );
 
