@@ -65,15 +65,19 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
             // (Only a character the typography may change: `prepare` escapes others, `\:`
             // say, where the source has none, and the rules must see them as kramdown does.)
             let text = matches!(&event, Event::Text(text) if text.starts_with(['\'', '"', '.', '-', '<', '>']));
-            let backslashes = source[..range.start]
-                .bytes()
-                .rev()
-                .take_while(|&b| b == b'\\')
-                .count();
+            // The backslashes before it, counted only for such text: counted before every
+            // event, a run of them was read again at each of its escapes (quadratic).
+            let backslashes = || {
+                source[..range.start]
+                    .bytes()
+                    .rev()
+                    .take_while(|&b| b == b'\\')
+                    .count()
+            };
             let literal = match () {
                 _ if !text => None,
                 _ if source[range.start..].starts_with('&') => Some('&'),
-                _ if backslashes % 2 == 1 => Some('\\'),
+                _ if backslashes() % 2 == 1 => Some('\\'),
                 _ => None,
             };
             let source = crate::typography::TextSource {
@@ -299,6 +303,28 @@ mod tests {
         assert!(try_render_html_post(&"<div>".repeat(400_000))
             .expect_err("deep")
             .contains("nested more than 1024"));
+    }
+
+    /// Shapes that took minutes (each pass was linear per piece of the run: typography
+    /// joined a paragraph's text events by copying all before at each, the escape check
+    /// counted the backslashes before every event, the destination check read a line of
+    /// `](` to its end at each): their text comes out whole.
+    #[test]
+    fn long_runs_of_one_markup_character_render_whole() {
+        let options = MarkdownOptions::default();
+        // (`<<` is kramdown's «.)
+        let lt = try_render(&"<".repeat(200_000), &options).expect("rendered");
+        assert_eq!(lt.text, "«".repeat(100_000));
+        let backslashes = try_render(&"\\".repeat(200_000), &options).expect("rendered");
+        assert_eq!(backslashes.text.len(), 100_000);
+        let destinations = try_render(&"](".repeat(100_000), &options).expect("rendered");
+        assert_eq!(destinations.text.len(), 200_000);
+        let footnotes = try_render(&"[^a]".repeat(100_000), &options).expect("rendered");
+        assert_eq!(footnotes.text.len(), 400_000);
+        for list in ["{::", "{:"] {
+            let body = list.repeat(100_000);
+            assert_eq!(crate::liquid::strip_attribute_lists(&body), body);
+        }
     }
 
     #[test]

@@ -436,6 +436,9 @@ fn is_abbreviation(line: &str) -> bool {
 /// lists, code spans kept as they are.
 fn strip_text(text: &str, out: &mut String, in_comment: &mut bool) {
     let mut rest = text;
+    // The next `}` in `text` at or after the list being read, found once for the lists
+    // before it (a `{:` without any `}` after it was a search to the end at each `{:`).
+    let mut next_close: Option<Option<usize>> = None;
     loop {
         if *in_comment {
             // The comment runs to its end tag, over blank lines too.
@@ -467,7 +470,17 @@ fn strip_text(text: &str, out: &mut String, in_comment: &mut bool) {
             rest = inside;
             continue;
         }
-        match after.strip_prefix("{:").and_then(|list| list.find('}')) {
+        let at_list = text.len() - after.len() + 2;
+        let close = match after.strip_prefix("{:") {
+            None => None,
+            Some(_) => {
+                if next_close.is_none_or(|found| found.is_some_and(|c| c < at_list)) {
+                    next_close = Some(text[at_list..].find('}').map(|c| at_list + c));
+                }
+                next_close.flatten().map(|c| c - at_list)
+            }
+        };
+        match close {
             // `{:toc}` asks for a table of contents, which Markdown writes in its place.
             Some(close) if after[2..close + 2].trim() == "toc" => {
                 out.push_str(crate::kramdown::TOC_MARKER);
