@@ -6,10 +6,12 @@
 //!   whose size the input and the arguments tell (`replace`, `split`, `join`, `date`) is
 //!   refused before it is made: the allocation itself is what would abort the build;
 //! - steps: each time a `for` or `tablerow` renders its body (through a tag
-//!   [`super::prepare`] puts at the start of each, [`LOOP_STEP_TAG`]), each tag rendered,
-//!   each filter call and each item a filter goes through or makes, and each kilobyte of the
-//!   values the tags and filters look up (the engine copies a value at every lookup: a
-//!   condition on a large value, in a loop, is as costly as its size each time).
+//!   [`super::prepare`] puts at the start of each, [`LOOP_STEP_TAG`]), each tag rendered and
+//!   each write of output, each filter call and each item a filter goes through or makes,
+//!   each kilobyte of the values the tags and filters look up (the engine copies a value at
+//!   every lookup: a condition on a large value, in a loop, is as costly as its size each
+//!   time), and for a long tag or output, each 64 bytes of it (a block's conditions and its
+//!   literals are evaluated at each render).
 //!
 //! Every tag, block and filter the language registers is wrapped here ([`bound_language`]),
 //! standard and Jekyll ones alike, so that one added later is bounded too.
@@ -99,12 +101,18 @@ fn step(count: u64) -> Result<()> {
     });
     if total > steps_limit() {
         return Err(stop(format!(
-            "Liquid ran more than {} steps in all (loop iterations, tags, filters and the \
-             kilobytes of values they looked at)",
+            "Liquid ran more than {} steps in all (loop iterations, tags, outputs, filters \
+             and the kilobytes of values they looked at)",
             steps_limit()
         )));
     }
     Ok(())
+}
+
+/// A step for a write of Liquid's output (see [`super::runtime::Bounded`]): why not, once
+/// the body passes its steps.
+pub(super) fn step_for_write() -> std::result::Result<(), String> {
+    step(1).map_err(|_| stopped().unwrap_or_default())
 }
 
 /// Counts `bytes` more of values looked at: a step a kilobyte.
@@ -362,12 +370,7 @@ impl Filter for BoundedFilter {
         if let Value::Array(items) = &value {
             step(items.len() as u64)?;
         }
-        // An array's items take memory besides their text (`split: ""` of a megabyte is a
-        // million values).
-        let bytes = match &value {
-            Value::Array(items) => items.len() * std::mem::size_of::<Value>(),
-            _ => 0,
-        } + value_bytes(&value);
+        let bytes = value_bytes(&value);
         if !spend(bytes) {
             return Err(too_large(&self.name, bytes));
         }
@@ -387,8 +390,9 @@ impl BoundedFilter {
     }
 
     /// The bytes the filter's result will hold (for `split`, the memory its array takes),
-    /// when the input and the arguments tell it and it can pass a bounded multiple of
-    /// theirs; `None` for the other filters, whose result is counted once it is made.
+    /// when the input and the arguments tell it: those whose result can pass a bounded
+    /// multiple of theirs, and those that add them up; `None` for the other filters, whose
+    /// result is counted once it is made.
     fn predicted_bytes(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Option<usize> {
         match self.name.as_str() {
             "replace" => {
@@ -412,6 +416,12 @@ impl BoundedFilter {
                 let items = usize::try_from(array.size()).unwrap_or(0);
                 let text: usize = array.values().map(rendered_len).sum();
                 Some(text.saturating_add(separator.len().saturating_mul(items.saturating_sub(1))))
+            }
+            "append" | "prepend" | "replace_first" => {
+                let text = input.to_kstr();
+                let added =
+                    self.argument(usize::from(self.name == "replace_first"), runtime, "")?;
+                Some(text.len().saturating_add(added.len()))
             }
             "date" => {
                 let format = self.argument(0, runtime, "")?;
@@ -484,7 +494,92 @@ fn formatted_date_len(format: &str) -> usize {
     format.len().saturating_mul(32).saturating_add(widths)
 }
 
-/// `{% gazette_loop_step %}`: one step of the body's work each time it is rendered.
+/// Bytes of a tag's markup that count as one step more each time it is rendered.
+const MARKUP_BYTES_A_STEP: usize = 64;
+
+/// Puts a step tag weighing a long tag's (or output's) markup before it: a block's
+/// conditions (its `elsif`s and `when`s, evaluated each time it renders: a `case` of 80,000
+/// `when`s in a loop compared all of them at each iteration) and literals (compared,
+/// searched, copied) cost their length at each render, which one step does not tell.
+pub(super) fn weigh_long_markup(prepared: &mut super::prepare::Prepared) {
+    use super::prepare::{Markup, BLOCKS};
+    let markups = &prepared.markups;
+    // Each tag's bytes, a block's with those of its branches.
+    let mut weights = vec![0usize; markups.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, markup) in markups.iter().enumerate() {
+        let len = markup.end - markup.start;
+        if !markup.is_tag {
+            // An output's literals (a filter's long argument) too.
+            weights[i] = len;
+            continue;
+        }
+        if markup.name == LOOP_STEP_TAG {
+            continue;
+        }
+        if BLOCKS.contains(&markup.name.as_str()) {
+            open.push(i);
+            weights[i] = len;
+        } else if matches!(markup.name.as_str(), "else" | "elsif" | "when") {
+            match open.last() {
+                Some(&block) => weights[block] += len,
+                None => weights[i] = len,
+            }
+        } else if let Some(ended) = markup.name.strip_prefix("end") {
+            if open
+                .last()
+                .is_some_and(|&block| markups[block].name == ended)
+            {
+                open.pop();
+            }
+        } else {
+            weights[i] = len;
+        }
+    }
+    let steps = |weight: usize| weight / MARKUP_BYTES_A_STEP;
+    if weights.iter().all(|&weight| steps(weight) < 2) {
+        return;
+    }
+    let text = &prepared.text;
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut new_markups: Vec<Markup> = Vec::with_capacity(markups.len() + 8);
+    let mut copied = 0;
+    for (markup, weight) in markups.iter().zip(&weights) {
+        if steps(*weight) >= 2 {
+            out.push_str(&text[copied..markup.start]);
+            copied = markup.start;
+            // Trimming the white space before the tag, as the tag does.
+            let open = if text[markup.start..].starts_with("{%-")
+                || text[markup.start..].starts_with("{{-")
+            {
+                "{%-"
+            } else {
+                "{%"
+            };
+            let step = format!("{open} {LOOP_STEP_TAG} {} %}}", steps(*weight));
+            new_markups.push(Markup {
+                start: out.len(),
+                end: out.len() + step.len(),
+                is_tag: true,
+                name: LOOP_STEP_TAG.to_string(),
+                line: markup.line,
+            });
+            out.push_str(&step);
+        }
+        let shift = out.len() + (markup.start - copied);
+        new_markups.push(Markup {
+            start: shift,
+            end: shift + (markup.end - markup.start),
+            ..markup.clone()
+        });
+    }
+    out.push_str(&text[copied..]);
+    prepared.text = out;
+    prepared.markups = new_markups;
+}
+
+/// `{% gazette_loop_step %}`: one step of the body's work each time it is rendered (or
+/// as many as its number says).
 #[derive(Debug, Clone, Copy)]
 struct LoopStep;
 
@@ -503,8 +598,12 @@ impl ParseTag for LoopStep {
         mut arguments: TagTokenIter<'_>,
         _options: &Language,
     ) -> Result<Box<dyn Renderable>> {
+        let steps = match arguments.next() {
+            Some(token) => token.as_str().parse::<u64>().unwrap_or(1),
+            None => 1,
+        };
         arguments.expect_nothing()?;
-        Ok(Box::new(LoopStep))
+        Ok(Box::new(Steps(steps)))
     }
 
     fn reflection(&self) -> &dyn TagReflection {
@@ -512,9 +611,12 @@ impl ParseTag for LoopStep {
     }
 }
 
-impl Renderable for LoopStep {
+#[derive(Debug)]
+struct Steps(u64);
+
+impl Renderable for Steps {
     fn render_to(&self, _: &mut dyn Write, _: &dyn Runtime) -> Result<()> {
-        step(1)
+        step(self.0)
     }
 }
 

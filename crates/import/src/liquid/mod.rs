@@ -48,7 +48,7 @@ pub mod limits {
     /// Steps a body's Liquid may take in all: each time a `for` or `tablerow` renders its
     /// body (nested loops' bodies each time: their iterations multiplied), each filter call
     /// and each item a filter goes through or makes.
-    pub const WORK_STEPS: u64 = 10_000_000;
+    pub const WORK_STEPS: u64 = 5_000_000;
     /// Includes within includes.
     pub const INCLUDE_DEPTH: usize = 8;
     /// Blocks within blocks.

@@ -76,7 +76,7 @@ pub(super) fn inner(markup: &str) -> &str {
 }
 
 /// Blocks the engine knows (their end tag is `end<name>`).
-const BLOCKS: &[&str] = &[
+pub(super) const BLOCKS: &[&str] = &[
     "if",
     "unless",
     "case",
@@ -272,12 +272,14 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         }
     }
     out.push_str(rest);
-    Prepared {
+    let mut prepared = Prepared {
         text: out,
         markups,
         refusal,
         dead_links,
-    }
+    };
+    super::budget::weigh_long_markup(&mut prepared);
+    prepared
 }
 
 /// Puts the tag that counts a loop's iterations at the start of its body (see

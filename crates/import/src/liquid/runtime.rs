@@ -140,6 +140,10 @@ impl Write for Bounded {
         if !spend(buf.len()) {
             return Err(refuse(work_error()));
         }
+        // Each write is a step too (an output in a loop is one at each iteration).
+        if let Err(why) = super::budget::step_for_write() {
+            return Err(refuse(why));
+        }
         self.bytes.extend_from_slice(buf);
         Ok(buf.len())
     }

@@ -756,3 +756,42 @@ fn ifchanged_is_bounded_and_still_compares() {
         out.warnings
     );
 }
+
+/// A block's conditions are evaluated at each render, and a tag's literals compared or
+/// copied: a long one weighs its length in steps (a `case` of 8,000 `when`s in a loop
+/// compared all of them at each iteration), and writes what it wrote.
+#[test]
+fn long_tags_weigh_their_length() {
+    let whens: String = (0..8_000)
+        .map(|i| format!("{{% when {i} %}}w{i}"))
+        .collect();
+    let body = format!(
+        "{{% assign a = 'x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x' | split: ',' %}}{{% for i in a %}}{{% for j in a %}}{{% for k in a %}}{{% case 'none' %}}{whens}{{% else %}}.{{% endcase %}}{{% endfor %}}{{% endfor %}}{{% endfor %}}"
+    );
+    let limit = 1_000_000;
+    let out = budget::with_steps_limit(limit, || run(&body));
+    assert!(
+        out.warnings.iter().any(|(_, w)| w.contains("steps in all")),
+        "{:?}",
+        out.warnings
+    );
+    assert!(budget::steps_taken() <= limit + body.len() as u64 / 64);
+    // What a long tag writes is what it wrote, white space control and all.
+    let long = "x".repeat(300);
+    assert_eq!(
+        text(&format!(
+            "a \n {{%- if '{long}' == '{long}' -%}} yes {{%- else -%}} no {{%- endif %}}"
+        )),
+        "ayes"
+    );
+    assert_eq!(
+        text(&format!("{{% case page.title %}}{{% when '{long}' %}}long{{% when 'Hello' %}}hello{{% endcase %}}")),
+        "hello"
+    );
+    assert_eq!(
+        text(&format!(
+            "a  {{{{- page.title | replace: '{long}', 'y' -}}}}  b"
+        )),
+        "aHellob"
+    );
+}
