@@ -3,8 +3,9 @@
 //!
 //! - every filter's result counts toward the body's bytes of work (a chain of `replace`
 //!   multiplies a string at each step, and no step of it is written or assigned), and one
-//!   whose size the input and the arguments tell (`replace`, `split`, `join`, `date`) is
-//!   refused before it is made: the allocation itself is what would abort the build;
+//!   whose size the input and the arguments tell (`replace`, `split`, `join`, `append`,
+//!   `date`…) is refused before it is made: the allocation itself is what would abort the
+//!   build;
 //! - steps: each time a `for` or `tablerow` renders its body (through a tag
 //!   [`super::prepare`] puts at the start of each, [`LOOP_STEP_TAG`]), each tag rendered and
 //!   each write of output, each filter call and each item a filter goes through or makes,
@@ -138,25 +139,9 @@ fn too_large(filter: &str, bytes: usize) -> liquid_core::Error {
     ))
 }
 
-/// The bytes a value holds, as [`value_bytes`] counts them, without owning it.
-fn view_bytes(value: &dyn ValueView) -> usize {
-    if let Some(array) = value.as_array() {
-        return array.values().map(view_bytes).sum::<usize>() + array.values().count();
-    }
-    if let Some(object) = value.as_object() {
-        return object
-            .iter()
-            .map(|(key, value)| key.len() + view_bytes(value))
-            .sum();
-    }
-    match value.as_scalar() {
-        Some(scalar) => scalar.to_kstr().len(),
-        None => 1,
-    }
-}
-
-/// The name of the tag that counts a loop's body ([`super::prepare`] puts one at the start
-/// of every `for` and `tablerow` body). Nobody writes it: it says what it is for.
+/// The name of the tag that counts steps: [`super::prepare`] puts one at the start of every
+/// `for` and `tablerow` body, and [`weigh_long_markup`] one before every long tag. Nobody
+/// writes it: it says what it is for.
 pub(super) const LOOP_STEP_TAG: &str = "gazette_loop_step";
 
 /// Wraps every tag, block and filter `language` has so that its work is counted and its
@@ -279,7 +264,7 @@ impl Runtime for Metered<'_> {
             |found| {
                 found
                     .as_ref()
-                    .map_or(0, |value| view_bytes(value.as_view()))
+                    .map_or(0, |value| value_bytes(value.as_view()))
             },
         )
         .ok()
@@ -291,7 +276,7 @@ impl Runtime for Metered<'_> {
             |found| {
                 found
                     .as_ref()
-                    .map_or(0, |value| view_bytes(value.as_view()))
+                    .map_or(0, |value| value_bytes(value.as_view()))
             },
         )?
     }
@@ -360,7 +345,7 @@ impl Filter for BoundedFilter {
             .unwrap_or(0);
         step(1 + u64::try_from(items).unwrap_or(0))?;
         // The input was copied to get here (an output's lookup is no tag's).
-        look_at(view_bytes(input))?;
+        look_at(value_bytes(input))?;
         if let Some(bytes) = self.predicted_bytes(input, runtime) {
             if work_spent().saturating_add(bytes) > limits::WORK_BYTES {
                 return Err(too_large(&self.name, bytes));
@@ -414,7 +399,7 @@ impl BoundedFilter {
                 let array = input.as_array()?;
                 let separator = self.argument(0, runtime, " ")?;
                 let items = usize::try_from(array.size()).unwrap_or(0);
-                let text: usize = array.values().map(rendered_len).sum();
+                let text: usize = array.values().map(value_bytes).sum();
                 Some(text.saturating_add(separator.len().saturating_mul(items.saturating_sub(1))))
             }
             "append" | "prepend" | "replace_first" => {
@@ -456,15 +441,6 @@ fn split_items(text: &str, pattern: &str) -> usize {
     }
 }
 
-/// The length of a value written as text, without writing it (an array's items one after
-/// the other; an object as its bytes).
-fn rendered_len(value: &dyn ValueView) -> usize {
-    match value.as_scalar() {
-        Some(scalar) => scalar.to_kstr().len(),
-        None => value_bytes(&value.to_value()),
-    }
-}
-
 /// Bytes at most that a `date` format writes: each of its characters at most 32 (`%c` is 24
 /// from two), and the widths it asks for (`%1000000000Y` pads the year to a billion digits).
 fn formatted_date_len(format: &str) -> usize {
@@ -492,6 +468,16 @@ fn formatted_date_len(format: &str) -> usize {
         at += digits;
     }
     format.len().saturating_mul(32).saturating_add(widths)
+}
+
+/// The step tag for `steps` steps, trimming the white space before or after it as the tag
+/// it stands beside does (`{%-`, `-%}`), so that it changes nothing the body writes.
+pub(super) fn step_tag(steps: u64, trim_before: bool, trim_after: bool) -> String {
+    format!(
+        "{{%{} {LOOP_STEP_TAG} {steps} {}%}}",
+        if trim_before { "-" } else { "" },
+        if trim_after { "-" } else { "" }
+    )
 }
 
 /// Bytes of a tag's markup that count as one step more each time it is rendered.
@@ -548,15 +534,9 @@ pub(super) fn weigh_long_markup(prepared: &mut super::prepare::Prepared) {
         if steps(*weight) >= 2 {
             out.push_str(&text[copied..markup.start]);
             copied = markup.start;
-            // Trimming the white space before the tag, as the tag does.
-            let open = if text[markup.start..].starts_with("{%-")
-                || text[markup.start..].starts_with("{{-")
-            {
-                "{%-"
-            } else {
-                "{%"
-            };
-            let step = format!("{open} {LOOP_STEP_TAG} {} %}}", steps(*weight));
+            let trim_before =
+                text[markup.start..].starts_with("{%-") || text[markup.start..].starts_with("{{-");
+            let step = step_tag(steps(*weight) as u64, trim_before, false);
             new_markups.push(Markup {
                 start: out.len(),
                 end: out.len() + step.len(),

@@ -285,12 +285,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
 /// Puts the tag that counts a loop's iterations at the start of its body (see
 /// [`super::budget`]), trimming what follows it as the loop's tag does (`-%}`).
 fn count_loop_body(loop_tag: &str, line: usize, out: &mut String, markups: &mut Vec<Markup>) {
-    let close = if loop_tag.ends_with("-%}") {
-        "-%}"
-    } else {
-        "%}"
-    };
-    let step = format!("{{% {} {close}", super::budget::LOOP_STEP_TAG);
+    let step = super::budget::step_tag(1, false, loop_tag.ends_with("-%}"));
     markups.push(Markup {
         start: out.len(),
         end: out.len() + step.len(),

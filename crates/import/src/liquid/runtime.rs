@@ -101,16 +101,21 @@ fn work_error() -> String {
     )
 }
 
-/// The bytes a value holds (what assigning it costs), without rendering it.
-pub(super) fn value_bytes(value: &Value) -> usize {
-    match value {
-        Value::Scalar(scalar) => scalar.to_kstr().len(),
-        Value::Array(items) => items.iter().map(value_bytes).sum::<usize>() + items.len(),
-        Value::Object(object) => object
+/// The bytes a value holds (what assigning it costs), without rendering it: its text, and a
+/// byte an item.
+pub(super) fn value_bytes(value: &dyn ValueView) -> usize {
+    if let Some(array) = value.as_array() {
+        return array.values().map(value_bytes).sum::<usize>() + array.values().count();
+    }
+    if let Some(object) = value.as_object() {
+        return object
             .iter()
             .map(|(key, value)| key.len() + value_bytes(value))
-            .sum(),
-        _ => 1,
+            .sum();
+    }
+    match value.as_scalar() {
+        Some(scalar) => scalar.to_kstr().len(),
+        None => 1,
     }
 }
 
