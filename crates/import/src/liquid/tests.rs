@@ -795,3 +795,64 @@ fn long_tags_weigh_their_length() {
         "aHellob"
     );
 }
+
+/// Random markup, however broken, gives an answer: the text or the source with warnings,
+/// never a panic (the release profile aborts on one), and the bounds' tags never show.
+#[test]
+fn random_markup_never_panics_and_never_shows_the_step_tags() {
+    use rand::{Rng, SeedableRng};
+    const PIECES: &[&str] = &[
+        "{% for i in a %}",
+        "{%- for i in a -%}",
+        "{% endfor %}",
+        "{% if i == 'x' %}",
+        "{% elsif i %}",
+        "{% else %}",
+        "{% endif %}",
+        "{% case i %}",
+        "{% when 'x' %}",
+        "{% endcase %}",
+        "{{ i }}",
+        "{{- i | append: 'y' -}}",
+        "{% assign a = 'x,y' | split: ',' %}",
+        "{% capture c %}",
+        "{% endcapture %}",
+        "{% raw %}",
+        "{% endraw %}",
+        "{% tablerow t in a %}",
+        "{% endtablerow %}",
+        "{% ifchanged %}",
+        "{% endifchanged %}",
+        "{{ c | size }}",
+        "text ",
+        "{% unless i %}",
+        "{% endunless %}",
+        "{% comment %}",
+        "{% endcomment %}",
+        "{%",
+        "}}",
+        "{{",
+        "%}",
+        "{{ page.title | replace: 'H', 'hh' | date: '%4Y' }}",
+        "{% break %}",
+        "{% continue %}",
+        "{% cycle 'a', 'b' %}",
+        "\n",
+    ];
+    let long = format!("{{% if '{}' %}}", "z".repeat(200));
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1207);
+    for _ in 0..3_000 {
+        let body: String = (0..rng.gen_range(1..30))
+            .map(|_| match rng.gen_range(0..PIECES.len() + 1) {
+                i if i == PIECES.len() => long.as_str(),
+                i => PIECES[i],
+            })
+            .collect();
+        let out = run(&body);
+        assert!(
+            !out.text.contains(budget::LOOP_STEP_TAG),
+            "{body:?}: {}",
+            out.text
+        );
+    }
+}

@@ -508,3 +508,18 @@ fn the_pass_bounds_what_html5ever_builds() {
         );
     }
 }
+
+/// Any text, however broken, is read to its end: an answer, never a panic (the release
+/// profile aborts on one).
+#[test]
+fn any_text_is_read_to_its_end() {
+    let alphabet: Vec<char> = "<>/!-=\"' \n\tabptdrsvgmhl?[]CDAT&#;x".chars().collect();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1207);
+    for _ in 0..20_000 {
+        let len = rng.gen_range(0..200);
+        let text: String = (0..len)
+            .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+            .collect();
+        let _ = check(&text);
+    }
+}
