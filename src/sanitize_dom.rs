@@ -104,59 +104,10 @@ fn parse_inert(document: &Document, html: &str) -> Result<(Node, Node), Refused>
     Ok((inert.unchecked_into(), container.unchecked_into()))
 }
 
-/// Bytes of article HTML the page parses at most (the builder's bodies are far smaller; a
-/// damaged 20 MB one held the tab for half a minute).
-const MOST_BYTES: usize = 8 << 20;
-/// Elements open inside each other at most: the browser's parser caps the depth at 512 and
-/// takes quadratic time past it (200,000 nested `<div>`s, 1 MB, held the tab 100 s).
-const MOST_DEPTH: usize = 512;
-
-/// Refuses markup the browser would take too long to parse, before it does: too large, or
-/// nested too deep (end tags counted: the builder writes every end tag; the elements whose
-/// end tag HTML leaves optional, and void ones, are not counted).
+/// Refuses markup the browser would take too long to parse, before it does (the policy's
+/// [`policy::check_shape`], which the builder applies to every body it stores).
 fn check_shape(html: &str) -> Result<(), Refused> {
-    if html.len() > MOST_BYTES {
-        return Err(Refused(format!(
-            "{} MB of HTML, more than {} MB",
-            html.len() >> 20,
-            MOST_BYTES >> 20
-        )));
-    }
-    const UNCOUNTED: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "colgroup", "tbody",
-        "thead", "tfoot", "rb", "rt", "rp", "optgroup", "caption",
-    ];
-    let bytes = html.as_bytes();
-    let mut depth = 0usize;
-    let mut at = 0;
-    while let Some(found) = bytes[at..].iter().position(|&b| b == b'<') {
-        at += found + 1;
-        let closing = bytes.get(at) == Some(&b'/');
-        let name_start = at + usize::from(closing);
-        let name_len = bytes[name_start..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
-            continue;
-        }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        if UNCOUNTED.contains(&name.as_str()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            depth += 1;
-            if depth > MOST_DEPTH {
-                return Err(Refused(format!(
-                    "elements nested more than {MOST_DEPTH} deep"
-                )));
-            }
-        }
-    }
-    Ok(())
+    policy::check_shape(html).map_err(Refused)
 }
 
 /// What to do with one node.

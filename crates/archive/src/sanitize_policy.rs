@@ -412,6 +412,62 @@ pub const FORCED_ATTRIBUTES: &[(&str, &str, &str)] = &[
     ("a", "target", "_blank"),
 ];
 
+/// Bytes of article HTML the app parses at most (the builder's bodies are far smaller; a
+/// damaged 20 MB one held a browser tab for half a minute). The builder stores no larger
+/// body: the post is rejected instead, with the reason.
+pub const MOST_BODY_BYTES: usize = 8 << 20;
+/// Elements open inside each other at most in article HTML: the browser's parser caps the
+/// depth at 512 and takes quadratic time past it (200,000 nested `<div>`s, 1 MB, held the
+/// tab 100 s). The builder stores no deeper body.
+pub const MOST_BODY_DEPTH: usize = 512;
+
+/// Refuses article HTML the app would take too long to parse, before it does: too large, or
+/// nested too deep (end tags counted: the builder writes every end tag; the elements whose
+/// end tag HTML leaves optional, and void ones, are not counted). The app shows no body
+/// this refuses, and the builder stores none.
+pub fn check_shape(html: &str) -> Result<(), String> {
+    if html.len() > MOST_BODY_BYTES {
+        return Err(format!(
+            "{} MB of HTML, more than {} MB",
+            html.len() >> 20,
+            MOST_BODY_BYTES >> 20
+        ));
+    }
+    const UNCOUNTED: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "colgroup", "tbody",
+        "thead", "tfoot", "rb", "rt", "rp", "optgroup", "caption",
+    ];
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(found) = bytes[at..].iter().position(|&b| b == b'<') {
+        at += found + 1;
+        let closing = bytes.get(at) == Some(&b'/');
+        let name_start = at + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        if UNCOUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            if depth > MOST_BODY_DEPTH {
+                return Err(format!("elements nested more than {MOST_BODY_DEPTH} deep"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The value the sanitizer forces on `attribute` of `tag` (both lower case), if it forces one.
 pub fn forced_value(tag: &str, attribute: &str) -> Option<&'static str> {
     FORCED_ATTRIBUTES

@@ -2327,11 +2327,22 @@ fn after_a_fresh_checkout_git_vouches_for_the_unchanged_files() {
     );
 }
 
-/// The red team's hostile posts (tests/fixtures/hostile): the build goes on, and no feed is
-/// left malformed.
+/// The red team's hostile posts (tests/fixtures/hostile): each is rejected with its reason or
+/// kept with a warning, and the build goes on; no feed is left malformed.
 #[test]
 fn hostile_posts_are_rejected_or_kept_and_the_build_goes_on() {
     let built = build(&[&fixtures().join("hostile")]);
+    let report = &built.report;
+    let warning_of = |file: &str| -> String {
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["path"].as_str().unwrap().ends_with(file))
+            .map(|w| w["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     // Characters XML 1.0 forbids, in a title, a body's excerpt and a category's name: every
     // feed still parses.
     for (name, bytes) in built.files() {
@@ -2341,4 +2352,37 @@ fn hostile_posts_are_rejected_or_kept_and_the_build_goes_on() {
                 .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
         }
     }
+    // Markup html5ever would make N × K elements of, nest 2,000 deep, or compare 2,000
+    // attributes of: rejected before it is parsed, with the reason; sloppy markup as old
+    // pages have it (unclosed `<font>`, `<b>`, `<td>`) is written.
+    let rejected = |file: &str| -> String {
+        report["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(file))
+            .map(|r| r["reason"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{file} not rejected: {report}"))
+    };
+    for (file, why) in [
+        ("reopened.html", "reopen"),
+        ("reopened-markdown.md", "reopen"),
+        ("nested.html", "nested more than 1024 deep"),
+        ("attributes.html", "more than 1000 attributes"),
+    ] {
+        assert!(rejected(file).contains(why), "{file}: {}", rejected(file));
+    }
+    assert_eq!(report["rejected"].as_array().unwrap().len(), 4, "{report}");
+    assert!(built.body("2024-06-05-sloppy").contains("Paragraph 299"));
+    // A filter chain that asked for 40 GB: the post is kept as its source (a table to
+    // kramdown, with its `|`), with a warning.
+    let chain = built.body("2024-05-14-liquid-chain");
+    assert!(
+        chain.contains("Before. {{") && chain.contains("size }} After."),
+        "{chain}"
+    );
+    assert!(
+        warning_of("liquid-chain.md").contains("`replace` would make"),
+        "{report}"
+    );
 }

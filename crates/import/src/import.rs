@@ -414,9 +414,15 @@ pub fn import_file_with(
     // Jekyll converts Markdown posts; an `.html` post's body is HTML as it is.
     let is_markdown = !(file.path.ends_with(".html") || file.path.ends_with(".htm"));
     let options = is_markdown.then_some(&settings.markdown);
-    let mut body = match options {
-        Some(options) => markdown::render(&resolved.text, options),
-        None => markdown::render_html_post(&resolved.text),
+    let body = match options {
+        Some(options) => markdown::try_render(&resolved.text, options),
+        None => markdown::try_render_html_post(&resolved.text),
+    };
+    // Markup that would exhaust the memory or stall the build, or that the app would not
+    // show: the post is rejected with the reason, not stored unviewable.
+    let mut body = match body {
+        Ok(body) => body,
+        Err(reason) => return reject(reason),
     };
     let host = host_of(&settings.url).unwrap_or("");
     if let Cow::Owned(html) = rewrite_site_links(&body.html, host, &settings.baseurl) {
@@ -435,9 +441,15 @@ pub fn import_file_with(
     // memmem: std's two-way search cost ~3,000 instructions a post for a separator that
     // most posts do not have.
     let excerpt_source = match &front.excerpt {
-        Some(explicit) => Cow::Owned(markdown::plain_text(explicit, options)),
+        Some(explicit) => match markdown::plain_text(explicit, options) {
+            Ok(text) => Cow::Owned(text),
+            Err(reason) => return reject(format!("its excerpt: {reason}")),
+        },
         None => match memchr::memmem::find(resolved.text.as_bytes(), separator.as_bytes()) {
-            Some(at) => Cow::Owned(markdown::plain_text(&resolved.text[..at], options)),
+            Some(at) => match markdown::plain_text(&resolved.text[..at], options) {
+                Ok(text) => Cow::Owned(text),
+                Err(reason) => return reject(reason),
+            },
             None => Cow::Borrowed(body.text.as_str()),
         },
     };

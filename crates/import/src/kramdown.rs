@@ -1516,9 +1516,17 @@ fn may_have_spaced_destination(markdown: &str) -> bool {
     // memchr's searches (std's two-way search for "](" over every post's whole text was 0.8%
     // of a build's instructions).
     let bytes = markdown.as_bytes();
+    // Where the destination of the last `](` looked at ends: a `](` before it has the rest
+    // of that destination, already found without white space, as its own (looked at again,
+    // a line of `](` without `)` was read once for each).
+    let mut checked_to = 0;
     memchr::memmem::find_iter(bytes, b"](").any(|at| {
+        if at + 2 < checked_to {
+            return false;
+        }
         let rest = &bytes[at + 2..];
         let end = memchr::memchr2(b')', b'\n', rest).unwrap_or(rest.len());
+        checked_to = at + 2 + end;
         memchr::memchr3(b' ', b'\t', b'\\', &rest[..end]).is_some()
     })
 }

@@ -8,7 +8,7 @@
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::plain_html;
-use gazette_sanitize::{article_text, sanitize_html};
+use gazette_sanitize::{article_text, sanitize_html_within_limits};
 
 /// The kramdown options of a site's `_config.yml` (`kramdown:`) that change what a post
 /// says: Jekyll's defaults unless the site sets them.
@@ -23,7 +23,7 @@ pub struct MarkdownOptions {
 }
 
 /// A rendered body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderedBody {
     /// Sanitized HTML.
     pub html: String,
@@ -67,15 +67,19 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
             // (Only a character the typography may change: `prepare` escapes others, `\:`
             // say, where the source has none, and the rules must see them as kramdown does.)
             let text = matches!(&event, Event::Text(text) if text.starts_with(['\'', '"', '.', '-', '<', '>']));
-            let backslashes = source[..range.start]
-                .bytes()
-                .rev()
-                .take_while(|&b| b == b'\\')
-                .count();
+            // The backslashes before it, counted only for such text: counted before every
+            // event, a run of them was read again at each of its escapes (quadratic).
+            let backslashes = || {
+                source[..range.start]
+                    .bytes()
+                    .rev()
+                    .take_while(|&b| b == b'\\')
+                    .count()
+            };
             let literal = match () {
                 _ if !text => None,
                 _ if source[range.start..].starts_with('&') => Some('&'),
-                _ if backslashes % 2 == 1 => Some('\\'),
+                _ if backslashes() % 2 == 1 => Some('\\'),
                 _ => None,
             };
             let source = crate::typography::TextSource {
@@ -98,19 +102,33 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
 
 /// Renders a Markdown post and sanitizes the result. Markdown without raw HTML (most news
 /// posts) is written straight as sanitized HTML by [`crate::plain_html`]; the rest goes
-/// through the sanitizer.
+/// through the sanitizer. A body [`try_render`] refuses is empty here (for tests and tools).
 pub fn render(markdown: &str, options: &MarkdownOptions) -> RenderedBody {
+    try_render(markdown, options).unwrap_or_default()
+}
+
+/// [`render`], or why the body cannot be stored: markup whose tree the HTML parser would
+/// take too long or too much memory to build
+/// ([`gazette_sanitize::parse_limits`]), or HTML the app would refuse to show
+/// ([`gazette_archive::sanitize_policy::check_shape`]).
+pub fn try_render(markdown: &str, options: &MarkdownOptions) -> Result<RenderedBody, String> {
     let source = crate::kramdown::prepare_with(markdown, options.parse_block_html);
     render_events(events(&source, Some(options)), source.len())
 }
 
 /// Renders an `.html` post: its HTML passes through as raw HTML (and is sanitized); Jekyll
-/// applies no Markdown typography to it.
+/// applies no Markdown typography to it. A refused body is empty (see
+/// [`try_render_html_post`]).
 pub fn render_html_post(html: &str) -> RenderedBody {
+    try_render_html_post(html).unwrap_or_default()
+}
+
+/// [`render_html_post`], or why the body cannot be stored (as [`try_render`]).
+pub fn try_render_html_post(html: &str) -> Result<RenderedBody, String> {
     render_events(events(html, None), html.len())
 }
 
-fn render_events(events: Vec<Event<'_>>, len: usize) -> RenderedBody {
+fn render_events(events: Vec<Event<'_>>, len: usize) -> Result<RenderedBody, String> {
     let source = events.iter().find_map(|event| match event {
         Event::Start(Tag::Link {
             link_type: LinkType::Autolink,
@@ -127,22 +145,28 @@ fn render_events(events: Vec<Event<'_>>, len: usize) -> RenderedBody {
             [Event::Start(Tag::TableHead), Event::End(TagEnd::TableHead)]
         )
     });
-    let mut html = plain_html::render(&events).unwrap_or_else(|| sanitized(len, events));
+    let mut html = match plain_html::render(&events) {
+        Some(html) => html,
+        None => sanitized(len, events)?,
+    };
     if headless {
         // Written as kramdown writes it: no head at all (an empty row is no text; the
         // sequence cannot be text, whose `<` is escaped).
         html = html.replace("<thead><tr></tr></thead>", "");
     }
+    gazette_archive::sanitize_policy::check_shape(&html)
+        .map_err(|why| format!("HTML the app would not show: {why}"))?;
     let text = article_text(&html);
-    RenderedBody { html, text, source }
+    Ok(RenderedBody { html, text, source })
 }
 
 /// The full path: pulldown-cmark's HTML, sanitized. `len` is the Markdown's length (a
 /// capacity hint).
-fn sanitized(len: usize, events: Vec<Event<'_>>) -> String {
+fn sanitized(len: usize, events: Vec<Event<'_>>) -> Result<String, String> {
     let mut raw_html = String::with_capacity(len + len / 4);
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
-    sanitize_html(&raw_html)
+    sanitize_html_within_limits(&raw_html)
+        .map_err(|why| format!("HTML refused before it was parsed: {why}"))
 }
 
 /// For inputs the fast path takes, its HTML and the full path's, which must be equal (checked
@@ -151,15 +175,16 @@ pub(crate) fn fast_and_full(markdown: &str) -> Option<(String, String)> {
     let source = crate::kramdown::prepare(markdown);
     let events = events(&source, Some(&MarkdownOptions::default()));
     let fast = plain_html::render(&events)?;
-    Some((fast, sanitized(markdown.len(), events)))
+    Some((fast, sanitized(markdown.len(), events).ok()?))
 }
 
-/// The plain-text excerpt of a post's fragment (the part before an excerpt separator).
-pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> String {
-    match markdown {
-        Some(options) => render(source, options).text,
-        None => render_html_post(source).text,
-    }
+/// The plain-text excerpt of a post's fragment (the part before an excerpt separator), or
+/// why it cannot be rendered (as [`try_render`]).
+pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> Result<String, String> {
+    Ok(match markdown {
+        Some(options) => try_render(source, options)?.text,
+        None => try_render_html_post(source)?.text,
+    })
 }
 
 #[cfg(test)]
@@ -245,6 +270,63 @@ mod tests {
             html,
             "<ul>\n<li>A:\n<pre><code>x\n  at y\ntwo\n</code></pre>\n</li>\n</ul>\n"
         );
+    }
+
+    /// What the app would refuse to show (over 8 MB, nested over 512 deep) is refused here,
+    /// with the reason, rather than stored unviewable; and markup whose tree html5ever would
+    /// take too long or too much memory to build is refused before it is parsed.
+    #[test]
+    fn bodies_the_app_would_not_show_or_html5ever_cannot_build_are_refused() {
+        let options = MarkdownOptions::default();
+        let huge = "word ".repeat(2 << 20);
+        let refused = try_render(&huge, &options).expect_err("over 8 MB");
+        assert!(
+            refused.contains("app would not show") && refused.contains("8 MB"),
+            "{refused}"
+        );
+        let deep = format!("{}x\n", ">".repeat(600));
+        let refused = try_render(&deep, &options).expect_err("600 deep");
+        assert!(refused.contains("nested more than 512"), "{refused}");
+        assert!(try_render(&format!("{}x\n", ">".repeat(100)), &options).is_ok());
+        // N formatting elements reopened in K paragraphs: N × K elements, refused at once.
+        let reopened = format!(
+            "<p>{}{}",
+            (0..600)
+                .map(|i| format!("<b title={i}>"))
+                .collect::<String>(),
+            "<p>x".repeat(1000)
+        );
+        for refused in [
+            try_render(&reopened, &options).expect_err("Markdown"),
+            try_render_html_post(&reopened).expect_err("HTML"),
+        ] {
+            assert!(refused.contains("reopen"), "{refused}");
+        }
+        assert!(try_render_html_post(&"<div>".repeat(400_000))
+            .expect_err("deep")
+            .contains("nested more than 1024"));
+    }
+
+    /// Shapes that took minutes (each pass was linear per piece of the run: typography
+    /// joined a paragraph's text events by copying all before at each, the escape check
+    /// counted the backslashes before every event, the destination check read a line of
+    /// `](` to its end at each): their text comes out whole.
+    #[test]
+    fn long_runs_of_one_markup_character_render_whole() {
+        let options = MarkdownOptions::default();
+        // (`<<` is kramdown's «.)
+        let lt = try_render(&"<".repeat(200_000), &options).expect("rendered");
+        assert_eq!(lt.text, "«".repeat(100_000));
+        let backslashes = try_render(&"\\".repeat(200_000), &options).expect("rendered");
+        assert_eq!(backslashes.text.len(), 100_000);
+        let destinations = try_render(&"](".repeat(100_000), &options).expect("rendered");
+        assert_eq!(destinations.text.len(), 200_000);
+        let footnotes = try_render(&"[^a]".repeat(100_000), &options).expect("rendered");
+        assert_eq!(footnotes.text.len(), 400_000);
+        for list in ["{::", "{:"] {
+            let body = list.repeat(100_000);
+            assert_eq!(crate::liquid::strip_attribute_lists(&body), body);
+        }
     }
 
     #[test]

@@ -333,18 +333,37 @@ pub struct TextSource<'a> {
 /// events first (pulldown-cmark splits text at some characters, kramdown's scanner does not).
 /// Text that does not change keeps its event as it was (no copy). Each event comes with what
 /// its source says ([`TextSource`]).
+/// The text of consecutive text events, waiting for the typography.
+enum Pending<'a> {
+    One(CowStr<'a>),
+    Joined(String),
+}
+
+impl Pending<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Pending::One(text) => text.len(),
+            Pending::Joined(text) => text.len(),
+        }
+    }
+}
+
 pub fn apply<'a>(events: Vec<(Event<'a>, TextSource<'a>)>, quotes: &Quotes) -> Vec<Event<'a>> {
     let mut escaped: Vec<(usize, char)> = Vec::new();
     let mut after = "";
     // The source's character before the pending text, if kramdown's scanner can stand on it.
     let mut before = None;
-    let flush = |pending: &mut Option<CowStr<'a>>,
+    let flush = |pending: &mut Option<Pending<'a>>,
                  escaped: &mut Vec<(usize, char)>,
                  before: Option<char>,
                  after: &str,
                  out: &mut Vec<Event<'a>>,
                  emphasis: bool| {
         if let Some(text) = pending.take() {
+            let text = match text {
+                Pending::One(text) => text,
+                Pending::Joined(text) => CowStr::from(text),
+            };
             let text = match smarten_around(&text, emphasis, quotes, escaped, before, after) {
                 Cow::Borrowed(_) => text,
                 Cow::Owned(smart) => CowStr::from(smart),
@@ -355,18 +374,24 @@ pub fn apply<'a>(events: Vec<(Event<'a>, TextSource<'a>)>, quotes: &Quotes) -> V
     };
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut in_code = 0usize;
-    let mut pending: Option<CowStr<'a>> = None;
+    let mut pending: Option<Pending<'a>> = None;
     for (event, source) in events {
         match event {
             Event::Text(text) if in_code == 0 => {
-                let at = pending.as_ref().map_or(0, |before| before.len());
+                let at = pending.as_ref().map_or(0, Pending::len);
                 if let Some(written) = source.literal {
                     escaped.push((at, written));
                 }
                 after = source.after;
+                // Joined in one growing buffer: a copy of all before at each piece was
+                // quadratic (a million `<` are a million text events).
                 pending = Some(match pending.take() {
-                    None => text,
-                    Some(before) => CowStr::from(format!("{before}{text}")),
+                    None => Pending::One(text),
+                    Some(Pending::One(before)) => Pending::Joined(format!("{before}{text}")),
+                    Some(Pending::Joined(mut before)) => {
+                        before.push_str(&text);
+                        Pending::Joined(before)
+                    }
                 });
                 continue;
             }

@@ -2,6 +2,7 @@
 //! the policy's lists (behind the one-pass fast path of `raw_html.rs`, which gives its
 //! bytes for the markup it takes), and a plain-text reader for the HTML it produces.
 
+pub mod parse_limits;
 pub mod raw_html;
 
 use std::collections::{HashMap, HashSet};
@@ -70,6 +71,17 @@ pub fn sanitize_html(html: &str) -> String {
         return clean;
     }
     ammonia_sanitize(html)
+}
+
+/// [`sanitize_html`], unless html5ever's work on `html` would pass [`parse_limits`] (then
+/// why, and ammonia never sees it): the builder's entry, where one post must not exhaust the
+/// memory or stall the build.
+pub fn sanitize_html_within_limits(html: &str) -> Result<String, String> {
+    if let Some(clean) = raw_html::sanitize(html) {
+        return Ok(clean);
+    }
+    parse_limits::check(html)?;
+    Ok(ammonia_sanitize(html))
 }
 
 /// [`sanitize_html`] by ammonia alone (the full path, which the fast path must equal).

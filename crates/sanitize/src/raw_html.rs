@@ -38,6 +38,7 @@ pub fn sanitize(html: &str) -> Option<String> {
     let mut writer = Writer {
         out: String::with_capacity(html.len() + html.len() / 8),
         open: Vec::new(),
+        open_by_name: std::collections::HashMap::new(),
     };
     let mut rest = html;
     while !rest.is_empty() {
@@ -114,6 +115,33 @@ struct Open<'a> {
 struct Writer<'a> {
     out: String,
     open: Vec<Open<'a>>,
+    /// How many elements of each name are open: a paragraph or a fourth `<b>` is found
+    /// without a walk of the stack at every tag (400,000 nested `<div>`s were minutes).
+    open_by_name: std::collections::HashMap<Cow<'a, str>, usize>,
+}
+
+impl<'a> Writer<'a> {
+    fn open_count(&self, name: &str) -> usize {
+        self.open_by_name.get(name).copied().unwrap_or(0)
+    }
+
+    fn push_open(&mut self, element: Open<'a>) -> Option<()> {
+        // Deeper markup is the full path's, which refuses it (`parse_limits`).
+        if self.open.len() >= crate::parse_limits::MOST_DEPTH {
+            return None;
+        }
+        *self.open_by_name.entry(element.name.clone()).or_insert(0) += 1;
+        self.open.push(element);
+        Some(())
+    }
+
+    fn pop_open(&mut self) -> Option<Open<'a>> {
+        let element = self.open.pop()?;
+        if let Some(count) = self.open_by_name.get_mut(&element.name) {
+            *count -= 1;
+        }
+        Some(element)
+    }
 }
 
 /// What an element's name means to the tree builder, or `None` for the elements this module
@@ -181,7 +209,7 @@ impl<'a> Writer<'a> {
             Kind::Formatting => {
                 // A second `a` sets off the adoption agency; a fourth identical element,
                 // the "Noah's Ark" clause: both are the full path's.
-                let same = self.open.iter().filter(|e| e.name == tag.name).count();
+                let same = self.open_count(&tag.name);
                 if (name == "a" && same > 0) || same >= 3 {
                     return None;
                 }
@@ -191,13 +219,12 @@ impl<'a> Writer<'a> {
         let kept = self.write_start(&tag)?;
         let special =
             matches!(kind, Kind::Block | Kind::Heading | Kind::ListItem) && tag.name != "dialog";
-        self.open.push(Open {
+        self.push_open(Open {
             name: tag.name,
             kind,
             special,
             kept,
-        });
-        Some(())
+        })
     }
 
     fn void(&mut self, tag: &StartTag<'_>) -> Option<()> {
@@ -242,7 +269,7 @@ impl<'a> Writer<'a> {
 
     fn end(&mut self, name: &str) -> Option<()> {
         if name == "p" {
-            if !self.open.iter().any(|e| e.name == "p") {
+            if self.open_count("p") == 0 {
                 // html5ever inserts an empty paragraph, then closes it.
                 self.out.push_str("<p></p>");
                 return Some(());
@@ -321,7 +348,7 @@ impl<'a> Writer<'a> {
 
     /// Closes the open paragraph, if any ("close a p element" when one is in button scope).
     fn close_paragraph_in_scope(&mut self) -> Option<()> {
-        if self.open.iter().any(|e| e.name == "p") {
+        if self.open_count("p") > 0 {
             self.close_paragraph()?;
         }
         Some(())
@@ -371,7 +398,7 @@ impl<'a> Writer<'a> {
 
     /// Pops the current node, writing its end tag when it is kept.
     fn close_current(&mut self) {
-        if let Some(element) = self.open.pop() {
+        if let Some(element) = self.pop_open() {
             if element.kept {
                 self.out.push_str("</");
                 self.out.push_str(policy::written_name(&element.name));
@@ -505,6 +532,9 @@ fn start_tag(s: &str) -> Option<(StartTag<'_>, usize)> {
         attributes: Vec::new(),
     };
     let mut at = name_end;
+    // Attributes written, repeats included, and their names once there are many.
+    let mut written = 0;
+    let mut names: Option<std::collections::HashSet<Cow<'_, str>>> = None;
     loop {
         while bytes.get(at).copied().is_some_and(is_tag_whitespace) {
             at += 1;
@@ -566,7 +596,27 @@ fn start_tag(s: &str) -> Option<(StartTag<'_>, usize)> {
             Cow::Borrowed("")
         };
         let attribute = lowered(attribute);
-        if !tag.attributes.iter().any(|(a, _)| *a == attribute) {
+        written += 1;
+        if written > crate::parse_limits::MOST_ATTRIBUTES {
+            // The full path's, which refuses it.
+            return None;
+        }
+        // Past a few attributes, repeats are found in a set (html5ever's own check is
+        // linear per attribute: 200,000 of them took a minute).
+        let repeated = match &mut names {
+            Some(names) => !names.insert(attribute.clone()),
+            None if tag.attributes.len() < 16 => {
+                tag.attributes.iter().any(|(a, _)| *a == attribute)
+            }
+            None => {
+                let mut set: std::collections::HashSet<Cow<'_, str>> =
+                    tag.attributes.iter().map(|(a, _)| a.clone()).collect();
+                let repeated = !set.insert(attribute.clone());
+                names = Some(set);
+                repeated
+            }
+        };
+        if !repeated {
             tag.attributes.push((attribute, value));
         }
     }

@@ -236,9 +236,9 @@ plain_filter!(
     "Markdown to HTML.",
     |input, runtime| {
         let options = runtime.registers().get_mut::<SiteMarkdown>().0.clone();
-        Ok(Value::scalar(
-            crate::markdown::render(&ruby_text::to_s(input), &options).html,
-        ))
+        let rendered = crate::markdown::try_render(&ruby_text::to_s(input), &options)
+            .map_err(liquid_core::Error::with_msg)?;
+        Ok(Value::scalar(rendered.html))
     }
 );
 

@@ -15,6 +15,7 @@
 //! A body without `{{` or `{%` never reaches the engine (two memchr scans), and one without
 //! `{` at all is returned as it is.
 
+mod budget;
 mod data;
 mod dates;
 mod filters;
@@ -49,8 +50,13 @@ pub mod limits {
     /// Iterations of `for` and `tablerow` ranges, nested ones multiplied: a literal range
     /// past it is refused, a range whose ends are variables stops there.
     pub const LOOP_ITERATIONS: u64 = 100_000;
-    /// Bytes a body's Liquid may write (its output, captures, includes) and assign in all.
+    /// Bytes a body's Liquid may write (its output, captures, includes), assign and make
+    /// with filters (every filter's result, intermediate ones of a chain too) in all.
     pub const WORK_BYTES: usize = 16 * OUTPUT_BYTES;
+    /// Steps a body's Liquid may take in all: each time a `for` or `tablerow` renders its
+    /// body (nested loops' bodies each time: their iterations multiplied), each filter call
+    /// and each item a filter goes through or makes.
+    pub const WORK_STEPS: u64 = 5_000_000;
     /// Includes within includes.
     pub const INCLUDE_DEPTH: usize = 8;
     /// Blocks within blocks.

@@ -89,7 +89,7 @@ pub(super) fn inner(markup: &str) -> &str {
 }
 
 /// Blocks the engine knows (their end tag is `end<name>`).
-const BLOCKS: &[&str] = &[
+pub(super) const BLOCKS: &[&str] = &[
     "if",
     "unless",
     "case",
@@ -258,6 +258,7 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         if let Some(block) = BLOCKS.iter().find(|b| **b == name) {
             open_blocks.push(block);
             if name == "for" || name == "tablerow" {
+                count_loop_body(source, markup_line, &mut out, &mut markups);
                 loops.push(loop_budget.or(literal_range_length(args)).unwrap_or(1));
                 let total = iterations(&loops);
                 if total > limits::LOOP_ITERATIONS && refusal.is_none() {
@@ -289,12 +290,29 @@ pub(super) fn prepare(body: &str, links: &Links) -> Prepared {
         }
     }
     out.push_str(rest);
-    Prepared {
+    let mut prepared = Prepared {
         text: out,
         markups,
         refusal,
         dead_links,
-    }
+    };
+    super::budget::weigh_long_markup(&mut prepared);
+    prepared
+}
+
+/// Puts the tag that counts a loop's iterations at the start of its body (see
+/// [`super::budget`]), trimming what follows it as the loop's tag does (`-%}`).
+fn count_loop_body(loop_tag: &str, line: usize, out: &mut String, markups: &mut Vec<Markup>) {
+    let step = super::budget::step_tag(1, false, loop_tag.ends_with("-%}"));
+    markups.push(Markup {
+        start: out.len(),
+        end: out.len() + step.len(),
+        is_tag: true,
+        name: super::budget::LOOP_STEP_TAG.to_string(),
+        line,
+        written: None,
+    });
+    out.push_str(&step);
 }
 
 /// `{{ value }}` as `{% echo value %}`, its white space control (`{{-`, `-}}`) and its inside
@@ -449,6 +467,9 @@ fn is_abbreviation(line: &str) -> bool {
 /// lists, code spans kept as they are.
 fn strip_text(text: &str, out: &mut String, in_comment: &mut bool) {
     let mut rest = text;
+    // The next `}` in `text` at or after the list being read, found once for the lists
+    // before it (a `{:` without any `}` after it was a search to the end at each `{:`).
+    let mut next_close: Option<Option<usize>> = None;
     loop {
         if *in_comment {
             // The comment runs to its end tag, over blank lines too.
@@ -480,7 +501,17 @@ fn strip_text(text: &str, out: &mut String, in_comment: &mut bool) {
             rest = inside;
             continue;
         }
-        match after.strip_prefix("{:").and_then(|list| list.find('}')) {
+        let at_list = text.len() - after.len() + 2;
+        let close = match after.strip_prefix("{:") {
+            None => None,
+            Some(_) => {
+                if next_close.is_none_or(|found| found.is_some_and(|c| c < at_list)) {
+                    next_close = Some(text[at_list..].find('}').map(|c| at_list + c));
+                }
+                next_close.flatten().map(|c| c - at_list)
+            }
+        };
+        match close {
             // `{:toc}` asks for a table of contents, which Markdown writes in its place.
             Some(close) if after[2..close + 2].trim() == "toc" => {
                 out.push_str(crate::kramdown::TOC_MARKER);

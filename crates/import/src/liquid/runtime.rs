@@ -43,6 +43,7 @@ pub(super) fn render(
 ) -> std::result::Result<(String, Vec<(String, String)>), String> {
     WORK.with(|work| work.set(0));
     REFUSAL.with(|refusal| refusal.borrow_mut().take());
+    super::budget::reset();
     let mut globals: HashMap<KStringRef<'_>, &dyn ValueView> = HashMap::new();
     globals.insert("site".into(), site.site.as_ref());
     globals.insert("page".into(), page);
@@ -64,7 +65,8 @@ pub(super) fn render(
     let mut out = Bounded::default();
     template.render_to(&mut out, &runtime).map_err(|error| {
         // The engine's message for a writer's refusal is "Failed to render": say why.
-        match REFUSAL.with(|refusal| refusal.borrow_mut().take()) {
+        let refusal = REFUSAL.with(|refusal| refusal.borrow_mut().take());
+        match refusal.or_else(super::budget::stopped) {
             Some(why) => why,
             None if over_budget() => work_error(),
             None => error.to_string(),
@@ -95,27 +97,37 @@ pub(super) fn spend(bytes: usize) -> bool {
     })
 }
 
+/// Bytes of work the body spent so far.
+pub(super) fn work_spent() -> usize {
+    WORK.with(std::cell::Cell::get)
+}
+
 fn over_budget() -> bool {
     WORK.with(|work| work.get() > limits::WORK_BYTES)
 }
 
 fn work_error() -> String {
     format!(
-        "Liquid wrote or assigned more than {} MB in all",
+        "Liquid wrote, assigned or computed more than {} MB in all",
         limits::WORK_BYTES >> 20
     )
 }
 
-/// The bytes a value holds (what assigning it costs), without rendering it.
-fn value_bytes(value: &Value) -> usize {
-    match value {
-        Value::Scalar(scalar) => scalar.to_kstr().len(),
-        Value::Array(items) => items.iter().map(value_bytes).sum::<usize>() + items.len(),
-        Value::Object(object) => object
+/// The bytes a value holds (what assigning it costs), without rendering it: its text, and a
+/// byte an item.
+pub(super) fn value_bytes(value: &dyn ValueView) -> usize {
+    if let Some(array) = value.as_array() {
+        return array.values().map(value_bytes).sum::<usize>() + array.values().count();
+    }
+    if let Some(object) = value.as_object() {
+        return object
             .iter()
             .map(|(key, value)| key.len() + value_bytes(value))
-            .sum(),
-        _ => 1,
+            .sum();
+    }
+    match value.as_scalar() {
+        Some(scalar) => scalar.to_kstr().len(),
+        None => 1,
     }
 }
 
@@ -144,6 +156,10 @@ impl Write for Bounded {
         }
         if !spend(buf.len()) {
             return Err(refuse(work_error()));
+        }
+        // Each write is a step too (an output in a loop is one at each iteration).
+        if let Err(why) = super::budget::step_for_write() {
+            return Err(refuse(why));
         }
         self.bytes.extend_from_slice(buf);
         Ok(buf.len())
@@ -175,6 +191,11 @@ impl<R: Runtime> Runtime for Lenient<R> {
         if over_budget() {
             // A value was refused (below): the render stops at the next lookup.
             return Err(Error::with_msg(work_error()));
+        }
+        if let Some(why) = super::budget::stopped() {
+            // The same for the steps and the filters' values (an include that failed on
+            // them was left out, and the body must not run on).
+            return Err(Error::with_msg(why));
         }
         Ok(self.0.try_get(path).unwrap_or(ValueCow::Owned(Value::Nil)))
     }

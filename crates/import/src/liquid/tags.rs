@@ -123,6 +123,7 @@ fn build_language() -> Language {
         let name = filter.reflection().name().to_string();
         language.filters.register(name, filter);
     }
+    super::budget::bound_language(&mut language);
     language
 }
 

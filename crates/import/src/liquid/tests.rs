@@ -860,3 +860,287 @@ fn dates_of_every_kind_are_read_and_written_as_jekyll_does() {
         "05 Jan 2022|March 4th, 2022|2022-03-03T13:06:07-08:00|Wed, 05 Jan 2022 10:30:00 -0800|14 Apr 2022|2021-06-01T00:00:00-07:00|soon"
     );
 }
+
+/// A filter chain whose steps are never written nor assigned (the red team's 491-byte post:
+/// six `replace`s that multiply a string by 52 each, 40 GB at the last): each result counts
+/// toward the body's work, and one that would pass it is refused before it is made. The
+/// body is then kept as its source, with a warning.
+#[test]
+fn a_filter_chain_cannot_grow_without_bound() {
+    let x52 = "x".repeat(52);
+    let body = format!(
+        "start {{{{ 'x' | append: 'x'{} | size }}}} end",
+        format!(" | replace: 'x', '{x52}'").repeat(6)
+    );
+    let out = run(&body);
+    assert_eq!(out.text, body);
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(
+        out.warnings[0].1.contains("`replace` would make")
+            && out.warnings[0].1.contains("64 MB in all"),
+        "{:?}",
+        out.warnings
+    );
+    // Three steps are fine (281 KB), as in Jekyll.
+    let body = format!(
+        "{{{{ 'x' | append: 'x'{} | size }}}}",
+        format!(" | replace: 'x', '{x52}'").repeat(3)
+    );
+    assert_eq!(text(&body), (2 * 52 * 52 * 52).to_string());
+}
+
+/// The other filters that multiply what they are given: `split` (an item per character),
+/// `join` (a separator per item), `date` (a width per directive); and those that add to it,
+/// counted once made.
+#[test]
+fn every_filter_result_is_bounded() {
+    let refused = |body: &str, filter: &str| {
+        let out = run(body);
+        assert_eq!(out.text, body);
+        assert!(
+            out.warnings
+                .iter()
+                .any(|(_, w)| w.contains(&format!("`{filter}` would make"))),
+            "{body}: {:?}",
+            out.warnings
+        );
+    };
+    // 128 KB of text, then a 1,000-byte separator between its 131,072 characters.
+    let grow = |times: usize| {
+        format!("{{% assign a = 'xxxxxxxxxxxxxxxx' %}}{{% for i in (1..{times}) %}}{{% assign a = a | append: a %}}{{% endfor %}}")
+    };
+    let sep = "y".repeat(1000);
+    refused(
+        &format!("{}{{{{ a | split: '' | join: '{sep}' | size }}}}", grow(13)),
+        "join",
+    );
+    let joined = text(&format!(
+        "{}{{{{ a | split: '' | join: ',' | size }}}}",
+        grow(13)
+    ));
+    assert!(
+        joined.parse::<usize>().is_ok_and(|n| n > 2 * 131_000),
+        "{joined}"
+    );
+    // 2 MB of characters would be 2 million values, 115 MB of memory.
+    refused(
+        &format!("{}{{{{ a | split: '' | size }}}}", grow(17)),
+        "split",
+    );
+    let grow = grow(17);
+    refused("{{ page.date | date: '%1000000000000Y' }}", "date");
+    assert_eq!(text("{{ page.date | date: '%6Y' }}"), "002024");
+    refused(
+        &format!(
+            "{grow}{{% assign b = a | append: a %}}{}",
+            "{% assign b = b | append: b %}".repeat(10)
+        ),
+        "append",
+    );
+}
+
+/// Loops over arrays, which no range bounds: seven nested loops over 16 items would run
+/// 268 million times (two minutes); every loop body counts toward the body's steps, nested
+/// ones each time, and the body stops there.
+#[test]
+fn loops_over_arrays_stop_at_the_steps_budget() {
+    let body = format!(
+        "{{% assign a = 'x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x' | split: ',' %}}{}{}done",
+        (0..7)
+            .map(|i| format!("{{% for v{i} in a %}}"))
+            .collect::<String>(),
+        "{% endfor %}".repeat(7)
+    );
+    let limit = 100_000;
+    let out = budget::with_steps_limit(limit, || run(&body));
+    assert_eq!(out.text, body);
+    assert!(
+        out.warnings[0].1.contains("loop iterations"),
+        "{:?}",
+        out.warnings
+    );
+    assert_eq!(budget::steps_taken(), limit + 1);
+    // A loop in an include counts too, and its failure stops the body (it is not just left
+    // out while the loop around it goes on).
+    let includes = MemoryIncludes {
+        includes: [(
+            "inner.html".to_string(),
+            "{% for b in include.a %}{% for c in include.a %}{% endfor %}{% endfor %}".to_string(),
+        )]
+        .into(),
+        ..MemoryIncludes::default()
+    };
+    let body = "{% assign a = 'x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x' | split: ',' %}{% for i in a %}{% for j in a %}{% for k in a %}{% include inner.html a=a %}{% endfor %}{% endfor %}{% endfor %}";
+    let out = budget::with_steps_limit(limit, || {
+        render(body, &page("title: x\n"), &site_with(includes, Vec::new()))
+    });
+    assert_eq!(out.text, body);
+    assert!(
+        out.warnings
+            .iter()
+            .any(|(_, w)| w.contains("loop iterations")),
+        "{:?}",
+        out.warnings
+    );
+    assert!(budget::steps_taken() <= limit + 2);
+}
+
+/// The tag that counts a loop's iterations changes nothing a loop writes, white space
+/// control included.
+#[test]
+fn counted_loops_write_what_they_wrote() {
+    assert_eq!(
+        text("{%- for i in (1..3) -%}\n  {{ i }}\n{%- endfor -%}|{% for i in page.list %} {{ i }}{% else %}none{% endfor %}|{% for i in page.none %}x{% else %}none{% endfor %}"),
+        "123| b a c|none"
+    );
+    assert_eq!(
+        text("{% tablerow i in (1..2) %}{{ i }}{% endtablerow %}"),
+        "<tr class=\"row1\">\n<td class=\"col1\">1</td><td class=\"col2\">2</td></tr>\n"
+    );
+}
+
+/// The engine copies a value at every lookup: a condition on a large value, in a loop, costs
+/// its size each time. Every kilobyte a tag looks up is a step, loop variables' included.
+#[test]
+fn lookups_of_large_values_count_their_size() {
+    let grow = "{% assign s = 'xxxxxxxxxxxxxxxx' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}";
+    let small = "{% assign a = 'x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x' | split: ',' %}";
+    for inner in [
+        // An assigned value, looked up through the loops' frames.
+        "{% if s contains 'zzz' %}{% endif %}",
+        // A loop variable of an outer loop, which the inner loop's frame does not hold.
+        "{% for t in pair %}{% for c in a %}{% if t contains 'zzz' %}{% endif %}{% endfor %}{% endfor %}",
+    ] {
+        let body = format!(
+            "{grow}{small}{{% assign pair = s | append: ',' | append: s | split: ',' %}}{{% for i in a %}}{{% for j in a %}}{{% for k in a %}}{inner}{{% endfor %}}{{% endfor %}}{{% endfor %}}"
+        );
+        let limit = 1_000_000;
+        let out = budget::with_steps_limit(limit, || run(&body));
+        assert_eq!(out.text, body);
+        assert!(
+            out.warnings.iter().any(|(_, w)| w.contains("steps in all")),
+            "{inner}: {:?}",
+            out.warnings
+        );
+        // Stopped at the lookup that passed it: a megabyte is 1,024 steps.
+        assert!(budget::steps_taken() <= limit + 1024, "{}", budget::steps_taken());
+    }
+}
+
+/// `ifchanged` renders its block aside to compare it: that buffer is bounded like every
+/// other, and the block still writes what it wrote.
+#[test]
+fn ifchanged_is_bounded_and_still_compares() {
+    assert_eq!(
+        text("{% for i in page.list %}{% ifchanged %}x{% endifchanged %}{% ifchanged %}{{ i }}{% endifchanged %}{% endfor %}"),
+        "xbxaxc"
+    );
+    let out = run("{% assign a = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' %}{% ifchanged %}{% for i in (1..100000) %}{{ a }}{% endfor %}{% endifchanged %}");
+    assert!(
+        out.warnings
+            .iter()
+            .any(|(_, w)| w.contains("would pass 4 MB")),
+        "{:?}",
+        out.warnings
+    );
+}
+
+/// A block's conditions are evaluated at each render, and a tag's literals compared or
+/// copied: a long one weighs its length in steps (a `case` of 8,000 `when`s in a loop
+/// compared all of them at each iteration), and writes what it wrote.
+#[test]
+fn long_tags_weigh_their_length() {
+    let whens: String = (0..8_000)
+        .map(|i| format!("{{% when {i} %}}w{i}"))
+        .collect();
+    let body = format!(
+        "{{% assign a = 'x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x' | split: ',' %}}{{% for i in a %}}{{% for j in a %}}{{% for k in a %}}{{% case 'none' %}}{whens}{{% else %}}.{{% endcase %}}{{% endfor %}}{{% endfor %}}{{% endfor %}}"
+    );
+    let limit = 1_000_000;
+    let out = budget::with_steps_limit(limit, || run(&body));
+    assert!(
+        out.warnings.iter().any(|(_, w)| w.contains("steps in all")),
+        "{:?}",
+        out.warnings
+    );
+    assert!(budget::steps_taken() <= limit + body.len() as u64 / 64);
+    // What a long tag writes is what it wrote, white space control and all.
+    let long = "x".repeat(300);
+    assert_eq!(
+        text(&format!(
+            "a \n {{%- if '{long}' == '{long}' -%}} yes {{%- else -%}} no {{%- endif %}}"
+        )),
+        "ayes"
+    );
+    assert_eq!(
+        text(&format!("{{% case page.title %}}{{% when '{long}' %}}long{{% when 'Hello' %}}hello{{% endcase %}}")),
+        "hello"
+    );
+    assert_eq!(
+        text(&format!(
+            "a  {{{{- page.title | replace: '{long}', 'y' -}}}}  b"
+        )),
+        "aHellob"
+    );
+}
+
+/// Random markup, however broken, gives an answer: the text or the source with warnings,
+/// never a panic (the release profile aborts on one), and the bounds' tags never show.
+#[test]
+fn random_markup_never_panics_and_never_shows_the_step_tags() {
+    use rand::{Rng, SeedableRng};
+    const PIECES: &[&str] = &[
+        "{% for i in a %}",
+        "{%- for i in a -%}",
+        "{% endfor %}",
+        "{% if i == 'x' %}",
+        "{% elsif i %}",
+        "{% else %}",
+        "{% endif %}",
+        "{% case i %}",
+        "{% when 'x' %}",
+        "{% endcase %}",
+        "{{ i }}",
+        "{{- i | append: 'y' -}}",
+        "{% assign a = 'x,y' | split: ',' %}",
+        "{% capture c %}",
+        "{% endcapture %}",
+        "{% raw %}",
+        "{% endraw %}",
+        "{% tablerow t in a %}",
+        "{% endtablerow %}",
+        "{% ifchanged %}",
+        "{% endifchanged %}",
+        "{{ c | size }}",
+        "text ",
+        "{% unless i %}",
+        "{% endunless %}",
+        "{% comment %}",
+        "{% endcomment %}",
+        "{%",
+        "}}",
+        "{{",
+        "%}",
+        "{{ page.title | replace: 'H', 'hh' | date: '%4Y' }}",
+        "{% break %}",
+        "{% continue %}",
+        "{% cycle 'a', 'b' %}",
+        "\n",
+    ];
+    let long = format!("{{% if '{}' %}}", "z".repeat(200));
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1207);
+    for _ in 0..3_000 {
+        let body: String = (0..rng.gen_range(1..30))
+            .map(|_| match rng.gen_range(0..PIECES.len() + 1) {
+                i if i == PIECES.len() => long.as_str(),
+                i => PIECES[i],
+            })
+            .collect();
+        let out = run(&body);
+        assert!(
+            !out.text.contains(budget::LOOP_STEP_TAG),
+            "{body:?}: {}",
+            out.text
+        );
+    }
+}
