@@ -6,9 +6,10 @@
 //! (`.`, `%`, `-`, `，`); white space separates units without being one. Text is read as
 //! typed: full-width ASCII is folded to ASCII, typography to the keys it stands for (`’` is
 //! `'`, `–` and `—` are `-`, `…` is `...`, `«` is `<<`), everything is lower-cased (`ß` as
-//! `ss`), a combining mark belongs to the character before it (`e` + U+0301 is `é`) and
-//! invisible format characters (zero-width space, byte order mark, soft hyphen) are not
-//! there. Two units are *joined* when nothing (no white space) stands between them, and
+//! `ss`, the ligature `ﬁ` as `fi`), a combining mark belongs to the character before it (`e` +
+//! U+0301 is `é`; marks typed in another order than Unicode's canonical one are put in it, so
+//! `ê` + dot below is `ệ`) and invisible format characters (zero-width space, byte order
+//! mark, soft hyphen, the keycap of `1️⃣`) are not there. Two units are *joined* when nothing (no white space) stands between them, and
 //! *spaced* when only white space on one line does.
 //!
 //! A query means what was typed: a post matches when its title or its article text contains
@@ -118,6 +119,8 @@ fn kind(c: char) -> Kind {
         | '\u{202A}'..='\u{202E}'
         | '\u{2060}'..='\u{206F}'
         | '\u{FE00}'..='\u{FE0F}'
+        // The keycap that makes `1️⃣` of a digit: a list marker's frame, the digit stays.
+        | '\u{20E3}'
         | '\u{FEFF}'
         | '\u{E0000}'..='\u{E0FFF}' => Kind::Ignored,
         c if c.is_alphanumeric() => Kind::Word,
@@ -135,6 +138,13 @@ fn push_lower(word: &mut String, c: char) {
         '\u{00DF}' | '\u{1E9E}' => word.push_str("ss"),
         '\u{03C2}' => word.push('\u{03C3}'),
         '\u{0130}' => word.push('i'),
+        // The Latin ligatures a typesetter's text may hold (`ﬁnance`), as their letters.
+        '\u{FB00}' => word.push_str("ff"),
+        '\u{FB01}' => word.push_str("fi"),
+        '\u{FB02}' => word.push_str("fl"),
+        '\u{FB03}' => word.push_str("ffi"),
+        '\u{FB04}' => word.push_str("ffl"),
+        '\u{FB05}' | '\u{FB06}' => word.push_str("st"),
         c => word.extend(c.to_lowercase()),
     }
 }
@@ -142,6 +152,63 @@ fn push_lower(word: &mut String, c: char) {
 /// `base` with the combining mark `mark`: the one character Unicode has for both, if any.
 fn composed(base: char, mark: char) -> Option<char> {
     unicode_normalization::char::compose(base, mark)
+}
+
+/// Adds the combining mark `mark` to the end of `word` when it does not compose with the
+/// character before it: the word's last character and its marks are put in their canonical
+/// (NFC) form with it. So `ê` followed by a dot below (the order a Vietnamese keyboard may
+/// type) is `ệ`, as the dot below followed by the circumflex is: the same text in either
+/// order gives the same word.
+fn add_mark_in_canonical_order(word: &mut String, mark: char) {
+    use unicode_normalization::char::{
+        canonical_combining_class, compose, decompose_canonical, is_combining_mark,
+    };
+    // The last character that is no combining mark, and the marks after it, decomposed.
+    let cluster_start = word
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_combining_mark(c))
+        .map_or(0, |(at, _)| at);
+    let mut chars: Vec<char> = Vec::with_capacity(8);
+    for c in word[cluster_start..].chars().chain(std::iter::once(mark)) {
+        decompose_canonical(c, |d| chars.push(d));
+    }
+    // The marks in canonical order (a stable sort by combining class), then composed with the
+    // first character one by one, as NFC composes them: a mark that does not compose stays,
+    // and one of the same class after it is then blocked.
+    if let Some(marks) = chars.get_mut(1..) {
+        marks.sort_by_key(|&c| canonical_combining_class(c));
+    }
+    let mut base = chars[0];
+    let mut kept: Vec<char> = Vec::new();
+    let mut last_kept_class = None;
+    for &c in &chars[1..] {
+        let class = canonical_combining_class(c);
+        let blocked = last_kept_class.is_some_and(|kept_class| kept_class >= class);
+        match compose(base, c) {
+            Some(one) if !blocked => base = one,
+            _ => {
+                kept.push(c);
+                last_kept_class = Some(class);
+            }
+        }
+    }
+    word.truncate(cluster_start);
+    word.push(base);
+    word.extend(kept);
+}
+
+/// `base` with `mark` as one character when their canonical composition (NFC) is one,
+/// whatever the order `base`'s own marks and `mark` came in.
+fn composed_out_of_order(base: char, mark: char) -> Option<char> {
+    let mut word = String::new();
+    word.push(base);
+    add_mark_in_canonical_order(&mut word, mark);
+    let mut chars = word.chars();
+    match (chars.next(), chars.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
 }
 
 /// One unit of text, folded and lower-cased: a character (an ideograph or a mark) or a word.
@@ -196,14 +263,14 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usiz
                     Some(one) => word.push(one),
                     None => {
                         word.push(last);
-                        word.push(c);
+                        add_mark_in_canonical_order(&mut word, c);
                     }
                 }
                 word_at.1 = end;
                 continue;
             }
             if let Some((base, bytes, _)) = &mut pending {
-                if let Some(one) = composed(*base, c) {
+                if let Some(one) = composed(*base, c).or_else(|| composed_out_of_order(*base, c)) {
                     *base = one;
                 }
                 bytes.end = end;
@@ -1158,6 +1225,31 @@ mod tests {
             ),
             ("cafe", &["cafe"], &["cafe\u{0301}s", "cafe\u{0301}"]),
             ("\u{304C}", &["\u{304B}\u{3099}"], &["\u{304B}"]),
+            // Marks typed in another order than Unicode's canonical one: `ê` then a dot
+            // below (a Vietnamese keyboard's order) is `ệ`, as `ẹ` then a circumflex and
+            // the letter with both marks are; a capital too.
+            (
+                "vi\u{1EC7}t",
+                &[
+                    "Vi\u{00EA}\u{0323}t",
+                    "vie\u{0323}\u{0302}t",
+                    "vie\u{0302}\u{0323}t",
+                    "VI\u{1EC6}T",
+                    "vi\u{1EB9}\u{0302}t",
+                ],
+                &["viet", "vi\u{00EA}t"],
+            ),
+            ("finance", &["\u{FB01}nance", "FINANCE"], &["fnance"]),
+            (
+                "1 \u{4E00}\u{5B63}\u{5EA6}",
+                &["1\u{FE0F}\u{20E3} \u{4E00}\u{5B63}\u{5EA6}"],
+                &[],
+            ),
+            (
+                "vi\u{00EA}\u{0323}t nam",
+                &["Vi\u{1EC7}t Nam"],
+                &["Vi\u{00EA}t Nam"],
+            ),
             ("हिन्दी", &["हिन्दी भाषा"], &["हिन"]),
         ];
         assert_cases(cases);
@@ -1248,6 +1340,44 @@ mod tests {
         assert!(cursor.next_posting(None).is_none());
         let damaged = PositionLists::from_bytes(vec![0x81]);
         assert!(damaged.cursor().next_posting(None).is_none());
+    }
+
+    /// A word's letters and combining marks, in any order, are the word NFC makes of them:
+    /// random letters (plain and precomposed) and marks of several classes, against
+    /// `unicode-normalization`'s own NFC.
+    #[test]
+    fn marks_in_any_order_make_the_canonical_word() {
+        use rand::{Rng, SeedableRng};
+        use unicode_normalization::UnicodeNormalization;
+        let letters = [
+            'a', 'e', 'o', 'u', 'y', 'n', '\u{00EA}', '\u{00F4}', '\u{01A1}', '\u{01B0}',
+            '\u{1EB9}', '\u{00E2}', '\u{0103}', '\u{03B1}', '\u{0438}', '\u{00E9}',
+        ];
+        let marks = [
+            '\u{0300}', '\u{0301}', '\u{0302}', '\u{0303}', '\u{0306}', '\u{0309}', '\u{031B}',
+            '\u{0323}', '\u{0327}', '\u{0328}', '\u{0304}', '\u{0308}',
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for round in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..rng.gen_range(1..4) {
+                text.push(letters[rng.gen_range(0..letters.len())]);
+                for _ in 0..rng.gen_range(0..4) {
+                    text.push(marks[rng.gen_range(0..marks.len())]);
+                }
+            }
+            let mut words = Vec::new();
+            for_each_unit(&text, |unit, _, _| match unit {
+                Unit::Word(word) => words.push(word.to_string()),
+                Unit::Char(c) => words.push(c.to_string()),
+            });
+            let expected: String = text.nfc().collect();
+            assert_eq!(
+                words,
+                [expected.clone()],
+                "round {round}: {text:?} {expected:?}"
+            );
+        }
     }
 
     #[test]
