@@ -1374,7 +1374,7 @@ mod tests {
             let expected: String = text.nfc().collect();
             assert_eq!(
                 words,
-                [expected.clone()],
+                std::slice::from_ref(&expected),
                 "round {round}: {text:?} {expected:?}"
             );
         }
