@@ -87,14 +87,22 @@ pub fn parse(yaml_text: &str) -> (FrontMatter, Option<FallbackWarning>) {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Defaults {
     fields: BTreeMap<String, Field>,
+    /// The mapping as written, for Liquid's `page` (which sees every key, as Jekyll's does).
+    yaml: String,
 }
 
 impl Defaults {
     /// The `values:` mapping of a `defaults:` entry, as YAML text.
     pub fn from_yaml(text: &str) -> Option<Defaults> {
-        yaml::parse_mapping(text)
-            .ok()
-            .map(|fields| Defaults { fields })
+        yaml::parse_mapping(text).ok().map(|fields| Defaults {
+            fields,
+            yaml: text.to_string(),
+        })
+    }
+
+    /// The mapping as YAML text.
+    pub fn yaml(&self) -> &str {
+        &self.yaml
     }
 }
 

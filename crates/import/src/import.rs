@@ -337,10 +337,15 @@ pub fn import_file_with(
         );
     }
 
-    let (mut front, fallback) = if settings.defaults.is_empty() {
+    let defaults = if settings.defaults.is_empty() {
+        Vec::new()
+    } else {
+        settings.defaults_of(file.path)
+    };
+    let (mut front, fallback) = if defaults.is_empty() {
         front_matter::parse(split.yaml)
     } else {
-        front_matter::parse_with_defaults(split.yaml, &settings.defaults_of(file.path))
+        front_matter::parse_with_defaults(split.yaml, &defaults)
     };
     if let Some(fallback) = fallback {
         warn(
@@ -401,6 +406,7 @@ pub fn import_file_with(
             path: file.path,
             relative_path: settings.relative_path(file.path),
             front_matter_yaml: split.yaml,
+            defaults: &defaults,
             title: front.title.as_deref(),
             date,
             categories: &front.categories,

@@ -343,6 +343,9 @@ pub struct PageInputs<'a> {
     /// `news/_posts/…`), as Jekyll gives it — never the builder's own folders.
     pub relative_path: &'a str,
     pub front_matter_yaml: &'a str,
+    /// `_config.yml`'s `defaults:` for the post, the most specific first: `page` has their
+    /// keys the front matter does not set.
+    pub defaults: &'a [&'a crate::front_matter::Defaults],
     pub title: Option<&'a str>,
     pub date: Option<DateTime<FixedOffset>>,
     pub categories: &'a [String],
@@ -540,6 +543,26 @@ fn page_value(page: &PageInputs<'_>, body: &str, zone: &Zone) -> Node {
         Err(_) => Hash::new(),
     };
     read_plain_times(&mut hash, page.front_matter_yaml, zone);
+    // Jekyll merges the site's front matter defaults into the page: `{{ page.author }}` is
+    // the default author of a post that names none.
+    for default in page.defaults {
+        let Ok(yaml) = crate::yaml::value(default.yaml()) else {
+            continue;
+        };
+        let Node::Hash(values) = values::from_yaml(&yaml) else {
+            continue;
+        };
+        for (key, node) in values.into_entries() {
+            let same: &[&str] = match key.as_str() {
+                "category" | "categories" => &["category", "categories"],
+                "tag" | "tags" => &["tag", "tags"],
+                _ => &[],
+            };
+            if hash.get(&key).is_none() && !same.iter().any(|k| hash.get(k).is_some()) {
+                hash.insert(key, node);
+            }
+        }
+    }
     hash.insert("id", Node::text(page.id));
     hash.insert("url", Node::text(post_link(page.id)));
     hash.insert("path", Node::text(page.relative_path));

@@ -32,6 +32,7 @@ fn page<'a>(yaml: &'a str) -> PageInputs<'a> {
         path: "_posts/2024-01-02-hello.md",
         relative_path: "_posts/2024-01-02-hello.md",
         front_matter_yaml: yaml,
+        defaults: &[],
         title: Some("Hello"),
         date: Some(DateTime::parse_from_rfc3339("2024-01-02T03:04:05+00:00").expect("a date")),
         categories: &[],
@@ -1143,4 +1144,32 @@ fn random_markup_never_panics_and_never_shows_the_step_tags() {
             out.text
         );
     }
+}
+
+#[test]
+fn page_has_the_front_matter_defaults_the_post_does_not_override() {
+    // As Jekyll merges `_config.yml`'s `defaults:` into the page, the most specific scope
+    // first: the post's own keys win, then the folder's, then the site's.
+    let folder =
+        crate::front_matter::Defaults::from_yaml("author: Ann\nlayout: note\n").expect("a mapping");
+    let site_wide = crate::front_matter::Defaults::from_yaml(
+        "author: Bob\nsource: wire\nlinks: [a, b]\ncategory: from-defaults\n",
+    )
+    .expect("a mapping");
+    let defaults = [&folder, &site_wide];
+    let with_defaults = PageInputs {
+        defaults: &defaults,
+        ..page("title: Hello\nlayout: own\n")
+    };
+    let out = render(
+        "{{ page.author }} {{ page.layout }} {{ page.source }} {{ page.links | join: '+' }} \
+         {{ page.category }}|{{ page.categories | size }}",
+        &with_defaults,
+        &site(),
+    );
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(out.text, "Ann own wire a+b from-defaults|0");
+    // Without defaults, nothing of theirs.
+    let out = render("[{{ page.author }}]", &page("title: Hello\n"), &site());
+    assert_eq!(out.text, "[]");
 }

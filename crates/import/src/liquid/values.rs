@@ -124,6 +124,11 @@ impl Hash {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// The keys and values, in order.
+    pub fn into_entries(self) -> impl Iterator<Item = (KString, Node)> {
+        self.entries.into_iter()
+    }
 }
 
 impl FromIterator<(KString, Node)> for Hash {
