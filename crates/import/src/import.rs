@@ -7,7 +7,7 @@ use std::hash::BuildHasher;
 use chrono::{DateTime, FixedOffset, NaiveTime};
 
 use crate::front_matter;
-use crate::links::{host_of, rewrite_site_links};
+use crate::links::{host_of, origin_of, rewrite_site_links};
 use crate::liquid::{self, LiquidSite, PageInputs, SiteInputs};
 use crate::markdown;
 use crate::post_date::{self, Zone};
@@ -431,7 +431,10 @@ pub fn import_file_with(
         Err(reason) => return reject(reason),
     };
     let host = host_of(&settings.url).unwrap_or("");
-    if let Cow::Owned(html) = rewrite_site_links(&body.html, host, &settings.baseurl) {
+    let origin = origin_of(&settings.url);
+    if let Cow::Owned(html) =
+        rewrite_site_links(&body.html, host, &settings.baseurl, origin.as_deref())
+    {
         body.html = html;
         // The article text is the stored HTML's, as the app reads it: a link to the site's
         // own page is an in-app link now, which is navigation when it stands alone

@@ -15,9 +15,34 @@ pub fn host_of(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// The origin (scheme and host) of a site URL, for links made absolute: `https://host`, or
+/// `http://host` when the site's `url` says `http:`; `None` without a host.
+pub fn origin_of(url: &str) -> Option<String> {
+    // Written into attributes as it is: only a host's characters (and a port's).
+    let host = host_of(url).filter(|host| {
+        host.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+    })?;
+    let scheme = if url.starts_with("http:") {
+        "http"
+    } else {
+        "https"
+    };
+    Some(format!("{scheme}://{host}"))
+}
+
 /// The start of every link the sanitizer writes (its forced attributes first, then the
 /// link's own: `title`, `href`…).
 const LINK: &str = "<a rel=\"noopener noreferrer\" target=\"_blank\"";
+/// The start of every image the sanitizer writes (its forced attributes first).
+const IMAGE: &str = "<img loading=\"lazy\" referrerpolicy=\"no-referrer\"";
+
+/// Whether `url` is root-relative (`/about/`, not `//host/…`): a path on the original site,
+/// which in the archive would resolve against the archive's own host (`user.github.io/…`,
+/// `file:///…`).
+fn is_root_relative(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
+}
 
 /// Rewrites the links of sanitized HTML that lead into the archive to its in-app routes, which
 /// open in the same tab (their `target="_blank"` is dropped, as the browser's enforcer of the
@@ -31,30 +56,79 @@ const LINK: &str = "<a rel=\"noopener noreferrer\" target=\"_blank\"";
 /// - a link to a page of `host` (with `http:`, `https:` or no scheme): the in-app route for
 ///   the same page, when the app has a view for it.
 ///
+/// A root-relative link or image (`/about/`, `/assets/chart.png`: a path on the original
+/// site) leads where it led on that site: to its in-app route when it has one that names a
+/// post, a tag or a category page (`/2020/05/03/x.html`, `/tags/x/`, `/category/x.html`), and
+/// otherwise to the original site itself (`origin`, from `_config.yml`'s `url`) — in the
+/// archive it would resolve against the archive's own host. Without a `url` it is left alone.
+///
 /// Links the app has no view for are left alone. HTML without such links (most posts) is lent
 /// back as it is, not copied.
-pub fn rewrite_site_links<'a>(html: &'a str, host: &str, baseurl: &str) -> Cow<'a, str> {
+pub fn rewrite_site_links<'a>(
+    html: &'a str,
+    host: &str,
+    baseurl: &str,
+    origin: Option<&str>,
+) -> Cow<'a, str> {
     let names_host =
         !host.is_empty() && memchr::memmem::find(html.as_bytes(), host.as_bytes()).is_some();
-    if !names_host && memchr::memmem::find(html.as_bytes(), b"#/").is_none() {
+    let root_relative = memchr::memmem::find(html.as_bytes(), b"=\"/").is_some();
+    if !names_host && !root_relative && memchr::memmem::find(html.as_bytes(), b"#/").is_none() {
         return Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(start) = rest.find(LINK) {
+    loop {
+        let link = rest.find(LINK);
+        let image = origin.and_then(|_| rest.find(IMAGE));
+        let (start, prefix, is_link) = match (link, image) {
+            (Some(l), Some(i)) if i < l => (i, IMAGE, false),
+            (Some(l), _) => (l, LINK, true),
+            (None, Some(i)) => (i, IMAGE, false),
+            (None, None) => break,
+        };
         out.push_str(&rest[..start]);
         let tag = &rest[start..];
-        let Some((attributes, end)) = attributes_of(&tag[LINK.len()..]) else {
+        let Some((attributes, end)) = attributes_of(&tag[prefix.len()..]) else {
             out.push_str(tag);
             return Cow::Owned(out);
         };
-        let end = LINK.len() + end;
-        let route = attributes
+        let end = prefix.len() + end;
+        if !is_link {
+            // An image: only its root-relative source changes, to the original site's.
+            out.push_str(prefix);
+            for (name, value) in &attributes {
+                out.push(' ');
+                out.push_str(name);
+                out.push_str("=\"");
+                match origin {
+                    Some(origin) if *name == "src" && is_root_relative(value) => {
+                        out.push_str(origin);
+                        out.push_str(value);
+                    }
+                    _ => out.push_str(value),
+                }
+                out.push('"');
+            }
+            out.push('>');
+            rest = &tag[end..];
+            continue;
+        }
+        let href = attributes
             .iter()
             .find(|(name, _)| *name == "href")
-            .and_then(|(_, href)| in_app_route(href, host, baseurl));
+            .map(|(_, href)| *href);
+        let route = href.and_then(|href| {
+            in_app_route(href, host, baseurl)
+                .map(Target::InApp)
+                .or_else(|| {
+                    is_root_relative(href)
+                        .then(|| root_relative_route(href, baseurl, origin))
+                        .flatten()
+                })
+        });
         match route {
-            Some(route) => {
+            Some(Target::InApp(route)) => {
                 out.push_str("<a rel=\"noopener noreferrer\"");
                 for (name, value) in &attributes {
                     out.push(' ');
@@ -69,12 +143,55 @@ pub fn rewrite_site_links<'a>(html: &'a str, host: &str, baseurl: &str) -> Cow<'
                 }
                 out.push('>');
             }
+            Some(Target::Outside(url)) => {
+                out.push_str(LINK);
+                for (name, value) in &attributes {
+                    out.push(' ');
+                    out.push_str(name);
+                    out.push_str("=\"");
+                    out.push_str(if *name == "href" { &url } else { value });
+                    out.push('"');
+                }
+                out.push('>');
+            }
             None => out.push_str(&tag[..end]),
         }
         rest = &tag[end..];
     }
     out.push_str(rest);
     Cow::Owned(out)
+}
+
+/// Where a rewritten link leads.
+enum Target {
+    /// An in-app route (`#/post/…`), opened in the same tab.
+    InApp(String),
+    /// A page of the original site, as written (escaped).
+    Outside(String),
+}
+
+/// Where a root-relative link (`/about/`, escaped as written) leads: see
+/// [`rewrite_site_links`].
+fn root_relative_route(href: &str, baseurl: &str, origin: Option<&str>) -> Option<Target> {
+    let decoded = href.replace("&amp;", "&");
+    let path = decoded.split(['?', '#']).next().unwrap_or("");
+    let path = path
+        .strip_prefix(baseurl)
+        .filter(|_| !baseurl.is_empty())
+        .unwrap_or(path);
+    // One segment (`/about/`, `/contact.html`) is more often a page of the old site than a
+    // category: only the original site knows.
+    let segments = path.split('/').filter(|s| !s.is_empty()).count();
+    let route = match legacy_route(path) {
+        Route::NotFound { .. } => None,
+        _ if segments < 2 => None,
+        route => Some(route.to_fragment()),
+    };
+    match (route, origin) {
+        (Some(route), _) => Some(Target::InApp(route)),
+        (None, Some(origin)) => Some(Target::Outside(format!("{origin}{href}"))),
+        (None, None) => None,
+    }
 }
 
 /// The attributes of a start tag the sanitizer wrote (` name="value"`, values escaped, so
@@ -165,7 +282,7 @@ mod tests {
     fn finews_back_links_become_in_app_links() {
         let html = format!("{A}//finews.withounder.com/category/nanfangPlus.html\">返回南方Plus新闻</a>｜{A}//finews.withounder.com/\">返回首页</a>");
         assert_eq!(
-            rewrite_site_links(&html, "finews.withounder.com", ""),
+            rewrite_site_links(&html, "finews.withounder.com", "", None),
             "<a rel=\"noopener noreferrer\" href=\"#/category/nanfangPlus\">返回南方Plus新闻</a>｜<a rel=\"noopener noreferrer\" href=\"#/\">返回首页</a>"
         );
     }
@@ -173,7 +290,10 @@ mod tests {
     #[test]
     fn other_hosts_and_unknown_pages_are_left_alone() {
         let html = format!("{A}http://finance.eastmoney.com/a.html\">x</a>{A}https://finews.withounder.com.evil.example/category/x.html\">y</a>{A}https://finews.withounder.com/assets/a/b.png\">z</a>");
-        assert_eq!(rewrite_site_links(&html, "finews.withounder.com", ""), html);
+        assert_eq!(
+            rewrite_site_links(&html, "finews.withounder.com", "", None),
+            html
+        );
     }
 
     #[test]
@@ -191,7 +311,7 @@ mod tests {
         ] {
             let html = format!("<p>{A}{href}\">x</a></p>");
             assert_eq!(
-                rewrite_site_links(&html, "me.example.io", "/blog"),
+                rewrite_site_links(&html, "me.example.io", "/blog", None),
                 "<p><a rel=\"noopener noreferrer\" href=\"#/post/2024-02-01-alpha\">x</a></p>",
                 "{href}"
             );
@@ -199,7 +319,7 @@ mod tests {
         // Without a site URL too, and with the link's other attributes kept.
         let html = "<a rel=\"noopener noreferrer\" target=\"_blank\" title=\"a > b\" href=\"/#/tag/a&amp;b\">x</a>";
         assert_eq!(
-            rewrite_site_links(html, "", ""),
+            rewrite_site_links(html, "", "", None),
             "<a rel=\"noopener noreferrer\" title=\"a > b\" href=\"#/tag/a&amp;b\">x</a>"
         );
         // Another site's page, another path, or a page's own anchor: left alone.
@@ -212,7 +332,7 @@ mod tests {
         ] {
             let html = format!("{A}{href}\">x</a>");
             assert_eq!(
-                rewrite_site_links(&html, "me.example.io", "/blog"),
+                rewrite_site_links(&html, "me.example.io", "/blog", None),
                 html,
                 "{href}"
             );
@@ -220,10 +340,53 @@ mod tests {
     }
 
     #[test]
+    fn root_relative_links_and_images_lead_where_they_led_on_the_original_site() {
+        let origin = Some("https://blog.example.net");
+        let html = format!(
+            "<p>{A}/about/\">a</a>{A}/blog/2020/05/03/second.html?x=1&amp;y=2\">b</a>\
+             {A}/blog/tags/rates/\">c</a>{A}/blog/files/report.pdf\">d</a>\
+             <img loading=\"lazy\" referrerpolicy=\"no-referrer\" src=\"/img/c.png\" alt=\"c\">\
+             <img loading=\"lazy\" referrerpolicy=\"no-referrer\" src=\"https://cdn.example/x.png\">\
+             {A}https://other.example/about/\">e</a>{A}second.html\">f</a></p>"
+        );
+        assert_eq!(
+            rewrite_site_links(&html, "blog.example.net", "/blog", origin),
+            format!(
+                "<p>{A}https://blog.example.net/about/\">a</a>\
+                 <a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second\">b</a>\
+                 <a rel=\"noopener noreferrer\" href=\"#/tag/rates\">c</a>\
+                 {A}https://blog.example.net/blog/files/report.pdf\">d</a>\
+                 <img loading=\"lazy\" referrerpolicy=\"no-referrer\" src=\"https://blog.example.net/img/c.png\" alt=\"c\">\
+                 <img loading=\"lazy\" referrerpolicy=\"no-referrer\" src=\"https://cdn.example/x.png\">\
+                 {A}https://other.example/about/\">e</a>{A}second.html\">f</a></p>"
+            )
+        );
+        // Without the site's `url`: what maps to a view does, the rest is left alone.
+        assert_eq!(
+            rewrite_site_links(&html, "", "/blog", None),
+            html.replace(
+                &format!("{A}/blog/2020/05/03/second.html?x=1&amp;y=2\">"),
+                "<a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second\">"
+            )
+            .replace(
+                &format!("{A}/blog/tags/rates/\">"),
+                "<a rel=\"noopener noreferrer\" href=\"#/tag/rates\">"
+            )
+        );
+        assert_eq!(
+            origin_of("http://a.example/b"),
+            Some("http://a.example".into())
+        );
+        assert_eq!(origin_of("//a.example"), Some("https://a.example".into()));
+        assert_eq!(origin_of(""), None);
+        assert_eq!(origin_of("https://a\"onload=x.example/"), None);
+    }
+
+    #[test]
     fn the_base_url_is_removed_first() {
         let html = format!("{A}https://news.example.org/blog/2022/03/05/singular.html\">x</a>");
         assert_eq!(
-            rewrite_site_links(&html, "news.example.org", "/blog"),
+            rewrite_site_links(&html, "news.example.org", "/blog", None),
             "<a rel=\"noopener noreferrer\" href=\"#/post/2022-03-05-singular\">x</a>"
         );
     }
