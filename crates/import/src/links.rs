@@ -96,21 +96,12 @@ pub fn rewrite_site_links<'a>(
         let end = prefix.len() + end;
         if !is_link {
             // An image: only its root-relative source changes, to the original site's.
-            out.push_str(prefix);
-            for (name, value) in &attributes {
-                out.push(' ');
-                out.push_str(name);
-                out.push_str("=\"");
-                match origin {
-                    Some(origin) if *name == "src" && is_root_relative(value) => {
-                        out.push_str(origin);
-                        out.push_str(value);
-                    }
-                    _ => out.push_str(value),
+            write_tag(&mut out, prefix, &attributes, |name, value| match origin {
+                Some(origin) if name == "src" && is_root_relative(value) => {
+                    Some(format!("{origin}{value}"))
                 }
-                out.push('"');
-            }
-            out.push('>');
+                _ => None,
+            });
             rest = &tag[end..];
             continue;
         }
@@ -129,30 +120,18 @@ pub fn rewrite_site_links<'a>(
         });
         match route {
             Some(Target::InApp(route)) => {
-                out.push_str("<a rel=\"noopener noreferrer\"");
-                for (name, value) in &attributes {
-                    out.push(' ');
-                    out.push_str(name);
-                    out.push_str("=\"");
-                    if *name == "href" {
-                        out.push_str(&route.replace('&', "&amp;").replace('"', "&quot;"));
-                    } else {
-                        out.push_str(value);
-                    }
-                    out.push('"');
-                }
-                out.push('>');
+                let route = route.replace('&', "&amp;").replace('"', "&quot;");
+                write_tag(
+                    &mut out,
+                    "<a rel=\"noopener noreferrer\"",
+                    &attributes,
+                    |name, _| (name == "href").then(|| route.clone()),
+                );
             }
             Some(Target::Outside(url)) => {
-                out.push_str(LINK);
-                for (name, value) in &attributes {
-                    out.push(' ');
-                    out.push_str(name);
-                    out.push_str("=\"");
-                    out.push_str(if *name == "href" { &url } else { value });
-                    out.push('"');
-                }
-                out.push('>');
+                write_tag(&mut out, LINK, &attributes, |name, _| {
+                    (name == "href").then(|| url.clone())
+                });
             }
             None => out.push_str(&tag[..end]),
         }
@@ -160,6 +139,28 @@ pub fn rewrite_site_links<'a>(
     }
     out.push_str(rest);
     Cow::Owned(out)
+}
+
+/// Writes a start tag: `start` (`<a rel=…`), then each attribute as it was (` name="value"`,
+/// escaped as written) or with the value `replace` gives for it, then `>`.
+fn write_tag(
+    out: &mut String,
+    start: &str,
+    attributes: &[(&str, &str)],
+    replace: impl Fn(&str, &str) -> Option<String>,
+) {
+    out.push_str(start);
+    for &(name, value) in attributes {
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        match replace(name, value) {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(value),
+        }
+        out.push('"');
+    }
+    out.push('>');
 }
 
 /// Where a rewritten link leads.
