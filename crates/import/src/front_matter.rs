@@ -87,21 +87,22 @@ pub fn parse(yaml_text: &str) -> (FrontMatter, Option<FallbackWarning>) {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Defaults {
     fields: BTreeMap<String, Field>,
-    /// The mapping as written, for Liquid's `page` (which sees every key, as Jekyll's does).
-    yaml: String,
+    /// The mapping as read, for Liquid's `page` (which sees every key, as Jekyll's does).
+    yaml: serde_yaml::Value,
 }
 
 impl Defaults {
     /// The `values:` mapping of a `defaults:` entry, as YAML text.
     pub fn from_yaml(text: &str) -> Option<Defaults> {
-        yaml::parse_mapping(text).ok().map(|fields| Defaults {
+        let fields = yaml::parse_mapping(text).ok()?;
+        Some(Defaults {
             fields,
-            yaml: text.to_string(),
+            yaml: yaml::value(text).unwrap_or_default(),
         })
     }
 
-    /// The mapping as YAML text.
-    pub fn yaml(&self) -> &str {
+    /// The mapping as read (parsed once, when `_config.yml` is read).
+    pub fn yaml(&self) -> &serde_yaml::Value {
         &self.yaml
     }
 }

@@ -546,10 +546,7 @@ fn page_value(page: &PageInputs<'_>, body: &str, zone: &Zone) -> Node {
     // Jekyll merges the site's front matter defaults into the page: `{{ page.author }}` is
     // the default author of a post that names none.
     for default in page.defaults {
-        let Ok(yaml) = crate::yaml::value(default.yaml()) else {
-            continue;
-        };
-        let Node::Hash(values) = values::from_yaml(&yaml) else {
+        let Node::Hash(values) = values::from_yaml(default.yaml()) else {
             continue;
         };
         for (key, node) in values.into_entries() {

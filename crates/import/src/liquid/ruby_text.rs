@@ -123,36 +123,72 @@ pub(super) fn inspect(value: &dyn ValueView) -> String {
     out
 }
 
-fn write_inspect(value: &dyn ValueView, out: &mut String) {
+/// How [`write_nested`] writes a value: Ruby's `inspect` or JSON.
+struct Notation {
+    /// Between the items of an array or an object.
+    separator: &'static str,
+    /// Between a key and its value.
+    pair: &'static str,
+    /// What has no scalar (nil).
+    nil: &'static str,
+    /// A key.
+    key: fn(&str, &mut String),
+    /// A scalar.
+    scalar: fn(&ScalarCow<'_>, &mut String),
+}
+
+const INSPECT: Notation = Notation {
+    separator: ", ",
+    pair: "=>",
+    nil: "nil",
+    key: write_quoted,
+    scalar: inspect_scalar,
+};
+
+const JSON: Notation = Notation {
+    separator: ",",
+    pair: ":",
+    nil: "null",
+    key: write_json_text,
+    scalar: json_scalar,
+};
+
+/// Arrays, objects (keys in [`entries`] order) and scalars, in `notation`.
+fn write_nested(value: &dyn ValueView, notation: &Notation, out: &mut String) {
     if let Some(items) = value.as_array() {
         out.push('[');
         for (at, item) in items.values().enumerate() {
             if at > 0 {
-                out.push_str(", ");
+                out.push_str(notation.separator);
             }
-            write_inspect(item, out);
+            write_nested(item, notation, out);
         }
         out.push(']');
-        return;
-    }
-    if let Some(object) = value.as_object() {
+    } else if let Some(object) = value.as_object() {
         out.push('{');
         for (at, (key, item)) in entries(object).into_iter().enumerate() {
             if at > 0 {
-                out.push_str(", ");
+                out.push_str(notation.separator);
             }
-            write_quoted(key.as_str(), out);
-            out.push_str("=>");
-            write_inspect(item, out);
+            (notation.key)(key.as_str(), out);
+            out.push_str(notation.pair);
+            write_nested(item, notation, out);
         }
         out.push('}');
-        return;
+    } else {
+        match value.as_scalar() {
+            Some(scalar) => (notation.scalar)(&scalar, out),
+            None => out.push_str(notation.nil),
+        }
     }
-    let Some(scalar) = value.as_scalar() else {
-        out.push_str("nil");
-        return;
-    };
-    match kind(&scalar) {
+}
+
+fn write_inspect(value: &dyn ValueView, out: &mut String) {
+    write_nested(value, &INSPECT, out);
+}
+
+fn inspect_scalar(scalar: &ScalarCow<'_>, out: &mut String) {
+    match kind(scalar) {
         Kind::Text => write_quoted(scalar.to_kstr().as_str(), out),
         Kind::Date => {
             // Ruby's `Date#inspect`, with its Julian day number.
@@ -164,7 +200,7 @@ fn write_inspect(value: &dyn ValueView, out: &mut String) {
                 "#<Date: {text} (({julian_day}j,0s,0n),+0s,2299161j)>"
             ));
         }
-        _ => out.push_str(&scalar_to_s(&scalar)),
+        _ => out.push_str(&scalar_to_s(scalar)),
     }
 }
 
@@ -198,35 +234,11 @@ pub(super) fn to_json(value: &dyn ValueView) -> String {
 }
 
 fn write_json(value: &dyn ValueView, out: &mut String) {
-    if let Some(items) = value.as_array() {
-        out.push('[');
-        for (at, item) in items.values().enumerate() {
-            if at > 0 {
-                out.push(',');
-            }
-            write_json(item, out);
-        }
-        out.push(']');
-        return;
-    }
-    if let Some(object) = value.as_object() {
-        out.push('{');
-        for (at, (key, item)) in entries(object).into_iter().enumerate() {
-            if at > 0 {
-                out.push(',');
-            }
-            write_json_text(key.as_str(), out);
-            out.push(':');
-            write_json(item, out);
-        }
-        out.push('}');
-        return;
-    }
-    let Some(scalar) = value.as_scalar() else {
-        out.push_str("null");
-        return;
-    };
-    match kind(&scalar) {
+    write_nested(value, &JSON, out);
+}
+
+fn json_scalar(scalar: &ScalarCow<'_>, out: &mut String) {
+    match kind(scalar) {
         Kind::Integer | Kind::Bool => out.push_str(&scalar.to_kstr()),
         Kind::Float => match scalar.to_float() {
             Some(float) if float.is_finite() => out.push_str(&float_to_s(float)),
