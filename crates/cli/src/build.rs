@@ -191,6 +191,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         url: config.site.url.clone(),
         baseurl: config.site.baseurl.clone(),
         title: config.site.title.clone(),
+        permalink: gazette_import::permalink::Permalink::new(&config.site.permalink),
         excerpt_separator: config.excerpt_separator.clone(),
         markdown: config.markdown.clone(),
         // Scoped by folder, spelled as the posts' paths are (the site's folder joined).
@@ -286,7 +287,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
     enum Found {
         Unchanged(usize, FileKey),
         // Boxed: most files are unchanged, and a record is twice the size of the rest.
-        Imported(Box<(Imported, bool, Option<FileKey>)>),
+        Imported(Box<(Imported, Again, Option<FileKey>)>),
     }
     let folders = state_path
         .map(|_| crate::state::Folders::of(&sources.posts))
@@ -336,8 +337,8 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                     hash: state::content_hash(buffer),
                     ..key
                 });
-            let (imported, wants) = keep(outcome, &spill, &names)?;
-            Ok(Found::Imported(Box::new((imported, wants, key))))
+            let (imported, again) = keep(outcome, &spill, &names)?;
+            Ok(Found::Imported(Box::new((imported, again, key))))
         };
     let import = |range: std::ops::Range<usize>,
                   opened: &crate::prefetch::Opened|
@@ -369,6 +370,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
         loaded.forget_paths();
     }
     let mut wanting = Vec::new();
+    let mut every_build = Vec::new();
     let mut file_keys = Vec::with_capacity(found.len());
     let mut imported = Vec::with_capacity(found.len());
     for (i, found) in found.into_iter().enumerate() {
@@ -379,9 +381,12 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                 (entry.imported, Some(key))
             }
             Found::Imported(found) => {
-                let (record, wants, key) = *found;
-                if wants {
+                let (record, again, key) = *found;
+                if again.site_posts {
                     wanting.push(i);
+                }
+                if again.every_build {
+                    every_build.push(i);
                 }
                 (record, key)
             }
@@ -421,8 +426,8 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, options: &Options) -> Result<Ex
                         let mut out = Vec::new();
                         for i in range {
                             if let Some(key) = file_keys[i] {
-                                let wants = wanting.binary_search(&i).is_ok();
-                                out = state::encode_file(out, &shown[i], key, wants, &imported[i])?;
+                                let again = every_build.binary_search(&i).is_ok();
+                                out = state::encode_file(out, &shown[i], key, again, &imported[i])?;
                             }
                         }
                         Ok(out)
@@ -614,8 +619,8 @@ fn check_state_path(state: &Path, out: &Path) -> Result<()> {
 
 /// The key of the file at `path` (whose size and time are `key`) when it is the one `entry`
 /// describes: the same size, and the same time or (a fresh checkout gives every file a new
-/// time) the same bytes. Posts whose Liquid lists the site's posts are imported again every
-/// time.
+/// time) the same bytes. Posts whose Liquid lists the site's posts, or whose links were read
+/// against them, are imported again every time.
 fn unchanged(
     entry: &SavedEntry,
     key: FileKey,
@@ -807,13 +812,29 @@ fn liquid_site(
     site.with_post_ids(PostIds::new(ids.map(gazette_import::import::post_id)))
 }
 
-/// The builder's record of `outcome`, its content moved to the store, and whether its Liquid
-/// asks for the site's posts.
-fn keep(outcome: Outcome, spill: &Spill, names: &Names) -> std::io::Result<(Imported, bool)> {
+/// The builder's record of `outcome`, its content moved to the store, and when it is imported
+/// again.
+fn keep(outcome: Outcome, spill: &Spill, names: &Names) -> std::io::Result<(Imported, Again)> {
     let mut outcome = outcome;
     spill.take(&mut outcome)?;
-    let wants_site_posts = matches!(&outcome, Outcome::Post(post) if post.wants_site_posts);
-    Ok((Imported::of(outcome, names), wants_site_posts))
+    let again = match &outcome {
+        Outcome::Post(post) => Again {
+            site_posts: post.wants_site_posts,
+            every_build: post.wants_site_posts || post.links_to_posts,
+        },
+        _ => Again::default(),
+    };
+    Ok((Imported::of(outcome, names), again))
+}
+
+/// When a post is imported again.
+#[derive(Debug, Clone, Copy, Default)]
+struct Again {
+    /// In this build, once every post is known: its Liquid lists the site's posts.
+    site_posts: bool,
+    /// In every update: what it shows depends on the other posts (its Liquid lists them, or
+    /// its links were read against them).
+    every_build: bool,
 }
 
 /// Posts whose Liquid asks for `site.posts`, `site.categories` or `site.tags` (`wanting`,

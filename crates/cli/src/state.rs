@@ -343,8 +343,9 @@ impl<'a> SavedFileRef<'a> {
 }
 
 /// A post file the state describes: the builder's record of it (its content
-/// [unloaded](Content::Unloaded)), its key, and whether its Liquid lists the site's posts
-/// (such a file is imported again by every build).
+/// [unloaded](Content::Unloaded)), its key, and whether it is imported again by every build
+/// (its Liquid lists the site's posts, or its links were read against them: the field keeps
+/// its first name).
 #[derive(Debug)]
 pub struct SavedEntry {
     pub imported: Imported,

@@ -117,6 +117,7 @@ impl Imported {
                     content,
                     warnings,
                     wants_site_posts: _,
+                    links_to_posts: _,
                 } = *post;
                 Imported::Post(PostMeta {
                     id: id.into(),

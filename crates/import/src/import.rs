@@ -7,9 +7,10 @@ use std::hash::BuildHasher;
 use chrono::{DateTime, FixedOffset, NaiveTime};
 
 use crate::front_matter;
-use crate::links::{host_of, origin_of, rewrite_site_links};
+use crate::links::{host_of, origin_of, rewrite_site_links, OldSite};
 use crate::liquid::{self, LiquidSite, PageInputs, SiteInputs};
 use crate::markdown;
+use crate::permalink::Permalink;
 use crate::post_date::{self, Zone};
 use crate::report::{Rejection, Warning};
 use gazette_archive::text::{collapsed_excerpt, truncate_chars, EXCERPT_CHARS};
@@ -46,6 +47,9 @@ pub struct ImportSettings {
     /// paths of the files imported are: Liquid's `page.path` is relative to the one a post
     /// is in, so that no builder's folder reaches the archive.
     pub source_folders: Vec<String>,
+    /// `_config.yml`'s `permalink`: where the original site put its posts, for links to
+    /// them.
+    pub permalink: Permalink,
 }
 
 impl ImportSettings {
@@ -137,6 +141,9 @@ pub struct ImportedPost {
     /// Its Liquid asks for `site.posts`, `site.categories` or `site.tags`, which it was
     /// rendered without: the builder imports it again with them (see [`LiquidSite::with_posts`]).
     pub wants_site_posts: bool,
+    /// Its links were read against the site's posts (a link to a post names one of them):
+    /// an update imports it again, as the posts may have changed.
+    pub links_to_posts: bool,
 }
 
 /// A post's bulky parts: everything about it that only its own files (its summary group,
@@ -432,9 +439,15 @@ pub fn import_file_with(
     };
     let host = host_of(&settings.url).unwrap_or("");
     let origin = origin_of(&settings.url);
-    if let Cow::Owned(html) =
-        rewrite_site_links(&body.html, host, &settings.baseurl, origin.as_deref())
-    {
+    let old_site = OldSite {
+        host,
+        baseurl: &settings.baseurl,
+        origin: origin.as_deref(),
+        permalink: &settings.permalink,
+        posts: liquid.and_then(LiquidSite::post_ids),
+        asked_posts: Default::default(),
+    };
+    if let Cow::Owned(html) = rewrite_site_links(&body.html, &old_site) {
         body.html = html;
         // The article text is the stored HTML's, as the app reads it: a link to the site's
         // own page is an in-app link now, which is navigation when it stands alone
@@ -504,6 +517,7 @@ pub fn import_file_with(
         })),
         warnings,
         wants_site_posts: resolved.wants_site_posts,
+        links_to_posts: old_site.asked_posts.get(),
     }))
 }
 

@@ -18,6 +18,7 @@ pub mod kramdown;
 pub mod links;
 pub mod liquid;
 pub mod markdown;
+pub mod permalink;
 mod plain_html;
 pub mod post_date;
 pub mod report;

@@ -6,7 +6,62 @@
 
 use std::borrow::Cow;
 
-use gazette_archive::route::{legacy_route, Route};
+use gazette_archive::route::{decode_component, legacy_route, Route};
+
+use crate::liquid::PostIds;
+use crate::permalink::Permalink;
+
+/// What the archive knows of the original site, for the links of its posts.
+#[derive(Clone)]
+pub struct OldSite<'a> {
+    /// Its host (`url`'s), or empty.
+    pub host: &'a str,
+    pub baseurl: &'a str,
+    /// Scheme and host, for links made absolute ([`origin_of`]).
+    pub origin: Option<&'a str>,
+    /// Where it put its posts.
+    pub permalink: &'a Permalink,
+    /// The posts in the archive, when known: a path that names a post must name one of
+    /// them (else it is the original site's page), and one the `permalink` names (with its
+    /// date in the site's zone, or only the year and month) is found among them.
+    pub posts: Option<&'a PostIds>,
+    /// Set when a link was read against `posts` (so the post must be read again when they
+    /// change: an update imports it again).
+    pub asked_posts: std::cell::Cell<bool>,
+}
+
+impl OldSite<'_> {
+    /// The in-app route of a page of the original site (`path` as written in the link,
+    /// without `baseurl`).
+    fn route_of(&self, path: &str) -> Option<Route> {
+        let route = legacy_route(path);
+        let Some(posts) = self.posts else {
+            return (!matches!(route, Route::NotFound { .. })).then_some(route);
+        };
+        match route {
+            Route::Post { ref id }
+                if {
+                    self.asked_posts.set(true);
+                    posts.contains(id)
+                } =>
+            {
+                Some(route)
+            }
+            Route::Post { .. } | Route::NotFound { .. } => {
+                let decoded: Vec<String> = path.split('/').map(decode_component).collect();
+                let candidates = self.permalink.candidates(&decoded.join("/"));
+                if !candidates.is_empty() {
+                    self.asked_posts.set(true);
+                }
+                candidates
+                    .into_iter()
+                    .find(|id| posts.contains(id))
+                    .map(|id| Route::Post { id })
+            }
+            route => Some(route),
+        }
+    }
+}
 
 /// The host of a site URL (`https://finews.withounder.com` → `finews.withounder.com`).
 pub fn host_of(url: &str) -> Option<&str> {
@@ -64,12 +119,8 @@ fn is_root_relative(url: &str) -> bool {
 ///
 /// Links the app has no view for are left alone. HTML without such links (most posts) is lent
 /// back as it is, not copied.
-pub fn rewrite_site_links<'a>(
-    html: &'a str,
-    host: &str,
-    baseurl: &str,
-    origin: Option<&str>,
-) -> Cow<'a, str> {
+pub fn rewrite_site_links<'a>(html: &'a str, site: &OldSite<'_>) -> Cow<'a, str> {
+    let (host, origin) = (site.host, site.origin);
     let names_host =
         !host.is_empty() && memchr::memmem::find(html.as_bytes(), host.as_bytes()).is_some();
     let root_relative = memchr::memmem::find(html.as_bytes(), b"=\"/").is_some();
@@ -110,13 +161,11 @@ pub fn rewrite_site_links<'a>(
             .find(|(name, _)| *name == "href")
             .map(|(_, href)| *href);
         let route = href.and_then(|href| {
-            in_app_route(href, host, baseurl)
-                .map(Target::InApp)
-                .or_else(|| {
-                    is_root_relative(href)
-                        .then(|| root_relative_route(href, baseurl, origin))
-                        .flatten()
-                })
+            in_app_route(href, site).map(Target::InApp).or_else(|| {
+                is_root_relative(href)
+                    .then(|| root_relative_route(href, site))
+                    .flatten()
+            })
         });
         match route {
             Some(Target::InApp(route)) => {
@@ -173,7 +222,8 @@ enum Target {
 
 /// Where a root-relative link (`/about/`, escaped as written) leads: see
 /// [`rewrite_site_links`].
-fn root_relative_route(href: &str, baseurl: &str, origin: Option<&str>) -> Option<Target> {
+fn root_relative_route(href: &str, site: &OldSite<'_>) -> Option<Target> {
+    let (baseurl, origin) = (site.baseurl, site.origin);
     let decoded = href.replace("&amp;", "&");
     let path = decoded.split(['?', '#']).next().unwrap_or("");
     let path = path
@@ -183,10 +233,10 @@ fn root_relative_route(href: &str, baseurl: &str, origin: Option<&str>) -> Optio
     // One segment (`/about/`, `/contact.html`) is more often a page of the old site than a
     // category: only the original site knows.
     let segments = path.split('/').filter(|s| !s.is_empty()).count();
-    let route = match legacy_route(path) {
-        Route::NotFound { .. } => None,
-        _ if segments < 2 => None,
-        route => Some(route.to_fragment()),
+    let route = match site.route_of(path) {
+        Some(route @ Route::Post { .. }) => Some(route.to_fragment()),
+        Some(_) if segments < 2 => None,
+        route => route.map(|route| route.to_fragment()),
     };
     match (route, origin) {
         (Some(route), _) => Some(Target::InApp(route)),
@@ -215,7 +265,8 @@ fn attributes_of(tag: &str) -> Option<(Vec<(&str, &str)>, usize)> {
 }
 
 /// Where a link leads in the app, as the fragment to write: see [`rewrite_site_links`].
-fn in_app_route(href: &str, host: &str, baseurl: &str) -> Option<String> {
+fn in_app_route(href: &str, site: &OldSite<'_>) -> Option<String> {
+    let (host, baseurl) = (site.host, site.baseurl);
     let href = href.replace("&amp;", "&");
     if href.starts_with("#/") {
         return Some(href);
@@ -238,10 +289,7 @@ fn in_app_route(href: &str, host: &str, baseurl: &str) -> Option<String> {
         .strip_prefix(baseurl)
         .filter(|_| !baseurl.is_empty())
         .unwrap_or(path);
-    match legacy_route(path) {
-        Route::NotFound { .. } => None,
-        route => Some(route.to_fragment()),
-    }
+    site.route_of(path).map(|route| route.to_fragment())
 }
 
 /// Whether `url` is the original site's root: its `url` (any scheme, or none) and/or its
@@ -269,6 +317,20 @@ mod tests {
 
     const A: &str = "<a rel=\"noopener noreferrer\" target=\"_blank\" href=\"";
 
+    /// With Jekyll's default permalink and no list of the posts.
+    fn rewrite<'a>(html: &'a str, host: &str, baseurl: &str, origin: Option<&str>) -> Cow<'a, str> {
+        let permalink = Permalink::new("");
+        let site = OldSite {
+            host,
+            baseurl,
+            origin,
+            permalink: &permalink,
+            posts: None,
+            asked_posts: Default::default(),
+        };
+        rewrite_site_links(html, &site)
+    }
+
     #[test]
     fn hosts_come_from_site_urls() {
         assert_eq!(
@@ -283,7 +345,7 @@ mod tests {
     fn finews_back_links_become_in_app_links() {
         let html = format!("{A}//finews.withounder.com/category/nanfangPlus.html\">返回南方Plus新闻</a>｜{A}//finews.withounder.com/\">返回首页</a>");
         assert_eq!(
-            rewrite_site_links(&html, "finews.withounder.com", "", None),
+            rewrite(&html, "finews.withounder.com", "", None),
             "<a rel=\"noopener noreferrer\" href=\"#/category/nanfangPlus\">返回南方Plus新闻</a>｜<a rel=\"noopener noreferrer\" href=\"#/\">返回首页</a>"
         );
     }
@@ -291,10 +353,7 @@ mod tests {
     #[test]
     fn other_hosts_and_unknown_pages_are_left_alone() {
         let html = format!("{A}http://finance.eastmoney.com/a.html\">x</a>{A}https://finews.withounder.com.evil.example/category/x.html\">y</a>{A}https://finews.withounder.com/assets/a/b.png\">z</a>");
-        assert_eq!(
-            rewrite_site_links(&html, "finews.withounder.com", "", None),
-            html
-        );
+        assert_eq!(rewrite(&html, "finews.withounder.com", "", None), html);
     }
 
     #[test]
@@ -312,7 +371,7 @@ mod tests {
         ] {
             let html = format!("<p>{A}{href}\">x</a></p>");
             assert_eq!(
-                rewrite_site_links(&html, "me.example.io", "/blog", None),
+                rewrite(&html, "me.example.io", "/blog", None),
                 "<p><a rel=\"noopener noreferrer\" href=\"#/post/2024-02-01-alpha\">x</a></p>",
                 "{href}"
             );
@@ -320,7 +379,7 @@ mod tests {
         // Without a site URL too, and with the link's other attributes kept.
         let html = "<a rel=\"noopener noreferrer\" target=\"_blank\" title=\"a > b\" href=\"/#/tag/a&amp;b\">x</a>";
         assert_eq!(
-            rewrite_site_links(html, "", "", None),
+            rewrite(html, "", "", None),
             "<a rel=\"noopener noreferrer\" title=\"a > b\" href=\"#/tag/a&amp;b\">x</a>"
         );
         // Another site's page, another path, or a page's own anchor: left alone.
@@ -333,7 +392,7 @@ mod tests {
         ] {
             let html = format!("{A}{href}\">x</a>");
             assert_eq!(
-                rewrite_site_links(&html, "me.example.io", "/blog", None),
+                rewrite(&html, "me.example.io", "/blog", None),
                 html,
                 "{href}"
             );
@@ -351,7 +410,7 @@ mod tests {
              {A}https://other.example/about/\">e</a>{A}second.html\">f</a></p>"
         );
         assert_eq!(
-            rewrite_site_links(&html, "blog.example.net", "/blog", origin),
+            rewrite(&html, "blog.example.net", "/blog", origin),
             format!(
                 "<p>{A}https://blog.example.net/about/\">a</a>\
                  <a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second\">b</a>\
@@ -364,7 +423,7 @@ mod tests {
         );
         // Without the site's `url`: what maps to a view does, the rest is left alone.
         assert_eq!(
-            rewrite_site_links(&html, "", "/blog", None),
+            rewrite(&html, "", "/blog", None),
             html.replace(
                 &format!("{A}/blog/2020/05/03/second.html?x=1&amp;y=2\">"),
                 "<a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second\">"
@@ -387,8 +446,50 @@ mod tests {
     fn the_base_url_is_removed_first() {
         let html = format!("{A}https://news.example.org/blog/2022/03/05/singular.html\">x</a>");
         assert_eq!(
-            rewrite_site_links(&html, "news.example.org", "/blog", None),
+            rewrite(&html, "news.example.org", "/blog", None),
             "<a rel=\"noopener noreferrer\" href=\"#/post/2022-03-05-singular\">x</a>"
+        );
+    }
+
+    #[test]
+    fn links_to_posts_find_the_post_the_sites_permalink_named() {
+        let posts = PostIds::new(["2020-12-31-late", "2020-05-03-hello", "2019-02-11-month"]);
+        let permalink = Permalink::new("/:year/:month/:title/");
+        let site = OldSite {
+            host: "blog.example.net",
+            baseurl: "",
+            origin: Some("https://blog.example.net"),
+            permalink: &permalink,
+            posts: Some(&posts),
+            asked_posts: Default::default(),
+        };
+        let html = format!(
+            "{A}/2019/02/month/\">a</a>{A}https://blog.example.net/2020/05/hello/\">b</a>\
+             {A}/2020/05/03/hello.html\">c</a>{A}/2020/05/04/gone.html\">d</a>\
+             {A}/2020/06/hello/\">e</a>"
+        );
+        let inside = |id: &str| format!("<a rel=\"noopener noreferrer\" href=\"#/post/{id}\">");
+        assert_eq!(
+            rewrite_site_links(&html, &site),
+            format!(
+                "{}a</a>{}b</a>{}c</a>{A}https://blog.example.net/2020/05/04/gone.html\">d</a>\
+                 {A}https://blog.example.net/2020/06/hello/\">e</a>",
+                inside("2019-02-11-month"),
+                inside("2020-05-03-hello"),
+                inside("2020-05-03-hello"),
+            )
+        );
+        // Jekyll's default: the URL's date is in the site's zone, a day after the file's.
+        let permalink = Permalink::new("");
+        assert!(site.asked_posts.get());
+        let site = OldSite {
+            permalink: &permalink,
+            ..site
+        };
+        let html = format!("{A}/news/2021/01/01/late.html\">x</a>");
+        assert_eq!(
+            rewrite_site_links(&html, &site),
+            format!("{}x</a>", inside("2020-12-31-late"))
         );
     }
 }

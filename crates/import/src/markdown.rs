@@ -42,12 +42,8 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// The events of a post's source: Markdown with kramdown's typography and the site's
-/// options, or (for an `.html` post, which Jekyll does not convert, `None`) as it is.
-fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<'a>> {
-    let Some(markdown) = markdown else {
-        return Parser::new_ext(source, options()).collect();
-    };
+/// The events of a post's Markdown, with kramdown's typography and the site's options.
+fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
     let events = crate::kramdown::table_of_contents(crate::kramdown::span_html_paragraphs(
         crate::kramdown::definition_terms(crate::kramdown::list_paragraphs(
             source,
@@ -90,11 +86,12 @@ fn events<'a>(source: &'a str, markdown: Option<&MarkdownOptions>) -> Vec<Event<
         })
         .collect();
     let mut events = crate::typography::apply(events, &markdown.quotes);
-    if markdown.hard_wrap {
-        for event in &mut events {
-            if matches!(event, Event::SoftBreak) {
-                *event = Event::HardBreak;
-            }
+    for event in &mut events {
+        match event {
+            Event::SoftBreak if markdown.hard_wrap => *event = Event::HardBreak,
+            // kramdown numbers every ordered list from 1, whatever its first item says.
+            Event::Start(Tag::List(Some(start))) => *start = 1,
+            _ => {}
         }
     }
     events
@@ -113,7 +110,7 @@ pub fn render(markdown: &str, options: &MarkdownOptions) -> RenderedBody {
 /// ([`gazette_archive::sanitize_policy::check_shape`]).
 pub fn try_render(markdown: &str, options: &MarkdownOptions) -> Result<RenderedBody, String> {
     let source = crate::kramdown::prepare_with(markdown, options.parse_block_html);
-    render_events(events(&source, Some(options)), source.len())
+    render_events(events(&source, options), source.len())
 }
 
 /// Renders an `.html` post: its HTML passes through as raw HTML (and is sanitized); Jekyll
@@ -123,9 +120,20 @@ pub fn render_html_post(html: &str) -> RenderedBody {
     try_render_html_post(html).unwrap_or_default()
 }
 
-/// [`render_html_post`], or why the body cannot be stored (as [`try_render`]).
+/// [`render_html_post`], or why the body cannot be stored (as [`try_render`]). The HTML is
+/// not read as Markdown (where a blank line would end an HTML block and an indented line
+/// after it be code): Jekyll writes an `.html` post as it is.
 pub fn try_render_html_post(html: &str) -> Result<RenderedBody, String> {
-    render_events(events(html, None), html.len())
+    let html = sanitize_html_within_limits(html)
+        .map_err(|why| format!("HTML refused before it was parsed: {why}"))?;
+    gazette_archive::sanitize_policy::check_shape(&html)
+        .map_err(|why| format!("HTML the app would not show: {why}"))?;
+    let text = article_text(&html);
+    Ok(RenderedBody {
+        html,
+        text,
+        source: None,
+    })
 }
 
 fn render_events(events: Vec<Event<'_>>, len: usize) -> Result<RenderedBody, String> {
@@ -173,7 +181,7 @@ fn sanitized(len: usize, events: Vec<Event<'_>>) -> Result<String, String> {
 /// by the tests and the render fuzz target); `None` when the fast path declines.
 pub(crate) fn fast_and_full(markdown: &str) -> Option<(String, String)> {
     let source = crate::kramdown::prepare(markdown);
-    let events = events(&source, Some(&MarkdownOptions::default()));
+    let events = events(&source, &MarkdownOptions::default());
     let fast = plain_html::render(&events)?;
     Some((fast, sanitized(markdown.len(), events).ok()?))
 }
@@ -190,6 +198,21 @@ pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As Jekyll 4.3.1 writes them: an `.html` post as it is (a blank line and an indented
+    /// line after it are HTML still), and every ordered list of a Markdown post from 1.
+    #[test]
+    fn html_posts_stay_html_and_ordered_lists_start_at_one() {
+        let html = "<div>\n  <div>\n    <p>美联储宣布加息。</p>\n\n    <p>据<b>路透社</b>报道。</p>\n  </div>\n</div>\n<p>The Fed said rates\n\nwill stay high.</p>\n# not a heading\n";
+        let rendered = render_html_post(html);
+        assert_eq!(rendered.html, html);
+        assert!(rendered.text.contains("据路透社报道。"), "{}", rendered.text);
+        let list = render("3. c\n4. d\n\npara\n\n2. b\n", &MarkdownOptions::default());
+        assert_eq!(
+            list.html,
+            "<ol>\n<li>c</li>\n<li>d</li>\n</ol>\n<p>para</p>\n<ol>\n<li>b</li>\n</ol>\n"
+        );
+    }
 
     /// kramdown 2.4 (Debian's Jekyll 4.3) on the same sources gives these elements (with
     /// its own indentation, a heading id and the `class`, which the policy drops); a start
@@ -486,7 +509,7 @@ mod tests {
     /// Markdown fast path declines it.
     fn raw_html_of(markdown: &str) -> Option<String> {
         let source = crate::kramdown::prepare(markdown);
-        let events = events(&source, Some(&MarkdownOptions::default()));
+        let events = events(&source, &MarkdownOptions::default());
         if plain_html::render(&events).is_some() {
             return None;
         }

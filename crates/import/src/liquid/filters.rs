@@ -851,3 +851,52 @@ impl Filter for RubyTextFilter {
         self.0.evaluate(input, runtime)
     }
 }
+
+/// What an array filter gives for nil (a variable that is not set), as Ruby's Liquid and
+/// Jekyll give it where the engine stops the whole body with "Invalid input".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OnNil {
+    /// Read nil as an empty array (`map`, `uniq`, `compact`, `reverse`, `concat`: Liquid's
+    /// `InputIterator`; `first` and `last` then give nil).
+    Empty,
+    /// Nil and an empty array give an empty array (`sort`: the engine refuses to sort an
+    /// empty array, which Ruby sorts).
+    EmptyResult,
+    /// Nil as it is (Jekyll's `push`, `pop`, `shift`, `unshift` return what is not an array).
+    Nil,
+}
+
+/// An array filter that reads nil as Ruby's Liquid does ([`OnNil`]).
+#[derive(Clone)]
+pub(super) struct WhenNil(pub Box<dyn ParseFilter>, pub OnNil);
+
+impl ParseFilter for WhenNil {
+    fn parse(&self, arguments: FilterArguments) -> Result<Box<dyn Filter>> {
+        Ok(Box::new(WhenNilFilter(self.0.parse(arguments)?, self.1)))
+    }
+
+    fn reflection(&self) -> &dyn FilterReflection {
+        self.0.reflection()
+    }
+}
+
+#[derive(Debug)]
+struct WhenNilFilter(Box<dyn Filter>, OnNil);
+
+impl std::fmt::Display for WhenNilFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Filter for WhenNilFilter {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let empty_array = input.as_array().is_some_and(|items| items.size() == 0);
+        match self.1 {
+            OnNil::Empty if input.is_nil() => self.0.evaluate(&Value::Array(Vec::new()), runtime),
+            OnNil::EmptyResult if input.is_nil() || empty_array => Ok(Value::Array(Vec::new())),
+            OnNil::Nil if input.is_nil() => Ok(Value::Nil),
+            _ => self.0.evaluate(input, runtime),
+        }
+    }
+}

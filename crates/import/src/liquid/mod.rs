@@ -276,6 +276,11 @@ impl LiquidSite {
         }
     }
 
+    /// The site's posts, when known ([`LiquidSite::with_post_ids`]).
+    pub fn post_ids(&self) -> Option<&PostIds> {
+        self.post_ids.as_deref()
+    }
+
     /// The same site with `site.posts` (newest first), `site.categories` and `site.tags`. As
     /// in Jekyll, categories and tags come in the order posts first name them, oldest post
     /// first (posts of one date in the order of their paths), and each lists its posts newest
@@ -387,32 +392,54 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
     };
     let mut prepared = prepare::prepare(body, &links);
     let dead_links = std::mem::take(&mut prepared.dead_links);
-    let (text, mut warnings) = match recover::parse(&prepared, tags::language()) {
-        Err(failure) => (body.to_string(), vec![failure]),
-        Ok((template, mut warnings)) => {
-            let page_value = page_value(page, body, &site.zone);
-            match runtime::render(&template, site, &page_value, page.path) {
-                Ok((text, problems)) => {
-                    warnings.extend(
-                        problems
-                            .into_iter()
-                            .map(|(needle, message)| (prepared.line_of_markup(&needle), message)),
-                    );
-                    (text, warnings)
-                }
-                Err(error) => {
-                    warnings.push((
-                        prepared.line_of_error(&error),
+    // A markup the engine cannot run (an array filter given a number…) is left out, with a
+    // warning, and the rest runs; after a few, or one that opens a block, the body is shown
+    // with its Liquid as text. (Jekyll stops the whole build on such an error.)
+    const MAX_LEFT_OUT: usize = 8;
+    let mut left_out: Vec<(usize, String)> = Vec::new();
+    let mut page_node = None;
+    let (text, mut warnings) = loop {
+        let (template, mut warnings) = match recover::parse(&prepared, tags::language()) {
+            Err(failure) => break (body.to_string(), vec![failure]),
+            Ok(parsed) => parsed,
+        };
+        let page_node = page_node.get_or_insert_with(|| page_value(page, body, &site.zone));
+        match runtime::render(&template, site, page_node, page.path) {
+            Ok((text, problems)) => {
+                warnings.extend(
+                    problems
+                        .into_iter()
+                        .map(|(needle, message)| (prepared.line_of_markup(&needle), message)),
+                );
+                break (text, warnings);
+            }
+            Err(error) => {
+                let line = prepared.line_of_error(&error);
+                let left = (left_out.len() < MAX_LEFT_OUT)
+                    .then(|| prepared.leave_out(&error))
+                    .flatten();
+                if let Some((line, written)) = left {
+                    left_out.push((
+                        line,
                         format!(
-                            "Liquid could not run ({}): the body is shown with its Liquid as text",
+                            "Liquid could not run `{written}` ({}): it is left out",
                             first_line(&error)
                         ),
                     ));
-                    (body.to_string(), warnings)
+                    continue;
                 }
+                warnings.push((
+                    line,
+                    format!(
+                        "Liquid could not run ({}): the body is shown with its Liquid as text",
+                        first_line(&error)
+                    ),
+                ));
+                break (body.to_string(), warnings);
             }
         }
     };
+    warnings.splice(0..0, left_out);
     warnings.splice(0..0, dead_links);
     // kramdown reads the attribute lists of what Liquid wrote, code blocks of `highlight`
     // among them (where `{:a => 1}` is code).

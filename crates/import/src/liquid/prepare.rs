@@ -70,14 +70,72 @@ impl Prepared {
 
     /// The line an engine error points at: the first markup its message quotes.
     pub fn line_of_error(&self, error: &str) -> usize {
-        self.markups
-            .iter()
-            .find(|m| {
-                let inside = inner(self.written(m));
-                !inside.is_empty() && error.contains(inside)
-            })
-            .map_or(0, |m| m.line)
+        self.markup_of_error(error)
+            .map_or(0, |at| self.markups[at].line)
     }
+
+    /// The first markup the engine's error message quotes.
+    fn markup_of_error(&self, error: &str) -> Option<usize> {
+        self.markup_quoted(error, |_| true)
+    }
+
+    /// The first markup (of those `eligible`) the engine's error message quotes: as written,
+    /// or as the engine writes it again in its trace (`from: {{ page["title"] | map : 1 }}`).
+    fn markup_quoted(&self, error: &str, eligible: impl Fn(&Markup) -> bool) -> Option<usize> {
+        let traced: Vec<String> = error
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("from: "))
+            .filter(|quoted| quoted.starts_with("{{") || quoted.starts_with("{%"))
+            .map(|quoted| canonical(inner(quoted)))
+            .collect();
+        self.markups.iter().position(|m| {
+            let inside = inner(self.written(m));
+            !inside.is_empty()
+                && eligible(m)
+                && (error.contains(inside) || {
+                    let inside = canonical(inside);
+                    traced.contains(&inside)
+                })
+        })
+    }
+
+    /// Takes the markup `error` names out of the text, when it is an output or a tag that is
+    /// not part of a block (it writes nothing now), and says which: `(line, as written)`.
+    /// `None` when the error names no such markup.
+    pub fn leave_out(&mut self, error: &str) -> Option<(usize, String)> {
+        let is_left_out = |source: &str| {
+            source.starts_with("{{") && source.trim_start_matches(['{', ' ']) == "\"\"}}"
+        };
+        let at = self.markup_quoted(error, |m| !is_left_out(self.source(m)))?;
+        let markup = &self.markups[at];
+        let in_a_block =
+            BLOCKS.contains(&markup.name.as_str()) || super::recover::is_block_part(&markup.name);
+        let len = markup.end - markup.start;
+        // An output of nothing, as long as the markup (the other markups keep their places).
+        const NOTHING: usize = "{{\"\"}}".len();
+        if in_a_block || len < NOTHING {
+            return None;
+        }
+        let written = self.written(markup).to_string();
+        let line = markup.line;
+        let (start, end) = (markup.start, markup.end);
+        let blank = format!("{{{{{}\"\"}}}}", " ".repeat(len - NOTHING));
+        self.text.replace_range(start..end, &blank);
+        let markup = &mut self.markups[at];
+        markup.is_tag = false;
+        markup.name = String::new();
+        markup.written = Some(written.clone().into_boxed_str());
+        Some((line, written))
+    }
+}
+
+/// A markup's inside as the engine writes it again: no whitespace, `a["b"]` as `a.b`.
+fn canonical(inside: &str) -> String {
+    inside
+        .split_whitespace()
+        .collect::<String>()
+        .replace("[\"", ".")
+        .replace("\"]", "")
 }
 
 /// The text inside a markup's delimiters, without whitespace control and spaces.

@@ -12,7 +12,7 @@ use super::prepare::{inner, Prepared};
 pub(super) type Warning = (usize, String);
 
 /// Tags that only make sense inside a block; alone they never parse.
-fn is_block_part(name: &str) -> bool {
+pub(super) fn is_block_part(name: &str) -> bool {
     matches!(
         name,
         "else" | "elsif" | "when" | "break" | "continue" | "cycle"

@@ -86,18 +86,24 @@ fn build_language() -> Language {
         Box::new(stdlib::UrlEncode),
         Box::new(jekyll::Slugify),
     ];
+    // Array filters read nil (and `sort` an empty array) as Ruby's Liquid does, where the
+    // engine would stop the whole body.
+    use filters::{OnNil, WhenNil};
+    let on_nil = |filter: Box<dyn ParseFilter>, nil: OnNil| -> Box<dyn ParseFilter> {
+        Box::new(WhenNil(filter, nil))
+    };
     let standard: Vec<Box<dyn ParseFilter>> = vec![
-        Box::new(stdlib::Compact),
-        Box::new(stdlib::Concat),
+        on_nil(Box::new(stdlib::Compact), OnNil::Empty),
+        on_nil(Box::new(stdlib::Concat), OnNil::Empty),
         Box::new(stdlib::Default),
-        Box::new(stdlib::First),
-        Box::new(stdlib::Last),
-        Box::new(stdlib::Map),
-        Box::new(stdlib::Reverse),
+        on_nil(Box::new(stdlib::First), OnNil::Empty),
+        on_nil(Box::new(stdlib::Last), OnNil::Empty),
+        on_nil(Box::new(stdlib::Map), OnNil::Empty),
+        on_nil(Box::new(stdlib::Reverse), OnNil::Empty),
         Box::new(stdlib::Size),
         Box::new(stdlib::Slice),
         Box::new(stdlib::SortNatural),
-        Box::new(stdlib::Uniq),
+        on_nil(Box::new(stdlib::Uniq), OnNil::Empty),
         // Ruby's dates.
         Box::new(dates::Date),
         Box::new(dates::DateToString),
@@ -106,11 +112,14 @@ fn build_language() -> Language {
         Box::new(dates::DateToRfc822),
         // Jekyll's versions of `sort` (a property, nils order, a hash's pairs) and its array
         // filters.
-        Box::new(filters::SortHashes(jekyll::Sort)),
-        Box::new(jekyll::Push),
-        Box::new(jekyll::Pop),
-        Box::new(jekyll::Shift),
-        Box::new(jekyll::Unshift),
+        on_nil(
+            Box::new(filters::SortHashes(jekyll::Sort)),
+            OnNil::EmptyResult,
+        ),
+        on_nil(Box::new(jekyll::Push), OnNil::Nil),
+        on_nil(Box::new(jekyll::Pop), OnNil::Nil),
+        on_nil(Box::new(jekyll::Shift), OnNil::Nil),
+        on_nil(Box::new(jekyll::Unshift), OnNil::Nil),
     ];
     let text = text
         .into_iter()

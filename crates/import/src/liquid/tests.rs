@@ -1173,3 +1173,41 @@ fn page_has_the_front_matter_defaults_the_post_does_not_override() {
     let out = render("[{{ page.author }}]", &page("title: Hello\n"), &site());
     assert_eq!(out.text, "[]");
 }
+
+#[test]
+fn array_filters_read_nil_and_empty_arrays_as_ruby_does() {
+    // As Jekyll 4.3.1 writes them (a post without tags, a variable never set), but `sort` of
+    // nil, where Jekyll stops the build: here an empty list.
+    for (body, expected) in [
+        ("[{{ page.tags | sort | join: \", \" }}]", "[]"),
+        ("[{{ page.none | sort: \"date\" | size }}]", "[0]"),
+        ("[{{ page.none | first }}{{ page.none | last }}]", "[]"),
+        (
+            "[{{ page.none | map: \"title\" | uniq | compact | reverse | size }}]",
+            "[0]",
+        ),
+        (
+            "[{{ page.none | concat: page.list | join: \",\" }}]",
+            "[b,a,c]",
+        ),
+        ("[{{ page.none | push: 1 | size }}]", "[0]"),
+        ("[{{ page.list | sort | join: \",\" }}]", "[a,b,c]"),
+    ] {
+        assert_eq!(text(body), expected, "{body}");
+    }
+}
+
+#[test]
+fn a_markup_that_cannot_run_is_left_out_and_the_rest_runs() {
+    let body = "A {{ page.title | upcase }}\n{{ page.title | map: 1 | concat: 3 }}\nB {{ page.list | join: \"+\" }}";
+    let out = run(body);
+    assert_eq!(out.text, "A HELLO\n\nB b+a+c", "{:?}", out.warnings);
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    let (line, message) = &out.warnings[0];
+    assert_eq!(*line, 1);
+    assert!(
+        message.starts_with("Liquid could not run `{{ page.title | map: 1 | concat: 3 }}`")
+            && message.ends_with("it is left out"),
+        "{message}"
+    );
+}
