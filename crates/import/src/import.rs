@@ -448,11 +448,21 @@ pub fn import_file_with(
         asked_posts: Default::default(),
     };
     if let Cow::Owned(html) = rewrite_site_links(&body.html, &old_site) {
-        body.html = html;
         // The article text is the stored HTML's, as the app reads it: a link to the site's
         // own page is an in-app link now, which is navigation when it stands alone
-        // (`article_text`).
-        body.text = gazette_sanitize::article_text(&body.html);
+        // (`article_text`). A root-relative link made absolute (to the original site) was
+        // the site's own navigation too (`[返回首页](/)`): read as it was written.
+        body.text = match old_site.origin {
+            Some(_) => {
+                let as_written = OldSite {
+                    origin: None,
+                    ..old_site.clone()
+                };
+                gazette_sanitize::article_text(&rewrite_site_links(&body.html, &as_written))
+            }
+            None => gazette_sanitize::article_text(&html),
+        };
+        body.html = html;
     }
 
     let separator = front
@@ -660,6 +670,32 @@ mod tests {
             },
             &ImportSettings::default(),
         )
+    }
+
+    #[test]
+    fn the_sites_own_navigation_stays_out_of_the_text_when_made_absolute() {
+        let settings = ImportSettings {
+            url: "https://news.example.org".into(),
+            ..ImportSettings::default()
+        };
+        let file = SourceFile {
+            path: "_posts/2024-01-02-x.md",
+            bytes: "---\ntitle: X\n---\nRates rose.\n\n[返回首页](/)\n".as_bytes(),
+        };
+        let Outcome::Post(post) = import_file(file, &settings) else {
+            panic!("a post");
+        };
+        let Content::Held(content) = &post.content else {
+            panic!("held");
+        };
+        let content = content.content();
+        assert!(
+            content.html.contains("https://news.example.org/"),
+            "{}",
+            content.html
+        );
+        assert!(!content.text.contains("返回首页"), "{}", content.text);
+        assert!(content.text.contains("Rates rose."), "{}", content.text);
     }
 
     #[test]

@@ -206,7 +206,11 @@ mod tests {
         let html = "<div>\n  <div>\n    <p>美联储宣布加息。</p>\n\n    <p>据<b>路透社</b>报道。</p>\n  </div>\n</div>\n<p>The Fed said rates\n\nwill stay high.</p>\n# not a heading\n";
         let rendered = render_html_post(html);
         assert_eq!(rendered.html, html);
-        assert!(rendered.text.contains("据路透社报道。"), "{}", rendered.text);
+        assert!(
+            rendered.text.contains("据路透社报道。"),
+            "{}",
+            rendered.text
+        );
         let list = render("3. c\n4. d\n\npara\n\n2. b\n", &MarkdownOptions::default());
         assert_eq!(
             list.html,
