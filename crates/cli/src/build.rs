@@ -879,6 +879,11 @@ fn import_again_with_site_posts(
                 tags: post.tags.iter().map(|&t| names.tags.name(t)).collect(),
                 excerpt,
                 path: settings.relative_path(&post.path).to_string(),
+                // Read from the file again: what a post's front matter sets beyond Jekyll's
+                // own keys is kept nowhere else (only sites whose Liquid lists the posts pay).
+                front_matter: std::fs::read(&*post.path)
+                    .map(|bytes| gazette_import::import::front_matter_yaml(&bytes))
+                    .unwrap_or_default(),
             })
         })
         .collect::<std::io::Result<_>>()

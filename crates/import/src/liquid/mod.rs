@@ -170,6 +170,9 @@ pub struct PostSummary {
     pub excerpt: String,
     /// Relative to the site's folder, as `page.path` ([`PageInputs::relative_path`]).
     pub path: String,
+    /// The front matter as written (YAML): a post in `site.posts` has every key it sets
+    /// (`post.author`, `post.series`), as Jekyll's do.
+    pub front_matter: String,
 }
 
 /// Everything Liquid needs that is the same for every post: built once per build.
@@ -288,7 +291,10 @@ impl LiquidSite {
     pub fn with_posts(&self, posts: &[PostSummary]) -> LiquidSite {
         let mut oldest_first: Vec<&PostSummary> = posts.iter().collect();
         oldest_first.sort_by(|a, b| (a.date, &a.path, &a.id).cmp(&(b.date, &b.path, &b.id)));
-        let values: Vec<Node> = oldest_first.iter().map(|post| post_value(post)).collect();
+        let values: Vec<Node> = oldest_first
+            .iter()
+            .map(|post| post_value(post, &self.zone))
+            .collect();
         let mut categories: Vec<(&str, Vec<usize>)> = Vec::new();
         let mut tags: Vec<(&str, Vec<usize>)> = Vec::new();
         let mut category_at: rustc_hash::FxHashMap<&str, usize> = Default::default();
@@ -543,9 +549,9 @@ fn name_slug_ext(path: &str) -> (&str, &str, &str) {
     (name, slug.trim_end_matches('.'), ext)
 }
 
-fn post_value(post: &PostSummary) -> Node {
+fn post_value(post: &PostSummary, zone: &Zone) -> Node {
     let (name, slug, ext) = name_slug_ext(&post.path);
-    let mut hash = Hash::new();
+    let mut hash = front_matter_hash(&post.front_matter, zone);
     hash.insert("id", Node::text(post.id.clone()));
     hash.insert("title", Node::text(post.title.clone()));
     hash.insert("url", Node::text(post_link(&post.id)));
@@ -554,22 +560,32 @@ fn post_value(post: &PostSummary) -> Node {
     hash.insert("tags", Node::texts(&post.tags));
     hash.insert("excerpt", Node::text(post.excerpt.clone()));
     hash.insert("path", Node::text(post.path.clone()));
-    hash.insert("name", Node::text(name));
-    hash.insert("slug", Node::text(slug));
-    hash.insert("ext", Node::text(ext));
+    // Jekyll's own, unless the front matter says otherwise.
+    hash.insert_missing("name", || Node::text(name));
+    hash.insert_missing("slug", || Node::text(slug));
+    hash.insert_missing("ext", || Node::text(ext));
     Node::Hash(hash)
 }
 
-/// `page`: the front matter as written, and what Jekyll adds to it.
-fn page_value(page: &PageInputs<'_>, body: &str, zone: &Zone) -> Node {
-    let mut hash = match crate::yaml::value(page.front_matter_yaml) {
+/// The front matter's keys and values (`{}` when it is no mapping).
+fn front_matter_hash(yaml: &str, zone: &Zone) -> Hash {
+    if yaml.trim().is_empty() {
+        return Hash::new();
+    }
+    let mut hash = match crate::yaml::value(yaml) {
         Ok(yaml) => match values::from_yaml(&yaml) {
             Node::Hash(hash) => hash,
             _ => Hash::new(),
         },
         Err(_) => Hash::new(),
     };
-    read_plain_times(&mut hash, page.front_matter_yaml, zone);
+    read_plain_times(&mut hash, yaml, zone);
+    hash
+}
+
+/// `page`: the front matter as written, and what Jekyll adds to it.
+fn page_value(page: &PageInputs<'_>, body: &str, zone: &Zone) -> Node {
+    let mut hash = front_matter_hash(page.front_matter_yaml, zone);
     // Jekyll merges the site's front matter defaults into the page: `{{ page.author }}` is
     // the default author of a post that names none.
     for default in page.defaults {

@@ -451,8 +451,17 @@ fn site_posts_are_asked_for_and_then_given() {
         tags: vec![],
         excerpt: String::new(),
         path: String::new(),
+        front_matter: format!("author: Ann {day}\nseries: intro\ntitle: ignored\n"),
     };
     let site = site().with_posts(&[summary("a", 1), summary("b", 2)]);
+    // Every key a post's front matter sets, as Jekyll's posts have them (the title is the
+    // post's own).
+    let out = render(
+        "{% for p in site.posts %}{{ p.title }} by {{ p.author }};{% endfor %}{{ site.posts | where: \"series\", \"intro\" | size }}",
+        &page(""),
+        &site,
+    );
+    assert_eq!(out.text, "B by Ann 2;A by Ann 1;2", "{:?}", out.warnings);
     let out = render(
         "{% for p in site.posts %}{{ p.title }} {{ p.url }} {{ p.date | date_to_string }};{% endfor %}{{ site.categories.news | size }}",
         &page(""),
@@ -599,6 +608,7 @@ fn summary(id: &str, date: &str, path: &str, categories: &[&str], tags: &[&str])
         tags: tags.iter().map(|t| t.to_string()).collect(),
         excerpt: String::new(),
         path: path.into(),
+        front_matter: String::new(),
     }
 }
 
