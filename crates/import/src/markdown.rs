@@ -5,7 +5,7 @@
 //! typography (curly quotes by its rules, dashes, ellipses; [`crate::typography`]). The first
 //! bare autolink is the post's source URL.
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::plain_html;
 use gazette_sanitize::{article_text, sanitize_html_within_limits};
@@ -86,11 +86,24 @@ fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
         })
         .collect();
     let mut events = crate::typography::apply(events, &markdown.quotes);
+    let mut in_mail_autolink = false;
     for event in &mut events {
         match event {
             Event::SoftBreak if markdown.hard_wrap => *event = Event::HardBreak,
             // kramdown numbers every ordered list from 1, whatever its first item says.
             Event::Start(Tag::List(Some(start))) => *start = 1,
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url,
+                ..
+            }) => in_mail_autolink = dest_url.starts_with("mailto:"),
+            Event::End(TagEnd::Link) => in_mail_autolink = false,
+            // `<mailto:a@b.c>` shows the address, as kramdown writes it.
+            Event::Text(text) if in_mail_autolink => {
+                if let Some(address) = text.strip_prefix("mailto:") {
+                    *text = CowStr::from(address.to_string());
+                }
+            }
             _ => {}
         }
     }
@@ -210,6 +223,16 @@ mod tests {
             rendered.text.contains("据路透社报道。"),
             "{}",
             rendered.text
+        );
+        let mail = render(
+            "Write to <mailto:me@example.com>.\n",
+            &MarkdownOptions::default(),
+        );
+        assert!(
+            mail.html
+                .contains("href=\"mailto:me@example.com\">me@example.com</a>"),
+            "{}",
+            mail.html
         );
         let list = render("3. c\n4. d\n\npara\n\n2. b\n", &MarkdownOptions::default());
         assert_eq!(

@@ -144,7 +144,8 @@ plain_filter!(
     }
 );
 
-/// Jekyll's `xml_escape`: `&`, `<`, `>` and `"` as entities.
+/// Jekyll's `xml_escape` (Ruby's `encode(xml: :attr)`): `&`, `<`, `>`, `"` and `'` as
+/// entities (so kramdown's typography leaves the quotes straight, as on the site).
 pub(super) fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -153,6 +154,7 @@ pub(super) fn xml_escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
             _ => out.push(c),
         }
     }

@@ -506,6 +506,9 @@ fn text_filters() {
         text("{{ '<a href=\"x\">&' | xml_escape }}"),
         "&lt;a href=&quot;x&quot;&gt;&amp;"
     );
+    // Ruby's `encode(xml: :attr)`, checked with Jekyll 4.3.1 (where kramdown then writes the
+    // apostrophe straight, not curled).
+    assert_eq!(text("{{ \"It's\" | xml_escape }}"), "It&apos;s");
     assert_eq!(text("{{ 'Hello, World!' | slugify }}"), "hello-world");
     assert_eq!(text("{{ '  a \n\t b  ' | normalize_whitespace }}"), "a b");
     assert_eq!(text("{{ 'one two  three' | number_of_words }}"), "3");
