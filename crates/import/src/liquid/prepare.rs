@@ -575,7 +575,10 @@ fn strip_text(text: &str, out: &mut String, in_comment: &mut bool) {
                 out.push_str(crate::kramdown::TOC_MARKER);
                 rest = &after[close + 3..];
             }
-            Some(close) => rest = &after[close + 3..],
+            Some(close) => {
+                sized_image(out, &after[2..close + 2]);
+                rest = &after[close + 3..];
+            }
             None => {
                 out.push('{');
                 rest = &after[1..];
@@ -583,6 +586,110 @@ fn strip_text(text: &str, out: &mut String, in_comment: &mut bool) {
         }
     }
     out.push_str(rest);
+}
+
+/// Applies a span attribute list to the inline image `out` ends with, if any (`![Cat](cat.png
+/// "A cat"){: width="300" height="200"}`), as kramdown does: the image is written as HTML
+/// with the attributes the sanitize policy keeps on an image (`width`, `height`, `title`,
+/// `alt`, `lang`, `dir`); classes and ids, which it drops, are not written.
+fn sized_image(out: &mut String, list: &str) {
+    const KEPT: [&str; 6] = ["width", "height", "title", "alt", "lang", "dir"];
+    let attributes: Vec<(&str, &str)> = attribute_pairs(list)
+        .into_iter()
+        .filter(|(name, _)| KEPT.contains(name))
+        .collect();
+    if attributes.is_empty() || !out.ends_with(')') {
+        return;
+    }
+    let Some(middle) = out.rfind("](") else {
+        return;
+    };
+    let Some(start) = out[..middle].rfind("![") else {
+        return;
+    };
+    let alt = &out[start + 2..middle];
+    let destination = out[middle + 2..out.len() - 1].trim();
+    if alt.contains(['[', ']']) || destination.is_empty() || destination.contains(['(', ')']) {
+        return;
+    }
+    // `<a b.png>` may hold spaces; the title follows the destination.
+    let (url, title) = match destination.strip_prefix('<') {
+        Some(angled) => match angled.split_once('>') {
+            Some((url, title)) => (url, title.trim()),
+            None => return,
+        },
+        None => destination
+            .split_once([' ', '\t'])
+            .map_or((destination, ""), |(url, title)| (url, title.trim())),
+    };
+    let title = match title {
+        "" => None,
+        quoted => match quoted
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .or_else(|| quoted.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')))
+        {
+            Some(title) => Some(title),
+            None => return,
+        },
+    };
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let alt = attributes
+        .iter()
+        .rev()
+        .find(|(name, _)| *name == "alt")
+        .map_or(alt, |(_, value)| value);
+    let mut html = format!("<img src=\"{}\" alt=\"{}\"", escape(url), escape(alt));
+    // `title` from the image unless the list sets one; the list's last value of a name wins.
+    if let Some(title) = title.filter(|_| !attributes.iter().any(|(n, _)| *n == "title")) {
+        html.push_str(&format!(" title=\"{}\"", escape(title)));
+    }
+    for name in KEPT {
+        if name == "alt" {
+            continue;
+        }
+        if let Some((_, value)) = attributes.iter().rev().find(|(n, _)| *n == name) {
+            html.push_str(&format!(" {name}=\"{}\"", escape(value)));
+        }
+    }
+    html.push('>');
+    out.truncate(start);
+    out.push_str(&html);
+}
+
+/// The `name="value"` (or `name='value'`) pairs of an attribute list's text.
+fn attribute_pairs(list: &str) -> Vec<(&str, &str)> {
+    let mut pairs = Vec::new();
+    let mut rest = list;
+    while let Some(equals) = rest.find('=') {
+        let name = rest[..equals]
+            .rsplit([' ', '\t'])
+            .next()
+            .unwrap_or("")
+            .trim();
+        let after = &rest[equals + 1..];
+        let Some(quote) = after.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            rest = after;
+            continue;
+        };
+        let Some(end) = after[1..].find(quote) else {
+            break;
+        };
+        if !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            pairs.push((name, &after[1..1 + end]));
+        }
+        rest = &after[end + 2..];
+    }
+    pairs
 }
 
 fn join_url(base: &str, path: &str) -> String {

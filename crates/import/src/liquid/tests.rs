@@ -1224,3 +1224,25 @@ fn a_markup_that_cannot_run_is_left_out_and_the_rest_runs() {
         "{message}"
     );
 }
+
+#[test]
+fn an_images_attribute_list_sizes_it_as_kramdown_does() {
+    // kramdown 2.4 (Jekyll 4.3.1) writes `<img src="/img/cat.png" alt="Cat" title="A cat"
+    // width="300" height="200" />`; classes and ids the policy drops are not written.
+    assert_eq!(
+        strip_attribute_lists(
+            "![Cat](/img/cat.png \"A cat\"){: width=\"300\" height='200' .big #c}\n"
+        ),
+        "<img src=\"/img/cat.png\" alt=\"Cat\" title=\"A cat\" width=\"300\" height=\"200\">\n"
+    );
+    assert_eq!(
+        strip_attribute_lists("a ![x\"y](<b c.png>){:width=\"50%\" title=\"T\"} d\n"),
+        "a <img src=\"b c.png\" alt=\"x&quot;y\" width=\"50%\" title=\"T\"> d\n"
+    );
+    // Only classes, or no image before it: the list is removed as before.
+    assert_eq!(
+        strip_attribute_lists("![x](y.png){: .c}\n"),
+        "![x](y.png)\n"
+    );
+    assert_eq!(strip_attribute_lists("*a*{: width=\"3\"}\n"), "*a*\n");
+}
