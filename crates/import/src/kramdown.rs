@@ -1009,8 +1009,13 @@ fn kramdown_table(
     if width == 0 {
         return false;
     }
-    // GFM reads the same table: a header as wide as its delimiter row and every row.
-    if has_header && alignments.len() == width && rows.iter().all(|r| r.len() == width) {
+    // GFM reads the same table: a header as wide as its delimiter row and every row, and no
+    // `|` in a code span (kramdown reads code spans first; GFM splits the cell there).
+    if has_header
+        && alignments.len() == width
+        && rows.iter().all(|r| r.len() == width)
+        && !lines.iter().any(|&(_, line)| pipe_in_code_span(line))
+    {
         return false;
     }
     let row_text = |cells: &[String]| {
@@ -1046,6 +1051,25 @@ fn kramdown_table(
     replacements.retain(|r| r.0 < first || r.0 >= end);
     replacements.push((first, end - first, table.into()));
     true
+}
+
+/// Whether a table line has a `|` inside a code span.
+fn pipe_in_code_span(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while let Some(at) = memchr::memchr2(b'`', b'\\', &bytes[i..]) {
+        let at = i + at;
+        if bytes[at] == b'\\' {
+            i = (at + 2).min(bytes.len());
+            continue;
+        }
+        let end = skip_code_span(line, at);
+        if line[at..end].contains('|') {
+            return true;
+        }
+        i = end.max(at + 1);
+    }
+    false
 }
 
 /// Whether a line is a table's delimiter row: `-`s, with `|`, `:`, `+` and white space only.
@@ -2410,6 +2434,12 @@ mod tests {
         assert_eq!(
             prepare("`x|y` | b\\|c\n"),
             "|  |  |\n|---|---|\n| `x\\|y` | b\\|c |\n"
+        );
+        // So in a table GFM would read the same but for its code spans (kramdown 2.4:
+        // `<code>ls | wc -l</code>`, `<code>a \| b</code>`).
+        assert_eq!(
+            prepare("| C | M |\n|---|---|\n| `ls | wc -l` | n |\n| `a \\| b` | o |\n"),
+            "| C | M |\n|---|---|\n| `ls \\| wc -l` | n |\n| `a \\\\| b` | o |\n"
         );
         for text in [
             "| a | b |\n|---|---|\n| c | d |\n",
