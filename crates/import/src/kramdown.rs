@@ -484,6 +484,7 @@ fn prepare_text(markdown: &str) -> Cow<'_, str> {
         }
         if (paragraph.is_empty() || html_block)
             && trimmed.starts_with('<')
+            && !trimmed.starts_with("<<")
             && !(paragraph.is_empty() && starts_with_span_tag(trimmed))
         {
             // An HTML block, up to the next blank line: raw HTML, not Markdown; or, for a
@@ -2463,6 +2464,24 @@ mod tests {
             prepare("`<<code>>` and <b>tag</b>"),
             "`<<code>>` and <b>tag</b>"
         );
+        // At a paragraph's start, and each pair of a line (kramdown 2.4: «Bonjour» dit-il.
+        // Say «hi», then «bye» now.); the second `<` of a pair opens no element.
+        for (text, html) in [
+            ("<<Bonjour>> dit-il.\n", "<p>«Bonjour» dit-il.</p>\n"),
+            (
+                "Say <<hi>>, then <<bye>> now.\n",
+                "<p>Say «hi», then «bye» now.</p>\n",
+            ),
+            (
+                "a <<b c>> d <<e f>> g <<h>> i\n",
+                "<p>a «b c» d «e f» g «h» i</p>\n",
+            ),
+        ] {
+            assert_eq!(
+                crate::markdown::render(text, &Default::default()).html,
+                html
+            );
+        }
     }
 }
 

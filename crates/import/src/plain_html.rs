@@ -48,6 +48,13 @@ impl Writer {
         match event {
             Event::Start(tag) => self.start(tag)?,
             Event::End(tag) => self.end(*tag)?,
+            // A carriage return is a line feed to html5ever (its input stream's rule): the
+            // full path writes it so.
+            Event::Text(text) | Event::Code(text)
+                if memchr::memchr(b'\r', text.as_bytes()).is_some() =>
+            {
+                return None
+            }
             Event::Text(text) => {
                 escape_text(&mut self.out, text)?;
                 self.end_newline = text.ends_with('\n');

@@ -284,6 +284,11 @@ pub(super) fn html_spans(
                 i = text[i..].find("-->").map_or(bytes.len(), |end| i + end + 3);
                 continue;
             }
+            // `<<words>>` is kramdown's «words», no element.
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                i += 2;
+                continue;
+            }
             b'<' => {
                 let Some(found) = tag(text, i) else {
                     i += 1;
