@@ -82,6 +82,12 @@ fn expansion(c: char) -> Option<&'static str> {
     }
 }
 
+/// Whether `c` stands between search units (white space, or an ideograph, a unit of its own):
+/// text cut before or after it cuts no word or number in two.
+pub fn separates_units(c: char) -> bool {
+    matches!(kind(c), Kind::Space | Kind::Ideograph)
+}
+
 fn kind(c: char) -> Kind {
     if c.is_ascii() {
         return if c.is_ascii_alphanumeric() {

@@ -55,6 +55,14 @@ fn push_collapsed(out: &mut String, text: &str) {
     push(&text[word_start..], &mut gap);
 }
 
+/// `text` on one line, as a browser shows it: runs of white space one space (none at a line
+/// break between two East Asian wide characters), the ends trimmed.
+pub fn collapse_white_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_collapsed(&mut out, text);
+    out
+}
+
 /// A run of white space between two words, as CSS Text reads it.
 #[derive(Default)]
 struct Gap {
@@ -203,6 +211,43 @@ pub fn truncate_chars(text: &str, max: usize) -> String {
             cut
         }
     }
+}
+
+/// Cuts `text` to about `max` characters as [`truncate_chars`] does, but never inside a word
+/// or a number (which would make a word of its own of the piece: `1234.5…` found by
+/// `1234.5`): at the start of the word the cut falls in, or, when that would leave less than
+/// half of `max`, at its end (up to `max / 2` characters more), and only past that in it.
+pub fn truncate_at_units(text: &str, max: usize) -> String {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    if chars.len() <= max {
+        return text.to_string();
+    }
+    let inside = |at: usize| {
+        at > 0
+            && at < chars.len()
+            && !crate::search::separates_units(chars[at - 1].1)
+            && !crate::search::separates_units(chars[at].1)
+    };
+    let mut cut = max;
+    if inside(cut) {
+        let start = (0..cut).rev().find(|&at| !inside(at)).unwrap_or(0);
+        let end = (cut..chars.len())
+            .find(|&at| !inside(at))
+            .unwrap_or(chars.len());
+        cut = if start >= max / 2 {
+            start
+        } else if end <= max + max / 2 {
+            end
+        } else {
+            max
+        };
+    }
+    if cut >= chars.len() {
+        return text.to_string();
+    }
+    let mut out = text[..chars[cut].0].to_string();
+    end_with_ellipsis(&mut out);
+    out
 }
 
 /// Marks text that was cut: trailing whitespace off, then `…`.
@@ -576,6 +621,27 @@ impl BlockText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_are_cut_between_words_and_numbers() {
+        // The red team's S4: `1234.5…` and `sharpl…` were words of the title.
+        let chinese = "据公司公告显示贵州茅台在今日的交易中表现强劲收盘时报每股价格为人民币1234.56元，较前一交易日上涨。";
+        let cut = truncate_at_units(chinese, 40);
+        assert!(cut.ends_with("人民币…"), "{cut}");
+        let english = "The Shanghai Composite Index rose sharply on Tuesday after the data";
+        assert_eq!(
+            truncate_at_units(english, 40),
+            "The Shanghai Composite Index rose…"
+        );
+        // A word longer than the rest: to its end when that is near, else at the length.
+        assert_eq!(truncate_at_units("ab cdefgh", 4), "ab…");
+        assert_eq!(truncate_at_units("abcdefgh ij", 6), "abcdefgh…");
+        assert_eq!(
+            truncate_at_units(&"x".repeat(30), 10),
+            format!("{}…", "x".repeat(10))
+        );
+        assert_eq!(truncate_at_units("short", 40), "short");
+    }
 
     use crate::random_pieces::RandomPieces;
 

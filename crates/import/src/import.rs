@@ -13,7 +13,7 @@ use crate::markdown;
 use crate::permalink::Permalink;
 use crate::post_date::{self, Zone};
 use crate::report::{Rejection, Warning};
-use gazette_archive::text::{collapsed_excerpt, truncate_chars, EXCERPT_CHARS};
+use gazette_archive::text::{collapsed_excerpt, truncate_at_units, EXCERPT_CHARS};
 
 /// A file as read from disk.
 #[derive(Debug, Clone, Copy)]
@@ -488,13 +488,17 @@ pub fn import_file_with(
     let excerpt = collapsed_excerpt(&excerpt_source, EXCERPT_CHARS);
 
     let title = match front.title.as_deref().map(str::trim) {
+        // A title of several lines (a YAML block) is shown on one, and searched so.
+        Some(title) if title.contains(['\n', '\r', '\t']) => {
+            gazette_archive::text::collapse_white_space(title)
+        }
         Some(title) if !title.is_empty() => title.to_string(),
         given => match given.is_none().then(|| title_of_slug(&id)).flatten() {
             // Jekyll's own title for a post without one.
             Some(from_slug) => from_slug,
             None => {
                 let fallback = match body.text.lines().next() {
-                    Some(first) => truncate_chars(first, TITLE_FALLBACK_CHARS),
+                    Some(first) => truncate_at_units(first, TITLE_FALLBACK_CHARS),
                     None => id.clone(),
                 };
                 let what = if given.is_some() {
@@ -678,6 +682,21 @@ mod tests {
             },
             &ImportSettings::default(),
         )
+    }
+
+    #[test]
+    fn a_title_of_several_lines_is_one_line() {
+        let file = SourceFile {
+            path: "_posts/2024-01-02-x.md",
+            bytes: "---\ntitle: |\n  美联储今日宣布\n  加息\n---\nx\n".as_bytes(),
+        };
+        let Outcome::Post(post) = import_file(file, &ImportSettings::default()) else {
+            panic!("a post");
+        };
+        let Content::Held(content) = &post.content else {
+            panic!("held");
+        };
+        assert_eq!(content.content().title, "美联储今日宣布加息");
     }
 
     #[test]
