@@ -841,7 +841,7 @@ mod tests {
         let p = post("-1.md", "---\ntitle: \"\"\ndate: 2022-05-26 10:00:00 +0800\n---\n> 据霍尼韦尔官网消息，5月24日，霍尼韦尔宣布为蔚来旗下ET7新能源汽车提供HFO-1234yf制冷剂。\n");
         assert_eq!(
             p.content.held().unwrap().title,
-            "据霍尼韦尔官网消息，5月24日，霍尼韦尔宣布为蔚来旗下ET7新能源汽车提供HFO…"
+            "据霍尼韦尔官网消息，5月24日，霍尼韦尔宣布为蔚来旗下ET7新能源汽车提供…"
         );
         assert!(p.warnings[0].message.starts_with("empty title"));
     }

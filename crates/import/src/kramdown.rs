@@ -64,9 +64,108 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
 /// whose content kramdown reads as blocks holds Markdown, as if it said `markdown="1"`
 /// (unless it says `markdown="0"`).
 pub fn prepare_with(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
+    match nest_bullets_under_numbers(markdown) {
+        Cow::Borrowed(_) => prepare_nested(markdown, parse_block_html),
+        Cow::Owned(nested) => Cow::Owned(prepare_nested(&nested, parse_block_html).into_owned()),
+    }
+}
+
+fn prepare_nested(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
     match markdown_in_html(markdown, parse_block_html) {
         Cow::Borrowed(_) => prepare_text(markdown),
         Cow::Owned(opened) => Cow::Owned(prepare_text(&opened).into_owned()),
+    }
+}
+
+/// A bulleted list under a numbered item, indented less than the item's text (`1. Install`,
+/// then `  - Ruby`): kramdown nests it in the item, where CommonMark needs it indented to the
+/// text's column and otherwise ends the numbered list (and starts another after it). Its
+/// lines are indented to that column.
+fn nest_bullets_under_numbers(markdown: &str) -> Cow<'_, str> {
+    if !markdown.contains("\n ") || !markdown.contains(". ") {
+        return Cow::Borrowed(markdown);
+    }
+    let mut out: Option<String> = None;
+    // The numbered item being read: its marker's column and its text's.
+    let mut numbered: Option<(usize, usize)> = None;
+    // The nested bulleted list: its markers' column, and the spaces its lines are given.
+    let mut nested: Option<(usize, usize)> = None;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut previous_blank = false;
+    let mut offset = 0;
+    for line in markdown.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let column = leading_column(line);
+        let blank = trimmed.trim().is_empty();
+        let mut add = 0;
+        if let Some((marker, len)) = fence {
+            if closes_fence(trimmed, marker, len) {
+                fence = None;
+            }
+            add = nested
+                .filter(|&(at, _)| column > at)
+                .map_or(0, |(_, add)| add);
+        } else if blank {
+            previous_blank = true;
+            let keep = out.as_mut();
+            if let Some(out) = keep {
+                out.push_str(line);
+            }
+            continue;
+        } else {
+            let item = list_item_column(line);
+            let is_numbered = item.is_some() && trimmed.starts_with(|c: char| c.is_ascii_digit());
+            if is_numbered && column < 4 {
+                numbered = item.map(|text| (column, text));
+                nested = None;
+            } else if let Some((marker, text)) = numbered.filter(|_| item.is_some()) {
+                // After a blank line, a line indented less than the item's text ends it.
+                if previous_blank && column < text {
+                    numbered = None;
+                    nested = None;
+                } else if marker < column && column < text {
+                    nested = Some((column, text - column));
+                    add = text - column;
+                } else if nested.is_some_and(|(at, _)| column > at) {
+                    add = nested.map_or(0, |(_, add)| add);
+                } else {
+                    nested = None;
+                }
+            } else if nested.is_some_and(|(at, _)| column > at) {
+                add = nested.map_or(0, |(_, add)| add);
+            } else {
+                nested = None;
+                if column <= numbered.map_or(0, |(marker, _)| marker) && previous_blank {
+                    numbered = None;
+                }
+            }
+            if let Some(length) = ["```", "~~~"]
+                .iter()
+                .find(|f| trimmed.starts_with(**f))
+                .map(|f| {
+                    trimmed
+                        .bytes()
+                        .take_while(|&b| b == f.as_bytes()[0])
+                        .count()
+                })
+            {
+                fence = Some((trimmed.as_bytes()[0], length));
+            }
+        }
+        previous_blank = false;
+        if add > 0 {
+            let out = out.get_or_insert_with(|| markdown[..start].to_string());
+            out.extend(std::iter::repeat_n(' ', add));
+            out.push_str(line);
+        } else if let Some(out) = out.as_mut() {
+            out.push_str(line);
+        }
+    }
+    match out {
+        Some(out) => Cow::Owned(out),
+        None => Cow::Borrowed(markdown),
     }
 }
 
@@ -2452,6 +2551,44 @@ mod tests {
         ] {
             assert_eq!(prepare(text), text, "{text}");
         }
+    }
+
+    /// As kramdown 2.4 (Jekyll 4.3.1) nests them: a bulleted list under a numbered item,
+    /// indented less than the item's text, unless a blank line comes before it.
+    #[test]
+    fn bullets_under_a_numbered_item_are_nested_in_it() {
+        let html = |markdown: &str| {
+            let rendered = crate::markdown::render(markdown, &Default::default()).html;
+            rendered.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        for (markdown, expected) in [
+            (
+                "1. Install\n  - Ruby\n  - Bundler\n2. Build\n",
+                "<ol> <li>Install <ul> <li>Ruby</li> <li>Bundler</li> </ul> </li> <li>Build</li> </ol>",
+            ),
+            (
+                "1. a\n2. b\n  * c\n3. d\n",
+                "<ol> <li>a</li> <li>b <ul> <li>c</li> </ul> </li> <li>d</li> </ol>",
+            ),
+            (
+                "10. ten\n   - x\n11. eleven\n",
+                "<ol> <li>ten <ul> <li>x</li> </ul> </li> <li>eleven</li> </ol>",
+            ),
+            ("1. a\n\n  - b\n", "<ol> <li>a</li> </ol> <ul> <li>b</li> </ul>"),
+            (
+                "1. a\n  - b\n\ntext\n",
+                "<ol> <li>a <ul> <li>b</li> </ul> </li> </ol> <p>text</p>",
+            ),
+            (
+                "1. a\n  - b\n    more\n",
+                "<ol> <li>a <ul> <li>b more</li> </ul> </li> </ol>",
+            ),
+        ] {
+            assert_eq!(html(markdown), expected, "{markdown:?}");
+        }
+        // Code keeps its lines.
+        let code = "```\n1. a\n  - b\n```\n";
+        assert_eq!(prepare(code), code);
     }
 
     #[test]
