@@ -64,10 +64,124 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
 /// whose content kramdown reads as blocks holds Markdown, as if it said `markdown="1"`
 /// (unless it says `markdown="0"`).
 pub fn prepare_with(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
-    match nest_bullets_under_numbers(markdown) {
+    let lists = match one_bullet_per_list(markdown) {
+        Cow::Borrowed(_) => nest_bullets_under_numbers(markdown),
+        Cow::Owned(same) => Cow::Owned(nest_bullets_under_numbers(&same).into_owned()),
+    };
+    match lists {
         Cow::Borrowed(_) => prepare_nested(markdown, parse_block_html),
-        Cow::Owned(nested) => Cow::Owned(prepare_nested(&nested, parse_block_html).into_owned()),
+        Cow::Owned(lists) => Cow::Owned(prepare_nested(&lists, parse_block_html).into_owned()),
     }
+}
+
+/// kramdown keeps one bulleted list when its items change their marker (`- eggs`, `- milk`,
+/// `* bread`), where CommonMark starts another list at each change: the items of a list are
+/// given its first item's marker.
+fn one_bullet_per_list(markdown: &str) -> Cow<'_, str> {
+    let has = |marker: &[u8]| memchr::memmem::find(markdown.as_bytes(), marker).is_some();
+    let kinds = [&b"- "[..], b"* ", b"+ "]
+        .iter()
+        .filter(|marker| has(marker))
+        .count();
+    if kinds < 2 {
+        return Cow::Borrowed(markdown);
+    }
+    let mut out: Option<String> = None;
+    // The lists being read, innermost last: their markers' column, their marker, and their
+    // last item's text column.
+    let mut lists: Vec<(usize, u8, usize)> = Vec::new();
+    let mut fence: Option<(u8, usize)> = None;
+    let mut previous_blank = false;
+    let mut offset = 0;
+    for line in markdown.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let column = leading_column(line);
+        let mut replace = None;
+        if let Some((marker, len)) = fence {
+            if closes_fence(trimmed, marker, len) {
+                fence = None;
+            }
+        } else if trimmed.trim().is_empty() {
+            previous_blank = true;
+        } else {
+            let bullet = trimmed.as_bytes()[0];
+            let item = list_item_column(line)
+                .filter(|_| matches!(bullet, b'-' | b'*' | b'+'))
+                .filter(|_| !is_rule(trimmed));
+            match item {
+                Some(text) => {
+                    // Lists nested deeper than this item end.
+                    while lists.last().is_some_and(|&(at, ..)| at > column) {
+                        lists.pop();
+                    }
+                    match lists.last_mut() {
+                        Some((at, marker, item_text)) if *at == column => {
+                            if bullet != *marker {
+                                replace = Some((start + (line.len() - trimmed.len()), *marker));
+                            }
+                            *item_text = text;
+                        }
+                        Some(_) => lists.push((column, bullet, text)),
+                        None if column < 4 => lists.push((column, bullet, text)),
+                        None => {}
+                    }
+                }
+                // After a blank line, the lists whose text the line is not indented to end.
+                None if previous_blank => {
+                    while lists.last().is_some_and(|&(_, _, text)| column < text) {
+                        lists.pop();
+                    }
+                }
+                None => {}
+            }
+            if is_rule(trimmed) && column < 4 {
+                lists.clear();
+            }
+            if let Some(length) = ["```", "~~~"]
+                .iter()
+                .find(|f| trimmed.starts_with(**f))
+                .map(|f| {
+                    trimmed
+                        .bytes()
+                        .take_while(|&b| b == f.as_bytes()[0])
+                        .count()
+                })
+            {
+                fence = Some((trimmed.as_bytes()[0], length));
+            }
+            previous_blank = false;
+        }
+        match replace {
+            Some((at, marker)) => {
+                let out = out.get_or_insert_with(|| markdown[..start].to_string());
+                out.push_str(&markdown[start..at]);
+                out.push(char::from(marker));
+                out.push_str(&markdown[at + 1..offset]);
+            }
+            None => {
+                if let Some(out) = out.as_mut() {
+                    out.push_str(line);
+                }
+            }
+        }
+    }
+    match out {
+        Some(out) => Cow::Owned(out),
+        None => Cow::Borrowed(markdown),
+    }
+}
+
+/// A thematic break (`* * *`, `---`, `___`): three or more of one of those characters, with
+/// spaces.
+fn is_rule(trimmed: &str) -> bool {
+    let line = trimmed.trim_end();
+    let Some(first) = line.bytes().next().filter(|b| b"-*_".contains(b)) else {
+        return false;
+    };
+    line.bytes().all(|b| b == first || b == b' ' || b == b'\t')
+        && line.bytes().filter(|&b| b == first).count() >= 3
 }
 
 fn prepare_nested(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
@@ -2550,6 +2664,32 @@ mod tests {
             "# h | i\n",
         ] {
             assert_eq!(prepare(text), text, "{text}");
+        }
+    }
+
+    /// As kramdown 2.4 (Jekyll 4.3.1) reads them: a list whose items change their marker is
+    /// one list.
+    #[test]
+    fn a_list_keeps_its_items_whatever_their_markers() {
+        let html = |markdown: &str| {
+            let rendered = crate::markdown::render(markdown, &Default::default()).html;
+            rendered.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        assert_eq!(
+            html("- eggs\n- milk\n* bread\n+ jam\n"),
+            "<ul> <li>eggs</li> <li>milk</li> <li>bread</li> <li>jam</li> </ul>"
+        );
+        assert_eq!(
+            html("- a\n  * b\n  + c\n- d\n"),
+            "<ul> <li>a <ul> <li>b</li> <li>c</li> </ul> </li> <li>d</li> </ul>"
+        );
+        // A rule, a paragraph after a blank line, and code end it or are left alone.
+        for text in [
+            "- a\n\n* * *\n\n* b\n",
+            "- a\n\npara\n\n* b\n",
+            "```\n- a\n* b\n```\n",
+        ] {
+            assert_eq!(one_bullet_per_list(text), text, "{text:?}");
         }
     }
 
