@@ -107,7 +107,88 @@ fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
             _ => {}
         }
     }
-    events
+    footnotes_in_reference_order(events)
+}
+
+/// Adds the footnote labels `events` refer to that were not `seen` yet to `order`.
+fn references<'a>(
+    events: &[Event<'a>],
+    order: &mut Vec<CowStr<'a>>,
+    seen: &mut rustc_hash::FxHashSet<CowStr<'a>>,
+) {
+    for event in events {
+        if let Event::FootnoteReference(label) = event {
+            if seen.insert(label.clone()) {
+                order.push(label.clone());
+            }
+        }
+    }
+}
+
+/// kramdown's footnotes: numbered in the order of their first reference and written after
+/// the text in that order; a definition never referenced is not written. (pulldown-cmark
+/// numbers a label where it first sees it, a definition or a reference, and writes each
+/// definition where it stands.)
+fn footnotes_in_reference_order(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    if !events
+        .iter()
+        .any(|event| matches!(event, Event::Start(Tag::FootnoteDefinition(_))))
+    {
+        return events;
+    }
+    let mut text = Vec::with_capacity(events.len());
+    let mut definitions: Vec<(CowStr<'_>, Vec<Event<'_>>)> = Vec::new();
+    let mut open: Option<(CowStr<'_>, Vec<Event<'_>>)> = None;
+    for event in events {
+        match (event, &mut open) {
+            (Event::Start(Tag::FootnoteDefinition(label)), None) => {
+                let start = Event::Start(Tag::FootnoteDefinition(label.clone()));
+                open = Some((label, vec![start]));
+            }
+            (Event::End(TagEnd::FootnoteDefinition), Some(_)) => {
+                let (label, mut body) = open.take().expect("open");
+                body.push(Event::End(TagEnd::FootnoteDefinition));
+                definitions.push((label, body));
+            }
+            (event, Some((_, body))) => body.push(event),
+            (event, None) => text.push(event),
+        }
+    }
+    if let Some((label, body)) = open {
+        definitions.push((label, body));
+    }
+    // The labels in the order of their first reference, in the text and then in the notes
+    // (a note may refer to another).
+    // (Looked up by label: a body may have thousands of notes.)
+    let by_label: rustc_hash::FxHashMap<CowStr<'_>, usize> = definitions
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(at, (label, _))| (label.clone(), at))
+        .collect();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut order: Vec<CowStr<'_>> = Vec::new();
+    references(&text, &mut order, &mut seen);
+    let mut at = 0;
+    while at < order.len() {
+        if let Some(&index) = by_label.get(&order[at]) {
+            references(&definitions[index].1, &mut order, &mut seen);
+        }
+        at += 1;
+    }
+    let mut definitions: Vec<Option<Vec<Event<'_>>>> = definitions
+        .into_iter()
+        .map(|(_, body)| Some(body))
+        .collect();
+    for label in &order {
+        if let Some(body) = by_label
+            .get(label)
+            .and_then(|&index| definitions[index].take())
+        {
+            text.extend(body);
+        }
+    }
+    text
 }
 
 /// Renders a Markdown post and sanitizes the result. Markdown without raw HTML (most news
@@ -211,6 +292,33 @@ pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// kramdown 2.4 (Jekyll 4.3.1) numbers notes by their first reference, writes them after
+    /// the text in that order, and leaves out one never referenced.
+    #[test]
+    fn footnotes_come_in_the_order_of_their_references() {
+        let html = render(
+            "[^b]: Note B.\n\nFirst[^a] and second[^b].\n\n[^a]: Note A[^c].\n[^c]: C.\n[^d]: Unused.\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        let flat = html.split_whitespace().collect::<Vec<_>>().join(" ");
+        let a = flat.find("Note A").expect("A");
+        let b = flat.find("Note B.").expect("B");
+        let c = flat.find("<p>C.").expect("C");
+        assert!(flat.starts_with("<p>First<sup>"), "{flat}");
+        assert!(a < b && b < c && !flat.contains("Unused"), "{flat}");
+        assert!(
+            flat.contains(">1</a></sup> and second<sup>")
+                && flat.contains("<div><sup>1</sup> <p>Note A"),
+            "{flat}"
+        );
+        // Many notes stay linear.
+        let many: String = (0..20_000)
+            .map(|i| format!("x[^{i}]\n\n[^{i}]: n\n\n"))
+            .collect();
+        assert!(render(&many, &MarkdownOptions::default()).html.len() > 20_000);
+    }
 
     /// As Jekyll 4.3.1 writes them: an `.html` post as it is (a blank line and an indented
     /// line after it are HTML still), and every ordered list of a Markdown post from 1.
