@@ -1163,8 +1163,56 @@ fn end_paragraph(
     table: bool,
     replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
 ) {
-    if !(table && kramdown_table(paragraph, replacements)) {
-        pair_paragraph(markdown, paragraph, replacements);
+    if table {
+        match kramdown_table(paragraph, replacements) {
+            Table::Rewritten => return,
+            Table::Text => text_not_table(paragraph, replacements),
+            Table::AsGfm | Table::Other => {}
+        }
+    }
+    pair_paragraph(markdown, paragraph, replacements);
+}
+
+/// What [`kramdown_table`] made of a block of lines.
+enum Table {
+    /// A kramdown table, written anew for GFM.
+    Rewritten,
+    /// A table GFM reads as kramdown does.
+    AsGfm,
+    /// Text to kramdown (a line without `|`, or a header and no rows), where GFM may read a
+    /// table: see [`text_not_table`].
+    Text,
+    /// Something else (a list, a heading…), left to the other rules.
+    Other,
+}
+
+/// A block kramdown reads as text where GFM would find a table in it (a line of text, then a
+/// header and its delimiter row; or a header alone): its pipes after that line are escaped,
+/// so that GFM reads text too.
+fn text_not_table(
+    lines: &[(usize, &str)],
+    replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
+) {
+    let Some(header) = (1..lines.len())
+        .find(|&i| is_delimiter_row(lines[i].1) && lines[i - 1].1.contains('|'))
+        .map(|i| i - 1)
+    else {
+        return;
+    };
+    for &(offset, line) in &lines[header..] {
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'`' => i = skip_code_span(line, i).max(i + 1),
+                b'|' => {
+                    replacements.push((offset + i, 0, "\\".into()));
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
     }
 }
 
@@ -1173,14 +1221,15 @@ fn end_paragraph(
 /// cells; a line of `-`, `|`, `:` and `+` after the first row makes that row the header.
 /// GFM (pulldown-cmark) needs a header, a delimiter row of as many cells, and cuts rows to
 /// its width, so a block GFM would not read the same way is recorded as a GFM table: every
-/// row with as many cells as the widest, and an empty header when kramdown has none. Returns
-/// whether it did (the block's lines, `(offset, line)`, are then the table's alone).
+/// row with as many cells as the widest, and an empty header when kramdown has none. Says
+/// what it made of the block's lines (`(offset, line)`: when it wrote a table, they are the
+/// table's alone).
 fn kramdown_table(
     lines: &[(usize, &str)],
     replacements: &mut Vec<(usize, usize, Cow<'static, str>)>,
-) -> bool {
+) -> Table {
     let Some(&(first, _)) = lines.first() else {
-        return false;
+        return Table::Other;
     };
     let mut has_header = false;
     let mut alignments: Vec<&'static str> = Vec::new();
@@ -1193,7 +1242,7 @@ fn kramdown_table(
             || trimmed.starts_with(['#', '<', '\t'])
             || trimmed.starts_with("{:")
         {
-            return false;
+            return Table::Other;
         }
         if is_delimiter_row(line) {
             if i == 1 {
@@ -1211,17 +1260,21 @@ fn kramdown_table(
             continue;
         }
         if !line.contains('|') {
-            return false;
+            return Table::Text;
         }
         let cells = table_cells(line);
         if cells.len() < 2 && !line.trim().starts_with('|') {
-            return false;
+            return Table::Other;
         }
         rows.push(cells);
     }
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     if width == 0 {
-        return false;
+        return Table::Other;
+    }
+    // A header and its delimiter row, and no row: text to kramdown.
+    if has_header && rows.len() == 1 {
+        return Table::Text;
     }
     // GFM reads the same table: a header as wide as its delimiter row and every row, and no
     // `|` in a code span (kramdown reads code spans first; GFM splits the cell there).
@@ -1230,7 +1283,7 @@ fn kramdown_table(
         && rows.iter().all(|r| r.len() == width)
         && !lines.iter().any(|&(_, line)| pipe_in_code_span(line))
     {
-        return false;
+        return Table::AsGfm;
     }
     let row_text = |cells: &[String]| {
         let mut text = String::from("|");
@@ -1264,7 +1317,7 @@ fn kramdown_table(
     table.pop();
     replacements.retain(|r| r.0 < first || r.0 >= end);
     replacements.push((first, end - first, table.into()));
-    true
+    Table::Rewritten
 }
 
 /// Whether a table line has a `|` inside a code span.
@@ -2729,6 +2782,31 @@ mod tests {
         // Code keeps its lines.
         let code = "```\n1. a\n  - b\n```\n";
         assert_eq!(prepare(code), code);
+    }
+
+    /// Where kramdown 2.4 (Jekyll 4.3.1) reads text and GFM a table: a line of text before
+    /// the header, or a header without rows.
+    #[test]
+    fn pipes_kramdown_reads_as_text_stay_text() {
+        let html = |markdown: &str| {
+            let rendered = crate::markdown::render(markdown, &Default::default()).html;
+            rendered.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        for (markdown, expected) in [
+            (
+                "| Name | Age |\n|------|-----|\n",
+                "<p>| Name | Age | |——|—–|</p>",
+            ),
+            (
+                "Results:\n| a | b |\n|---|---|\n| 1 | 2 |\nDone.\n",
+                "<p>Results: | a | b | |—|—| | 1 | 2 | Done.</p>",
+            ),
+            ("Name | Age\n---|---\n", "<p>Name | Age —|—</p>"),
+        ] {
+            assert_eq!(html(markdown), expected, "{markdown:?}");
+        }
+        // A table with rows is one.
+        assert!(html("| a | b |\n|---|---|\n| 1 | 2 |\n").starts_with("<table>"));
     }
 
     #[test]
