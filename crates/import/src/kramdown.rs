@@ -64,6 +64,77 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
 /// whose content kramdown reads as blocks holds Markdown, as if it said `markdown="1"`
 /// (unless it says `markdown="0"`).
 pub fn prepare_with(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
+    match rules_under_text(markdown) {
+        Cow::Borrowed(_) => prepare_lines(markdown, parse_block_html),
+        Cow::Owned(text) => Cow::Owned(prepare_lines(&text, parse_block_html).into_owned()),
+    }
+}
+
+/// `***` or `___` (no spaces) right under a line of a paragraph is text of the paragraph in
+/// kramdown, where CommonMark ends the paragraph with a rule: escaped, so that it is text.
+fn rules_under_text(markdown: &str) -> Cow<'_, str> {
+    let has = |run: &[u8]| memchr::memmem::find(markdown.as_bytes(), run).is_some();
+    if !has(b"\n***") && !has(b"\n___") {
+        return Cow::Borrowed(markdown);
+    }
+    let mut out: Option<String> = None;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut text_before = false;
+    let mut offset = 0;
+    for line in markdown.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_end();
+        let run = trimmed.len() >= 3
+            && (trimmed.bytes().all(|b| b == b'*') || trimmed.bytes().all(|b| b == b'_'));
+        let escape = run && text_before && fence.is_none();
+        let content = line.trim_start_matches([' ', '\t']);
+        if let Some((marker, len)) = fence {
+            if closes_fence(content, marker, len) {
+                fence = None;
+            }
+            text_before = false;
+        } else if let Some(length) = ["```", "~~~"]
+            .iter()
+            .find(|f| content.starts_with(**f))
+            .map(|f| {
+                content
+                    .bytes()
+                    .take_while(|&b| b == f.as_bytes()[0])
+                    .count()
+            })
+        {
+            fence = Some((content.as_bytes()[0], length));
+            text_before = false;
+        } else {
+            // A line of a paragraph at the top level (not a heading, an item, a quote, HTML,
+            // a table's row, code, or a rule).
+            text_before = !content.trim().is_empty()
+                && leading_column(line) < 4
+                && !escape
+                && !is_rule(content)
+                && list_item_column(line).is_none()
+                && !content.starts_with(['#', '>', '<', '|'])
+                && !content.contains('|');
+        }
+        if escape {
+            let out = out.get_or_insert_with(|| markdown[..start].to_string());
+            for c in trimmed.chars() {
+                out.push('\\');
+                out.push(c);
+            }
+            out.push_str(&line[trimmed.len()..]);
+        } else if let Some(out) = out.as_mut() {
+            out.push_str(line);
+        }
+    }
+    match out {
+        Some(out) => Cow::Owned(out),
+        None => Cow::Borrowed(markdown),
+    }
+}
+
+fn prepare_lines(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
     let lists = match one_bullet_per_list(markdown) {
         Cow::Borrowed(_) => nest_bullets_under_numbers(markdown),
         Cow::Owned(same) => Cow::Owned(nest_bullets_under_numbers(&same).into_owned()),
@@ -2807,6 +2878,25 @@ mod tests {
         }
         // A table with rows is one.
         assert!(html("| a | b |\n|---|---|\n| 1 | 2 |\n").starts_with("<table>"));
+    }
+
+    /// kramdown 2.4 (Jekyll 4.3.1): `***` and `___` right under a paragraph's line are its
+    /// text; `* * *`, or one after a blank line, is a rule; `---` makes a heading.
+    #[test]
+    fn a_run_of_stars_under_text_is_text() {
+        let html = |markdown: &str| {
+            let rendered = crate::markdown::render(markdown, &Default::default()).html;
+            rendered.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        for (markdown, expected) in [
+            ("P\n***\nA\n", "<p>P *** A</p>"),
+            ("P\n___\nA\n", "<p>P ___ A</p>"),
+            ("P\n* * *\nA\n", "<p>P</p> <hr> <p>A</p>"),
+            ("P\n\n***\nA\n", "<p>P</p> <hr> <p>A</p>"),
+            ("```\nP\n***\n```\n", "<pre><code>P *** </code></pre>"),
+        ] {
+            assert_eq!(html(markdown), expected, "{markdown:?}");
+        }
     }
 
     #[test]
