@@ -1705,6 +1705,11 @@ fn html_block_end(markdown: &str, at: usize) -> Option<(usize, bool)> {
             {
                 open.pop();
             }
+        } else if rest[..gt].contains("markdown=") {
+            // An element inside that holds Markdown (`markdown="1"`): kramdown reads it so
+            // in a raw block too, and its lines are set apart for CommonMark
+            // ([`markdown_in_html`]); the block is not one raw piece.
+            return None;
         } else if !is_named(VOID_ELEMENTS, name) && !rest[..gt].ends_with('/') {
             open.push(name);
         }
@@ -2897,6 +2902,22 @@ mod tests {
         ] {
             assert_eq!(html(markdown), expected, "{markdown:?}");
         }
+    }
+
+    /// kramdown 2.4 (Jekyll 4.3.1) reads Markdown in an element that asks for it inside one
+    /// that does not (a grid's row and its columns).
+    #[test]
+    fn markdown_in_an_element_inside_raw_html() {
+        let html = crate::markdown::render(
+            "<div class=\"row\">\n<div class=\"col\" markdown=\"1\">\n**Left** column\n\n- a\n</div>\n</div>\n",
+            &Default::default(),
+        )
+        .html;
+        let flat = html.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            flat,
+            "<div> <div> <p><strong>Left</strong> column</p> <ul> <li>a</li> </ul> </div> </div>"
+        );
     }
 
     #[test]
