@@ -39,6 +39,7 @@ pub(super) fn jekyll_filters() -> Vec<Box<dyn ParseFilter>> {
         Box::new(GroupByExp),
         Box::new(Sample),
         Box::new(Join),
+        Box::new(Split),
         Box::new(ArrayToSentenceString),
     ]
 }
@@ -713,6 +714,60 @@ impl Filter for JoinFilter {
         let items: Vec<String> = sequence(input).into_iter().map(joined_item).collect();
         Ok(Value::scalar(items.join(&separator)))
     }
+}
+
+#[derive(Debug, FilterParameters)]
+struct SplitArgs {
+    #[parameter(description = "Where to split the text.", arg_type = "any")]
+    pattern: Option<Expression>,
+}
+
+#[derive(Clone, ParseFilter, FilterReflection)]
+#[filter(
+    name = "split",
+    description = "The text cut at each place the pattern is.",
+    parameters(SplitArgs),
+    parsed(SplitFilter)
+)]
+pub(super) struct Split;
+
+#[derive(Debug, FromFilterParameters, Display_filter)]
+#[name = "split"]
+struct SplitFilter {
+    #[parameters]
+    args: SplitArgs,
+}
+
+impl Filter for SplitFilter {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let args = self.args.evaluate(runtime)?;
+        let text = if input.is_nil() {
+            String::new()
+        } else {
+            ruby_text::to_s(input)
+        };
+        let pattern = args
+            .pattern
+            .as_ref()
+            .map_or_else(|| " ".to_string(), |p| ruby_text::to_s(p.as_view()));
+        let parts = ruby_split(&text, &pattern);
+        Ok(Value::Array(parts.into_iter().map(Value::scalar).collect()))
+    }
+}
+
+/// Ruby's `String#split` with a text pattern: `" "` splits at runs of white space (leading
+/// white space ignored), `""` into characters, anything else at each occurrence; empty
+/// pieces at the end are dropped.
+pub(super) fn ruby_split(text: &str, pattern: &str) -> Vec<String> {
+    let mut parts: Vec<String> = match pattern {
+        " " => text.split_whitespace().map(str::to_string).collect(),
+        "" => text.chars().map(String::from).collect(),
+        pattern => text.split(pattern).map(str::to_string).collect(),
+    };
+    while parts.last().is_some_and(String::is_empty) {
+        parts.pop();
+    }
+    parts
 }
 
 #[derive(Debug, FilterParameters)]

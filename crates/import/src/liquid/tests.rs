@@ -1246,3 +1246,18 @@ fn an_images_attribute_list_sizes_it_as_kramdown_does() {
     );
     assert_eq!(strip_attribute_lists("*a*{: width=\"3\"}\n"), "*a*\n");
 }
+
+#[test]
+fn split_is_rubys() {
+    // Ruby 3.1's String#split, which Liquid's `split` is.
+    for (body, expected) in [
+        ("{{ 'a,b,,c,,' | split: ',' | join: '|' }}", "a|b||c"),
+        ("{{ ' a  b ' | split: ' ' | join: '|' }}", "a|b"),
+        ("{{ 'abc' | split: '' | join: '-' }}", "a-b-c"),
+        ("{{ '' | split: ',' | size }}", "0"),
+        ("{{ ',a' | split: ',' | join: '|' }}", "|a"),
+        ("{{ page.none | split: ',' | size }}", "0"),
+    ] {
+        assert_eq!(text(body), expected, "{body}");
+    }
+}
