@@ -24,6 +24,7 @@ pub(super) fn jekyll_filters() -> Vec<Box<dyn ParseFilter>> {
         Box::new(AbsoluteUrl),
         Box::new(XmlEscape),
         Box::new(CgiEscape),
+        Box::new(UrlEncode),
         Box::new(UriEscape),
         Box::new(Jsonify),
         Box::new(Markdownify),
@@ -214,6 +215,19 @@ plain_filter!(
     "cgi_escape",
     "Escapes text for a URL query.",
     |input, _runtime| { Ok(Value::scalar(cgi_escape(&ruby_text::to_s(input)))) }
+);
+
+plain_filter!(
+    UrlEncode,
+    UrlEncodeFilter,
+    "url_encode",
+    "Escapes text for a URL (Ruby's CGI.escape: a space as +).",
+    |input, _runtime| {
+        if input.is_nil() {
+            return Ok(Value::Nil);
+        }
+        Ok(Value::scalar(cgi_escape(&ruby_text::to_s(input))))
+    }
 );
 
 plain_filter!(

@@ -82,7 +82,6 @@ fn build_language() -> Language {
         Box::new(stdlib::TruncateWords),
         Box::new(stdlib::Upcase),
         Box::new(stdlib::UrlDecode),
-        Box::new(stdlib::UrlEncode),
         Box::new(jekyll::Slugify),
     ];
     // Array filters read nil (and `sort` an empty array) as Ruby's Liquid does, where the

@@ -1261,3 +1261,10 @@ fn split_is_rubys() {
         assert_eq!(text(body), expected, "{body}");
     }
 }
+
+#[test]
+fn url_encode_is_rubys_cgi_escape() {
+    // Liquid's `url_encode` is Ruby's CGI.escape (checked with Ruby 3.1).
+    assert_eq!(text("{{ 'a b&c/d~é' | url_encode }}"), "a+b%26c%2Fd~%C3%A9");
+    assert_eq!(text("[{{ page.none | url_encode }}]"), "[]");
+}
