@@ -41,6 +41,7 @@ pub(super) fn jekyll_filters() -> Vec<Box<dyn ParseFilter>> {
         Box::new(Sample),
         Box::new(Join),
         Box::new(Split),
+        Box::new(Default),
         Box::new(ArrayToSentenceString),
     ]
 }
@@ -727,6 +728,52 @@ impl Filter for JoinFilter {
             .map_or_else(|| " ".to_string(), |s| ruby_text::to_s(s.as_view()));
         let items: Vec<String> = sequence(input).into_iter().map(joined_item).collect();
         Ok(Value::scalar(items.join(&separator)))
+    }
+}
+
+#[derive(Debug, FilterParameters)]
+struct DefaultArgs {
+    #[parameter(description = "The value to give instead.", arg_type = "any")]
+    value: Option<Expression>,
+    #[parameter(
+        description = "Whether false is a value of its own (Liquid 5).",
+        arg_type = "bool",
+        mode = "keyword"
+    )]
+    allow_false: Option<Expression>,
+}
+
+#[derive(Clone, ParseFilter, FilterReflection)]
+#[filter(
+    name = "default",
+    description = "The value, or the one given when it is nil, false or empty.",
+    parameters(DefaultArgs),
+    parsed(DefaultFilter)
+)]
+pub(super) struct Default;
+
+#[derive(Debug, FromFilterParameters, Display_filter)]
+#[name = "default"]
+struct DefaultFilter {
+    #[parameters]
+    args: DefaultArgs,
+}
+
+impl Filter for DefaultFilter {
+    /// Ruby's Liquid 5: nil, false (unless `allow_false: true`) and what is empty (`""`, `[]`,
+    /// `{}`) give the value, which is `""` when none is given.
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let args = self.args.evaluate(runtime)?;
+        let is_false = input
+            .as_scalar()
+            .is_some_and(|scalar| scalar.to_bool() == Some(false));
+        let empty = input.query_state(liquid_core::model::State::Empty);
+        if input.is_nil() || empty || (is_false && args.allow_false != Some(true)) {
+            return Ok(args
+                .value
+                .map_or_else(|| Value::scalar(""), |value| value.to_value()));
+        }
+        Ok(input.to_value())
     }
 }
 

@@ -93,7 +93,6 @@ fn build_language() -> Language {
     let standard: Vec<Box<dyn ParseFilter>> = vec![
         on_nil(Box::new(stdlib::Compact), OnNil::Empty),
         on_nil(Box::new(stdlib::Concat), OnNil::Empty),
-        Box::new(stdlib::Default),
         on_nil(Box::new(stdlib::First), OnNil::Empty),
         on_nil(Box::new(stdlib::Last), OnNil::Empty),
         on_nil(Box::new(stdlib::Map), OnNil::Empty),

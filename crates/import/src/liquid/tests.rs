@@ -1268,3 +1268,20 @@ fn url_encode_is_rubys_cgi_escape() {
     assert_eq!(text("{{ 'a b&c/d~é' | url_encode }}"), "a+b%26c%2Fd~%C3%A9");
     assert_eq!(text("[{{ page.none | url_encode }}]"), "[]");
 }
+
+#[test]
+fn default_is_liquid_5s() {
+    // As Jekyll 4.3.1 writes them (`allow_false: true` keeps false as a value of its own).
+    for (body, expected) in [
+        ("[{{ page.none | default: 'x' }}]", "[x]"),
+        ("[{{ '' | default: 'x' }}]", "[x]"),
+        ("[{{ false | default: 'x' }}]", "[x]"),
+        ("[{{ false | default: 'x', allow_false: true }}]", "[false]"),
+        ("[{{ page.none | default: 'x', allow_false: true }}]", "[x]"),
+        ("[{{ page.list | default: 'x' | size }}]", "[3]"),
+        ("[{{ 0 | default: 'x' }}]", "[0]"),
+        ("[{{ page.none | default }}]", "[]"),
+    ] {
+        assert_eq!(text(body), expected, "{body}");
+    }
+}
