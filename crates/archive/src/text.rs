@@ -332,8 +332,9 @@ const BLOCK_ELEMENTS: &[&str] = &[
 /// a footnote reference or an exponent is not part of the word before it (`sharply<sup>1</sup>`
 /// reads `sharply 1`, so `sharply` and `"rose sharply"` are found and `sharply1` is not; the
 /// price is that `m<sup>2</sup>` and `CO<sub>2</sub>` read `m 2` and `CO 2`, found by those
-/// phrases but not by `m2` or `co2`).
-const UNIT_BOUNDARY_ELEMENTS: &[&str] = &["sup", "sub"];
+/// phrases but not by `m2` or `co2`). An image between two words stands between them as a
+/// space does (`股价<img …>上涨` shows the two apart; read as one word they were `股价上涨`).
+const UNIT_BOUNDARY_ELEMENTS: &[&str] = &["sup", "sub", "img"];
 
 /// Blocks whose text is content wherever it comes from: a heading, a list item, a table cell,
 /// a term or definition, a caption, a summary, a quotation, code. A link alone in one (a
@@ -623,6 +624,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_image_stands_between_words() {
+        assert_eq!(
+            article_text("<p>Rates<img src=\"a.png\" alt=\"\">rose</p>"),
+            "Rates rose"
+        );
+    }
+
+    #[test]
     fn titles_are_cut_between_words_and_numbers() {
         // The red team's S4: `1234.5…` and `sharpl…` were words of the title.
         let chinese = "据公司公告显示贵州茅台在今日的交易中表现强劲收盘时报每股价格为人民币1234.56元，较前一交易日上涨。";
@@ -845,8 +854,8 @@ mod tests {
     #[test]
     fn every_allowed_element_is_a_block_a_unit_boundary_or_inline() {
         const INLINE: &[&str] = &[
-            "a", "abbr", "b", "cite", "code", "del", "dfn", "em", "i", "img", "ins", "kbd", "mark",
-            "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "time", "u",
+            "a", "abbr", "b", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
+            "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "time", "u",
             "var", "wbr",
         ];
         for tag in crate::sanitize_policy::ALLOWED_TAGS {
