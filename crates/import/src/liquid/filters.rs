@@ -974,8 +974,10 @@ impl Filter for RubyTextFilter {
 /// Jekyll give it where the engine stops the whole body with "Invalid input".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum OnNil {
-    /// Read nil as an empty array (`map`, `uniq`, `compact`, `reverse`, `concat`: Liquid's
-    /// `InputIterator`; `first` and `last` then give nil).
+    /// Read nil as an empty array and a hash as an array of it (`map`, `uniq`, `compact`,
+    /// `reverse`, `concat`: Liquid's `InputIterator`).
+    Iterated,
+    /// Read nil as an empty array (`first` and `last` then give nil).
     Empty,
     /// Nil and an empty array give an empty array (`sort`: the engine refuses to sort an
     /// empty array, which Ruby sorts).
@@ -1011,7 +1013,12 @@ impl Filter for WhenNilFilter {
     fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
         let empty_array = input.as_array().is_some_and(|items| items.size() == 0);
         match self.1 {
-            OnNil::Empty if input.is_nil() => self.0.evaluate(&Value::Array(Vec::new()), runtime),
+            OnNil::Iterated | OnNil::Empty if input.is_nil() => {
+                self.0.evaluate(&Value::Array(Vec::new()), runtime)
+            }
+            OnNil::Iterated if input.is_object() => self
+                .0
+                .evaluate(&Value::Array(vec![input.to_value()]), runtime),
             OnNil::EmptyResult if input.is_nil() || empty_array => Ok(Value::Array(Vec::new())),
             OnNil::Nil if input.is_nil() => Ok(Value::Nil),
             _ => self.0.evaluate(input, runtime),

@@ -76,12 +76,18 @@ impl Prepared {
 
     /// The first markup the engine's error message quotes.
     fn markup_of_error(&self, error: &str) -> Option<usize> {
-        self.markup_quoted(error, |_| true)
+        self.markup_quoted(error, |_| true, true)
     }
 
-    /// The first markup (of those `eligible`) the engine's error message quotes: as written,
-    /// or as the engine writes it again in its trace (`from: {{ page["title"] | map : 1 }}`).
-    fn markup_quoted(&self, error: &str, eligible: impl Fn(&Markup) -> bool) -> Option<usize> {
+    /// The first markup (of those `eligible`) the engine's error message quotes as it writes
+    /// it again in its trace (`from: {{ page["title"] | map : 1 }}`), or (`loose`) anywhere
+    /// as written (a short markup, `{{ i }}`, is in any message: only where it is named).
+    fn markup_quoted(
+        &self,
+        error: &str,
+        eligible: impl Fn(&Markup) -> bool,
+        loose: bool,
+    ) -> Option<usize> {
         let traced: Vec<String> = error
             .lines()
             .filter_map(|line| line.trim().strip_prefix("from: "))
@@ -92,10 +98,7 @@ impl Prepared {
             let inside = inner(self.written(m));
             !inside.is_empty()
                 && eligible(m)
-                && (error.contains(inside) || {
-                    let inside = canonical(inside);
-                    traced.contains(&inside)
-                })
+                && (loose && error.contains(inside) || traced.contains(&canonical(inside)))
         })
     }
 
@@ -106,7 +109,7 @@ impl Prepared {
         let is_left_out = |source: &str| {
             source.starts_with("{{") && source.trim_start_matches(['{', ' ']) == "\"\"}}"
         };
-        let at = self.markup_quoted(error, |m| !is_left_out(self.source(m)))?;
+        let at = self.markup_quoted(error, |m| !is_left_out(self.source(m)), false)?;
         let markup = &self.markups[at];
         let in_a_block =
             BLOCKS.contains(&markup.name.as_str()) || super::recover::is_block_part(&markup.name);

@@ -91,16 +91,16 @@ fn build_language() -> Language {
         Box::new(WhenNil(filter, nil))
     };
     let standard: Vec<Box<dyn ParseFilter>> = vec![
-        on_nil(Box::new(stdlib::Compact), OnNil::Empty),
-        on_nil(Box::new(stdlib::Concat), OnNil::Empty),
+        on_nil(Box::new(stdlib::Compact), OnNil::Iterated),
+        on_nil(Box::new(stdlib::Concat), OnNil::Iterated),
         on_nil(Box::new(stdlib::First), OnNil::Empty),
         on_nil(Box::new(stdlib::Last), OnNil::Empty),
-        on_nil(Box::new(stdlib::Map), OnNil::Empty),
-        on_nil(Box::new(stdlib::Reverse), OnNil::Empty),
+        on_nil(Box::new(stdlib::Map), OnNil::Iterated),
+        on_nil(Box::new(stdlib::Reverse), OnNil::Iterated),
         Box::new(stdlib::Size),
         Box::new(stdlib::Slice),
         Box::new(stdlib::SortNatural),
-        on_nil(Box::new(stdlib::Uniq), OnNil::Empty),
+        on_nil(Box::new(stdlib::Uniq), OnNil::Iterated),
         // Ruby's dates.
         Box::new(dates::Date),
         Box::new(dates::DateToString),
