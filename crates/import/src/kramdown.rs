@@ -70,6 +70,49 @@ pub fn prepare_with(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
     }
 }
 
+/// A pass over a text's lines that rewrites few of them: nothing is copied until a line
+/// changes, and the text is lent back as it is when none did.
+struct LinePass<'a> {
+    source: &'a str,
+    out: Option<String>,
+}
+
+impl<'a> LinePass<'a> {
+    fn new(source: &'a str) -> Self {
+        LinePass { source, out: None }
+    }
+
+    /// The line as it is.
+    fn keep(&mut self, line: &str) {
+        if let Some(out) = self.out.as_mut() {
+            out.push_str(line);
+        }
+    }
+
+    /// Where the line that starts at `start` is written anew (the lines before it copied).
+    fn rewrite(&mut self, start: usize) -> &mut String {
+        let source = self.source;
+        self.out.get_or_insert_with(|| source[..start].to_string())
+    }
+
+    fn finish(self) -> Cow<'a, str> {
+        match self.out {
+            Some(out) => Cow::Owned(out),
+            None => Cow::Borrowed(self.source),
+        }
+    }
+}
+
+/// The marker and length of the code fence `trimmed` (a line without its indentation) opens.
+fn opening_fence(trimmed: &str) -> Option<(u8, usize)> {
+    let marker = *trimmed
+        .as_bytes()
+        .first()
+        .filter(|b| matches!(b, b'`' | b'~'))?;
+    let length = trimmed.bytes().take_while(|&b| b == marker).count();
+    (length >= 3).then_some((marker, length))
+}
+
 /// `***` or `___` (no spaces) right under a line of a paragraph is text of the paragraph in
 /// kramdown, where CommonMark ends the paragraph with a rule: escaped, so that it is text.
 fn rules_under_text(markdown: &str) -> Cow<'_, str> {
@@ -77,7 +120,7 @@ fn rules_under_text(markdown: &str) -> Cow<'_, str> {
     if !has(b"\n***") && !has(b"\n___") {
         return Cow::Borrowed(markdown);
     }
-    let mut out: Option<String> = None;
+    let mut pass = LinePass::new(markdown);
     let mut fence: Option<(u8, usize)> = None;
     let mut text_before = false;
     let mut offset = 0;
@@ -94,17 +137,8 @@ fn rules_under_text(markdown: &str) -> Cow<'_, str> {
                 fence = None;
             }
             text_before = false;
-        } else if let Some(length) = ["```", "~~~"]
-            .iter()
-            .find(|f| content.starts_with(**f))
-            .map(|f| {
-                content
-                    .bytes()
-                    .take_while(|&b| b == f.as_bytes()[0])
-                    .count()
-            })
-        {
-            fence = Some((content.as_bytes()[0], length));
+        } else if let Some(opened) = opening_fence(content) {
+            fence = Some(opened);
             text_before = false;
         } else {
             // A line of a paragraph at the top level (not a heading, an item, a quote, HTML,
@@ -118,20 +152,17 @@ fn rules_under_text(markdown: &str) -> Cow<'_, str> {
                 && !content.contains('|');
         }
         if escape {
-            let out = out.get_or_insert_with(|| markdown[..start].to_string());
+            let out = pass.rewrite(start);
             for c in trimmed.chars() {
                 out.push('\\');
                 out.push(c);
             }
             out.push_str(&line[trimmed.len()..]);
-        } else if let Some(out) = out.as_mut() {
-            out.push_str(line);
+        } else {
+            pass.keep(line);
         }
     }
-    match out {
-        Some(out) => Cow::Owned(out),
-        None => Cow::Borrowed(markdown),
-    }
+    pass.finish()
 }
 
 fn prepare_lines(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
@@ -157,7 +188,7 @@ fn one_bullet_per_list(markdown: &str) -> Cow<'_, str> {
     if kinds < 2 {
         return Cow::Borrowed(markdown);
     }
-    let mut out: Option<String> = None;
+    let mut pass = LinePass::new(markdown);
     // The lists being read, innermost last: their markers' column, their marker, and their
     // last item's text column.
     let mut lists: Vec<(usize, u8, usize)> = Vec::new();
@@ -210,38 +241,22 @@ fn one_bullet_per_list(markdown: &str) -> Cow<'_, str> {
             if is_rule(trimmed) && column < 4 {
                 lists.clear();
             }
-            if let Some(length) = ["```", "~~~"]
-                .iter()
-                .find(|f| trimmed.starts_with(**f))
-                .map(|f| {
-                    trimmed
-                        .bytes()
-                        .take_while(|&b| b == f.as_bytes()[0])
-                        .count()
-                })
-            {
-                fence = Some((trimmed.as_bytes()[0], length));
+            if let Some(opened) = opening_fence(trimmed) {
+                fence = Some(opened);
             }
             previous_blank = false;
         }
         match replace {
             Some((at, marker)) => {
-                let out = out.get_or_insert_with(|| markdown[..start].to_string());
+                let out = pass.rewrite(start);
                 out.push_str(&markdown[start..at]);
                 out.push(char::from(marker));
                 out.push_str(&markdown[at + 1..offset]);
             }
-            None => {
-                if let Some(out) = out.as_mut() {
-                    out.push_str(line);
-                }
-            }
+            None => pass.keep(line),
         }
     }
-    match out {
-        Some(out) => Cow::Owned(out),
-        None => Cow::Borrowed(markdown),
-    }
+    pass.finish()
 }
 
 /// A thematic break (`* * *`, `---`, `___`): three or more of one of those characters, with
@@ -270,7 +285,7 @@ fn nest_bullets_under_numbers(markdown: &str) -> Cow<'_, str> {
     if !markdown.contains("\n ") || !markdown.contains(". ") {
         return Cow::Borrowed(markdown);
     }
-    let mut out: Option<String> = None;
+    let mut pass = LinePass::new(markdown);
     // The numbered item being read: its marker's column and its text's.
     let mut numbered: Option<(usize, usize)> = None;
     // The nested bulleted list: its markers' column, and the spaces its lines are given.
@@ -294,10 +309,7 @@ fn nest_bullets_under_numbers(markdown: &str) -> Cow<'_, str> {
                 .map_or(0, |(_, add)| add);
         } else if blank {
             previous_blank = true;
-            let keep = out.as_mut();
-            if let Some(out) = keep {
-                out.push_str(line);
-            }
+            pass.keep(line);
             continue;
         } else {
             let item = list_item_column(line);
@@ -326,32 +338,20 @@ fn nest_bullets_under_numbers(markdown: &str) -> Cow<'_, str> {
                     numbered = None;
                 }
             }
-            if let Some(length) = ["```", "~~~"]
-                .iter()
-                .find(|f| trimmed.starts_with(**f))
-                .map(|f| {
-                    trimmed
-                        .bytes()
-                        .take_while(|&b| b == f.as_bytes()[0])
-                        .count()
-                })
-            {
-                fence = Some((trimmed.as_bytes()[0], length));
+            if let Some(opened) = opening_fence(trimmed) {
+                fence = Some(opened);
             }
         }
         previous_blank = false;
         if add > 0 {
-            let out = out.get_or_insert_with(|| markdown[..start].to_string());
+            let out = pass.rewrite(start);
             out.extend(std::iter::repeat_n(' ', add));
             out.push_str(line);
-        } else if let Some(out) = out.as_mut() {
-            out.push_str(line);
+        } else {
+            pass.keep(line);
         }
     }
-    match out {
-        Some(out) => Cow::Owned(out),
-        None => Cow::Borrowed(markdown),
-    }
+    pass.finish()
 }
 
 /// kramdown's `markdown="1"` (or `"block"`) on a block element's start tag: what the element
@@ -2500,6 +2500,12 @@ fn blank_line_after(source: &str, end: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// A Markdown post's HTML as Gazette renders it, its white space collapsed.
+    fn flat_html(markdown: &str) -> String {
+        let rendered = crate::markdown::render(markdown, &Default::default()).html;
+        rendered.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     #[test]
     fn pairs_commonmark_misses_become_html() {
         assert_eq!(
@@ -2800,16 +2806,12 @@ mod tests {
     /// one list.
     #[test]
     fn a_list_keeps_its_items_whatever_their_markers() {
-        let html = |markdown: &str| {
-            let rendered = crate::markdown::render(markdown, &Default::default()).html;
-            rendered.split_whitespace().collect::<Vec<_>>().join(" ")
-        };
         assert_eq!(
-            html("- eggs\n- milk\n* bread\n+ jam\n"),
+            flat_html("- eggs\n- milk\n* bread\n+ jam\n"),
             "<ul> <li>eggs</li> <li>milk</li> <li>bread</li> <li>jam</li> </ul>"
         );
         assert_eq!(
-            html("- a\n  * b\n  + c\n- d\n"),
+            flat_html("- a\n  * b\n  + c\n- d\n"),
             "<ul> <li>a <ul> <li>b</li> <li>c</li> </ul> </li> <li>d</li> </ul>"
         );
         // A rule, a paragraph after a blank line, and code end it or are left alone.
@@ -2826,10 +2828,6 @@ mod tests {
     /// indented less than the item's text, unless a blank line comes before it.
     #[test]
     fn bullets_under_a_numbered_item_are_nested_in_it() {
-        let html = |markdown: &str| {
-            let rendered = crate::markdown::render(markdown, &Default::default()).html;
-            rendered.split_whitespace().collect::<Vec<_>>().join(" ")
-        };
         for (markdown, expected) in [
             (
                 "1. Install\n  - Ruby\n  - Bundler\n2. Build\n",
@@ -2853,7 +2851,7 @@ mod tests {
                 "<ol> <li>a <ul> <li>b more</li> </ul> </li> </ol>",
             ),
         ] {
-            assert_eq!(html(markdown), expected, "{markdown:?}");
+            assert_eq!(flat_html(markdown), expected, "{markdown:?}");
         }
         // Code keeps its lines.
         let code = "```\n1. a\n  - b\n```\n";
@@ -2864,10 +2862,6 @@ mod tests {
     /// the header, or a header without rows.
     #[test]
     fn pipes_kramdown_reads_as_text_stay_text() {
-        let html = |markdown: &str| {
-            let rendered = crate::markdown::render(markdown, &Default::default()).html;
-            rendered.split_whitespace().collect::<Vec<_>>().join(" ")
-        };
         for (markdown, expected) in [
             (
                 "| Name | Age |\n|------|-----|\n",
@@ -2879,20 +2873,16 @@ mod tests {
             ),
             ("Name | Age\n---|---\n", "<p>Name | Age —|—</p>"),
         ] {
-            assert_eq!(html(markdown), expected, "{markdown:?}");
+            assert_eq!(flat_html(markdown), expected, "{markdown:?}");
         }
         // A table with rows is one.
-        assert!(html("| a | b |\n|---|---|\n| 1 | 2 |\n").starts_with("<table>"));
+        assert!(flat_html("| a | b |\n|---|---|\n| 1 | 2 |\n").starts_with("<table>"));
     }
 
     /// kramdown 2.4 (Jekyll 4.3.1): `***` and `___` right under a paragraph's line are its
     /// text; `* * *`, or one after a blank line, is a rule; `---` makes a heading.
     #[test]
     fn a_run_of_stars_under_text_is_text() {
-        let html = |markdown: &str| {
-            let rendered = crate::markdown::render(markdown, &Default::default()).html;
-            rendered.split_whitespace().collect::<Vec<_>>().join(" ")
-        };
         for (markdown, expected) in [
             ("P\n***\nA\n", "<p>P *** A</p>"),
             ("P\n___\nA\n", "<p>P ___ A</p>"),
@@ -2900,7 +2890,7 @@ mod tests {
             ("P\n\n***\nA\n", "<p>P</p> <hr> <p>A</p>"),
             ("```\nP\n***\n```\n", "<pre><code>P *** </code></pre>"),
         ] {
-            assert_eq!(html(markdown), expected, "{markdown:?}");
+            assert_eq!(flat_html(markdown), expected, "{markdown:?}");
         }
     }
 
