@@ -426,7 +426,10 @@ pub fn import_file_with(
     }
     // Jekyll converts Markdown posts; an `.html` post's body is HTML as it is.
     let is_markdown = !(file.path.ends_with(".html") || file.path.ends_with(".htm"));
-    let options = is_markdown.then_some(&settings.markdown);
+    // kramdown's `{::options parse_block_html="true" /}` in the post turns the option on for
+    // it (the extension itself is removed with the attribute lists).
+    let post_options = markdown::post_options(split.body, &settings.markdown);
+    let options = is_markdown.then_some(post_options.as_ref());
     let body = match options {
         Some(options) => markdown::try_render(&resolved.text, options),
         None => markdown::try_render_html_post(&resolved.text),

@@ -191,6 +191,35 @@ fn footnotes_in_reference_order(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     text
 }
 
+/// The site's kramdown options, with those a post sets for itself with kramdown's `{::options
+/// … /}` extension (`parse_block_html`; the others are the site's).
+pub fn post_options<'a>(
+    body: &str,
+    site: &'a MarkdownOptions,
+) -> std::borrow::Cow<'a, MarkdownOptions> {
+    let Some(at) = memchr::memmem::find(body.as_bytes(), b"{::options") else {
+        return std::borrow::Cow::Borrowed(site);
+    };
+    let extension = &body[at..];
+    let extension = &extension[..extension.find('}').unwrap_or(extension.len())];
+    let setting = |name: &str| {
+        let value = extension
+            .split_once(name)?
+            .1
+            .trim_start()
+            .strip_prefix('=')?;
+        let value = value.trim_start().trim_start_matches(['"', '\'']);
+        Some(value.starts_with("true"))
+    };
+    match setting("parse_block_html") {
+        Some(on) if on != site.parse_block_html => std::borrow::Cow::Owned(MarkdownOptions {
+            parse_block_html: on,
+            ..site.clone()
+        }),
+        _ => std::borrow::Cow::Borrowed(site),
+    }
+}
+
 /// Renders a Markdown post and sanitizes the result. Markdown without raw HTML (most news
 /// posts) is written straight as sanitized HTML by [`crate::plain_html`]; the rest goes
 /// through the sanitizer. A body [`try_render`] refuses is empty here (for tests and tools).
@@ -292,6 +321,21 @@ pub fn plain_text(source: &str, markdown: Option<&MarkdownOptions>) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// kramdown's `{::options parse_block_html="true" /}` in a post (Jekyll 4.3.1 reads the
+    /// Markdown in the `<div>` after it).
+    #[test]
+    fn a_post_may_set_parse_block_html() {
+        let site = MarkdownOptions::default();
+        let body = "{::options parse_block_html=\"true\" /}\n\n<div>\nNow **markdown**.\n</div>\n";
+        let options = post_options(body, &site);
+        assert!(options.parse_block_html);
+        assert!(!post_options("{::options auto_ids=\"false\" /}", &site).parse_block_html);
+        assert!(!post_options("no extension", &site).parse_block_html);
+        let prepared = crate::liquid::strip_attribute_lists(body);
+        let html = render(&prepared, &options).html;
+        assert!(html.contains("<strong>markdown</strong>"), "{html}");
+    }
 
     /// kramdown 2.4 (Jekyll 4.3.1) numbers notes by their first reference, writes them after
     /// the text in that order, and leaves out one never referenced.
