@@ -165,7 +165,95 @@ fn rules_under_text(markdown: &str) -> Cow<'_, str> {
     pass.finish()
 }
 
+/// A `<p markdown="1">` (or `"span"`) at a line's start holds a paragraph's Markdown in
+/// kramdown (a `<p>`'s content is span-level): written as that paragraph, which Markdown
+/// makes a `<p>` of. (As a block element, its tags around a paragraph left two empty ones.)
+fn markdown_paragraphs(markdown: &str) -> Cow<'_, str> {
+    if memchr::memmem::find(markdown.as_bytes(), b"markdown=").is_none() {
+        return Cow::Borrowed(markdown);
+    }
+    let bytes = markdown.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    // The next `</p>` and blank line at or after a place, found once for the tags before
+    // them (each tag searching on its own would read a long paragraph again and again).
+    let mut next_close: Option<usize> = None;
+    let mut next_blank: Option<usize> = None;
+    let next = |cached: &mut Option<usize>, needle: &[u8], at: usize| -> usize {
+        match *cached {
+            Some(found) if found >= at => found,
+            _ => {
+                let found =
+                    memchr::memmem::find(&bytes[at..], needle).map_or(bytes.len(), |f| at + f);
+                *cached = Some(found);
+                found
+            }
+        }
+    };
+    while let Some(found) = memchr::memmem::find(&bytes[from..], b"<p ") {
+        let at = from + found;
+        from = at + 3;
+        // At a line's start, up to three spaces in.
+        let indent = bytes[..at]
+            .iter()
+            .rev()
+            .take(4)
+            .take_while(|&&b| b == b' ')
+            .count();
+        if indent > 3 || !(at == indent || bytes[at - indent - 1] == b'\n') {
+            continue;
+        }
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |nl| at + nl);
+        let Some(tag_end) = memchr::memchr(b'>', &bytes[at..line_end]).map(|end| at + end) else {
+            continue;
+        };
+        let tag = &markdown[at..tag_end];
+        let asks = [
+            "markdown=\"1\"",
+            "markdown='1'",
+            "markdown=\"span\"",
+            "markdown='span'",
+        ]
+        .iter()
+        .any(|attribute| tag.contains(attribute));
+        if !asks {
+            continue;
+        }
+        let inner_start = tag_end + 1;
+        let close = next(&mut next_close, b"</p>", inner_start);
+        if close == bytes.len() || next(&mut next_blank, b"\n\n", inner_start) < close {
+            continue;
+        }
+        let inner = &markdown[inner_start..close];
+        if memchr::memmem::find(inner.as_bytes(), b"<p").is_some() {
+            continue;
+        }
+        out.push_str(&markdown[copied..at]);
+        out.push_str("\n\n");
+        out.push_str(inner.trim());
+        out.push_str("\n\n");
+        copied = close + "</p>".len();
+        from = copied;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(markdown);
+    }
+    out.push_str(&markdown[copied..]);
+    Cow::Owned(out)
+}
+
 fn prepare_lines(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
+    let markdown = match markdown_paragraphs(markdown) {
+        Cow::Borrowed(_) => markdown,
+        Cow::Owned(paragraphs) => {
+            return Cow::Owned(prepare_lines_of(&paragraphs, parse_block_html).into_owned())
+        }
+    };
+    prepare_lines_of(markdown, parse_block_html)
+}
+
+fn prepare_lines_of(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
     let lists = match one_bullet_per_list(markdown) {
         Cow::Borrowed(_) => nest_bullets_under_numbers(markdown),
         Cow::Owned(same) => Cow::Owned(nest_bullets_under_numbers(&same).into_owned()),
@@ -2892,6 +2980,21 @@ mod tests {
         ] {
             assert_eq!(flat_html(markdown), expected, "{markdown:?}");
         }
+    }
+
+    /// kramdown 2.4 (Jekyll 4.3.1): `<p markdown="1">P with *md*</p>` is `<p>P with
+    /// <em>md</em></p>`.
+    #[test]
+    fn a_paragraph_that_asks_for_markdown_is_one() {
+        assert_eq!(
+            flat_html("Before.\n\n<p markdown=\"1\">P with *md*</p>\n\nAfter.\n"),
+            "<p>Before.</p> <p>P with <em>md</em></p> <p>After.</p>"
+        );
+        let raw = "<p class=\"x\">P with *md*</p>\n";
+        assert_eq!(markdown_paragraphs(raw), raw);
+        // Many tags that never close are read once.
+        let many = "<p markdown=\"1\">x\n".repeat(200_000);
+        assert_eq!(markdown_paragraphs(&many), many);
     }
 
     /// kramdown 2.4 (Jekyll 4.3.1) reads Markdown in an element that asks for it inside one
