@@ -1441,6 +1441,9 @@ fn kramdown_table(
         && alignments.len() == width
         && rows.iter().all(|r| r.len() == width)
         && !lines.iter().any(|&(_, line)| pipe_in_code_span(line))
+        // (A delimiter row in the body starts another `<tbody>` in kramdown; GFM would make
+        // a row of dashes of it. Written anew, it is left out: the rows run on.)
+        && !lines.iter().skip(2).any(|&(_, line)| is_delimiter_row(line))
     {
         return Table::AsGfm;
     }
@@ -2963,8 +2966,12 @@ mod tests {
         ] {
             assert_eq!(flat_html(markdown), expected, "{markdown:?}");
         }
-        // A table with rows is one.
+        // A table with rows is one; a delimiter row in its body is no row.
         assert!(flat_html("| a | b |\n|---|---|\n| 1 | 2 |\n").starts_with("<table>"));
+        assert_eq!(
+            flat_html("| a | b |\n|---|---|\n| 1 | 2 |\n|---|---|\n| 3 | 4 |\n"),
+            "<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody> <tr><td>1</td><td>2</td></tr> <tr><td>3</td><td>4</td></tr> </tbody></table>"
+        );
     }
 
     /// kramdown 2.4 (Jekyll 4.3.1): `***` and `___` right under a paragraph's line are its
