@@ -563,8 +563,6 @@ fn title_of_slug(id: &str) -> Option<String> {
     Some(words.join(" "))
 }
 
-/// Bytes to text: not empty, not binary, UTF-8 once a BOM is removed (or UTF-16 with its
-/// BOM: then `true`), LF line endings.
 /// The front matter (YAML, as written) of a post file's bytes; empty when it has none.
 pub fn front_matter_yaml(bytes: &[u8]) -> String {
     decode_text(bytes)
@@ -573,6 +571,8 @@ pub fn front_matter_yaml(bytes: &[u8]) -> String {
         .unwrap_or_default()
 }
 
+/// Bytes to text: not empty, not binary, UTF-8 once a BOM is removed (or UTF-16 with its
+/// BOM: then `true`), LF line endings.
 fn decode_text(bytes: &[u8]) -> Result<(Cow<'_, str>, bool), String> {
     let utf16 = match bytes {
         [0xFF, 0xFE, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16)),

@@ -64,9 +64,20 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
 /// whose content kramdown reads as blocks holds Markdown, as if it said `markdown="1"`
 /// (unless it says `markdown="0"`).
 pub fn prepare_with(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
-    match rules_under_text(markdown) {
-        Cow::Borrowed(_) => prepare_lines(markdown, parse_block_html),
-        Cow::Owned(text) => Cow::Owned(prepare_lines(&text, parse_block_html).into_owned()),
+    let text = rules_under_text(markdown);
+    let text = then(text, markdown_paragraphs);
+    let text = then(text, one_bullet_per_list);
+    let text = then(text, nest_bullets_under_numbers);
+    let text = then(text, |text| markdown_in_html(text, parse_block_html));
+    then(text, prepare_text)
+}
+
+/// The next of [`prepare_with`]'s passes over what the ones before made: the source is lent
+/// on until a pass changes it.
+fn then<'a>(text: Cow<'a, str>, pass: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(text) => pass(text),
+        Cow::Owned(text) => Cow::Owned(pass(&text).into_owned()),
     }
 }
 
@@ -243,27 +254,6 @@ fn markdown_paragraphs(markdown: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn prepare_lines(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
-    let markdown = match markdown_paragraphs(markdown) {
-        Cow::Borrowed(_) => markdown,
-        Cow::Owned(paragraphs) => {
-            return Cow::Owned(prepare_lines_of(&paragraphs, parse_block_html).into_owned())
-        }
-    };
-    prepare_lines_of(markdown, parse_block_html)
-}
-
-fn prepare_lines_of(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
-    let lists = match one_bullet_per_list(markdown) {
-        Cow::Borrowed(_) => nest_bullets_under_numbers(markdown),
-        Cow::Owned(same) => Cow::Owned(nest_bullets_under_numbers(&same).into_owned()),
-    };
-    match lists {
-        Cow::Borrowed(_) => prepare_nested(markdown, parse_block_html),
-        Cow::Owned(lists) => Cow::Owned(prepare_nested(&lists, parse_block_html).into_owned()),
-    }
-}
-
 /// kramdown keeps one bulleted list when its items change their marker (`- eggs`, `- milk`,
 /// `* bread`), where CommonMark starts another list at each change: the items of a list are
 /// given its first item's marker.
@@ -358,13 +348,6 @@ fn is_rule(trimmed: &str) -> bool {
         && line.bytes().filter(|&b| b == first).count() >= 3
 }
 
-fn prepare_nested(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
-    match markdown_in_html(markdown, parse_block_html) {
-        Cow::Borrowed(_) => prepare_text(markdown),
-        Cow::Owned(opened) => Cow::Owned(prepare_text(&opened).into_owned()),
-    }
-}
-
 /// A bulleted list under a numbered item, indented less than the item's text (`1. Install`,
 /// then `  - Ruby`): kramdown nests it in the item, where CommonMark needs it indented to the
 /// text's column and otherwise ends the numbered list (and starts another after it). Its
@@ -392,9 +375,7 @@ fn nest_bullets_under_numbers(markdown: &str) -> Cow<'_, str> {
             if closes_fence(trimmed, marker, len) {
                 fence = None;
             }
-            add = nested
-                .filter(|&(at, _)| column > at)
-                .map_or(0, |(_, add)| add);
+            add = continued(nested, column).unwrap_or(0);
         } else if blank {
             previous_blank = true;
             pass.keep(line);
@@ -413,13 +394,13 @@ fn nest_bullets_under_numbers(markdown: &str) -> Cow<'_, str> {
                 } else if marker < column && column < text {
                     nested = Some((column, text - column));
                     add = text - column;
-                } else if nested.is_some_and(|(at, _)| column > at) {
-                    add = nested.map_or(0, |(_, add)| add);
+                } else if let Some(more) = continued(nested, column) {
+                    add = more;
                 } else {
                     nested = None;
                 }
-            } else if nested.is_some_and(|(at, _)| column > at) {
-                add = nested.map_or(0, |(_, add)| add);
+            } else if let Some(more) = continued(nested, column) {
+                add = more;
             } else {
                 nested = None;
                 if column <= numbered.map_or(0, |(marker, _)| marker) && previous_blank {
@@ -440,6 +421,12 @@ fn nest_bullets_under_numbers(markdown: &str) -> Cow<'_, str> {
         }
     }
     pass.finish()
+}
+
+/// The spaces a line at `column` is given when it is inside the `nested` list (see
+/// [`nest_bullets_under_numbers`]): indented past its markers.
+fn continued(nested: Option<(usize, usize)>, column: usize) -> Option<usize> {
+    nested.filter(|&(at, _)| column > at).map(|(_, add)| add)
 }
 
 /// kramdown's `markdown="1"` (or `"block"`) on a block element's start tag: what the element
@@ -476,9 +463,8 @@ fn markdown_in_html(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
             out.push_str(line);
             continue;
         }
-        if indent < 4 && is_fence(trimmed) {
-            let marker = trimmed.as_bytes()[0];
-            fence = Some((marker, trimmed.bytes().take_while(|&b| b == marker).count()));
+        if let Some(opened) = opening_fence(trimmed).filter(|_| indent < 4) {
+            fence = Some(opened);
             out.push_str(line);
             continue;
         }
@@ -713,9 +699,9 @@ fn prepare_text(markdown: &str) -> Cow<'_, str> {
         }
         // A fence that opens a list item's content (`- ```` ``), its lines indented to it.
         if indent < 4 {
-            if let Some((base, body)) = item_body(line).filter(|(_, body)| is_fence(body)) {
-                let marker = body.as_bytes()[0];
-                let len = body.bytes().take_while(|&b| b == marker).count();
+            let opened = item_body(line)
+                .and_then(|(base, body)| opening_fence(body).map(|fence| (base, fence)));
+            if let Some((base, (marker, len))) = opened {
                 if fence_closes(marker, len, base, &markdown[offset..]) {
                     items.retain(|&c| c <= leading_column(line));
                     items.push(base);
@@ -727,9 +713,7 @@ fn prepare_text(markdown: &str) -> Cow<'_, str> {
                 }
             }
         }
-        if indent < 4 && is_fence(trimmed) {
-            let marker = trimmed.as_bytes()[0];
-            let len = trimmed.bytes().take_while(|&b| b == marker).count();
+        if let Some((marker, len)) = opening_fence(trimmed).filter(|_| indent < 4) {
             if fence_closes(marker, len, 0, &markdown[offset..]) {
                 let paragraph_was_empty = paragraph.is_empty();
                 pair_paragraph(markdown, &paragraph, &mut replacements);
@@ -1359,17 +1343,33 @@ fn text_not_table(
         return;
     };
     for &(offset, line) in &lines[header..] {
-        let bytes = line.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\\' => i += 2,
-                b'`' => i = skip_code_span(line, i).max(i + 1),
-                b'|' => {
-                    replacements.push((offset + i, 0, "\\".into()));
-                    i += 1;
+        for_each_pipe(line, |at, in_code| {
+            if !in_code {
+                replacements.push((offset + at, 0, "\\".into()));
+            }
+        });
+    }
+}
+
+/// Calls `pipe` with the place of each `|` of a table line that is not escaped, and whether it
+/// is inside a code span.
+fn for_each_pipe(line: &str, mut pipe: impl FnMut(usize, bool)) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while let Some(found) = memchr::memchr3(b'`', b'\\', b'|', &bytes[i..]) {
+        let at = i + found;
+        match bytes[at] {
+            b'\\' => i = (at + 2).min(bytes.len()),
+            b'|' => {
+                pipe(at, false);
+                i = at + 1;
+            }
+            _ => {
+                let end = skip_code_span(line, at).max(at + 1);
+                for inside in memchr::memchr_iter(b'|', &bytes[at..end]) {
+                    pipe(at + inside, true);
                 }
-                _ => i += 1,
+                i = end;
             }
         }
     }
@@ -1484,21 +1484,9 @@ fn kramdown_table(
 
 /// Whether a table line has a `|` inside a code span.
 fn pipe_in_code_span(line: &str) -> bool {
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while let Some(at) = memchr::memchr2(b'`', b'\\', &bytes[i..]) {
-        let at = i + at;
-        if bytes[at] == b'\\' {
-            i = (at + 2).min(bytes.len());
-            continue;
-        }
-        let end = skip_code_span(line, at);
-        if line[at..end].contains('|') {
-            return true;
-        }
-        i = end.max(at + 1);
-    }
-    false
+    let mut found = false;
+    for_each_pipe(line, |_, in_code| found |= in_code);
+    found
 }
 
 /// Whether a line is a table's delimiter row: `-`s, with `|`, `:`, `+` and white space only.
@@ -1586,11 +1574,6 @@ pub fn headless_tables(
 fn is_hashes(trimmed: &str) -> bool {
     let line = trimmed.trim_end();
     (1..=6).contains(&line.len()) && line.bytes().all(|b| b == b'#')
-}
-
-/// Whether a line (after its indentation) opens a fence: three backticks or tildes.
-fn is_fence(trimmed: &str) -> bool {
-    trimmed.starts_with("```") || trimmed.starts_with("~~~")
 }
 
 /// Whether a fence of `len` `marker`s whose lines are indented to column `base` (a list

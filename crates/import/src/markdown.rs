@@ -5,6 +5,8 @@
 //! typography (curly quotes by its rules, dashes, ellipses; [`crate::typography`]). The first
 //! bare autolink is the post's source URL.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::plain_html;
@@ -157,8 +159,6 @@ fn footnotes_in_reference_order(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     if let Some((label, body)) = open {
         definitions.push((label, body));
     }
-    // The labels in the order of their first reference, in the text and then in the notes
-    // (a note may refer to another).
     // (Looked up by label: a body may have thousands of notes.)
     let by_label: rustc_hash::FxHashMap<CowStr<'_>, usize> = definitions
         .iter()
@@ -166,6 +166,8 @@ fn footnotes_in_reference_order(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         .rev()
         .map(|(at, (label, _))| (label.clone(), at))
         .collect();
+    // The labels in the order of their first reference, in the text and then in the notes
+    // (a note may refer to another).
     let mut seen = rustc_hash::FxHashSet::default();
     let mut order: Vec<CowStr<'_>> = Vec::new();
     references(&text, &mut order, &mut seen);
@@ -193,12 +195,9 @@ fn footnotes_in_reference_order(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 
 /// The site's kramdown options, with those a post sets for itself with kramdown's `{::options
 /// … /}` extension (`parse_block_html`; the others are the site's).
-pub fn post_options<'a>(
-    body: &str,
-    site: &'a MarkdownOptions,
-) -> std::borrow::Cow<'a, MarkdownOptions> {
+pub fn post_options<'a>(body: &str, site: &'a MarkdownOptions) -> Cow<'a, MarkdownOptions> {
     let Some(at) = memchr::memmem::find(body.as_bytes(), b"{::options") else {
-        return std::borrow::Cow::Borrowed(site);
+        return Cow::Borrowed(site);
     };
     let extension = &body[at..];
     let extension = &extension[..extension.find('}').unwrap_or(extension.len())];
@@ -212,11 +211,11 @@ pub fn post_options<'a>(
         Some(value.starts_with("true"))
     };
     match setting("parse_block_html") {
-        Some(on) if on != site.parse_block_html => std::borrow::Cow::Owned(MarkdownOptions {
+        Some(on) if on != site.parse_block_html => Cow::Owned(MarkdownOptions {
             parse_block_html: on,
             ..site.clone()
         }),
-        _ => std::borrow::Cow::Borrowed(site),
+        _ => Cow::Borrowed(site),
     }
 }
 
@@ -247,16 +246,7 @@ pub fn render_html_post(html: &str) -> RenderedBody {
 /// not read as Markdown (where a blank line would end an HTML block and an indented line
 /// after it be code): Jekyll writes an `.html` post as it is.
 pub fn try_render_html_post(html: &str) -> Result<RenderedBody, String> {
-    let html = sanitize_html_within_limits(html)
-        .map_err(|why| format!("HTML refused before it was parsed: {why}"))?;
-    gazette_archive::sanitize_policy::check_shape(&html)
-        .map_err(|why| format!("HTML the app would not show: {why}"))?;
-    let text = article_text(&html);
-    Ok(RenderedBody {
-        html,
-        text,
-        source: None,
-    })
+    checked_body(sanitize_raw(html)?, None)
 }
 
 fn render_events(events: Vec<Event<'_>>, len: usize) -> Result<RenderedBody, String> {
@@ -285,10 +275,21 @@ fn render_events(events: Vec<Event<'_>>, len: usize) -> Result<RenderedBody, Str
         // sequence cannot be text, whose `<` is escaped).
         html = html.replace("<thead><tr></tr></thead>", "");
     }
+    checked_body(html, source)
+}
+
+/// A body of sanitized `html`, with its article text, unless the app would refuse to show it.
+fn checked_body(html: String, source: Option<String>) -> Result<RenderedBody, String> {
     gazette_archive::sanitize_policy::check_shape(&html)
         .map_err(|why| format!("HTML the app would not show: {why}"))?;
     let text = article_text(&html);
     Ok(RenderedBody { html, text, source })
+}
+
+/// Raw HTML sanitized, or why it is refused before it is parsed.
+fn sanitize_raw(raw_html: &str) -> Result<String, String> {
+    sanitize_html_within_limits(raw_html)
+        .map_err(|why| format!("HTML refused before it was parsed: {why}"))
 }
 
 /// The full path: pulldown-cmark's HTML, sanitized. `len` is the Markdown's length (a
@@ -296,8 +297,7 @@ fn render_events(events: Vec<Event<'_>>, len: usize) -> Result<RenderedBody, Str
 fn sanitized(len: usize, events: Vec<Event<'_>>) -> Result<String, String> {
     let mut raw_html = String::with_capacity(len + len / 4);
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
-    sanitize_html_within_limits(&raw_html)
-        .map_err(|why| format!("HTML refused before it was parsed: {why}"))
+    sanitize_raw(&raw_html)
 }
 
 /// For inputs the fast path takes, its HTML and the full path's, which must be equal (checked

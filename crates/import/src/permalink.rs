@@ -210,32 +210,39 @@ fn field_ends(name: &str, text: &str) -> Vec<usize> {
 
 /// Notes a field's text; `false` when it cannot be that field.
 fn note(name: &str, text: &str, fields: &mut Fields) -> bool {
+    /// Sets a field to what was read, and says whether anything was.
+    fn read<T>(field: &mut Option<T>, value: Option<T>) -> bool {
+        *field = value;
+        field.is_some()
+    }
     let number = || text.parse::<u32>().ok();
     match name {
-        "year" => fields.year = text.parse().ok(),
-        "short_year" => {
-            fields.year = number().map(|yy| if yy < 70 { 2000 + yy } else { 1900 + yy } as i32)
-        }
-        "month" | "i_month" => fields.month = number().filter(|m| (1..=12).contains(m)),
-        "short_month" | "long_month" => fields.month = month_named(text),
-        "day" | "i_day" => fields.day = number().filter(|d| (1..=31).contains(d)),
-        "y_day" => fields.year_day = number().filter(|d| (1..=366).contains(d)),
-        "week" => fields.week = number().filter(|w| (1..=53).contains(w)),
-        "short_day" | "long_day" => fields.weekday = text.get(..3).and_then(|d| d.parse().ok()),
-        "w_day" => fields.weekday = number().and_then(|d| Weekday::try_from(d as u8 % 7).ok()),
+        "year" => read(&mut fields.year, text.parse().ok()),
+        "short_year" => read(
+            &mut fields.year,
+            number().map(|yy| if yy < 70 { 2000 + yy } else { 1900 + yy } as i32),
+        ),
+        "month" | "i_month" => read(&mut fields.month, number().filter(|m| (1..=12).contains(m))),
+        "short_month" | "long_month" => read(&mut fields.month, month_named(text)),
+        "day" | "i_day" => read(&mut fields.day, number().filter(|d| (1..=31).contains(d))),
+        "y_day" => read(
+            &mut fields.year_day,
+            number().filter(|d| (1..=366).contains(d)),
+        ),
+        "week" => read(&mut fields.week, number().filter(|w| (1..=53).contains(w))),
+        "short_day" | "long_day" => read(
+            &mut fields.weekday,
+            text.get(..3).and_then(|d| d.parse().ok()),
+        ),
+        "w_day" => read(
+            &mut fields.weekday,
+            number().and_then(|d| Weekday::try_from(d as u8 % 7).ok()),
+        ),
         "title" | "slug" | "name" => {
             fields.slug = Some(text.to_string());
-            return true;
+            true
         }
-        _ => return true,
-    }
-    match name {
-        "year" | "short_year" => fields.year.is_some(),
-        "month" | "i_month" | "short_month" | "long_month" => fields.month.is_some(),
-        "day" | "i_day" => fields.day.is_some(),
-        "y_day" => fields.year_day.is_some(),
-        "week" => fields.week.is_some(),
-        _ => fields.weekday.is_some(),
+        _ => true,
     }
 }
 

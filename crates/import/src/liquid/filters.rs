@@ -819,7 +819,7 @@ impl Filter for SplitFilter {
 /// Ruby's `String#split` with a text pattern: `" "` splits at runs of white space (leading
 /// white space ignored), `""` into characters, anything else at each occurrence; empty
 /// pieces at the end are dropped.
-pub(super) fn ruby_split(text: &str, pattern: &str) -> Vec<String> {
+fn ruby_split(text: &str, pattern: &str) -> Vec<String> {
     let mut parts: Vec<String> = match pattern {
         " " => text.split_whitespace().map(str::to_string).collect(),
         "" => text.chars().map(String::from).collect(),

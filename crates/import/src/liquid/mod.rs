@@ -420,7 +420,6 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
                 break (text, warnings);
             }
             Err(error) => {
-                let line = prepared.line_of_error(&error);
                 let left = (left_out.len() < MAX_LEFT_OUT)
                     .then(|| prepared.leave_out(&error))
                     .flatten();
@@ -435,7 +434,7 @@ pub fn render<'a>(body: &'a str, page: &PageInputs<'_>, site: &LiquidSite) -> Li
                     continue;
                 }
                 warnings.push((
-                    line,
+                    prepared.line_of_error(&error),
                     format!(
                         "Liquid could not run ({}): the body is shown with its Liquid as text",
                         first_line(&error)

@@ -636,12 +636,7 @@ fn sized_image(out: &mut String, list: &str) {
             None => return,
         },
     };
-    let escape = |text: &str| {
-        text.replace('&', "&amp;")
-            .replace('"', "&quot;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let escape = super::filters::xml_escape;
     let alt = attributes
         .iter()
         .rev()
