@@ -236,7 +236,10 @@ fn note(name: &str, text: &str, fields: &mut Fields) -> bool {
         ),
         "w_day" => read(
             &mut fields.weekday,
-            number().and_then(|d| Weekday::try_from(d as u8 % 7).ok()),
+            // `%u`: Monday 1 … Sunday 7 (chrono's numbers run from Monday 0).
+            number()
+                .filter(|d| (1..=7).contains(d))
+                .and_then(|d| Weekday::try_from(d as u8 - 1).ok()),
         ),
         "title" | "slug" | "name" => {
             fields.slug = Some(text.to_string());
@@ -308,6 +311,16 @@ mod tests {
             ("pretty", "/2020/05/03/hello/index.html", "2020-05-03-hello"),
             ("ordinal", "/2020/124/hello.html", "2020-05-03-hello"),
             ("weekdate", "/2020/W18/Sun/hello.html", "2020-05-03-hello"),
+            (
+                "/:year/W:week/:w_day/:title/",
+                "/2020/W18/7/hello/",
+                "2020-05-03-hello",
+            ),
+            (
+                "/:year/W:week/:w_day/:title/",
+                "/2020/W19/1/hello/",
+                "2020-05-04-hello",
+            ),
             (
                 "/:year/:month/:day/:title/",
                 "/2020/05/03/hello/",
