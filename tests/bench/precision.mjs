@@ -28,12 +28,14 @@
 // dropped from the query — quotes only group — and the rest is split on whitespace into
 // parts. A post matches when every part occurs in its title or article text (peers/common.mjs
 // `postText`: the text every peer indexes) at a word boundary: when a part begins with a word
-// character, the character before the occurrence is not one (or the text starts there); when
-// it ends with one, the character after is not one. A word character is a letter or digit
-// (Unicode Alphabetic or Numeric, Rust's `char::is_alphanumeric`) that is not an ideograph
-// (U+3040–30FF, 3400–4DBF, 4E00–9FFF, AC00–D7AF, F900–FAFF, 20000–2FA1F). So `30` is not in
-// `2030`, `2月` is not in `12月` but is in `今年2月`, `3.6%` is not in `13.6%` or `3.65%`,
-// `a股` is in `港a股`, and `6%` is in `3.6%`.
+// character, the character before the occurrence is not one of the same kind (or the text
+// starts there); when it ends with one, the character after is not one of the same kind. A
+// word character is a letter or digit (Unicode Alphabetic or Numeric, Rust's
+// `char::is_alphanumeric`) that is not an ideograph (U+3040–30FF, 3400–4DBF, 4E00–9FFF,
+// AC00–D7AF, F900–FAFF, 20000–2FA1F); its kind is digit (Unicode Numeric, Rust's
+// `char::is_numeric`) or letter (format 11: where letters meet digits a word ends). So `30`
+// is not in `2030`, `2月` is not in `12月` but is in `今年2月`, `3.6%` is not in `13.6%` or
+// `3.65%`, `a股` is in `港a股`, `6%` is in `3.6%`, and `2024` is in `2024q1`.
 //
 // The query set: the 30 fixed benchmark queries (queries.json), the issue's examples, and
 // samples drawn from the posts' own folded text with a fixed seed (mulberry32), deduplicated,
@@ -82,6 +84,9 @@ const QUOTES = /["“”]/gu;
 const isIdeograph = (c) => c !== undefined && isIdeographCode(c.codePointAt(0));
 /** A word character: a letter or digit that is not an ideograph. */
 export const isWord = (c) => c !== undefined && ALNUM.test(c) && !isIdeograph(c);
+const NUMERIC = /^\p{N}$/u;
+/** Two word characters of one word: both digits or both letters (format 11). */
+const sameWord = (a, b) => isWord(a) && isWord(b) && NUMERIC.test(a) === NUMERIC.test(b);
 /** Punctuation or a symbol a sample may hold (not a bracket, not a quote, which only groups). */
 const isPunct = (c) => c !== undefined && PUNCT.test(c) && !'"“”'.includes(c);
 
@@ -107,8 +112,8 @@ export function queryParts(query) {
 
 /** Does `part` occur in `text` at UTF-16 index i with the word-boundary rule kept? */
 export function boundaryAt(text, i, part) {
-  if (isWord(charAt(part, 0)) && isWord(charBefore(text, i))) return false;
-  if (isWord(charBefore(part, part.length)) && isWord(charAt(text, i + part.length))) return false;
+  if (sameWord(charAt(part, 0), charBefore(text, i))) return false;
+  if (sameWord(charBefore(part, part.length), charAt(text, i + part.length))) return false;
   return true;
 }
 

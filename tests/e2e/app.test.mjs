@@ -447,10 +447,11 @@ test('full-text search reaches bodies and tickers and fetches only its own shard
 
 test('the app finds exactly what gazette search finds, and marks only what was typed', async (t) => {
   // One engine: the viewer and `gazette search` on the same archive give the same hits for
-  // numbers, dates, mixed tokens and phrases (issue 19), and every mark is the query itself.
+  // numbers, dates, mixed tokens and phrases (issue 19), words where letters meet digits
+  // (`ET` and `1234` in `ET7` and `HFO-1234yf`), and every mark is the query itself.
   const { page } = await openPage(t, base);
   await page.locator('.newest .post-item').first().waitFor();
-  const queries = ['2月', '12月', '8日', '3倍', '1.00%', '71.32美元', '人民币', '"根据公司"', 'A股', '人民币 汇率', '30', '"FF 91"', '"FF 91完成"'];
+  const queries = ['2月', '12月', '8日', '3倍', '1.00%', '71.32美元', '人民币', '"根据公司"', 'A股', '人民币 汇率', '30', '"FF 91"', '"FF 91完成"', 'ET', '1234'];
   let withHits = 0;
   for (const query of queries) {
     const cli = JSON.parse(execFileSync(GAZETTE, ['search', join(DIST, 'archive'), query, '--json', '--limit', '0']));

@@ -2,8 +2,9 @@
 //! so both cut text the same way.
 //!
 //! Text is read as a sequence of *units*: each Chinese, Japanese or Korean character, each
-//! word of letters and digits (`HFO`, `1234yf`, `600160`), and each other visible character
-//! (`.`, `%`, `-`, `，`); white space separates units without being one. Text is read as
+//! word (a run of letters, `HFO`, or of digits, `600160`: where letters meet digits, as in
+//! `1234yf`, `iPhone15` or `SH600519`, one word ends and the next begins), and each other
+//! visible character (`.`, `%`, `-`, `，`); white space separates units without being one. Text is read as
 //! typed: full-width ASCII is folded to ASCII, typography to the keys it stands for (`’` is
 //! `'`, `–` and `—` are `-`, `…` is `...`, `«` is `<<`), everything is lower-cased (`ß` as
 //! `ss`, the ligature `ﬁ` as `fi`), a combining mark belongs to the character before it (`e` +
@@ -16,9 +17,11 @@
 //! every white-space-separated part of the query as a run of joined units; between quote
 //! marks white space does not separate parts, so a quoted phrase (`"rate cut"`) is one part
 //! whose units must be spaced where it has white space and joined where it has none. Because
-//! a word is always a whole run of letters and digits, a part that starts or ends with a
-//! letter or digit matches only at a word boundary there: `30` is not found in `2030`, `2月`
-//! not in `12月` but in `今年2月`, `3.6%` not in `13.6%`.
+//! a word is always a whole run of letters or of digits, a part that starts or ends with a
+//! letter or digit matches only at a word boundary there, and a change between letters and
+//! digits is one: `30` is not found in `2030`, `2月` not in `12月` but in `今年2月`, `3.6%`
+//! not in `13.6%`, `phone` not in `iPhone15`; `2024` is found in `2024Q1`, `iPhone` in
+//! `iPhone15`, `600519` in `SH600519`.
 //!
 //! The index holds a posting list for every unit (`人`, `hfo`, `%`), for every pair of
 //! joined units (`人民`, `2月`, `3.`, `.6`, `6%`) and for every unit next to white space on
@@ -250,6 +253,8 @@ fn is_line_break(c: char) -> bool {
 pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usize>)) {
     let mut word = String::new();
     let mut word_at = (0, 0, Join::Apart);
+    // Whether the open word is a number (digits) rather than letters.
+    let mut word_is_number = false;
     // A character unit not emitted yet (a combining mark after it may compose with it):
     // the character, where it stands, and how it is joined.
     let mut pending: Option<(char, Range<usize>, Join)> = None;
@@ -288,8 +293,17 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usiz
             join = Join::Joined;
         }
         if k == Kind::Word {
+            // Where letters meet digits (`iPhone15`, `2024Q1`, `SH600519`) one word ends and
+            // the next, joined to it, begins.
+            let is_number = c.is_numeric();
+            if !word.is_empty() && is_number != word_is_number {
+                emit(Unit::Word(&word), word_at.2, word_at.0..word_at.1);
+                word.clear();
+                join = Join::Joined;
+            }
             if word.is_empty() {
                 word_at = (at, end, join);
+                word_is_number = is_number;
             }
             push_lower(&mut word, c);
             word_at.1 = end;
@@ -1013,22 +1027,21 @@ mod tests {
         assert_eq!(
             texts("HFO-1234yf、ET7 600160"),
             [
-                "hfo",
-                "-",
-                "hfo-",
-                "1234yf",
-                "-1234yf",
-                "、",
-                "1234yf、",
-                "et7",
-                "、et7",
-                "600160",
-                "et7 ",
-                " 600160"
+                "hfo", "-", "hfo-", "1234", "-1234", "yf", "1234yf", "、", "yf、", "et", "、et",
+                "7", "et7", "600160", "7 ", " 600160"
             ]
         );
         assert_eq!(texts("A股"), ["a", "股", "a股"]);
-        assert_eq!(texts("ＡＢＣ１２３"), ["abc123"]);
+        assert_eq!(texts("ＡＢＣ１２３"), ["abc", "123", "abc123"]);
+        // Letters and digits: two words, joined (a pair with a position).
+        assert_eq!(
+            terms("iPhone15"),
+            [
+                ("iphone".to_string(), None),
+                ("15".to_string(), None),
+                ("iphone15".to_string(), Some(0)),
+            ]
+        );
         assert_eq!(texts("3.6%"), ["3", ".", "3.", "6", ".6", "%", "6%"]);
         // White space on a line: the unit before it with a space after, the unit after it
         // with a space before; a line break, nothing.
@@ -1163,6 +1176,33 @@ mod tests {
                 &["HFO-1234yf制冷剂"],
                 &["hfo 1234yf", "hfo-1234yfx"],
             ),
+            // Where letters meet digits, a word ends and the next one begins: each is found
+            // on its own, and together only joined.
+            ("2024", &["2024Q1营收", "2024年"], &["20240", "12024Q1"]),
+            ("Q1", &["2024Q1营收", "q1"], &["Q12", "2024Q"]),
+            (
+                "2024Q1",
+                &["2024Q1营收"],
+                &["2024 Q1", "2024-Q1", "2024Q12"],
+            ),
+            (
+                "iPhone",
+                &["iPhone15", "新款iPhone"],
+                &["iPhones", "xiPhone15"],
+            ),
+            ("phone", &["phone 15"], &["iPhone15", "iphone"]),
+            (
+                "600519",
+                &["SH600519", "600519.SH"],
+                &["6005190", "SH6005190"],
+            ),
+            (
+                "华为Mate60",
+                &["华为Mate60Pro"],
+                &["华为Mate600", "华为 Mate60"],
+            ),
+            ("25", &["降息25bp", "25"], &["125bp", "2.5"]),
+            ("1990", &["1990s"], &["19905s"]),
             ("人民币 汇率", &["汇率与人民币"], &["人民币", "汇率"]),
             ("6%", &["3.6%"], &["36%"]),
             // A phrase: its units in a row, with white space where it has some.

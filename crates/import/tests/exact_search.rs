@@ -53,6 +53,10 @@ fn build_once() -> Built {
         "FF91 FF-91",
         "x. y",
         "x .y",
+        // Letters and digits joined, and the same words apart.
+        "2024Q1营收 iPhone15 SH600519，降息25bp",
+        "2024 Q1 iPhone 15 600519 25 bp",
+        "20240 q12 iphones sh6005190 125bp",
     ];
     for (i, text) in crafted.iter().enumerate() {
         let post = format!("---\ntitle: crafted {i}\ndate: 2020-01-01\n---\n{text}\n");
@@ -182,6 +186,21 @@ fn the_index_finds_exactly_the_posts_that_hold_the_query() {
         "\"x . y\"",
         "\"x. y\"",
         "\"x .y\"",
+        "2024",
+        "q1",
+        "2024q1",
+        "\"2024 Q1\"",
+        "iPhone",
+        "iPhone15",
+        "phone",
+        "15",
+        "600519",
+        "SH600519",
+        "25bp",
+        "25",
+        "bp",
+        "1234",
+        "yf",
     ]
     .iter()
     .map(|q| q.to_string())
@@ -275,5 +294,38 @@ fn the_examples_of_issue_19_hold_on_real_posts() {
                 "{query:?} found in {id}, which does not hold it"
             );
         }
+    }
+}
+
+#[test]
+fn where_letters_meet_digits_a_word_ends() {
+    let built = build();
+    // The three crafted posts: `2024Q1营收 iPhone15 SH600519，降息25bp` (13), the same words
+    // apart (14), and words that only begin or end like them (15).
+    let crafted = |query: &str| -> Vec<usize> {
+        (13..=15)
+            .filter(|i| {
+                built
+                    .search(query)
+                    .contains(&format!("2020-01-01-crafted-{i}"))
+            })
+            .collect()
+    };
+    for (query, expected) in [
+        ("2024", &[13, 14][..]),
+        ("Q1", &[13, 14]),
+        ("2024Q1", &[13]),
+        ("\"2024 Q1\"", &[14]),
+        ("iPhone", &[13, 14]),
+        ("iPhone15", &[13]),
+        ("phone", &[]),
+        ("600519", &[13, 14]),
+        ("SH600519", &[13]),
+        ("25", &[13, 14]),
+        ("25bp", &[13]),
+        ("降息25", &[13]),
+        ("5bp", &[]),
+    ] {
+        assert_eq!(crafted(query), expected, "{query:?}");
     }
 }

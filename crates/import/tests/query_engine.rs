@@ -211,6 +211,18 @@ fn latin_tickers_and_digits_match() {
 }
 
 #[test]
+fn letters_and_digits_are_words_of_their_own() {
+    // `ET7` is `et` and `7`, `1234yf` is `1234` and `yf`: each found alone, and together
+    // only joined as typed.
+    for query in ["ET", "7", "1234", "yf", "1234yf", "ET7使用", "\"HFO-1234\""] {
+        assert_eq!(run(text(query)), [4], "{query}");
+    }
+    for query in ["E", "T7", "123", "1234y", "ET77", "\"ET 7\"", "1234-yf"] {
+        assert_eq!(run(text(query)), Vec::<u32>::new(), "{query}");
+    }
+}
+
+#[test]
 fn categories_and_dates_combine_with_words() {
     assert_eq!(
         run(Filter {
