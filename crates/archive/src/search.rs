@@ -5,7 +5,8 @@
 //! word (a run of letters, `HFO`, or of digits, `600160`: where letters meet digits, as in
 //! `1234yf`, `iPhone15` or `SH600519`, one word ends and the next begins), and each other
 //! visible character (`.`, `%`, `-`, `，`); white space separates units without being one. Text is read as
-//! typed: full-width ASCII is folded to ASCII, typography to the keys it stands for (`’` is
+//! typed: full-width ASCII is folded to ASCII, other forms a reader cannot tell apart to the
+//! character they stand for (`￥` is `¥`, `⽇` is `日`, `𝐁` is `B`), typography to the keys it stands for (`’` is
 //! `'`, `–` and `—` are `-`, `…` is `...`, `«` is `<<`), everything is lower-cased (`ß` as
 //! `ss`, the ligature `ﬁ` as `fi`), a combining mark belongs to the character before it (`e` +
 //! U+0301 is `é`; marks typed in another order than Unicode's canonical one are put in it, so
@@ -70,8 +71,33 @@ fn fold(c: char) -> char {
         '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' => '-',
         '\u{2039}' => '<',
         '\u{203A}' => '>',
+        // The apostrophe some keyboards and editors write as a letter (`Chinaʼs`).
+        '\u{02BC}' => '\'',
+        // Forms a reader cannot tell from the character they stand for, each one character
+        // in Unicode's compatibility form (NFKC): the full-width signs a Chinese input method
+        // types (`￥` is `¥`, `￡` is `£`), half-width punctuation, katakana and jamo (`｢` is
+        // `「`), the Kangxi radicals of text copied from PDF (`⽇` is `日`), the compatibility
+        // ideographs (`豈` U+F900 is U+8C48) and the mathematical letters and digits (`𝐁` is
+        // `B`).
+        '\u{2E9F}'
+        | '\u{2EF3}'
+        | '\u{2F00}'..='\u{2FD5}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF5F}'..='\u{FFEE}'
+        | '\u{1D400}'..='\u{1D7FF}' => one_compatible(c).unwrap_or(c),
         _ => c,
     }
+}
+
+/// The one character `c` stands for in Unicode's compatibility form, if it is one.
+fn one_compatible(c: char) -> Option<char> {
+    let mut one = None;
+    let mut count = 0;
+    unicode_normalization::char::decompose_compatible(c, |d| {
+        one = Some(d);
+        count += 1;
+    });
+    one.filter(|&d| count == 1 && d != c)
 }
 
 /// The keys typed for a character that stands for several: kramdown writes `...` as `…`,
@@ -271,6 +297,9 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usiz
         if k == Kind::Combining {
             if let Some(last) = word.pop() {
                 match composed(last, c) {
+                    // `I` and a dot above is `İ`, lower-cased as `i` (the `I` was lower-cased
+                    // before the dot came).
+                    _ if last == 'i' && c == '\u{0307}' => word.push('i'),
                     Some(one) => word.push(one),
                     None => {
                         word.push(last);
@@ -1203,6 +1232,16 @@ mod tests {
             ),
             ("25", &["降息25bp", "25"], &["125bp", "2.5"]),
             ("1990", &["1990s"], &["19905s"]),
+            // Forms a reader cannot tell apart.
+            ("¥1,299", &["￥1,299"], &["¥1,2990"]),
+            ("￥1,299", &["¥1,299"], &[]),
+            ("日本", &["\u{2F47}本"], &["日 本"]),
+            ("\u{8C48}", &["\u{F900}"], &[]),
+            ("「上市」", &["｢上市｣"], &[]),
+            ("China's", &["China\u{02BC}s"], &["Chinas"]),
+            ("bold", &["𝐁𝐨𝐥𝐝"], &["bolder"]),
+            ("istanbul", &["I\u{0307}stanbul", "İstanbul"], &[]),
+            ("İstanbul", &["I\u{0307}stanbul", "istanbul"], &[]),
             ("人民币 汇率", &["汇率与人民币"], &["人民币", "汇率"]),
             ("6%", &["3.6%"], &["36%"]),
             // A phrase: its units in a row, with white space where it has some.
