@@ -78,13 +78,15 @@ fn fold(c: char) -> char {
         // types (`￥` is `¥`, `￡` is `£`), half-width punctuation, katakana and jamo (`｢` is
         // `「`), the Kangxi radicals of text copied from PDF (`⽇` is `日`), the compatibility
         // ideographs (`豈` U+F900 is U+8C48) and the mathematical letters and digits (`𝐁` is
-        // `B`).
-        '\u{2E9F}'
+        // `B`, and those Unicode keeps among the letterlike symbols: `ℎ` is `h`, `ℝ` is `R`).
+        '\u{2100}'..='\u{214F}'
+        | '\u{2E9F}'
         | '\u{2EF3}'
         | '\u{2F00}'..='\u{2FD5}'
         | '\u{F900}'..='\u{FAFF}'
         | '\u{FF5F}'..='\u{FFEE}'
-        | '\u{1D400}'..='\u{1D7FF}' => one_compatible(c).unwrap_or(c),
+        | '\u{1D400}'..='\u{1D7FF}'
+        | '\u{2F800}'..='\u{2FA1F}' => one_compatible(c).unwrap_or(c),
         _ => c,
     }
 }
@@ -128,8 +130,13 @@ fn kind(c: char) -> Kind {
         };
     }
     match c {
-        // Kana's combining voiced sound marks (`か` + U+3099 is `が`).
-        '\u{3099}' | '\u{309A}' => Kind::Combining,
+        // Kana's combining voiced sound marks (`か` + U+3099 is `が`), and the vowels and
+        // final consonants of Hangul written as jamo (as macOS stores Korean file names and
+        // text copied from them), which compose with the initial before them into the
+        // syllable (`ᄒ` + `ᅡ` + `ᆫ` is `한`).
+        '\u{3099}' | '\u{309A}' | '\u{1160}'..='\u{11FF}' | '\u{D7B0}'..='\u{D7FF}' => {
+            Kind::Combining
+        }
         '\u{3040}'..='\u{30FF}'
         | '\u{3400}'..='\u{4DBF}'
         | '\u{4E00}'..='\u{9FFF}'
@@ -146,7 +153,13 @@ fn kind(c: char) -> Kind {
         // Enclosed numbers and letters (`①`, `⑴`, `⒈`, `Ⓐ`, `㈠`, `㊀`): list markers, each
         // one of its own, not a word (`①②③`).
         | '\u{2460}'..='\u{24FF}'
-        | '\u{3200}'..='\u{32FF}' => Kind::Ideograph,
+        | '\u{2776}'..='\u{2793}'
+        | '\u{3200}'..='\u{32FF}'
+        // Hangul's initial consonants (a syllable starts with one) and its letters written
+        // alone (`ㅋㅋㅋ`), each a unit as a syllable is.
+        | '\u{1100}'..='\u{115F}'
+        | '\u{A960}'..='\u{A97F}'
+        | '\u{3130}'..='\u{318F}' => Kind::Ideograph,
         '\u{00AD}'
         | '\u{061C}'
         | '\u{180B}'..='\u{180F}'
@@ -158,10 +171,27 @@ fn kind(c: char) -> Kind {
         | '\u{20E3}'
         | '\u{FEFF}'
         | '\u{E0000}'..='\u{E0FFF}' => Kind::Ignored,
+        // (Before letters: some marks are letters to Unicode, the vowel signs of Indic
+        // scripts and Arabic's, and still belong to the character before them.)
+        c if unicode_normalization::char::is_combining_mark(c) => Kind::Combining,
         c if c.is_alphanumeric() => Kind::Word,
         c if c.is_whitespace() || c.is_control() => Kind::Space,
-        c if unicode_normalization::char::is_combining_mark(c) => Kind::Combining,
         _ => Kind::Mark,
+    }
+}
+
+/// Which run of a word a letter or digit belongs to: letters (0), digits (1), or numbers
+/// written small or as one sign (2: superscripts and subscripts, fractions, Roman numerals),
+/// so that `2023¹` (a footnote's mark) is `2023` and `¹`, as `iPhone15` is `iphone` and `15`.
+fn word_part(c: char) -> u8 {
+    if c.is_ascii() {
+        return u8::from(c.is_ascii_digit());
+    }
+    match c {
+        '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{00BC}'..='\u{00BE}' => 2,
+        '\u{2070}'..='\u{209F}' | '\u{2150}'..='\u{218F}' => 2,
+        c if c.is_numeric() => 1,
+        _ => 0,
     }
 }
 
@@ -184,6 +214,18 @@ fn push_lower(word: &mut String, c: char) {
     }
 }
 
+/// The base letter of the last character of `word` and the marks after it (decomposed: `ị`
+/// is `i` and a dot below).
+fn base_of_last_cluster(word: &str) -> Option<char> {
+    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+    let last = word.chars().rev().find(|&c| !is_combining_mark(c))?;
+    let mut base = None;
+    decompose_canonical(last, |d| {
+        base.get_or_insert(d);
+    });
+    base
+}
+
 /// `base` with the combining mark `mark`: the one character Unicode has for both, if any.
 fn composed(base: char, mark: char) -> Option<char> {
     unicode_normalization::char::compose(base, mark)
@@ -195,42 +237,24 @@ fn composed(base: char, mark: char) -> Option<char> {
 /// type) is `ệ`, as the dot below followed by the circumflex is: the same text in either
 /// order gives the same word.
 fn add_mark_in_canonical_order(word: &mut String, mark: char) {
-    use unicode_normalization::char::{
-        canonical_combining_class, compose, decompose_canonical, is_combining_mark,
-    };
-    // The last character that is no combining mark, and the marks after it, decomposed.
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    // The last character that is no combining mark and the marks after it, with `mark`, in
+    // their canonical composition (NFC: marks in canonical order, composed with the
+    // character and with each other where Unicode has one character for them, as Tamil's
+    // `ெ` and `ா` are `ொ`).
     let cluster_start = word
         .char_indices()
         .rev()
         .find(|&(_, c)| !is_combining_mark(c))
         .map_or(0, |(at, _)| at);
-    let mut chars: Vec<char> = Vec::with_capacity(8);
-    for c in word[cluster_start..].chars().chain(std::iter::once(mark)) {
-        decompose_canonical(c, |d| chars.push(d));
-    }
-    // The marks in canonical order (a stable sort by combining class), then composed with the
-    // first character one by one, as NFC composes them: a mark that does not compose stays,
-    // and one of the same class after it is then blocked.
-    if let Some(marks) = chars.get_mut(1..) {
-        marks.sort_by_key(|&c| canonical_combining_class(c));
-    }
-    let mut base = chars[0];
-    let mut kept: Vec<char> = Vec::new();
-    let mut last_kept_class = None;
-    for &c in &chars[1..] {
-        let class = canonical_combining_class(c);
-        let blocked = last_kept_class.is_some_and(|kept_class| kept_class >= class);
-        match compose(base, c) {
-            Some(one) if !blocked => base = one,
-            _ => {
-                kept.push(c);
-                last_kept_class = Some(class);
-            }
-        }
-    }
+    let cluster: String = word[cluster_start..]
+        .chars()
+        .chain(std::iter::once(mark))
+        .nfc()
+        .collect();
     word.truncate(cluster_start);
-    word.push(base);
-    word.extend(kept);
+    word.push_str(&cluster);
 }
 
 /// `base` with `mark` as one character when their canonical composition (NFC) is one,
@@ -279,8 +303,8 @@ fn is_line_break(c: char) -> bool {
 pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usize>)) {
     let mut word = String::new();
     let mut word_at = (0, 0, Join::Apart);
-    // Whether the open word is a number (digits) rather than letters.
-    let mut word_is_number = false;
+    // Which run the open word is: letters, digits or small numbers (see `word_part`).
+    let mut word_is_number = 0;
     // A character unit not emitted yet (a combining mark after it may compose with it):
     // the character, where it stands, and how it is joined.
     let mut pending: Option<(char, Range<usize>, Join)> = None;
@@ -295,11 +319,15 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usiz
         // A combining mark belongs to the word or the character before it (at most one of
         // them is open).
         if k == Kind::Combining {
+            // `I` and a dot above is `İ`, lower-cased as `i`: the `I` was lower-cased before
+            // the dot came, so a dot above on an `i` goes (whatever marks came between: `I` +
+            // U+0323 + U+0307 is `ị`, as `İ` + U+0323 is).
+            if c == '\u{0307}' && base_of_last_cluster(&word) == Some('i') {
+                word_at.1 = end;
+                continue;
+            }
             if let Some(last) = word.pop() {
                 match composed(last, c) {
-                    // `I` and a dot above is `İ`, lower-cased as `i` (the `I` was lower-cased
-                    // before the dot came).
-                    _ if last == 'i' && c == '\u{0307}' => word.push('i'),
                     Some(one) => word.push(one),
                     None => {
                         word.push(last);
@@ -324,7 +352,7 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usiz
         if k == Kind::Word {
             // Where letters meet digits (`iPhone15`, `2024Q1`, `SH600519`) one word ends and
             // the next, joined to it, begins.
-            let is_number = c.is_numeric();
+            let is_number = word_part(c);
             if !word.is_empty() && is_number != word_is_number {
                 emit(Unit::Word(&word), word_at.2, word_at.0..word_at.1);
                 word.clear();
@@ -1242,6 +1270,35 @@ mod tests {
             ("bold", &["𝐁𝐨𝐥𝐝"], &["bolder"]),
             ("istanbul", &["I\u{0307}stanbul", "İstanbul"], &[]),
             ("İstanbul", &["I\u{0307}stanbul", "istanbul"], &[]),
+            // Marks in either order, the dot above among them, are the same letter.
+            (
+                "I\u{0323}\u{0307}x",
+                &["I\u{0307}\u{0323}x", "\u{0130}\u{0323}x", "\u{1ECB}x"],
+                &["ix"],
+            ),
+            ("the", &["𝑇ℎ𝑒 team"], &["𝑇ℎ𝑒𝑦"]),
+            ("research", &["ℝ𝕖𝕤𝕖𝕒𝕣𝕔𝕙"], &[]),
+            // Signs that are numbers are units or words of their own.
+            ("2024", &["❶2024年营收", "①2024年"], &["❶20245"]),
+            ("❶", &["❶2024年营收"], &[]),
+            ("2023", &["fell sharply¹ in 2023¹"], &["20231"]),
+            ("sharply", &["fell sharply¹ in 2023¹"], &[]),
+            // A mark belongs to the character before it, a letter's or a digit's.
+            ("a", &["1\u{0345}a"], &[]),
+            (
+                "\u{0622}\u{0645}\u{0646}",
+                &["\u{0627}\u{0653}\u{0645}\u{0646}"],
+                &[],
+            ),
+            ("\u{0B95}\u{0BCA}", &["\u{0B95}\u{0BC6}\u{0BBE}"], &[]),
+            // Hangul written as jamo is its syllables; letters alone are units.
+            (
+                "한국",
+                &["\u{1112}\u{1161}\u{11AB}\u{1100}\u{116E}\u{11A8}"],
+                &[],
+            ),
+            ("ㅋ", &["ㅋㅋㅋ 진짜"], &[]),
+            ("\u{4E3D}", &["\u{2F800}"], &[]),
             ("人民币 汇率", &["汇率与人民币"], &["人民币", "汇率"]),
             ("6%", &["3.6%"], &["36%"]),
             // A phrase: its units in a row, with white space where it has some.
