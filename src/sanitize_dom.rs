@@ -302,10 +302,13 @@ fn clean_attributes(dom: &UntrustedDom, element: &Node, tag: &str) -> Result<usi
             dom.attribute(element, &name)?.as_deref() == Some(value)
         } else {
             policy::is_allowed_attribute(tag, &lower)
-                && (!policy::URL_ATTRIBUTES.contains(&lower.as_str())
-                    || dom
-                        .attribute(element, &name)?
-                        .is_some_and(|v| is_allowed_url(&v)))
+                && dom.attribute(element, &name)?.is_some_and(|v| {
+                    if policy::URL_ATTRIBUTES.contains(&lower.as_str()) {
+                        is_allowed_url(&v)
+                    } else {
+                        policy::is_allowed_value(&lower, &v)
+                    }
+                })
         };
         if !keep {
             dom.remove_attribute(element, &name)?;

@@ -371,10 +371,8 @@ fn within_policy(dom: &UntrustedDom, root: &Node) -> Result<(), String> {
                         if !forced && !policy::is_allowed_attribute(&tag, &name) {
                             return Err(format!("<{tag} {name}={value:?}> is not allowed"));
                         }
-                        if policy::URL_ATTRIBUTES.contains(&name.as_str())
-                            && !policy::is_allowed_url(&value)
-                        {
-                            return Err(format!("<{tag} {name}={value:?}>: URL not allowed"));
+                        if !forced && !policy::is_allowed_value(&name, &value) {
+                            return Err(format!("<{tag} {name}={value:?}>: value not allowed"));
                         }
                     }
                     stack.push(node.clone());
@@ -450,6 +448,7 @@ const BENIGN: &[&str] = &[
     r#"<p style="text-align:center;"><span id="stock_1.600160"><a href="http://quote.eastmoney.com/unify/r/1.600160" class="keytip" data-code="1,600160">巨化股份</a></span></p>"#,
     r#"<center><img src="https://dfscdn.dfcfw.com/a.jpg" alt="Image" width="552" style="border:1px"></center>"#,
     r##"<a href="#/category/emnews">返回东财滚动新闻</a>"##,
+    r##"<h2 id="gz-intro">A</h2><h2 id="intro" title="t">B</h2><p id="gz-x">C<sup id="gz-fnref:1"><a href="#gz-fn:1">1</a></sup></p><ol><li id="gz-fn:1" title="n">D <a href="#gz-fnref:1">↩</a></li><li id=" gz-y">E</li></ol><a href="#intro">F</a>"##,
     "<table><thead><tr><th scope=col>指标</th></tr></thead><tbody><tr><td colspan=2>3.6%</td></tr></tbody></table>",
     "<ol start=3><li>a</li><li><em>b</em></li></ol><dl><dt>SIZE</dt><dd>466 bytes</dd></dl>",
     "<pre><code>let x = 1 &lt; 2;</code></pre><blockquote><p>引用</p></blockquote><hr>",

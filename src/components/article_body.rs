@@ -46,7 +46,43 @@ pub fn article_body(props: &ArticleBodyProps) -> Html {
                     { tf(Text::BodyRefused, &[("reason", &reason.to_string())]) }
                 </p>
             }
-            <div class="article-body" ref={container}></div>
+            <div class="article-body" ref={container} onclick={Callback::from(follow_anchor)}></div>
         </>
+    }
+}
+
+/// A link to one of the article's own anchors (a footnote and its way back, a heading of the
+/// table of contents: `#gz-…`, see `sanitize_policy::ANCHOR_PREFIX`) scrolls to it in place
+/// and moves the focus there (for the keyboard and screen readers), instead of changing the
+/// address: the app's routes hold the address's fragment. A link whose anchor is not in the
+/// article does nothing.
+fn follow_anchor(event: MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(link) = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|target| target.closest("a[href]").ok().flatten())
+    else {
+        return;
+    };
+    let Some(fragment) = link
+        .get_attribute("href")
+        .and_then(|href| href.strip_prefix('#').map(str::to_string))
+        .filter(|fragment| fragment.starts_with(gazette_archive::sanitize_policy::ANCHOR_PREFIX))
+    else {
+        return;
+    };
+    event.prevent_default();
+    let id = js_sys::decode_uri_component(&fragment)
+        .ok()
+        .and_then(|id| id.as_string())
+        .unwrap_or(fragment);
+    let Some(anchor) = gloo::utils::document().get_element_by_id(&id) else {
+        return;
+    };
+    anchor.scroll_into_view();
+    if let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlElement>() {
+        let _ = anchor.set_attribute("tabindex", "-1");
+        let _ = anchor.focus();
     }
 }

@@ -89,6 +89,37 @@ test('an English site gets an English interface with its own title, description,
   assert.deepEqual(errors, []);
 });
 
+test('footnotes and links within a post lead to their anchors in place, and back', async (t) => {
+  // kramdown's footnotes and header ids (tests/fixtures/english, the council post): the ids
+  // survive the browser's sanitizer, and following a link moves the focus to its anchor
+  // without changing the route.
+  const { page, errors } = await open(t, `${server.url}/harbor/#/post/2024-02-10-council-budget`);
+  await page.locator('.article-body sup a').first().waitFor();
+  const route = await page.evaluate(() => location.hash);
+  const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+  const inView = (id) => page.evaluate((id) => {
+    const box = document.getElementById(id).getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight;
+  }, id);
+  assert.deepEqual(
+    await page.evaluate(() => [...document.querySelectorAll('.article-body [id]')].map((e) => `${e.localName}#${e.id}`)),
+    ['sup#gz-fnref:sum', 'h2#gz-the-harbour', 'sup#gz-fnref:pontoon', 'li#gz-fn:sum', 'li#gz-fn:pontoon'],
+  );
+  await page.locator('.article-body sup a', { hasText: '2' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'gz-fn:pontoon');
+  assert.ok(await inView('gz-fn:pontoon'), 'the note is in view');
+  assert.equal(await page.evaluate(() => location.hash), route, 'the route stays');
+  assert.match(await page.locator('li#gz-fn\\:pontoon').innerText(), /ferry ramp in 2022/);
+  await page.locator('li#gz-fn\\:pontoon a').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'gz-fnref:pontoon');
+  assert.ok(await inView('gz-fnref:pontoon'), 'back at the reference');
+  await page.locator('.article-body a', { hasText: 'below' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'gz-the-harbour');
+  assert.equal(await focused(), 'gz-the-harbour');
+  assert.equal(await page.evaluate(() => location.hash), route, 'the route stays');
+  assert.deepEqual(errors, []);
+});
+
 test('before the manifest says, the page speaks the reader\'s language', async (t) => {
   for (const [language, title, retry] of [['en-US', 'Could not load the archive', 'Retry'], ['zh-CN', '无法载入存档', '重试']]) {
     const { page } = await open(t, `${server.url}/missing/`, { language });

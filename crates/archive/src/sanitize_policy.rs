@@ -374,8 +374,18 @@ pub const FOREIGN_ELEMENT_NAMES: &[&str] = &[
 ];
 
 /// Attributes allowed on every kept element. `style`, `class`, `id`, `data-*` and every
-/// `on*` handler are deliberately absent.
+/// `on*` handler are deliberately absent (`id` is allowed on a few elements, for anchors
+/// only: see [`ANCHOR_PREFIX`]).
 pub const GENERIC_ATTRIBUTES: &[&str] = &["title", "lang", "dir"];
+
+/// How every anchor in article HTML starts: the `id`s the builder writes on headings and
+/// footnotes (as kramdown writes them, `gz-` before: `gz-fn:1`, `gz-introduction`), and the
+/// links within the page that lead to them (`#gz-fn:1`). An `id` is kept only with this
+/// prefix, so no article can name anything of the app's page (its elements' ids, the
+/// properties of `window` an element's `id` would shadow: none starts with it), and a link
+/// within the page is kept only to such an anchor (any other `#…` would be read as one of the
+/// app's routes, which all start `#/`). The app scrolls to the anchor itself.
+pub const ANCHOR_PREFIX: &str = "gz-";
 
 /// Attributes allowed on specific elements, as `(element, attribute)`.
 pub const ELEMENT_ATTRIBUTES: &[(&str, &str)] = &[
@@ -392,6 +402,14 @@ pub const ELEMENT_ATTRIBUTES: &[(&str, &str)] = &[
     ("ol", "start"),
     ("time", "datetime"),
     ("abbr", "title"),
+    ("h1", "id"),
+    ("h2", "id"),
+    ("h3", "id"),
+    ("h4", "id"),
+    ("h5", "id"),
+    ("h6", "id"),
+    ("li", "id"),
+    ("sup", "id"),
 ];
 
 /// Attributes whose value is a URL and must pass [`is_allowed_url`].
@@ -524,16 +542,35 @@ pub fn is_allowed_url(url: &str) -> bool {
             .collect::<String>()
             .into()
     };
-    // A link within the page (`#fn1`, a footnote's) would be read as one of the app's routes,
-    // which all start `#/`, and lead to "not found": the link keeps its text, not its target.
-    if cleaned.starts_with('#') && !cleaned.starts_with("#/") {
-        return false;
+    // A link within the page (`#fn1`) would be read as one of the app's routes, which all
+    // start `#/`, and lead to "not found": the link keeps its text, not its target — unless
+    // it leads to one of the article's anchors (`#gz-fn:1`).
+    if let Some(fragment) = cleaned.strip_prefix('#') {
+        return fragment.starts_with('/') || is_anchor(fragment);
     }
     match scheme_of(&cleaned) {
         None => true,
         Some(scheme) => ALLOWED_URL_SCHEMES
             .iter()
             .any(|allowed| allowed.eq_ignore_ascii_case(scheme)),
+    }
+}
+
+/// True when `id` may name an anchor in article HTML: [`ANCHOR_PREFIX`] and something after
+/// it, without white space (which an `id` cannot hold).
+pub fn is_anchor(id: &str) -> bool {
+    id.len() > ANCHOR_PREFIX.len()
+        && id.starts_with(ANCHOR_PREFIX)
+        && !id.bytes().any(|b| b.is_ascii_whitespace())
+}
+
+/// True when an allowed attribute may keep `value`: a URL attribute's must pass
+/// [`is_allowed_url`], an `id` must be an anchor ([`is_anchor`]); any other is kept as it is.
+pub fn is_allowed_value(attribute: &str, value: &str) -> bool {
+    match attribute {
+        "id" => is_anchor(value),
+        _ if URL_ATTRIBUTES.contains(&attribute) => is_allowed_url(value),
+        _ => true,
     }
 }
 
@@ -601,6 +638,26 @@ mod tests {
         assert!(!is_allowed_url("#fn:1"));
         assert!(!is_allowed_url("#1"));
         assert!(is_allowed_url("a/b:c"));
+        // Links to the article's own anchors.
+        assert!(is_allowed_url("#gz-fn:1"));
+        assert!(!is_allowed_url("#gz-"));
+    }
+
+    #[test]
+    fn ids_are_kept_only_as_anchors_on_the_elements_that_hold_them() {
+        assert!(is_allowed_value("id", "gz-fn:1"));
+        assert!(is_allowed_value("id", "gz-introduction"));
+        for id in ["fn:1", "location", "gz-", "gz-a b", "GZ-x", " gz-x"] {
+            assert!(!is_allowed_value("id", id), "{id:?}");
+        }
+        assert!(is_allowed_attribute("h2", "id") && is_allowed_attribute("li", "id"));
+        for tag in [
+            "a", "img", "div", "span", "p", "form", "input", "object", "embed",
+        ] {
+            assert!(!is_allowed_attribute(tag, "id"), "{tag}");
+        }
+        assert!(is_allowed_value("href", "#gz-fn:1") && !is_allowed_value("href", "#fn:1"));
+        assert!(is_allowed_value("title", "anything at all"));
     }
 
     #[test]
@@ -666,13 +723,30 @@ mod tests {
     /// The app reads properties of elements in its page (event targets, the bundled archive's
     /// `<script>`, its own nodes by id) with web-sys' plain getters. That is safe only because
     /// nothing article markup keeps can shadow a property: named properties come from `id`
-    /// and `name` (on `window` and `document`) and from forms' controls.
+    /// and `name` (on `window` and `document`) and from forms' controls. An anchor's `id`
+    /// (headings, list items, `sup`: none of them a named property of `document`) starts with
+    /// [`ANCHOR_PREFIX`], which no property or id the app reads does.
     #[test]
     fn nothing_kept_can_clobber_the_page() {
         for tag in ALLOWED_TAGS {
-            for attribute in ["id", "name", "form", "contenteditable", "is"] {
+            for attribute in ["name", "form", "contenteditable", "is"] {
                 assert!(!is_allowed_attribute(tag, attribute), "{tag}[{attribute}]");
             }
+            if is_allowed_attribute(tag, "id") {
+                assert!(
+                    ["h1", "h2", "h3", "h4", "h5", "h6", "li", "sup"].contains(tag),
+                    "{tag}[id]"
+                );
+            }
+        }
+        for id in [
+            "app",
+            "location",
+            "document",
+            "gazette-archive",
+            "search-input",
+        ] {
+            assert!(!is_allowed_value("id", id), "{id}");
         }
         for tag in [
             "input", "embed", "object", "iframe", "frame", "select", "textarea", "button",

@@ -451,6 +451,11 @@ pub fn article_text(sanitized: &str) -> String {
                         });
                     }
                     at.in_link = links.iter().any(|link| link.href.is_some());
+                    at.in_backlink = links.iter().any(|link| {
+                        link.href
+                            .as_deref()
+                            .is_some_and(|href| href.starts_with(FOOTNOTE_BACKLINK))
+                    });
                 }
                 let step = |depth: usize| {
                     if closing {
@@ -478,6 +483,10 @@ pub fn article_text(sanitized: &str) -> String {
                 let end = found.unwrap_or(rest.len());
                 let mut text = &rest[..end];
                 rest = &rest[end..];
+                if at.in_backlink {
+                    // A footnote's way back to its reference (`↩`): not the note's text.
+                    continue;
+                }
                 // In a `<pre>`, each line of the text is a line.
                 if at.pre_depth > 0 {
                     while let Some(newline) = memchr(b'\n', text.as_bytes()) {
@@ -494,11 +503,17 @@ pub fn article_text(sanitized: &str) -> String {
     lines
 }
 
+/// How a footnote's link back to its reference starts (`#gz-fnref:a`, as the builder writes
+/// kramdown's footnotes).
+const FOOTNOTE_BACKLINK: &str = "#gz-fnref:";
+
 /// Where in the markup a run of text stands.
 #[derive(Default)]
 struct Context {
     /// Inside a link with a target.
     in_link: bool,
+    /// Inside a footnote's link back to its reference.
+    in_backlink: bool,
     /// [`CONTENT_BLOCKS`] open around it.
     content_depth: usize,
     /// [`EMPHASIS_ELEMENTS`] open around it.
@@ -621,6 +636,19 @@ impl BlockText {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_footnotes_way_back_is_not_its_text() {
+        assert_eq!(
+            FOOTNOTE_BACKLINK,
+            format!("#{}fnref:", crate::sanitize_policy::ANCHOR_PREFIX)
+        );
+        let html = "<p>Rates<sup id=\"gz-fnref:a\"><a rel=\"noopener noreferrer\" href=\"#gz-fn:a\">1</a></sup> fell.</p><div><ol><li id=\"gz-fn:a\"><p>Note A.&nbsp;<a rel=\"noopener noreferrer\" href=\"#gz-fnref:a\">↩</a></p></li></ol></div>";
+        let text = article_text(html);
+        assert!(text.contains("Note A."), "{text:?}");
+        assert!(!text.contains('↩'), "{text:?}");
+        assert!(text.contains("Rates 1 fell."), "{text:?}");
+    }
+
     use super::*;
 
     #[test]

@@ -1131,29 +1131,108 @@ pub fn definition_terms<'a>(
     out
 }
 
+/// The header ids Jekyll's kramdown writes (`auto_ids`, on in Jekyll, by the GFM parser's
+/// rule): a heading's text (its text and code, links as their text, after typography),
+/// lower-cased, with everything but letters, marks, digits, `_`, `-`, spaces and tabs taken
+/// out, spaces and tabs as `-` (`## 1. Rate *cut* now` is `1-rate-cut-now`, `## 市场概况` is
+/// `市场概况`), and `-1`, `-2`… after an id made before. An id the heading sets itself (`##
+/// Title {#intro}`) stays (and counts for nothing). Each is written after the policy's
+/// [`ANCHOR_PREFIX`](gazette_archive::sanitize_policy::ANCHOR_PREFIX), so the links to it
+/// within the post (kramdown's table of contents, `[see](#intro)`) lead there.
+pub fn heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    use gazette_archive::sanitize_policy::ANCHOR_PREFIX;
+    if !events
+        .iter()
+        .any(|event| matches!(event, Event::Start(Tag::Heading { .. })))
+    {
+        return events;
+    }
+    let mut made: rustc_hash::FxHashMap<String, usize> = Default::default();
+    let mut open: Option<(usize, String)> = None;
+    for at in 0..events.len() {
+        match &events[at] {
+            Event::Start(Tag::Heading { id: None, .. }) => open = Some((at, String::new())),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, raw)) = &mut open {
+                    raw.push_str(text);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((start, raw)) = open.take() else {
+                    continue;
+                };
+                let mut anchor: String = raw
+                    .to_lowercase()
+                    .chars()
+                    .filter_map(|c| match c {
+                        ' ' | '\t' => Some('-'),
+                        '-' | '_' => Some(c),
+                        c if c.is_alphanumeric()
+                            || unicode_normalization::char::is_combining_mark(c) =>
+                        {
+                            Some(c)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let count = made.entry(anchor.clone()).or_insert(0);
+                if *count > 0 {
+                    anchor = format!("{anchor}-{count}");
+                }
+                *count += 1;
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                    *id = Some(anchor.into());
+                }
+            }
+            _ => {}
+        }
+    }
+    for event in &mut events {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            *id = format!("{ANCHOR_PREFIX}{id}").into();
+        }
+    }
+    events
+}
+
 /// The attribute list that asks kramdown for a table of contents, which the attribute-list
 /// pass ([`crate::liquid::strip_attribute_lists`]) leaves for [`table_of_contents`].
 pub const TOC_MARKER: &str = "{:toc}";
 
 /// kramdown's table of contents: a list that ends with `{:toc}` (`* TOC` then `{:toc}` on the
-/// next line) is replaced by the post's headings, nested by level, as kramdown nests them
-/// (their links left out: the archive's headings have no anchors). `{:toc}` anywhere else is
-/// an attribute list and goes.
-pub fn table_of_contents<'a>(
-    events: Vec<(Event<'a>, Range<usize>)>,
-) -> Vec<(Event<'a>, Range<usize>)> {
+/// next line) is replaced by the post's headings, nested by level, as kramdown nests them,
+/// each a link to its heading's id (see [`heading_ids`], which runs first). `{:toc}` anywhere
+/// else is an attribute list and goes.
+pub fn table_of_contents<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
     let is_marker = |event: &Event<'_>| matches!(event, Event::Text(t) if t.trim() == TOC_MARKER);
-    if !events.iter().any(|(event, _)| is_marker(event)) {
+    if !events.iter().any(is_marker) {
         return events;
     }
     // Each heading's level and inline content (links as their text, no footnote references,
     // as kramdown writes a heading into its table of contents).
     let mut headings: Vec<(pulldown_cmark::HeadingLevel, Vec<Event<'a>>)> = Vec::new();
     let mut heading: Option<(pulldown_cmark::HeadingLevel, Vec<Event<'a>>)> = None;
-    for (event, _) in &events {
+    for event in &events {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((*level, Vec::new())),
-            Event::End(TagEnd::Heading(_)) => headings.extend(heading.take()),
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let link = id.as_ref().map(|id| {
+                    Event::Start(Tag::Link {
+                        link_type: pulldown_cmark::LinkType::Inline,
+                        dest_url: format!("#{id}").into(),
+                        title: "".into(),
+                        id: "".into(),
+                    })
+                });
+                heading = Some((*level, link.into_iter().collect()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, mut content)) = heading.take() {
+                    if matches!(content.first(), Some(Event::Start(Tag::Link { .. }))) {
+                        content.push(Event::End(TagEnd::Link));
+                    }
+                    headings.push((level, content));
+                }
+            }
             Event::Start(Tag::Link { .. })
             | Event::End(TagEnd::Link)
             | Event::FootnoteReference(_) => {}
@@ -1166,23 +1245,23 @@ pub fn table_of_contents<'a>(
     }
     let mut out = Vec::with_capacity(events.len());
     let mut events = events.into_iter().peekable();
-    while let Some((event, range)) = events.next() {
+    while let Some(event) = events.next() {
         let Event::Start(Tag::List(first)) = event else {
             if !is_marker(&event) {
-                out.push((event, range));
+                out.push(event);
             }
             continue;
         };
         // The list, up to its end.
-        let mut list = vec![(Event::Start(Tag::List(first)), range.clone())];
+        let mut list = vec![Event::Start(Tag::List(first))];
         let mut depth = 1;
-        for (event, range) in events.by_ref() {
+        for event in events.by_ref() {
             match event {
                 Event::Start(Tag::List(_)) => depth += 1,
                 Event::End(TagEnd::List(_)) => depth -= 1,
                 _ => {}
             }
-            list.push((event, range));
+            list.push(event);
             if depth == 0 {
                 break;
             }
@@ -1190,8 +1269,8 @@ pub fn table_of_contents<'a>(
         let marked = list
             .iter()
             .rev()
-            .find(|(event, _)| matches!(event, Event::Text(_)))
-            .is_some_and(|(event, _)| is_marker(event));
+            .find(|event| matches!(event, Event::Text(_)))
+            .is_some_and(is_marker);
         if !marked {
             // Nested lists are looked at too.
             out.push(list.remove(0));
@@ -1200,17 +1279,16 @@ pub fn table_of_contents<'a>(
             continue;
         }
         let ordered = first.is_some();
-        let tag = |e: Event<'a>| (e, range.clone());
-        out.push(tag(Event::Start(Tag::List(first))));
+        out.push(Event::Start(Tag::List(first)));
         // The open items: their level, and whether a list of sub-headings is open in them.
         let mut open: Vec<(pulldown_cmark::HeadingLevel, bool)> = Vec::new();
         let close = |open: &mut Vec<(pulldown_cmark::HeadingLevel, bool)>,
-                     out: &mut Vec<(Event<'a>, Range<usize>)>| {
+                     out: &mut Vec<Event<'a>>| {
             if let Some((_, sublist)) = open.pop() {
                 if sublist {
-                    out.push(tag(Event::End(TagEnd::List(ordered))));
+                    out.push(Event::End(TagEnd::List(ordered)));
                 }
-                out.push(tag(Event::End(TagEnd::Item)));
+                out.push(Event::End(TagEnd::Item));
             }
         };
         for (level, content) in &headings {
@@ -1218,20 +1296,20 @@ pub fn table_of_contents<'a>(
                 if *top < *level {
                     if !*sublist {
                         *sublist = true;
-                        out.push(tag(Event::Start(Tag::List(first))));
+                        out.push(Event::Start(Tag::List(first)));
                     }
                     break;
                 }
                 close(&mut open, &mut out);
             }
-            out.push(tag(Event::Start(Tag::Item)));
-            out.extend(content.iter().cloned().map(tag));
+            out.push(Event::Start(Tag::Item));
+            out.extend(content.iter().cloned());
             open.push((*level, false));
         }
         while !open.is_empty() {
             close(&mut open, &mut out);
         }
-        out.push(tag(Event::End(TagEnd::List(ordered))));
+        out.push(Event::End(TagEnd::List(ordered)));
     }
     out
 }

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use gazette_archive::route::{decode_component, legacy_route, Route};
+use gazette_archive::sanitize_policy::ANCHOR_PREFIX;
 
 use crate::liquid::PostIds;
 use crate::permalink::Permalink;
@@ -124,7 +125,11 @@ pub fn rewrite_site_links<'a>(html: &'a str, site: &OldSite<'_>) -> Cow<'a, str>
     let names_host =
         !host.is_empty() && memchr::memmem::find(html.as_bytes(), host.as_bytes()).is_some();
     let root_relative = memchr::memmem::find(html.as_bytes(), b"=\"/").is_some();
-    if !names_host && !root_relative && memchr::memmem::find(html.as_bytes(), b"#/").is_none() {
+    if !names_host
+        && !root_relative
+        && memchr::memmem::find(html.as_bytes(), b"#/").is_none()
+        && memchr::memmem::find(html.as_bytes(), b"\"#gz-").is_none()
+    {
         return Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
@@ -268,7 +273,8 @@ fn attributes_of(tag: &str) -> Option<(Vec<(&str, &str)>, usize)> {
 fn in_app_route(href: &str, site: &OldSite<'_>) -> Option<String> {
     let (host, baseurl) = (site.host, site.baseurl);
     let href = href.replace("&amp;", "&");
-    if href.starts_with("#/") {
+    // A route, or an anchor in the post itself (a footnote, a heading: the app scrolls to it).
+    if href.starts_with("#/") || href.starts_with(&format!("#{ANCHOR_PREFIX}")) {
         return Some(href);
     }
     if let Some((before, route)) = href.split_once('#') {
@@ -329,6 +335,19 @@ mod tests {
             asked_posts: Default::default(),
         };
         rewrite_site_links(html, &site)
+    }
+
+    /// A link to an anchor of the post (a footnote, a heading) stays in the tab, with or
+    /// without a site `url`.
+    #[test]
+    fn links_to_the_posts_own_anchors_stay_in_the_tab() {
+        for host in ["", "finews.withounder.com"] {
+            let html = format!("<p>x<sup id=\"gz-fnref:1\">{A}#gz-fn:1\">1</a></sup></p>");
+            assert_eq!(
+                rewrite(&html, host, "", None),
+                "<p>x<sup id=\"gz-fnref:1\"><a rel=\"noopener noreferrer\" href=\"#gz-fn:1\">1</a></sup></p>"
+            );
+        }
     }
 
     #[test]

@@ -46,15 +46,15 @@ fn options() -> Options {
 
 /// The events of a post's Markdown, with kramdown's typography and the site's options.
 fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
-    let events = crate::kramdown::table_of_contents(crate::kramdown::span_html_paragraphs(
-        crate::kramdown::definition_terms(crate::kramdown::list_paragraphs(
+    let events = crate::kramdown::span_html_paragraphs(crate::kramdown::definition_terms(
+        crate::kramdown::list_paragraphs(
             source,
             crate::kramdown::headless_tables(
                 Parser::new_ext(source, options())
                     .into_offset_iter()
                     .collect(),
             ),
-        )),
+        ),
     ));
     // A character escaped with a backslash or written as a character reference (`\"`,
     // `&quot;`, `\.`) stays as it is: kramdown's escape and entity are elements of their own,
@@ -94,6 +94,18 @@ fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
             Event::SoftBreak if markdown.hard_wrap => *event = Event::HardBreak,
             // kramdown numbers every ordered list from 1, whatever its first item says.
             Event::Start(Tag::List(Some(start))) => *start = 1,
+            // A link within the post (`[see](#rate-cut)`) leads to its anchor, whose id the
+            // builder writes after the policy's prefix (see `kramdown::heading_ids`).
+            Event::Start(Tag::Link { dest_url, .. })
+                if dest_url.starts_with('#') && !dest_url.starts_with("#/") =>
+            {
+                *dest_url = format!(
+                    "#{}{}",
+                    gazette_archive::sanitize_policy::ANCHOR_PREFIX,
+                    &dest_url[1..]
+                )
+                .into();
+            }
             Event::Start(Tag::Link {
                 link_type: LinkType::Autolink,
                 dest_url,
@@ -109,7 +121,9 @@ fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
             _ => {}
         }
     }
-    footnotes_in_reference_order(events)
+    footnotes_in_reference_order(crate::kramdown::table_of_contents(
+        crate::kramdown::heading_ids(events),
+    ))
 }
 
 /// Adds the footnote labels `events` refer to that were not `seen` yet to `order`.
@@ -128,37 +142,40 @@ fn references<'a>(
 }
 
 /// kramdown's footnotes: numbered in the order of their first reference and written after
-/// the text in that order; a definition never referenced is not written. (pulldown-cmark
+/// the text in that order, as kramdown writes them — each reference `<sup id="fnref:a"><a
+/// href="#fn:a">1</a></sup>` (a second reference to the same note `fnref:a:1`), then `<div
+/// class="footnotes"><ol>` with each note an `<li id="fn:a">` that ends with a link back to
+/// its references (`↩`, after a no-break space in its last paragraph); a definition never
+/// referenced is not written. Every id is written after the policy's
+/// [`ANCHOR_PREFIX`](gazette_archive::sanitize_policy::ANCHOR_PREFIX). (pulldown-cmark
 /// numbers a label where it first sees it, a definition or a reference, and writes each
 /// definition where it stands.)
-fn footnotes_in_reference_order(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    if !events
-        .iter()
-        .any(|event| matches!(event, Event::Start(Tag::FootnoteDefinition(_))))
-    {
+fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+    use gazette_archive::sanitize_policy::ANCHOR_PREFIX;
+    if !events.iter().any(|event| {
+        matches!(
+            event,
+            Event::Start(Tag::FootnoteDefinition(_)) | Event::FootnoteReference(_)
+        )
+    }) {
         return events;
     }
     let mut text = Vec::with_capacity(events.len());
-    let mut definitions: Vec<(CowStr<'_>, Vec<Event<'_>>)> = Vec::new();
-    let mut open: Option<(CowStr<'_>, Vec<Event<'_>>)> = None;
+    let mut definitions: Vec<(CowStr<'a>, Vec<Event<'a>>)> = Vec::new();
+    let mut open: Option<(CowStr<'a>, Vec<Event<'a>>)> = None;
     for event in events {
         match (event, &mut open) {
             (Event::Start(Tag::FootnoteDefinition(label)), None) => {
-                let start = Event::Start(Tag::FootnoteDefinition(label.clone()));
-                open = Some((label, vec![start]));
+                open = Some((label, Vec::new()));
             }
             (Event::End(TagEnd::FootnoteDefinition), Some(_)) => {
-                let (label, mut body) = open.take().expect("open");
-                body.push(Event::End(TagEnd::FootnoteDefinition));
-                definitions.push((label, body));
+                definitions.extend(open.take());
             }
             (event, Some((_, body))) => body.push(event),
             (event, None) => text.push(event),
         }
     }
-    if let Some((label, body)) = open {
-        definitions.push((label, body));
-    }
+    definitions.extend(open);
     // (Looked up by label: a body may have thousands of notes.)
     let by_label: rustc_hash::FxHashMap<CowStr<'_>, usize> = definitions
         .iter()
@@ -178,19 +195,90 @@ fn footnotes_in_reference_order(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         }
         at += 1;
     }
-    let mut definitions: Vec<Option<Vec<Event<'_>>>> = definitions
+    // A label as an id: HTML-escaped, white space as `-` (an id holds none).
+    let name = |label: &str| -> String {
+        let mut name = String::with_capacity(label.len() + 8);
+        for c in label.chars() {
+            match c {
+                '&' => name.push_str("&amp;"),
+                '"' => name.push_str("&quot;"),
+                '<' => name.push_str("&lt;"),
+                '>' => name.push_str("&gt;"),
+                c if c.is_whitespace() => name.push('-'),
+                c => name.push(c),
+            }
+        }
+        name
+    };
+    let numbers: rustc_hash::FxHashMap<&CowStr<'_>, usize> = order.iter().zip(1..).collect();
+    // Each reference, numbered; the count of references to each label.
+    let mut repeats: rustc_hash::FxHashMap<CowStr<'a>, usize> = Default::default();
+    let mut reference = |event: Event<'a>| -> Event<'a> {
+        let Event::FootnoteReference(label) = event else {
+            return event;
+        };
+        let number = numbers.get(&label).copied().unwrap_or(0);
+        let count = repeats.entry(label.clone()).or_insert(0);
+        let suffix = match *count {
+            0 => String::new(),
+            n => format!(":{n}"),
+        };
+        *count += 1;
+        let name = name(&label);
+        Event::InlineHtml(
+            format!(
+                "<sup id=\"{ANCHOR_PREFIX}fnref:{name}{suffix}\"><a href=\"#{ANCHOR_PREFIX}fn:{name}\">{number}</a></sup>"
+            )
+            .into(),
+        )
+    };
+    let mut out: Vec<Event<'a>> = text.into_iter().map(&mut reference).collect();
+    let mut definitions: Vec<Option<Vec<Event<'a>>>> = definitions
         .into_iter()
         .map(|(_, body)| Some(body))
         .collect();
+    let mut notes: Vec<(&CowStr<'a>, Vec<Event<'a>>)> = Vec::new();
     for label in &order {
         if let Some(body) = by_label
             .get(label)
             .and_then(|&index| definitions[index].take())
         {
-            text.extend(body);
+            notes.push((label, body.into_iter().map(&mut reference).collect()));
         }
     }
-    text
+    if notes.is_empty() {
+        return out;
+    }
+    out.push(Event::Html("<div class=\"footnotes\">\n<ol>\n".into()));
+    for (label, mut body) in notes {
+        let name = name(label);
+        out.push(Event::Html(
+            format!("<li id=\"{ANCHOR_PREFIX}fn:{name}\">\n").into(),
+        ));
+        let mut back = String::new();
+        for repeat in 0..repeats.get(label).copied().unwrap_or(1).max(1) {
+            match repeat {
+                0 => back.push_str(&format!("<a href=\"#{ANCHOR_PREFIX}fnref:{name}\">↩</a>")),
+                n => back.push_str(&format!(
+                    "\u{a0}<a href=\"#{ANCHOR_PREFIX}fnref:{name}:{n}\">↩<sup>{}</sup></a>",
+                    n + 1
+                )),
+            }
+        }
+        if matches!(body.last(), Some(Event::End(TagEnd::Paragraph))) {
+            let end = body.pop().expect("a last event");
+            body.push(Event::InlineHtml(format!("\u{a0}{back}").into()));
+            body.push(end);
+        } else {
+            body.push(Event::Start(Tag::Paragraph));
+            body.push(Event::InlineHtml(back.into()));
+            body.push(Event::End(TagEnd::Paragraph));
+        }
+        out.extend(body);
+        out.push(Event::Html("</li>\n".into()));
+    }
+    out.push(Event::Html("</ol>\n</div>\n".into()));
+    out
 }
 
 /// The site's kramdown options, with those a post sets for itself with kramdown's `{::options
@@ -337,6 +425,41 @@ mod tests {
         assert!(html.contains("<strong>markdown</strong>"), "{html}");
     }
 
+    /// Jekyll 4.3.1's kramdown (GFM parser) on the same post: ids made of each heading's
+    /// text, a table of contents of links to them, and a link within the post to a heading.
+    #[test]
+    fn headings_are_anchors_as_jekyll_writes_them() {
+        let html = render(
+            "* TOC\n{:toc}\n\n## 1. Rate *cut* now\n\n## 市场概况\n\nSee [the cut](#rate-cut-now).\n\n## Custom {#my-id}\n\n### Rate cut now\n\n## Rate cut now\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        for id in [
+            "gz-1-rate-cut-now",
+            "gz-市场概况",
+            "gz-my-id",
+            "gz-rate-cut-now",
+            "gz-rate-cut-now-1",
+        ] {
+            assert!(html.contains(&format!(" id=\"{id}\">")), "{id} in {html}");
+        }
+        for href in [
+            "#gz-1-rate-cut-now",
+            "#gz-%E5%B8%82%E5%9C%BA%E6%A6%82%E5%86%B5",
+            "#gz-my-id",
+            "#gz-rate-cut-now-1",
+        ] {
+            assert!(
+                html.contains(&format!(" href=\"{href}\">")),
+                "{href} in {html}"
+            );
+        }
+        assert!(
+            html.contains("href=\"#gz-rate-cut-now\">the cut</a>"),
+            "{html}"
+        );
+    }
+
     /// kramdown 2.4 (Jekyll 4.3.1) numbers notes by their first reference, writes them after
     /// the text in that order, and leaves out one never referenced.
     #[test]
@@ -350,11 +473,20 @@ mod tests {
         let a = flat.find("Note A").expect("A");
         let b = flat.find("Note B.").expect("B");
         let c = flat.find("<p>C.").expect("C");
-        assert!(flat.starts_with("<p>First<sup>"), "{flat}");
-        assert!(a < b && b < c && !flat.contains("Unused"), "{flat}");
         assert!(
-            flat.contains(">1</a></sup> and second<sup>")
-                && flat.contains("<div><sup>1</sup> <p>Note A"),
+            flat.starts_with("<p>First<sup id=\"gz-fnref:a\">"),
+            "{flat}"
+        );
+        assert!(a < b && b < c && !flat.contains("Unused"), "{flat}");
+        // As kramdown writes them: each reference an anchor linking to its note, the notes
+        // an ordered list of anchors, each linking back to its reference. (The links stay in
+        // the tab once `links::rewrite_site_links` has seen them.)
+        assert!(
+            flat.contains(
+                "<sup id=\"gz-fnref:a\"><a rel=\"noopener noreferrer\" target=\"_blank\" href=\"#gz-fn:a\">1</a></sup> and second<sup id=\"gz-fnref:b\">"
+            ) && flat.contains(
+                "<div> <ol> <li id=\"gz-fn:a\"> <p>Note A<sup id=\"gz-fnref:c\"><a rel=\"noopener noreferrer\" target=\"_blank\" href=\"#gz-fn:c\">3</a></sup>.&nbsp;<a rel=\"noopener noreferrer\" target=\"_blank\" href=\"#gz-fnref:a\">↩</a></p> </li>"
+            ),
             "{flat}"
         );
         // Many notes stay linear.
@@ -410,7 +542,7 @@ mod tests {
             ),
             (
                 "<div markdown=\"1\">\n<div markdown='1'>\n# Heading\n</div>\nOuter *text*\n</div>",
-                "<div> <div> <h1>Heading</h1> </div> <p>Outer <em>text</em></p> </div>",
+                "<div> <div> <h1 id=\"gz-heading\">Heading</h1> </div> <p>Outer <em>text</em></p> </div>",
             ),
             (
                 "<div markdown=\"1\">\n<div>inner raw *x*</div>\ntail *y*\n</div>",

@@ -88,6 +88,18 @@ impl Writer {
                 classes,
                 attrs,
             } if classes.is_empty() && attrs.is_empty() => self.block(&format!("<{level}>")),
+            // An anchor (see `kramdown::heading_ids`), kept by the policy as it is.
+            Tag::Heading {
+                level,
+                id: Some(id),
+                classes,
+                attrs,
+            } if classes.is_empty() && attrs.is_empty() && policy::is_anchor(id) => {
+                let mut start = format!("<{level} id=\"");
+                escape_attribute(&mut start, id)?;
+                start.push_str("\">");
+                self.block(&start)
+            }
             Tag::BlockQuote(None) => self.block("<blockquote>\n"),
             Tag::List(None) => self.block("<ul>\n"),
             Tag::List(Some(1)) => self.block("<ol>\n"),

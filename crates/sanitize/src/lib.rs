@@ -51,13 +51,10 @@ fn cleaner() -> &'static Builder<'static> {
             .strip_comments(true)
             .link_rel(None)
             // ammonia checks schemes itself; applying the policy's own URL test as well keeps
-            // the builder and the browser in exact agreement (e.g. on `java\u{fffd}script:`).
+            // the builder and the browser in exact agreement (e.g. on `java\u{fffd}script:`);
+            // an `id` is kept only as an anchor.
             .attribute_filter(|_, attribute, value| {
-                if policy::URL_ATTRIBUTES.contains(&attribute) && !policy::is_allowed_url(value) {
-                    None
-                } else {
-                    Some(value.into())
-                }
+                policy::is_allowed_value(attribute, value).then(|| value.into())
             });
         builder
     })

@@ -247,15 +247,13 @@ impl<'a> Writer<'a> {
             if !policy::is_allowed_attribute(name, attribute) {
                 continue;
             }
-            if policy::URL_ATTRIBUTES.contains(&attribute) {
-                if !ammonia_keeps_url(value) {
-                    continue;
-                }
-                // ammonia's own check passed and the policy's filter would drop the value:
-                // ammonia then swaps the last attribute into its place.
-                if !policy::is_allowed_url(value) {
-                    return None;
-                }
+            if policy::URL_ATTRIBUTES.contains(&attribute) && !ammonia_keeps_url(value) {
+                continue;
+            }
+            // ammonia's own check passed and the policy's filter would drop the value (a URL,
+            // an `id` that is no anchor): ammonia then swaps the last attribute into its place.
+            if !policy::is_allowed_value(attribute, value) {
+                return None;
             }
             self.out.push(' ');
             self.out.push_str(attribute);
