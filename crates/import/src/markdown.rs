@@ -121,9 +121,48 @@ fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
             _ => {}
         }
     }
+    strong_around_emphasis(&mut events);
     footnotes_in_reference_order(crate::kramdown::table_of_contents(
         crate::kramdown::heading_ids(events),
     ))
+}
+
+/// `***both***` as kramdown writes it, `<strong><em>both</em></strong>` (CommonMark nests the
+/// other way): where emphasis holds exactly one strong run, the two swap.
+fn strong_around_emphasis(events: &mut [Event<'_>]) {
+    let mut at = 0;
+    while at + 1 < events.len() {
+        if !matches!(
+            (&events[at], &events[at + 1]),
+            (Event::Start(Tag::Emphasis), Event::Start(Tag::Strong))
+        ) {
+            at += 1;
+            continue;
+        }
+        // The end of the strong run that starts at `at + 1`.
+        let mut depth = 0usize;
+        let mut end = None;
+        for (i, event) in events.iter().enumerate().skip(at + 1) {
+            match event {
+                Event::Start(Tag::Strong) => depth += 1,
+                Event::End(TagEnd::Strong) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(end) = end {
+            if matches!(events.get(end + 1), Some(Event::End(TagEnd::Emphasis))) {
+                events.swap(at, at + 1);
+                events.swap(end, end + 1);
+            }
+        }
+        at += 2;
+    }
 }
 
 /// Adds the footnote labels `events` refer to that were not `seen` yet to `order`.
@@ -423,6 +462,20 @@ mod tests {
         let prepared = crate::liquid::strip_attribute_lists(body);
         let html = render(&prepared, &options).html;
         assert!(html.contains("<strong>markdown</strong>"), "{html}");
+    }
+
+    /// Jekyll 4.3.1: `<strong>` outside `<em>` where both open and close together.
+    #[test]
+    fn strong_goes_around_emphasis() {
+        let html = render(
+            "***both*** and ___x___, *a **b***.\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        assert_eq!(
+            html,
+            "<p><strong><em>both</em></strong> and <strong><em>x</em></strong>, <em>a <strong>b</strong></em>.</p>\n"
+        );
     }
 
     /// Jekyll 4.3.1's kramdown (GFM parser) on the same post: ids made of each heading's
