@@ -1136,10 +1136,14 @@ pub fn definition_terms<'a>(
 /// lower-cased, with everything but letters, marks, digits, `_`, `-`, spaces and tabs taken
 /// out, spaces and tabs as `-` (`## 1. Rate *cut* now` is `1-rate-cut-now`, `## 市场概况` is
 /// `市场概况`), and `-1`, `-2`… after an id made before. An id the heading sets itself (`##
-/// Title {#intro}`) stays (and counts for nothing). Each is written after the policy's
+/// Title {#intro}`) stays (and counts for nothing). With `auto_ids: false` only those are
+/// written; `auto_id_prefix` goes before each made one. Each is written after the policy's
 /// [`ANCHOR_PREFIX`](gazette_archive::sanitize_policy::ANCHOR_PREFIX), so the links to it
 /// within the post (kramdown's table of contents, `[see](#intro)`) lead there.
-pub fn heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+pub fn heading_ids<'a>(
+    mut events: Vec<Event<'a>>,
+    options: &crate::markdown::MarkdownOptions,
+) -> Vec<Event<'a>> {
     use gazette_archive::sanitize_policy::ANCHOR_PREFIX;
     if !events
         .iter()
@@ -1151,7 +1155,9 @@ pub fn heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut open: Option<(usize, String)> = None;
     for at in 0..events.len() {
         match &events[at] {
-            Event::Start(Tag::Heading { id: None, .. }) => open = Some((at, String::new())),
+            Event::Start(Tag::Heading { id: None, .. }) if options.auto_ids => {
+                open = Some((at, String::new()))
+            }
             Event::Text(text) | Event::Code(text) => {
                 if let Some((_, raw)) = &mut open {
                     raw.push_str(text);
@@ -1181,7 +1187,7 @@ pub fn heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 }
                 *count += 1;
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                    *id = Some(anchor.into());
+                    *id = Some(format!("{}{anchor}", options.auto_id_prefix).into());
                 }
             }
             _ => {}

@@ -14,14 +14,30 @@ use gazette_sanitize::{article_text, sanitize_html_within_limits};
 
 /// The kramdown options of a site's `_config.yml` (`kramdown:`) that change what a post
 /// says: Jekyll's defaults unless the site sets them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownOptions {
+    /// `auto_ids`: headings get ids made of their text (Jekyll's default: yes).
+    pub auto_ids: bool,
+    /// `auto_id_prefix`: written before each of those ids (Jekyll's default: nothing).
+    pub auto_id_prefix: String,
     /// `hard_wrap`: a line break inside a paragraph is a `<br>` (Jekyll's default: no).
     pub hard_wrap: bool,
     /// `smart_quotes`: the left and right single, then left and right double quotes.
     pub quotes: crate::typography::Quotes,
     /// `parse_block_html`: block elements hold Markdown (Jekyll's default: no).
     pub parse_block_html: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions {
+            auto_ids: true,
+            auto_id_prefix: String::new(),
+            hard_wrap: false,
+            quotes: Default::default(),
+            parse_block_html: false,
+        }
+    }
 }
 
 /// A rendered body.
@@ -123,7 +139,7 @@ fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
     }
     strong_around_emphasis(&mut events);
     footnotes_in_reference_order(crate::kramdown::table_of_contents(
-        crate::kramdown::heading_ids(events),
+        crate::kramdown::heading_ids(events, markdown),
     ))
 }
 
@@ -510,6 +526,24 @@ mod tests {
         assert!(
             html.contains("href=\"#gz-rate-cut-now\">the cut</a>"),
             "{html}"
+        );
+        // The site's `auto_ids: false` and `auto_id_prefix`.
+        let source = "## Rate cut\n\n## Custom {#my-id}\n";
+        let off = MarkdownOptions {
+            auto_ids: false,
+            ..MarkdownOptions::default()
+        };
+        assert_eq!(
+            render(source, &off).html,
+            "<h2>Rate cut</h2>\n<h2 id=\"gz-my-id\">Custom</h2>\n"
+        );
+        let prefixed = MarkdownOptions {
+            auto_id_prefix: "h-".into(),
+            ..MarkdownOptions::default()
+        };
+        assert_eq!(
+            render(source, &prefixed).html,
+            "<h2 id=\"gz-h-rate-cut\">Rate cut</h2>\n<h2 id=\"gz-my-id\">Custom</h2>\n"
         );
     }
 

@@ -223,9 +223,9 @@ fn front_matter_defaults(
     defaults
 }
 
-/// The `kramdown:` options Gazette follows: `hard_wrap`, `parse_block_html`, `smart_quotes`,
-/// and `input`
-/// (GFM, Jekyll's default, is what Gazette renders). The others (`auto_ids`, `toc_levels`,
+/// The `kramdown:` options Gazette follows: `auto_ids`, `auto_id_prefix`, `hard_wrap`,
+/// `parse_block_html`, `smart_quotes`, and `input`
+/// (GFM, Jekyll's default, is what Gazette renders). The others (`toc_levels`,
 /// `syntax_highlighter`, …) change nothing a reader of the archive sees.
 fn kramdown_options(
     options: &BTreeMap<String, Field>,
@@ -240,6 +240,7 @@ fn kramdown_options(
         })
     };
     for (key, setting) in [
+        ("auto_ids", &mut markdown.auto_ids),
         ("hard_wrap", &mut markdown.hard_wrap),
         ("parse_block_html", &mut markdown.parse_block_html),
     ] {
@@ -253,6 +254,14 @@ fn kramdown_options(
                 format!("kramdown.{key} is neither true nor false: ignored"),
             ),
         }
+    }
+    match options.get("auto_id_prefix") {
+        None | Some(Field::Null) => {}
+        Some(Field::Text(prefix)) => markdown.auto_id_prefix = prefix.clone(),
+        Some(_) => warn(
+            "auto_id_prefix",
+            "kramdown.auto_id_prefix is not text: ignored".to_string(),
+        ),
     }
     let names = match options.get("smart_quotes") {
         Some(Field::Text(value)) => Some(value.split(',').map(str::to_string).collect()),
@@ -435,5 +444,10 @@ mod tests {
         let config = parse("kramdown: GFM\n");
         assert_eq!(config.markdown, MarkdownOptions::default());
         assert_eq!(config.warnings.len(), 1);
+
+        let config = parse("kramdown:\n  auto_ids: false\n  auto_id_prefix: h-\n");
+        assert!(!config.markdown.auto_ids && MarkdownOptions::default().auto_ids);
+        assert_eq!(config.markdown.auto_id_prefix, "h-");
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings);
     }
 }
