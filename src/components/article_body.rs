@@ -65,19 +65,29 @@ fn follow_anchor(event: MouseEvent) {
     else {
         return;
     };
+    // The target as a browser reads it (white space and control characters taken out, as
+    // the policy reads it too).
     let Some(fragment) = link
         .get_attribute("href")
+        .map(|href| {
+            href.chars()
+                .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
+                .collect::<String>()
+        })
         .and_then(|href| href.strip_prefix('#').map(str::to_string))
         .filter(|fragment| fragment.starts_with(gazette_archive::sanitize_policy::ANCHOR_PREFIX))
     else {
         return;
     };
     event.prevent_default();
-    let id = js_sys::decode_uri_component(&fragment)
-        .ok()
-        .and_then(|id| id.as_string())
-        .unwrap_or(fragment);
-    let Some(anchor) = gloo::utils::document().get_element_by_id(&id) else {
+    // The id as written, else percent-decoded (the Markdown writer encodes `#gz-市场`).
+    let document = gloo::utils::document();
+    let Some(anchor) = document.get_element_by_id(&fragment).or_else(|| {
+        js_sys::decode_uri_component(&fragment)
+            .ok()
+            .and_then(|id| id.as_string())
+            .and_then(|id| document.get_element_by_id(&id))
+    }) else {
         return;
     };
     anchor.scroll_into_view();

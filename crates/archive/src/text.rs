@@ -541,7 +541,12 @@ fn href_of(tag: &str) -> Option<&str> {
 /// protocol-relative (`//finews.zning.me/`, the host the site had then) or in-app (`#/…`, a
 /// link the builder made of one to the site's own pages).
 fn leads_within_the_site(href: &str) -> bool {
+    // (A link to one of the post's own anchors, `#gz-statement`, is not navigation: "Read the
+    // full statement below" is the article's text.)
     !crate::sanitize_policy::is_absolute_url(href)
+        && !href
+            .strip_prefix('#')
+            .is_some_and(|fragment| fragment.starts_with(crate::sanitize_policy::ANCHOR_PREFIX))
 }
 
 /// Whether a link's text is an address (the bare source link, `<http://…>` in Markdown).
@@ -647,6 +652,9 @@ mod tests {
         assert!(text.contains("Note A."), "{text:?}");
         assert!(!text.contains('↩'), "{text:?}");
         assert!(text.contains("Rates 1 fell."), "{text:?}");
+        // A paragraph that is only a link to an anchor of the post is text, not navigation.
+        let html = "<p><a rel=\"noopener noreferrer\" href=\"#gz-statement\">Read the full statement below</a></p>";
+        assert_eq!(article_text(html).trim(), "Read the full statement below");
     }
 
     use super::*;

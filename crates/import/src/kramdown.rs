@@ -1153,12 +1153,16 @@ pub fn heading_ids<'a>(
     }
     let mut made: rustc_hash::FxHashMap<String, usize> = Default::default();
     let mut open: Option<(usize, String)> = None;
+    // Inside an image (its alt text is no part of the heading's text for kramdown).
+    let mut image_depth = 0usize;
     for at in 0..events.len() {
         match &events[at] {
             Event::Start(Tag::Heading { id: None, .. }) if options.auto_ids => {
                 open = Some((at, String::new()))
             }
-            Event::Text(text) | Event::Code(text) => {
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::Text(text) | Event::Code(text) if image_depth == 0 => {
                 if let Some((_, raw)) = &mut open {
                     raw.push_str(text);
                 }
@@ -1167,17 +1171,15 @@ pub fn heading_ids<'a>(
                 let Some((start, raw)) = open.take() else {
                     continue;
                 };
+                // (Lower case character by character, as Ruby's `downcase`: a final `Σ` is
+                // `σ`, not `ς`.)
                 let mut anchor: String = raw
-                    .to_lowercase()
                     .chars()
+                    .flat_map(char::to_lowercase)
                     .filter_map(|c| match c {
                         ' ' | '\t' => Some('-'),
-                        '-' | '_' => Some(c),
-                        c if c.is_alphanumeric()
-                            || unicode_normalization::char::is_combining_mark(c) =>
-                        {
-                            Some(c)
-                        }
+                        '-' => Some(c),
+                        c if is_word_character(c) => Some(c),
                         _ => None,
                     })
                     .collect();
@@ -1199,6 +1201,21 @@ pub fn heading_ids<'a>(
         }
     }
     events
+}
+
+/// Ruby's `\p{Word}`, which GFM's header ids keep: letters, marks, decimal digits and
+/// connector punctuation — not the numbers written small or enclosed (`²`, `½`, `①`), which
+/// Rust counts as alphanumeric.
+fn is_word_character(c: char) -> bool {
+    match c {
+        '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' => true,
+        '\u{FE4D}'..='\u{FE4F}' | '\u{FF3F}' => true,
+        '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{00BC}'..='\u{00BE}' => false,
+        '\u{2070}'..='\u{209F}' | '\u{2150}'..='\u{215F}' | '\u{2189}' => false,
+        '\u{2460}'..='\u{24FF}' | '\u{2776}'..='\u{2793}' | '\u{3251}'..='\u{325F}' => false,
+        '\u{3280}'..='\u{3289}' | '\u{32B1}'..='\u{32BF}' => false,
+        c => c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
+    }
 }
 
 /// The attribute list that asks kramdown for a table of contents, which the attribute-list

@@ -272,7 +272,13 @@ fn attributes_of(tag: &str) -> Option<(Vec<(&str, &str)>, usize)> {
 /// Where a link leads in the app, as the fragment to write: see [`rewrite_site_links`].
 fn in_app_route(href: &str, site: &OldSite<'_>) -> Option<String> {
     let (host, baseurl) = (site.host, site.baseurl);
-    let href = href.replace("&amp;", "&");
+    // The value as the serializer escaped it, read back (the caller escapes it again).
+    let href = href
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
     // A route, or an anchor in the post itself (a footnote, a heading: the app scrolls to it).
     if href.starts_with("#/") || href.starts_with(&format!("#{ANCHOR_PREFIX}")) {
         return Some(href);
@@ -338,7 +344,7 @@ mod tests {
     }
 
     /// A link to an anchor of the post (a footnote, a heading) stays in the tab, with or
-    /// without a site `url`.
+    /// without a site `url`, its target as it was.
     #[test]
     fn links_to_the_posts_own_anchors_stay_in_the_tab() {
         for host in ["", "finews.withounder.com"] {
@@ -348,6 +354,11 @@ mod tests {
                 "<p>x<sup id=\"gz-fnref:1\"><a rel=\"noopener noreferrer\" href=\"#gz-fn:1\">1</a></sup></p>"
             );
         }
+        let html = format!("{A}#gz-a&quot;b&amp;c\">x</a>");
+        assert_eq!(
+            rewrite(&html, "", "", None),
+            "<a rel=\"noopener noreferrer\" href=\"#gz-a&quot;b&amp;c\">x</a>"
+        );
     }
 
     #[test]

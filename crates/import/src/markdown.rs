@@ -181,16 +181,25 @@ fn strong_around_emphasis(events: &mut [Event<'_>]) {
     }
 }
 
-/// Adds the footnote labels `events` refer to that were not `seen` yet to `order`.
-fn references<'a>(
-    events: &[Event<'a>],
-    order: &mut Vec<CowStr<'a>>,
-    seen: &mut rustc_hash::FxHashSet<CowStr<'a>>,
+/// A footnote label as pulldown-cmark matches it (case-insensitively: `[^Note]` finds
+/// `[^note]:`), so that references and notes pair up as its parser paired them.
+fn label_key(label: &str) -> String {
+    label.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Adds the footnote labels `events` refer to that were not `seen` yet to `order` (by
+/// [`label_key`]).
+fn references(
+    events: &[Event<'_>],
+    order: &mut Vec<String>,
+    seen: &mut rustc_hash::FxHashSet<String>,
 ) {
     for event in events {
         if let Event::FootnoteReference(label) = event {
-            if seen.insert(label.clone()) {
-                order.push(label.clone());
+            let key = label_key(label);
+            if !seen.contains(&key) {
+                seen.insert(key.clone());
+                order.push(key);
             }
         }
     }
@@ -200,8 +209,10 @@ fn references<'a>(
 /// the text in that order, as kramdown writes them — each reference `<sup id="fnref:a"><a
 /// href="#fn:a">1</a></sup>` (a second reference to the same note `fnref:a:1`), then `<div
 /// class="footnotes"><ol>` with each note an `<li id="fn:a">` that ends with a link back to
-/// its references (`↩`, after a no-break space in its last paragraph); a definition never
-/// referenced is not written. Every id is written after the policy's
+/// each reference written before it (`↩`, after a no-break space in its last paragraph);
+/// a definition never referenced is not written. A label kramdown would not take
+/// (`[^a b]`: it takes ASCII letters, digits, `_` and `-`) is named by its number
+/// (`fn:2.`, which no label can be). Every id is written after the policy's
 /// [`ANCHOR_PREFIX`](gazette_archive::sanitize_policy::ANCHOR_PREFIX). (pulldown-cmark
 /// numbers a label where it first sees it, a definition or a reference, and writes each
 /// definition where it stands.)
@@ -216,12 +227,12 @@ fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
         return events;
     }
     let mut text = Vec::with_capacity(events.len());
-    let mut definitions: Vec<(CowStr<'a>, Vec<Event<'a>>)> = Vec::new();
-    let mut open: Option<(CowStr<'a>, Vec<Event<'a>>)> = None;
+    let mut definitions: Vec<(String, Vec<Event<'a>>)> = Vec::new();
+    let mut open: Option<(String, Vec<Event<'a>>)> = None;
     for event in events {
         match (event, &mut open) {
             (Event::Start(Tag::FootnoteDefinition(label)), None) => {
-                open = Some((label, Vec::new()));
+                open = Some((label_key(&label), Vec::new()));
             }
             (Event::End(TagEnd::FootnoteDefinition), Some(_)) => {
                 definitions.extend(open.take());
@@ -231,8 +242,9 @@ fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
         }
     }
     definitions.extend(open);
-    // (Looked up by label: a body may have thousands of notes.)
-    let by_label: rustc_hash::FxHashMap<CowStr<'_>, usize> = definitions
+    // (Looked up by label: a body may have thousands of notes. The first definition of a
+    // label is the one pulldown-cmark pairs its references with.)
+    let by_label: rustc_hash::FxHashMap<String, usize> = definitions
         .iter()
         .enumerate()
         .rev()
@@ -241,7 +253,7 @@ fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
     // The labels in the order of their first reference, in the text and then in the notes
     // (a note may refer to another).
     let mut seen = rustc_hash::FxHashSet::default();
-    let mut order: Vec<CowStr<'_>> = Vec::new();
+    let mut order: Vec<String> = Vec::new();
     references(&text, &mut order, &mut seen);
     let mut at = 0;
     while at < order.len() {
@@ -250,36 +262,42 @@ fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
         }
         at += 1;
     }
-    // A label as an id: HTML-escaped, white space as `-` (an id holds none).
-    let name = |label: &str| -> String {
-        let mut name = String::with_capacity(label.len() + 8);
-        for c in label.chars() {
-            match c {
-                '&' => name.push_str("&amp;"),
-                '"' => name.push_str("&quot;"),
-                '<' => name.push_str("&lt;"),
-                '>' => name.push_str("&gt;"),
-                c if c.is_whitespace() => name.push('-'),
-                c => name.push(c),
-            }
-        }
-        name
-    };
-    let numbers: rustc_hash::FxHashMap<&CowStr<'_>, usize> = order.iter().zip(1..).collect();
-    // Each reference, numbered; the count of references to each label.
-    let mut repeats: rustc_hash::FxHashMap<CowStr<'a>, usize> = Default::default();
-    let mut reference = |event: Event<'a>| -> Event<'a> {
+    // Each label's number and the name its ids use.
+    let names: rustc_hash::FxHashMap<&str, (usize, String)> = order
+        .iter()
+        .zip(1..)
+        .map(|(label, number)| {
+            let kramdown_takes = label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                && !label.starts_with('-')
+                && !label.is_empty();
+            let name = if kramdown_takes {
+                label.clone()
+            } else {
+                format!("{number}.")
+            };
+            (label.as_str(), (number, name))
+        })
+        .collect();
+    // The references written so far to each label.
+    let mut repeats: rustc_hash::FxHashMap<String, usize> = Default::default();
+    let reference = |event: Event<'a>,
+                     repeats: &mut rustc_hash::FxHashMap<String, usize>|
+     -> Event<'a> {
         let Event::FootnoteReference(label) = event else {
             return event;
         };
-        let number = numbers.get(&label).copied().unwrap_or(0);
-        let count = repeats.entry(label.clone()).or_insert(0);
+        let key = label_key(&label);
+        let Some((label, (number, name))) = names.get_key_value(key.as_str()) else {
+            return Event::Text(format!("[^{label}]").into());
+        };
+        let count = repeats.entry(label.to_string()).or_insert(0);
         let suffix = match *count {
             0 => String::new(),
             n => format!(":{n}"),
         };
         *count += 1;
-        let name = name(&label);
         Event::InlineHtml(
             format!(
                 "<sup id=\"{ANCHOR_PREFIX}fnref:{name}{suffix}\"><a href=\"#{ANCHOR_PREFIX}fn:{name}\">{number}</a></sup>"
@@ -287,29 +305,32 @@ fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
             .into(),
         )
     };
-    let mut out: Vec<Event<'a>> = text.into_iter().map(&mut reference).collect();
+    let mut out: Vec<Event<'a>> = text
+        .into_iter()
+        .map(|event| reference(event, &mut repeats))
+        .collect();
     let mut definitions: Vec<Option<Vec<Event<'a>>>> = definitions
         .into_iter()
         .map(|(_, body)| Some(body))
         .collect();
-    let mut notes: Vec<(&CowStr<'a>, Vec<Event<'a>>)> = Vec::new();
+    let mut list_open = false;
     for label in &order {
-        if let Some(body) = by_label
+        let Some(body) = by_label
             .get(label)
             .and_then(|&index| definitions[index].take())
-        {
-            notes.push((label, body.into_iter().map(&mut reference).collect()));
+        else {
+            continue;
+        };
+        if !list_open {
+            out.push(Event::Html("<div class=\"footnotes\">\n<ol>\n".into()));
+            list_open = true;
         }
-    }
-    if notes.is_empty() {
-        return out;
-    }
-    out.push(Event::Html("<div class=\"footnotes\">\n<ol>\n".into()));
-    for (label, mut body) in notes {
-        let name = name(label);
+        let name = &names[label.as_str()].1;
         out.push(Event::Html(
             format!("<li id=\"{ANCHOR_PREFIX}fn:{name}\">\n").into(),
         ));
+        // A way back to each reference written so far (kramdown counts them as it writes the
+        // note, before the note's own references).
         let mut back = String::new();
         for repeat in 0..repeats.get(label).copied().unwrap_or(1).max(1) {
             match repeat {
@@ -320,6 +341,10 @@ fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
                 )),
             }
         }
+        let mut body: Vec<Event<'a>> = body
+            .into_iter()
+            .map(|event| reference(event, &mut repeats))
+            .collect();
         if matches!(body.last(), Some(Event::End(TagEnd::Paragraph))) {
             let end = body.pop().expect("a last event");
             body.push(Event::InlineHtml(format!("\u{a0}{back}").into()));
@@ -332,7 +357,9 @@ fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
         out.extend(body);
         out.push(Event::Html("</li>\n".into()));
     }
-    out.push(Event::Html("</ol>\n</div>\n".into()));
+    if list_open {
+        out.push(Event::Html("</ol>\n</div>\n".into()));
+    }
     out
 }
 
@@ -503,6 +530,22 @@ mod tests {
             &MarkdownOptions::default(),
         )
         .html;
+        // GFM's ids keep letters, marks, decimal digits and connector punctuation, lower-case
+        // each character (a final `Σ` too), and leave an image's text out.
+        let ids = render(
+            "## Area in m²\n\n## ½ off ①\n\n## a‿b＿c\n\n## ΣΑΣ ΟΔΟΣ\n\n## Foo ![alt](x.png)\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        for id in [
+            "gz-area-in-m",
+            "gz--off-",
+            "gz-a‿b＿c",
+            "gz-σασ-οδοσ",
+            "gz-foo-",
+        ] {
+            assert!(ids.contains(&format!(" id=\"{id}\">")), "{id} in {ids}");
+        }
         for id in [
             "gz-1-rate-cut-now",
             "gz-市场概况",
@@ -545,6 +588,40 @@ mod tests {
             render(source, &prefixed).html,
             "<h2 id=\"gz-h-rate-cut\">Rate cut</h2>\n<h2 id=\"gz-my-id\">Custom</h2>\n"
         );
+    }
+
+    /// Labels as pulldown-cmark pairs them (case aside), a label kramdown would not take named
+    /// by its number, and as many ways back as references came before the note (kramdown).
+    #[test]
+    fn footnote_labels_pair_up_and_name_their_anchors() {
+        let html = render(
+            "See[^Note] and[^a b] then[^a-b].\n\n[^note]: Text.\n[^a b]: Spaced.\n[^a-b]: Hyphen.\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        for id in [
+            "gz-fnref:note",
+            "gz-fn:note",
+            "gz-fnref:2.",
+            "gz-fn:2.",
+            "gz-fnref:a-b",
+            "gz-fn:a-b",
+        ] {
+            assert_eq!(
+                html.matches(&format!("id=\"{id}\"")).count(),
+                1,
+                "{id} in {html}"
+            );
+        }
+        assert!(html.contains("href=\"#gz-fn:note\">1</a>"), "{html}");
+        let html = render(
+            "A[^a] B[^b] C[^a].\n\n[^a]: Note A.\n[^b]: Note B cites[^a].\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        assert!(html.contains("id=\"gz-fnref:a:2\""), "{html}");
+        assert!(html.contains("href=\"#gz-fnref:a:1\""), "{html}");
+        assert!(!html.contains("href=\"#gz-fnref:a:2\""), "{html}");
     }
 
     /// kramdown 2.4 (Jekyll 4.3.1) numbers notes by their first reference, writes them after
