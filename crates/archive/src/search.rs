@@ -78,8 +78,13 @@ fn fold(c: char) -> char {
         // types (`￥` is `¥`, `￡` is `£`), half-width punctuation, katakana and jamo (`｢` is
         // `「`), the Kangxi radicals of text copied from PDF (`⽇` is `日`), the compatibility
         // ideographs (`豈` U+F900 is U+8C48) and the mathematical letters and digits (`𝐁` is
-        // `B`, and those Unicode keeps among the letterlike symbols: `ℎ` is `h`, `ℝ` is `R`).
-        '\u{2100}'..='\u{214F}'
+        // `B`, and those Unicode keeps among the letterlike symbols: `ℎ` is `h`, `ℝ` is `R`),
+        // with the Greek letters' symbol forms they fold to (`ϑ` is `θ`, as `𝛝` is).
+        '\u{03D0}'..='\u{03D6}'
+        | '\u{03F0}'..='\u{03F2}'
+        | '\u{03F4}'..='\u{03F5}'
+        | '\u{03F9}'
+        | '\u{2100}'..='\u{214F}'
         | '\u{2E9F}'
         | '\u{2EF3}'
         | '\u{2F00}'..='\u{2FD5}'
@@ -1278,6 +1283,7 @@ mod tests {
             ),
             ("the", &["𝑇ℎ𝑒 team"], &["𝑇ℎ𝑒𝑦"]),
             ("research", &["ℝ𝕖𝕤𝕖𝕒𝕣𝕔𝕙"], &[]),
+            ("θ", &["ϑ", "𝛝"], &[]),
             // Signs that are numbers are units or words of their own.
             ("2024", &["❶2024年营收", "①2024年"], &["❶20245"]),
             ("❶", &["❶2024年营收"], &[]),
