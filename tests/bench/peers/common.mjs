@@ -10,13 +10,22 @@ export async function readArchiveJson(path) {
   return JSON.parse((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
 }
 
+/** The archive format this checkout writes: `SCHEMA_VERSION` in crates/archive/src/archive.rs. */
+async function schemaVersion() {
+  const source = await readFile(new URL('../../../crates/archive/src/archive.rs', import.meta.url), 'utf8');
+  const found = source.match(/pub const SCHEMA_VERSION: u32 = (\d+);/);
+  if (!found) throw new Error('SCHEMA_VERSION not found in crates/archive/src/archive.rs');
+  return Number(found[1]);
+}
+
 /**
  * Every post of a Gazette archive folder, in ordinal order (newest first):
  * [{ ordinal, id, title, html }]. `html` is the sanitized body HTML from bodies/NNNN.json.gz.
  */
 export async function readArchive(archiveDir) {
   const manifest = JSON.parse(await readFile(join(archiveDir, 'manifest.json'), 'utf8'));
-  if (manifest.schema_version !== 10) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected 10`);
+  const expected = await schemaVersion();
+  if (manifest.schema_version !== expected) throw new Error(`${archiveDir}: archive schema_version ${manifest.schema_version}, expected ${expected}`);
   const posts = [];
   for (const name of (await readdir(join(archiveDir, 'summaries'))).filter((n) => n.endsWith('.json.gz')).sort()) {
     const group = await readArchiveJson(join(archiveDir, 'summaries', name));
