@@ -65,17 +65,11 @@ fn follow_anchor(event: MouseEvent) {
     else {
         return;
     };
-    // The target as a browser reads it (white space and control characters taken out, as
-    // the policy reads it too).
+    // The target as a browser (and the policy) reads it.
+    use gazette_archive::sanitize_policy::{linked_anchor, url_as_read};
     let Some(fragment) = link
         .get_attribute("href")
-        .map(|href| {
-            href.chars()
-                .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
-                .collect::<String>()
-        })
-        .and_then(|href| href.strip_prefix('#').map(str::to_string))
-        .filter(|fragment| fragment.starts_with(gazette_archive::sanitize_policy::ANCHOR_PREFIX))
+        .and_then(|href| linked_anchor(&url_as_read(&href)).map(str::to_string))
     else {
         return;
     };

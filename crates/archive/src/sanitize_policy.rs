@@ -532,16 +532,7 @@ pub fn is_allowed_attribute(tag: &str, attribute: &str) -> bool {
 /// characters and whitespace are ignored — so `java\tscript:` or ` javascript:` cannot
 /// sneak through as "relative".
 pub fn is_allowed_url(url: &str) -> bool {
-    // Most URLs are printable ASCII, with nothing to take out: read as they are (a copy of
-    // every link's URL was 0.5% of a build's instructions).
-    let cleaned: std::borrow::Cow<'_, str> = if url.bytes().all(|b| b.is_ascii_graphic()) {
-        url.into()
-    } else {
-        url.chars()
-            .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
-            .collect::<String>()
-            .into()
-    };
+    let cleaned = url_as_read(url);
     // A link within the page (`#fn1`) would be read as one of the app's routes, which all
     // start `#/`, and lead to "not found": the link keeps its text, not its target — unless
     // it leads to one of the article's anchors (`#gz-fn:1`).
@@ -554,6 +545,27 @@ pub fn is_allowed_url(url: &str) -> bool {
             .iter()
             .any(|allowed| allowed.eq_ignore_ascii_case(scheme)),
     }
+}
+
+/// `url` as a browser reads it: ASCII control characters and white space taken out. Most
+/// URLs are printable ASCII, with nothing to take out: lent back as they are (a copy of every
+/// link's URL was 0.5% of a build's instructions).
+pub fn url_as_read(url: &str) -> std::borrow::Cow<'_, str> {
+    if url.bytes().all(|b| b.is_ascii_graphic()) {
+        url.into()
+    } else {
+        url.chars()
+            .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
+            .collect::<String>()
+            .into()
+    }
+}
+
+/// The anchor a link within the page leads to (`#gz-fn:1` leads to `gz-fn:1`): `None` for a
+/// route (`#/…`), another page or a fragment without [`ANCHOR_PREFIX`].
+pub fn linked_anchor(url: &str) -> Option<&str> {
+    url.strip_prefix('#')
+        .filter(|fragment| fragment.starts_with(ANCHOR_PREFIX))
 }
 
 /// True when `id` may name an anchor in article HTML: [`ANCHOR_PREFIX`] and something after
@@ -641,6 +653,11 @@ mod tests {
         // Links to the article's own anchors.
         assert!(is_allowed_url("#gz-fn:1"));
         assert!(!is_allowed_url("#gz-"));
+        assert_eq!(linked_anchor("#gz-fn:1"), Some("gz-fn:1"));
+        for url in ["#/post/x", "#fn:1", "gz-fn:1", "/a#gz-fn:1"] {
+            assert_eq!(linked_anchor(url), None, "{url}");
+        }
+        assert_eq!(url_as_read(" #gz-a\tb"), "#gz-ab");
     }
 
     #[test]

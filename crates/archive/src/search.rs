@@ -4,10 +4,10 @@
 //! Text is read as a sequence of *units*: each Chinese, Japanese or Korean character, each
 //! word (a run of letters, `HFO`, or of digits, `600160`: where letters meet digits, as in
 //! `1234yf`, `iPhone15` or `SH600519`, one word ends and the next begins), and each other
-//! visible character (`.`, `%`, `-`, `，`); white space separates units without being one. Text is read as
-//! typed: full-width ASCII is folded to ASCII, other forms a reader cannot tell apart to the
-//! character they stand for (`￥` is `¥`, `⽇` is `日`, `𝐁` is `B`), typography to the keys it stands for (`’` is
-//! `'`, `–` and `—` are `-`, `…` is `...`, `«` is `<<`), everything is lower-cased (`ß` as
+//! visible character (`.`, `%`, `-`, `，`); white space separates units without being one.
+//! Text is read as typed: full-width ASCII is folded to ASCII, other forms a reader cannot
+//! tell apart to the character they stand for (`￥` is `¥`, `⽇` is `日`, `𝐁` is `B`),
+//! typography to the keys it stands for (`’` is `'`, `–` and `—` are `-`, `…` is `...`, `«` is `<<`), everything is lower-cased (`ß` as
 //! `ss`, the ligature `ﬁ` as `fi`), a combining mark belongs to the character before it (`e` +
 //! U+0301 is `é`; marks typed in another order than Unicode's canonical one are put in it, so
 //! `ê` + dot below is `ệ`) and invisible format characters (zero-width space, byte order
@@ -219,13 +219,20 @@ fn push_lower(word: &mut String, c: char) {
     }
 }
 
-/// The base letter of the last character of `word` and the marks after it (decomposed: `ị`
-/// is `i` and a dot below).
+/// Where the last cluster of `word` starts: its last character that is no combining mark
+/// (the marks after it belong to it).
+fn last_cluster_start(word: &str) -> usize {
+    word.char_indices()
+        .rev()
+        .find(|&(_, c)| !unicode_normalization::char::is_combining_mark(c))
+        .map_or(0, |(at, _)| at)
+}
+
+/// The base letter of the last cluster of `word` (decomposed: `ị` is `i` and a dot below).
 fn base_of_last_cluster(word: &str) -> Option<char> {
-    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
-    let last = word.chars().rev().find(|&c| !is_combining_mark(c))?;
+    let last = word[last_cluster_start(word)..].chars().next()?;
     let mut base = None;
-    decompose_canonical(last, |d| {
+    unicode_normalization::char::decompose_canonical(last, |d| {
         base.get_or_insert(d);
     });
     base
@@ -242,17 +249,11 @@ fn composed(base: char, mark: char) -> Option<char> {
 /// type) is `ệ`, as the dot below followed by the circumflex is: the same text in either
 /// order gives the same word.
 fn add_mark_in_canonical_order(word: &mut String, mark: char) {
-    use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
-    // The last character that is no combining mark and the marks after it, with `mark`, in
-    // their canonical composition (NFC: marks in canonical order, composed with the
-    // character and with each other where Unicode has one character for them, as Tamil's
-    // `ெ` and `ா` are `ொ`).
-    let cluster_start = word
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !is_combining_mark(c))
-        .map_or(0, |(at, _)| at);
+    // The last cluster, with `mark`, in its canonical composition (NFC: marks in canonical
+    // order, composed with the character and with each other where Unicode has one character
+    // for them, as Tamil's `ெ` and `ா` are `ொ`).
+    let cluster_start = last_cluster_start(word);
     let cluster: String = word[cluster_start..]
         .chars()
         .chain(std::iter::once(mark))
@@ -309,7 +310,7 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usiz
     let mut word = String::new();
     let mut word_at = (0, 0, Join::Apart);
     // Which run the open word is: letters, digits or small numbers (see `word_part`).
-    let mut word_is_number = 0;
+    let mut open_part = 0;
     // A character unit not emitted yet (a combining mark after it may compose with it):
     // the character, where it stands, and how it is joined.
     let mut pending: Option<(char, Range<usize>, Join)> = None;
@@ -357,15 +358,15 @@ pub fn for_each_unit(text: &str, mut emit: impl FnMut(Unit<'_>, Join, Range<usiz
         if k == Kind::Word {
             // Where letters meet digits (`iPhone15`, `2024Q1`, `SH600519`) one word ends and
             // the next, joined to it, begins.
-            let is_number = word_part(c);
-            if !word.is_empty() && is_number != word_is_number {
+            let part = word_part(c);
+            if !word.is_empty() && part != open_part {
                 emit(Unit::Word(&word), word_at.2, word_at.0..word_at.1);
                 word.clear();
                 join = Join::Joined;
             }
             if word.is_empty() {
                 word_at = (at, end, join);
-                word_is_number = is_number;
+                open_part = part;
             }
             push_lower(&mut word, c);
             word_at.1 = end;

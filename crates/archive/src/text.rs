@@ -544,9 +544,7 @@ fn leads_within_the_site(href: &str) -> bool {
     // (A link to one of the post's own anchors, `#gz-statement`, is not navigation: "Read the
     // full statement below" is the article's text.)
     !crate::sanitize_policy::is_absolute_url(href)
-        && !href
-            .strip_prefix('#')
-            .is_some_and(|fragment| fragment.starts_with(crate::sanitize_policy::ANCHOR_PREFIX))
+        && crate::sanitize_policy::linked_anchor(href).is_none()
 }
 
 /// Whether a link's text is an address (the bare source link, `<http://…>` in Markdown).

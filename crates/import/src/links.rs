@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use gazette_archive::route::{decode_component, legacy_route, Route};
-use gazette_archive::sanitize_policy::ANCHOR_PREFIX;
+use gazette_archive::sanitize_policy::linked_anchor;
 
 use crate::liquid::PostIds;
 use crate::permalink::Permalink;
@@ -280,7 +280,7 @@ fn in_app_route(href: &str, site: &OldSite<'_>) -> Option<String> {
         .replace("&nbsp;", "\u{a0}")
         .replace("&amp;", "&");
     // A route, or an anchor in the post itself (a footnote, a heading: the app scrolls to it).
-    if href.starts_with("#/") || href.starts_with(&format!("#{ANCHOR_PREFIX}")) {
+    if href.starts_with("#/") || linked_anchor(&href).is_some() {
         return Some(href);
     }
     if let Some((before, route)) = href.split_once('#') {

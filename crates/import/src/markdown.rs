@@ -197,8 +197,7 @@ fn references(
     for event in events {
         if let Event::FootnoteReference(label) = event {
             let key = label_key(label);
-            if !seen.contains(&key) {
-                seen.insert(key.clone());
+            if seen.insert(key.clone()) {
                 order.push(key);
             }
         }
