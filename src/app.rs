@@ -150,7 +150,9 @@ fn page(route: &Route) -> Html {
         Route::Home => html! { <HomePage /> },
         Route::Categories => html! { <CategoriesPage /> },
         Route::Posts(filter) => html! { <PostsPage filter={filter.clone()} /> },
-        Route::Post { id } => html! { <PostPage id={id.clone()} /> },
+        Route::Post { id, anchor } => {
+            html! { <PostPage id={id.clone()} anchor={anchor.clone().map(AttrValue::from)} /> }
+        }
         Route::NotFound { fragment } => html! { <NotFoundPage fragment={fragment.clone()} /> },
     }
 }

@@ -138,10 +138,7 @@ fn post_item(
     excerpt: Option<&str>,
     position: Option<(&str, &str)>,
 ) -> Html {
-    let href = Route::Post {
-        id: post.id.clone(),
-    }
-    .to_fragment();
+    let href = Route::post(post.id.clone()).to_fragment();
     let sources = post
         .categories
         .iter()

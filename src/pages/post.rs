@@ -19,6 +19,9 @@ use crate::state::{use_archive, use_resources, Action, ArchiveState, Resource};
 #[derive(Properties, PartialEq)]
 pub struct PostPageProps {
     pub id: AttrValue,
+    /// One of the post's anchors to show (see [`ArticleBody`]).
+    #[prop_or_default]
+    pub anchor: Option<AttrValue>,
 }
 
 /// Where finding a post got to: id → number (id shard) → summary (summary group) → body
@@ -132,7 +135,9 @@ pub fn post_page(props: &PostPageProps) -> Html {
             older,
         } => {
             let content = match body {
-                Some(body) => html! { <ArticleBody html={AttrValue::from(body.html.clone())} /> },
+                Some(body) => html! {
+                    <ArticleBody html={AttrValue::from(body.html.clone())} post={props.id.clone()} anchor={props.anchor.clone()} />
+                },
                 None if chunk_loaded => {
                     html! { <ErrorPanel title={t(Text::BodyMissing)} message={t(Text::BodyMissingMessage)} /> }
                 }
@@ -240,7 +245,7 @@ fn neighbour_links(
     };
     let link = |post: Option<PostSummary>, label: &str, class: &str| match post {
         Some(post) => html! {
-            <a class={classes!("neighbour", class.to_string())} href={Route::Post { id: post.id.clone() }.to_fragment()}>
+            <a class={classes!("neighbour", class.to_string())} href={Route::post(post.id.clone()).to_fragment()}>
                 <span class="label">{ label.to_string() }</span><span class="title">{ post.title }</span>
             </a>
         },

@@ -103,7 +103,12 @@ test('footnotes and links within a post lead to their anchors in place, and back
   }, id);
   assert.deepEqual(
     await page.evaluate(() => [...document.querySelectorAll('.article-body [id]')].map((e) => `${e.localName}#${e.id}`)),
-    ['sup#gz-fnref:sum', 'h2#gz-the-harbour', 'sup#gz-fnref:pontoon', 'li#gz-fn:sum', 'li#gz-fn:pontoon'],
+    ['sup#gz-fnref:sum', 'h2#gz-the-harbour', 'sup#gz-fnref:pontoon', 'h3#gz-accounts', 'li#gz-fn:sum', 'li#gz-fn:pontoon'],
+  );
+  // Each link names its anchor in the post's route, for a new tab, a bookmark or a copy.
+  assert.equal(
+    await page.locator('.article-body sup a', { hasText: '2' }).getAttribute('href'),
+    '#/post/2024-02-10-council-budget?at=gz-fn%3Apontoon',
   );
   await page.locator('.article-body sup a', { hasText: '2' }).click();
   await page.waitForFunction(() => document.activeElement?.id === 'gz-fn:pontoon');
@@ -116,8 +121,19 @@ test('footnotes and links within a post lead to their anchors in place, and back
   await page.locator('.article-body a', { hasText: 'below' }).click();
   await page.waitForFunction(() => document.activeElement?.id === 'gz-the-harbour');
   assert.equal(await focused(), 'gz-the-harbour');
+  // The post's own raw HTML: its id and the link to it (as Jekyll keeps them) still meet.
+  await page.locator('.article-body a', { hasText: 'accounts' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'gz-accounts');
   assert.equal(await page.evaluate(() => location.hash), route, 'the route stays');
+  // Opened from its address (a new tab, a bookmark), the post shows the anchor.
+  const second = await open(t, `${server.url}/harbor/#/post/2024-02-10-council-budget?at=gz-fn%3Apontoon`);
+  await second.page.waitForFunction(() => document.activeElement?.id === 'gz-fn:pontoon');
+  assert.ok(await second.page.evaluate(() => {
+    const box = document.getElementById('gz-fn:pontoon').getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight;
+  }), 'the note is in view in the new tab');
   assert.deepEqual(errors, []);
+  assert.deepEqual(second.errors, []);
 });
 
 test('before the manifest says, the page speaks the reader\'s language', async (t) => {

@@ -16,13 +16,22 @@ pub enum Route {
     Categories,
     /// A list of posts: a category, tag, date or search, with optional extra filters.
     Posts(Filter),
-    /// One post.
-    Post { id: String },
+    /// One post; `anchor`, one of its anchors to show (an `id` in its HTML, always under
+    /// the policy's [`ANCHOR_PREFIX`](crate::sanitize_policy::ANCHOR_PREFIX): `#/post/x?at=gz-fn:1`).
+    Post { id: String, anchor: Option<String> },
     /// A fragment nobody understands; shown as "not found" with links home.
     NotFound { fragment: String },
 }
 
 impl Route {
+    /// The post `id`, from its top.
+    pub fn post(id: impl Into<String>) -> Route {
+        Route::Post {
+            id: id.into(),
+            anchor: None,
+        }
+    }
+
     /// Reads a URL fragment (with or without the leading `#`).
     pub fn parse(fragment: &str) -> Route {
         let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
@@ -40,7 +49,11 @@ impl Route {
         match segments.as_slice() {
             [] => Route::Home,
             ["categories"] => Route::Categories,
-            ["post", id] => Route::Post { id: id.to_string() },
+            ["post", id] => Route::Post {
+                id: id.to_string(),
+                anchor: Some(query_value(query, "at"))
+                    .filter(|anchor| crate::sanitize_policy::is_anchor(anchor)),
+            },
             ["search"] => Route::Posts(filter),
             ["category", id] => {
                 filter.category = Some(id.to_string());
@@ -68,7 +81,15 @@ impl Route {
         match self {
             Route::Home => "#/".into(),
             Route::Categories => "#/categories".into(),
-            Route::Post { id } => format!("#/post/{}", encode_component(id)),
+            Route::Post { id, anchor: None } => format!("#/post/{}", encode_component(id)),
+            Route::Post {
+                id,
+                anchor: Some(anchor),
+            } => format!(
+                "#/post/{}?at={}",
+                encode_component(id),
+                encode_component(anchor)
+            ),
             Route::NotFound { fragment } => format!("#{fragment}"),
             Route::Posts(filter) => posts_fragment(filter),
         }
@@ -162,9 +183,7 @@ pub fn legacy_route(path: &str) -> Route {
         [.., year, month, day, slug]
             if is_number(year, 4) && is_number(month, 2) && is_number(day, 2) =>
         {
-            Route::Post {
-                id: format!("{year}-{month}-{day}-{}", strip_html(slug)),
-            }
+            Route::post(format!("{year}-{month}-{day}-{}", strip_html(slug)))
         }
         [single] if !single.contains('.') => category(single.to_string()),
         [single] if single.ends_with(".html") && *single != "404.html" => {
@@ -305,9 +324,7 @@ mod tests {
         assert_eq!(Route::parse("#/categories"), Route::Categories);
         assert_eq!(
             Route::parse("#/post/2022-02-24-202202242288124890"),
-            Route::Post {
-                id: "2022-02-24-202202242288124890".into()
-            }
+            Route::post("2022-02-24-202202242288124890")
         );
     }
 
@@ -378,9 +395,37 @@ mod tests {
             by_date: true,
             ..Filter::default()
         }));
+        round_trip(Route::post("-202205262391921712"));
+    }
+
+    /// A post's route may name one of its anchors, only one under the policy's prefix (the
+    /// app looks it up by id: nothing else of its page can be named).
+    #[test]
+    fn a_post_route_carries_an_anchor() {
+        let route = Route::parse("#/post/2024-02-10-council?at=gz-fn%3Apontoon");
+        assert_eq!(
+            route,
+            Route::Post {
+                id: "2024-02-10-council".into(),
+                anchor: Some("gz-fn:pontoon".into())
+            }
+        );
+        assert_eq!(
+            route.to_fragment(),
+            "#/post/2024-02-10-council?at=gz-fn%3Apontoon"
+        );
         round_trip(Route::Post {
-            id: "-202205262391921712".into(),
+            id: "x".into(),
+            anchor: Some("gz-市场概况&a=b".into()),
         });
+        for fragment in [
+            "#/post/x?at=app",
+            "#/post/x?at=gz-",
+            "#/post/x?at=",
+            "#/post/x?q=1",
+        ] {
+            assert_eq!(Route::parse(fragment), Route::post("x"), "{fragment}");
+        }
     }
 
     #[test]
@@ -434,15 +479,11 @@ mod tests {
         );
         assert_eq!(
             legacy_route("/emnews/2021/12/08/202112082206672930.html"),
-            Route::Post {
-                id: "2021-12-08-202112082206672930".into()
-            }
+            Route::post("2021-12-08-202112082206672930")
         );
         assert_eq!(
             legacy_route("/2022/02/24/202202242288124890.html"),
-            Route::Post {
-                id: "2022-02-24-202202242288124890".into()
-            }
+            Route::post("2022-02-24-202202242288124890")
         );
         assert_eq!(
             legacy_route("/tags/南方Plus新闻/"),

@@ -373,19 +373,56 @@ pub const FOREIGN_ELEMENT_NAMES: &[&str] = &[
     "xor",
 ];
 
-/// Attributes allowed on every kept element. `style`, `class`, `id`, `data-*` and every
-/// `on*` handler are deliberately absent (`id` is allowed on a few elements, for anchors
-/// only: see [`ANCHOR_PREFIX`]).
-pub const GENERIC_ATTRIBUTES: &[&str] = &["title", "lang", "dir"];
+/// Attributes allowed on every kept element. `style`, `class`, `data-*` and every `on*`
+/// handler are deliberately absent; an `id` is kept only as an anchor (see
+/// [`ANCHOR_PREFIX`]).
+pub const GENERIC_ATTRIBUTES: &[&str] = &["title", "lang", "dir", "id"];
 
 /// How every anchor in article HTML starts: the `id`s the builder writes on headings and
-/// footnotes (as kramdown writes them, `gz-` before: `gz-fn:1`, `gz-introduction`), and the
-/// links within the page that lead to them (`#gz-fn:1`). An `id` is kept only with this
-/// prefix, so no article can name anything of the app's page (its elements' ids, the
-/// properties of `window` an element's `id` would shadow: none starts with it), and a link
-/// within the page is kept only to such an anchor (any other `#…` would be read as one of the
-/// app's routes, which all start `#/`). The app scrolls to the anchor itself.
+/// footnotes (as kramdown writes them, `gz-` before: `gz-fn:1`, `gz-introduction`), the ids
+/// of a post's own HTML (`<h2 id="rates">` is kept as `gz-rates`), and the links within the
+/// page that lead to them (`#gz-fn:1`, `#gz-rates`): see [`in_anchor_scope`]. An `id` is
+/// kept only with this prefix, so no article can name anything of the app's page (its
+/// elements' ids, the properties of `window` an element's `id` would shadow: none starts with
+/// it), and a link within the page is kept only to such an anchor (any other `#…` would be
+/// read as one of the app's routes, which all start `#/`). The app scrolls to the anchor
+/// itself.
 pub const ANCHOR_PREFIX: &str = "gz-";
+
+/// The builder's name for an anchor a post names (`rates`, from `id="rates"`, `{#rates}`,
+/// `[see](#rates)` or `<a href="#rates">`): [`ANCHOR_PREFIX`] before it, unless it is there
+/// already. Every anchor and every link to one goes through this one mapping, so a post's
+/// links still meet their anchors; a name that already starts with the prefix is kept, so
+/// that the builder's output, read again, stays as it is.
+pub fn in_anchor_scope(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.starts_with(ANCHOR_PREFIX) {
+        name.into()
+    } else {
+        format!("{ANCHOR_PREFIX}{name}").into()
+    }
+}
+
+/// What the builder's sanitizers keep of an allowed attribute's `value` in a post's own
+/// HTML: the value, when [`is_allowed_value`] keeps it; an `id` or a link within the page
+/// that names an anchor outside [`ANCHOR_PREFIX`] (`id="rates"`, `href="#rates"`), moved
+/// into it ([`in_anchor_scope`]: `gz-rates`, `#gz-rates`), as Jekyll keeps them so that they
+/// meet; `None` for anything else (the attribute is dropped). What it returns passes
+/// [`is_allowed_value`], which the app's enforcer applies unchanged.
+pub fn builder_value<'a>(attribute: &str, value: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+    if is_allowed_value(attribute, value) {
+        return Some(value.into());
+    }
+    let moved: String = match attribute {
+        "id" => in_anchor_scope(value).into_owned(),
+        "href" => {
+            let read = url_as_read(value);
+            let fragment = read.strip_prefix('#')?;
+            format!("#{}", in_anchor_scope(fragment))
+        }
+        _ => return None,
+    };
+    is_allowed_value(attribute, &moved).then_some(moved.into())
+}
 
 /// Attributes allowed on specific elements, as `(element, attribute)`.
 pub const ELEMENT_ATTRIBUTES: &[(&str, &str)] = &[
@@ -402,14 +439,6 @@ pub const ELEMENT_ATTRIBUTES: &[(&str, &str)] = &[
     ("ol", "start"),
     ("time", "datetime"),
     ("abbr", "title"),
-    ("h1", "id"),
-    ("h2", "id"),
-    ("h3", "id"),
-    ("h4", "id"),
-    ("h5", "id"),
-    ("h6", "id"),
-    ("li", "id"),
-    ("sup", "id"),
 ];
 
 /// Attributes whose value is a URL and must pass [`is_allowed_url`].
@@ -661,20 +690,55 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_kept_only_as_anchors_on_the_elements_that_hold_them() {
+    fn ids_are_kept_only_as_anchors() {
         assert!(is_allowed_value("id", "gz-fn:1"));
         assert!(is_allowed_value("id", "gz-introduction"));
         for id in ["fn:1", "location", "gz-", "gz-a b", "GZ-x", " gz-x"] {
             assert!(!is_allowed_value("id", id), "{id:?}");
         }
-        assert!(is_allowed_attribute("h2", "id") && is_allowed_attribute("li", "id"));
-        for tag in [
-            "a", "img", "div", "span", "p", "form", "input", "object", "embed",
-        ] {
-            assert!(!is_allowed_attribute(tag, "id"), "{tag}");
+        for tag in ["h2", "li", "a", "div", "span", "p", "table", "img"] {
+            assert!(is_allowed_attribute(tag, "id"), "{tag}");
         }
         assert!(is_allowed_value("href", "#gz-fn:1") && !is_allowed_value("href", "#fn:1"));
         assert!(is_allowed_value("title", "anything at all"));
+    }
+
+    /// A post's own anchors and the links to them (as Jekyll keeps them from its raw HTML)
+    /// are moved under the prefix together, once; what cannot be an anchor is dropped.
+    #[test]
+    fn the_builder_moves_a_posts_own_anchors_under_the_prefix() {
+        let kept = |attribute: &str, value: &str| builder_value(attribute, value).map(String::from);
+        assert_eq!(kept("id", "rates").as_deref(), Some("gz-rates"));
+        assert_eq!(kept("href", "#rates").as_deref(), Some("#gz-rates"));
+        assert_eq!(kept("id", "市场").as_deref(), Some("gz-市场"));
+        assert_eq!(kept("href", "#%E5%B8%82").as_deref(), Some("#gz-%E5%B8%82"));
+        assert_eq!(kept("id", "fn:1").as_deref(), Some("gz-fn:1"));
+        assert_eq!(kept("href", " #a\tb").as_deref(), Some("#gz-ab"));
+        // Already in scope (the builder's own, or its output read again): as it is.
+        for (attribute, value) in [
+            ("id", "gz-fn:1"),
+            ("href", "#gz-fn:1"),
+            ("href", "#/post/x"),
+            ("href", "https://example.com/#x"),
+            ("href", "page.html#x"),
+            ("title", "#x"),
+        ] {
+            assert_eq!(kept(attribute, value).as_deref(), Some(value), "{value}");
+        }
+        // No anchor to name: dropped, as before.
+        for (attribute, value) in [
+            ("id", ""),
+            ("id", "a b"),
+            ("id", "gz-"),
+            ("href", "#"),
+            ("href", "#gz-"),
+            ("href", "javascript:x"),
+            ("src", "#x"),
+        ] {
+            assert_eq!(kept(attribute, value), None, "{attribute}={value:?}");
+        }
+        assert_eq!(in_anchor_scope("gz-x"), "gz-x");
+        assert_eq!(in_anchor_scope("x"), "gz-x");
     }
 
     #[test]
@@ -720,11 +784,10 @@ mod tests {
     }
 
     #[test]
-    fn style_class_id_and_handlers_are_not_allowed() {
+    fn style_class_and_handlers_are_not_allowed() {
         for attribute in [
             "style",
             "class",
-            "id",
             "data-code",
             "onerror",
             "onclick",
@@ -740,20 +803,15 @@ mod tests {
     /// The app reads properties of elements in its page (event targets, the bundled archive's
     /// `<script>`, its own nodes by id) with web-sys' plain getters. That is safe only because
     /// nothing article markup keeps can shadow a property: named properties come from `id`
-    /// and `name` (on `window` and `document`) and from forms' controls. An anchor's `id`
-    /// (headings, list items, `sup`: none of them a named property of `document`) starts with
-    /// [`ANCHOR_PREFIX`], which no property or id the app reads does.
+    /// and `name` (on `window` and `document`) and from forms' controls. No `name` is kept,
+    /// no form control, no `embed`, `object` or `iframe` (whose `id` names a property of
+    /// `document`), and every `id` starts with [`ANCHOR_PREFIX`], which no property or id the
+    /// app reads does.
     #[test]
     fn nothing_kept_can_clobber_the_page() {
         for tag in ALLOWED_TAGS {
             for attribute in ["name", "form", "contenteditable", "is"] {
                 assert!(!is_allowed_attribute(tag, attribute), "{tag}[{attribute}]");
-            }
-            if is_allowed_attribute(tag, "id") {
-                assert!(
-                    ["h1", "h2", "h3", "h4", "h5", "h6", "li", "sup"].contains(tag),
-                    "{tag}[id]"
-                );
             }
         }
         for id in [
@@ -764,6 +822,9 @@ mod tests {
             "search-input",
         ] {
             assert!(!is_allowed_value("id", id), "{id}");
+            // The builder moves a post's own ids under the prefix; it never keeps one as is.
+            let moved = builder_value("id", id).expect("an id is moved, not dropped");
+            assert!(moved.starts_with(ANCHOR_PREFIX) && is_allowed_value("id", &moved));
         }
         for tag in [
             "input", "embed", "object", "iframe", "frame", "select", "textarea", "button",

@@ -472,11 +472,13 @@ fn finews_anomalies_are_handled() {
     assert!(built
         .body("2021-12-08-202112082206796814")
         .contains("&lt;1%"));
-    // The HTML-heavy body loses styles, classes, data and comments but keeps its images.
+    // The HTML-heavy body loses styles, classes, data and comments but keeps its images;
+    // its ids (`<span id="stock_1.600160">`) stay as anchors, under the policy's prefix.
     let heavy = built.body("-202205262391921712");
-    for banned in ["style=", "class=", "data-code", "<!--", " id="] {
+    for banned in ["style=", "class=", "data-code", "<!--", " id=\"stock_"] {
         assert!(!heavy.contains(banned), "{banned} survived");
     }
+    assert!(heavy.contains(" id=\"gz-stock_"));
     assert!(heavy.contains(r#"<img loading="lazy" referrerpolicy="no-referrer" src="https://dfscdn.dfcfw.com/download/D24676903417074885805_w800h555.jpg""#));
     assert!(heavy.starts_with("<blockquote>"));
 }

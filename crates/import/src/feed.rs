@@ -112,13 +112,7 @@ pub fn atom(
     xml.push_str(&format!("  <updated>{}</updated>\n", escape(&updated)));
     xml.push_str("  <generator>Gazette</generator>\n");
     for post in posts {
-        let link = format!(
-            "{app_url}{}",
-            Route::Post {
-                id: post.id.clone()
-            }
-            .to_fragment()
-        );
+        let link = format!("{app_url}{}", Route::post(post.id.clone()).to_fragment());
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <title>{}</title>\n", escape(&post.title)));
         xml.push_str(&format!("    <id>{}</id>\n", escape(&link)));

@@ -1137,14 +1137,15 @@ pub fn definition_terms<'a>(
 /// out, spaces and tabs as `-` (`## 1. Rate *cut* now` is `1-rate-cut-now`, `## 市场概况` is
 /// `市场概况`), and `-1`, `-2`… after an id made before. An id the heading sets itself (`##
 /// Title {#intro}`) stays (and counts for nothing). With `auto_ids: false` only those are
-/// written; `auto_id_prefix` goes before each made one. Each is written after the policy's
-/// [`ANCHOR_PREFIX`](gazette_archive::sanitize_policy::ANCHOR_PREFIX), so the links to it
-/// within the post (kramdown's table of contents, `[see](#intro)`) lead there.
+/// written; `auto_id_prefix` goes before each made one. Each is written in the policy's
+/// anchor scope ([`in_anchor_scope`](gazette_archive::sanitize_policy::in_anchor_scope)), as
+/// the links to it within the post (kramdown's table of contents, `[see](#intro)`, `<a
+/// href="#intro">`) are, so they lead there.
 pub fn heading_ids<'a>(
     mut events: Vec<Event<'a>>,
     options: &crate::markdown::MarkdownOptions,
 ) -> Vec<Event<'a>> {
-    use gazette_archive::sanitize_policy::ANCHOR_PREFIX;
+    use gazette_archive::sanitize_policy::in_anchor_scope;
     if !events
         .iter()
         .any(|event| matches!(event, Event::Start(Tag::Heading { .. })))
@@ -1197,7 +1198,7 @@ pub fn heading_ids<'a>(
     }
     for event in &mut events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            *id = format!("{ANCHOR_PREFIX}{id}").into();
+            *id = in_anchor_scope(id).into_owned().into();
         }
     }
     events

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use gazette_archive::route::{decode_component, legacy_route, Route};
-use gazette_archive::sanitize_policy::linked_anchor;
+use gazette_archive::sanitize_policy::{in_anchor_scope, is_anchor, linked_anchor};
 
 use crate::liquid::PostIds;
 use crate::permalink::Permalink;
@@ -40,7 +40,7 @@ impl OldSite<'_> {
             return (!matches!(route, Route::NotFound { .. })).then_some(route);
         };
         match route {
-            Route::Post { ref id }
+            Route::Post { ref id, .. }
                 if {
                     self.asked_posts.set(true);
                     posts.contains(id)
@@ -57,7 +57,7 @@ impl OldSite<'_> {
                 candidates
                     .into_iter()
                     .find(|id| posts.contains(id))
-                    .map(|id| Route::Post { id })
+                    .map(Route::post)
             }
             route => Some(route),
         }
@@ -239,7 +239,7 @@ fn root_relative_route(href: &str, site: &OldSite<'_>) -> Option<Target> {
     // category: only the original site knows.
     let segments = path.split('/').filter(|s| !s.is_empty()).count();
     let route = match site.route_of(path) {
-        Some(route @ Route::Post { .. }) => Some(route.to_fragment()),
+        Some(route @ Route::Post { .. }) => Some(with_anchor(route, &decoded).to_fragment()),
         Some(_) if segments < 2 => None,
         route => route.map(|route| route.to_fragment()),
     };
@@ -301,7 +301,24 @@ fn in_app_route(href: &str, site: &OldSite<'_>) -> Option<String> {
         .strip_prefix(baseurl)
         .filter(|_| !baseurl.is_empty())
         .unwrap_or(path);
-    site.route_of(path).map(|route| route.to_fragment())
+    site.route_of(path)
+        .map(|route| with_anchor(route, &href).to_fragment())
+}
+
+/// A link to a post keeps the anchor its `href` names (`/2024/01/01/rates.html#outlook` leads
+/// to `#/post/2024-01-01-rates?at=gz-outlook`), in the policy's anchor scope as that post's
+/// ids are (see [`in_anchor_scope`]). Any other route stays as it is.
+fn with_anchor(route: Route, href: &str) -> Route {
+    match route {
+        Route::Post { id, anchor: None } => {
+            let anchor = href
+                .split_once('#')
+                .map(|(_, fragment)| in_anchor_scope(&decode_component(fragment)).into_owned())
+                .filter(|anchor| is_anchor(anchor));
+            Route::Post { id, anchor }
+        }
+        route => route,
+    }
 }
 
 /// Whether `url` is the original site's root: its `url` (any scheme, or none) and/or its
@@ -358,6 +375,28 @@ mod tests {
         assert_eq!(
             rewrite(&html, "", "", None),
             "<a rel=\"noopener noreferrer\" href=\"#gz-a&quot;b&amp;c\">x</a>"
+        );
+    }
+
+    /// A link to another post's anchor leads to that post with its anchor, named as the
+    /// builder names that post's ids; a link to a page that is no post keeps no anchor.
+    #[test]
+    fn links_to_a_posts_anchor_keep_it() {
+        let origin = Some("https://blog.example.net");
+        let html = format!(
+            "<p>{A}/blog/2020/05/03/second.html#outlook\">a</a>\
+             {A}https://blog.example.net/blog/2020/05/03/second.html#fn:1\">b</a>\
+             {A}/blog/2020/05/03/second.html#%E5%B8%82\">c</a>\
+             {A}/blog/2020/05/03/second.html#\">d</a>\
+             {A}/blog/tags/rates/#x\">e</a></p>"
+        );
+        assert_eq!(
+            rewrite(&html, "blog.example.net", "/blog", origin),
+            "<p><a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second?at=gz-outlook\">a</a>\
+             <a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second?at=gz-fn%3A1\">b</a>\
+             <a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second?at=gz-市\">c</a>\
+             <a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second\">d</a>\
+             <a rel=\"noopener noreferrer\" href=\"#/tag/rates\">e</a></p>"
         );
     }
 

@@ -116,9 +116,8 @@ fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
                 if dest_url.starts_with('#') && !dest_url.starts_with("#/") =>
             {
                 *dest_url = format!(
-                    "#{}{}",
-                    gazette_archive::sanitize_policy::ANCHOR_PREFIX,
-                    &dest_url[1..]
+                    "#{}",
+                    gazette_archive::sanitize_policy::in_anchor_scope(&dest_url[1..])
                 )
                 .into();
             }
@@ -587,6 +586,30 @@ mod tests {
             render(source, &prefixed).html,
             "<h2 id=\"gz-h-rate-cut\">Rate cut</h2>\n<h2 id=\"gz-my-id\">Custom</h2>\n"
         );
+    }
+
+    /// A post's own anchors in raw HTML meet the links to them, whether the links are
+    /// Markdown or raw HTML, and a Markdown heading's id meets a raw HTML link: every anchor
+    /// and link goes through one mapping (`in_anchor_scope`), once.
+    #[test]
+    fn raw_html_anchors_and_markdown_links_meet() {
+        let html = render(
+            "[Rates](#rates), [Outlook](#outlook), [again](#gz-rates)\n\n<h2 id=\"rates\">Rates</h2>\n\n## Outlook\n\n<p><a href=\"#outlook\">up</a> <span id=\"gz-rates\">x</span></p>\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        for needle in [
+            "href=\"#gz-rates\">Rates</a>",
+            "href=\"#gz-outlook\">Outlook</a>",
+            "href=\"#gz-rates\">again</a>",
+            "<h2 id=\"gz-rates\">Rates</h2>",
+            "<h2 id=\"gz-outlook\">Outlook</h2>",
+            "href=\"#gz-outlook\">up</a>",
+            "<span id=\"gz-rates\">x</span>",
+        ] {
+            assert!(html.contains(needle), "{needle} in {html}");
+        }
+        assert!(!html.contains("gz-gz-"), "{html}");
     }
 
     /// Labels as pulldown-cmark pairs them (case aside), a label kramdown would not take named

@@ -52,10 +52,9 @@ fn cleaner() -> &'static Builder<'static> {
             .link_rel(None)
             // ammonia checks schemes itself; applying the policy's own URL test as well keeps
             // the builder and the browser in exact agreement (e.g. on `java\u{fffd}script:`);
-            // an `id` is kept only as an anchor.
-            .attribute_filter(|_, attribute, value| {
-                policy::is_allowed_value(attribute, value).then(|| value.into())
-            });
+            // an `id` is kept only as an anchor, a post's own moved under the policy's prefix
+            // with the links to it.
+            .attribute_filter(|_, attribute, value| policy::builder_value(attribute, value));
         builder
     })
 }
@@ -158,11 +157,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finews_stock_markup_loses_style_class_id_and_data() {
+    fn finews_stock_markup_loses_style_class_and_data_and_its_id_moves_under_the_prefix() {
         let html = r#"<p style="text-align:center;"><span id="stock_1.600160"><a href="http://quote.eastmoney.com/unify/r/1.600160" class="keytip" data-code="1,600160">巨化股份</a></span></p>"#;
         assert_eq!(
             sanitize_html(html),
-            r#"<p><span><a rel="noopener noreferrer" target="_blank" href="http://quote.eastmoney.com/unify/r/1.600160">巨化股份</a></span></p>"#
+            r#"<p><span id="gz-stock_1.600160"><a rel="noopener noreferrer" target="_blank" href="http://quote.eastmoney.com/unify/r/1.600160">巨化股份</a></span></p>"#
         );
     }
 
@@ -208,7 +207,7 @@ mod tests {
             ),
             (
                 "<form action=\"/x.aspx\" id=\"form1\"><fieldset><legend>Q</legend>A</fieldset></form>",
-                "<div><div><div>Q</div>A</div></div>",
+                "<div id=\"gz-form1\"><div><div>Q</div>A</div></div>",
             ),
             ("<menu><li>a</li></menu><dir><li>b</li></dir>", "<ul><li>a</li></ul><ul><li>b</li></ul>"),
             ("<listing>a\nb</listing>", "<pre>a\nb</pre>"),

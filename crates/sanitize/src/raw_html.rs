@@ -252,13 +252,11 @@ impl<'a> Writer<'a> {
             }
             // ammonia's own check passed and the policy's filter would drop the value (a URL,
             // an `id` that is no anchor): ammonia then swaps the last attribute into its place.
-            if !policy::is_allowed_value(attribute, value) {
-                return None;
-            }
+            let value = policy::builder_value(attribute, value)?;
             self.out.push(' ');
             self.out.push_str(attribute);
             self.out.push_str("=\"");
-            escape_attribute(&mut self.out, value)?;
+            escape_attribute(&mut self.out, &value)?;
             self.out.push('"');
         }
         self.out.push('>');
@@ -735,6 +733,23 @@ mod tests {
         }
     }
 
+    /// A post's own table of contents in raw HTML: its ids and the links to them move under
+    /// the policy's prefix together (as Jekyll keeps them, so that they meet), on the fast
+    /// path as on ammonia's; what cannot be an anchor goes.
+    #[test]
+    fn a_posts_own_anchors_are_kept_under_the_prefix_by_both_paths() {
+        let html = "<p><a href=\"#rates\">Rates</a> <a href=\"#gz-fn:1\">1</a> <a href=\"#\">top</a></p>\n<h2 id=\"rates\">Rates</h2><div id=\"gz-x\"><span id=\"\">a</span><a id=\"名\" href=\"#/post/x\">b</a></div>";
+        let expected = "<p><a rel=\"noopener noreferrer\" target=\"_blank\" href=\"#gz-rates\">Rates</a> <a rel=\"noopener noreferrer\" target=\"_blank\" href=\"#gz-fn:1\">1</a> <a rel=\"noopener noreferrer\" target=\"_blank\">top</a></p>\n<h2 id=\"gz-rates\">Rates</h2><div id=\"gz-x\"><span>a</span><a rel=\"noopener noreferrer\" target=\"_blank\" id=\"gz-名\" href=\"#/post/x\">b</a></div>";
+        assert_eq!(ammonia_sanitize(html), expected);
+        // Read again, the output stays as it is.
+        assert_eq!(ammonia_sanitize(expected), expected);
+        // (An attribute dropped is ammonia's to place: the fast path declines those.)
+        assert!(!agrees(html));
+        let kept = "<p><a href=\"#rates\">Rates</a></p>\n<h2 id=\"rates\">Rates</h2><div id=\"gz-x\"><a id=\"名\" href=\"#/post/x\">b</a></div>";
+        assert!(agrees(kept));
+        assert!(sanitize(kept).unwrap().contains("<h2 id=\"gz-rates\">"));
+    }
+
     #[test]
     fn finews_markup_is_cleaned_as_ammonia_cleans_it() {
         let image = "<!-- EM_StockImg_Start --><p style=\"text-align:center;\"><center><img src=\"https://dfscdn.dfcfw.com/download/D1_w800h555.jpg\" alt=\"Image\" width=\"552\" style=\"border:#d1d1d1 1px solid;\" /></center></p><!-- EM_StockImg_End -->\n";
@@ -746,7 +761,7 @@ mod tests {
         let stock = " <p>沪指<span id=\"stock_1.600000\"><a href=\"http://quote.eastmoney.com/unify/r/1.600000\" class=\"keytip\" data-code=\"1,600000\">浦发银行</a></span>涨&nbsp;1%，精度<1%</p>\n<p class=\"em_media\">（文章来源：证券时报）</p>";
         assert_eq!(
             sanitize(stock).as_deref(),
-            Some(" <p>沪指<span><a rel=\"noopener noreferrer\" target=\"_blank\" href=\"http://quote.eastmoney.com/unify/r/1.600000\">浦发银行</a></span>涨&nbsp;1%，精度&lt;1%</p>\n<p>（文章来源：证券时报）</p>")
+            Some(" <p>沪指<span id=\"gz-stock_1.600000\"><a rel=\"noopener noreferrer\" target=\"_blank\" href=\"http://quote.eastmoney.com/unify/r/1.600000\">浦发银行</a></span>涨&nbsp;1%，精度&lt;1%</p>\n<p>（文章来源：证券时报）</p>")
         );
         assert!(agrees(image) && agrees(stock));
     }
