@@ -34,12 +34,12 @@ fn in_app_links_stay_in_the_tab() {
 }
 
 #[wasm_bindgen_test]
-fn anchors_stay_and_other_ids_go() {
+fn anchors_stay_on_any_element_and_other_ids_go() {
     assert_eq!(
         clean(
             r##"<h2 id="gz-intro">A</h2><p id="gz-x">B<sup id="gz-fnref:1"><a href="#gz-fn:1">1</a></sup></p><ol><li id="gz-fn:1">C <a href="#gz-fnref:1" target="_blank">↩</a></li></ol><h3 id="intro">D <a href="#intro">E</a></h3>"##
         ),
-        r##"<h2 id="gz-intro">A</h2><p>B<sup id="gz-fnref:1"><a href="#gz-fn:1" rel="noopener noreferrer">1</a></sup></p><ol><li id="gz-fn:1">C <a href="#gz-fnref:1" rel="noopener noreferrer">↩</a></li></ol><h3>D <a rel="noopener noreferrer" target="_blank">E</a></h3>"##
+        r##"<h2 id="gz-intro">A</h2><p id="gz-x">B<sup id="gz-fnref:1"><a href="#gz-fn:1" rel="noopener noreferrer">1</a></sup></p><ol><li id="gz-fn:1">C <a href="#gz-fnref:1" rel="noopener noreferrer">↩</a></li></ol><h3>D <a rel="noopener noreferrer" target="_blank">E</a></h3>"##
     );
 }
 

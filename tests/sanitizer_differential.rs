@@ -20,7 +20,7 @@
 use gazette_app::sanitize_dom::sanitize_to_string_with_removals;
 use gazette_app::untrusted_dom::UntrustedDom;
 use gazette_archive::sanitize_policy as policy;
-use gazette_sanitize::sanitize_html;
+use gazette_sanitize::{sanitize_html, sanitize_html_enforcing};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use wasm_bindgen::JsCast;
@@ -129,8 +129,19 @@ fn check(document: &Document, dom: &UntrustedDom, html: &str, tally: &mut Tally)
         removed_again.is_nothing(),
         "input {html:?}\ncleaned {cleaned:?}\nagain {again:?}\nsecond pass removed {removed_again:?}"
     );
-    // (b) The same tree as ammonia's.
-    let by_ammonia = sanitize_html(html);
+    // (d) The browser keeps every anchor and link target the builder stores (the builder moves
+    // a post's own anchors under the policy's prefix; the browser only enforces it).
+    let stored = sanitize_html(html);
+    let (shown, _) = sanitize_to_string_with_removals(document, &stored)
+        .unwrap_or_else(|refused| panic!("refused the builder's {stored:?}: {refused}"));
+    assert_eq!(
+        ids_and_links(document, &shown),
+        ids_and_links(document, &stored),
+        "input {html:?}\nthe builder's {stored:?}\nshown {shown:?}"
+    );
+    // (b) The same tree as ammonia's under the policy alone (the builder's, but for the
+    // anchors it moves).
+    let by_ammonia = sanitize_html_enforcing(html);
     let (ours, ours_adjusted) = canonical(document, &cleaned);
     let (theirs, theirs_adjusted) = canonical(document, &by_ammonia);
     if ours == theirs && !(ours_adjusted || theirs_adjusted) {
@@ -146,7 +157,8 @@ fn check(document: &Document, dom: &UntrustedDom, html: &str, tally: &mut Tally)
         let listed = known_difference(html);
         let verifiable = listed.iter().all(|&(_, verifiable)| verifiable);
         let as_the_browser_parsed = browser_tree_for_ammonia(document, html);
-        let (theirs_again, _) = canonical(document, &sanitize_html(&as_the_browser_parsed));
+        let (theirs_again, _) =
+            canonical(document, &sanitize_html_enforcing(&as_the_browser_parsed));
         let agrees_on_the_browser_tree = ours == theirs_again;
         let reason = match listed.first() {
             Some(&(reason, _)) => reason,
@@ -334,6 +346,23 @@ const LEGACY_REFERENCES: &[&str] = &[
 ];
 
 /// A `<div>` of an inert document holding `html` parsed as the sanitizers parse it.
+/// The `id` and `href` of each element of `html` that has one, in document order.
+fn ids_and_links(document: &Document, html: &str) -> Vec<String> {
+    let found = parse(document, html)
+        .query_selector_all("[id], [href]")
+        .unwrap();
+    (0..found.length())
+        .map(|i| {
+            let element: Element = found.item(i).unwrap().unchecked_into();
+            format!(
+                "{:?} {:?}",
+                element.get_attribute("id"),
+                element.get_attribute("href")
+            )
+        })
+        .collect()
+}
+
 fn parse(document: &Document, html: &str) -> Element {
     let inert = document
         .implementation()
@@ -453,6 +482,8 @@ const BENIGN: &[&str] = &[
     "<ol start=3><li>a</li><li><em>b</em></li></ol><dl><dt>SIZE</dt><dd>466 bytes</dd></dl>",
     "<pre><code>let x = 1 &lt; 2;</code></pre><blockquote><p>引用</p></blockquote><hr>",
     "<figure><img src=a.png alt=x><figcaption>图 1</figcaption></figure><details><summary>更多</summary>内容</details>",
+    // A post's own anchors, which the builder moves under the prefix (and the browser keeps).
+    r##"<p id="a" id="b">x</p><h2 ID="Rates">R</h2><a href="#Rates">r</a><a href=" #x">a</a><a href="#x y">b</a><p id="x&nbsp;y">c</p><a href="#">d</a><span id="市场">e</span><a href="#%E5%B8%82%E5%9C%BA">f</a>"##,
     "<form id=aspnetForm action=x.aspx><section><header>路透社</header><article><p>北京</p></article><footer>完</footer></section></form>",
     "<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby><time datetime=2021-12-08>12月8日</time><abbr title=人民币>RMB</abbr>",
 ];

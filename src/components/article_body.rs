@@ -98,8 +98,9 @@ fn linked_element(document: &web_sys::Document, href: &str) -> Option<web_sys::E
 /// Makes each link to one of the article's own anchors (a footnote and its way back, a
 /// heading of the table of contents) a link to the post's route that names the anchor
 /// (`#/post/x?at=gz-fn:1`): the app's routes hold the address's fragment, so that is what
-/// opening it in a new tab, bookmarking it or copying it must find. A link whose anchor is
-/// not in the article is left as it is (and does nothing).
+/// opening it in a new tab, bookmarking it or copying it must find. A link to an anchor the
+/// article lacks leads nowhere and keeps only its text, but `#top` (`gz-top`), the page's top
+/// to a browser, which leads to the post's.
 fn route_anchor_links(body: &web_sys::Element, post: &str) {
     let document = gloo::utils::document();
     let Ok(links) = body.query_selector_all("a[href]") else {
@@ -110,15 +111,24 @@ fn route_anchor_links(body: &web_sys::Element, post: &str) {
         let Ok(link) = link.dyn_into::<web_sys::Element>() else {
             continue;
         };
-        let Some(target) = link
-            .get_attribute("href")
-            .and_then(|href| linked_element(&document, &href))
-        else {
+        let Some(href) = link.get_attribute("href") else {
             continue;
+        };
+        use gazette_archive::sanitize_policy::{linked_anchor, url_as_read};
+        let Some(fragment) = linked_anchor(&url_as_read(&href)).map(str::to_string) else {
+            continue;
+        };
+        let anchor = match linked_element(&document, &href) {
+            Some(target) => Some(target.id()),
+            None if fragment.eq_ignore_ascii_case("gz-top") => None,
+            None => {
+                let _ = link.remove_attribute("href");
+                continue;
+            }
         };
         let route = Route::Post {
             id: post.to_string(),
-            anchor: Some(target.id()),
+            anchor,
         };
         let _ = link.set_attribute("href", &route.to_fragment());
     }
@@ -135,11 +145,17 @@ fn show(anchor: web_sys::Element) {
 }
 
 /// A click on a link to one of this post's anchors (see [`route_anchor_links`]) shows the
-/// anchor in place, without a new history entry or drawing the post again.
+/// anchor in place (a link to the post itself, its top), without a new history entry or
+/// drawing the post again.
 fn follow_anchor(event: MouseEvent, post: &str) {
     use wasm_bindgen::JsCast;
-    if event.button() != 0 || event.ctrl_key() || event.meta_key() || event.shift_key() {
-        return; // a new tab or window: the link's route
+    if event.button() != 0
+        || event.ctrl_key()
+        || event.meta_key()
+        || event.shift_key()
+        || event.alt_key()
+    {
+        return; // a new tab or window, a download: the link's route
     }
     let Some(link) = event
         .target()
@@ -148,10 +164,8 @@ fn follow_anchor(event: MouseEvent, post: &str) {
     else {
         return;
     };
-    let Some(Route::Post {
-        id,
-        anchor: Some(anchor),
-    }) = link.get_attribute("href").map(|href| Route::parse(&href))
+    let Some(Route::Post { id, anchor }) =
+        link.get_attribute("href").map(|href| Route::parse(&href))
     else {
         return;
     };
@@ -159,7 +173,8 @@ fn follow_anchor(event: MouseEvent, post: &str) {
         return;
     }
     event.prevent_default();
-    if let Some(element) = gloo::utils::document().get_element_by_id(&anchor) {
-        show(element);
+    match anchor.and_then(|anchor| gloo::utils::document().get_element_by_id(&anchor)) {
+        Some(element) => show(element),
+        None => gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0),
     }
 }

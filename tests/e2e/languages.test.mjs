@@ -125,6 +125,13 @@ test('footnotes and links within a post lead to their anchors in place, and back
   await page.locator('.article-body a', { hasText: 'accounts' }).click();
   await page.waitForFunction(() => document.activeElement?.id === 'gz-accounts');
   assert.equal(await page.evaluate(() => location.hash), route, 'the route stays');
+  // `#top` is the post's top; a link to an anchor the post lacks leads nowhere (its text stays).
+  assert.equal(await page.locator('.article-body a', { hasText: 'Minutes' }).getAttribute('href'), null);
+  await page.evaluate(() => { document.body.style.paddingBottom = '3000px'; scrollTo(0, 600); });
+  assert.ok(await page.evaluate(() => scrollY > 0), 'scrolled down');
+  await page.locator('.article-body a', { hasText: 'Back to top' }).click();
+  await page.waitForFunction(() => scrollY === 0);
+  assert.equal(await page.evaluate(() => location.hash), route, 'the route stays');
   // Opened from its address (a new tab, a bookmark), the post shows the anchor.
   const second = await open(t, `${server.url}/harbor/#/post/2024-02-10-council-budget?at=gz-fn%3Apontoon`);
   await second.page.waitForFunction(() => document.activeElement?.id === 'gz-fn:pontoon');

@@ -393,7 +393,9 @@ pub const ANCHOR_PREFIX: &str = "gz-";
 /// `[see](#rates)` or `<a href="#rates">`): [`ANCHOR_PREFIX`] before it, unless it is there
 /// already. Every anchor and every link to one goes through this one mapping, so a post's
 /// links still meet their anchors; a name that already starts with the prefix is kept, so
-/// that the builder's output, read again, stays as it is.
+/// that the builder's output, read again, stays as it is (and a post that names both `x`
+/// and `gz-x`, which Jekyll keeps apart, has two anchors of one name: a link finds the
+/// first).
 pub fn in_anchor_scope(name: &str) -> std::borrow::Cow<'_, str> {
     if name.starts_with(ANCHOR_PREFIX) {
         name.into()

@@ -399,9 +399,10 @@ fn is_separator(c: char) -> bool {
 /// per line of a `<pre>`), with navigation left out.
 ///
 /// Navigation is a paragraph (or `div`, or `center`) whose only text is in links that do not
-/// lead to other sites' pages: links within the site (relative, protocol-relative `//host/…`
-/// or in-app `#/…` ones: finews' `[返回…](…)｜[返回首页](…)` footers, "next" and "back"
-/// links) and links whose text is their address (the bare source link `<http://…>`), with
+/// lead to other sites' pages: links within the site (relative, in-app `#/…`, or
+/// protocol-relative `//host/…` to a page of a site's own shape: finews'
+/// `[返回…](//finews.zning.me/emnews/)｜[返回首页](//finews.zning.me/)` footers, "next" and
+/// "back" links) and links whose text is their address (the bare source link `<http://…>`), with
 /// nothing but white space and separators (`|`, `｜`, `·`, `/`…) between them. Anything
 /// else is article text: a link to another site alone in a paragraph (a digest's linked
 /// headline), a link in bold or in quote marks, and every link in a heading, list item, table
@@ -537,14 +538,42 @@ fn href_of(tag: &str) -> Option<&str> {
     Some(&tag[at..at + len])
 }
 
-/// Whether a link's target is within the site: relative (`/emnews/`, `../x.html`),
-/// protocol-relative (`//finews.zning.me/`, the host the site had then) or in-app (`#/…`, a
-/// link the builder made of one to the site's own pages).
+/// Whether a link's target is within the site: relative (`/emnews/`, `../x.html`), in-app
+/// (`#/…`, a link the builder made of one to the site's own pages), or protocol-relative to
+/// one of a Jekyll site's own pages (see [`is_a_site_page`]: `//finews.zning.me/emnews/`, the
+/// site under the host it had then, which the builder cannot tell from another host).
 fn leads_within_the_site(href: &str) -> bool {
     // (A link to one of the post's own anchors, `#gz-statement`, is not navigation: "Read the
     // full statement below" is the article's text.)
-    !crate::sanitize_policy::is_absolute_url(href)
-        && crate::sanitize_policy::linked_anchor(href).is_none()
+    if crate::sanitize_policy::is_absolute_url(href)
+        || crate::sanitize_policy::linked_anchor(href).is_some()
+    {
+        return false;
+    }
+    match href.strip_prefix("//") {
+        Some(authority_and_path) => {
+            let path = authority_and_path
+                .find(['/', '?', '#'])
+                .map_or("", |at| &authority_and_path[at..]);
+            is_a_site_page(path.split(['?', '#']).next().unwrap_or_default())
+        }
+        None => true,
+    }
+}
+
+/// Whether `path` has the shape of a page of a news site's own (what its navigation links
+/// to): its home (`/`), a section (`/emnews/`), a category's or tag's page
+/// (`/category/emnews.html`, `/tags/x/`) or a dated post (`/2024/01/05/x.html`). Another
+/// site's article (`/markets/fed-cut`, `/x.html`) is none of these: a digest's headline
+/// linked to it is the article's text.
+fn is_a_site_page(path: &str) -> bool {
+    use crate::route::{legacy_route, Route};
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [] => true,
+        [section] => !section.contains('.'),
+        _ => !matches!(legacy_route(path), Route::NotFound { .. }),
+    }
 }
 
 /// Whether a link's text is an address (the bare source link, `<http://…>` in Markdown).
@@ -993,8 +1022,31 @@ mod tests {
             ),
             format!("<div>{}</div>", link("https://www.reuters.com/x", "www.reuters.com/x")),
             format!("<p><span>{}</span></p>", link("/", "Home")),
+            format!("<p>{}</p>", link("//old.example.com/category/emnews.html", "东财")),
+            format!("<p>{}</p>", link("//old.example.com/tags/rates/", "Rates")),
+            format!("<p>{}</p>", link("//old.example.com/2024/01/05/x.html?a=1", "Older")),
         ] {
             assert_eq!(article_text(&format!("<p>正文。</p>{html}")), "正文。", "{html}");
+        }
+    }
+
+    /// A headline linked protocol-relative to another site's article (a digest's) is the
+    /// article's text, as a link with a scheme is.
+    #[test]
+    fn a_protocol_relative_link_to_another_sites_article_is_text() {
+        for (href, text) in [
+            (
+                "//www.reuters.com/markets/fed-cut",
+                "Fed cuts rates by 25bp",
+            ),
+            ("//www.pbc.gov.cn/x.html", "央行宣布降准"),
+            ("//www.pbc.gov.cn/a/b/c.html#top", "降准0.5个百分点"),
+        ] {
+            assert_eq!(
+                article_text(&format!("<p>Digest.</p><p>{}</p>", link(href, text))),
+                format!("Digest.\n{text}"),
+                "{href}"
+            );
         }
     }
 

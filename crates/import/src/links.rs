@@ -239,7 +239,9 @@ fn root_relative_route(href: &str, site: &OldSite<'_>) -> Option<Target> {
     // category: only the original site knows.
     let segments = path.split('/').filter(|s| !s.is_empty()).count();
     let route = match site.route_of(path) {
-        Some(route @ Route::Post { .. }) => Some(with_anchor(route, &decoded).to_fragment()),
+        Some(route @ Route::Post { .. }) => {
+            Some(with_anchor(route, &unescaped(href)).to_fragment())
+        }
         Some(_) if segments < 2 => None,
         route => route.map(|route| route.to_fragment()),
     };
@@ -269,16 +271,21 @@ fn attributes_of(tag: &str) -> Option<(Vec<(&str, &str)>, usize)> {
     }
 }
 
-/// Where a link leads in the app, as the fragment to write: see [`rewrite_site_links`].
-fn in_app_route(href: &str, site: &OldSite<'_>) -> Option<String> {
-    let (host, baseurl) = (site.host, site.baseurl);
-    // The value as the serializer escaped it, read back (the caller escapes it again).
-    let href = href
+/// An attribute value as the serializer escaped it, read back.
+fn unescaped(value: &str) -> String {
+    value
         .replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&");
+        .replace("&amp;", "&")
+}
+
+/// Where a link leads in the app, as the fragment to write: see [`rewrite_site_links`].
+fn in_app_route(href: &str, site: &OldSite<'_>) -> Option<String> {
+    let (host, baseurl) = (site.host, site.baseurl);
+    // The value as the serializer escaped it, read back (the caller escapes it again).
+    let href = unescaped(href);
     // A route, or an anchor in the post itself (a footnote, a heading: the app scrolls to it).
     if href.starts_with("#/") || linked_anchor(&href).is_some() {
         return Some(href);
@@ -388,6 +395,7 @@ mod tests {
              {A}https://blog.example.net/blog/2020/05/03/second.html#fn:1\">b</a>\
              {A}/blog/2020/05/03/second.html#%E5%B8%82\">c</a>\
              {A}/blog/2020/05/03/second.html#\">d</a>\
+             {A}/blog/2020/05/03/second.html#a&quot;b&amp;c\">g</a>\
              {A}/blog/tags/rates/#x\">e</a></p>"
         );
         assert_eq!(
@@ -396,6 +404,7 @@ mod tests {
              <a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second?at=gz-fn%3A1\">b</a>\
              <a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second?at=gz-市\">c</a>\
              <a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second\">d</a>\
+             <a rel=\"noopener noreferrer\" href=\"#/post/2020-05-03-second?at=gz-a%22b%26c\">g</a>\
              <a rel=\"noopener noreferrer\" href=\"#/tag/rates\">e</a></p>"
         );
     }

@@ -12,51 +12,69 @@ use ammonia::{Builder, UrlRelative};
 
 use gazette_archive::sanitize_policy as policy;
 
+/// The builder's ammonia cleaner: the policy, with a post's own anchors moved under its
+/// prefix ([`policy::builder_value`]).
 fn cleaner() -> &'static Builder<'static> {
     static CLEANER: OnceLock<Builder<'static>> = OnceLock::new();
-    CLEANER.get_or_init(|| {
-        let mut tag_attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
+    CLEANER.get_or_init(|| configured(policy::builder_value))
+}
+
+/// An ammonia cleaner of the policy alone, as the browser's enforcer applies it: a value
+/// the policy does not keep is dropped, a post's own anchor too ([`policy::is_allowed_value`]).
+fn enforcer() -> &'static Builder<'static> {
+    static ENFORCER: OnceLock<Builder<'static>> = OnceLock::new();
+    ENFORCER.get_or_init(|| {
+        configured(|attribute, value| {
+            policy::is_allowed_value(attribute, value).then(|| value.into())
+        })
+    })
+}
+
+/// An ammonia cleaner configured from the policy's lists, `keep` deciding what an allowed
+/// attribute's value becomes (`None`: the attribute goes).
+fn configured(
+    keep: impl for<'v> Fn(&str, &'v str) -> Option<std::borrow::Cow<'v, str>> + Send + Sync + 'static,
+) -> Builder<'static> {
+    let mut tag_attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for &(tag, attribute) in policy::ELEMENT_ATTRIBUTES {
+        tag_attributes.entry(tag).or_default().insert(attribute);
+    }
+    // A renamed element is kept under its own name, with the attributes of the element it
+    // becomes, and renamed in the serialized output (see `rename_and_force`).
+    for &(from, to) in policy::RENAMED_TAGS {
         for &(tag, attribute) in policy::ELEMENT_ATTRIBUTES {
-            tag_attributes.entry(tag).or_default().insert(attribute);
-        }
-        // A renamed element is kept under its own name, with the attributes of the element
-        // it becomes, and renamed in the serialized output (see `rename_and_force`).
-        for &(from, to) in policy::RENAMED_TAGS {
-            for &(tag, attribute) in policy::ELEMENT_ATTRIBUTES {
-                if tag == to {
-                    tag_attributes.entry(from).or_default().insert(attribute);
-                }
+            if tag == to {
+                tag_attributes.entry(from).or_default().insert(attribute);
             }
         }
-        let mut builder = Builder::default();
-        builder
-            .tags(
-                policy::ALLOWED_TAGS
-                    .iter()
-                    .chain(policy::RENAMED_TAGS.iter().map(|(from, _)| from))
-                    .copied()
-                    .collect(),
-            )
-            .clean_content_tags(
-                policy::REMOVED_WITH_CONTENT
-                    .iter()
-                    .chain(policy::FOREIGN_ELEMENT_NAMES)
-                    .copied()
-                    .collect(),
-            )
-            .generic_attributes(policy::GENERIC_ATTRIBUTES.iter().copied().collect())
-            .tag_attributes(tag_attributes)
-            .url_schemes(policy::ALLOWED_URL_SCHEMES.iter().copied().collect())
-            .url_relative(UrlRelative::PassThrough)
-            .strip_comments(true)
-            .link_rel(None)
-            // ammonia checks schemes itself; applying the policy's own URL test as well keeps
-            // the builder and the browser in exact agreement (e.g. on `java\u{fffd}script:`);
-            // an `id` is kept only as an anchor, a post's own moved under the policy's prefix
-            // with the links to it.
-            .attribute_filter(|_, attribute, value| policy::builder_value(attribute, value));
-        builder
-    })
+    }
+    let mut builder = Builder::default();
+    builder
+        .tags(
+            policy::ALLOWED_TAGS
+                .iter()
+                .chain(policy::RENAMED_TAGS.iter().map(|(from, _)| from))
+                .copied()
+                .collect(),
+        )
+        .clean_content_tags(
+            policy::REMOVED_WITH_CONTENT
+                .iter()
+                .chain(policy::FOREIGN_ELEMENT_NAMES)
+                .copied()
+                .collect(),
+        )
+        .generic_attributes(policy::GENERIC_ATTRIBUTES.iter().copied().collect())
+        .tag_attributes(tag_attributes)
+        .url_schemes(policy::ALLOWED_URL_SCHEMES.iter().copied().collect())
+        .url_relative(UrlRelative::PassThrough)
+        .strip_comments(true)
+        .link_rel(None)
+        // ammonia checks schemes itself; applying the policy's own URL test as well keeps the
+        // builder and the browser in exact agreement (e.g. on `java\u{fffd}script:`); an `id`
+        // is kept only as an anchor.
+        .attribute_filter(move |_, attribute, value| keep(attribute, value));
+    builder
 }
 
 /// Cleans article HTML under the policy, with the policy's forced attributes: raw HTML in the
@@ -82,10 +100,21 @@ pub fn sanitize_html_within_limits(html: &str) -> Result<String, String> {
 
 /// [`sanitize_html`] by ammonia alone (the full path, which the fast path must equal).
 pub fn ammonia_sanitize(html: &str) -> String {
+    clean_with(cleaner(), html)
+}
+
+/// The policy alone, as the browser's enforcer applies it: [`sanitize_html`], but a post's own
+/// anchors (`id="rates"`, `href="#rates"`) dropped instead of moved under the policy's prefix.
+/// What the differential tests hold the browser's enforcer to.
+pub fn sanitize_html_enforcing(html: &str) -> String {
+    clean_with(enforcer(), html)
+}
+
+fn clean_with(cleaner: &Builder<'static>, html: &str) -> String {
     // `Document::to_string` serializes into bytes, checks them with std's UTF-8 validator and
     // copies them into a `String`; the bytes are read once more here anyway, into `out`.
     let mut serialized = Vec::with_capacity(html.len());
-    cleaner()
+    cleaner
         .clean(html)
         .write_to(&mut serialized)
         .expect("writing to a Vec cannot fail");
