@@ -528,6 +528,11 @@ test('old Jekyll links reach the same view through 404.html under a sub-path', a
     assert.ok(new URL(page.url()).pathname === '/gazette/', `${path} lands on the app: ${page.url()}`);
     assert.ok(!page.url().includes('legacy'), `the address shows the real route: ${page.url()}`);
   }
+  // An old link's anchor is passed on: the post's route names it (as the builder names a
+  // post's own ids), and the post is shown.
+  const { page } = await openPage(t, `${base}nanfangPlus/2022/02/24/202202242288124890.html#stock_1.600160`);
+  await page.locator('.article-body strong').first().waitFor();
+  assert.equal(new URL(page.url()).hash, '#/post/2022-02-24-202202242288124890?at=gz-stock_1.600160');
 });
 
 test('a body chunk that 404s shows an error with a retry, and the rest of the app keeps working', async (t) => {

@@ -63,7 +63,10 @@ impl Route {
                 filter.tag = Some(name.to_string());
                 Route::Posts(filter)
             }
-            ["legacy"] => legacy_route(&query_value(query, "path")),
+            ["legacy"] => legacy_anchor(
+                legacy_route(&query_value(query, "path")),
+                &query_value(query, "at"),
+            ),
             ["date", parts @ ..] if (1..=3).contains(&parts.len()) => match period_bounds(parts) {
                 Some((from, to)) => {
                     filter.from = Some(from);
@@ -134,6 +137,24 @@ fn posts_fragment(filter: &Filter) -> String {
         format!("#{path}")
     } else {
         format!("#{path}?{}", query.join("&"))
+    }
+}
+
+/// An old link's post with the anchor its address named (`x.html#outlook`, which `404.html`
+/// passes on as `at`, as the browser gave it: percent-encoded), named as the builder names a
+/// post's own anchors ([`in_anchor_scope`](crate::sanitize_policy::in_anchor_scope)). Any
+/// other view stays as it is.
+fn legacy_anchor(route: Route, at: &str) -> Route {
+    use crate::sanitize_policy::{in_anchor_scope, is_anchor};
+    match route {
+        Route::Post { id, .. } if !at.is_empty() => {
+            let anchor = in_anchor_scope(&decode_component(at)).into_owned();
+            Route::Post {
+                id,
+                anchor: is_anchor(&anchor).then_some(anchor),
+            }
+        }
+        route => route,
     }
 }
 
@@ -396,6 +417,34 @@ mod tests {
             ..Filter::default()
         }));
         round_trip(Route::post("-202205262391921712"));
+    }
+
+    /// An old link to a post's anchor (through `404.html`) leads to the post's route with
+    /// that anchor, named as the builder names the post's ids.
+    #[test]
+    fn an_old_links_anchor_is_kept() {
+        assert_eq!(
+            Route::parse("#/legacy?path=%2F2024%2F01%2F05%2Fx.html&at=outlook"),
+            Route::Post {
+                id: "2024-01-05-x".into(),
+                anchor: Some("gz-outlook".into())
+            }
+        );
+        assert_eq!(
+            Route::parse("#/legacy?path=%2F2024%2F01%2F05%2Fx.html&at=%25E5%25B8%2582"),
+            Route::Post {
+                id: "2024-01-05-x".into(),
+                anchor: Some("gz-市".into())
+            }
+        );
+        assert_eq!(
+            Route::parse("#/legacy?path=%2F2024%2F01%2F05%2Fx.html&at=a%20b"),
+            Route::post("2024-01-05-x")
+        );
+        assert_eq!(
+            Route::parse("#/legacy?path=%2Femnews%2F&at=x"),
+            Route::parse("#/category/emnews")
+        );
     }
 
     /// A post's route may name one of its anchors, only one under the policy's prefix (the

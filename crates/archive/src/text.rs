@@ -562,7 +562,7 @@ fn leads_within_the_site(href: &str) -> bool {
 }
 
 /// Whether `path` has the shape of a page of a news site's own (what its navigation links
-/// to): its home (`/`), a section (`/emnews/`), a category's or tag's page
+/// to): its home (`/`, `/index.html`), a section (`/emnews/`), a category's or tag's page
 /// (`/category/emnews.html`, `/tags/x/`) or a dated post (`/2024/01/05/x.html`). Another
 /// site's article (`/markets/fed-cut`, `/x.html`) is none of these: a digest's headline
 /// linked to it is the article's text.
@@ -571,7 +571,7 @@ fn is_a_site_page(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segments.as_slice() {
         [] => true,
-        [section] => !section.contains('.'),
+        [section] => !section.contains('.') || section.eq_ignore_ascii_case("index.html"),
         _ => !matches!(legacy_route(path), Route::NotFound { .. }),
     }
 }
@@ -1024,6 +1024,7 @@ mod tests {
             format!("<p><span>{}</span></p>", link("/", "Home")),
             format!("<p>{}</p>", link("//old.example.com/category/emnews.html", "东财")),
             format!("<p>{}</p>", link("//old.example.com/tags/rates/", "Rates")),
+            format!("<p>{}</p>", link("//old.example.com/index.html", "Home")),
             format!("<p>{}</p>", link("//old.example.com/2024/01/05/x.html?a=1", "Older")),
         ] {
             assert_eq!(article_text(&format!("<p>正文。</p>{html}")), "正文。", "{html}");

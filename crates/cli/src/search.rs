@@ -25,7 +25,10 @@ use serde::de::DeserializeOwned;
 pub struct Options {
     /// The archive folder (`gazette build --out`).
     archive: PathBuf,
-    /// Words to search for, as typed in the viewer's search box (`人民币 汇率`, `-3%`).
+    /// Words to search for, as typed in the viewer's search box (`人民币 汇率`, `-3%`); after
+    /// `--`, what follows is the query, even one that looks like an option, and the options
+    /// come before it (`gazette search OUT --limit 5 -- --fast`). None: every post, newest
+    /// first.
     #[arg(default_value = "", allow_hyphen_values = true)]
     query: String,
     /// Only posts of this category (its id).
