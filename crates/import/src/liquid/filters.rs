@@ -5,6 +5,8 @@
 //! filters made to read what is not text as Ruby's `to_s` writes it ([`RubyText`]). Dates are
 //! in [`super::dates`], numbers in [`super::numbers`].
 
+use std::borrow::Cow;
+
 use liquid_core::model::{Value, ValueView};
 use liquid_core::parser::FilterArguments;
 use liquid_core::runtime::StackFrame;
@@ -1024,4 +1026,119 @@ impl Filter for WhenNilFilter {
             _ => self.0.evaluate(input, runtime),
         }
     }
+}
+
+#[derive(Debug, FilterParameters)]
+struct SlugifyArgs {
+    #[parameter(
+        description = "The mode: \"raw\", \"default\", \"pretty\", \"ascii\" or \"latin\" (any other value only lowercases).",
+        arg_type = "any"
+    )]
+    mode: Option<Expression>,
+}
+
+#[derive(Clone, ParseFilter, FilterReflection)]
+#[filter(
+    name = "slugify",
+    description = "The text as a URL slug, as Jekyll 4.3 makes it.",
+    parameters(SlugifyArgs),
+    parsed(SlugifyFilter)
+)]
+pub(super) struct Slugify;
+
+#[derive(Debug, FromFilterParameters, Display_filter)]
+#[name = "slugify"]
+struct SlugifyFilter {
+    #[parameters]
+    args: SlugifyArgs,
+}
+
+impl Filter for SlugifyFilter {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let args = self.args.evaluate(runtime)?;
+        if input.is_nil() {
+            return Ok(Value::Nil);
+        }
+        // No mode (or nil) is the default one; a mode that is not text names no mode.
+        let mode = match args.mode {
+            None => Some("default".into()),
+            Some(mode) if mode.is_nil() => Some("default".into()),
+            Some(mode) => mode
+                .as_scalar()
+                .and_then(|s| (kind(&s) == Kind::Text).then(|| s.into_string().to_string())),
+        };
+        Ok(Value::scalar(slugify(
+            &ruby_text::to_s(input),
+            mode.as_deref(),
+        )))
+    }
+}
+
+/// Jekyll 4.3's `Utils.slugify` (not cased): in `raw` mode runs of ASCII white space become one
+/// `-`; in `default` mode runs of anything but letters, marks and decimal digits (Unicode's
+/// `\p{L}`, `\p{M}`, `\p{Nd}`); in `pretty` mode the same, but `._~!$&'()+,;=@` are kept; in
+/// `ascii` mode anything but ASCII letters and digits; `latin` transliterates Ruby's I18n
+/// way first (accented Latin letters to ASCII, every other character that is not ASCII to
+/// `?`), then works as `ascii`. One `-` is taken from each end, and the text is lowercased
+/// a character at a time as Ruby's `downcase` does (no final sigma). Another mode (or none
+/// that is text) only lowercases.
+pub(crate) fn slugify(text: &str, mode: Option<&str>) -> String {
+    use std::sync::LazyLock;
+    // Ruby's `\s`: ASCII white space only.
+    static RAW: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"[ \t\r\n\x0B\x0C]+").unwrap());
+    static DEFAULT: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"[^\p{M}\p{L}\p{Nd}]+").unwrap());
+    static PRETTY: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"[^\p{M}\p{L}\p{Nd}._~!$&'()+,;=@]+").unwrap());
+    static ASCII: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"[^A-Za-z0-9]+").unwrap());
+    let downcase = |text: &str| -> String { text.chars().flat_map(char::to_lowercase).collect() };
+    let (pattern, text) = match mode {
+        Some("raw") => (&*RAW, Cow::Borrowed(text)),
+        Some("default") => (&*DEFAULT, Cow::Borrowed(text)),
+        Some("pretty") => (&*PRETTY, Cow::Borrowed(text)),
+        Some("ascii") => (&*ASCII, Cow::Borrowed(text)),
+        Some("latin") => (&*ASCII, Cow::Owned(transliterate(text))),
+        _ => return downcase(text),
+    };
+    let slug = pattern.replace_all(&text, "-");
+    let slug = slug.strip_prefix('-').unwrap_or(&slug);
+    let slug = slug.strip_suffix('-').unwrap_or(slug);
+    downcase(slug)
+}
+
+/// Ruby I18n's default transliteration (`I18n.transliterate`, i18n 1.x): the Latin-1 and
+/// Latin Extended-A letters to their ASCII approximations, every other character that is
+/// not ASCII to `?`.
+fn transliterate(text: &str) -> String {
+    // Latin-1 Supplement from U+00C0, one entry per character.
+    const LATIN_1: [&str; 64] = [
+        "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I", //
+        "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "Th", "ss", //
+        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", //
+        "d", "n", "o", "o", "o", "o", "o", "?", "o", "u", "u", "u", "u", "y", "th", "y",
+    ];
+    // Latin Extended-A, U+0100 to U+017E.
+    const EXTENDED_A: [&str; 127] = [
+        "A", "a", "A", "a", "A", "a", "C", "c", "C", "c", "C", "c", "C", "c", "D", "d", //
+        "D", "d", "E", "e", "E", "e", "E", "e", "E", "e", "E", "e", "G", "g", "G", "g", //
+        "G", "g", "G", "g", "H", "h", "H", "h", "I", "i", "I", "i", "I", "i", "I", "i", //
+        "I", "i", "IJ", "ij", "J", "j", "K", "k", "k", "L", "l", "L", "l", "L", "l", "L", //
+        "l", "L", "l", "N", "n", "N", "n", "N", "n", "'n", "NG", "ng", "O", "o", "O", "o", //
+        "O", "o", "OE", "oe", "R", "r", "R", "r", "R", "r", "S", "s", "S", "s", "S", "s", //
+        "S", "s", "T", "t", "T", "t", "T", "t", "U", "u", "U", "u", "U", "u", "U", "u", //
+        "U", "u", "U", "u", "W", "w", "Y", "y", "Y", "Z", "z", "Z", "z", "Z", "z",
+    ];
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let code = c as usize;
+        match code {
+            0..=0x7f => out.push(c),
+            0xc0..=0xff => out.push_str(LATIN_1[code - 0xc0]),
+            0x100..=0x17e => out.push_str(EXTENDED_A[code - 0x100]),
+            _ => out.push('?'),
+        }
+    }
+    out
 }

@@ -82,7 +82,7 @@ fn build_language() -> Language {
         Box::new(stdlib::TruncateWords),
         Box::new(stdlib::Upcase),
         Box::new(stdlib::UrlDecode),
-        Box::new(jekyll::Slugify),
+        Box::new(filters::Slugify),
     ];
     // Array filters read nil (and `sort` an empty array) as Ruby's Liquid does, where the
     // engine would stop the whole body.

@@ -519,6 +519,53 @@ fn text_filters() {
     assert_eq!(text("{{ \"it's -- ok...\" | smartify }}"), "it’s – ok…");
 }
 
+/// Jekyll 4.3.1's `slugify`, each result checked with Debian's Jekyll (`Utils.slugify`).
+#[test]
+fn slugify_as_jekyll() {
+    let slug = filters::slugify;
+    let default = Some("default");
+    // Ruby lowercases a character at a time: no final sigma.
+    assert_eq!(slug("ΣΑΣ ΟΔΟΣ", default), "σασ-οδοσ");
+    assert_eq!(slug("İstanbul", default), "i\u{307}stanbul");
+    // Letters, marks and decimal digits stay (full-width digits too); other numbers go.
+    assert_eq!(slug("１２３ four", default), "１２３-four");
+    assert_eq!(slug("Ⅻ ½ x²", default), "x");
+    assert_eq!(slug("e\u{301}", default), "e\u{301}");
+    assert_eq!(slug("中文 标题：新闻", default), "中文-标题-新闻");
+    // One hyphen goes from each end, not every one.
+    assert_eq!(slug("--foo bar--", Some("raw")), "-foo-bar-");
+    assert_eq!(slug("  x  ", Some("raw")), "x");
+    assert_eq!(slug("-", Some("raw")), "");
+    // Ruby's `\s` is ASCII white space (the vertical tab too).
+    assert_eq!(
+        slug("a\u{3000}b c\u{a0}d\u{b}E", Some("raw")),
+        "a\u{3000}b-c\u{a0}d-e"
+    );
+    assert_eq!(
+        slug("a.b_c~d!e$f&g'h(i)j+k,l;m=n@o p", Some("pretty")),
+        "a.b_c~d!e$f&g'h(i)j+k,l;m=n@o-p"
+    );
+    assert_eq!(slug("Ⅻ", Some("pretty")), "");
+    assert_eq!(slug("Café au lait", Some("ascii")), "caf-au-lait");
+    // I18n's transliteration: accented Latin letters to ASCII, anything else to `?`.
+    assert_eq!(slug("Ünïcödé ĳ ŉ Þ", Some("latin")), "unicode-ij-n-th");
+    assert_eq!(slug("中文 标题", Some("latin")), "");
+    assert_eq!(slug("a÷b", Some("latin")), "a-b");
+    // Another mode only lowercases (spaces and hyphens kept).
+    assert_eq!(slug("  Hello  World  ", Some("none")), "  hello  world  ");
+    assert_eq!(slug("A B", None), "a b");
+    // As a filter: no mode is the default one, a mode that is not text names none.
+    assert_eq!(text("{{ 'Hello, World!' | slugify }}"), "hello-world");
+    assert_eq!(text("{{ 'Hello, World!' | slugify: nil }}"), "hello-world");
+    assert_eq!(
+        text("{{ 'Hello, World!' | slugify: 'pretty' }}"),
+        "hello,-world!"
+    );
+    assert_eq!(text("{{ 'Hello, World!' | slugify: 3 }}"), "hello, world!");
+    assert_eq!(text("[{{ page.missing | slugify }}]"), "[]");
+    assert_eq!(text("{{ 2.50 | slugify }}"), "2-5");
+}
+
 #[test]
 fn array_and_json_filters() {
     assert_eq!(text("{{ page.list | sort | join: ',' }}"), "a,b,c");
