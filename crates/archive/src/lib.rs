@@ -20,3 +20,4 @@ pub mod sanitize_policy;
 pub mod search;
 pub mod segment_break;
 pub mod text;
+mod unicode;

@@ -36,6 +36,8 @@
 
 use std::ops::Range;
 
+use crate::unicode;
+
 /// Highest term frequency stored per posting (more says little about relevance).
 pub const MAX_TERM_FREQUENCY: u32 = 3;
 
@@ -80,31 +82,9 @@ fn fold(c: char) -> char {
         // ideographs (`豈` U+F900 is U+8C48) and the mathematical letters and digits (`𝐁` is
         // `B`, and those Unicode keeps among the letterlike symbols: `ℎ` is `h`, `ℝ` is `R`),
         // with the Greek letters' symbol forms they fold to (`ϑ` is `θ`, as `𝛝` is).
-        '\u{03D0}'..='\u{03D6}'
-        | '\u{03F0}'..='\u{03F2}'
-        | '\u{03F4}'..='\u{03F5}'
-        | '\u{03F9}'
-        | '\u{2100}'..='\u{214F}'
-        | '\u{2E9F}'
-        | '\u{2EF3}'
-        | '\u{2F00}'..='\u{2FD5}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FF5F}'..='\u{FFEE}'
-        | '\u{1D400}'..='\u{1D7FF}'
-        | '\u{2F800}'..='\u{2FA1F}' => one_compatible(c).unwrap_or(c),
+        c if unicode::in_compatibility_blocks(c) => unicode::one_compatible(c).unwrap_or(c),
         _ => c,
     }
-}
-
-/// The one character `c` stands for in Unicode's compatibility form, if it is one.
-fn one_compatible(c: char) -> Option<char> {
-    let mut one = None;
-    let mut count = 0;
-    unicode_normalization::char::decompose_compatible(c, |d| {
-        one = Some(d);
-        count += 1;
-    });
-    one.filter(|&d| count == 1 && d != c)
 }
 
 /// The keys typed for a character that stands for several: kramdown writes `...` as `…`,
@@ -178,7 +158,7 @@ fn kind(c: char) -> Kind {
         | '\u{E0000}'..='\u{E0FFF}' => Kind::Ignored,
         // (Before letters: some marks are letters to Unicode, the vowel signs of Indic
         // scripts and Arabic's, and still belong to the character before them.)
-        c if unicode_normalization::char::is_combining_mark(c) => Kind::Combining,
+        c if unicode::is_combining_mark(c) => Kind::Combining,
         c if c.is_alphanumeric() => Kind::Word,
         c if c.is_whitespace() || c.is_control() => Kind::Space,
         _ => Kind::Mark,
@@ -224,7 +204,7 @@ fn push_lower(word: &mut String, c: char) {
 fn last_cluster_start(word: &str) -> usize {
     word.char_indices()
         .rev()
-        .find(|&(_, c)| !unicode_normalization::char::is_combining_mark(c))
+        .find(|&(_, c)| !unicode::is_combining_mark(c))
         .map_or(0, |(at, _)| at)
 }
 
@@ -249,16 +229,11 @@ fn composed(base: char, mark: char) -> Option<char> {
 /// type) is `ệ`, as the dot below followed by the circumflex is: the same text in either
 /// order gives the same word.
 fn add_mark_in_canonical_order(word: &mut String, mark: char) {
-    use unicode_normalization::UnicodeNormalization;
     // The last cluster, with `mark`, in its canonical composition (NFC: marks in canonical
     // order, composed with the character and with each other where Unicode has one character
     // for them, as Tamil's `ெ` and `ா` are `ொ`).
     let cluster_start = last_cluster_start(word);
-    let cluster: String = word[cluster_start..]
-        .chars()
-        .chain(std::iter::once(mark))
-        .nfc()
-        .collect();
+    let cluster = unicode::nfc(word[cluster_start..].chars().chain(std::iter::once(mark)));
     word.truncate(cluster_start);
     word.push_str(&cluster);
 }
