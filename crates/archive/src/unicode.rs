@@ -18,6 +18,10 @@ mod tables;
 pub(crate) fn is_combining_mark(c: char) -> bool {
     let c = u32::from(c);
     let ranges = tables::COMBINING_MARKS;
+    // Latin-1 and below hold none (the first is U+0300).
+    if c < ranges[0].0 {
+        return false;
+    }
     let at = ranges.partition_point(|&(_, last)| last < c);
     ranges.get(at).is_some_and(|&(first, _)| first <= c)
 }
