@@ -5,6 +5,9 @@
 //! they keep working after the move.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 use gazette_archive::route::{decode_component, legacy_route, Route};
 use gazette_archive::sanitize_policy::{in_anchor_scope, is_anchor, linked_anchor};
@@ -132,11 +135,26 @@ pub fn rewrite_site_links<'a>(html: &'a str, site: &OldSite<'_>) -> Cow<'a, str>
     {
         return Cow::Borrowed(html);
     }
+    // Each tag's next place is found once, and kept while the other kind's tags come first.
+    static LINKS: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(LINK));
+    static IMAGES: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(IMAGE));
+    let next =
+        |found: &mut Option<Option<usize>>, finder: &memmem::Finder<'_>, at: usize| match *found {
+            Some(Some(place)) if place >= at => Some(place),
+            Some(None) => None,
+            _ => {
+                let place = finder.find(&html.as_bytes()[at..]).map(|i| at + i);
+                *found = Some(place);
+                place
+            }
+        };
+    let (mut next_link, mut next_image) = (None, origin.map_or(Some(None), |_| None));
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let link = rest.find(LINK);
-        let image = origin.and_then(|_| rest.find(IMAGE));
+        let at = html.len() - rest.len();
+        let link = next(&mut next_link, &LINKS, at).map(|place| place - at);
+        let image = next(&mut next_image, &IMAGES, at).map(|place| place - at);
         let (start, prefix, is_link) = match (link, image) {
             (Some(l), Some(i)) if i < l => (i, IMAGE, false),
             (Some(l), _) => (l, LINK, true),
@@ -273,6 +291,9 @@ fn attributes_of(tag: &str) -> Option<(Vec<(&str, &str)>, usize)> {
 
 /// An attribute value as the serializer escaped it, read back.
 fn unescaped(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_owned();
+    }
     value
         .replace("&quot;", "\"")
         .replace("&lt;", "<")
