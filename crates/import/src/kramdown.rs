@@ -64,7 +64,8 @@ pub fn prepare(markdown: &str) -> Cow<'_, str> {
 /// whose content kramdown reads as blocks holds Markdown, as if it said `markdown="1"`
 /// (unless it says `markdown="0"`).
 pub fn prepare_with(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
-    let text = rules_under_text(markdown);
+    let text = lazy_quote_lines(markdown);
+    let text = then(text, rules_under_text);
     let text = then(text, markdown_paragraphs);
     let text = then(text, one_bullet_per_list);
     let text = then(text, nest_bullets_under_numbers);
@@ -112,6 +113,102 @@ impl<'a> LinePass<'a> {
             None => Cow::Borrowed(self.source),
         }
     }
+}
+
+/// kramdown's block quote takes every line after its first up to a blank line, whether the
+/// line starts with `>` or not (but for a line that starts with an HTML tag other than a span
+/// element's, and the end-of-block marker `^`): a heading, a list item, a fence or the line
+/// after a fence in a quote are the quote's (kramdown 2.4). CommonMark takes a line without
+/// `>` only as a lazy line of a paragraph: such lines are given the `>` (after the quote's own
+/// indentation; a line indented less is left to CommonMark). Fenced code and the raw text of
+/// `<pre>`, `<script>`, `<style>` and `<textarea>` are left alone, and so is an HTML block's.
+fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
+    let bytes = markdown.as_bytes();
+    if !(bytes.first() == Some(&b'>') || memchr::memmem::find(bytes, b"\n>").is_some()) {
+        // (A quote indented by one to three spaces alone is left to CommonMark.)
+        return Cow::Borrowed(markdown);
+    }
+    let mut pass = LinePass::new(markdown);
+    let mut fence: Option<(u8, usize)> = None;
+    // The end tag of raw text (`</pre`) still to come, or an HTML block to its blank line.
+    let mut raw_until: Option<&str> = None;
+    let mut in_html = false;
+    // The indentation of the quote the lines are in.
+    let mut quote: Option<usize> = None;
+    let mut start = 0;
+    for line in markdown.split_inclusive('\n') {
+        let line_start = start;
+        start += line.len();
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let blank = trimmed.trim().is_empty();
+        if let Some(end) = raw_until {
+            if line.to_ascii_lowercase().contains(end) {
+                raw_until = None;
+            }
+        } else if let Some((marker, len)) = fence {
+            if closes_fence(trimmed, marker, len) {
+                fence = None;
+            }
+        } else if blank {
+            (quote, in_html) = (None, false);
+        } else if in_html {
+        } else if let Some(indentation) = quote.filter(|_| !(indent < 4 && ends_quote(trimmed))) {
+            if indent >= indentation && !(indent < 4 && trimmed.starts_with('>')) {
+                let out = pass.rewrite(line_start);
+                out.push_str(&line[..indentation]);
+                out.push_str("> ");
+                out.push_str(&line[indentation..]);
+                continue;
+            }
+        } else if indent < 4 {
+            quote = None;
+            if trimmed.starts_with('>') {
+                quote = Some(indent);
+            } else if let Some(opened) = opening_fence(trimmed) {
+                fence = Some(opened);
+            } else if let Some(name) = trimmed.strip_prefix('<').and_then(tag_name) {
+                let raw = ["pre", "script", "style", "textarea"]
+                    .into_iter()
+                    .find(|raw| raw.eq_ignore_ascii_case(name));
+                match raw {
+                    Some(raw) if !line.to_ascii_lowercase().contains(&format!("</{raw}")) => {
+                        raw_until = Some(match raw {
+                            "pre" => "</pre",
+                            "script" => "</script",
+                            "style" => "</style",
+                            _ => "</textarea",
+                        });
+                    }
+                    _ => in_html = !is_named(SPAN_ELEMENTS, name),
+                }
+            }
+        }
+        pass.keep(line);
+    }
+    pass.finish()
+}
+
+/// Whether a line (after its indentation) ends a block quote in kramdown: the end-of-block
+/// marker, or a start or end tag of an element other than a span element (its
+/// `LAZY_END_HTML_START` and `LAZY_END_HTML_STOP`, case-sensitive as they are).
+fn ends_quote(trimmed: &str) -> bool {
+    if trimmed.trim_end() == "^" {
+        return true;
+    }
+    let Some(rest) = trimmed.strip_prefix('<') else {
+        return false;
+    };
+    let closing = rest.starts_with('/');
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let Some(name) = tag_name(rest) else {
+        return false;
+    };
+    let span = SPAN_ELEMENTS.iter().any(|span| {
+        name.starts_with(span)
+            && !name[span.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+    });
+    !span && (!closing || rest[name.len()..].trim_start().starts_with('>'))
 }
 
 /// The marker and length of the code fence `trimmed` (a line without its indentation) opens.
@@ -434,8 +531,14 @@ fn continued(nested: Option<(usize, usize)>, column: usize) -> Option<usize> {
 /// line of its own, up to three spaces in) is followed by a blank line and its end tag put
 /// on a line of its own after another, so that CommonMark reads what is between as
 /// Markdown; the attribute stays on the tag, where it keeps [`html_block_end`] from reading
-/// the element as one raw block, and the sanitizer removes it. Fenced code is left alone;
-/// `markdown="span"` and `"0"` too.
+/// the element as one raw block, and the sanitizer removes it. Fenced code is left alone, and
+/// `markdown="0"`.
+///
+/// `markdown="span"` on a block element: what it holds is one run of text, read for emphasis,
+/// links, code and typography but not for blocks (kramdown 2.4 writes `<div
+/// markdown="span">*hi*\n# no</div>` as `<div><em>hi</em>\n# no</div>`). Its lines are
+/// written as those of a paragraph, with what would start a block there escaped
+/// ([`span_line`]); [`span_contents`] takes the paragraphs' tags away after parsing.
 fn markdown_in_html(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
     let asked = match parse_block_html {
         true => memchr::memchr(b'<', markdown.as_bytes()).is_some(),
@@ -447,12 +550,17 @@ fn markdown_in_html(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
     let mut out = String::with_capacity(markdown.len() + 16);
     let mut fence: Option<(u8, usize)> = None;
     // The end tags still to find: the element's name, and the nesting of that name.
-    let mut open: Vec<(String, usize)> = Vec::new();
+    let mut open: Vec<OpenElement> = Vec::new();
     // Whether the next line needs a blank line before it (after a start or end tag's line).
     let mut blank_before = false;
     for line in markdown.split_inclusive('\n') {
         if std::mem::take(&mut blank_before) && !line.trim().is_empty() {
             out.push('\n');
+        }
+        if open.last().is_some_and(|element| element.span) {
+            // Text to its end tag, whatever it looks like: no fence, no element starts here.
+            blank_before = push_until_end_tags(&mut out, &span_line(line), &mut open);
+            continue;
         }
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
@@ -472,10 +580,15 @@ fn markdown_in_html(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
             .then(|| markdown_start_tag(trimmed, parse_block_html))
             .flatten();
         let rest = match start_tag {
-            Some((tag_len, implied)) => {
+            Some((tag_len, content)) => {
                 let name = tag_name(&trimmed[1..]).unwrap_or_default();
-                open.push((name.to_ascii_lowercase(), 0));
-                if implied {
+                let span = content == Content::Span;
+                open.push(OpenElement {
+                    name: name.to_ascii_lowercase(),
+                    depth: 0,
+                    span,
+                });
+                if content == Content::Implied {
                     // Said on the tag, as for `markdown="1"`, which the later passes see.
                     out.push_str(&line[..indent + tag_len - 1]);
                     out.push_str(" markdown=\"1\">");
@@ -489,7 +602,12 @@ fn markdown_in_html(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
                     continue;
                 }
                 out.push_str("\n\n");
-                rest.trim_start_matches([' ', '\t'])
+                let rest = rest.trim_start_matches([' ', '\t']);
+                if span {
+                    blank_before = push_until_end_tags(&mut out, &span_line(rest), &mut open);
+                    continue;
+                }
+                rest
             }
             None => line,
         };
@@ -502,11 +620,41 @@ fn markdown_in_html(markdown: &str, parse_block_html: bool) -> Cow<'_, str> {
     }
 }
 
+/// An element [`markdown_in_html`] has met the start tag of and not yet the end tag.
+struct OpenElement {
+    /// Its name, lowercase.
+    name: String,
+    /// How many elements of that name inside it are open.
+    depth: usize,
+    /// Whether it holds a run of text (`markdown="span"`), not blocks.
+    span: bool,
+}
+
+/// What a start tag asks its element's content to be read as ([`markdown_start_tag`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Content {
+    /// Blocks: `markdown="1"` or `"block"`.
+    Blocks,
+    /// Blocks, because `parse_block_html` is on and the tag says nothing.
+    Implied,
+    /// One run of text: `markdown="span"`.
+    Span,
+}
+
+/// The value of a tag's `markdown` attribute (`tag` without its `>`), without its quotes.
+fn markdown_attribute(tag: &str) -> Option<&str> {
+    let value = tag
+        .match_indices("markdown=")
+        .find(|(at, _)| tag[..*at].ends_with([' ', '\t', '\n']))
+        .map(|(at, attribute)| tag[at + attribute.len()..].trim_start_matches(['"', '\'']))?;
+    value.split(['"', '\'', ' ', '\t', '\n', '/']).next()
+}
+
 /// The length of a block element's start tag at the start of `text` when it asks for
-/// Markdown inside (`markdown="1"`, `'1'`, `1` or `"block"`, or no `markdown` attribute with
-/// `parse_block_html` and an element whose content kramdown reads as blocks) and ends on this
-/// line, and whether only `parse_block_html` asks.
-fn markdown_start_tag(text: &str, parse_block_html: bool) -> Option<(usize, bool)> {
+/// Markdown inside (`markdown="1"`, `'1'`, `1`, `"block"` or `"span"`, or no `markdown`
+/// attribute with `parse_block_html` and an element whose content kramdown reads as blocks)
+/// and ends on this line, and how its content is read.
+fn markdown_start_tag(text: &str, parse_block_html: bool) -> Option<(usize, Content)> {
     let name = tag_name(text.strip_prefix('<')?)?;
     if !is_named(BLOCK_ELEMENTS, name) {
         return None;
@@ -516,19 +664,65 @@ fn markdown_start_tag(text: &str, parse_block_html: bool) -> Option<(usize, bool
     if tag.contains('\n') || tag.ends_with('/') {
         return None;
     }
-    let value = tag
-        .match_indices("markdown=")
-        .find(|(at, _)| tag[..*at].ends_with([' ', '\t']))
-        .map(|(at, attribute)| tag[at + attribute.len()..].trim_start_matches(['"', '\'']));
-    let Some(value) = value else {
+    let Some(value) = markdown_attribute(tag) else {
         return (parse_block_html && is_named(BLOCK_CONTENT_ELEMENTS, name))
-            .then_some((end + 1, true));
+            .then_some((end + 1, Content::Implied));
     };
-    let value = value
-        .split(['"', '\'', ' ', '\t'])
-        .next()
-        .unwrap_or_default();
-    matches!(value, "1" | "block").then_some((end + 1, false))
+    match value {
+        "1" | "block" => Some((end + 1, Content::Blocks)),
+        "span" => Some((end + 1, Content::Span)),
+        _ => None,
+    }
+}
+
+/// A line of a `markdown="span"` element's text, written so that CommonMark reads it as a
+/// line of a paragraph, as kramdown reads it (checked with kramdown 2.4): what would start a
+/// block at its start is escaped (`#`, `>`, a list item's marker, a fence, a line of `=`,
+/// `*` or `_`), a line of `-` is the dashes kramdown's typography makes of it, `>>` its
+/// guillemet, and the indentation that would make code is taken away (white space in HTML).
+fn span_line(line: &str) -> Cow<'_, str> {
+    let body = line.trim_end_matches(['\n', '\r']);
+    let end = &line[body.len()..];
+    let text = body.trim_start_matches([' ', '\t']);
+    let indent = &body[..body.len() - text.len()];
+    let indent = if indent.len() >= 4 || indent.contains('\t') {
+        ""
+    } else {
+        indent
+    };
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return Cow::Borrowed(line);
+    };
+    let spaced = |at: usize| bytes.get(at).is_none_or(|b| matches!(b, b' ' | b'\t'));
+    let only = |marks: &[u8]| {
+        text.bytes()
+            .all(|b| marks.contains(&b) || b == b' ' || b == b'\t')
+    };
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let written = match first {
+        b'-' if text.bytes().all(|b| b == b'-') => {
+            let (em, rest) = (text.len() / 3, text.len() % 3);
+            let mut dashes = "\u{2014}".repeat(em);
+            dashes.push_str(["", "\\-", "\u{2013}"][rest]);
+            dashes
+        }
+        b'>' if text.starts_with(">>") => format!("\u{bb}{}", &text[2..]),
+        b'#' | b'>' => format!("\\{text}"),
+        b'`' | b'~' if opening_fence(text).is_some() => format!("\\{text}"),
+        b'-' | b'+' | b'*' if spaced(1) || only(&[first]) => format!("\\{text}"),
+        b'=' | b'_' if only(&[first]) => format!("\\{text}"),
+        b'0'..=b'9'
+            if digits <= 9
+                && matches!(bytes.get(digits), Some(b'.' | b')'))
+                && spaced(digits + 1) =>
+        {
+            format!("{}\\{}", &text[..digits], &text[digits..])
+        }
+        _ if indent.len() == body.len() - text.len() => return Cow::Borrowed(line),
+        _ => text.to_string(),
+    };
+    Cow::Owned(format!("{indent}{written}{end}"))
 }
 
 /// The elements whose content kramdown reads as blocks (its `HTML_CONTENT_MODEL_BLOCK`), of
@@ -564,9 +758,9 @@ const BLOCK_CONTENT_ELEMENTS: &[&str] = &[
 /// elements (`open`: name and nesting, innermost last) on a line of its own after a blank
 /// line. Returns whether the line ended with such an end tag (the next line needs a blank
 /// line before it).
-fn push_until_end_tags(out: &mut String, text: &str, open: &mut Vec<(String, usize)>) -> bool {
+fn push_until_end_tags(out: &mut String, text: &str, open: &mut Vec<OpenElement>) -> bool {
     let mut rest = text;
-    while let Some((name, depth)) = open.last_mut() {
+    while let Some(OpenElement { name, depth, .. }) = open.last_mut() {
         let Some(at) = next_tag_of(rest, name) else {
             break;
         };
@@ -661,12 +855,18 @@ fn prepare_text(markdown: &str) -> Cow<'_, str> {
     let mut in_code = false;
     // Where the HTML block that kramdown reads to its end tag ends (see `html_block_end`).
     let mut html_until = 0;
+    // Where the raw text of a `<pre>`, `<script>`, `<style>` or `<textarea>` ends, which both
+    // read to its end tag, blank lines and all (see `raw_text_end`).
+    let mut raw_until = 0;
     // Where a line of Markdown follows that HTML block (see `markdown_after_html_block`).
     let mut html_split = usize::MAX;
     let mut offset = 0;
     for line in markdown.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
+        if start < raw_until {
+            continue;
+        }
         if start < html_until {
             if line.trim().is_empty() {
                 // kramdown's HTML block goes on to its end tag; CommonMark's would end here.
@@ -846,7 +1046,9 @@ fn prepare_text(markdown: &str) -> Cow<'_, str> {
             // An HTML block, up to the next blank line: raw HTML, not Markdown; or, for a
             // block element, up to its end tag as kramdown reads it (also after a line of
             // HTML before it, a comment say, which kramdown reads as a block of its own).
-            if let Some((end, tag_ends_line)) = html_block_end(markdown, start + indent) {
+            if let Some(end) = raw_text_end(markdown, start + indent) {
+                raw_until = end;
+            } else if let Some((end, tag_ends_line)) = html_block_end(markdown, start + indent) {
                 html_until = end;
                 // (Only for a block that starts a block: after a line of HTML, kramdown may
                 // still be inside an element that line opened.)
@@ -1400,6 +1602,63 @@ pub fn span_html_paragraphs<'a>(
     events
 }
 
+/// The content of an element that says `markdown="span"`, which [`markdown_in_html`] wrote as
+/// paragraphs between its tags' HTML blocks, is one run of text: the paragraphs' tags are
+/// taken away (a blank line between two stays a line break in the HTML, as in kramdown's).
+pub fn span_contents<'a>(
+    mut events: Vec<(Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let opens_span = |html: &str| {
+        let tag = html.trim_start();
+        let end = tag.find('>').unwrap_or(tag.len());
+        tag.starts_with('<')
+            && !tag.starts_with("</")
+            && markdown_attribute(&tag[..end]) == Some("span")
+    };
+    if !events
+        .iter()
+        .any(|(event, _)| matches!(event, Event::Html(html) if opens_span(html)))
+    {
+        return events;
+    }
+    // The end tag each open element waits for (lowercase), innermost last.
+    let mut open: Vec<String> = Vec::new();
+    let mut after_paragraph = false;
+    let mut kept = Vec::with_capacity(events.len());
+    for (event, range) in events.drain(..) {
+        match &event {
+            Event::Html(html) if opens_span(html) => {
+                let name = tag_name(&html.trim_start()[1..]).unwrap_or_default();
+                open.push(format!("</{}", name.to_ascii_lowercase()));
+                after_paragraph = false;
+            }
+            Event::Html(html)
+                if open.last().is_some_and(|end| {
+                    let tag = html.trim_start();
+                    tag.len() >= end.len()
+                        && tag.is_char_boundary(end.len())
+                        && tag[..end.len()].eq_ignore_ascii_case(end)
+                }) =>
+            {
+                open.pop();
+            }
+            Event::Start(Tag::Paragraph) if !open.is_empty() => {
+                if std::mem::take(&mut after_paragraph) {
+                    kept.push((Event::Text("\n".into()), range));
+                }
+                continue;
+            }
+            Event::End(TagEnd::Paragraph) if !open.is_empty() => {
+                after_paragraph = true;
+                continue;
+            }
+            _ => {}
+        }
+        kept.push((event, range));
+    }
+    kept
+}
+
 /// Ends one of [`prepare`]'s paragraphs: a kramdown table when `table` (it may be one) and
 /// its lines make one, else a paragraph whose rules apply ([`pair_paragraph`]).
 fn end_paragraph(
@@ -1831,6 +2090,32 @@ pub(crate) const VOID_ELEMENTS: &[&str] = &[
     "area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link",
     "meta", "param", "source", "track", "wbr",
 ];
+
+/// The elements whose content is raw text to their end tag, blank lines and all, in CommonMark
+/// (its HTML block of type 1) and in kramdown.
+const RAW_TEXT_ELEMENTS: &[&str] = &["pre", "script", "style", "textarea"];
+
+/// Where the element that starts at `at` (a line's `<`, after its indentation) ends when it is
+/// one of [`RAW_TEXT_ELEMENTS`]: at the end of the line of its end tag (or of the text).
+fn raw_text_end(markdown: &str, at: usize) -> Option<usize> {
+    let text = &markdown[at..];
+    let name = tag_name(text.strip_prefix('<')?)?;
+    let after = &text[1 + name.len()..];
+    if !is_named(RAW_TEXT_ELEMENTS, name)
+        || (!after.is_empty() && !after.starts_with(|c: char| c.is_ascii_whitespace() || c == '>'))
+    {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let end_tag = memchr::memmem::find_iter(bytes, b"</").find(|&close| {
+        bytes[close + 2..]
+            .get(..name.len())
+            .is_some_and(|found| found.eq_ignore_ascii_case(name.as_bytes()))
+    });
+    Some(end_tag.map_or(markdown.len(), |close| {
+        memchr::memchr(b'\n', &bytes[close..]).map_or(markdown.len(), |nl| at + close + nl + 1)
+    }))
+}
 
 /// Where the HTML block that starts at `at` (a line's `<`, after its indentation) ends as
 /// kramdown reads it, when it is a block element's: at the end of the line of its end tag,
@@ -3087,6 +3372,85 @@ mod tests {
         // Many tags that never close are read once.
         let many = "<p markdown=\"1\">x\n".repeat(200_000);
         assert_eq!(markdown_paragraphs(&many), many);
+    }
+
+    /// kramdown 2.4 (Jekyll 4.3.1): a block quote takes the lines after it up to a blank
+    /// line, with or without `>`, but for an HTML tag's line (other than a span element's)
+    /// and `^`.
+    #[test]
+    fn a_quote_takes_its_lines_to_a_blank_line() {
+        for (markdown, expected) in [
+            (
+                "> ```\n> code\n> ```\nlazy *x*\n",
+                "<blockquote> <pre><code>code </code></pre> <p>lazy <em>x</em></p> </blockquote>",
+            ),
+            (
+                "> quote\n# heading\n\nafter\n",
+                "<blockquote> <p>quote</p> <h1 id=\"gz-heading\">heading</h1> </blockquote> <p>after</p>",
+            ),
+            (
+                "> quote\n- item\n",
+                "<blockquote> <p>quote</p> <ul> <li>item</li> </ul> </blockquote>",
+            ),
+            ("> q\n---\n", "<blockquote> <h2 id=\"gz-q\">q</h2> </blockquote>"),
+            (
+                "> q\n```\ncode\n```\n",
+                "<blockquote> <p>q</p> <pre><code>code </code></pre> </blockquote>",
+            ),
+            (
+                "> q\n<span>x</span>\n",
+                "<blockquote> <p>q <span>x</span></p> </blockquote>",
+            ),
+            ("> q\n^\nz\n", "<blockquote> <p>q</p> </blockquote> <p>z</p>"),
+            (
+                "> q\n<div>x</div>\n",
+                "<blockquote> <p>q</p> </blockquote> <div>x</div>",
+            ),
+            (
+                "- a\n\n  > q\n  lazy\n- b\n",
+                "<ul> <li> <p>a</p> <blockquote> <p>q lazy</p> </blockquote> </li> <li> <p>b</p> </li> </ul>",
+            ),
+            (
+                "<pre>\n> a\n\nb\n</pre>\n",
+                "<pre>&gt; a b </pre>",
+            ),
+            (
+                "```\n> a\nb\n```\n",
+                "<pre><code>&gt; a b </code></pre>",
+            ),
+        ] {
+            assert_eq!(flat_html(markdown), expected, "{markdown:?}");
+        }
+    }
+
+    /// kramdown 2.4 (Jekyll 4.3.1): an element that says `markdown="span"` holds one run of
+    /// text, with its emphasis, links, code and typography, and no blocks.
+    #[test]
+    fn an_element_that_asks_for_span_markdown_holds_text() {
+        for (markdown, expected) in [
+            (
+                "<div markdown=\"span\">*hi* and **bold**\nsecond line</div>\n",
+                "<div> <em>hi</em> and <strong>bold</strong> second line</div>",
+            ),
+            (
+                "<div markdown=\"span\">\n*hi*\n\n# not a heading\n- not a list\n1. nor this\n</div>\n",
+                "<div> <em>hi</em> # not a heading - not a list 1. nor this</div>",
+            ),
+            (
+                "Before\n\n<div class=\"x\" markdown='span'>a *b*\n    indented\n> quote\n</div>\nafter *x*\n",
+                "<p>Before</p> <div> a <em>b</em> indented &gt; quote</div> <p>after <em>x</em></p>",
+            ),
+            (
+                "<section markdown=\"span\">\n`code` [link](http://a.b) <span>s</span>\n---\n</section>\n",
+                "<div> <code>code</code> <a rel=\"noopener noreferrer\" target=\"_blank\" href=\"http://a.b\">link</a> <span>s</span> \u{2014}</div>",
+            ),
+            (
+                "<div markdown=\"span\">\na\n--\nb\n----\nc\n-----\n- - -\n>> x\n2) z\n```\n~~~\n___\n===\n+ p\n</div>\n",
+                "<div> a \u{2013} b \u{2014}- c \u{2014}\u{2013} - - - \u{bb} x 2) z ``` ~~~ ___ === + p</div>",
+            ),
+        ] {
+            assert_eq!(flat_html(markdown), expected, "{markdown:?}");
+        }
     }
 
     /// kramdown 2.4 (Jekyll 4.3.1) reads Markdown in an element that asks for it inside one

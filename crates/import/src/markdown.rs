@@ -62,15 +62,15 @@ fn options() -> Options {
 
 /// The events of a post's Markdown, with kramdown's typography and the site's options.
 fn events<'a>(source: &'a str, markdown: &MarkdownOptions) -> Vec<Event<'a>> {
-    let events = crate::kramdown::span_html_paragraphs(crate::kramdown::definition_terms(
-        crate::kramdown::list_paragraphs(
+    let events = crate::kramdown::span_contents(crate::kramdown::span_html_paragraphs(
+        crate::kramdown::definition_terms(crate::kramdown::list_paragraphs(
             source,
             crate::kramdown::headless_tables(
                 Parser::new_ext(source, options())
                     .into_offset_iter()
                     .collect(),
             ),
-        ),
+        )),
     ));
     // A character escaped with a backslash or written as a character reference (`\"`,
     // `&quot;`, `\.`) stays as it is: kramdown's escape and entity are elements of their own,
@@ -456,8 +456,91 @@ fn checked_body(html: String, source: Option<String>) -> Result<RenderedBody, St
 
 /// Raw HTML sanitized, or why it is refused before it is parsed.
 fn sanitize_raw(raw_html: &str) -> Result<String, String> {
-    sanitize_html_within_limits(raw_html)
+    sanitize_html_within_limits(&named_anchors(raw_html))
         .map_err(|why| format!("HTML refused before it was parsed: {why}"))
+}
+
+/// A link's `name` (`<a name="rates"></a>`, the older way to mark a place in a page, which a
+/// browser's `#rates` finds as it finds an `id`) written as its `id`, which the sanitizer
+/// keeps as an anchor (`gz-rates`) as it moves the post's `#rates` links: so the links of
+/// old posts still meet their places. An `<a>` with an `id` of its own keeps that.
+fn named_anchors(html: &str) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    if memchr::memmem::find(bytes, b"name").is_none() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::new();
+    let mut copied = 0;
+    for lt in memchr::memchr_iter(b'<', bytes) {
+        if lt < copied
+            || !matches!(bytes.get(lt + 1), Some(b'a' | b'A'))
+            || !bytes.get(lt + 2).is_some_and(u8::is_ascii_whitespace)
+        {
+            continue;
+        }
+        let (mut name, mut id) = (None, false);
+        let mut at = lt + 2;
+        // The attributes as the HTML tokenizer reads them, up to the tag's end.
+        loop {
+            while bytes
+                .get(at)
+                .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+            {
+                at += 1;
+            }
+            if bytes.get(at).is_none_or(|&b| b == b'>') {
+                break;
+            }
+            let start = at;
+            while bytes
+                .get(at)
+                .is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>' | b'='))
+                || at == start
+            {
+                at += 1;
+            }
+            let attribute = &html[start..at.min(bytes.len())];
+            if attribute.eq_ignore_ascii_case("id") {
+                id = true;
+            } else if attribute.eq_ignore_ascii_case("name") && name.is_none() {
+                name = Some(start);
+            }
+            while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+                at += 1;
+            }
+            if bytes.get(at) != Some(&b'=') {
+                continue;
+            }
+            at += 1;
+            while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+                at += 1;
+            }
+            match bytes.get(at) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    at =
+                        memchr::memchr(quote, &bytes[at + 1..]).map_or(bytes.len(), |q| at + 2 + q);
+                }
+                _ => {
+                    while bytes
+                        .get(at)
+                        .is_some_and(|b| !b.is_ascii_whitespace() && *b != b'>')
+                    {
+                        at += 1;
+                    }
+                }
+            }
+        }
+        if let (Some(name), false) = (name, id) {
+            out.push_str(&html[copied..name]);
+            out.push_str("id");
+            copied = name + "name".len();
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
 }
 
 /// The full path: pulldown-cmark's HTML, sanitized. `len` is the Markdown's length (a
@@ -610,6 +693,32 @@ mod tests {
             assert!(html.contains(needle), "{needle} in {html}");
         }
         assert!(!html.contains("gz-gz-"), "{html}");
+    }
+
+    /// `<a name="x">`, which a browser's `#x` finds as it finds an `id`, is kept as that
+    /// anchor; an `<a>` with an `id` keeps its own, and `name` elsewhere or as text is not one.
+    #[test]
+    fn named_links_are_anchors() {
+        let html = render(
+            "[Rates](#rates) [Top](#top)\n\n<a name=\"rates\"></a>\n## Rates\n\n<p><A\n class=x NAME = 'top' >up</A> <a name=\"n\" id=\"own\">o</a> <input name=\"q\"></p>\n\nAs code: `<a name=\"c\">`\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        for needle in [
+            "href=\"#gz-rates\">Rates</a>",
+            "href=\"#gz-top\">Top</a>",
+            "target=\"_blank\" id=\"gz-rates\"></a>",
+            "target=\"_blank\" id=\"gz-top\">up</a>",
+            "target=\"_blank\" id=\"gz-own\">o</a>",
+            "&lt;a name=\"c\"&gt;",
+        ] {
+            assert!(html.contains(needle), "{needle} in {html}");
+        }
+        assert_eq!(html.matches("id=").count(), 4, "{html}");
+        assert_eq!(
+            render_html_post("<a name=rates>x</a><a name=\"a\" name=\"b\">y</a>").html,
+            "<a rel=\"noopener noreferrer\" target=\"_blank\" id=\"gz-rates\">x</a><a rel=\"noopener noreferrer\" target=\"_blank\" id=\"gz-a\">y</a>"
+        );
     }
 
     /// Labels as pulldown-cmark pairs them (case aside), a label kramdown would not take named
