@@ -133,6 +133,10 @@ fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
     // The end tag of raw text (`</pre`) still to come, or an HTML block to its blank line.
     let mut raw_until: Option<&str> = None;
     let mut in_html = false;
+    // In an indented code block, which takes the lines after it to a blank one in kramdown
+    // (a `>` line too: see `prepare_text`); after a line of a paragraph (where an indented
+    // line is no code).
+    let (mut in_code, mut after_text) = (false, false);
     // The indentation of the quote the lines are in.
     let mut quote: Option<usize> = None;
     let mut start = 0;
@@ -151,8 +155,8 @@ fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
                 fence = None;
             }
         } else if blank {
-            (quote, in_html) = (None, false);
-        } else if in_html {
+            (quote, in_html, in_code, after_text) = (None, false, false, false);
+        } else if in_html || (in_code && lazy_line(trimmed)) {
         } else if let Some(indentation) = quote.filter(|_| !(indent < 4 && ends_quote(trimmed))) {
             if indent >= indentation && !(indent < 4 && trimmed.starts_with('>')) {
                 let out = pass.rewrite(line_start);
@@ -161,12 +165,14 @@ fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
                 out.push_str(&line[indentation..]);
                 continue;
             }
-        } else if indent < 4 {
-            quote = None;
+        } else if indent >= 4 || line.starts_with('\t') {
+            in_code = !after_text;
+        } else {
+            (quote, in_code, after_text) = (None, false, true);
             if trimmed.starts_with('>') {
                 quote = Some(indent);
             } else if let Some(opened) = opening_fence(trimmed) {
-                fence = Some(opened);
+                (fence, after_text) = (Some(opened), false);
             } else if let Some(name) = trimmed.strip_prefix('<').and_then(tag_name) {
                 let raw = ["pre", "script", "style", "textarea"]
                     .into_iter()
@@ -1354,12 +1360,43 @@ pub fn heading_ids<'a>(
     {
         return events;
     }
-    let mut made: rustc_hash::FxHashMap<String, usize> = Default::default();
+    // The ids made so far: of the headings at the top, and of those in elements that hold
+    // Markdown (`markdown="1"`), which kramdown 2.4 counts apart (`## H` above and in a
+    // `<div markdown="1">` are both `h`; a second `<div>`'s counts on from the first's).
+    let mut made: [rustc_hash::FxHashMap<String, usize>; 2] = Default::default();
+    // The elements that hold Markdown open around the event: name, and its nesting.
+    let mut in_html: Vec<(String, usize)> = Vec::new();
     let mut open: Option<(usize, String)> = None;
     // Inside an image (its alt text is no part of the heading's text for kramdown).
     let mut image_depth = 0usize;
     for at in 0..events.len() {
         match &events[at] {
+            Event::Html(html) => {
+                let tag = html.trim_start();
+                let closing = tag.starts_with("</");
+                let name = tag
+                    .strip_prefix("</")
+                    .or_else(|| tag.strip_prefix('<'))
+                    .and_then(tag_name)
+                    .map(str::to_ascii_lowercase);
+                let Some(name) = name else {
+                    continue;
+                };
+                match in_html.last_mut() {
+                    Some((open_name, depth)) if *open_name == name => match (closing, *depth) {
+                        (true, 0) => drop(in_html.pop()),
+                        (true, _) => *depth -= 1,
+                        (false, _) => *depth += 1,
+                    },
+                    _ if !closing => {
+                        let end = tag.find('>').unwrap_or(tag.len());
+                        if matches!(markdown_attribute(&tag[..end]), Some("1" | "block")) {
+                            in_html.push((name, 0));
+                        }
+                    }
+                    _ => {}
+                }
+            }
             Event::Start(Tag::Heading { id: None, .. }) if options.auto_ids => {
                 open = Some((at, String::new()))
             }
@@ -1386,6 +1423,7 @@ pub fn heading_ids<'a>(
                         _ => None,
                     })
                     .collect();
+                let made = &mut made[usize::from(!in_html.is_empty())];
                 let count = made.entry(anchor.clone()).or_insert(0);
                 if *count > 0 {
                     anchor = format!("{anchor}-{count}");
@@ -3374,6 +3412,29 @@ mod tests {
         assert_eq!(markdown_paragraphs(&many), many);
     }
 
+    /// kramdown 2.4 (Jekyll 4.3.1) counts the ids of headings in elements that hold
+    /// Markdown apart from those at the top.
+    #[test]
+    fn headings_in_markdown_elements_count_their_ids_apart() {
+        let ids = |markdown: &str| {
+            let html = flat_html(markdown);
+            html.match_indices("id=\"")
+                .map(|(at, _)| {
+                    let rest = &html[at + 4..];
+                    rest[..rest.find('"').unwrap()].to_string()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids("## H\n\n<div markdown=\"1\">\n## H\n\n## H\n</div>\n\n## H\n\n<div markdown=\"1\">\n## H\n</div>\n"),
+            ["gz-h", "gz-h", "gz-h-1", "gz-h-1", "gz-h-2"]
+        );
+        assert_eq!(
+            ids("<div markdown=\"1\">\n<div markdown=\"1\">\n## H\n</div>\n\n## H\n</div>\n\n## H\n"),
+            ["gz-h", "gz-h-1", "gz-h"]
+        );
+    }
+
     /// kramdown 2.4 (Jekyll 4.3.1): a block quote takes the lines after it up to a blank
     /// line, with or without `>`, but for an HTML tag's line (other than a span element's)
     /// and `^`.
@@ -3417,6 +3478,11 @@ mod tests {
             (
                 "```\n> a\nb\n```\n",
                 "<pre><code>&gt; a b </code></pre>",
+            ),
+            // An indented code block takes the lines after it, a quote's too.
+            (
+                "    code\n> not a quote\nlazy\n",
+                "<pre><code>code &gt; not a quote lazy </code></pre>",
             ),
         ] {
             assert_eq!(flat_html(markdown), expected, "{markdown:?}");

@@ -180,10 +180,10 @@ fn strong_around_emphasis(events: &mut [Event<'_>]) {
     }
 }
 
-/// A footnote label as pulldown-cmark matches it (case-insensitively: `[^Note]` finds
-/// `[^note]:`), so that references and notes pair up as its parser paired them.
+/// A footnote label as kramdown matches it: as written, case and all (`[^Note]` does not find
+/// `[^note]:`, which pulldown-cmark pairs with it; `[^A]` and `[^a]` are two notes).
 fn label_key(label: &str) -> String {
-    label.chars().flat_map(char::to_lowercase).collect()
+    label.to_string()
 }
 
 /// Adds the footnote labels `events` refer to that were not `seen` yet to `order` (by
@@ -240,12 +240,11 @@ fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
         }
     }
     definitions.extend(open);
-    // (Looked up by label: a body may have thousands of notes. The first definition of a
-    // label is the one pulldown-cmark pairs its references with.)
+    // (Looked up by label: a body may have thousands of notes. A label's last definition is
+    // the one kramdown keeps.)
     let by_label: rustc_hash::FxHashMap<String, usize> = definitions
         .iter()
         .enumerate()
-        .rev()
         .map(|(at, (label, _))| (label.clone(), at))
         .collect();
     // The labels in the order of their first reference, in the text and then in the notes
@@ -260,6 +259,9 @@ fn footnotes_in_reference_order<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
         }
         at += 1;
     }
+    // A reference without a note of its label, case and all, is text (`[^Note]`), and takes
+    // no number.
+    order.retain(|label| by_label.contains_key(label));
     // Each label's number and the name its ids use.
     let names: rustc_hash::FxHashMap<&str, (usize, String)> = order
         .iter()
@@ -726,10 +728,12 @@ mod tests {
     #[test]
     fn footnote_labels_pair_up_and_name_their_anchors() {
         let html = render(
-            "See[^Note] and[^a b] then[^a-b].\n\n[^note]: Text.\n[^a b]: Spaced.\n[^a-b]: Hyphen.\n",
+            "See[^note] and[^a b] then[^a-b], not[^Note].\n\n[^note]: Text.\n[^a b]: Spaced.\n[^a-b]: Hyphen.\n",
             &MarkdownOptions::default(),
         )
         .html;
+        // Labels are matched as written, case and all (kramdown): `[^Note]` is text.
+        assert!(html.contains("not[^Note]."), "{html}");
         for id in [
             "gz-fnref:note",
             "gz-fn:note",
@@ -745,6 +749,22 @@ mod tests {
             );
         }
         assert!(html.contains("href=\"#gz-fn:note\">1</a>"), "{html}");
+        // `[^A]` and `[^a]` are two notes; of two definitions of a label, the last is kept.
+        let html = render(
+            "One[^A] two[^a].\n\n[^A]: Upper.\n[^a]: Lower.\n[^a]: Lower again.\n",
+            &MarkdownOptions::default(),
+        )
+        .html;
+        for needle in [
+            "id=\"gz-fn:A\"",
+            "id=\"gz-fn:a\"",
+            "href=\"#gz-fn:a\">2</a>",
+            "Upper.",
+            "Lower again.",
+        ] {
+            assert!(html.contains(needle), "{needle} in {html}");
+        }
+        assert!(!html.contains("Lower.&nbsp;"), "{html}");
         let html = render(
             "A[^a] B[^b] C[^a].\n\n[^a]: Note A.\n[^b]: Note B cites[^a].\n",
             &MarkdownOptions::default(),
