@@ -1366,32 +1366,36 @@ pub fn heading_ids<'a>(
     let mut made: [rustc_hash::FxHashMap<String, usize>; 2] = Default::default();
     // The elements that hold Markdown open around the event: name, and its nesting.
     let mut in_html: Vec<(String, usize)> = Vec::new();
+    let holds_markdown = events
+        .iter()
+        .any(|event| matches!(event, Event::Html(html) if html.contains("markdown=")));
     let mut open: Option<(usize, String)> = None;
     // Inside an image (its alt text is no part of the heading's text for kramdown).
     let mut image_depth = 0usize;
     for at in 0..events.len() {
         match &events[at] {
-            Event::Html(html) => {
+            Event::Html(html) if holds_markdown => {
                 let tag = html.trim_start();
                 let closing = tag.starts_with("</");
                 let name = tag
                     .strip_prefix("</")
                     .or_else(|| tag.strip_prefix('<'))
-                    .and_then(tag_name)
-                    .map(str::to_ascii_lowercase);
+                    .and_then(tag_name);
                 let Some(name) = name else {
                     continue;
                 };
                 match in_html.last_mut() {
-                    Some((open_name, depth)) if *open_name == name => match (closing, *depth) {
-                        (true, 0) => drop(in_html.pop()),
-                        (true, _) => *depth -= 1,
-                        (false, _) => *depth += 1,
-                    },
+                    Some((open_name, depth)) if open_name.eq_ignore_ascii_case(name) => {
+                        match (closing, *depth) {
+                            (true, 0) => drop(in_html.pop()),
+                            (true, _) => *depth -= 1,
+                            (false, _) => *depth += 1,
+                        }
+                    }
                     _ if !closing => {
                         let end = tag.find('>').unwrap_or(tag.len());
                         if matches!(markdown_attribute(&tag[..end]), Some("1" | "block")) {
-                            in_html.push((name, 0));
+                            in_html.push((name.to_string(), 0));
                         }
                     }
                     _ => {}
