@@ -473,8 +473,11 @@ fn named_anchors(html: &str) -> Cow<'_, str> {
     }
     let mut out = String::new();
     let mut copied = 0;
+    // Where the last tag read ends: a `<` before it is inside that tag (each byte is read
+    // once, whatever the markup: `<a a<a a…` is one tag).
+    let mut read = 0;
     for lt in memchr::memchr_iter(b'<', bytes) {
-        if lt < copied
+        if lt < read
             || !matches!(bytes.get(lt + 1), Some(b'a' | b'A'))
             || !bytes.get(lt + 2).is_some_and(u8::is_ascii_whitespace)
         {
@@ -532,6 +535,7 @@ fn named_anchors(html: &str) -> Cow<'_, str> {
                 }
             }
         }
+        read = at;
         if let (Some(name), false) = (name, id) {
             out.push_str(&html[copied..name]);
             out.push_str("id");
@@ -717,6 +721,11 @@ mod tests {
             assert!(html.contains(needle), "{needle} in {html}");
         }
         assert_eq!(html.matches("id=").count(), 4, "{html}");
+        // Tags that never end are read once (`<a a<a a…` is one tag).
+        let many = "<a name=x <a ".repeat(200_000);
+        let read = named_anchors(&many);
+        assert!(read.starts_with("<a id=x <a <a name=x"), "{}", &read[..40]);
+        assert_eq!(read.matches("id=").count(), 1);
         assert_eq!(
             render_html_post("<a name=rates>x</a><a name=\"a\" name=\"b\">y</a>").html,
             "<a rel=\"noopener noreferrer\" target=\"_blank\" id=\"gz-rates\">x</a><a rel=\"noopener noreferrer\" target=\"_blank\" id=\"gz-a\">y</a>"
