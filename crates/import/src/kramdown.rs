@@ -130,7 +130,8 @@ fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
     }
     let mut pass = LinePass::new(markdown);
     let mut fence: Option<(u8, usize)> = None;
-    // The end tag of raw text (`</pre`) still to come, or an HTML block to its blank line.
+    // The element of raw text whose end tag is still to come (`pre`), or an HTML block to its
+    // blank line.
     let mut raw_until: Option<&str> = None;
     let mut in_html = false;
     // In an indented code block, which takes the lines after it to a blank one in kramdown
@@ -146,8 +147,8 @@ fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
         let blank = trimmed.trim().is_empty();
-        if let Some(end) = raw_until {
-            if line.to_ascii_lowercase().contains(end) {
+        if let Some(raw) = raw_until {
+            if line.to_ascii_lowercase().contains(&format!("</{raw}")) {
                 raw_until = None;
             }
         } else if let Some((marker, len)) = fence {
@@ -174,17 +175,12 @@ fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
             } else if let Some(opened) = opening_fence(trimmed) {
                 (fence, after_text) = (Some(opened), false);
             } else if let Some(name) = trimmed.strip_prefix('<').and_then(tag_name) {
-                let raw = ["pre", "script", "style", "textarea"]
-                    .into_iter()
+                let raw = RAW_TEXT_ELEMENTS
+                    .iter()
                     .find(|raw| raw.eq_ignore_ascii_case(name));
                 match raw {
                     Some(raw) if !line.to_ascii_lowercase().contains(&format!("</{raw}")) => {
-                        raw_until = Some(match raw {
-                            "pre" => "</pre",
-                            "script" => "</script",
-                            "style" => "</style",
-                            _ => "</textarea",
-                        });
+                        raw_until = Some(raw);
                     }
                     _ => in_html = !is_named(SPAN_ELEMENTS, name),
                 }
@@ -707,10 +703,11 @@ fn span_line(line: &str) -> Cow<'_, str> {
     };
     let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
     let written = match first {
-        b'-' if text.bytes().all(|b| b == b'-') => {
-            let (em, rest) = (text.len() / 3, text.len() % 3);
-            let mut dashes = "\u{2014}".repeat(em);
-            dashes.push_str(["", "\\-", "\u{2013}"][rest]);
+        b'-' if text.trim_end().bytes().all(|b| b == b'-') => {
+            let run = text.trim_end().len();
+            let mut dashes = "\u{2014}".repeat(run / 3);
+            dashes.push_str(["", "\\-", "\u{2013}"][run % 3]);
+            dashes.push_str(&text[run..]);
             dashes
         }
         b'>' if text.starts_with(">>") => format!("\u{bb}{}", &text[2..]),
@@ -3515,7 +3512,7 @@ mod tests {
                 "<div> <code>code</code> <a rel=\"noopener noreferrer\" target=\"_blank\" href=\"http://a.b\">link</a> <span>s</span> \u{2014}</div>",
             ),
             (
-                "<div markdown=\"span\">\na\n--\nb\n----\nc\n-----\n- - -\n>> x\n2) z\n```\n~~~\n___\n===\n+ p\n</div>\n",
+                "<div markdown=\"span\">\na\n--\nb\n---- \nc\n-----\n- - -\n>> x\n2) z\n```\n~~~\n___\n===\n+ p\n</div>\n",
                 "<div> a \u{2013} b \u{2014}- c \u{2014}\u{2013} - - - \u{bb} x 2) z ``` ~~~ ___ === + p</div>",
             ),
         ] {
