@@ -130,9 +130,9 @@ fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
     }
     let mut pass = LinePass::new(markdown);
     let mut fence: Option<(u8, usize)> = None;
-    // The element of raw text whose end tag is still to come (`pre`), or an HTML block to its
-    // blank line.
-    let mut raw_until: Option<&str> = None;
+    // Where the raw text of a `<pre>` (see `raw_text_end`) ends, and whether the lines are in
+    // an HTML block, which goes on to a blank line.
+    let mut raw_until = 0;
     let mut in_html = false;
     // In an indented code block, which takes the lines after it to a blank one in kramdown
     // (a `>` line too: see `prepare_text`); after a line of a paragraph (where an indented
@@ -147,10 +147,7 @@ fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
         let blank = trimmed.trim().is_empty();
-        if let Some(raw) = raw_until {
-            if line.to_ascii_lowercase().contains(&format!("</{raw}")) {
-                raw_until = None;
-            }
+        if line_start < raw_until {
         } else if let Some((marker, len)) = fence {
             if closes_fence(trimmed, marker, len) {
                 fence = None;
@@ -174,16 +171,10 @@ fn lazy_quote_lines(markdown: &str) -> Cow<'_, str> {
                 quote = Some(indent);
             } else if let Some(opened) = opening_fence(trimmed) {
                 (fence, after_text) = (Some(opened), false);
+            } else if let Some(end) = raw_text_end(markdown, line_start + indent) {
+                raw_until = end;
             } else if let Some(name) = trimmed.strip_prefix('<').and_then(tag_name) {
-                let raw = RAW_TEXT_ELEMENTS
-                    .iter()
-                    .find(|raw| raw.eq_ignore_ascii_case(name));
-                match raw {
-                    Some(raw) if !line.to_ascii_lowercase().contains(&format!("</{raw}")) => {
-                        raw_until = Some(raw);
-                    }
-                    _ => in_html = !is_named(SPAN_ELEMENTS, name),
-                }
+                in_html = !is_named(SPAN_ELEMENTS, name);
             }
         }
         pass.keep(line);
@@ -206,11 +197,17 @@ fn ends_quote(trimmed: &str) -> bool {
     let Some(name) = tag_name(rest) else {
         return false;
     };
-    let span = SPAN_ELEMENTS.iter().any(|span| {
-        name.starts_with(span)
-            && !name[span.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-    });
-    !span && (!closing || rest[name.len()..].trim_start().starts_with('>'))
+    !names_one_of(name, SPAN_ELEMENTS)
+        && (!closing || rest[name.len()..].trim_start().starts_with('>'))
+}
+
+/// Whether a tag's name is one of `names` as kramdown's `(?!(?:span|…)\b)` reads it:
+/// case-sensitive and up to a word boundary (`a-b` is an `a`, `SPAN` no span).
+fn names_one_of(name: &str, names: &[&str]) -> bool {
+    names.iter().any(|known| {
+        name.starts_with(known)
+            && !name[known.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// The marker and length of the code fence `trimmed` (a line without its indentation) opens.
@@ -1372,28 +1369,19 @@ pub fn heading_ids<'a>(
     for at in 0..events.len() {
         match &events[at] {
             Event::Html(html) if holds_markdown => {
-                let tag = html.trim_start();
-                let closing = tag.starts_with("</");
-                let name = tag
-                    .strip_prefix("</")
-                    .or_else(|| tag.strip_prefix('<'))
-                    .and_then(tag_name);
-                let Some(name) = name else {
+                let Some(tag) = leading_tag(html) else {
                     continue;
                 };
                 match in_html.last_mut() {
-                    Some((open_name, depth)) if open_name.eq_ignore_ascii_case(name) => {
-                        match (closing, *depth) {
+                    Some((open_name, depth)) if open_name.eq_ignore_ascii_case(tag.name) => {
+                        match (tag.closing, *depth) {
                             (true, 0) => drop(in_html.pop()),
                             (true, _) => *depth -= 1,
                             (false, _) => *depth += 1,
                         }
                     }
-                    _ if !closing => {
-                        let end = tag.find('>').unwrap_or(tag.len());
-                        if matches!(markdown_attribute(&tag[..end]), Some("1" | "block")) {
-                            in_html.push((name.to_string(), 0));
-                        }
+                    _ if matches!(tag.markdown, Some("1" | "block")) => {
+                        in_html.push((tag.name.to_string(), 0));
                     }
                     _ => {}
                 }
@@ -1647,47 +1635,38 @@ pub fn span_html_paragraphs<'a>(
 pub fn span_contents<'a>(
     mut events: Vec<(Event<'a>, Range<usize>)>,
 ) -> Vec<(Event<'a>, Range<usize>)> {
-    let opens_span = |html: &str| {
-        let tag = html.trim_start();
-        let end = tag.find('>').unwrap_or(tag.len());
-        tag.starts_with('<')
-            && !tag.starts_with("</")
-            && markdown_attribute(&tag[..end]) == Some("span")
-    };
+    let opens_span = |html: &str| leading_tag(html).is_some_and(|tag| tag.markdown == Some("span"));
     if !events
         .iter()
         .any(|(event, _)| matches!(event, Event::Html(html) if opens_span(html)))
     {
         return events;
     }
-    // The end tag each open element waits for (lowercase), innermost last.
+    // The elements open, innermost last: their names as written.
     let mut open: Vec<String> = Vec::new();
     let mut after_paragraph = false;
     let mut kept = Vec::with_capacity(events.len());
     for (event, range) in events.drain(..) {
-        match &event {
-            Event::Html(html) if opens_span(html) => {
-                let name = tag_name(&html.trim_start()[1..]).unwrap_or_default();
-                open.push(format!("</{}", name.to_ascii_lowercase()));
+        match (&event, leading_tag_of(&event)) {
+            (_, Some(tag)) if tag.markdown == Some("span") => {
+                open.push(tag.name.to_string());
                 after_paragraph = false;
             }
-            Event::Html(html)
-                if open.last().is_some_and(|end| {
-                    let tag = html.trim_start();
-                    tag.len() >= end.len()
-                        && tag.is_char_boundary(end.len())
-                        && tag[..end.len()].eq_ignore_ascii_case(end)
-                }) =>
+            (_, Some(tag))
+                if tag.closing
+                    && open
+                        .last()
+                        .is_some_and(|name| name.eq_ignore_ascii_case(tag.name)) =>
             {
                 open.pop();
             }
-            Event::Start(Tag::Paragraph) if !open.is_empty() => {
+            (Event::Start(Tag::Paragraph), _) if !open.is_empty() => {
                 if std::mem::take(&mut after_paragraph) {
                     kept.push((Event::Text("\n".into()), range));
                 }
                 continue;
             }
-            Event::End(TagEnd::Paragraph) if !open.is_empty() => {
+            (Event::End(TagEnd::Paragraph), _) if !open.is_empty() => {
                 after_paragraph = true;
                 continue;
             }
@@ -1696,6 +1675,42 @@ pub fn span_contents<'a>(
         kept.push((event, range));
     }
     kept
+}
+
+/// The tag an HTML block's line starts with, as the event passes read it.
+struct LeadingTag<'h> {
+    /// Its name, as written.
+    name: &'h str,
+    closing: bool,
+    /// A start tag's `markdown` attribute ([`markdown_attribute`]).
+    markdown: Option<&'h str>,
+}
+
+/// The tag `html` (an HTML block's event) starts with, if it starts with one.
+fn leading_tag(html: &str) -> Option<LeadingTag<'_>> {
+    let tag = html.trim_start();
+    let closing = tag.starts_with("</");
+    let name = tag
+        .strip_prefix("</")
+        .or_else(|| tag.strip_prefix('<'))
+        .and_then(tag_name)?;
+    let end = tag.find('>').unwrap_or(tag.len());
+    let markdown = (!closing)
+        .then(|| markdown_attribute(&tag[..end]))
+        .flatten();
+    Some(LeadingTag {
+        name,
+        closing,
+        markdown,
+    })
+}
+
+/// [`leading_tag`] of an HTML block's event; `None` for any other event.
+fn leading_tag_of<'e>(event: &'e Event<'_>) -> Option<LeadingTag<'e>> {
+    match event {
+        Event::Html(html) => leading_tag(html),
+        _ => None,
+    }
 }
 
 /// Ends one of [`prepare`]'s paragraphs: a kramdown table when `table` (it may be one) and
@@ -2277,10 +2292,7 @@ pub(super) fn html_ends_paragraph(trimmed: &str) -> bool {
     let Some(name) = trimmed.strip_prefix('<') else {
         return false;
     };
-    let lazy_end = !SPAN_ELEMENTS.iter().chain(&["script"]).any(|span| {
-        name.starts_with(span)
-            && !name[span.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-    });
+    let lazy_end = !names_one_of(name, SPAN_ELEMENTS) && !names_one_of(name, &["script"]);
     lazy_end
         && span_html::start_tag_name(trimmed)
             .is_some_and(|name| BLOCK_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()))

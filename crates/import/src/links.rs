@@ -135,26 +135,22 @@ pub fn rewrite_site_links<'a>(html: &'a str, site: &OldSite<'_>) -> Cow<'a, str>
     {
         return Cow::Borrowed(html);
     }
-    // Each tag's next place is found once, and kept while the other kind's tags come first.
+    // Each tag's places, found once (the starts cannot overlap themselves), taken in order.
     static LINKS: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(LINK));
     static IMAGES: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(IMAGE));
-    let next =
-        |found: &mut Option<Option<usize>>, finder: &memmem::Finder<'_>, at: usize| match *found {
-            Some(Some(place)) if place >= at => Some(place),
-            Some(None) => None,
-            _ => {
-                let place = finder.find(&html.as_bytes()[at..]).map(|i| at + i);
-                *found = Some(place);
-                place
-            }
-        };
-    let (mut next_link, mut next_image) = (None, origin.map_or(Some(None), |_| None));
+    let mut links = LINKS.find_iter(html.as_bytes()).peekable();
+    let mut images = origin.map(|_| IMAGES.find_iter(html.as_bytes()).peekable());
+    // The next place at or after `at`, from `at`.
+    let next = |places: &mut std::iter::Peekable<memmem::FindIter<'_, '_>>, at: usize| {
+        while places.next_if(|&place| place < at).is_some() {}
+        places.peek().map(|place| place - at)
+    };
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
         let at = html.len() - rest.len();
-        let link = next(&mut next_link, &LINKS, at).map(|place| place - at);
-        let image = next(&mut next_image, &IMAGES, at).map(|place| place - at);
+        let link = next(&mut links, at);
+        let image = images.as_mut().and_then(|images| next(images, at));
         let (start, prefix, is_link) = match (link, image) {
             (Some(l), Some(i)) if i < l => (i, IMAGE, false),
             (Some(l), _) => (l, LINK, true),
